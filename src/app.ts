@@ -1,0 +1,81 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import authPlugin from './auth/auth.plugin.ts';
+import sessionRoutes from './auth/session.routes.ts';
+import caseRoutes from './cases/case.routes.ts';
+import { clockFrom, systemClock, type Clock } from './clock.ts';
+import clockPlugin from './clock.plugin.ts';
+import type { Config } from './config.ts';
+import dbPlugin from './db/db.plugin.ts';
+import { embeddedSessionSecret } from './db/embedded.ts';
+import { seedDemo } from './demo/seed-demo.ts';
+import { createAjv } from './definitions/ajv.ts';
+import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
+import { WorkflowRegistry } from './definitions/workflow.registry.ts';
+import workflowRoutes from './definitions/workflow.routes.ts';
+import healthRoutes from './health/health.routes.ts';
+import { installErrorHandling } from './http/error-handler.ts';
+import { loggerOptions } from './http/logger.ts';
+import personRoutes from './persons/person.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registry: WorkflowRegistry;
+  }
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  /** Replaces the configured logger (tests pass false or a stream). */
+  logger?: boolean | object;
+}
+
+const bodyAjv = createAjv();
+const coercingAjv = createAjv({ coerceTypes: true });
+
+/**
+ * Builds the service: external plugins, then the app's own (clock, database, workflows, auth),
+ * then routes. Nothing listens until the caller says so.
+ */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(config.logLevel),
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    return503OnClosing: true,
+    ajv: { customOptions: {} },
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : coercingAjv).compile(schema));
+  installErrorHandling(app);
+  const clock = opts.clock ?? (config.clockStart ? clockFrom(config.clockStart) : systemClock);
+  const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);
+
+  await app.register(fastifyCookie);
+  // Swagger UI's own pages and assets need no login.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), public: true };
+  });
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: '退役军人服务事项办理 API / Veterans service checklists API', version: '1' }, components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: 'sid' }, bearer: { type: 'http', scheme: 'bearer' } } } },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(clockPlugin, { clock });
+  await app.register(dbPlugin, { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  app.decorate('registry', new WorkflowRegistry());
+  const loaded = await loadWorkflowFiles(app.db, clock.now());
+  if (loaded.inserted.length) app.log.info({ inserted: loaded.inserted }, 'workflow versions stored');
+  if (config.demo) await seedDemo(app.db, clock.now());
+  await app.register(authPlugin, { secret });
+
+  await app.register(healthRoutes);
+  await app.register(async (api) => {
+    await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes });
+    await api.register(workflowRoutes);
+    await api.register(personRoutes);
+    await api.register(caseRoutes);
+  }, { prefix: '/api/v1' });
+  return app;
+}

@@ -1,0 +1,39 @@
+import type { Executor } from '../db/database.ts';
+import type { WorkflowDefinition } from '../definitions/definition.types.ts';
+import type { Person } from '../persons/person.repository.ts';
+
+const DONE_OUTCOMES = ['completed', 'granted', 'transferred'];
+
+function ageOn(birthDate: string, now: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
+  let age = shanghai.getUTCFullYear() - y;
+  if (shanghai.getUTCMonth() + 1 < m || (shanghai.getUTCMonth() + 1 === m && shanghai.getUTCDate() < d)) age--;
+  return age;
+}
+
+/** What an eligibility schema is checked against: the person file and the items already completed. */
+export async function eligibilitySubject(db: Executor, person: Person, now: Date): Promise<Record<string, unknown>> {
+  const done = await db.selectFrom('cases').select('workflow_id').distinct().where('person_id', '=', person.id)
+    .where('status', '=', 'closed').where('outcome', 'in', DONE_OUTCOMES).execute();
+  return {
+    person: { ...person.attributes, sex: person.sex, birthDate: person.birthDate, age: ageOn(person.birthDate, now) },
+    completedItems: done.map((r) => r.workflow_id),
+  };
+}
+
+/**
+ * Answers given once are reused: form fields the person file or the person's earlier cases
+ * already hold are filled in when a case starts, for the clerk to confirm.
+ */
+export async function prefillData(db: Executor, def: WorkflowDefinition, person: Person): Promise<Record<string, unknown>> {
+  if (!def.prefill) return {};
+  const earlier = await db.selectFrom('cases').select('snapshot').where('person_id', '=', person.id).orderBy('id').execute();
+  const known: Record<string, unknown> = {};
+  for (const r of earlier) Object.assign(known, (r.snapshot as unknown as { context: { data: Record<string, unknown> } }).context.data);
+  Object.assign(known, person.attributes, { name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate });
+  if (person.phone) known.mobile = person.phone;
+  const data: Record<string, unknown> = {};
+  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  return data;
+}

@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import type { CaseTable, Executor } from '../db/database.ts';
+import type { StoredSnapshot } from '../engine/engine.ts';
+
+export interface CaseRow {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  parentCaseId: string | null;
+  personId: string;
+  applicantId: string | null;
+  payeeId: string | null;
+  agent: Record<string, unknown> | null;
+  stationId: string;
+  stationPath: string;
+  state: string;
+  status: 'open' | 'closed';
+  outcome: string | null;
+  version: number;
+  snapshot: StoredSnapshot;
+  stepLevel: string | null;
+  dueAt: Date | null;
+  assigneeId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+function toCase(r: Selectable<CaseTable>): CaseRow {
+  return {
+    id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
+    personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: r.agent as unknown as Record<string, unknown> | null,
+    stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome, version: r.version,
+    snapshot: r.snapshot as unknown as StoredSnapshot, stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id,
+    createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at,
+  };
+}
+
+function inScope(scopePath: string) {
+  return sql<boolean>`(station_path = ${scopePath} or station_path like ${`${scopePath}.%`})`;
+}
+
+export async function findCase(db: Executor, id: string, scopePath: string): Promise<CaseRow | undefined> {
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).executeTakeFirst();
+  return r && toCase(r);
+}
+
+/** Locks the case row for the rest of the transaction; named so every writer takes the same lock. */
+export async function lockCase(db: Executor, id: string, scopePath: string): Promise<CaseRow | undefined> {
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).forUpdate().executeTakeFirst();
+  return r && toCase(r);
+}
+
+export interface CaseInsert {
+  id: string; workflowId: string; workflowVersion: number; parentCaseId: string | null; personId: string;
+  applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null; stationId: string; stationPath: string;
+  exclusive: boolean; snapshot: StoredSnapshot; stepLevel: string | null; dueAt: Date | null; createdBy: string; now: Date;
+}
+
+export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
+  const done = c.snapshot.status === 'done';
+  await db.insertInto('cases').values({
+    id: c.id, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId, person_id: c.personId,
+    applicant_id: c.applicantId, payee_id: c.payeeId, agent: c.agent ? JSON.stringify(c.agent) : null,
+    station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
+    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(c.snapshot), step_level: c.stepLevel, due_at: c.dueAt,
+    assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now, closed_at: done ? c.now : null,
+  }).execute();
+}
+
+export interface CaseUpdate {
+  snapshot?: StoredSnapshot;
+  stepLevel?: string | null;
+  dueAt?: Date | null;
+  assigneeId?: string | null;
+}
+
+/** Moves the case to version + 1; the caller holds the row lock. */
+export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: Date): Promise<void> {
+  const snap = u.snapshot;
+  const done = snap?.status === 'done';
+  await db.updateTable('cases').set({
+    version: c.version + 1,
+    updated_at: now,
+    ...(snap ? {
+      snapshot: JSON.stringify(snap), state: snap.value, outcome: snap.context.outcome,
+      status: done ? 'closed' : 'open', closed_at: done ? now : null,
+    } : {}),
+    ...(u.stepLevel !== undefined ? { step_level: u.stepLevel } : {}),
+    ...(u.dueAt !== undefined ? { due_at: u.dueAt } : {}),
+    ...(u.assigneeId !== undefined ? { assignee_id: u.assigneeId } : {}),
+  }).where('id', '=', c.id).where('version', '=', c.version).execute();
+}
+
+export interface ListFilter {
+  scopePath: string;
+  workflowId?: string;
+  state?: string;
+  status?: 'open' | 'closed';
+  personId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** Newest first, keyset-paginated by id (ids are time-ordered). */
+export async function listCases(db: Executor, f: ListFilter): Promise<CaseRow[]> {
+  let q = db.selectFrom('cases').selectAll().where(inScope(f.scopePath));
+  if (f.workflowId) q = q.where('workflow_id', '=', f.workflowId);
+  if (f.state) q = q.where('state', '=', f.state);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.personId) q = q.where('person_id', '=', f.personId);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
+  return rows.map(toCase);
+}
+
+export async function listPersonCases(db: Executor, personId: string): Promise<CaseRow[]> {
+  const rows = await db.selectFrom('cases').selectAll().where('person_id', '=', personId).orderBy('id').execute();
+  return rows.map(toCase);
+}

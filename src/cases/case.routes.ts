@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../http/errors.ts';
+import { languageOf } from '../http/language.ts';
+import { findStation } from '../stations/station.repository.ts';
+import { caseSummary } from './case-list.ts';
+import { listCases } from './case.repository.ts';
+import { getCase, openCase, sendEvent, type EventInput, type OpenCaseInput } from './case.service.ts';
+
+const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+
+const openBody = {
+  type: 'object', additionalProperties: false, required: ['workflowId', 'personId'],
+  properties: {
+    workflowId: { type: 'string', title: '事项', 'x-title-en': 'Item', minLength: 1, maxLength: 100 },
+    personId: { type: 'string', title: '办理对象', 'x-title-en': 'Subject', minLength: 1, maxLength: 64 },
+    applicantId: { type: 'string', title: '申请人', 'x-title-en': 'Applicant', maxLength: 64 },
+    payeeId: { type: 'string', title: '领款人', 'x-title-en': 'Payee', maxLength: 64 },
+    agent: {
+      type: 'object', additionalProperties: false, required: ['name', 'idNumber', 'powerOfAttorney'], title: '代办人', 'x-title-en': 'Agent',
+      properties: {
+        name: { type: 'string', title: '代办人姓名', 'x-title-en': 'Agent name', minLength: 1, maxLength: 50 },
+        idNumber: { type: 'string', title: '代办人身份号码', 'x-title-en': 'Agent ID number', format: 'cn-id-number' },
+        powerOfAttorney: { type: 'boolean', const: true, title: '已提交委托书', 'x-title-en': 'Power of attorney received' },
+      },
+    },
+  },
+} as const;
+
+const eventBody = {
+  type: 'object', additionalProperties: false, required: ['type', 'expectedVersion'],
+  properties: {
+    type: { type: 'string', title: '操作', 'x-title-en': 'Event', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+    data: { type: 'object', title: '表单', 'x-title-en': 'Form data' },
+    expectedVersion: { type: 'integer', title: '版本号', 'x-title-en': 'Expected version', minimum: 1 },
+  },
+} as const;
+
+const listQuery = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    workflowId: { type: 'string', maxLength: 100 }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
+    stationId: { type: 'string', maxLength: 64 }, cursor: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  },
+} as const;
+
+export default async function caseRoutes(app: FastifyInstance): Promise<void> {
+  const deps = () => ({ db: app.db, registry: app.registry, clock: app.clock });
+
+  app.post<{ Body: OpenCaseInput }>('/cases', { schema: { tags: ['cases'], summary: 'Open a case of an item for a person', body: openBody } }, async (req, reply) => {
+    const view = await openCase(deps(), req.user!, req.body, languageOf(req.headers['accept-language']));
+    return reply.status(201).send(view);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { reveal?: string } }>('/cases/:id', {
+    schema: { tags: ['cases'], summary: 'A case at its current step, with its history', params: idParam, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { enum: ['0', '1'] } } } },
+  }, async (req) => {
+    const reveal = req.query.reveal === '1';
+    if (reveal) req.log.info({ userId: req.user!.id, caseId: req.params.id }, 'personal data revealed');
+    return getCase(deps(), req.user!, req.params.id, reveal, languageOf(req.headers['accept-language']));
+  });
+
+  app.post<{ Params: { id: string }; Body: EventInput; Headers: { 'idempotency-key'?: string } }>('/cases/:id/events', {
+    schema: {
+      tags: ['cases'], summary: 'Send an event (a step, or an administrative act) to a case', params: idParam, body: eventBody,
+      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
+    },
+  }, async (req) => sendEvent(deps(), req.user!, req.params.id, req.body, req.headers['idempotency-key'], languageOf(req.headers['accept-language'])));
+
+  app.get<{ Querystring: { workflowId?: string; state?: string; status?: 'open' | 'closed'; stationId?: string; cursor?: string; limit: number } }>('/cases', {
+    schema: { tags: ['cases'], summary: 'Cases in your jurisdiction, newest first (keyset pagination)', querystring: listQuery },
+  }, async (req) => {
+    let scopePath = req.user!.stationPath;
+    if (req.query.stationId) {
+      const station = await findStation(app.db, req.query.stationId);
+      if (!station || !(station.path === scopePath || station.path.startsWith(`${scopePath}.`))) throw new AppError('NOT_FOUND');
+      scopePath = station.path;
+    }
+    const rows = await listCases(app.db, { ...req.query, scopePath });
+    return { items: rows.map(caseSummary), nextCursor: rows.length === req.query.limit ? rows[rows.length - 1]!.id : null };
+  });
+}

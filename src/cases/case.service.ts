@@ -1,0 +1,223 @@
+import { dueAt } from '../calendar/deadline.ts';
+import type { Clock } from '../clock.ts';
+import type { Db, Executor } from '../db/database.ts';
+import { newId } from '../db/ids.ts';
+import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
+import { actingLevel, isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
+import { actorOf } from './actor.ts';
+import { AppError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
+import { findUserById, type User } from '../users/user.repository.ts';
+import { inSubtree } from '../stations/station.repository.ts';
+import { checkAdminAct, type AdminActType } from './admin-acts.ts';
+import { appendEvent, lastMachineActor } from './case-event.repository.ts';
+import { findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
+import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
+import { insertNotice } from './notice.repository.ts';
+import { buildCaseView, type CaseView } from './case.view.ts';
+import { eligibilitySubject, prefillData } from './case-inputs.ts';
+
+export interface CaseDeps {
+  db: Db;
+  registry: WorkflowRegistry;
+  clock: Clock;
+}
+
+export interface OpenCaseInput {
+  workflowId: string;
+  personId: string;
+  applicantId?: string;
+  payeeId?: string;
+  agent?: Record<string, unknown>;
+}
+
+export interface EventInput {
+  type: string;
+  data?: Record<string, unknown>;
+  expectedVersion: number;
+}
+
+/** Child cases may start further children; a bound keeps a bad definition from looping. */
+const MAX_CHILD_DEPTH = 3;
+
+function stepTiming(wf: CompiledWorkflow, snap: StoredSnapshot, now: Date): { stepLevel: string | null; dueAt: Date | null } {
+  if (snap.status === 'done') return { stepLevel: null, dueAt: null };
+  const state = wf.definition.machine.states[snap.value]!;
+  const rule = state.meta.sla ?? state.meta.timer;
+  return { stepLevel: actingLevel(state), dueAt: rule ? dueAt(rule, now) : null };
+}
+
+interface StartArgs {
+  wf: CompiledWorkflow;
+  person: Person;
+  input: Omit<OpenCaseInput, 'workflowId' | 'personId'>;
+  parentCaseId: string | null;
+  actorId: string;
+  now: Date;
+  depth: number;
+}
+
+/** Creates a case and its first history entry, then carries out what entering the first state asks. */
+async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<string> {
+  const data = await prefillData(trx, a.wf.definition, a.person);
+  const started = start(a.wf, data);
+  const id = newId(a.now.getTime());
+  try {
+    await insertCase(trx, {
+      id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId, personId: a.person.id,
+      applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null, agent: a.input.agent ?? null,
+      stationId: a.person.stationId, stationPath: a.person.stationPath, exclusive: !a.wf.definition.allowConcurrentCases,
+      snapshot: started.snapshot, ...stepTiming(a.wf, started.snapshot, a.now), createdBy: a.actorId, now: a.now,
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw new AppError('CASE_ALREADY_OPEN');
+    throw err;
+  }
+  await appendEvent(trx, id, {
+    seq: 1, kind: 'machine', type: 'START', payload: { data, parentCaseId: a.parentCaseId }, actorId: a.actorId,
+    fromState: null, toState: started.snapshot.value, at: a.now,
+  });
+  await applyEffects(trx, deps, { caseId: id, wf: a.wf, person: a.person, snapshot: started.snapshot, seq: 1, actorId: a.actorId, now: a.now, depth: a.depth }, started.effects);
+  return id;
+}
+
+interface EffectContext {
+  caseId: string;
+  wf: CompiledWorkflow;
+  person: Person;
+  snapshot: StoredSnapshot;
+  seq: number;
+  actorId: string;
+  now: Date;
+  depth: number;
+}
+
+/** Issues notices and starts child cases, inside the step's transaction. */
+async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, effects: Effect[]): Promise<void> {
+  for (const effect of effects) {
+    if (effect.type === 'issueNotice') {
+      const notice = c.wf.definition.notices[effect.notice]!;
+      await insertNotice(trx, {
+        caseId: c.caseId, eventSeq: c.seq, noticeKey: effect.notice, kind: notice.kind, title: notice.title.zh,
+        data: { workflowId: c.wf.definition.id, personName: c.person.name, state: c.snapshot.value, caseData: c.snapshot.context.data },
+        issuedBy: c.actorId, now: c.now,
+      });
+    } else if (c.depth < MAX_CHILD_DEPTH) {
+      await startChild(trx, deps, c, effect.workflowId);
+    }
+  }
+}
+
+/** A child item the person is not eligible for, or already has open, is skipped rather than failing the parent. */
+async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
+  const wf = await deps.registry.inForce(trx, workflowId, c.now);
+  if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
+  const open = await trx.selectFrom('cases').select('id').where('workflow_id', '=', workflowId).where('person_id', '=', c.person.id)
+    .where('status', '=', 'open').executeTakeFirst();
+  if (open && !wf.definition.allowConcurrentCases) return;
+  await startCase(trx, deps, { wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1 });
+}
+
+async function isEligible(db: Executor, wf: CompiledWorkflow, person: Person, now: Date): Promise<boolean> {
+  return !wf.eligibility || (wf.eligibility(await eligibilitySubject(db, person, now)) as boolean);
+}
+
+async function personInScope(db: Executor, id: string | undefined, user: User, path: string): Promise<void> {
+  if (id && !(await findPerson(db, id, user.stationPath))) throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
+}
+
+/** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
+export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
+  if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const person = await findPerson(trx, input.personId, user.stationPath);
+    if (!person) throw new AppError('NOT_FOUND');
+    await personInScope(trx, input.applicantId, user, '/applicantId');
+    await personInScope(trx, input.payeeId, user, '/payeeId');
+    const wf = await deps.registry.inForce(trx, input.workflowId, now);
+    if (!wf) throw new AppError('NO_PUBLISHED_VERSION');
+    // Two clerks opening the same item for one person at once: the second waits, then sees the first.
+    await lockPerson(trx, person.id);
+    if (!(await isEligible(trx, wf, person, now))) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
+    const id = await startCase(trx, deps, { wf, person, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
+    return buildCaseView(trx, deps.registry, (await findCase(trx, id, user.stationPath))!, user, { reveal: false, lang });
+  });
+}
+
+function rejection(r: { code: AppError['code']; errors?: { path: string; message: string }[]; detail?: { zh: string; en: string } }, extras: { allowedEvents?: unknown[]; currentVersion?: number } = {}): AppError {
+  return new AppError(r.code, { errors: r.errors, detail: r.detail, ...extras });
+}
+
+/**
+ * Sends an event to a case: one transaction locks the case, checks the version, runs the pure
+ * step, writes the case and its history entry, and carries out the effects; or writes nothing.
+ */
+export async function sendEvent(deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang): Promise<CaseView> {
+  const now = deps.clock.now();
+  const scope = idempotencyKey ? { userId: user.id, route: 'POST /api/v1/cases/:id/events', key: `${caseId}:${idempotencyKey}` } : undefined;
+  const hash = requestHash(input);
+  return deps.db.transaction().execute(async (trx) => {
+    if (scope) {
+      await lockKey(trx, scope);
+      const prior = await findKey(trx, scope);
+      if (prior) {
+        if (prior.requestHash !== hash) throw new AppError('IDEMPOTENCY_MISMATCH');
+        return prior.response as CaseView;
+      }
+    }
+    const c = await lockCase(trx, caseId, user.stationPath);
+    if (!c) throw new AppError('NOT_FOUND');
+    if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
+    if (isAdminAct(input.type)) await recordAdminAct(trx, c, user, input, now, lang);
+    else await advance(trx, deps, c, user, input, now, lang);
+    const view = await buildCaseView(trx, deps.registry, (await findCase(trx, caseId, user.stationPath))!, user, { reveal: false, lang });
+    if (scope) await saveKey(trx, scope, hash, 200, view, now);
+    return view;
+  });
+}
+
+async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<void> {
+  const payload = checkAdminAct(input.type as AdminActType, user.role, input.data, lang);
+  let assigneeId: string | undefined;
+  if (typeof payload.userId === 'string') {
+    const target = await findUserById(trx, payload.userId);
+    if (!target || !inSubtree(c.stationPath, target.stationPath)) {
+      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: lang === 'zh' ? '该用户不存在或无权办理此案件' : 'No such user with access to this case' }] });
+    }
+    if (input.type === 'REASSIGN') assigneeId = target.id;
+  }
+  await updateCase(trx, c, { assigneeId }, now);
+  await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: input.type, payload, actorId: user.id, fromState: c.state, toState: c.state, at: now });
+}
+
+async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<void> {
+  const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+  const previousActorId = await lastMachineActor(trx, c.id);
+  const actor = actorOf(user);
+  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, previousActorId });
+  if (!result.ok) {
+    const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
+      ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, previousActorId) } : {};
+    throw rejection(result, extras);
+  }
+  const seq = c.version + 1;
+  await updateCase(trx, c, { snapshot: result.snapshot, ...stepTiming(wf, result.snapshot, now) }, now);
+  await appendEvent(trx, c.id, {
+    seq, kind: 'machine', type: input.type, payload: { data: input.data ?? {} }, actorId: user.id,
+    fromState: c.state, toState: result.snapshot.value, at: now,
+  });
+  const person = (await findPerson(trx, c.personId, c.stationPath))!;
+  await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: user.id, now, depth: 0 }, result.effects);
+}
+
+export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal: boolean, lang: Lang): Promise<CaseView> {
+  const c = await findCase(deps.db, caseId, user.stationPath);
+  if (!c) throw new AppError('NOT_FOUND');
+  if (reveal) {
+    await deps.db.insertInto('reveal_log').values({ user_id: user.id, subject: `case:${caseId}`, fields: JSON.stringify(['data']), at: deps.clock.now() }).execute();
+  }
+  return buildCaseView(deps.db, deps.registry, c, user, { reveal, lang });
+}

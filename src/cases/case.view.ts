@@ -1,0 +1,97 @@
+import type { Executor } from '../db/database.ts';
+import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { JsonSchema, Localized } from '../definitions/definition.types.ts';
+import { allowedEvents, type AllowedEvent } from '../engine/engine.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
+import type { Lang } from '../http/language.ts';
+import { maskData } from '../http/mask.ts';
+import type { User } from '../users/user.repository.ts';
+import { actorOf } from './actor.ts';
+import { lastMachineActor, listEvents } from './case-event.repository.ts';
+import type { CaseRow } from './case.repository.ts';
+import { listCaseNotices } from './notice.repository.ts';
+
+export interface CaseView {
+  id: string;
+  workflowId: string;
+  workflowVersion: number;
+  title: Localized;
+  parentCaseId: string | null;
+  personId: string;
+  applicantId: string | null;
+  payeeId: string | null;
+  state: string;
+  status: 'open' | 'closed';
+  outcome: string | null;
+  version: number;
+  data: Record<string, unknown>;
+  materialsReceived: string[];
+  dueAt: string | null;
+  assigneeId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  currentStep: {
+    name: string;
+    title: Localized;
+    level: string | null;
+    external: boolean;
+    role: string[];
+    form: JsonSchema | null;
+    allowedEvents: (Omit<AllowedEvent, 'form'> & { form?: JsonSchema; formId?: string })[];
+    materials: { id: string; title: Localized; required: boolean; received: boolean }[];
+  } | null;
+  history: { seq: number; kind: string; type: string; actor: string | null; actorName: string | null; from: string | null; to: string | null; at: string; payload: Record<string, unknown> }[];
+  notices: { id: string; key: string; kind: string; title: string; issuedAt: string }[];
+}
+
+/** Fields a definition's forms mark as personal data. */
+export function sensitiveFields(wf: CompiledWorkflow): Set<string> {
+  const out = new Set<string>();
+  for (const form of Object.values(wf.definition.forms)) {
+    for (const [name, prop] of Object.entries((form.properties as Record<string, JsonSchema> | undefined) ?? {})) if (prop['x-sensitive']) out.add(name);
+  }
+  return out;
+}
+
+function currentStep(wf: CompiledWorkflow, c: CaseRow, user: User, previousActorId: string | null): CaseView['currentStep'] {
+  if (c.snapshot.status === 'done') return null;
+  const state = wf.definition.machine.states[c.snapshot.value]!;
+  const events = allowedEvents(wf, c.snapshot, actorOf(user), previousActorId).map((e) => ({
+    type: e.type, label: e.label, ...(e.form ? { formId: e.form, form: wf.definition.forms[e.form] } : {}),
+  }));
+  const mainForm = Object.values(state.meta.events ?? {}).find((e) => e.form)?.form;
+  const received = new Set(c.snapshot.context.materials);
+  return {
+    name: c.snapshot.value,
+    title: state.meta.step,
+    level: state.meta.level ?? null,
+    external: state.meta.external === true,
+    role: state.meta.roles ?? ['clerk'],
+    form: mainForm ? wf.definition.forms[mainForm]! : null,
+    allowedEvents: events,
+    materials: (state.meta.materials ?? []).map((id) => {
+      const m = wf.definition.materials.find((x) => x.id === id)!;
+      return { id, title: m.title, required: m.required, received: received.has(id) };
+    }),
+  };
+}
+
+/** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */
+export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: { reveal: boolean; lang: Lang }): Promise<CaseView> {
+  const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
+  const [events, notices, previousActorId] = [await listEvents(db, c.id), await listCaseNotices(db, c.id), await lastMachineActor(db, c.id)];
+  const sensitive = sensitiveFields(wf);
+  const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
+  return {
+    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, title: wf.definition.title, parentCaseId: c.parentCaseId,
+    personId: c.personId, applicantId: c.applicantId, payeeId: c.payeeId, state: c.state, status: c.status, outcome: c.outcome,
+    version: c.version, data: mask(c.snapshot.context.data), materialsReceived: c.snapshot.context.materials,
+    dueAt: c.dueAt?.toISOString() ?? null, assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    currentStep: currentStep(wf, c, user, previousActorId),
+    history: events.map((e) => ({
+      seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState, to: e.toState,
+      at: e.at.toISOString(), payload: mask(e.payload),
+    })),
+    notices: notices.map((n) => ({ id: n.id, key: n.noticeKey, kind: n.kind, title: n.title, issuedAt: n.issuedAt.toISOString() })),
+  };
+}

@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.ts';
+
+export interface IdempotencyScope {
+  userId: string;
+  route: string;
+  key: string;
+}
+
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+}
+
+/** Serialises requests with the same key, so a retry racing its original waits for it. */
+export async function lockKey(db: Executor, s: IdempotencyScope): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${s.userId}\u0000${s.route}\u0000${s.key}`}, 0))`.execute(db);
+}
+
+export async function findKey(db: Executor, s: IdempotencyScope): Promise<{ requestHash: string; statusCode: number; response: unknown } | undefined> {
+  const r = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response'])
+    .where('user_id', '=', s.userId).where('route', '=', s.route).where('key', '=', s.key).executeTakeFirst();
+  return r && { requestHash: r.request_hash, statusCode: r.status_code, response: r.response };
+}
+
+export async function saveKey(db: Executor, s: IdempotencyScope, hash: string, statusCode: number, response: unknown, now: Date): Promise<void> {
+  await db.insertInto('idempotency_keys').values({
+    user_id: s.userId, route: s.route, key: s.key, request_hash: hash, status_code: statusCode, response: JSON.stringify(response), created_at: now,
+  }).execute();
+}

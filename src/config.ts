@@ -1,0 +1,65 @@
+import { envSchema } from 'env-schema';
+
+/** Every setting the service reads, with its default; see README "Configuration". */
+const schema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: 'string', default: '127.0.0.1' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    DATA_DIR: { type: 'string', default: './data' },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    SESSION_SECRET: { type: 'string', minLength: 32 },
+    SESSION_TTL_MINUTES: { type: 'integer', minimum: 5, default: 480 },
+    DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
+    CLOCK: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
+    DEMO: { type: 'boolean' },
+  },
+  // With a shared database several instances must sign sessions alike, so the secret is required.
+  if: { required: ['DATABASE_URL'] },
+  then: { required: ['SESSION_SECRET'] },
+} as const;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  /** Embedded database folder; `memory://` keeps it in memory (tests). */
+  dataDir: string;
+  logLevel: string;
+  sessionSecret?: string;
+  sessionTtlMinutes: number;
+  dbPoolSize: number;
+  clockStart?: string;
+  /** Seed the demo district and its users; defaults to on for the embedded database. */
+  demo: boolean;
+}
+
+interface RawEnv {
+  PORT: number; HOST: string; DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
+  SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; DB_POOL_SIZE: number; CLOCK?: string; DEMO?: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError with a readable list of problems. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: RawEnv;
+  try {
+    raw = envSchema<RawEnv>({ schema, data: env, dotenv: false });
+  } catch (err) {
+    throw new ConfigError(`配置错误 / invalid configuration: ${(err as Error).message}`);
+  }
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: raw.DATA_DIR,
+    logLevel: raw.LOG_LEVEL,
+    sessionSecret: raw.SESSION_SECRET,
+    sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
+    dbPoolSize: raw.DB_POOL_SIZE,
+    clockStart: raw.CLOCK,
+    demo: raw.DEMO ?? raw.DATABASE_URL === undefined,
+  };
+}

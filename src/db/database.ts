@@ -1,0 +1,152 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface StationTable {
+  id: string;
+  parent_id: string | null;
+  level: 'district' | 'town' | 'village';
+  path: string;
+  name_zh: string;
+  name_en: string;
+}
+
+export type Role = 'clerk' | 'supervisor' | 'policy' | 'admin';
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  station_id: string;
+  password_hash: string;
+  disabled: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  kind: 'cookie' | 'api';
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+}
+
+export interface PersonTable {
+  id: string;
+  name: string;
+  id_number: string;
+  sex: 'male' | 'female';
+  birth_date: ColumnType<string, string, string>;
+  phone: string | null;
+  station_id: string;
+  station_path: string;
+  attributes: Json<Record<string, unknown>>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface PersonRelationTable {
+  person_id: string;
+  related_person_id: string;
+  relation: string;
+}
+
+export interface WorkflowVersionTable {
+  workflow_id: string;
+  version: number;
+  status: 'draft' | 'published' | 'retired';
+  definition: Json<unknown>;
+  note: string;
+  author: string;
+  created_at: Timestamp;
+  published_at: Timestamp | null;
+  effective_from: Timestamp | null;
+}
+
+export interface CaseTable {
+  id: string;
+  workflow_id: string;
+  workflow_version: number;
+  parent_case_id: string | null;
+  person_id: string;
+  applicant_id: string | null;
+  payee_id: string | null;
+  agent: Json<Record<string, unknown> | null> | null;
+  station_id: string;
+  station_path: string;
+  state: string;
+  status: 'open' | 'closed';
+  exclusive: boolean;
+  outcome: string | null;
+  version: number;
+  snapshot: Json<unknown>;
+  step_level: string | null;
+  due_at: Timestamp | null;
+  assignee_id: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface CaseEventTable {
+  case_id: string;
+  seq: number;
+  kind: 'machine' | 'admin';
+  type: string;
+  payload: Json<Record<string, unknown>>;
+  actor_id: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  at: Timestamp;
+}
+
+export interface NoticeTable {
+  id: string;
+  case_id: string;
+  event_seq: number;
+  notice_key: string;
+  kind: string;
+  title: string;
+  data: Json<Record<string, unknown>>;
+  issued_by: string | null;
+  issued_at: Timestamp;
+}
+
+export interface IdempotencyKeyTable {
+  user_id: string;
+  route: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface RevealLogTable {
+  id: Generated<string>;
+  user_id: string;
+  subject: string;
+  fields: Json<string[]>;
+  at: Timestamp;
+}
+
+export interface Database {
+  stations: StationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  persons: PersonTable;
+  person_relations: PersonRelationTable;
+  workflow_versions: WorkflowVersionTable;
+  cases: CaseTable;
+  case_events: CaseEventTable;
+  notices: NoticeTable;
+  idempotency_keys: IdempotencyKeyTable;
+  reveal_log: RevealLogTable;
+}
+
+export type Db = Kysely<Database>;
+/** Repositories take either the database or an open transaction as their first argument. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,46 @@
+import fp from 'fastify-plugin';
+import fastifyPostgres from '@fastify/postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Pool } from 'pg';
+import type { Database, Db } from './database.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.ts';
+import { migrateToLatest } from './migrate.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    databaseKind: 'postgresql' | 'embedded';
+  }
+}
+
+export interface DbPluginOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+}
+
+/**
+ * Owns the connection: real PostgreSQL with DATABASE_URL, otherwise PGlite behind a loopback
+ * socket, so both go through the same pg Pool (@fastify/postgres) and kysely code.
+ */
+export default fp<DbPluginOptions>(async (app, opts) => {
+  let embedded: EmbeddedDatabase | undefined;
+  if (!opts.databaseUrl) embedded = await startEmbeddedDatabase(opts.dataDir, opts.poolSize);
+  const connectionString = opts.databaseUrl ?? embedded!.connectionString;
+  // onClose hooks run in reverse order: added before the pool's, this one runs after the pool has ended.
+  if (embedded) app.addHook('onClose', async () => embedded!.close());
+  try {
+    await app.register(fastifyPostgres, { connectionString, max: opts.poolSize, connectionTimeoutMillis: 5000 });
+  } catch (err) {
+    await embedded?.close();
+    throw err;
+  }
+  const pool: Pool = app.pg.pool;
+  // An idle client losing its server must not crash the process; /ready reports the outage.
+  pool.on('error', (err) => app.log.warn({ err }, 'idle database client error'));
+  // kysely only wraps the pool; @fastify/postgres ends it, so kysely.destroy() is never called.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  app.decorate('db', db);
+  app.decorate('databaseKind', embedded ? 'embedded' : 'postgresql');
+  await migrateToLatest(db);
+}, { name: 'db' });

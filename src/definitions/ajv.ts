@@ -1,0 +1,79 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import localizeModule from 'ajv-i18n';
+import { customFormats, standardFormatMessages } from './formats.ts';
+import type { FieldError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import type { JsonSchema, Localized } from './definition.types.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const localize = localizeModule as unknown as Record<string, (errors: ErrorObject[]) => void>;
+
+/** An ajv instance that knows our formats and the annotation keywords forms carry. */
+export function createAjv(opts: { coerceTypes?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, coerceTypes: opts.coerceTypes ?? false });
+  addFormats(ajv);
+  for (const [name, f] of Object.entries(customFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
+  // Annotations for people and pages, not for validation.
+  for (const keyword of ['x-ui', 'x-error', 'x-title-en', 'x-sensitive', 'x-prefill']) ajv.addKeyword({ keyword, schemaType: ['object', 'string', 'boolean'] });
+  return ajv;
+}
+
+/** One shared instance: compiled validators are cached by schema identity. */
+export const ajv = createAjv();
+
+function pointer(base: string, child?: string): string {
+  if (child === undefined) return base || '';
+  return `${base}/${child.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+}
+
+function fieldTitle(schema: JsonSchema | undefined, lang: Lang): string | undefined {
+  if (!schema) return undefined;
+  if (lang === 'en' && typeof schema['x-title-en'] === 'string') return schema['x-title-en'];
+  return typeof schema.title === 'string' ? schema.title : undefined;
+}
+
+function messageFor(error: ErrorObject, lang: Lang): { path: string; message: string } {
+  const parent = (error.parentSchema ?? {}) as JsonSchema;
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    const fieldSchema = (parent.properties as Record<string, JsonSchema> | undefined)?.[missing];
+    const title = fieldTitle(fieldSchema, lang) ?? missing;
+    return { path: pointer(error.instancePath, missing), message: lang === 'zh' ? `「${title}」为必填项` : `${title} is required` };
+  }
+  const custom = parent['x-error'] as Localized | undefined;
+  const title = fieldTitle(parent, lang);
+  let text: string;
+  if (custom) text = custom[lang];
+  else if (error.keyword === 'format') {
+    const format = (error.params as { format: string }).format;
+    text = (customFormats[format]?.message ?? standardFormatMessages[format])?.[lang] ?? error.message ?? '';
+  } else if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { path: pointer(error.instancePath, extra), message: lang === 'zh' ? `不允许填写字段「${extra}」` : `Field "${extra}" is not allowed` };
+  } else text = error.message ?? '';
+  const prefix = title ? (lang === 'zh' ? `「${title}」` : `${title}: `) : '';
+  return { path: error.instancePath, message: `${prefix}${text}` };
+}
+
+/** Field-level errors with JSON Pointers and messages in the client's language. */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, lang: Lang): FieldError[] {
+  if (!errors?.length) return [];
+  const copies = errors.map((e) => ({ ...e }));
+  if (lang === 'zh') localize.zh!(copies);
+  // oneOf/anyOf summaries repeat what their branches said.
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of copies) {
+    if (e.keyword === 'if' || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+    const f = messageFor(e, lang);
+    const key = `${f.path}\u0000${f.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+export type { ValidateFunction };

@@ -1,0 +1,102 @@
+/** The shape of a workflow definition file (workflows/*.json); definition.schema.json is the contract. */
+export interface Localized {
+  zh: string;
+  en: string;
+}
+
+export type Level = 'village' | 'town' | 'district' | 'city' | 'province';
+export type Stage = 'enlistment' | 'service' | 'discharge';
+export type JsonSchema = Record<string, unknown>;
+
+export type Sla =
+  | { workingDays: number }
+  | { calendarDays: number }
+  /** A calendar deadline, month-day, e.g. "08-01" for "before 1 August". */
+  | { before: string };
+
+export interface GuardRef {
+  type: 'matches' | 'materialsComplete';
+  params?: { schema?: JsonSchema; message?: Localized };
+}
+
+export type ActionRef =
+  | { type: 'issueNotice'; params: { notice: string } }
+  | { type: 'setOutcome'; params: { outcome: string } }
+  | { type: 'startCase'; params: { workflowId: string } };
+
+export interface TransitionConfig {
+  target?: string;
+  guard?: GuardRef;
+  actions?: ActionRef[];
+  description?: string;
+}
+
+export interface EventMeta {
+  form?: string;
+  roles?: string[];
+}
+
+export interface StateMeta {
+  step: Localized;
+  level?: Level;
+  /** Decided by a body above the district; a district user records the decision. */
+  external?: boolean;
+  roles?: string[];
+  sla?: Sla;
+  timer?: Sla & { event: string };
+  fourEyes?: boolean;
+  /** Materials checked at this step (ids from `materials`). */
+  materials?: string[];
+  events?: Record<string, EventMeta>;
+  outcome?: string;
+}
+
+export interface StateConfig {
+  type?: 'final';
+  description?: string;
+  meta: StateMeta;
+  entry?: ActionRef[];
+  on?: Record<string, TransitionConfig | TransitionConfig[]>;
+}
+
+export interface Material {
+  id: string;
+  title: Localized;
+  required: boolean;
+  /** Required only when the case data matches this JSON Schema. */
+  condition?: JsonSchema;
+  originalSeen?: boolean;
+}
+
+export interface NoticeDef {
+  kind: 'receipt' | 'accepted' | 'correction' | 'refusal' | 'completion' | 'public-notice' | 'other';
+  title: Localized;
+  template: string;
+}
+
+export interface WorkflowDefinition {
+  $schema?: string;
+  formatVersion: 1;
+  id: string;
+  version: number;
+  stage: Stage;
+  order: number;
+  title: Localized;
+  initiation: 'application' | 'ex-officio' | 'roster' | 'child';
+  applicant: Localized;
+  legalBasis: { instrument: string; article: string; text?: string }[];
+  allowConcurrentCases?: boolean;
+  eligibility?: { schema: JsonSchema; message: Localized };
+  /** Form fields filled from the person file when a case starts (field → person attribute). */
+  prefill?: Record<string, string>;
+  materials: Material[];
+  forms: Record<string, JsonSchema>;
+  notices: Record<string, NoticeDef>;
+  events: Record<string, { label: Localized }>;
+  machine: { initial: string; states: Record<string, StateConfig> };
+}
+
+/** Events only the service may send. */
+export const SYSTEM_EVENTS = ['DEADLINE', 'ESCALATE', 'MIGRATE'] as const;
+/** History entries that never change the machine's snapshot. */
+export const ADMIN_ACTS = ['COMMENT', 'REASSIGN', 'URGE', 'COPY_TO'] as const;

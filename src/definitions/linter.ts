@@ -1,0 +1,174 @@
+import { ajv } from './ajv.ts';
+import definitionSchema from './definition.schema.json' with { type: 'json' };
+import type { ActionRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
+import { SYSTEM_EVENTS } from './definition.types.ts';
+
+export interface Finding {
+  file: string;
+  /** JSON path into the definition, e.g. `$.machine.states.review.on.APPROVE.target`. */
+  path: string;
+  message: string;
+}
+
+const validateDefinition = ajv.compile(definitionSchema);
+const REFUSING_OUTCOMES = new Set(['refused', 'not-accepted', 'not-eligible', 'revoked']);
+
+function jsonPath(pointer: string): string {
+  if (!pointer) return '$';
+  return '$' + pointer.split('/').slice(1).map((p) => {
+    const key = p.replaceAll('~1', '/').replaceAll('~0', '~');
+    return /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }).join('');
+}
+
+function transitionsOf(state: StateConfig): [string, TransitionConfig, string][] {
+  const out: [string, TransitionConfig, string][] = [];
+  for (const [type, t] of Object.entries(state.on ?? {})) {
+    if (Array.isArray(t)) t.forEach((one, i) => out.push([type, one, `.on.${type}[${i}]`]));
+    else out.push([type, t, `.on.${type}`]);
+  }
+  return out;
+}
+
+function requiredOf(schema: JsonSchema | undefined): string[] {
+  return Array.isArray(schema?.required) ? (schema!.required as string[]) : [];
+}
+
+/**
+ * Checks one definition beyond its JSON Schema: references, reachability, ways out, and the
+ * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked.
+ */
+export function lintDefinition(file: string, input: unknown, knownWorkflows?: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  const add = (path: string, message: string) => findings.push({ file, path, message });
+
+  if (!validateDefinition(input)) {
+    for (const e of validateDefinition.errors ?? []) {
+      if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+      const extra = e.keyword === 'additionalProperties' ? `: "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
+      const where = e.keyword === 'additionalProperties' ? 'unknown field' : e.message;
+      add(jsonPath(e.instancePath), `${where}${extra}`);
+    }
+    return findings;
+  }
+  const def = input as unknown as WorkflowDefinition;
+  const states = def.machine.states;
+  const materialIds = new Set(def.materials.map((m) => m.id));
+
+  for (const [id, form] of Object.entries(def.forms)) {
+    if (!ajv.validateSchema(form)) {
+      add(`$.forms.${id}`, `invalid JSON Schema: ${ajv.errorsText(ajv.errors)}`);
+      continue;
+    }
+    try {
+      ajv.compile(form);
+    } catch (err) {
+      add(`$.forms.${id}`, `invalid JSON Schema: ${(err as Error).message}`);
+      continue;
+    }
+    if (form.type !== 'object') add(`$.forms.${id}.type`, 'a form must be an object schema');
+    const items = ((form.properties as Record<string, JsonSchema> | undefined)?.materials?.items as JsonSchema | undefined)?.enum;
+    for (const [i, m] of ((items as string[] | undefined) ?? []).entries()) {
+      if (!materialIds.has(m)) add(`$.forms.${id}.properties.materials.items.enum[${i}]`, `material "${m}" is not in the materials list`);
+    }
+  }
+  const schemaChecks: [string, JsonSchema][] = [];
+  if (def.eligibility) schemaChecks.push(['$.eligibility.schema', def.eligibility.schema]);
+  def.materials.forEach((m, i) => m.condition && schemaChecks.push([`$.materials[${i}].condition`, m.condition]));
+  for (const [path, schema] of schemaChecks) {
+    try {
+      ajv.compile(schema);
+    } catch (err) {
+      add(path, `invalid JSON Schema: ${(err as Error).message}`);
+    }
+  }
+
+  const formFields = new Set(Object.values(def.forms).flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
+  for (const field of Object.keys(def.prefill ?? {})) {
+    if (!formFields.has(field)) add(`$.prefill.${field}`, `field "${field}" is in no form`);
+  }
+
+  const checkActions = (actions: ActionRef[] | undefined, path: string) => {
+    actions?.forEach((a, i) => {
+      if (a.type === 'issueNotice' && !def.notices[a.params.notice]) add(`${path}[${i}].params.notice`, `notice "${a.params.notice}" is not defined`);
+      if (a.type === 'startCase' && knownWorkflows && !knownWorkflows.has(a.params.workflowId)) {
+        add(`${path}[${i}].params.workflowId`, `workflow "${a.params.workflowId}" does not exist`);
+      }
+    });
+  };
+
+  if (!states[def.machine.initial]) add('$.machine.initial', `state "${def.machine.initial}" does not exist`);
+  const usedEvents = new Set<string>();
+  const edges = new Map<string, Set<string>>();
+  for (const [name, state] of Object.entries(states)) {
+    const base = `$.machine.states.${name}`;
+    const out = new Set<string>();
+    edges.set(name, out);
+    checkActions(state.entry, `${base}.entry`);
+    const meta = state.meta;
+    if (state.type === 'final') {
+      if (!meta.outcome) add(`${base}.meta.outcome`, 'a final state must record its outcome');
+      if (state.on) add(`${base}.on`, 'a final state cannot have transitions');
+      continue;
+    }
+    if (!meta.level) add(`${base}.meta.level`, 'a step must name the level that acts on it');
+    const aboveDistrict = meta.level === 'city' || meta.level === 'province';
+    if (aboveDistrict !== (meta.external === true)) add(`${base}.meta.external`, 'steps at city or province level, and only those, are external');
+    for (const [i, m] of (meta.materials ?? []).entries()) if (!materialIds.has(m)) add(`${base}.meta.materials[${i}]`, `material "${m}" is not defined`);
+    const transitions = transitionsOf(state);
+    if (transitions.length === 0) add(base, 'a non-final state needs a way out');
+    if (meta.timer && !state.on?.[meta.timer.event]) add(`${base}.meta.timer.event`, `the state does not handle its timer event "${meta.timer.event}"`);
+    for (const [type, em] of Object.entries(meta.events ?? {})) {
+      if (!state.on?.[type]) add(`${base}.meta.events.${type}`, `the state does not handle event "${type}"`);
+      if (em.form && !def.forms[em.form]) add(`${base}.meta.events.${type}.form`, `form "${em.form}" is not defined`);
+      if (em.form && (SYSTEM_EVENTS as readonly string[]).includes(type)) add(`${base}.meta.events.${type}.form`, 'system events carry no form');
+    }
+    for (const [type, t, suffix] of transitions) {
+      const path = `${base}${suffix}`;
+      usedEvents.add(type);
+      if (!def.events[type]) add(`$.machine.states.${name}.on.${type}`, `event "${type}" is not declared in events`);
+      checkActions(t.actions, `${path}.actions`);
+      const target = t.target ?? name;
+      if (!states[target]) {
+        add(`${path}.target`, `state "${target}" does not exist`);
+        continue;
+      }
+      out.add(target);
+      const formId = meta.events?.[type]?.form;
+      const form = formId ? def.forms[formId] : undefined;
+      const targetState = states[target]!;
+      if (targetState.type === 'final' && REFUSING_OUTCOMES.has(targetState.meta.outcome ?? '')) {
+        const required = requiredOf(form);
+        for (const f of ['reason', 'legalBasis', 'appealRoute']) {
+          if (!required.includes(f)) add(`${base}.meta.events.${type}`, `a refusal needs a form that requires "${f}"`);
+        }
+      }
+      if (type === 'RETURN' && !requiredOf(form).includes('missing')) add(`${base}.meta.events.${type}`, 'a return for materials needs a form that requires "missing"');
+      if (meta.external && !(SYSTEM_EVENTS as readonly string[]).includes(type)) {
+        for (const f of ['decisionBody', 'documentNumber']) {
+          if (!requiredOf(form).includes(f)) add(`${base}.meta.events.${type}`, `an external decision needs a form that requires "${f}"`);
+        }
+      }
+    }
+  }
+  for (const type of Object.keys(def.events)) if (!usedEvents.has(type)) add(`$.events.${type}`, `event "${type}" is declared but never used`);
+
+  if (states[def.machine.initial]) {
+    const reached = new Set([def.machine.initial]);
+    const queue = [def.machine.initial];
+    while (queue.length) for (const n of edges.get(queue.shift()!) ?? []) if (!reached.has(n)) { reached.add(n); queue.push(n); }
+    for (const name of Object.keys(states)) if (!reached.has(name)) add(`$.machine.states.${name}`, 'unreachable state');
+  }
+  const canFinish = new Set(Object.entries(states).filter(([, s]) => s.type === 'final').map(([n]) => n));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [name, out] of edges) {
+      if (!canFinish.has(name) && [...out].some((n) => canFinish.has(n))) { canFinish.add(name); grew = true; }
+    }
+  }
+  for (const [name, state] of Object.entries(states)) {
+    if (state.type !== 'final' && transitionsOf(state).length > 0 && !canFinish.has(name)) add(`$.machine.states.${name}`, 'no final state can be reached from here');
+  }
+  return findings;
+}

@@ -1,0 +1,21 @@
+import type { Db } from '../db/database.ts';
+import { readWorkflowFiles } from './workflow-files.ts';
+import { insertVersionIfMissing } from './workflow.repository.ts';
+
+export class WorkflowLintError extends Error {}
+
+/**
+ * Stores each workflows/*.json version the database lacks; a stored version is never
+ * overwritten. Broken definitions stop the start with the linter's findings.
+ */
+export async function loadWorkflowFiles(db: Db, now: Date): Promise<{ inserted: string[] }> {
+  const { files, findings } = readWorkflowFiles();
+  if (findings.length > 0) {
+    throw new WorkflowLintError(`工作流定义有误 / workflow definitions have problems:\n${findings.map((f) => `${f.file}: ${f.path}: ${f.message}`).join('\n')}`);
+  }
+  const inserted: string[] = [];
+  for (const { file, definition } of files) {
+    if (await insertVersionIfMissing(db, definition, `loaded from ${file}`, 'system', now)) inserted.push(`${definition.id}@${definition.version}`);
+  }
+  return { inserted };
+}

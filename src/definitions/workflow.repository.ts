@@ -1,0 +1,46 @@
+import type { Executor } from '../db/database.ts';
+import type { WorkflowDefinition } from './definition.types.ts';
+
+export interface WorkflowVersionRow {
+  workflowId: string;
+  version: number;
+  status: 'draft' | 'published' | 'retired';
+  definition: WorkflowDefinition;
+  effectiveFrom: Date | null;
+}
+
+function toRow(r: { workflow_id: string; version: number; status: WorkflowVersionRow['status']; definition: unknown; effective_from: Date | null }): WorkflowVersionRow {
+  return { workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition, effectiveFrom: r.effective_from };
+}
+
+export async function findVersion(db: Executor, workflowId: string, version: number): Promise<WorkflowVersionRow | undefined> {
+  const r = await db.selectFrom('workflow_versions').selectAll().where('workflow_id', '=', workflowId).where('version', '=', version).executeTakeFirst();
+  return r && toRow(r);
+}
+
+/** The latest published version whose effective date has come. */
+export async function findVersionInForce(db: Executor, workflowId: string, now: Date): Promise<WorkflowVersionRow | undefined> {
+  const r = await db.selectFrom('workflow_versions').selectAll()
+    .where('workflow_id', '=', workflowId).where('status', '=', 'published')
+    .where((eb) => eb.or([eb('effective_from', 'is', null), eb('effective_from', '<=', now)]))
+    .orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return r && toRow(r);
+}
+
+export async function listVersionsInForce(db: Executor, now: Date): Promise<WorkflowVersionRow[]> {
+  const rows = await db.selectFrom('workflow_versions').selectAll()
+    .where('status', '=', 'published')
+    .where((eb) => eb.or([eb('effective_from', 'is', null), eb('effective_from', '<=', now)]))
+    .orderBy('workflow_id').orderBy('version', 'desc').execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.workflow_id) && seen.add(r.workflow_id)).map(toRow);
+}
+
+/** Inserts a version unless that id@version is already stored; stored versions are never overwritten. */
+export async function insertVersionIfMissing(db: Executor, def: WorkflowDefinition, note: string, author: string, now: Date): Promise<boolean> {
+  const result = await db.insertInto('workflow_versions').values({
+    workflow_id: def.id, version: def.version, status: 'published', definition: JSON.stringify(def),
+    note, author, created_at: now, published_at: now, effective_from: null,
+  }).onConflict((oc) => oc.columns(['workflow_id', 'version']).doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}

@@ -1,0 +1,115 @@
+import { assign, setup, type AnyStateMachine } from 'xstate';
+import { ajv, type ValidateFunction } from '../definitions/ajv.ts';
+import type { ActionRef, GuardRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
+
+/** What a case's machine remembers: the merged form data, the materials received, the outcome. */
+export interface CaseContext {
+  data: Record<string, unknown>;
+  materials: string[];
+  outcome: string | null;
+}
+
+export interface CaseEvent {
+  type: string;
+  data?: Record<string, unknown>;
+}
+
+export interface CompiledWorkflow {
+  definition: WorkflowDefinition;
+  machine: AnyStateMachine;
+  forms: Map<string, ValidateFunction>;
+  guards: Map<JsonSchema, ValidateFunction>;
+  eligibility?: ValidateFunction;
+  materialConditions: Map<string, ValidateFunction>;
+}
+
+/** The data a guard sees: what the case holds plus what this event brings. */
+export function guardSubject(context: CaseContext, event: CaseEvent): Record<string, unknown> {
+  const incoming = event.data ?? {};
+  const received = Array.isArray(incoming.materials) ? (incoming.materials as string[]) : [];
+  return { ...context.data, ...incoming, materials: [...new Set([...context.materials, ...received])] };
+}
+
+/** Required materials not yet received, given the case data (conditional ones included when they apply). */
+export function missingMaterials(wf: CompiledWorkflow, subject: Record<string, unknown>): string[] {
+  const received = new Set((subject.materials as string[] | undefined) ?? []);
+  return wf.definition.materials
+    .filter((m) => m.required || (m.condition !== undefined && wf.materialConditions.get(m.id)!(subject)))
+    .filter((m) => !received.has(m.id))
+    .map((m) => m.id);
+}
+
+/** Evaluates one declarative guard; the registry has exactly these kinds. */
+export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): boolean {
+  const subject = guardSubject(context, event);
+  if (guard.type === 'matches') return wf.guards.get(guard.params!.schema!)!(subject) as boolean;
+  return missingMaterials(wf, subject).length === 0;
+}
+
+function mapAction(a: ActionRef) {
+  return { type: a.type, params: a.params };
+}
+
+function mapTransition(t: TransitionConfig) {
+  return {
+    target: t.target,
+    guard: t.guard ? { type: t.guard.type, params: t.guard } : undefined,
+    actions: [{ type: 'recordEventData' }, ...(t.actions ?? []).map(mapAction)],
+    description: t.description,
+  };
+}
+
+function mapState(state: StateConfig) {
+  const entry = (state.entry ?? []).map(mapAction);
+  if (state.type === 'final' && state.meta.outcome) entry.unshift({ type: 'setOutcome', params: { outcome: state.meta.outcome } });
+  const on: Record<string, unknown> = {};
+  for (const [type, t] of Object.entries(state.on ?? {})) on[type] = Array.isArray(t) ? t.map(mapTransition) : mapTransition(t);
+  return { type: state.type, meta: state.meta, entry, on };
+}
+
+/**
+ * Builds the xstate machine for a definition with the fixed guard and action registry. Effects
+ * (`issueNotice`, `startCase`) do nothing here: `transition` hands them back as data for the
+ * service to carry out inside its transaction.
+ */
+export function compile(definition: WorkflowDefinition): CompiledWorkflow {
+  const forms = new Map<string, ValidateFunction>();
+  for (const [id, schema] of Object.entries(definition.forms)) forms.set(id, ajv.compile(schema));
+  const guards = new Map<JsonSchema, ValidateFunction>();
+  const materialConditions = new Map<string, ValidateFunction>();
+  for (const m of definition.materials) if (m.condition) materialConditions.set(m.id, ajv.compile(m.condition));
+  for (const state of Object.values(definition.machine.states)) {
+    for (const t of Object.values(state.on ?? {}).flat()) {
+      if (t.guard?.type === 'matches') guards.set(t.guard.params!.schema!, ajv.compile(t.guard.params!.schema!));
+    }
+  }
+  const wf = { definition, forms, guards, materialConditions } as CompiledWorkflow;
+  if (definition.eligibility) wf.eligibility = ajv.compile(definition.eligibility.schema);
+
+  const states: Record<string, unknown> = {};
+  for (const [name, state] of Object.entries(definition.machine.states)) states[name] = mapState(state);
+
+  wf.machine = (setup({
+    types: {} as { context: CaseContext; events: CaseEvent; input: { data?: Record<string, unknown> } | undefined },
+    guards: {
+      matches: ({ context, event }, params: GuardRef) => evaluateGuard(wf, params, context, event),
+      materialsComplete: ({ context, event }, params: GuardRef) => evaluateGuard(wf, params, context, event),
+    },
+    actions: {
+      recordEventData: assign(({ context, event }) => {
+        const { materials, ...fields } = event.data ?? {};
+        const received = Array.isArray(materials) ? (materials as string[]) : [];
+        return { data: { ...context.data, ...fields }, materials: [...new Set([...context.materials, ...received])] };
+      }),
+      setOutcome: assign((_, params: { outcome: string }) => ({ outcome: params.outcome })),
+      issueNotice: () => {},
+      startCase: () => {},
+    },
+  }).createMachine({
+    id: definition.id,
+    initial: definition.machine.initial,
+    context: ({ input }) => ({ data: input?.data ?? {}, materials: [], outcome: null }),
+    states: states as never,
+  }) as unknown as AnyStateMachine);
+  return wf;
+}

@@ -1,0 +1,165 @@
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { fieldErrors } from '../definitions/ajv.ts';
+import { ADMIN_ACTS, SYSTEM_EVENTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
+import type { FieldError, ErrorCode } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import { evaluateGuard, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
+
+/** The stored form of a case's machine state; carries the definition it belongs to. */
+export interface StoredSnapshot {
+  workflowId: string;
+  workflowVersion: number;
+  value: string;
+  status: 'active' | 'done';
+  context: CaseContext;
+}
+
+export interface Actor {
+  id: string;
+  role: string;
+  /** The level of the actor's station; `system` for the service's own events. */
+  level: 'village' | 'town' | 'district' | 'system';
+}
+
+export type Effect =
+  | { type: 'issueNotice'; notice: string }
+  | { type: 'startCase'; workflowId: string };
+
+export interface Advance {
+  ok: true;
+  snapshot: StoredSnapshot;
+  effects: Effect[];
+}
+
+export interface Rejection {
+  ok: false;
+  code: ErrorCode;
+  errors?: FieldError[];
+  detail?: { zh: string; en: string };
+}
+
+export interface AllowedEvent {
+  type: string;
+  label: { zh: string; en: string };
+  form?: string;
+}
+
+export interface StepOptions {
+  lang: Lang;
+  /** Who sent the previous machine event (four-eyes steps). */
+  previousActorId?: string | null;
+}
+
+const LEVEL_OF_EXTERNAL: Record<Level, 'village' | 'town' | 'district'> = {
+  village: 'village', town: 'town', district: 'district', city: 'district', province: 'district',
+};
+
+export function isSystemEvent(type: string): boolean {
+  return (SYSTEM_EVENTS as readonly string[]).includes(type);
+}
+
+export function isAdminAct(type: string): boolean {
+  return (ADMIN_ACTS as readonly string[]).includes(type);
+}
+
+export function stateOf(wf: CompiledWorkflow, snapshot: StoredSnapshot): StateConfig {
+  return wf.definition.machine.states[snapshot.value]!;
+}
+
+/** The level of station that acts on a state (steps above the district are recorded by the district). */
+export function actingLevel(state: StateConfig): 'village' | 'town' | 'district' | null {
+  return state.meta.level ? LEVEL_OF_EXTERNAL[state.meta.level] : null;
+}
+
+function store(wf: CompiledWorkflow, snap: AnyMachineSnapshot): StoredSnapshot {
+  return {
+    workflowId: wf.definition.id,
+    workflowVersion: wf.definition.version,
+    value: snap.value as string,
+    status: snap.status === 'done' ? 'done' : 'active',
+    context: snap.context as CaseContext,
+  };
+}
+
+function restore(wf: CompiledWorkflow, stored: StoredSnapshot): AnyMachineSnapshot {
+  return wf.machine.resolveState({ value: stored.value, context: stored.context });
+}
+
+function effectsOf(actions: { type: string; params?: unknown }[]): Effect[] {
+  const out: Effect[] = [];
+  for (const a of actions) {
+    const p = a.params as Record<string, string> | undefined;
+    if (a.type === 'issueNotice') out.push({ type: 'issueNotice', notice: p!.notice! });
+    if (a.type === 'startCase') out.push({ type: 'startCase', workflowId: p!.workflowId! });
+  }
+  return out;
+}
+
+/** Starts a case: the initial state with pre-filled data, and the effects of entering it. Pure. */
+export function start(wf: CompiledWorkflow, data: Record<string, unknown> = {}): Advance {
+  const [snap, actions] = initialTransition(wf.machine, { data });
+  return { ok: true, snapshot: store(wf, snap), effects: effectsOf(actions) };
+}
+
+function mayAct(state: StateConfig, type: string, actor: Actor): boolean {
+  if (actor.level === 'system') return true;
+  const roles = state.meta.events?.[type]?.roles ?? state.meta.roles ?? ['clerk'];
+  return roles.includes(actor.role) && actingLevel(state) === actor.level;
+}
+
+function transitionsFor(state: StateConfig, type: string): TransitionConfig[] {
+  const t = state.on?.[type];
+  return t === undefined ? [] : Array.isArray(t) ? t : [t];
+}
+
+/** The events this actor may send now, with their labels and forms. */
+export function allowedEvents(wf: CompiledWorkflow, stored: StoredSnapshot, actor: Actor, previousActorId?: string | null): AllowedEvent[] {
+  if (stored.status === 'done') return [];
+  const state = stateOf(wf, stored);
+  if (state.meta.fourEyes && previousActorId === actor.id) return [];
+  return Object.keys(state.on ?? {})
+    .filter((type) => !isSystemEvent(type) && mayAct(state, type, actor))
+    .map((type) => ({ type, label: wf.definition.events[type]!.label, form: state.meta.events?.[type]?.form }));
+}
+
+/**
+ * One step of a case: checks who may send the event, validates its form, evaluates the guards
+ * and returns the next snapshot and effects, or a rejection with field-level errors. Pure: the
+ * caller persists the result.
+ */
+export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEvent, actor: Actor, opts: StepOptions): Advance | Rejection {
+  if (isSystemEvent(event.type) && actor.level !== 'system') return { ok: false, code: 'SYSTEM_EVENT' };
+  if (stored.status === 'done') return { ok: false, code: 'CASE_CLOSED' };
+  const state = stateOf(wf, stored);
+  const candidates = transitionsFor(state, event.type);
+  if (candidates.length === 0) return { ok: false, code: 'EVENT_NOT_ALLOWED' };
+  if (!mayAct(state, event.type, actor)) return { ok: false, code: 'FORBIDDEN' };
+  if (state.meta.fourEyes && opts.previousActorId && opts.previousActorId === actor.id) return { ok: false, code: 'FOUR_EYES' };
+
+  const formId = state.meta.events?.[event.type]?.form;
+  const data = event.data ?? {};
+  if (formId) {
+    const validate = wf.forms.get(formId)!;
+    if (!validate(data)) return { ok: false, code: 'VALIDATION_FAILED', errors: fieldErrors(validate.errors, opts.lang) };
+  } else if (Object.keys(data).length > 0) {
+    return { ok: false, code: 'VALIDATION_FAILED', errors: [{ path: '', message: opts.lang === 'zh' ? '该操作不需要填写表单' : 'This action takes no form data' }] };
+  }
+
+  const failed = candidates.filter((t) => t.guard && !evaluateGuard(wf, t.guard, stored.context, { ...event, data }));
+  if (failed.length === candidates.length) {
+    const message = failed.map((t) => t.guard!.type === 'matches'
+      ? t.guard!.params!.message!
+      : { zh: '材料不齐全', en: 'Required materials are missing' });
+    return { ok: false, code: 'GUARD_FAILED', detail: { zh: message.map((m) => m.zh).join('；'), en: message.map((m) => m.en).join('; ') } };
+  }
+
+  const [next, actions] = transition(wf.machine, restore(wf, stored), { type: event.type, data });
+  return { ok: true, snapshot: store(wf, next), effects: effectsOf(actions as { type: string; params?: unknown }[]) };
+}
+
+/** Rebuilds a snapshot from the machine events alone (verification, audits). */
+export function replay(wf: CompiledWorkflow, initialData: Record<string, unknown>, events: CaseEvent[]): StoredSnapshot {
+  let snap = initialTransition(wf.machine, { data: initialData })[0];
+  for (const e of events) snap = transition(wf.machine, snap, e)[0];
+  return store(wf, snap);
+}

@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fieldErrors } from '../definitions/ajv.ts';
+import { AppError, errorCatalogue, type ErrorCode } from './errors.ts';
+import { languageOf } from './language.ts';
+
+const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
+
+function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (e.code !== undefined && DB_DOWN.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, extras: AppError['extras'] = {}) {
+  const lang = languageOf(req.headers['accept-language']);
+  const entry = errorCatalogue[code];
+  const { detail, ...rest } = extras;
+  return reply.status(entry.status).type('application/json; charset=utf-8').send({ code, message: detail?.[lang] ?? entry[lang], ...rest });
+}
+
+/** One place turns every failure into the documented error shape; 5xx details never leave the server. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) return send(reply, req, err.code, err.extras);
+    const lang = languageOf(req.headers['accept-language']);
+    const fe = err as FastifyError;
+    if (fe.validation) {
+      const errors = fieldErrors(fe.validation as never, lang).map((e) => ({ ...e, path: `${fe.validationContext === 'body' ? '' : `/${fe.validationContext}`}${e.path}` }));
+      return send(reply, req, fe.validationContext === 'body' ? 'VALIDATION_FAILED' : 'BAD_REQUEST', { errors });
+    }
+    if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, req, 'PAYLOAD_TOO_LARGE');
+    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, req, 'UNSUPPORTED_MEDIA_TYPE');
+    if (fe.statusCode === 429) return send(reply, req, 'TOO_MANY_REQUESTS');
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return send(reply, req, 'BAD_REQUEST', { detail: { zh: '请求格式不正确', en: fe.message } });
+    if (isDatabaseDown(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return send(reply, req, 'DATABASE_UNAVAILABLE');
+    }
+    req.log.error({ err }, 'unhandled error');
+    return send(reply, req, 'INTERNAL');
+  });
+  app.setNotFoundHandler((req, reply) => send(reply, req, 'ROUTE_NOT_FOUND'));
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { listPersonCasesView } from '../cases/case-list.ts';
+import { AppError } from '../http/errors.ts';
+import { languageOf } from '../http/language.ts';
+import { maskIdNumber, maskPhone } from '../http/mask.ts';
+import { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
+import { registerPerson, type NewPerson } from './person.service.ts';
+
+const attributes = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    category: { enum: ['veteran', 'serving', 'family', 'survivor'], title: '人员类别', 'x-title-en': 'Category' },
+    hukouType: { enum: ['rural', 'urban'], title: '户籍性质', 'x-title-en': 'Household registration type' },
+    soldierType: { enum: ['conscript', 'nco', 'officer'], title: '士兵类别', 'x-title-en': 'Soldier type' },
+    enlistmentDate: { type: 'string', format: 'date', title: '入伍时间', 'x-title-en': 'Enlistment date' },
+    dischargeDate: { type: 'string', format: 'date', title: '退役时间', 'x-title-en': 'Discharge date' },
+    placementType: { enum: ['self-employment', 'assigned-job', 'monthly-pension', 'retirement', 'support'], title: '安置方式', 'x-title-en': 'Placement' },
+    disabilityGrade: { type: 'integer', minimum: 1, maximum: 10, title: '残疾等级', 'x-title-en': 'Disability grade' },
+    postedToTibetOrXinjiang: { type: 'boolean', title: '是否在西藏、新疆服役', 'x-title-en': 'Served in Tibet or Xinjiang' },
+  },
+} as const;
+
+const personBody = {
+  type: 'object', additionalProperties: false, required: ['name', 'idNumber'],
+  properties: {
+    name: { type: 'string', title: '姓名', 'x-title-en': 'Name', minLength: 1, maxLength: 50, pattern: '\\S' },
+    idNumber: { type: 'string', title: '公民身份号码', 'x-title-en': 'Citizen ID number', format: 'cn-id-number' },
+    phone: { type: 'string', title: '手机号码', 'x-title-en': 'Mobile', format: 'cn-mobile' },
+    stationId: { type: 'string', title: '所属村（社区）服务站', 'x-title-en': 'Village station', maxLength: 64 },
+    attributes,
+    relations: {
+      type: 'array', maxItems: 20,
+      items: { type: 'object', additionalProperties: false, required: ['personId', 'relation'], properties: { personId: { type: 'string', maxLength: 64 }, relation: { enum: ['spouse', 'parent', 'child', 'sibling', 'guardian'] } } },
+    },
+  },
+} as const;
+
+const searchBody = {
+  type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1,
+  properties: {
+    idNumber: { type: 'string', title: '公民身份号码', 'x-title-en': 'Citizen ID number', minLength: 18, maxLength: 18 },
+    name: { type: 'string', title: '姓名', 'x-title-en': 'Name', minLength: 1, maxLength: 50 },
+  },
+} as const;
+
+/** A person as lists show them: the ID number and phone masked. */
+export function personSummary(p: Person, reveal = false) {
+  return {
+    id: p.id, name: p.name, idNumber: reveal ? p.idNumber : maskIdNumber(p.idNumber), sex: p.sex, birthDate: p.birthDate,
+    phone: p.phone && (reveal ? p.phone : maskPhone(p.phone)), stationId: p.stationId, attributes: p.attributes,
+  };
+}
+
+export default async function personRoutes(app: FastifyInstance): Promise<void> {
+  app.post<{ Body: NewPerson }>('/persons', { schema: { tags: ['persons'], summary: 'Register a person (一人一档)', body: personBody } }, async (req, reply) => {
+    if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
+    const p = await registerPerson(app.db, req.user!, req.body, app.clock.now(), languageOf(req.headers['accept-language']));
+    return reply.status(201).send(personSummary(p));
+  });
+
+  app.post<{ Body: { idNumber?: string; name?: string } }>('/persons/search', {
+    schema: { tags: ['persons'], summary: 'Find persons by ID number or name (never an ID number in a URL)', body: searchBody },
+  }, async (req) => {
+    const found = await searchPersons(app.db, { idNumber: req.body.idNumber?.toUpperCase(), name: req.body.name }, req.user!.stationPath, 50);
+    return { items: found.map((p) => personSummary(p)) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { reveal?: string } }>('/persons/:id', {
+    schema: {
+      tags: ['persons'], summary: 'The person file: details, household relations and all cases along the chain',
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { reveal: { enum: ['0', '1'] } } },
+    },
+  }, async (req) => {
+    const person = await findPerson(app.db, req.params.id, req.user!.stationPath);
+    if (!person) throw new AppError('NOT_FOUND');
+    const reveal = req.query.reveal === '1';
+    if (reveal) {
+      await app.db.insertInto('reveal_log').values({ user_id: req.user!.id, subject: `person:${person.id}`, fields: JSON.stringify(['idNumber', 'phone']), at: app.clock.now() }).execute();
+      req.log.info({ userId: req.user!.id, personId: person.id }, 'personal data revealed');
+    }
+    return {
+      ...personSummary(person, reveal),
+      relations: await listRelations(app.db, person.id),
+      cases: await listPersonCasesView(app.db, person.id),
+    };
+  });
+}

@@ -1,0 +1,57 @@
+import type { Db } from '../db/database.ts';
+import { newId } from '../db/ids.ts';
+import { AppError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import { findStation, inSubtree } from '../stations/station.repository.ts';
+import type { User } from '../users/user.repository.ts';
+import { parseIdNumber } from './id-number.ts';
+import { findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
+
+export interface NewPerson {
+  name: string;
+  idNumber: string;
+  phone?: string;
+  stationId?: string;
+  attributes?: Record<string, unknown>;
+  relations?: { personId: string; relation: string }[];
+}
+
+const msg = {
+  idNumber: { zh: '公民身份号码不正确（应为18位，校验位须符合GB 11643）', en: 'Not a valid citizen ID number (18 characters, GB 11643 check digit)' },
+  station: { zh: '人员须登记在本辖区内的村（社区）服务站', en: 'A person must be registered at a village station inside your jurisdiction' },
+  relation: { zh: '关联人员不存在或不在本辖区', en: 'The related person does not exist in your jurisdiction' },
+};
+
+function invalid(path: string, lang: Lang, m: { zh: string; en: string }): AppError {
+  return new AppError('VALIDATION_FAILED', { errors: [{ path, message: m[lang] }] });
+}
+
+/** Registers a person in a village of the user's jurisdiction; sex and birth date come from the ID number. */
+export async function registerPerson(db: Db, user: User, input: NewPerson, now: Date, lang: Lang): Promise<Person> {
+  const idNumber = input.idNumber.toUpperCase();
+  const facts = parseIdNumber(idNumber);
+  if (!facts) throw invalid('/idNumber', lang, msg.idNumber);
+  const stationId = input.stationId ?? user.stationId;
+  const station = await findStation(db, stationId);
+  if (!station || station.level !== 'village' || !inSubtree(station.path, user.stationPath)) throw invalid('/stationId', lang, msg.station);
+  return db.transaction().execute(async (trx) => {
+    const id = newId(now.getTime());
+    const person = {
+      id, name: input.name.trim(), idNumber, sex: facts.sex, birthDate: facts.birthDate, phone: input.phone ?? null,
+      stationId, stationPath: station.path, attributes: input.attributes ?? {},
+    };
+    for (const [i, r] of (input.relations ?? []).entries()) {
+      if (!(await findPerson(trx, r.personId, user.stationPath))) throw invalid(`/relations/${i}/personId`, lang, msg.relation);
+    }
+    const existing = await trx.selectFrom('persons').select('id').where('id_number', '=', idNumber).executeTakeFirst();
+    if (existing) throw new AppError('PERSON_EXISTS');
+    try {
+      await insertPerson(trx, person, user.id, now);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new AppError('PERSON_EXISTS');
+      throw err;
+    }
+    for (const r of input.relations ?? []) await insertRelation(trx, id, r.personId, r.relation);
+    return { ...person, createdAt: now };
+  });
+}

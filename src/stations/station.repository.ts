@@ -1,0 +1,16 @@
+import type { Executor, StationTable } from '../db/database.ts';
+
+export type Station = StationTable;
+
+export async function findStation(db: Executor, id: string): Promise<Station | undefined> {
+  return db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listStations(db: Executor): Promise<Station[]> {
+  return db.selectFrom('stations').selectAll().orderBy('path').execute();
+}
+
+/** True when `path` lies in the subtree rooted at `root` (the root included). */
+export function inSubtree(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}.`);
+}

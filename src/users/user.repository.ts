@@ -1,0 +1,35 @@
+import type { Executor, Role } from '../db/database.ts';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  stationId: string;
+  stationLevel: 'district' | 'town' | 'village';
+  stationPath: string;
+}
+
+const columns = ['users.id', 'users.username', 'users.display_name', 'users.role', 'users.station_id', 'stations.level', 'stations.path'] as const;
+
+function toUser(r: { id: string; username: string; display_name: string; role: Role; station_id: string; level: User['stationLevel']; path: string }): User {
+  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, stationId: r.station_id, stationLevel: r.level, stationPath: r.path };
+}
+
+export async function findUserByUsername(db: Executor, username: string): Promise<(User & { passwordHash: string }) | undefined> {
+  const r = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select([...columns, 'users.password_hash']).where('users.username', '=', username).where('users.disabled', '=', false).executeTakeFirst();
+  return r && { ...toUser(r), passwordHash: r.password_hash };
+}
+
+export async function findUserById(db: Executor, id: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select(columns).where('users.id', '=', id).where('users.disabled', '=', false).executeTakeFirst();
+  return r && toUser(r);
+}
+
+export async function insertUser(db: Executor, u: { id: string; username: string; displayName: string; role: Role; stationId: string; passwordHash: string }, now: Date): Promise<void> {
+  await db.insertInto('users').values({
+    id: u.id, username: u.username, display_name: u.displayName, role: u.role, station_id: u.stationId, password_hash: u.passwordHash, created_at: now,
+  }).execute();
+}

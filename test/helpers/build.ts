@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import type { Test } from 'tap';
+import { buildApp } from '../../src/app.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { Config } from '../../src/config.ts';
+
+export const SECRET = 'test-session-secret-0123456789abcdef';
+
+/** A database of this test file's own: a fresh PostgreSQL database when DATABASE_URL is set, else embedded in memory. */
+async function freshDatabase(t: Test): Promise<string | undefined> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return undefined;
+  const name = `vt_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  t.teardown(async () => {
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  });
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET,
+    sessionTtlMinutes: 60, dbPoolSize: 4, demo: true, ...overrides,
+  };
+}
+
+/** Starts the real service on a database of its own, seeded with the demo district; closed at teardown. */
+export async function build(t: Test, opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<FastifyInstance> {
+  const databaseUrl = await freshDatabase(t);
+  const app = await buildApp(testConfig({ databaseUrl, ...opts.config }), { clock: opts.clock, logger: false });
+  await app.ready();
+  t.teardown(() => app.close());
+  return app;
+}
+
+/** Logs in a demo user and returns the headers that carry the session. */
+export async function login(app: FastifyInstance, username: string, lang: 'zh' | 'en' = 'zh'): Promise<Record<string, string>> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: 'demo1234' } });
+  if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'sid')!;
+  return { cookie: `sid=${cookie.value}`, 'accept-language': lang === 'en' ? 'en' : 'zh-CN' };
+}
