@@ -14,7 +14,8 @@ export function requestHash(body: unknown): string {
 
 /** Serialises requests with the same key, so a retry racing its original waits for it. */
 export async function lockKey(db: Executor, s: IdempotencyScope): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${s.userId}\u0000${s.route}\u0000${s.key}`}, 0))`.execute(db);
+  const digest = createHash('sha256').update(JSON.stringify([s.userId, s.route, s.key])).digest().readBigInt64BE(0);
+  await sql`select pg_advisory_xact_lock(${digest.toString()}::bigint)`.execute(db);
 }
 
 export async function findKey(db: Executor, s: IdempotencyScope): Promise<{ requestHash: string; statusCode: number; response: unknown } | undefined> {

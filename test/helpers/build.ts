@@ -38,7 +38,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** Starts the real service on a database of its own, seeded with the demo district; closed at teardown. */
 export async function build(t: Test, opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<FastifyInstance> {
   const databaseUrl = await freshDatabase(t);
-  const app = await buildApp(testConfig({ databaseUrl, ...opts.config }), { clock: opts.clock, logger: false });
+  const app = await buildApp(testConfig({ databaseUrl, ...opts.config }), { clock: opts.clock, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
   await app.ready();
   t.teardown(() => app.close());
   return app;
