@@ -87,7 +87,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('step_level', 'text')
     .addColumn('due_at', 'timestamptz')
     .addColumn('assignee_id', 'text', (c) => c.references('users.id'))
-    .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+    // null when the service itself started the case (a child case started by a timer).
+    .addColumn('created_by', 'text', (c) => c.references('users.id'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .addColumn('closed_at', 'timestamptz')

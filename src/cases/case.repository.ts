@@ -55,7 +55,7 @@ export async function lockCase(db: Executor, id: string, scopePath: string): Pro
 export interface CaseInsert {
   id: string; workflowId: string; workflowVersion: number; parentCaseId: string | null; personId: string;
   applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null; stationId: string; stationPath: string;
-  exclusive: boolean; snapshot: StoredSnapshot; stepLevel: string | null; dueAt: Date | null; createdBy: string; now: Date;
+  exclusive: boolean; snapshot: StoredSnapshot; stepLevel: string | null; dueAt: Date | null; createdBy: string | null; now: Date;
 }
 
 export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {

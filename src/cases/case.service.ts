@@ -54,7 +54,7 @@ interface StartArgs {
   person: Person;
   input: Omit<OpenCaseInput, 'workflowId' | 'personId'>;
   parentCaseId: string | null;
-  actorId: string;
+  actorId: string | null;
   now: Date;
   depth: number;
 }
@@ -89,7 +89,7 @@ interface EffectContext {
   person: Person;
   snapshot: StoredSnapshot;
   seq: number;
-  actorId: string;
+  actorId: string | null;
   now: Date;
   depth: number;
 }
@@ -193,6 +193,34 @@ async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: Even
   await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: input.type, payload, actorId: user.id, fromState: c.state, toState: c.state, at: now });
 }
 
+/** The service's own actor: it alone sends DEADLINE, ESCALATE and MIGRATE. */
+const SYSTEM_ACTOR = { id: 'system', role: 'system', level: 'system' } as const;
+
+/**
+ * Sends a system event (a timer ran out, an escalation) through the same path as a user's
+ * step; returns false when the case has moved on and the event no longer applies.
+ */
+export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: string, expectedVersion: number): Promise<boolean> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const c = await lockCase(trx, caseId, '');
+    if (!c || c.version !== expectedVersion) return false;
+    const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+    const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh' });
+    if (!result.ok) return false;
+    await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
+    return true;
+  });
+}
+
+async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<void> {
+  const seq = c.version + 1;
+  await updateCase(trx, c, { snapshot: result.snapshot, ...stepTiming(wf, result.snapshot, now) }, now);
+  await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now });
+  const person = (await findPerson(trx, c.personId, c.stationPath))!;
+  await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);
+}
+
 async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<void> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = await lastMachineActor(trx, c.id);
@@ -203,14 +231,7 @@ async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, in
       ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, previousActorId) } : {};
     throw rejection(result, extras);
   }
-  const seq = c.version + 1;
-  await updateCase(trx, c, { snapshot: result.snapshot, ...stepTiming(wf, result.snapshot, now) }, now);
-  await appendEvent(trx, c.id, {
-    seq, kind: 'machine', type: input.type, payload: { data: input.data ?? {} }, actorId: user.id,
-    fromState: c.state, toState: result.snapshot.value, at: now,
-  });
-  const person = (await findPerson(trx, c.personId, c.stationPath))!;
-  await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: user.id, now, depth: 0 }, result.effects);
+  await persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
 }
 
 export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal: boolean, lang: Lang): Promise<CaseView> {

@@ -85,7 +85,7 @@ export interface CaseTable {
   step_level: string | null;
   due_at: Timestamp | null;
   assignee_id: string | null;
-  created_by: string;
+  created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;

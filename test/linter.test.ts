@@ -1,0 +1,64 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { lintDefinition } from '../src/definitions/linter.ts';
+import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
+
+const base = JSON.parse(readFileSync(new URL('../workflows/preferential-card.json', import.meta.url), 'utf8'));
+const known = new Set(['preferential-card', 'veteran-profile']);
+
+/** A copy of a real definition with one thing broken. */
+function broken(edit: (d: any) => void): unknown {
+  const d = structuredClone(base);
+  edit(d);
+  return d;
+}
+
+function findings(def: unknown) {
+  return lintDefinition('workflows/preferential-card.json', def, known);
+}
+
+t.test('every workflow in the repository passes', async (t) => {
+  const { files, findings } = readWorkflowFiles();
+  t.same(findings, [], 'no findings');
+  t.ok(files.length >= 3);
+});
+
+t.test('the unbroken base passes', async (t) => {
+  t.same(findings(base), []);
+});
+
+const cases: [string, (d: any) => void, string, RegExp][] = [
+  ['unknown top-level field', (d) => { d.colour = 'red'; }, '$', /unknown field: "colour"/],
+  ['unknown field in a state', (d) => { d.machine.states.delivery.meta.colour = 'red'; }, '$.machine.states.delivery.meta', /unknown field/],
+  ['unreachable state', (d) => { d.machine.states.orphan = { meta: { step: { zh: '孤立', en: 'Orphan' }, level: 'town' }, on: { DELIVER: { target: 'granted' } } }; }, '$.machine.states.orphan', /unreachable/],
+  ['non-final state with no way out', (d) => { d.machine.states.delivery.on = {}; d.machine.states.delivery.meta.events = {}; }, '$.machine.states.delivery', /needs a way out/],
+  ['states that cannot reach a final state', (d) => {
+    d.machine.states.loopA = { meta: { step: { zh: '甲', en: 'A' }, level: 'town' }, on: { DELIVER: { target: 'loopB' } } };
+    d.machine.states.loopB = { meta: { step: { zh: '乙', en: 'B' }, level: 'town' }, on: { DELIVER: { target: 'loopA' } } };
+    d.machine.states.delivery.on.WITHDRAW = { target: 'loopA' };
+    d.machine.states.delivery.meta.events.WITHDRAW = { form: 'withdrawal' };
+  }, '$.machine.states.loopA', /no final state can be reached/],
+  ['missing target state', (d) => { d.machine.states.delivery.on.DELIVER.target = 'nowhere'; }, '$.machine.states.delivery.on.DELIVER.target', /"nowhere" does not exist/],
+  ['missing form', (d) => { d.machine.states.delivery.meta.events.DELIVER.form = 'ghost'; }, '$.machine.states.delivery.meta.events.DELIVER.form', /form "ghost" is not defined/],
+  ['missing notice', (d) => { d.machine.states.granted.entry[0].params.notice = 'ghost'; }, '$.machine.states.granted.entry[0].params.notice', /notice "ghost"/],
+  ['missing child workflow', (d) => { d.machine.states.granted.entry.push({ type: 'startCase', params: { workflowId: 'ghost-item' } }); }, '$.machine.states.granted.entry[1].params.workflowId', /"ghost-item" does not exist/],
+  ['undeclared event', (d) => { d.machine.states.delivery.on.FLY = { target: 'granted' }; }, '$.machine.states.delivery.on.FLY', /not declared/],
+  ['unknown guard kind', (d) => { d.machine.states.townAcceptance.on.ACCEPT.guard = { type: 'runScript' }; }, '$.machine.states.townAcceptance.on.ACCEPT', /.+/],
+  ['invalid JSON Schema in a form', (d) => { d.forms.delivery.properties.cardNumber.type = 'text'; }, '$.forms.delivery', /invalid JSON Schema/],
+  ['missing material', (d) => { d.machine.states.villagePrefill.meta.materials.push('ghost-paper'); }, '$.machine.states.villagePrefill.meta.materials[5]', /material "ghost-paper"/],
+  ['prefilled field in no form', (d) => { d.prefill.shoeSize = 'shoeSize'; }, '$.prefill.shoeSize', /in no form/],
+  ['refusal without appeal route', (d) => { d.forms.refusal.required = ['reasonCode', 'reason', 'legalBasis']; }, '$.machine.states.townAcceptance.meta.events.REFUSE', /requires "appealRoute"/],
+  ['external step without document number', (d) => { d.forms.externalDecision.required = ['decisionBody', 'decisionDate']; }, '$.machine.states.cityReview.meta.events.RECORD_DECISION', /"documentNumber"/],
+  ['final state without outcome', (d) => { delete d.machine.states.granted.meta.outcome; }, '$.machine.states.granted.meta.outcome', /outcome/],
+  ['timer event not handled', (d) => { d.machine.states.awaitingMaterials.meta.timer.event = 'ESCALATE'; d.events.ESCALATE = { label: { zh: '升级', en: 'Escalate' } }; }, '$.machine.states.awaitingMaterials.meta.timer.event', /does not handle its timer event/],
+  ['event declared but never used', (d) => { d.events.NEVER = { label: { zh: '从不', en: 'Never' } }; }, '$.events.NEVER', /never used/],
+];
+
+for (const [name, edit, path, message] of cases) {
+  t.test(`rejects: ${name}`, async (t) => {
+    const f = findings(broken(edit));
+    const hit = f.find((x) => x.path === path && message.test(x.message));
+    t.ok(hit, `a finding at ${path} matching ${message}: got ${JSON.stringify(f)}`);
+    t.ok(f.every((x) => x.file === 'workflows/preferential-card.json'), 'findings name the file');
+  });
+}
