@@ -5,6 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import authPlugin from './auth/auth.plugin.ts';
 import sessionRoutes from './auth/session.routes.ts';
 import caseRoutes from './cases/case.routes.ts';
+import chainRoutes from './chain/chain.routes.ts';
 import { clockFrom, systemClock, type Clock } from './clock.ts';
 import clockPlugin from './clock.plugin.ts';
 import type { Config } from './config.ts';
@@ -76,6 +77,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(workflowRoutes);
     await api.register(personRoutes);
     await api.register(caseRoutes);
+    await api.register(chainRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -38,6 +38,7 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   const pool: Pool = app.pg.pool;
   // An idle client losing its server must not crash the process; /ready reports the outage.
   pool.on('error', (err) => app.log.warn({ err }, 'idle database client error'));
+  pool.on('connect', (client) => client.on('error', (err) => app.log.warn({ err }, 'database connection lost')));
   // kysely only wraps the pool; @fastify/postgres ends it, so kysely.destroy() is never called.
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   app.decorate('db', db);

@@ -9,7 +9,7 @@ import type { Config } from '../../src/config.ts';
 export const SECRET = 'test-session-secret-0123456789abcdef';
 
 /** A database of this test file's own: a fresh PostgreSQL database when DATABASE_URL is set, else embedded in memory. */
-async function freshDatabase(t: Test): Promise<string | undefined> {
+export async function freshDatabase(t: Test): Promise<string | undefined> {
   const base = process.env.DATABASE_URL;
   if (!base) return undefined;
   const name = `vt_${process.pid}_${randomBytes(4).toString('hex')}`;

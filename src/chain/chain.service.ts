@@ -1,0 +1,54 @@
+import { eligibilitySubject } from '../cases/case-inputs.ts';
+import { listPersonCases } from '../cases/case.repository.ts';
+import type { Db } from '../db/database.ts';
+import type { Localized, Stage } from '../definitions/definition.types.ts';
+import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import { listVersionsInForce } from '../definitions/workflow.repository.ts';
+import type { Person } from '../persons/person.repository.ts';
+
+const STAGES: Stage[] = ['enlistment', 'service', 'discharge'];
+
+export interface ChainItem {
+  workflowId: string;
+  version: number;
+  stage: Stage;
+  order: number;
+  title: Localized;
+  initiation: string;
+}
+
+/** The items in force along the soldier's chain: enlistment → service → discharge, then catalogue order. */
+export async function chainItems(db: Db, now: Date): Promise<ChainItem[]> {
+  const rows = await listVersionsInForce(db, now);
+  return rows
+    .map((r) => ({ workflowId: r.workflowId, version: r.version, stage: r.definition.stage, order: r.definition.order, title: r.definition.title, initiation: r.definition.initiation }))
+    .sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order);
+}
+
+export type ChainStatus =
+  | { status: 'not-applicable'; reason: Localized }
+  | { status: 'not-started' }
+  | { status: 'in-progress'; caseId: string; state: string; step: Localized; dueAt: string | null }
+  | { status: 'done'; caseId: string; outcome: string | null; closedAt: string | null };
+
+/** Where a person stands on each item: from eligibility and their cases (an open case first, else the latest). */
+export async function personChain(db: Db, registry: WorkflowRegistry, person: Person, now: Date): Promise<(ChainItem & ChainStatus)[]> {
+  const [items, cases, subject] = [await chainItems(db, now), await listPersonCases(db, person.id), await eligibilitySubject(db, person, now)];
+  const out: (ChainItem & ChainStatus)[] = [];
+  for (const item of items) {
+    const mine = cases.filter((c) => c.workflowId === item.workflowId);
+    const open = mine.find((c) => c.status === 'open');
+    const latest = mine[mine.length - 1];
+    if (open) {
+      const wf = (await registry.get(db, open.workflowId, open.workflowVersion))!;
+      out.push({ ...item, status: 'in-progress', caseId: open.id, state: open.state, step: wf.definition.machine.states[open.state]!.meta.step, dueAt: open.dueAt?.toISOString() ?? null });
+    } else if (latest) {
+      out.push({ ...item, status: 'done', caseId: latest.id, outcome: latest.outcome, closedAt: latest.closedAt?.toISOString() ?? null });
+    } else {
+      const wf = (await registry.get(db, item.workflowId, item.version))!;
+      if (wf.eligibility && !wf.eligibility(subject)) out.push({ ...item, status: 'not-applicable', reason: wf.definition.eligibility!.message });
+      else out.push({ ...item, status: 'not-started' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import type { Database, Db } from '../db/database.ts';
+import { startEmbeddedDatabase } from '../db/embedded.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+
+/** The database the service is configured for, opened for a command-line tool and migrated. */
+export async function openConfiguredDatabase(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, 2);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.connectionString, max: 2 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy();
+    await embedded?.close();
+    throw err;
+  }
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await embedded?.close();
+    },
+  };
+}
+
+/** Runs a tool and turns known failures into a one-line message and exit code 1. */
+export function runCli(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

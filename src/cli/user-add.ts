@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { hashPassword } from '../auth/password.ts';
+import { newToken, tokenHash, insertSession } from '../auth/session.repository.ts';
+import { embeddedSessionSecret } from '../db/embedded.ts';
+import { newId } from '../db/ids.ts';
+import { findStation } from '../stations/station.repository.ts';
+import { insertUser } from '../users/user.repository.ts';
+import { openConfiguredDatabase, runCli } from './database.ts';
+
+const usage = `npm run user:add -- --username NAME --name 显示名 --role clerk|supervisor|policy|admin --station STATION_ID [--api-token]
+The password is read from the USER_PASSWORD environment variable (never from the command line, so it stays out of shell history).`;
+
+runCli(async () => {
+  const { values } = parseArgs({
+    options: { username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, station: { type: 'string' }, 'api-token': { type: 'boolean' } },
+  });
+  const password = process.env.USER_PASSWORD;
+  if (!values.username || !values.name || !values.role || !values.station || !password) throw new Error(usage);
+  if (!['clerk', 'supervisor', 'policy', 'admin'].includes(values.role)) throw new Error(`未知角色 / unknown role "${values.role}"\n${usage}`);
+  if (password.length < 10) throw new Error('密码至少10位 / the password needs at least 10 characters');
+  const config = loadConfig();
+  const { db, close } = await openConfiguredDatabase(config);
+  try {
+    if (!(await findStation(db, values.station))) throw new Error(`服务站不存在 / no station "${values.station}"`);
+    const id = newId();
+    const now = new Date();
+    await insertUser(db, { id, username: values.username, displayName: values.name, role: values.role as 'clerk', stationId: values.station, passwordHash: await hashPassword(password) }, now);
+    console.log(`已创建用户 / user created: ${values.username} (${id})`);
+    if (values['api-token']) {
+      const token = newToken();
+      const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);
+      await insertSession(db, { hash: tokenHash(secret, token), userId: id, kind: 'api', now, expiresAt: null });
+      console.log(`API token (shown once): ${token}`);
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw new Error(`用户名已存在 / username "${values.username}" is taken`);
+    throw err;
+  } finally {
+    await close();
+  }
+});
