@@ -4,7 +4,10 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import authPlugin from './auth/auth.plugin.ts';
 import sessionRoutes from './auth/session.routes.ts';
+import calendarRoutes from './calendar/calendar.routes.ts';
+import { CalendarService } from './calendar/working-calendar.ts';
 import caseRoutes from './cases/case.routes.ts';
+import type { CaseDeps } from './cases/case.service.ts';
 import chainRoutes from './chain/chain.routes.ts';
 import { clockFrom, systemClock, type Clock } from './clock.ts';
 import clockPlugin from './clock.plugin.ts';
@@ -17,6 +20,7 @@ import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
 import { WorkflowRegistry } from './definitions/workflow.registry.ts';
 import workflowRoutes from './definitions/workflow.routes.ts';
 import healthRoutes from './health/health.routes.ts';
+import sweeperPlugin from './supervision/sweeper.plugin.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
@@ -24,6 +28,9 @@ import personRoutes from './persons/person.routes.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     registry: WorkflowRegistry;
+    calendar: CalendarService;
+    /** What the case service needs, in one place for routes, the sweeper and tests. */
+    caseDeps: CaseDeps;
   }
 }
 
@@ -66,10 +73,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
   app.decorate('registry', new WorkflowRegistry());
+  app.decorate('calendar', new CalendarService());
+  await app.calendar.refresh(app.db);
+  app.decorate('caseDeps', { db: app.db, registry: app.registry, clock, calendar: app.calendar });
   const loaded = await loadWorkflowFiles(app.db, clock.now());
   if (loaded.inserted.length) app.log.info({ inserted: loaded.inserted }, 'workflow versions stored');
   if (config.demo) await seedDemo(app.db, clock.now());
   await app.register(authPlugin, { secret });
+  await app.register(sweeperPlugin, { intervalSeconds: config.sweepIntervalSeconds, graceWorkingDays: config.escalationGraceWorkingDays });
 
   await app.register(healthRoutes);
   await app.register(async (api) => {
@@ -78,6 +89,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(personRoutes);
     await api.register(caseRoutes);
     await api.register(chainRoutes);
+    await api.register(calendarRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -12,6 +12,8 @@ const schema = {
     SESSION_SECRET: { type: 'string', minLength: 32 },
     SESSION_TTL_MINUTES: { type: 'integer', minimum: 5, default: 480 },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
+    SWEEP_INTERVAL_SECONDS: { type: 'integer', minimum: 0, default: 60 },
+    ESCALATION_GRACE_WORKING_DAYS: { type: 'integer', minimum: 0, default: 2 },
     CLOCK: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
     DEMO: { type: 'boolean' },
   },
@@ -31,13 +33,16 @@ export interface Config {
   sessionTtlMinutes: number;
   dbPoolSize: number;
   clockStart?: string;
+  /** How often the deadline sweeper runs; 0 turns it off (tests drive it by hand). */
+  sweepIntervalSeconds: number;
+  escalationGraceWorkingDays: number;
   /** Seed the demo district and its users; defaults to on for the embedded database. */
   demo: boolean;
 }
 
 interface RawEnv {
   PORT: number; HOST: string; DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
-  SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; DB_POOL_SIZE: number; CLOCK?: string; DEMO?: boolean;
+  SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string; DEMO?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
     dbPoolSize: raw.DB_POOL_SIZE,
     clockStart: raw.CLOCK,
+    sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,
+    escalationGraceWorkingDays: raw.ESCALATION_GRACE_WORKING_DAYS,
     demo: raw.DEMO ?? raw.DATABASE_URL === undefined,
   };
 }

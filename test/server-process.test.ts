@@ -78,7 +78,7 @@ if (process.env.DATABASE_URL) {
     await waitReady(again);
     const cookie2 = await loginCookie();
     const found = await fetch(`${base}/api/v1/persons/search`, { method: 'POST', headers: { cookie: cookie2, 'content-type': 'application/json' }, body: JSON.stringify({ idNumber }) });
-    t.equal((await found.json()).items[0]?.name, '钱昇', 'the person is still there after a restart');
+    t.equal(((await found.json()) as { items: { name: string }[] }).items[0]?.name, '钱昇', 'the person is still there after a restart');
     t.equal(await stop(again), 0);
   });
 

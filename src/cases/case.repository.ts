@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { CaseTable, Executor } from '../db/database.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
+import type { StepTiming } from './step-timing.ts';
 
 export interface CaseRow {
   id: string;
@@ -25,6 +26,15 @@ export interface CaseRow {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  timerAt: Date | null;
+  stepEnteredAt: Date | null;
+  lastEventAt: Date | null;
+  dueUncertain: boolean;
+  pausedState: string | null;
+  pausedWorkingDays: number | null;
+  overdueAt: Date | null;
+  escalatedAt: Date | null;
+  escalatedTo: string | null;
 }
 
 function toCase(r: Selectable<CaseTable>): CaseRow {
@@ -33,11 +43,17 @@ function toCase(r: Selectable<CaseTable>): CaseRow {
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: r.agent as unknown as Record<string, unknown> | null,
     stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome, version: r.version,
     snapshot: r.snapshot as unknown as StoredSnapshot, stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id,
-    createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at,
+    createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
+    lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain, pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
+    overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to,
   };
 }
 
+/** The scope of the service's own work (timers, sweeps): every station. */
+export const EVERYWHERE = '';
+
 function inScope(scopePath: string) {
+  if (scopePath === EVERYWHERE) return sql<boolean>`true`;
   return sql<boolean>`(station_path = ${scopePath} or station_path like ${`${scopePath}.%`})`;
 }
 
@@ -55,7 +71,14 @@ export async function lockCase(db: Executor, id: string, scopePath: string): Pro
 export interface CaseInsert {
   id: string; workflowId: string; workflowVersion: number; parentCaseId: string | null; personId: string;
   applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null; stationId: string; stationPath: string;
-  exclusive: boolean; snapshot: StoredSnapshot; stepLevel: string | null; dueAt: Date | null; createdBy: string | null; now: Date;
+  exclusive: boolean; snapshot: StoredSnapshot; timing: StepTiming; createdBy: string | null; now: Date;
+}
+
+function timingColumns(t: StepTiming) {
+  return {
+    step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt, step_entered_at: t.stepEnteredAt,
+    paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays, overdue_at: t.overdueAt, escalated_at: t.escalatedAt, escalated_to: t.escalatedTo,
+  };
 }
 
 export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
@@ -64,16 +87,18 @@ export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
     id: c.id, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId, person_id: c.personId,
     applicant_id: c.applicantId, payee_id: c.payeeId, agent: c.agent ? JSON.stringify(c.agent) : null,
     station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
-    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(c.snapshot), step_level: c.stepLevel, due_at: c.dueAt,
-    assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now, closed_at: done ? c.now : null,
+    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(c.snapshot), ...timingColumns(c.timing),
+    assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now, closed_at: done ? c.now : null, last_event_at: c.now,
   }).execute();
 }
 
 export interface CaseUpdate {
   snapshot?: StoredSnapshot;
-  stepLevel?: string | null;
-  dueAt?: Date | null;
+  /** Null when the step did not change (its clock runs on). */
+  timing?: StepTiming | null;
   assigneeId?: string | null;
+  /** A machine event moves the idle clock; administrative acts do not. */
+  progressed?: boolean;
 }
 
 /** Moves the case to version + 1; the caller holds the row lock. */
@@ -87,8 +112,8 @@ export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: D
       snapshot: JSON.stringify(snap), state: snap.value, outcome: snap.context.outcome,
       status: done ? 'closed' : 'open', closed_at: done ? now : null,
     } : {}),
-    ...(u.stepLevel !== undefined ? { step_level: u.stepLevel } : {}),
-    ...(u.dueAt !== undefined ? { due_at: u.dueAt } : {}),
+    ...(u.timing ? timingColumns(u.timing) : {}),
+    ...(u.progressed ? { last_event_at: now } : {}),
     ...(u.assigneeId !== undefined ? { assignee_id: u.assigneeId } : {}),
   }).where('id', '=', c.id).where('version', '=', c.version).execute();
 }

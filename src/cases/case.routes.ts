@@ -44,7 +44,7 @@ const listQuery = {
 } as const;
 
 export default async function caseRoutes(app: FastifyInstance): Promise<void> {
-  const deps = () => ({ db: app.db, registry: app.registry, clock: app.clock });
+  const deps = () => app.caseDeps;
 
   app.post<{ Body: OpenCaseInput }>('/cases', { schema: { tags: ['cases'], summary: 'Open a case of an item for a person', body: openBody } }, async (req, reply) => {
     const view = await openCase(deps(), req.user!, req.body, languageOf(req.headers['accept-language']));

@@ -1,10 +1,10 @@
-import { dueAt } from '../calendar/deadline.ts';
+import type { CalendarService } from '../calendar/working-calendar.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
-import { actingLevel, isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
+import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
@@ -13,16 +13,18 @@ import { findUserById, type User } from '../users/user.repository.ts';
 import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, lastMachineActor } from './case-event.repository.ts';
-import { findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
+import { EVERYWHERE, findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
 import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { insertNotice } from './notice.repository.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
+import { timingOnEntry } from './step-timing.ts';
 
 export interface CaseDeps {
   db: Db;
   registry: WorkflowRegistry;
   clock: Clock;
+  calendar: CalendarService;
 }
 
 export interface OpenCaseInput {
@@ -41,13 +43,6 @@ export interface EventInput {
 
 /** Child cases may start further children; a bound keeps a bad definition from looping. */
 const MAX_CHILD_DEPTH = 3;
-
-function stepTiming(wf: CompiledWorkflow, snap: StoredSnapshot, now: Date): { stepLevel: string | null; dueAt: Date | null } {
-  if (snap.status === 'done') return { stepLevel: null, dueAt: null };
-  const state = wf.definition.machine.states[snap.value]!;
-  const rule = state.meta.sla ?? state.meta.timer;
-  return { stepLevel: actingLevel(state), dueAt: rule ? dueAt(rule, now) : null };
-}
 
 interface StartArgs {
   wf: CompiledWorkflow;
@@ -69,7 +64,7 @@ async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<s
       id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId, personId: a.person.id,
       applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null, agent: a.input.agent ?? null,
       stationId: a.person.stationId, stationPath: a.person.stationPath, exclusive: !a.wf.definition.allowConcurrentCases,
-      snapshot: started.snapshot, ...stepTiming(a.wf, started.snapshot, a.now), createdBy: a.actorId, now: a.now,
+      snapshot: started.snapshot, timing: timingOnEntry(a.wf, null, started.snapshot, a.now, deps.calendar.current)!, createdBy: a.actorId, now: a.now,
     });
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw new AppError('CASE_ALREADY_OPEN');
@@ -189,8 +184,7 @@ async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: Even
     }
     if (input.type === 'REASSIGN') assigneeId = target.id;
   }
-  await updateCase(trx, c, { assigneeId }, now);
-  await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: input.type, payload, actorId: user.id, fromState: c.state, toState: c.state, at: now });
+  await appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
 }
 
 /** The service's own actor: it alone sends DEADLINE, ESCALATE and MIGRATE. */
@@ -201,21 +195,31 @@ const SYSTEM_ACTOR = { id: 'system', role: 'system', level: 'system' } as const;
  * step; returns false when the case has moved on and the event no longer applies.
  */
 export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: string, expectedVersion: number): Promise<boolean> {
-  const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const c = await lockCase(trx, caseId, '');
+    const c = await lockCase(trx, caseId, EVERYWHERE);
     if (!c || c.version !== expectedVersion) return false;
-    const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
-    const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh' });
-    if (!result.ok) return false;
-    await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
-    return true;
+    return applySystemEvent(trx, deps, c, type, deps.clock.now());
   });
+}
+
+/** A system event on a case the caller has locked; false when the current step does not take it. */
+export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow, type: string, now: Date): Promise<boolean> {
+  const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh' });
+  if (!result.ok) return false;
+  await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
+  return true;
+}
+
+/** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
+export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<void> {
+  await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
+  await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
 }
 
 async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<void> {
   const seq = c.version + 1;
-  await updateCase(trx, c, { snapshot: result.snapshot, ...stepTiming(wf, result.snapshot, now) }, now);
+  await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
   await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now });
   const person = (await findPerson(trx, c.personId, c.stationPath))!;
   await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);

@@ -27,6 +27,12 @@ export interface CaseView {
   data: Record<string, unknown>;
   materialsReceived: string[];
   dueAt: string | null;
+  /** The deadline was counted through a year whose official holidays are not loaded. */
+  dueUncertain: boolean;
+  timerAt: string | null;
+  stepEnteredAt: string | null;
+  overdue: boolean;
+  escalatedTo: string | null;
   assigneeId: string | null;
   createdAt: string;
   updatedAt: string;
@@ -86,7 +92,8 @@ export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c:
     id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, title: wf.definition.title, parentCaseId: c.parentCaseId,
     personId: c.personId, applicantId: c.applicantId, payeeId: c.payeeId, state: c.state, status: c.status, outcome: c.outcome,
     version: c.version, data: mask(c.snapshot.context.data), materialsReceived: c.snapshot.context.materials,
-    dueAt: c.dueAt?.toISOString() ?? null, assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    dueAt: c.dueAt?.toISOString() ?? null, dueUncertain: c.dueUncertain, timerAt: c.timerAt?.toISOString() ?? null,
+    stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null, overdue: c.overdueAt !== null, escalatedTo: c.escalatedTo, assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
     currentStep: currentStep(wf, c, user, previousActorId),
     history: events.map((e) => ({
       seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState, to: e.toState,

@@ -89,6 +89,30 @@ export interface CaseTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;
+  timer_at: Timestamp | null;
+  step_entered_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  due_uncertain: Generated<boolean>;
+  paused_state: string | null;
+  paused_working_days: number | null;
+  overdue_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  escalated_to: string | null;
+}
+
+export interface CalendarDayTable {
+  day: ColumnType<string, string, string>;
+  workday: boolean;
+  note: string;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  source: string;
+  loaded_by: string;
+  loaded_at: Timestamp;
 }
 
 export interface CaseEventTable {
@@ -113,6 +137,27 @@ export interface NoticeTable {
   data: Json<Record<string, unknown>>;
   issued_by: string | null;
   issued_at: Timestamp;
+  // Printed notices (migration 0002; src/notices/). Null in rows issued before numbering existed.
+  district_id: string | null;
+  year: number | null;
+  serial: number | null;
+  code: string | null;
+  number: string | null;
+  template: string | null;
+  content: string | null;
+  content_sha256: string | null;
+  verify_token: string | null;
+  pdf: Buffer | null;
+  sha256: string | null;
+  rendered_at: Timestamp | null;
+  render_attempts: Generated<number>;
+  render_error: string | null;
+}
+
+export interface NoticeCounterTable {
+  district_id: string;
+  year: number;
+  last_serial: number;
 }
 
 export interface IdempotencyKeyTable {
@@ -143,8 +188,11 @@ export interface Database {
   cases: CaseTable;
   case_events: CaseEventTable;
   notices: NoticeTable;
+  notice_counters: NoticeCounterTable;
   idempotency_keys: IdempotencyKeyTable;
   reveal_log: RevealLogTable;
+  calendar_days: CalendarDayTable;
+  calendar_years: CalendarYearTable;
 }
 
 export type Db = Kysely<Database>;

@@ -45,6 +45,8 @@ export interface StateMeta {
   sla?: Sla;
   timer?: Sla & { event: string };
   fourEyes?: boolean;
+  /** The step waits for the applicant (补正): the previous step's SLA clock stops and resumes on return. */
+  pausesClock?: boolean;
   /** Materials checked at this step (ids from `materials`). */
   materials?: string[];
   events?: Record<string, EventMeta>;

@@ -31,7 +31,7 @@ export async function freshDatabase(t: Test): Promise<string | undefined> {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET,
-    sessionTtlMinutes: 60, dbPoolSize: 4, demo: true, ...overrides,
+    sessionTtlMinutes: 60, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2, ...overrides,
   };
 }
 

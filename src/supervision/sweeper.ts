@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import { addWorkingDays, dueAt } from '../calendar/deadline.ts';
+import { lockCase, EVERYWHERE } from '../cases/case.repository.ts';
+import { appendAdminEntry, applySystemEvent, type CaseDeps } from '../cases/case.service.ts';
+import type { Executor } from '../db/database.ts';
+
+export interface SweepOptions {
+  /** Working days an overdue step may wait before it is escalated to the next level. */
+  graceWorkingDays: number;
+  batchSize: number;
+}
+
+export interface SweepResult {
+  timers: number;
+  deadlines: number;
+  overdue: number;
+  escalated: number;
+}
+
+const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
+
+/** Ids after `after` of open cases matching a condition, locked for this transaction; rows another sweeper holds are skipped. */
+async function claim(trx: Executor, condition: ReturnType<typeof sql>, after: string, limit: number): Promise<string[]> {
+  const rows = await sql<{ id: string }>`select id from cases where status = 'open' and id > ${after} and ${condition} order by id limit ${limit} for update skip locked`.execute(trx);
+  return rows.rows.map((r) => r.id);
+}
+
+/** Runs `batch` over successive claimed batches (keyset by id, so every row is visited once) until none is full. */
+async function inBatches(deps: CaseDeps, condition: ReturnType<typeof sql>, limit: number, batch: (trx: Executor, ids: string[]) => Promise<void>): Promise<void> {
+  let after = '';
+  for (;;) {
+    const ids = await deps.db.transaction().execute(async (trx) => {
+      const claimed = await claim(trx, condition, after, limit);
+      await batch(trx, claimed);
+      return claimed;
+    });
+    if (ids.length < limit) return;
+    after = ids[ids.length - 1]!;
+  }
+}
+
+/**
+ * Moves cases whose time has come: a step's own timer sends its event (a public notice ends by
+ * itself); a passed SLA sends DEADLINE where the step handles one, else marks the case overdue;
+ * past the grace it is escalated to the next level once. Safe with several sweepers at once
+ * (row locks, SKIP LOCKED, and every condition re-read under the lock) and it catches up after
+ * downtime, because it works from stored times, not from intervals it happened to see.
+ */
+export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepResult> {
+  const result: SweepResult = { timers: 0, deadlines: 0, overdue: 0, escalated: 0 };
+  const now = deps.clock.now();
+  await deps.calendar.refresh(deps.db);
+  const cal = deps.calendar.current;
+  await inBatches(deps, sql`timer_at <= ${now}`, opts.batchSize, async (trx, ids) => {
+    for (const id of ids) {
+      const c = (await lockCase(trx, id, EVERYWHERE))!;
+      const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+      const timer = wf.definition.machine.states[c.state]!.meta.timer;
+      const moved = timer ? await applySystemEvent(trx, deps, c, timer.event, now) : false;
+      const after = (await lockCase(trx, id, EVERYWHERE))!;
+      // A timer that leaves the case in the same step (or could not fire) starts its next period.
+      if (after.state === c.state && after.timerAt?.getTime() === c.timerAt?.getTime()) {
+        await trx.updateTable('cases').set({ timer_at: timer ? dueAt(timer, now, cal).at : null }).where('id', '=', id).execute();
+      }
+      if (moved) result.timers++;
+    }
+  });
+  await inBatches(deps, sql`due_at < ${now} and overdue_at is null`, opts.batchSize, async (trx, ids) => {
+    for (const id of ids) {
+      const c = (await lockCase(trx, id, EVERYWHERE))!;
+      const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+      const state = wf.definition.machine.states[c.state]!;
+      if (state.on?.DEADLINE && !state.meta.timer && (await applySystemEvent(trx, deps, c, 'DEADLINE', now))) {
+        result.deadlines++;
+        continue;
+      }
+      await trx.updateTable('cases').set({ overdue_at: now }).where('id', '=', id).execute();
+      result.overdue++;
+    }
+  });
+  await inBatches(deps, sql`overdue_at is not null and escalated_at is null`, opts.batchSize, async (trx, ids) => {
+    for (const id of ids) {
+      const c = (await lockCase(trx, id, EVERYWHERE))!;
+      if (!c.dueAt || addWorkingDays(c.dueAt, opts.graceWorkingDays, cal).at > now) continue;
+      const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+      if (wf.definition.machine.states[c.state]!.on?.ESCALATE && (await applySystemEvent(trx, deps, c, 'ESCALATE', now))) {
+        result.escalated++;
+        continue;
+      }
+      const to = NEXT_LEVEL[c.stepLevel ?? 'district']!;
+      await appendAdminEntry(trx, c, { type: 'ESCALATE', payload: { fromLevel: c.stepLevel, toLevel: to, dueAt: c.dueAt.toISOString(), automatic: true }, actorId: null }, now);
+      await trx.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', id).execute();
+      result.escalated++;
+    }
+  });
+  return result;
+}
