@@ -21,9 +21,12 @@ import { WorkflowRegistry } from './definitions/workflow.registry.ts';
 import workflowRoutes from './definitions/workflow.routes.ts';
 import healthRoutes from './health/health.routes.ts';
 import sweeperPlugin from './supervision/sweeper.plugin.ts';
+import supervisionRoutes from './supervision/supervision.routes.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
+import noticesPlugin from './notices/notice.plugin.ts';
+import { noticeApiRoutes, verifyRoutes } from './notices/notice.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,8 +43,9 @@ export interface BuildOptions {
   logger?: boolean | object;
 }
 
-const bodyAjv = createAjv();
-const coercingAjv = createAjv({ coerceTypes: true });
+// Route schemas fill in their defaults; query strings and params arrive as text and are coerced.
+const bodyAjv = createAjv({ useDefaults: true });
+const coercingAjv = createAjv({ coerceTypes: true, useDefaults: true });
 
 /**
  * Builds the service: external plugins, then the app's own (clock, database, workflows, auth),
@@ -80,16 +84,20 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (loaded.inserted.length) app.log.info({ inserted: loaded.inserted }, 'workflow versions stored');
   if (config.demo) await seedDemo(app.db, clock.now());
   await app.register(authPlugin, { secret });
+  await app.register(noticesPlugin, { settings: config.notices });
   await app.register(sweeperPlugin, { intervalSeconds: config.sweepIntervalSeconds, graceWorkingDays: config.escalationGraceWorkingDays });
 
   await app.register(healthRoutes);
+  await app.register(verifyRoutes);
   await app.register(async (api) => {
     await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes });
     await api.register(workflowRoutes);
     await api.register(personRoutes);
     await api.register(caseRoutes);
+    await api.register(noticeApiRoutes);
     await api.register(chainRoutes);
     await api.register(calendarRoutes);
+    await api.register(supervisionRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -1,4 +1,5 @@
 import { envSchema } from 'env-schema';
+import { NOTICE_DEFAULTS, type NoticeSettings } from './notices/notice.settings.ts';
 
 /** Every setting the service reads, with its default; see README "Configuration". */
 const schema = {
@@ -16,6 +17,14 @@ const schema = {
     ESCALATION_GRACE_WORKING_DAYS: { type: 'integer', minimum: 0, default: 2 },
     CLOCK: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
     DEMO: { type: 'boolean' },
+    // Printed notices: src/notices/notice.settings.ts says what each one means.
+    REVIEW_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.reviewBody },
+    COURT: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.court },
+    REVIEW_FIRST: { type: 'boolean', default: false },
+    PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://' },
+    NOTICE_NUMBER_PREFIX: { type: 'string', minLength: 1, maxLength: 20 },
+    NOTICE_CONTACT_PHONE: { type: 'string', maxLength: 40 },
+    NOTICE_SWEEP_SECONDS: { type: 'integer', minimum: 1, default: NOTICE_DEFAULTS.sweepSeconds },
   },
   // With a shared database several instances must sign sessions alike, so the secret is required.
   if: { required: ['DATABASE_URL'] },
@@ -38,11 +47,19 @@ export interface Config {
   escalationGraceWorkingDays: number;
   /** Seed the demo district and its users; defaults to on for the embedded database. */
   demo: boolean;
+  /** Printed notices; unset fields take NOTICE_DEFAULTS. */
+  notices?: Partial<NoticeSettings>;
 }
 
 interface RawEnv {
   PORT: number; HOST: string; DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
   SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string; DEMO?: boolean;
+}
+
+// The notices' variables (declaration merging keeps them apart from the rest).
+interface RawEnv {
+  REVIEW_BODY: string; COURT: string; REVIEW_FIRST: boolean; PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string;
+  NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,5 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,
     escalationGraceWorkingDays: raw.ESCALATION_GRACE_WORKING_DAYS,
     demo: raw.DEMO ?? raw.DATABASE_URL === undefined,
+    notices: {
+      reviewBody: raw.REVIEW_BODY, court: raw.COURT, reviewFirst: raw.REVIEW_FIRST,
+      publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://${raw.HOST}:${raw.PORT}`, numberPrefix: raw.NOTICE_NUMBER_PREFIX,
+      contactPhone: raw.NOTICE_CONTACT_PHONE, sweepSeconds: raw.NOTICE_SWEEP_SECONDS,
+    },
   };
 }

@@ -1,15 +1,27 @@
 import type { Executor } from '../db/database.ts';
 import { listPersonCases, type CaseRow } from './case.repository.ts';
 
-/** The short form of a case used in lists and the person file. */
-export function caseSummary(c: CaseRow) {
+const LEVEL_DEPTH: Record<string, number> = { district: 1, town: 2, village: 3 };
+
+/** The station whose queue a step waits in: the subject's ancestor at the step's level. */
+export function holderStation(stationPath: string, stepLevel: string | null): string | null {
+  const depth = stepLevel ? LEVEL_DEPTH[stepLevel] : undefined;
+  return depth ? stationPath.split('.')[depth - 1] ?? null : null;
+}
+
+/** The short form of a case used in lists and the person file: where it is, since when, who holds it. */
+export function caseSummary(c: CaseRow, now = new Date()) {
   return {
     id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, parentCaseId: c.parentCaseId, personId: c.personId,
     state: c.state, status: c.status, outcome: c.outcome, version: c.version, dueAt: c.dueAt?.toISOString() ?? null,
-    stepLevel: c.stepLevel, assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    dueUncertain: c.dueUncertain, overdue: c.status === 'open' && c.dueAt !== null && c.dueAt < now, escalatedTo: c.escalatedTo,
+    stepLevel: c.stepLevel, holderStationId: holderStation(c.stationPath, c.stepLevel), assigneeId: c.assigneeId,
+    stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null,
+    daysInStep: c.stepEnteredAt && c.status === 'open' ? Math.floor((now.getTime() - c.stepEnteredAt.getTime()) / 86_400_000) : null,
+    lastEventAt: c.lastEventAt?.toISOString() ?? null, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   };
 }
 
-export async function listPersonCasesView(db: Executor, personId: string) {
-  return (await listPersonCases(db, personId)).map(caseSummary);
+export async function listPersonCasesView(db: Executor, personId: string, now: Date) {
+  return (await listPersonCases(db, personId)).map((c) => caseSummary(c, now));
 }

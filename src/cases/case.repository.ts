@@ -37,7 +37,7 @@ export interface CaseRow {
   escalatedTo: string | null;
 }
 
-function toCase(r: Selectable<CaseTable>): CaseRow {
+export function toCase(r: Selectable<CaseTable>): CaseRow {
   return {
     id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: r.agent as unknown as Record<string, unknown> | null,
@@ -116,28 +116,6 @@ export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: D
     ...(u.progressed ? { last_event_at: now } : {}),
     ...(u.assigneeId !== undefined ? { assignee_id: u.assigneeId } : {}),
   }).where('id', '=', c.id).where('version', '=', c.version).execute();
-}
-
-export interface ListFilter {
-  scopePath: string;
-  workflowId?: string;
-  state?: string;
-  status?: 'open' | 'closed';
-  personId?: string;
-  cursor?: string;
-  limit: number;
-}
-
-/** Newest first, keyset-paginated by id (ids are time-ordered). */
-export async function listCases(db: Executor, f: ListFilter): Promise<CaseRow[]> {
-  let q = db.selectFrom('cases').selectAll().where(inScope(f.scopePath));
-  if (f.workflowId) q = q.where('workflow_id', '=', f.workflowId);
-  if (f.state) q = q.where('state', '=', f.state);
-  if (f.status) q = q.where('status', '=', f.status);
-  if (f.personId) q = q.where('person_id', '=', f.personId);
-  if (f.cursor) q = q.where('id', '<', f.cursor);
-  const rows = await q.orderBy('id', 'desc').limit(f.limit).execute();
-  return rows.map(toCase);
 }
 
 export async function listPersonCases(db: Executor, personId: string): Promise<CaseRow[]> {

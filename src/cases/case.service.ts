@@ -15,7 +15,7 @@ import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, lastMachineActor } from './case-event.repository.ts';
 import { EVERYWHERE, findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
 import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
-import { insertNotice } from './notice.repository.ts';
+import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { timingOnEntry } from './step-timing.ts';
@@ -93,11 +93,9 @@ interface EffectContext {
 async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, effects: Effect[]): Promise<void> {
   for (const effect of effects) {
     if (effect.type === 'issueNotice') {
-      const notice = c.wf.definition.notices[effect.notice]!;
-      await insertNotice(trx, {
-        caseId: c.caseId, eventSeq: c.seq, noticeKey: effect.notice, kind: notice.kind, title: notice.title.zh,
-        data: { workflowId: c.wf.definition.id, personName: c.person.name, state: c.snapshot.value, caseData: c.snapshot.context.data },
-        issuedBy: c.actorId, now: c.now,
+      // Numbered and its text rendered here; the PDF is made after commit (src/notices/).
+      await issueNotice(trx, deps.db, {
+        caseId: c.caseId, eventSeq: c.seq, noticeKey: effect.notice, wf: c.wf, person: c.person, snapshot: c.snapshot, actorId: c.actorId, now: c.now,
       });
     } else if (c.depth < MAX_CHILD_DEPTH) {
       await startChild(trx, deps, c, effect.workflowId);

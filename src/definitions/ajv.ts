@@ -10,8 +10,11 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const localize = localizeModule as unknown as Record<string, (errors: ErrorObject[]) => void>;
 
 /** An ajv instance that knows our formats and the annotation keywords forms carry. */
-export function createAjv(opts: { coerceTypes?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, coerceTypes: opts.coerceTypes ?? false });
+export function createAjv(opts: { coerceTypes?: boolean; useDefaults?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true,
+    coerceTypes: opts.coerceTypes ?? false, useDefaults: opts.useDefaults ?? false,
+  });
   addFormats(ajv);
   for (const [name, f] of Object.entries(customFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
   // Annotations for people and pages, not for validation.

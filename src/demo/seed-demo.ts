@@ -18,6 +18,7 @@ const users = [
   { id: 'u-town-clerk', username: 'town-clerk', display_name: '东城镇 李强', role: 'clerk', station_id: 'dongcheng' },
   { id: 'u-district-clerk', username: 'district-clerk', display_name: '区局 陈静', role: 'clerk', station_id: 'xinhe' },
   { id: 'u-district-clerk-2', username: 'district-clerk-2', display_name: '区局 刘洋', role: 'clerk', station_id: 'xinhe' },
+  { id: 'u-town-supervisor', username: 'town-supervisor', display_name: '东城镇 吴刚（督办）', role: 'supervisor', station_id: 'dongcheng' },
   { id: 'u-supervisor', username: 'supervisor', display_name: '区局 赵敏（督办）', role: 'supervisor', station_id: 'xinhe' },
   { id: 'u-policy', username: 'policy', display_name: '区局 孙磊（政策）', role: 'policy', station_id: 'xinhe' },
   { id: 'u-admin', username: 'admin', display_name: '系统管理员', role: 'admin', station_id: 'xinhe' },

@@ -32,7 +32,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (fe.statusCode === 429) return send(reply, req, 'TOO_MANY_REQUESTS');
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return send(reply, req, 'BAD_REQUEST', { detail: { zh: '请求格式不正确', en: fe.message } });
     // SQLSTATE class 22 (data exception): input the database cannot hold, such as a NUL character.
-    if (/^22/.test((err as { code?: string }).code ?? '')) return send(reply, req, 'BAD_REQUEST', { detail: { zh: '请求中含有无法保存的字符或数值', en: 'The request holds characters or values that cannot be stored' } });
+    if (/^22/.test((err as { code?: string }).code ?? '')) {
+      req.log.info({ err }, 'input the database refused');
+      return send(reply, req, 'BAD_REQUEST', { detail: { zh: '请求中含有无法保存的字符或数值', en: 'The request holds characters or values that cannot be stored' } });
+    }
     if (isDatabaseDown(err)) {
       req.log.warn({ err }, 'database unavailable');
       return send(reply, req, 'DATABASE_UNAVAILABLE');

@@ -82,7 +82,7 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
     return {
       ...personSummary(person, reveal),
       relations: await listRelations(app.db, person.id),
-      cases: await listPersonCasesView(app.db, person.id),
+      cases: await listPersonCasesView(app.db, person.id, app.clock.now()),
     };
   });
 }

@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sql } from 'kysely';
+import { AppError } from '../http/errors.ts';
+import { languageOf } from '../http/language.ts';
+import { findPerson } from '../persons/person.repository.ts';
+import { toCsv } from './csv.ts';
+import { bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
+import { bulkAct, escalateCases } from './supervision.service.ts';
+
+const caseIds = { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', maxLength: 64 }, title: '案件', 'x-title-en': 'Cases' } as const;
+const period = {
+  type: 'object', additionalProperties: false, required: ['from', 'to'],
+  properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, format: { enum: ['json', 'csv', 'svg'], default: 'json' } },
+} as const;
+
+function periodOf(q: { from: string; to: string }): [Date, Date] {
+  const from = new Date(`${q.from}T00:00:00+08:00`);
+  const to = new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000);
+  if (to <= from) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/to', message: '结束日期须不早于开始日期 / "to" must not be before "from"' }] });
+  return [from, to];
+}
+
+function attachment(reply: FastifyReply, name: string, type: string, body: string) {
+  return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(body);
+}
+
+function requireOversight(role: string): void {
+  if (!['supervisor', 'admin'].includes(role)) throw new AppError('FORBIDDEN');
+}
+
+export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { soonDays: number; idleDays: number } }>('/reports/stations', {
+    schema: { tags: ['supervision'], summary: 'Open, overdue, due-soon, idle and escalated cases per station (subtree) and per item', querystring: { type: 'object', additionalProperties: false, properties: { soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 }, idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 } } } },
+  }, async (req) => {
+    requireOversight(req.user!.role);
+    return stationReport(app.caseDeps, req.user!.stationPath, req.query.soonDays, req.query.idleDays);
+  });
+
+  app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/reports/bottlenecks', {
+    schema: { tags: ['supervision'], summary: 'Median and 90th-percentile time per item and step, share returned or refused (json, csv or svg)', querystring: period },
+  }, async (req, reply) => {
+    requireOversight(req.user!.role);
+    const [from, to] = periodOf(req.query);
+    const rows = await bottleneckReport(app.caseDeps, req.user!.stationPath, from, to);
+    if (req.query.format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(bottleneckSvg(rows));
+    if (req.query.format === 'csv') {
+      return attachment(reply, `bottlenecks-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
+        ['事项 item', '环节 step', '进入次数 entries', '中位用时(小时) median h', '90分位用时(小时) p90 h', '退回补正 returned', '不予通过 refused'],
+        rows.map((r) => [r.workflowId, r.step.zh, r.entries, r.medianHours?.toFixed(1) ?? null, r.p90Hours?.toFixed(1) ?? null, r.returned, r.refused]),
+      ));
+    }
+    return { from: from.toISOString(), to: to.toISOString(), rows };
+  });
+
+  app.post<{ Body: { caseIds: string[]; userId: string; reason?: string } }>('/supervision/reassign', {
+    schema: { tags: ['supervision'], summary: 'Hand many cases to another holder (转办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'userId'], properties: { caseIds, userId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 2000 } } } },
+  }, async (req) => ({ results: await bulkAct(app.caseDeps, req.user!, req.body.caseIds, 'REASSIGN', { userId: req.body.userId, ...(req.body.reason ? { reason: req.body.reason } : {}) }, languageOf(req.headers['accept-language'])) }));
+
+  app.post<{ Body: { caseIds: string[]; text: string } }>('/supervision/urge', {
+    schema: { tags: ['supervision'], summary: 'Urge the holders of many cases (催办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'text'], properties: { caseIds, text: { type: 'string', minLength: 1, maxLength: 2000 } } } },
+  }, async (req) => ({ results: await bulkAct(app.caseDeps, req.user!, req.body.caseIds, 'URGE', { text: req.body.text }, languageOf(req.headers['accept-language'])) }));
+
+  app.post<{ Body: { caseIds: string[]; reason: string } }>('/supervision/escalate', {
+    schema: { tags: ['supervision'], summary: 'Escalate cases to the next level by hand', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'reason'], properties: { caseIds, reason: { type: 'string', minLength: 2, maxLength: 2000 } } } },
+  }, async (req) => ({ results: await escalateCases(app.caseDeps, req.user!, req.body.caseIds, req.body.reason) }));
+
+  app.get('/me/urges', { schema: { tags: ['supervision'], summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
+    const u = req.user!;
+    const rows = await sql<{ case_id: string; workflow_id: string; state: string; text: string; at: Date; actor: string | null }>`
+      select e.case_id, c.workflow_id, c.state, e.payload->>'text' as text, e.at, usr.display_name as actor
+      from case_events e join cases c on c.id = e.case_id left join users usr on usr.id = e.actor_id
+      where e.type = 'URGE' and c.status = 'open'
+        and (c.assignee_id = ${u.id} or (c.assignee_id is null and c.step_level = ${u.stationLevel}
+             and (c.station_path = ${u.stationPath} or c.station_path like ${`${u.stationPath}.%`})))
+      order by e.at desc limit 100`.execute(app.db);
+    return { items: rows.rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, state: r.state, text: r.text, at: r.at.toISOString(), by: r.actor })) };
+  });
+
+  app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/audit/events', {
+    schema: { tags: ['audit'], summary: 'Every history entry in a period inside your area, for inspectors (json or csv)', querystring: period },
+  }, async (req, reply) => {
+    requireOversight(req.user!.role);
+    const [from, to] = periodOf(req.query);
+    const path = req.user!.stationPath;
+    const rows = await app.db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id').leftJoin('users as u', 'u.id', 'e.actor_id')
+      .select(['e.case_id', 'c.workflow_id', 'e.seq', 'e.kind', 'e.type', 'e.actor_id', 'u.display_name', 'e.from_state', 'e.to_state', 'e.at'])
+      .where('e.at', '>=', from).where('e.at', '<', to)
+      .where((eb) => eb.or([eb('c.station_path', '=', path), eb('c.station_path', 'like', `${path}.%`)]))
+      .orderBy('e.at').orderBy('e.case_id').orderBy('e.seq').limit(100_000).execute();
+    const items = rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actorId: r.actor_id, actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at.toISOString() }));
+    if (req.query.format === 'csv') {
+      return attachment(reply, `events-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
+        ['案件 case', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
+        items.map((i) => [i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at]),
+      ));
+    }
+    return { items };
+  });
+
+  app.get<{ Params: { id: string } }>('/persons/:id/history', {
+    schema: { tags: ['audit'], summary: "A person's full history across all their cases", params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
+  }, async (req) => {
+    const person = await findPerson(app.db, req.params.id, req.user!.stationPath);
+    if (!person) throw new AppError('NOT_FOUND');
+    const rows = await app.db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id').leftJoin('users as u', 'u.id', 'e.actor_id')
+      .select(['e.case_id', 'c.workflow_id', 'e.seq', 'e.kind', 'e.type', 'u.display_name', 'e.from_state', 'e.to_state', 'e.at'])
+      .where('c.person_id', '=', person.id).orderBy('e.at').orderBy('e.case_id').orderBy('e.seq').execute();
+    return { personId: person.id, items: rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at.toISOString() })) };
+  });
+}

@@ -1,0 +1,52 @@
+import { EVERYWHERE, findCase, lockCase } from '../cases/case.repository.ts';
+import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
+import { AppError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import type { User } from '../users/user.repository.ts';
+
+export type BulkOutcome = { caseId: string; ok: true; version: number } | { caseId: string; ok: false; code: string; message: string };
+
+const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
+
+function requireSupervisor(user: User): void {
+  if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+}
+
+/** Applies one act to many cases; each case is its own transaction and gets its own history entry. */
+async function eachCase(caseIds: string[], act: (id: string) => Promise<number>): Promise<BulkOutcome[]> {
+  const out: BulkOutcome[] = [];
+  for (const caseId of caseIds) {
+    try {
+      out.push({ caseId, ok: true, version: await act(caseId) });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      out.push({ caseId, ok: false, code: err.code, message: err.message });
+    }
+  }
+  return out;
+}
+
+/** An administrative act (REASSIGN, URGE, COMMENT…) on many cases at their current versions. */
+export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], type: 'REASSIGN' | 'URGE', data: Record<string, unknown>, lang: Lang): Promise<BulkOutcome[]> {
+  requireSupervisor(user);
+  return eachCase(caseIds, async (id) => {
+    const c = await findCase(deps.db, id, user.stationPath);
+    if (!c) throw new AppError('NOT_FOUND');
+    return (await sendEvent(deps, user, id, { type, data, expectedVersion: c.version }, undefined, lang)).version;
+  });
+}
+
+/** A supervisor sends cases up a level by hand; like the sweeper's escalation, recorded once per case. */
+export async function escalateCases(deps: CaseDeps, user: User, caseIds: string[], reason: string): Promise<BulkOutcome[]> {
+  requireSupervisor(user);
+  const now = deps.clock.now();
+  return eachCase(caseIds, (id) => deps.db.transaction().execute(async (trx) => {
+    const c = await lockCase(trx, id, user.stationPath);
+    if (!c) throw new AppError('NOT_FOUND');
+    if (c.status !== 'open') throw new AppError('CASE_CLOSED');
+    const to = NEXT_LEVEL[c.stepLevel ?? 'district']!;
+    await appendAdminEntry(trx, c, { type: 'ESCALATE', payload: { fromLevel: c.stepLevel, toLevel: to, reason, automatic: false }, actorId: user.id }, now);
+    await trx.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', id).execute();
+    return (await lockCase(trx, id, EVERYWHERE))!.version;
+  }));
+}
