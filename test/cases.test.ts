@@ -22,7 +22,7 @@ t.test('a discharge report walks from the window to completion, with notices and
   const s = submitted.json();
   t.equal(s.state, 'archiveCheck');
   t.equal(s.version, 2);
-  t.same(s.notices.map((n: { key: string }) => n.key), ['receipt', 'accepted']);
+  t.same(s.notices.map((n: { key: string }) => n.key), ['registrationForm', 'receipt', 'accepted']);
 
   const done = await send(app, clerk, c.id, 'RECORD_ARCHIVE', archiveForm, 2);
   t.equal(done.statusCode, 200);

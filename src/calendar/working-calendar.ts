@@ -2,6 +2,7 @@ import chineseDays from 'chinese-days';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Executor } from '../db/database.ts';
+import { isoDay } from '../db/dates.ts';
 
 /** Which days are working days on mainland China's official calendar. */
 export interface WorkingCalendar {
@@ -47,8 +48,7 @@ export class CalendarService {
       await db.selectFrom('calendar_days').select(['day', 'workday']).execute(),
       await db.selectFrom('calendar_years').select('year').execute(),
     ];
-    const iso = (d: unknown) => (d instanceof Date ? `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` : String(d));
-    this.current = makeCalendar(new Map(days.map((d) => [iso(d.day), d.workday])), new Set(years.map((y) => y.year)));
+    this.current = makeCalendar(new Map(days.map((d) => [isoDay(d.day), d.workday])), new Set(years.map((y) => y.year)));
     return this.current;
   }
 }

@@ -157,9 +157,32 @@ export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEv
   return { ok: true, snapshot: store(wf, next), effects: effectsOf(actions as { type: string; params?: unknown }[]) };
 }
 
-/** Rebuilds a snapshot from the machine events alone (verification, audits). */
-export function replay(wf: CompiledWorkflow, initialData: Record<string, unknown>, events: CaseEvent[]): StoredSnapshot {
-  let snap = initialTransition(wf.machine, { data: initialData })[0];
-  for (const e of events) snap = transition(wf.machine, snap, e)[0];
-  return store(wf, snap);
+/** Moves a snapshot onto another version of its definition, at a state of that version; the data stays. Pure. */
+export function migrateSnapshot(to: CompiledWorkflow, stored: StoredSnapshot, toState: string): StoredSnapshot {
+  return store(to, to.machine.resolveState({ value: toState, context: stored.context }));
+}
+
+export interface HistoryEvent {
+  type: string;
+  data?: Record<string, unknown>;
+  /** For MIGRATE: the version and state the case moved to. */
+  migration?: { toVersion: number; toState: string };
+}
+
+/**
+ * Rebuilds a snapshot from the machine events alone (verification, audits). A MIGRATE entry
+ * switches to the version it names, so migrated cases replay too.
+ */
+export function replay(wf: CompiledWorkflow, initialData: Record<string, unknown>, events: HistoryEvent[], versions?: (v: number) => CompiledWorkflow): StoredSnapshot {
+  let current = wf;
+  let stored = store(current, initialTransition(current.machine, { data: initialData })[0]);
+  for (const e of events) {
+    if (e.migration) {
+      current = versions!(e.migration.toVersion);
+      stored = migrateSnapshot(current, stored, e.migration.toState);
+      continue;
+    }
+    stored = store(current, transition(current.machine, restore(current, stored), { type: e.type, data: e.data })[0]);
+  }
+  return stored;
 }

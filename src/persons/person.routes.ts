@@ -14,7 +14,7 @@ const attributes = {
     soldierType: { enum: ['conscript', 'nco', 'officer'], title: '士兵类别', 'x-title-en': 'Soldier type' },
     enlistmentDate: { type: 'string', format: 'date', title: '入伍时间', 'x-title-en': 'Enlistment date' },
     dischargeDate: { type: 'string', format: 'date', title: '退役时间', 'x-title-en': 'Discharge date' },
-    placementType: { enum: ['self-employment', 'assigned-job', 'monthly-pension', 'retirement', 'support'], title: '安置方式', 'x-title-en': 'Placement' },
+    placementType: { enum: ['self-employment', 'assigned-job', 'monthly-pension', 'retirement', 'support', 'demobilization'], title: '安置方式', 'x-title-en': 'Placement' },
     disabilityGrade: { type: 'integer', minimum: 1, maximum: 10, title: '残疾等级', 'x-title-en': 'Disability grade' },
     postedToTibetOrXinjiang: { type: 'boolean', title: '是否在西藏、新疆服役', 'x-title-en': 'Served in Tibet or Xinjiang' },
   },

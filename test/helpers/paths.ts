@@ -3,17 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { sendSystemEvent } from '../../src/cases/case.service.ts';
 import type { StateConfig, TransitionConfig, WorkflowDefinition } from '../../src/definitions/definition.types.ts';
-import { isSystemEvent } from '../../src/engine/engine.ts';
+import { compile, evaluateGuard, type CompiledWorkflow } from '../../src/engine/compile.ts';
+import { actingLevel, isSystemEvent, start, step, type StoredSnapshot } from '../../src/engine/engine.ts';
 import { makeIdNumber } from '../../src/persons/id-number.ts';
 import { login } from './build.ts';
+
+type Data = Record<string, unknown>;
+
+/** Valid data for a form or a transition; an array lists alternatives the path search chooses between. */
+export type Sample = Data | Data[];
 
 /** Sample data kept beside each definition (workflows/samples/<id>.json). */
 export interface Samples {
   person: { birthDate?: string; sex?: 'male' | 'female'; attributes?: Record<string, unknown> };
   prerequisites?: string[];
-  forms: Record<string, Record<string, unknown>>;
+  forms: Record<string, Sample>;
   /** Data for one transition, keyed "state.EVENT" or "state.EVENT[i]" for the i-th guarded branch. */
-  transitions?: Record<string, Record<string, unknown>>;
+  transitions?: Record<string, Sample>;
 }
 
 export interface Edge {
@@ -21,6 +27,11 @@ export interface Edge {
   event: string;
   index: number;
   to: string;
+}
+
+/** One step of a path: an edge and the data sent with it (none for system events and form-less steps). */
+export interface Step extends Edge {
+  data?: Data;
 }
 
 export function loadDefinition(id: string): WorkflowDefinition {
@@ -45,73 +56,259 @@ export function edgesOf(def: WorkflowDefinition): Edge[] {
   return out;
 }
 
-/** Shortest edge sequences from `start` to every state (breadth first, first-declared edges first). */
-function shortestFrom(def: WorkflowDefinition, start: string): Map<string, Edge[]> {
-  const edges = edgesOf(def);
-  const paths = new Map<string, Edge[]>([[start, []]]);
-  const queue = [start];
-  while (queue.length) {
-    const s = queue.shift()!;
-    for (const e of edges.filter((x) => x.from === s)) {
-      if (!paths.has(e.to)) {
-        paths.set(e.to, [...paths.get(s)!, e]);
-        queue.push(e.to);
-      }
-    }
-  }
-  return paths;
-}
+const edgeKey = (e: Edge) => `${e.from}.${e.event}[${e.index}]`;
 
 function isFinal(def: WorkflowDefinition, state: string): boolean {
   return def.machine.states[state]!.type === 'final';
 }
 
+/** The sample data that may be sent along an edge: one or more alternatives (`undefined` where no form is filled in). */
+export function alternativesFor(def: WorkflowDefinition, samples: Samples, e: Edge): (Data | undefined)[] {
+  const t = samples.transitions ?? {};
+  const specific = t[`${e.from}.${e.event}[${e.index}]`] ?? t[`${e.from}.${e.event}`];
+  if (isSystemEvent(e.event)) {
+    if (specific) throw new Error(`${def.id}: system event ${e.from}.${e.event} carries no data, yet the samples give some`);
+    return [undefined];
+  }
+  if (specific) return Array.isArray(specific) ? specific : [specific];
+  const form = def.machine.states[e.from]!.meta.events?.[e.event]?.form;
+  if (!form) return [undefined];
+  const sample = samples.forms[form];
+  if (!sample) throw new Error(`${def.id}: no sample for form "${form}" (needed at ${e.from}.${e.event})`);
+  return Array.isArray(sample) ? sample : [sample];
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Path search. Which branch a guarded event takes depends on the data the case holds, so paths are
+ * found by running the pure engine over the sample data: a path is only proposed if the engine,
+ * given exactly the data the test will send, walks it edge by edge (the intended branch chosen).
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Runs the engine as the service's own actor: who may act is the runner's concern, not the search's. */
+const SEARCHER = { id: 'path-search', role: 'system', level: 'system' } as const;
+
+interface Node {
+  snapshot: StoredSnapshot;
+  path: Step[];
+}
+
+const nodeKey = (s: StoredSnapshot) => `${s.value}\u0000${JSON.stringify(s.context)}`;
+
+/** The branch of an event the engine takes for this data: the first whose guard passes (xstate's rule). */
+function branchTaken(wf: CompiledWorkflow, snap: StoredSnapshot, event: string, data: Data | undefined): number {
+  const t = wf.definition.machine.states[snap.value]!.on?.[event];
+  const ts = t === undefined ? [] : Array.isArray(t) ? t : [t];
+  return ts.findIndex((x) => !x.guard || evaluateGuard(wf, x.guard, snap.context, { type: event, data }));
+}
+
+class PathSearch {
+  readonly wf: CompiledWorkflow;
+  readonly edges: Edge[];
+  /** Why each edge could not be taken, for the error when one stays uncovered. */
+  readonly refusals = new Map<string, Set<string>>();
+  /** Set when the search stopped short at its depth or size limit, so "never reached" may not be the whole story. */
+  truncated = false;
+  private readonly endCache = new Map<string, Step[] | null>();
+
+  constructor(readonly def: WorkflowDefinition, readonly samples: Samples, readonly maxDepth = 40, readonly maxNodes = 20_000) {
+    this.wf = compile(def);
+    this.edges = edgesOf(def);
+  }
+
+  initial(): Node {
+    return { snapshot: start(this.wf, simulatedPrefill(this.def, this.samples)).snapshot, path: [] };
+  }
+
+  /** Takes one edge with one alternative of its data; the next snapshot, or why the engine would not. */
+  advance(snap: StoredSnapshot, e: Edge, data: Data | undefined): StoredSnapshot | null {
+    const result = step(this.wf, snap, { type: e.event, data }, SEARCHER, { lang: 'zh' });
+    let why: string | undefined;
+    if (!result.ok) {
+      why = `${result.code}${result.errors ? ' ' + JSON.stringify(result.errors) : ''}${result.detail ? ' ' + result.detail.zh : ''}`;
+    } else {
+      const branch = branchTaken(this.wf, snap, e.event, data);
+      if (branch !== e.index) why = `the case data chooses branch [${branch}] instead`;
+      else if (result.snapshot.value !== e.to) why = `the engine went to ${result.snapshot.value}`;
+    }
+    if (why === undefined) return (result as { snapshot: StoredSnapshot }).snapshot;
+    const key = edgeKey(e);
+    if (!this.refusals.has(key)) this.refusals.set(key, new Set());
+    this.refusals.get(key)!.add(why);
+    return null;
+  }
+
+  *successors(node: Node): Generator<Node> {
+    for (const e of this.edges) {
+      if (e.from !== node.snapshot.value) continue;
+      for (const data of alternativesFor(this.def, this.samples, e)) {
+        const next = this.advance(node.snapshot, e, data);
+        if (next) yield { snapshot: next, path: [...node.path, { ...e, data }] };
+      }
+    }
+  }
+
+  /**
+   * Every distinct (state, case data) reachable from `root`, each by its shortest path, breadth
+   * first; expanded lazily, only as far as the caller reads.
+   */
+  *reach(root: Node): Generator<Node> {
+    const seen = new Set([nodeKey(root.snapshot)]);
+    const out = [root];
+    for (let i = 0; i < out.length; i++) {
+      const node = out[i]!;
+      yield node;
+      if (isFinal(this.def, node.snapshot.value)) continue;
+      if (node.path.length - root.path.length >= this.maxDepth) {
+        this.truncated = true;
+        continue;
+      }
+      for (const next of this.successors(node)) {
+        const key = nodeKey(next.snapshot);
+        if (seen.has(key)) continue;
+        if (seen.size >= this.maxNodes) {
+          this.truncated = true;
+          continue;
+        }
+        seen.add(key);
+        out.push(next);
+      }
+    }
+  }
+
+  /** The shortest continuation from a node to any final state, or null when the samples lead nowhere final. */
+  toEnd(node: Node): Step[] | null {
+    if (isFinal(this.def, node.snapshot.value)) return [];
+    const key = nodeKey(node.snapshot);
+    if (this.endCache.has(key)) return this.endCache.get(key)!;
+    let end: Step[] | null = null;
+    for (const n of this.reach({ snapshot: node.snapshot, path: [] })) {
+      if (isFinal(this.def, n.snapshot.value)) {
+        end = n.path;
+        break;
+      }
+    }
+    this.endCache.set(key, end);
+    return end;
+  }
+}
+
+/** The data a case starts with, as the service pre-fills it from a person shaped by the samples. */
+function simulatedPrefill(def: WorkflowDefinition, samples: Samples): Data {
+  if (!def.prefill) return {};
+  const birthDate = samples.person.birthDate ?? '1990-05-01';
+  const sex = samples.person.sex ?? 'male';
+  const known: Data = { ...samples.person.attributes, name: '测试', idNumber: makeIdNumber('330102', birthDate, sex === 'male' ? 101 : 100), sex, birthDate };
+  const data: Data = {};
+  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  return data;
+}
+
+const pathCache = new Map<string, { def: WorkflowDefinition; samples: Samples; paths: Step[][] }>();
+
 /**
- * Paths that together take every transition at least once, each ending in a final state:
- * the shortest way to the transition's source, the transition, then the shortest way to an end.
- * Every final state's shortest path is among them.
+ * Paths that together take every transition at least once, each ending in a final state: for each
+ * transition the shortest way through it from the start to an end, and the shortest way to every
+ * final state. Only paths the engine really walks with the sample data are chosen, so a guarded
+ * branch is reached with data that selects it; a transition no sample data can reach is an error.
  */
-export function coveringPaths(def: WorkflowDefinition): Edge[][] {
-  const fromInitial = shortestFrom(def, def.machine.initial);
-  const toEnd = (state: string): Edge[] => {
-    if (isFinal(def, state)) return [];
-    const reach = shortestFrom(def, state);
-    const finals = [...reach.entries()].filter(([s]) => isFinal(def, s)).sort((a, b) => a[1].length - b[1].length);
-    return finals[0]![1];
-  };
-  const key = (e: Edge) => `${e.from}.${e.event}[${e.index}]`;
+export function coveringPaths(def: WorkflowDefinition, samples: Samples): Step[][] {
+  const search = new PathSearch(def, samples);
+  const walk = search.reach(search.initial());
+  const reached: Node[] = [];
+  /** The reached nodes in breadth-first order, read on demand. */
+  function* nodes(): Generator<Node> {
+    for (let i = 0; ; i++) {
+      while (i >= reached.length) {
+        const r = walk.next();
+        if (r.done) return;
+        reached.push(r.value);
+      }
+      yield reached[i]!;
+    }
+  }
   const covered = new Set<string>();
-  const paths: Edge[][] = [];
-  const take = (p: Edge[]) => {
+  const paths: Step[][] = [];
+  const take = (p: Step[]) => {
     paths.push(p);
-    p.forEach((e) => covered.add(key(e)));
+    p.forEach((e) => covered.add(edgeKey(e)));
   };
-  for (const [state, p] of fromInitial) if (isFinal(def, state)) take(p);
-  for (const e of edgesOf(def)) {
-    if (covered.has(key(e))) continue;
-    take([...fromInitial.get(e.from)!, e, ...toEnd(e.to)]);
+  const finalStates = Object.keys(def.machine.states).filter((s) => isFinal(def, s));
+  const finals = new Set<string>();
+  for (const node of nodes()) {
+    const s = node.snapshot.value;
+    if (isFinal(def, s) && !finals.has(s)) {
+      finals.add(s);
+      take(node.path);
+      if (finals.size === finalStates.length) break;
+    }
+  }
+  const problems: string[] = [];
+  for (const s of finalStates) if (!finals.has(s)) problems.push(`final state ${s} is never reached`);
+  for (const e of search.edges) {
+    if (covered.has(edgeKey(e))) continue;
+    let best: Step[] | null = null;
+    let sourceReached = false;
+    let deadEnd = false;
+    for (const node of nodes()) {
+      if (best && node.path.length + 1 >= best.length) break;
+      if (node.snapshot.value !== e.from) continue;
+      sourceReached = true;
+      for (const data of alternativesFor(def, samples, e)) {
+        const next = search.advance(node.snapshot, e, data);
+        if (!next) continue;
+        const stepTaken = { ...e, data };
+        const end = search.toEnd({ snapshot: next, path: [...node.path, stepTaken] });
+        if (end === null) {
+          deadEnd = true;
+          continue;
+        }
+        const p = [...node.path, stepTaken, ...end];
+        if (!best || p.length < best.length) best = p;
+      }
+    }
+    if (best) take(best);
+    else {
+      const why = [...(search.refusals.get(edgeKey(e)) ?? [])];
+      if (!sourceReached) why.push(`no sample data reaches ${e.from}`);
+      if (deadEnd) why.push(`after it no sample data reaches a final state`);
+      problems.push(`${edgeKey(e)} cannot be taken with the sample data (${why.join('; ')})`);
+    }
+  }
+  if (problems.length) {
+    const limit = search.truncated ? `\n(the search stopped at its limit of ${search.maxDepth} steps or ${search.maxNodes} states)` : '';
+    throw new Error(`${def.id}: ${problems.join('\n')}${limit}`);
   }
   return paths;
 }
 
-export function dataFor(def: WorkflowDefinition, samples: Samples, e: Edge): Record<string, unknown> | undefined {
-  const t = samples.transitions ?? {};
-  const specific = t[`${e.from}.${e.event}[${e.index}]`] ?? t[`${e.from}.${e.event}`];
-  if (specific) return specific;
-  const form = def.machine.states[e.from]!.meta.events?.[e.event]?.form;
-  if (!form) return undefined;
-  const sample = samples.forms[form];
-  if (!sample) throw new Error(`${def.id}: no sample for form "${form}" (needed at ${e.from}.${e.event})`);
-  return sample;
+/** A workflow's definition, samples and covering paths, searched once per process. */
+function cachedPaths(id: string): { def: WorkflowDefinition; samples: Samples; paths: Step[][] } {
+  if (!pathCache.has(id)) {
+    const def = loadDefinition(id);
+    const samples = loadSamples(id);
+    pathCache.set(id, { def, samples, paths: coveringPaths(def, samples) });
+  }
+  return pathCache.get(id)!;
 }
 
-const LEVEL_USERS: Record<string, string> = { village: 'village-clerk', town: 'town-clerk', district: 'district-clerk', city: 'district-clerk', province: 'district-clerk' };
+/** The demo users the runner acts as, clerks first. */
+const DEMO_USERS = [
+  { username: 'village-clerk', level: 'village', role: 'clerk' },
+  { username: 'town-clerk', level: 'town', role: 'clerk' },
+  { username: 'district-clerk', level: 'district', role: 'clerk' },
+  { username: 'district-clerk-2', level: 'district', role: 'clerk' },
+  { username: 'supervisor', level: 'district', role: 'supervisor' },
+  { username: 'policy', level: 'district', role: 'policy' },
+] as const;
+
+/** Who opens cases (and so sends START). */
+const OPENER = 'district-clerk';
 
 let personSeq = 0;
 
 export class PathRunner {
   private headers = new Map<string, Record<string, string>>();
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(readonly app: FastifyInstance) {}
 
   async as(username: string): Promise<Record<string, string>> {
     if (!this.headers.has(username)) this.headers.set(username, await login(this.app, username));
@@ -133,50 +330,64 @@ export class PathRunner {
   }
 
   async open(workflowId: string, personId: string) {
-    const res = await this.app.inject({ method: 'POST', url: '/api/v1/cases', headers: await this.as('district-clerk'), payload: { workflowId, personId } });
+    const res = await this.app.inject({ method: 'POST', url: '/api/v1/cases', headers: await this.as(OPENER), payload: { workflowId, personId } });
     if (res.statusCode !== 201) throw new Error(`open ${workflowId}: ${res.statusCode} ${res.body}`);
-    return res.json();
+    return { view: res.json(), actor: OPENER as string | null };
   }
 
-  /** Who acts at a state: the clerk of its level, a second district clerk where four eyes are needed. */
-  actorFor(def: WorkflowDefinition, state: string, previous: string | null): string {
-    const meta = def.machine.states[state]!.meta;
-    let user = LEVEL_USERS[meta.level ?? 'district']!;
-    if (meta.fourEyes && previous === user) user = user === 'district-clerk' ? 'district-clerk-2' : user;
+  /**
+   * Who acts on an edge: a user of the step's level holding a role the step allows (a clerk unless
+   * the definition says otherwise); at a four-eyes step, one other than who sent the last event.
+   */
+  actorFor(def: WorkflowDefinition, e: Edge, previous: string | null): string {
+    const state = def.machine.states[e.from]!;
+    const roles: string[] = state.meta.events?.[e.event]?.roles ?? state.meta.roles ?? ['clerk'];
+    const level = actingLevel(state) ?? 'district';
+    const able = DEMO_USERS.filter((u) => u.level === level && roles.includes(u.role)).map((u) => u.username as string);
+    const user = state.meta.fourEyes ? able.find((u) => u !== previous) : able[0];
+    if (!user) throw new Error(`${def.id}: no demo user may act at ${e.from}.${e.event} (level ${level}, roles ${roles.join('/')}${state.meta.fourEyes ? `, not ${previous}` : ''})`);
     return user;
   }
 
-  /** Takes one edge through the HTTP API (or the service for system events); returns the case after it. */
-  async take(def: WorkflowDefinition, samples: Samples, caseView: { id: string; version: number }, e: Edge, previous: string | null) {
+  /** Takes one step through the HTTP API (or the service for system events); returns the case after it and who sent it. */
+  async take(def: WorkflowDefinition, caseView: { id: string; version: number }, e: Step, previous: string | null) {
     if (isSystemEvent(e.event)) {
-      const ok = await sendSystemEvent({ db: this.app.db, registry: this.app.registry, clock: this.app.clock }, caseView.id, e.event, caseView.version);
+      const ok = await sendSystemEvent(this.app.caseDeps, caseView.id, e.event, caseView.version);
       if (!ok) throw new Error(`${def.id}: system event ${e.event} refused at ${e.from}`);
-      const res = await this.app.inject({ url: `/api/v1/cases/${caseView.id}`, headers: await this.as('district-clerk') });
-      return { view: res.json(), actor: previous };
+      const res = await this.app.inject({ url: `/api/v1/cases/${caseView.id}`, headers: await this.as(OPENER) });
+      return { view: res.json(), actor: null };
     }
-    const actor = this.actorFor(def, e.from, previous);
+    const actor = this.actorFor(def, e, previous);
     const res = await this.app.inject({
       method: 'POST', url: `/api/v1/cases/${caseView.id}/events`, headers: await this.as(actor),
-      payload: { type: e.event, data: dataFor(def, samples, e), expectedVersion: caseView.version },
+      payload: { type: e.event, data: e.data, expectedVersion: caseView.version },
     });
-    if (res.statusCode !== 200) throw new Error(`${def.id}: ${e.from} --${e.event}--> ${e.to} answered ${res.statusCode}: ${res.body.slice(0, 600)}`);
+    if (res.statusCode !== 200) throw new Error(`${def.id}: ${e.from} --${e.event}--> ${e.to} answered ${res.statusCode} to ${actor}: ${res.body.slice(0, 600)}`);
     return { view: res.json(), actor };
   }
 
   /** Walks an item to a final state that counts as done, so that items depending on it can start. */
   async complete(workflowId: string, personId: string): Promise<void> {
-    const def = loadDefinition(workflowId);
-    const samples = loadSamples(workflowId);
-    const path = coveringPaths(def).find((p) => {
+    const { def, paths } = cachedPaths(workflowId);
+    const path = paths.find((p) => {
       const last = p[p.length - 1];
       const end = last ? last.to : def.machine.initial;
       return ['completed', 'granted', 'transferred'].includes(def.machine.states[end]!.meta.outcome ?? '');
     });
     if (!path) throw new Error(`${workflowId} has no path to a completed outcome`);
-    let view = await this.open(workflowId, personId);
-    let actor: string | null = null;
-    for (const e of path) ({ view, actor } = await this.take(def, samples, view, e, actor));
+    let { view, actor } = await this.open(workflowId, personId);
+    for (const e of path) ({ view, actor } = await this.take(def, view, e, actor));
+    const end = path.length ? path[path.length - 1]!.to : def.machine.initial;
+    if (view.state !== end || view.status !== 'closed') throw new Error(`${workflowId}: prerequisite ended in ${view.state} (${view.status}), not ${end}`);
   }
+}
+
+/** A path's name: its events, with the branch where an event has several. */
+function labelOf(def: WorkflowDefinition, path: Step[]): string {
+  return path.map((e) => {
+    const t = def.machine.states[e.from]!.on?.[e.event];
+    return Array.isArray(t) && t.length > 1 ? `${e.event}[${e.index}]` : e.event;
+  }).join(' → ') || '(start)';
 }
 
 /**
@@ -185,29 +396,25 @@ export class PathRunner {
  * data that must come back 422 with a Chinese message on the right field.
  */
 export async function exerciseWorkflow(t: Test, app: FastifyInstance, id: string): Promise<void> {
-  const def = loadDefinition(id);
-  const samples = loadSamples(id);
+  const { def, samples, paths } = cachedPaths(id);
   const runner = new PathRunner(app);
   const invalidChecked = new Set<string>();
-  const paths = coveringPaths(def);
   const taken = new Set<string>();
   for (const path of paths) {
-    const label = path.map((e) => e.event).join(' → ') || '(start)';
-    await t.test(`${id}: ${label}`, async (t) => {
+    await t.test(`${id}: ${labelOf(def, path)}`, async (t) => {
       const personId = await runner.newPerson(samples);
       for (const pre of samples.prerequisites ?? []) await runner.complete(pre, personId);
-      let view = await runner.open(id, personId);
+      let { view, actor } = await runner.open(id, personId);
       t.equal(view.state, def.machine.initial, 'starts in the initial state');
-      let actor: string | null = null;
       for (const e of path) {
         const form = def.machine.states[e.from]!.meta.events?.[e.event]?.form;
         if (form && !invalidChecked.has(`${e.from}.${e.event}`) && !isSystemEvent(e.event)) {
           invalidChecked.add(`${e.from}.${e.event}`);
-          await checkInvalid(t, runner, def, samples, view, e, form, actor);
+          await checkInvalid(t, runner, def, view, e, form, actor);
         }
-        ({ view, actor } = await runner.take(def, samples, view, e, actor));
+        ({ view, actor } = await runner.take(def, view, e, actor));
         t.equal(view.state, e.to, `${e.from} --${e.event}--> ${e.to}`);
-        taken.add(`${e.from}.${e.event}[${e.index}]`);
+        taken.add(edgeKey(e));
       }
       const end = path.length ? path[path.length - 1]!.to : def.machine.initial;
       const endState = def.machine.states[end]!;
@@ -220,9 +427,9 @@ export async function exerciseWorkflow(t: Test, app: FastifyInstance, id: string
   t.equal(taken.size, edgesOf(def).length, `${id}: every transition taken`);
 }
 
-async function checkInvalid(t: Test, runner: PathRunner, def: WorkflowDefinition, samples: Samples, view: { id: string; version: number }, e: Edge, formId: string, previous: string | null) {
+async function checkInvalid(t: Test, runner: PathRunner, def: WorkflowDefinition, view: { id: string; version: number }, e: Step, formId: string, previous: string | null) {
   const schema = def.forms[formId]!;
-  const valid = dataFor(def, samples, e) ?? {};
+  const valid = e.data ?? {};
   const required = (schema.required as string[] | undefined) ?? [];
   const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const formatted = Object.keys(props).find((k) => typeof props[k]!.format === 'string' && k in valid);
@@ -232,9 +439,9 @@ async function checkInvalid(t: Test, runner: PathRunner, def: WorkflowDefinition
     broken.push([rest, `/${required[0]}`]);
   }
   if (formatted) broken.push([{ ...valid, [formatted]: '不是合法值x' }, `/${formatted}`]);
-  const actor = runner.actorFor(def, e.from, previous);
+  const actor = runner.actorFor(def, e, previous);
   for (const [data, path] of broken) {
-    const res = await runner['app'].inject({
+    const res = await runner.app.inject({
       method: 'POST', url: `/api/v1/cases/${view.id}/events`, headers: await runner.as(actor),
       payload: { type: e.event, data, expectedVersion: view.version },
     });

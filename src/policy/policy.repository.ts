@@ -1,0 +1,68 @@
+import type { Executor, PolicyDocument } from '../db/database.ts';
+import type { WorkflowDefinition } from '../definitions/definition.types.ts';
+import type { Finding } from '../definitions/linter.ts';
+
+export interface VersionRecord {
+  workflowId: string;
+  version: number;
+  status: 'draft' | 'published' | 'retired';
+  definition: WorkflowDefinition;
+  note: string;
+  author: string;
+  authorName: string | null;
+  createdAt: Date;
+  publishedAt: Date | null;
+  effectiveFrom: Date | null;
+  retiredAt: Date | null;
+  findings: Finding[];
+  policyDocument: PolicyDocument | null;
+}
+
+function base(db: Executor) {
+  return db.selectFrom('workflow_versions as v').leftJoin('users as u', 'u.id', 'v.author')
+    .select(['v.workflow_id', 'v.version', 'v.status', 'v.definition', 'v.note', 'v.author', 'u.display_name', 'v.created_at', 'v.published_at',
+      'v.effective_from', 'v.retired_at', 'v.findings', 'v.policy_document']);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']>>;
+
+function toRecord(r: Row): VersionRecord {
+  return {
+    workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition, note: r.note,
+    author: r.author, authorName: r.display_name, createdAt: r.created_at, publishedAt: r.published_at, effectiveFrom: r.effective_from,
+    retiredAt: r.retired_at, findings: r.findings as Finding[], policyDocument: r.policy_document as unknown as PolicyDocument | null,
+  };
+}
+
+export async function listVersions(db: Executor, workflowId: string): Promise<VersionRecord[]> {
+  return (await base(db).where('v.workflow_id', '=', workflowId).orderBy('v.version', 'desc').execute()).map(toRecord);
+}
+
+export async function getVersion(db: Executor, workflowId: string, version: number): Promise<VersionRecord | undefined> {
+  const r = await base(db).where('v.workflow_id', '=', workflowId).where('v.version', '=', version).executeTakeFirst();
+  return r && toRecord(r);
+}
+
+export async function nextVersion(db: Executor, workflowId: string): Promise<number> {
+  const r = await db.selectFrom('workflow_versions').select((eb) => eb.fn.max('version').as('v')).where('workflow_id', '=', workflowId).executeTakeFirst();
+  return Number(r?.v ?? 0) + 1;
+}
+
+export async function insertDraft(db: Executor, d: { definition: WorkflowDefinition; note: string; author: string; findings: Finding[]; policyDocument: PolicyDocument | null; effectiveFrom: Date | null; now: Date }): Promise<void> {
+  await db.insertInto('workflow_versions').values({
+    workflow_id: d.definition.id, version: d.definition.version, status: 'draft', definition: JSON.stringify(d.definition), note: d.note,
+    author: d.author, created_at: d.now, findings: JSON.stringify(d.findings), policy_document: d.policyDocument ? JSON.stringify(d.policyDocument) : null,
+    effective_from: d.effectiveFrom,
+  }).execute();
+}
+
+export async function markPublished(db: Executor, workflowId: string, version: number, effectiveFrom: Date, now: Date): Promise<void> {
+  await db.updateTable('workflow_versions').set({ status: 'published', published_at: now, effective_from: effectiveFrom })
+    .where('workflow_id', '=', workflowId).where('version', '=', version).execute();
+}
+
+/** Published versions replaced by one now in force are retired (they stay readable and pinned by their cases). */
+export async function retireBefore(db: Executor, workflowId: string, version: number, now: Date): Promise<void> {
+  await db.updateTable('workflow_versions').set({ status: 'retired', retired_at: now })
+    .where('workflow_id', '=', workflowId).where('status', '=', 'published').where('version', '<', version).execute();
+}

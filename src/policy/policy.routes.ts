@@ -1,0 +1,115 @@
+import type { FastifyInstance } from 'fastify';
+import { compile } from '../engine/compile.ts';
+import { AppError } from '../http/errors.ts';
+import { diffDefinitions } from './definition-diff.ts';
+import { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
+import { createDraft, impactReport, planMigration, publish, requirePolicy, runMigration } from './policy.service.ts';
+import { allPaths, simulate } from './simulation.ts';
+
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
+const versionParams = { type: 'object', required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 100 }, version: { type: 'integer', minimum: 1 } } } as const;
+const policyDocument = {
+  type: 'object', additionalProperties: false, required: ['issuer', 'number', 'date'], title: '政策文件', 'x-title-en': 'Policy document',
+  properties: {
+    issuer: { type: 'string', title: '发文机关', 'x-title-en': 'Issuer', minLength: 2, maxLength: 100 },
+    number: { type: 'string', title: '文号', 'x-title-en': 'Document number', minLength: 2, maxLength: 60 },
+    date: { type: 'string', title: '成文日期', 'x-title-en': 'Date', format: 'date' },
+  },
+} as const;
+
+function summary(v: VersionRecord) {
+  return {
+    version: v.version, status: v.status, note: v.note, author: v.author, authorName: v.authorName, createdAt: v.createdAt.toISOString(),
+    publishedAt: v.publishedAt?.toISOString() ?? null, effectiveFrom: v.effectiveFrom?.toISOString() ?? null, retiredAt: v.retiredAt?.toISOString() ?? null,
+    policyDocument: v.policyDocument, findings: v.findings.length,
+  };
+}
+
+export const MIGRATION_JOB = 'migrate-cases';
+
+/** Policy staff: versions, drafts, lint, diff, impact, simulation, publishing and case migration. */
+export default async function policyRoutes(app: FastifyInstance): Promise<void> {
+  const version = async (id: string, v: number) => {
+    const r = await getVersion(app.db, id, v);
+    if (!r) throw new AppError('NOT_FOUND');
+    return r;
+  };
+
+  app.jobs.register(MIGRATION_JOB, (a, p, progress) => runMigration(a.caseDeps, p.workflowId as string, p.toVersion as number, p.mapping as Record<string, string>, (p.userId as string) ?? null, progress));
+
+  app.get<{ Params: { id: string } }>('/workflows/:id/versions', { schema: { tags: ['policy'], summary: 'Every version with who changed it, when and why', params: idParams } }, async (req) => {
+    const rows = await listVersions(app.db, req.params.id);
+    if (rows.length === 0) throw new AppError('NOT_FOUND');
+    return { workflowId: req.params.id, versions: rows.map(summary) };
+  });
+
+  app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown>; note: string; policyDocument?: { issuer: string; number: string; date: string }; effectiveFrom?: string } }>('/workflows/:id/versions', {
+    schema: {
+      tags: ['policy'], summary: 'Store a draft (201, with the linter findings)', params: idParams,
+      body: {
+        type: 'object', additionalProperties: false, required: ['definition', 'note'],
+        properties: { definition: { type: 'object' }, note: { type: 'string', title: '修改说明', 'x-title-en': 'Change note', minLength: 2, maxLength: 2000 }, policyDocument, effectiveFrom: { type: 'string', format: 'date' } },
+      },
+    },
+  }, async (req, reply) => reply.status(201).send(await createDraft(app.caseDeps, req.user!, req.params.id, req.body)));
+
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version', { schema: { tags: ['policy'], summary: 'One version: definition, findings, policy document', params: versionParams } }, async (req) => {
+    const v = await version(req.params.id, req.params.version);
+    return { ...summary(v), definition: v.definition, findings: v.findings };
+  });
+
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/export', { schema: { tags: ['policy'], summary: 'The definition as a workflows/*.json file', params: versionParams } }, async (req, reply) => {
+    const v = await version(req.params.id, req.params.version);
+    const file = { $schema: '../src/definitions/definition.schema.json', ...v.definition };
+    return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${v.workflowId}.json"`).send(`${JSON.stringify(file, null, 2)}\n`);
+  });
+
+  app.get<{ Params: { id: string; version: number }; Querystring: { against?: number } }>('/workflows/:id/versions/:version/diff', {
+    schema: { tags: ['policy'], summary: 'What this version changes against another (default: the version in force)', params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { against: { type: 'integer', minimum: 1 } } } },
+  }, async (req) => {
+    const v = await version(req.params.id, req.params.version);
+    const base = req.query.against ? await version(req.params.id, req.query.against) : await (async () => {
+      const inForce = await app.registry.inForce(app.db, req.params.id, app.clock.now());
+      if (!inForce) throw new AppError('NOT_FOUND');
+      return version(req.params.id, inForce.definition.version);
+    })();
+    return { from: base.version, to: v.version, changes: diffDefinitions(base.definition, v.definition) };
+  });
+
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/impact', { schema: { tags: ['policy'], summary: 'What this version would mean for every open case of the item', params: versionParams } }, async (req) => impactReport(app.caseDeps, req.params.id, req.params.version));
+
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/paths', { schema: { tags: ['policy'], summary: 'Every path from the start to each final state', params: versionParams } }, async (req) => {
+    const v = await version(req.params.id, req.params.version);
+    if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' }, errors: v.findings.map((f) => ({ path: f.path, message: f.message })) });
+    return { paths: allPaths(v.definition) };
+  });
+
+  app.post<{ Params: { id: string; version: number }; Body: { events: { type: string; data?: Record<string, unknown> }[]; startAt?: string } }>('/workflows/:id/versions/:version/simulate', {
+    schema: {
+      tags: ['policy'], summary: 'Walk events with sample data: the forms, notices and deadlines it would produce; nothing is stored', params: versionParams,
+      body: { type: 'object', additionalProperties: false, required: ['events'], properties: { startAt: { type: 'string', format: 'date-time' }, events: { type: 'array', maxItems: 200, items: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { type: 'string', maxLength: 64 }, data: { type: 'object' } } } } } },
+    },
+  }, async (req) => {
+    const v = await version(req.params.id, req.params.version);
+    if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' } });
+    return { steps: simulate(compile(v.definition), req.body.events, req.body.startAt ? new Date(req.body.startAt) : app.clock.now(), app.calendar.current) };
+  });
+
+  app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publish', {
+    schema: { tags: ['policy'], summary: 'Publish a clean draft (422 with findings otherwise); answers with the impact on running cases', params: versionParams, body: { type: 'object', additionalProperties: false, properties: { effectiveFrom: { type: 'string', format: 'date' } } } },
+  }, async (req) => publish(app.caseDeps, req.user!, req.params.id, req.params.version, req.body?.effectiveFrom));
+
+  app.post<{ Params: { id: string }; Body: { toVersion: number; mapping: Record<string, string>; dryRun: boolean } }>('/workflows/:id/migrations', {
+    schema: {
+      tags: ['policy'], summary: 'Move running cases to a version: a dry run lists each case and its fate; the real run is a job (202)', params: idParams,
+      body: { type: 'object', additionalProperties: false, required: ['toVersion', 'dryRun'], properties: { toVersion: { type: 'integer', minimum: 1 }, mapping: { type: 'object', additionalProperties: { type: 'string', maxLength: 100 }, default: {} }, dryRun: { type: 'boolean' } } },
+    },
+  }, async (req, reply) => {
+    requirePolicy(req.user!);
+    const plan = await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping);
+    if (req.body.dryRun) return { dryRun: true, ...plan };
+    if (plan.blocked > 0) throw new AppError('VALIDATION_FAILED', { detail: { zh: `${plan.blocked}件案件无法迁移，请补充环节对应关系`, en: `${plan.blocked} cases cannot be moved; complete the state mapping` } });
+    const jobId = await app.jobs.enqueue(MIGRATION_JOB, { workflowId: req.params.id, toVersion: req.body.toVersion, mapping: req.body.mapping, userId: req.user!.id }, req.user!.id);
+    return reply.status(202).send({ jobId, statusUrl: `/api/v1/jobs/${jobId}` });
+  });
+}
