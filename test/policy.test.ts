@@ -36,7 +36,7 @@ t.test('drafts, lint, diff, publish, and new cases on the new version only', asy
   t.equal(refused.statusCode, 422, 'and cannot be published');
   t.ok(refused.json().errors.length > 0);
 
-  const clerkDraft = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: clerk, payload: { definition: revised(), note: 'x' } });
+  const clerkDraft = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: clerk, payload: { definition: revised(), note: '越权修改' } });
   t.equal(clerkDraft.statusCode, 403, 'only policy staff edit');
   const noNote = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: policy, payload: { definition: revised() } });
   t.equal(noNote.statusCode, 422, 'a change needs its note');
