@@ -167,3 +167,13 @@ t.test('administrative acts go into the history without moving the machine', asy
   const outside = await send(app, supervisor, c.id, 'REASSIGN', { userId: 'u-xishan-clerk' }, 4);
   t.equal(outside.statusCode, 422, 'cannot hand over to someone without access');
 });
+
+t.test('many requests at once each get their own answer', async (t) => {
+  const app = await build(t);
+  const clerk = await login(app, 'district-clerk');
+  const persons = ['p-zhang-wei', 'p-zhang-jianguo', 'p-li-jun', 'p-zhao-lei'];
+  const opened = await Promise.all(persons.map((id) => app.inject({ method: 'POST', url: '/api/v1/cases', headers: clerk, payload: { workflowId: 'festival-visit', personId: id } })));
+  const reads = await Promise.all(Array.from({ length: 60 }, (_, i) => app.inject({ url: `/api/v1/persons/${persons[i % 4]}`, headers: clerk })));
+  t.ok(reads.every((r, i) => r.statusCode === 200 && r.json().id === persons[i % 4]), 'every concurrent read answers for its own person');
+  t.same(opened.map((r) => r.statusCode).filter((s) => s !== 201 && s !== 422 && s !== 409), [], 'opens answer 201 or a clear refusal, never a server error');
+});

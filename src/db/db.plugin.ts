@@ -17,6 +17,8 @@ export interface DbPluginOptions {
   databaseUrl?: string;
   dataDir: string;
   poolSize: number;
+  /** Handed to the migrations that encrypt existing rows (src/crypto/data-key.ts); never stored. */
+  dataKey?: Buffer;
 }
 
 /**
@@ -25,12 +27,17 @@ export interface DbPluginOptions {
  */
 export default fp<DbPluginOptions>(async (app, opts) => {
   let embedded: EmbeddedDatabase | undefined;
-  if (!opts.databaseUrl) embedded = await startEmbeddedDatabase(opts.dataDir, opts.poolSize);
+  // PGlite runs one statement at a time, and pglite-socket's multiplexer was seen to hand one
+  // connection's replies to another under concurrent load (bench/repro-pglite-socket.ts); so the
+  // embedded database gets exactly one connection. Code never waits on a second connection
+  // inside a transaction, so one is enough.
+  const poolSize = opts.databaseUrl ? opts.poolSize : 1;
+  if (!opts.databaseUrl) embedded = await startEmbeddedDatabase(opts.dataDir, poolSize);
   const connectionString = opts.databaseUrl ?? embedded!.connectionString;
   // onClose hooks run in reverse order: added before the pool's, this one runs after the pool has ended.
   if (embedded) app.addHook('onClose', async () => embedded!.close());
   try {
-    await app.register(fastifyPostgres, { connectionString, max: opts.poolSize, connectionTimeoutMillis: 5000 });
+    await app.register(fastifyPostgres, { connectionString, max: poolSize, connectionTimeoutMillis: opts.databaseUrl ? 5000 : 30_000 });
   } catch (err) {
     await embedded?.close();
     throw err;
@@ -43,5 +50,5 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   app.decorate('db', db);
   app.decorate('databaseKind', embedded ? 'embedded' : 'postgresql');
-  await migrateToLatest(db);
+  await migrateToLatest(db, { dataKey: opts.dataKey });
 }, { name: 'db' });
