@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import { AppError } from '../http/errors.ts';
-import { findUserById, type User } from '../users/user.repository.ts';
-import { findSessionUser, tokenHash } from './session.repository.ts';
+import { findUserBySession, type User } from '../users/user.repository.ts';
+import { tokenHash } from './session.repository.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without logging in. */
     public?: boolean;
+    /** A page for people (src/pages/): without a session the browser is sent to /login instead of a 401. */
+    page?: boolean;
   }
 }
 
@@ -23,16 +25,21 @@ function tokenOf(req: FastifyRequest): string | undefined {
   return req.cookies?.[SESSION_COOKIE];
 }
 
+/** Pages send the browser to the login page (and back afterwards); the API answers 401. */
+function unauthenticated(req: FastifyRequest, reply: FastifyReply) {
+  if (req.routeOptions.config?.page) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+  throw new AppError('UNAUTHENTICATED');
+}
+
 /** Resolves the session cookie or bearer token to a user; every route not marked public requires one. */
 export default fp<{ secret: string }>(async (app, opts) => {
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.config?.public || !req.routeOptions.url) return;
     const token = tokenOf(req);
-    if (!token) throw new AppError('UNAUTHENTICATED');
-    const userId = await findSessionUser(app.db, tokenHash(opts.secret, token), app.clock.now());
-    const user = userId ? await findUserById(app.db, userId) : undefined;
-    if (!user) throw new AppError('UNAUTHENTICATED');
+    if (!token) return unauthenticated(req, reply);
+    const user = await findUserBySession(app.db, tokenHash(opts.secret, token), app.clock.now());
+    if (!user) return unauthenticated(req, reply);
     req.user = user;
   });
 }, { name: 'auth', dependencies: ['db', 'clock'] });

@@ -28,6 +28,14 @@ export async function findUserById(db: Executor, id: string): Promise<User | und
   return r && toUser(r);
 }
 
+/** The user behind a live session token, in one round trip (every authenticated request asks). */
+export async function findUserBySession(db: Executor, tokenHash: string, now: Date): Promise<User | undefined> {
+  const r = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select(columns).where('sessions.token_hash', '=', tokenHash).where('users.disabled', '=', false)
+    .where((eb) => eb.or([eb('sessions.expires_at', 'is', null), eb('sessions.expires_at', '>', now)])).executeTakeFirst();
+  return r && toUser(r);
+}
+
 export async function insertUser(db: Executor, u: { id: string; username: string; displayName: string; role: Role; stationId: string; passwordHash: string }, now: Date): Promise<void> {
   await db.insertInto('users').values({
     id: u.id, username: u.username, display_name: u.displayName, role: u.role, station_id: u.stationId, password_hash: u.passwordHash, created_at: now,

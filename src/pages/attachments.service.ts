@@ -1,0 +1,84 @@
+import { lockCase } from '../cases/case.repository.ts';
+import { appendAdminEntry, type CaseDeps } from '../cases/case.service.ts';
+import { AppError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import type { User } from '../users/user.repository.ts';
+import { insertAttachment, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, sniffMime, type AttachmentMeta } from './store.ts';
+
+export interface Upload {
+  /** The form field it came in (for error messages beside it). */
+  field: string;
+  materialId: string | null;
+  filename: string;
+  bytes: Buffer;
+  /** The upload was cut at the size limit. */
+  truncated: boolean;
+  thumbnail?: Buffer | null;
+}
+
+export interface UploadProblem {
+  field: string;
+  message: string;
+}
+
+const text = {
+  tooLarge: { zh: '文件「{f}」超过10MB，请压缩或分页扫描后再上传', en: 'File "{f}" is larger than 10 MB; compress it or scan fewer pages' },
+  badType: { zh: '文件「{f}」不是PDF、JPEG或PNG格式', en: 'File "{f}" is not a PDF, JPEG or PNG' },
+  empty: { zh: '文件「{f}」是空文件', en: 'File "{f}" is empty' },
+};
+
+function say(m: { zh: string; en: string }, lang: Lang, filename: string): string {
+  return m[lang].replace('{f}', filename);
+}
+
+/** A file name safe to show and to send back in Content-Disposition. */
+export function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 120);
+  return cleaned || 'file';
+}
+
+/**
+ * Checks uploads (size, PDF/JPEG/PNG by their first bytes) and records the good ones with the
+ * case: the bytes go into `attachments` and one ATTACH entry goes into the case history, in one
+ * transaction under the case lock. Returns what was stored and what was refused, and the case version after.
+ */
+export async function attachFiles(deps: CaseDeps, user: User, caseId: string, uploads: Upload[], lang: Lang): Promise<{ attached: AttachmentMeta[]; problems: UploadProblem[]; version: number | null }> {
+  if (user.role !== 'clerk' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+  const problems: UploadProblem[] = [];
+  const good: (Upload & { mime: NonNullable<ReturnType<typeof sniffMime>> })[] = [];
+  for (const u of uploads) {
+    const filename = cleanFilename(u.filename);
+    if (u.truncated || u.bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: u.field, message: say(text.tooLarge, lang, filename) });
+    else if (u.bytes.length === 0) problems.push({ field: u.field, message: say(text.empty, lang, filename) });
+    else {
+      const mime = sniffMime(u.bytes);
+      if (!mime) problems.push({ field: u.field, message: say(text.badType, lang, filename) });
+      else {
+        // A thumbnail is only a convenience: kept when it is a small JPEG or PNG, dropped otherwise.
+        const thumb = u.thumbnail && u.thumbnail.length <= MAX_THUMBNAIL_BYTES && ['image/jpeg', 'image/png'].includes(sniffMime(u.thumbnail) ?? '') ? u.thumbnail : null;
+        good.push({ ...u, filename, mime, thumbnail: thumb });
+      }
+    }
+  }
+  if (good.length === 0) return { attached: [], problems, version: null };
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    const c = await lockCase(trx, caseId, user.stationPath);
+    if (!c) throw new AppError('NOT_FOUND');
+    if (c.status !== 'open') throw new AppError('CASE_CLOSED');
+    const seq = c.version + 1;
+    const attached: AttachmentMeta[] = [];
+    for (const g of good) {
+      attached.push(await insertAttachment(trx, {
+        caseId, eventSeq: seq, materialId: g.materialId, filename: g.filename, mime: g.mime, bytes: g.bytes, thumbnail: g.thumbnail ?? null, uploadedBy: user.id, at: now,
+      }));
+    }
+    await appendAdminEntry(trx, c, {
+      type: 'ATTACH', actorId: user.id,
+      payload: { files: attached.map((a) => ({ attachmentId: a.id, materialId: a.materialId, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 })) },
+    }, now);
+    return { attached, problems, version: seq };
+  });
+}

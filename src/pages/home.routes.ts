@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { caseSummary } from '../cases/case-list.ts';
+import type { Lang } from '../http/language.ts';
+import { maskIdNumber } from '../http/mask.ts';
+import { findPerson, searchPersons, type Person } from '../persons/person.repository.ts';
+import { findStation } from '../stations/station.repository.ts';
+import { label, LEVELS, SEX } from './labels.ts';
+import { myDrafts } from './store.ts';
+import { copiedToMe, itemTitles, myQueue, myUrges, recentPersonIds } from './queries.ts';
+import { loc, tr } from './view.ts';
+import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
+import { stepTitle } from './case-model.ts';
+
+export function personRow(p: Person, lang: Lang) {
+  return { id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate };
+}
+
+/** The clerk's home: urges, my open cases (due soon first), drafts, copies, recent persons, search. */
+export default async function homePages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+  app.get('/', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const now = app.clock.now();
+    const titles = await itemTitles(app.db, now);
+    const title = (id: string) => loc(lang, titles.get(id)) || id;
+    const queue = await myQueue(app.db, user, 50);
+    const cases = [];
+    for (const c of queue) {
+      const s = caseSummary(c, now);
+      cases.push({
+        ...s, personName: c.personName, item: title(c.workflowId), step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        dueSoon: !s.overdue && c.dueAt !== null && c.dueAt.getTime() - now.getTime() < 3 * 86_400_000, assignedToMe: c.assigneeId === user.id,
+      });
+    }
+    const urges = (await myUrges(app.db, user)).map((u) => ({ ...u, item: title(u.workflowId) }));
+    const copies = (await copiedToMe(app.db, user)).map((u) => ({ ...u, item: title(u.workflowId) }));
+    const drafts = await myDrafts(app.db, user.id, 10);
+    const recent = [];
+    for (const id of await recentPersonIds(app.db, user)) {
+      const p = await findPerson(app.db, id, user.stationPath);
+      if (p) recent.push(personRow(p, lang));
+    }
+    const station = await findStation(app.db, user.stationId);
+    return sendPage(req, reply, opts, 'home', tr(lang, '工作台', 'Home'), {
+      station: station && (lang === 'en' ? station.name_en : station.name_zh), level: label(LEVELS, user.stationLevel, lang),
+      cases, urges, copies, drafts, recent,
+    });
+  });
+
+  app.post('/search', async (req, reply) => {
+    const lang = pageLang(req);
+    const q = (posted(req).first('q') ?? '').trim().slice(0, 50);
+    const user = req.user!;
+    let results: Person[] = [];
+    let error: string | undefined;
+    const id = q.replace(/\s/g, '').toUpperCase();
+    if (!q) error = tr(lang, '请输入姓名或公民身份号码', 'Enter a name or a citizen ID number');
+    else if (/^\d{17}[\dX]$/.test(id)) results = await searchPersons(app.db, { idNumber: id }, user.stationPath, 50);
+    else if (/^\d/.test(q)) error = tr(lang, '按身份号码查找须输入完整的18位号码', 'To search by ID number enter all 18 characters');
+    else results = await searchPersons(app.db, { name: q }, user.stationPath, 50);
+    return sendPage(req, reply, opts, 'search', tr(lang, '查找人员', 'Find a person'), {
+      // The ID number typed is never echoed back into the page or a URL.
+      q: /^\d/.test(q) ? '' : q, searched: Boolean(q), error, results: results.map((p) => personRow(p, lang)),
+      newPersonHref: /^\d/.test(q) || !q ? '/persons/new' : `/persons/new?name=${encodeURIComponent(q)}`,
+    }, error ? 422 : 200);
+  });
+}

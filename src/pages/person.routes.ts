@@ -1,0 +1,208 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { caseSummary } from '../cases/case-list.ts';
+import { listPersonCases } from '../cases/case.repository.ts';
+import { openCase } from '../cases/case.service.ts';
+import { personChain } from '../chain/chain.service.ts';
+import { createAjv, fieldErrors } from '../definitions/ajv.ts';
+import type { JsonSchema } from '../definitions/definition.types.ts';
+import { AppError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import { maskIdNumber, maskPhone } from '../http/mask.ts';
+import { parseIdNumber } from '../persons/id-number.ts';
+import { findPerson, listRelations, searchPersons } from '../persons/person.repository.ts';
+import { registerPerson } from '../persons/person.service.ts';
+import type { User } from '../users/user.repository.ts';
+import { dueOf, noticesOf, outcomeText, stepTitle } from './case-model.ts';
+import { errorList, parseForm, renderForm, type Errors } from './form-render.ts';
+import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
+import { stationsWithin } from './queries.ts';
+import { loc, tr } from './view.ts';
+import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+
+const ATTRIBUTES = ['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang'] as const;
+
+/** The registration form, drawn by the same renderer as the steps' forms. */
+function personSchema(villages: { id: string; name: string }[]): JsonSchema {
+  return {
+    type: 'object', additionalProperties: false, required: ['name', 'idNumber', 'category', ...(villages.length > 1 ? ['stationId'] : [])],
+    properties: {
+      name: { type: 'string', title: '姓名', 'x-title-en': 'Name', minLength: 1, maxLength: 50, pattern: '\\S' },
+      idNumber: { type: 'string', title: '公民身份号码', 'x-title-en': 'Citizen ID number', format: 'cn-id-number' },
+      phone: { type: 'string', title: '手机号码', 'x-title-en': 'Mobile', format: 'cn-mobile' },
+      ...(villages.length > 1 ? {
+        stationId: { type: 'string', title: '所属村（社区）服务站', 'x-title-en': 'Village station', enum: villages.map((v) => v.id), 'x-ui': { widget: 'select', labels: Object.fromEntries(villages.map((v) => [v.id, v.name])) } },
+      } : {}),
+      category: {
+        type: 'string', title: '人员类别', 'x-title-en': 'Category', enum: ['veteran', 'serving', 'family', 'survivor'],
+        'x-ui': { widget: 'radio', labels: { veteran: '退役军人', serving: '现役军人', family: '军属', survivor: '烈士、因公牺牲、病故军人遗属' } },
+      },
+      hukouType: { type: 'string', title: '户籍性质', 'x-title-en': 'Household registration', enum: ['rural', 'urban'], 'x-ui': { widget: 'radio', labels: { rural: '农村', urban: '城镇' } } },
+      soldierType: { type: 'string', title: '士兵类别', 'x-title-en': 'Soldier type', enum: ['conscript', 'nco', 'officer'], 'x-ui': { widget: 'select', labels: { conscript: '义务兵', nco: '军士（士官）', officer: '军官' } } },
+      enlistmentDate: { type: 'string', title: '入伍时间', 'x-title-en': 'Enlistment date', format: 'date' },
+      dischargeDate: { type: 'string', title: '退役时间', 'x-title-en': 'Discharge date', format: 'date' },
+      placementType: {
+        type: 'string', title: '安置方式', 'x-title-en': 'Placement', enum: ['self-employment', 'assigned-job', 'monthly-pension', 'retirement', 'support'],
+        'x-ui': { widget: 'select', labels: { 'self-employment': '自主就业', 'assigned-job': '安排工作', 'monthly-pension': '逐月领取退役金', retirement: '退休', support: '供养' } },
+      },
+      disabilityGrade: { type: 'integer', title: '残疾等级（一至十级，没有则不填）', 'x-title-en': 'Disability grade (1–10; leave empty if none)', minimum: 1, maximum: 10 },
+      postedToTibetOrXinjiang: { type: 'boolean', title: '是否在西藏、新疆服役', 'x-title-en': 'Served in Tibet or Xinjiang' },
+    },
+  };
+}
+
+const ajv = createAjv();
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/** One compiled validator per distinct form (the village list differs between users). */
+function validatorOf(schema: JsonSchema) {
+  const key = JSON.stringify(schema);
+  let v = validators.get(key);
+  if (!v) validators.set(key, (v = ajv.compile(schema)));
+  return v;
+}
+
+async function villagesOf(app: FastifyInstance, user: User, lang: Lang) {
+  return (await stationsWithin(app.db, user.stationPath)).filter((s) => s.level === 'village').map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh }));
+}
+
+function ageOn(birthDate: string, now: Date): number {
+  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+  const sh = new Date(now.getTime() + 8 * 3600_000);
+  let age = sh.getUTCFullYear() - y;
+  if (sh.getUTCMonth() + 1 < m || (sh.getUTCMonth() + 1 === m && sh.getUTCDate() < d)) age--;
+  return age;
+}
+
+export default async function personPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+  async function newPersonPage(req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors, extra: Record<string, unknown> = {}, status = 200) {
+    const lang = pageLang(req);
+    const villages = await villagesOf(app, req.user!, lang);
+    const schema = personSchema(villages);
+    return sendPage(req, reply, opts, 'person-new', tr(lang, '登记人员', 'Register a person'), {
+      fields: renderForm(schema, data, { lang, errors }), errorSummary: errorList(schema, errors, lang),
+      onlyVillage: villages.length === 1 ? villages[0]!.name : null, ...extra,
+    }, status);
+  }
+
+  app.get<{ Querystring: { name?: string } }>('/persons/new', async (req, reply) => {
+    if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
+    return newPersonPage(req, reply, { name: typeof req.query.name === 'string' ? req.query.name.slice(0, 50) : undefined }, new Map());
+  });
+
+  /**
+   * Registration in two passes: the first checks the form and reads birth date and sex from the
+   * ID number for the clerk to confirm against the card; the second registers.
+   */
+  app.post('/persons/new', async (req, reply) => {
+    if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
+    const lang = pageLang(req);
+    const form = posted(req);
+    const villages = await villagesOf(app, req.user!, lang);
+    const schema = personSchema(villages);
+    const parsed = parseForm(schema, form.get, lang);
+    const data = parsed.data;
+    const errors: Errors = new Map(parsed.errors);
+    const validate = validatorOf(schema);
+    if (!validate(data)) {
+      for (const e of fieldErrors(validate.errors, lang)) if (!errors.has(e.path)) errors.set(e.path, [...(errors.get(e.path) ?? []), e.message]);
+    }
+    if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
+    const idNumber = String(data.idNumber);
+    const facts = parseIdNumber(idNumber)!;
+    const existing = await searchPersons(app.db, { idNumber }, req.user!.stationPath, 1);
+    if (existing[0]) {
+      errors.set('/idNumber', [tr(lang, '该公民身份号码已登记', 'This ID number is already registered')]);
+      return newPersonPage(req, reply, data, errors, { existing: { id: existing[0].id, name: existing[0].name } }, 409);
+    }
+    if (form.first('_confirmed') !== idNumber) {
+      // Shown back for the clerk to compare with the card before anything is written.
+      return newPersonPage(req, reply, data, errors, {
+        confirm: { idNumber, birthDate: facts.birthDate, sex: label(SEX, facts.sex, lang), age: ageOn(facts.birthDate, app.clock.now()), region: facts.regionCode },
+      });
+    }
+    const attributes = Object.fromEntries(ATTRIBUTES.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
+    try {
+      const person = await registerPerson(app.db, req.user!, {
+        name: String(data.name), idNumber, ...(data.phone ? { phone: String(data.phone) } : {}),
+        ...(data.stationId ? { stationId: String(data.stationId) } : villages.length === 1 ? { stationId: villages[0]!.id } : {}), attributes,
+      }, app.clock.now(), lang);
+      return see(reply, `/persons/${person.id}?registered=1`);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.code === 'PERSON_EXISTS') errors.set('/idNumber', [errorText(lang, err)]);
+      else if (err.extras.errors?.length) for (const e of err.extras.errors) errors.set(e.path, [e.message]);
+      else errors.set('', [errorText(lang, err)]);
+      return newPersonPage(req, reply, data, errors, {}, err.statusCode);
+    }
+  });
+
+  /** 一人一档: details, the 22-item chain with what can be started, every case and its notices. */
+  app.get<{ Params: { id: string }; Querystring: { registered?: string; reveal?: string } }>('/persons/:id', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const person = await findPerson(app.db, req.params.id, user.stationPath);
+    if (!person) throw new AppError('NOT_FOUND');
+    const now = app.clock.now();
+    const reveal = req.query.reveal === '1';
+    if (reveal) {
+      await app.db.insertInto('reveal_log').values({ user_id: user.id, subject: `person:${person.id}`, fields: JSON.stringify(['idNumber', 'phone']), at: now }).execute();
+      req.log.info({ userId: user.id, personId: person.id }, 'personal data revealed');
+    }
+    const chain = await personChain(app.db, app.registry, person, now);
+    const rows = await listPersonCases(app.db, person.id);
+    const cases = [];
+    for (const c of rows.slice().reverse()) {
+      const s = caseSummary(c, now);
+      const wf = await app.registry.get(app.db, c.workflowId, c.workflowVersion);
+      cases.push({
+        ...s, title: loc(lang, wf?.definition.title), step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        outcomeText: outcomeText(c.outcome, lang), due: dueOf(app, c, lang), notices: await noticesOf(app, c.id),
+      });
+    }
+    const stages = [
+      { id: 'enlistment', title: tr(lang, '入伍', 'Enlistment') }, { id: 'service', title: tr(lang, '服役', 'Service') }, { id: 'discharge', title: tr(lang, '退役', 'Discharge') },
+    ].map((st) => ({
+      ...st,
+      items: chain.filter((i) => i.stage === st.id).map((i) => ({
+        workflowId: i.workflowId, order: i.order, title: loc(lang, i.title), status: i.status,
+        statusText: { 'not-applicable': tr(lang, '不适用', 'Not applicable'), 'not-started': tr(lang, '未办理', 'Not started'), 'in-progress': tr(lang, '办理中', 'In progress'), done: tr(lang, '已办结', 'Closed') }[i.status],
+        reason: i.status === 'not-applicable' ? loc(lang, i.reason) : null,
+        caseId: 'caseId' in i ? i.caseId : null,
+        step: i.status === 'in-progress' ? loc(lang, i.step) : null,
+        outcome: i.status === 'done' ? outcomeText(i.outcome, lang) : null,
+        canStart: user.role === 'clerk' && i.status !== 'in-progress' && i.status !== 'not-applicable',
+      })),
+    }));
+    const station = await app.db.selectFrom('stations').select(['name_zh', 'name_en']).where('id', '=', person.stationId).executeTakeFirst();
+    return sendPage(req, reply, opts, 'person', person.name, {
+      person: {
+        id: person.id, name: person.name, idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber), revealed: reveal,
+        phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)), sex: label(SEX, person.sex, lang), birthDate: person.birthDate,
+        age: ageOn(person.birthDate, now), station: station && (lang === 'en' ? station.name_en : station.name_zh), attributes: attributeRows(person.attributes, lang),
+      },
+      relations: (await listRelations(app.db, person.id)).map((r) => ({ ...r, relationText: label(RELATIONS, r.relation, lang) })),
+      stages, cases, registered: req.query.registered === '1', isClerk: user.role === 'clerk',
+    });
+  });
+
+  /** Starts an item for the person (only those they are eligible for are offered) and goes to its first step. */
+  app.post<{ Params: { id: string } }>('/persons/:id/cases', async (req, reply) => {
+    const lang = pageLang(req);
+    const workflowId = posted(req).first('workflowId') ?? '';
+    try {
+      const view = await openCase(app.caseDeps, req.user!, { workflowId, personId: req.params.id }, lang);
+      return see(reply, `/cases/${view.id}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
+      if (err.code === 'CASE_ALREADY_OPEN') {
+        const open = (await listPersonCases(app.db, req.params.id)).find((c) => c.workflowId === workflowId && c.status === 'open');
+        if (open) return see(reply, `/cases/${open.id}`);
+      }
+      const lc = await findPerson(app.db, req.params.id, req.user!.stationPath);
+      if (!lc) throw new AppError('NOT_FOUND');
+      return sendPage(req, reply, opts, 'error', tr(lang, '无法办理', 'Cannot start'), {
+        status: err.statusCode, message: errorText(lang, err), back: `/persons/${req.params.id}`,
+      }, err.statusCode);
+    }
+  });
+}

@@ -1,0 +1,183 @@
+import type { FastifyInstance } from 'fastify';
+import { addWorkingDays } from '../calendar/deadline.ts';
+import { caseSummary } from '../cases/case-list.ts';
+import { toCase } from '../cases/case.repository.ts';
+import { sendEvent } from '../cases/case.service.ts';
+import { chainItems } from '../chain/chain.service.ts';
+import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
+import { findStation, inSubtree } from '../stations/station.repository.ts';
+import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
+import { bottleneckReport, stationReport } from '../supervision/reports.service.ts';
+import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
+import { isoDate } from '../calendar/deadline.ts';
+import { stepTitle } from './case-model.ts';
+import { label, LEVELS } from './labels.ts';
+import { personNames, stationsWithin, usersWithin } from './queries.ts';
+import { loc, tr } from './view.ts';
+import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+
+const FLASH_COOKIE = 'flash';
+
+interface Filters {
+  due: DueFilter | 'all';
+  stationId?: string;
+  workflowId?: string;
+  stepLevel?: 'village' | 'town' | 'district';
+  assigneeId?: string;
+  minAgeDays?: number;
+  soonDays: number;
+  idleDays: number;
+  cursor?: string;
+  from: string;
+  to: string;
+}
+
+function int(v: unknown, min: number, max: number): number | undefined {
+  const n = Number(v);
+  return typeof v === 'string' && v !== '' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+function dateOr(v: unknown, fallback: string): string {
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : fallback;
+}
+
+function filtersOf(q: Record<string, unknown>, now: Date): Filters {
+  const str = (k: string) => (typeof q[k] === 'string' && q[k] !== '' && (q[k] as string).length <= 100 ? (q[k] as string) : undefined);
+  const due = ['overdue', 'soon', 'idle', 'all'].includes(String(q.due)) ? (q.due as Filters['due']) : 'overdue';
+  const level = ['village', 'town', 'district'].includes(String(q.stepLevel)) ? (q.stepLevel as Filters['stepLevel']) : undefined;
+  const today = isoDate(now);
+  return {
+    due, stationId: str('stationId'), workflowId: str('workflowId'), stepLevel: level, assigneeId: str('assigneeId'),
+    minAgeDays: int(q.minAgeDays, 0, 3650), soonDays: int(q.soonDays, 1, 60) ?? 3, idleDays: int(q.idleDays, 1, 365) ?? 10, cursor: str('cursor'),
+    from: dateOr(q.from, isoDate(new Date(now.getTime() - 90 * 86_400_000))), to: dateOr(q.to, today),
+  };
+}
+
+function queryString(f: Filters, overrides: Record<string, string | undefined> = {}): string {
+  const entries = Object.entries({
+    due: f.due, stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
+    minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(), from: f.from, to: f.to, ...overrides,
+  }).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
+  return new URLSearchParams(entries).toString();
+}
+
+const PAGE = 50;
+
+/** The supervisor's dashboard: what is overdue, where cases pile up, who holds them; and the acts on them. */
+export default async function supervisionPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+  app.get('/supervision', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+    const now = app.clock.now();
+    const f = filtersOf(req.query as Record<string, unknown>, now);
+    let scopePath = user.stationPath;
+    if (f.stationId) {
+      const st = await findStation(app.db, f.stationId);
+      if (!st || !inSubtree(st.path, user.stationPath)) throw new AppError('NOT_FOUND');
+      scopePath = st.path;
+    }
+    let cursor: { sort: string | null; id: string } | undefined;
+    if (f.cursor) {
+      try {
+        const [sort, id] = JSON.parse(Buffer.from(f.cursor, 'base64url').toString('utf8')) as [string | null, string];
+        if (typeof id === 'string') cursor = { sort, id };
+      } catch { /* a bad cursor starts from the top */ }
+    }
+    const due = f.due === 'all' ? undefined : f.due;
+    const rows = (await dashboardCases(app.db, {
+      scopePath, now, due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
+      soonUntil: addWorkingDays(now, f.soonDays, app.calendar.current).at, idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
+      createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined, cursor, limit: PAGE,
+    })).map(toCase);
+    const [stations, users, items] = [await stationsWithin(app.db, user.stationPath), await usersWithin(app.db, user.stationPath), await chainItems(app.db, now)];
+    const stationName = new Map(stations.map((s) => [s.id, lang === 'en' ? s.name_en : s.name_zh]));
+    const userName = new Map(users.map((u) => [u.id, u.name]));
+    const itemTitle = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
+    const persons = await personNames(app.db, rows.map((r) => r.personId));
+    const cases = [];
+    for (const c of rows) {
+      const s = caseSummary(c, now);
+      cases.push({
+        ...s, item: itemTitle.get(c.workflowId) ?? c.workflowId, person: persons.get(c.personId) ?? '', step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        holder: s.holderStationId ? stationName.get(s.holderStationId) ?? s.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
+        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null, escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
+      });
+    }
+    const last = rows[rows.length - 1];
+    const sortOf = (c: NonNullable<typeof last>) => (f.due === 'idle' ? c.lastEventAt : due ? c.dueAt : null)?.toISOString() ?? null;
+    const nextCursor = rows.length === PAGE && last ? Buffer.from(JSON.stringify([sortOf(last), last.id])).toString('base64url') : null;
+
+    const report = await stationReport(app.caseDeps, user.stationPath, f.soonDays, f.idleDays);
+    const from = new Date(`${f.from}T00:00:00+08:00`);
+    const to = new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000);
+    const bottlenecks = to > from ? (await bottleneckReport(app.caseDeps, user.stationPath, from, to))
+      .filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 10)
+      .map((r) => ({ ...r, item: itemTitle.get(r.workflowId) ?? r.workflowId, stepText: loc(lang, r.step), median: r.medianHours?.toFixed(1), p90: r.p90Hours?.toFixed(1), returnedPct: Math.round(r.returnedShare * 100), refusedPct: Math.round(r.refusedShare * 100) })) : [];
+    let flash: { ok: number; failed: { caseId: string; message: string }[]; act: string; error?: string } | undefined;
+    const rawFlash = req.cookies[FLASH_COOKIE];
+    if (rawFlash) {
+      try { flash = JSON.parse(Buffer.from(rawFlash, 'base64url').toString('utf8')); } catch { /* ignore */ }
+      reply.clearCookie(FLASH_COOKIE, { path: '/supervision' });
+    }
+    const dueTabs = (['overdue', 'soon', 'idle', 'all'] as const).map((d) => ({
+      id: d, current: f.due === d, href: `/supervision?${queryString({ ...f, cursor: undefined }, { due: d })}`,
+      label: { overdue: tr(lang, '已超期', 'Overdue'), soon: tr(lang, '即将到期', 'Due soon'), idle: tr(lang, '长期未动', 'Idle'), all: tr(lang, '全部在办', 'All open') }[d],
+    }));
+    return sendPage(req, reply, opts, 'supervision', tr(lang, '督办工作台', 'Supervision'), {
+      f, dueTabs, cases, nextCursor: nextCursor && `/supervision?${queryString(f, { cursor: nextCursor })}`,
+      stations: stations.map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh, depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
+      users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
+      items: items.map((i) => ({ id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId })),
+      levels: (['village', 'town', 'district'] as const).map((l) => ({ id: l, name: label(LEVELS, l, lang), selected: l === f.stepLevel })),
+      byStation: report.byStation.map((s) => ({ ...s, nameText: loc(lang, s.name), depth: (stations.find((x) => x.id === s.stationId)?.path.split('.').length ?? 1) - 1, href: `/supervision?${queryString({ ...f, cursor: undefined }, { stationId: s.stationId })}` })),
+      byItem: report.byItem.map((i) => ({ ...i, title: itemTitle.get(i.workflowId) ?? i.workflowId, href: `/supervision?${queryString({ ...f, cursor: undefined }, { workflowId: i.workflowId })}` })),
+      bottlenecks,
+      chartSrc: `/api/v1/reports/bottlenecks?from=${f.from}&to=${f.to}&format=svg`,
+      csvHref: `/api/v1/reports/bottlenecks?from=${f.from}&to=${f.to}&format=csv`,
+      back: queryString(f), flash,
+      flashAct: flash && { REASSIGN: tr(lang, '转办', 'Reassigned'), URGE: tr(lang, '催办', 'Urged'), ESCALATE: tr(lang, '升级督办', 'Escalated'), COMMENT: tr(lang, '意见', 'Comment') }[flash.act],
+    });
+  });
+
+  /** Reassign, urge, escalate or comment on the cases ticked in the list; each case answers for itself. */
+  app.post('/supervision/act', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+    const form = posted(req);
+    const back = (form.first('back') ?? '').replace(/[^A-Za-z0-9=&%._~-]/g, '');
+    const caseIds = [...new Set(form.get('caseId'))].slice(0, 500);
+    const action = form.first('action');
+    const text = (form.first('text') ?? '').trim();
+    const userId = form.first('userId') ?? '';
+    const act = action === 'reassign' ? 'REASSIGN' : action === 'urge' ? 'URGE' : action === 'escalate' ? 'ESCALATE' : action === 'comment' ? 'COMMENT' : '';
+    let error: string | undefined;
+    if (!act) error = tr(lang, '请选择要执行的操作', 'Choose an action');
+    else if (!caseIds.length) error = tr(lang, '请先在列表中勾选案件', 'Tick one or more cases in the list first');
+    else if (act === 'REASSIGN' && !userId) error = tr(lang, '转办须选择承办人', 'Choose who takes the cases over');
+    else if ((act === 'URGE' || act === 'COMMENT') && !text) error = tr(lang, '请填写催办或意见内容', 'Write the reminder or comment');
+    else if (act === 'ESCALATE' && text.length < 2) error = tr(lang, '升级督办须写明原因', 'Give the reason for escalating');
+    let results: BulkOutcome[] = [];
+    if (!error) {
+      if (act === 'REASSIGN') results = await bulkAct(app.caseDeps, user, caseIds, 'REASSIGN', { userId, ...(text ? { reason: text } : {}) }, lang);
+      else if (act === 'URGE') results = await bulkAct(app.caseDeps, user, caseIds, 'URGE', { text }, lang);
+      else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text);
+      else {
+        for (const id of caseIds) {
+          try {
+            const c = await app.db.selectFrom('cases').select('version').where('id', '=', id).executeTakeFirst();
+            const v = await sendEvent(app.caseDeps, user, id, { type: 'COMMENT', data: { text }, expectedVersion: c?.version ?? 0 }, undefined, lang);
+            results.push({ caseId: id, ok: true, version: v.version });
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            results.push({ caseId: id, ok: false, code: err.code, message: err.message });
+          }
+        }
+      }
+    }
+    const flash = { act, ok: results.filter((r) => r.ok).length, failed: results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({ caseId: r.caseId, message: errorCatalogue[r.code as ErrorCode]?.[lang] ?? r.message })), error };
+    reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });
+    return see(reply, `/supervision${back ? `?${back}` : ''}#results`);
+  });
+}

@@ -1,0 +1,179 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
+import type { LoginPolicy } from '../auth/login-guard.ts';
+import { tokenHash } from '../auth/session.repository.ts';
+import { AppError, errorCatalogue } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import { render, tr } from './view.ts';
+
+export const LANG_COOKIE = 'lang';
+export const CSRF_COOKIE = 'csrf';
+export const COUNTER_COOKIE = 'counter';
+
+/** Chinese unless the clerk chose English (`?lang=en`, remembered in a cookie). */
+export function pageLang(req: FastifyRequest): Lang {
+  const q = (req.query as { lang?: string } | undefined)?.lang;
+  if (q === 'en' || q === 'zh') return q;
+  return req.cookies?.[LANG_COOKIE] === 'en' ? 'en' : 'zh';
+}
+
+/** The same language for the JSON services' messages. */
+export function acceptLanguage(lang: Lang): string {
+  return lang === 'en' ? 'en' : 'zh-CN';
+}
+
+// ---------------------------------------------------------------- CSRF: a signed double-submit token
+
+function csrfSecretOf(req: FastifyRequest, reply: FastifyReply): string {
+  const existing = req.cookies?.[CSRF_COOKIE];
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const fresh = randomBytes(32).toString('base64url');
+  reply.setCookie(CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https' });
+  // The same request may render a form and check it later in its life (a login page after an error).
+  req.cookies[CSRF_COOKIE] = fresh;
+  return fresh;
+}
+
+function sign(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(`csrf|${value}`).digest('base64url');
+}
+
+/** The token a form carries in `_csrf`: the browser's random cookie, signed with the server's secret. */
+export function csrfToken(req: FastifyRequest, reply: FastifyReply, secret: string): string {
+  return sign(secret, csrfSecretOf(req, reply));
+}
+
+const CSRF_FAILED = new AppError('FORBIDDEN', {
+  detail: { zh: '页面已过期或来源不明，表单未提交。请返回上一页，刷新后重新提交。', en: 'The page expired or came from elsewhere, so the form was not sent. Go back, reload and send it again.' },
+});
+
+/** Every page POST: the token must match the cookie, and a cross-site Origin is refused. */
+export function verifyCsrf(req: FastifyRequest, secret: string, token: string | undefined): void {
+  const origin = req.headers.origin;
+  if (origin && origin !== 'null') {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      throw CSRF_FAILED;
+    }
+    if (host !== req.headers.host) throw CSRF_FAILED;
+  }
+  const cookie = req.cookies?.[CSRF_COOKIE];
+  if (!cookie || !token) throw CSRF_FAILED;
+  const expected = Buffer.from(sign(secret, cookie));
+  const given = Buffer.from(token);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw CSRF_FAILED;
+}
+
+// ---------------------------------------------------------------- posted forms
+
+export interface PostedFile {
+  field: string;
+  filename: string;
+  bytes: Buffer;
+  truncated: boolean;
+}
+
+export interface PostedForm {
+  get(name: string): string[];
+  first(name: string): string | undefined;
+  files: PostedFile[];
+}
+
+interface MultipartPart {
+  type: 'field' | 'file';
+  fieldname: string;
+  value?: unknown;
+  filename?: string;
+  _buf?: Buffer;
+  file?: { truncated?: boolean };
+}
+
+/** Fields and files of a urlencoded or multipart body, alike. */
+export function posted(req: FastifyRequest): PostedForm {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const fields = new Map<string, string[]>();
+  const files: PostedFile[] = [];
+  for (const [key, raw] of Object.entries(body)) {
+    const list = Array.isArray(raw) ? raw : [raw];
+    for (const v of list) {
+      if (v && typeof v === 'object' && 'type' in (v as object)) {
+        const p = v as MultipartPart;
+        if (p.type === 'file') {
+          if (p.filename) files.push({ field: key, filename: p.filename, bytes: p._buf ?? Buffer.alloc(0), truncated: p.file?.truncated === true });
+        } else fields.set(key, [...(fields.get(key) ?? []), String(p.value ?? '')]);
+      } else if (typeof v === 'string') fields.set(key, [...(fields.get(key) ?? []), v]);
+    }
+  }
+  return { get: (n) => fields.get(n) ?? [], first: (n) => fields.get(n)?.[0], files };
+}
+
+// ---------------------------------------------------------------- the page frame
+
+export interface PageOptions {
+  secret: string;
+  ttlMinutes: number;
+  /** Rate limit and lockout of failed logins, as for POST /api/v1/session. */
+  login?: LoginPolicy;
+}
+
+/** What every page's layout needs: who is logged in, the language, the CSRF token, the session's end. */
+export async function frame(req: FastifyRequest, reply: FastifyReply, opts: PageOptions, title: string): Promise<Record<string, unknown>> {
+  const lang = pageLang(req);
+  const q = (req.query as { lang?: string } | undefined)?.lang;
+  if ((q === 'en' || q === 'zh') && req.cookies?.[LANG_COOKIE] !== q) {
+    reply.setCookie(LANG_COOKIE, q, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, secure: req.protocol === 'https' });
+  }
+  let expiresAt: string | null = null;
+  const token = req.cookies?.[SESSION_COOKIE];
+  if (req.user && token) {
+    const row = await req.server.db.selectFrom('sessions').select('expires_at').where('token_hash', '=', tokenHash(opts.secret, token)).executeTakeFirst();
+    expiresAt = row?.expires_at?.toISOString() ?? null;
+  }
+  const path = req.url.split('?')[0] ?? '/';
+  // The language link reloads the same page by GET; a page shown after a POST goes to its GET twin.
+  const getPath = req.method === 'GET' ? path : path === '/search' ? '/' : path.replace(/\/(acts|attachments)$/, '');
+  const langUrl = new URL(req.method === 'GET' ? req.url : getPath, 'http://x');
+  langUrl.searchParams.set('lang', lang === 'en' ? 'zh' : 'en');
+  const user = req.user;
+  return {
+    lang,
+    htmlLang: lang === 'en' ? 'en' : 'zh-CN',
+    title,
+    user: user && { ...user, isClerk: user.role === 'clerk', isSupervisor: user.role === 'supervisor' || user.role === 'admin' },
+    csrf: csrfToken(req, reply, opts.secret),
+    sessionExpiresAt: expiresAt,
+    serverNow: req.server.clock.now().toISOString(),
+    counterMode: req.cookies?.[COUNTER_COOKIE] === '1',
+    path,
+    otherLang: lang === 'en' ? { code: 'zh-CN', label: '中文' } : { code: 'en', label: 'English' },
+    langHref: `${langUrl.pathname}${langUrl.search}`,
+    // Where the header's small forms (counter mode, stay logged in) come back to.
+    returnPath: req.method === 'GET' ? req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '') : getPath,
+    nav: { home: path === '/', supervision: path.startsWith('/supervision'), newPerson: path === '/persons/new' },
+  };
+}
+
+/** Sends a rendered page. */
+export async function sendPage(req: FastifyRequest, reply: FastifyReply, opts: PageOptions, name: string, title: string, ctx: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+  const base = await frame(req, reply, opts, title);
+  const html = render(name, { ...base, ...ctx });
+  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+}
+
+/** A safe place to go back to after logging in: a path on this site, nothing else. */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next;
+}
+
+export function see(reply: FastifyReply, url: string): FastifyReply {
+  return reply.redirect(url, 303);
+}
+
+/** The message of a service error, in the page's language. */
+export function errorText(lang: Lang, err: AppError): string {
+  return err.extras.detail?.[lang] ?? errorCatalogue[err.code]?.[lang] ?? tr(lang, '操作未完成', 'The action was not completed');
+}
