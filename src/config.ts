@@ -11,6 +11,13 @@ const schema = {
     DATA_DIR: { type: 'string', default: './data' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     SESSION_SECRET: { type: 'string', minLength: 32 },
+    // Encrypts ID numbers and phones at rest (src/crypto/data-key.ts): 32 bytes as hex or base64.
+    DATA_KEY: { type: 'string', pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' },
+    // Behind a reverse proxy: true, or the proxies' addresses/CIDRs, comma-separated (X-Forwarded-For/-Proto).
+    TRUST_PROXY: { type: 'string', pattern: '^(true|false|[0-9a-fA-F.:/, ]*[.:][0-9a-fA-F.:/, ]*)$' },
+    LOGIN_RATE_LIMIT: { type: 'integer', minimum: 1, default: 30 },
+    LOGIN_MAX_FAILURES: { type: 'integer', minimum: 1, default: 5 },
+    LOGIN_LOCK_MINUTES: { type: 'integer', minimum: 1, default: 15 },
     SESSION_TTL_MINUTES: { type: 'integer', minimum: 5, default: 480 },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
     SWEEP_INTERVAL_SECONDS: { type: 'integer', minimum: 0, default: 60 },
@@ -28,7 +35,7 @@ const schema = {
   },
   // With a shared database several instances must sign sessions alike, so the secret is required.
   if: { required: ['DATABASE_URL'] },
-  then: { required: ['SESSION_SECRET'] },
+  then: { required: ['SESSION_SECRET', 'DATA_KEY'] },
 } as const;
 
 export interface Config {
@@ -49,6 +56,21 @@ export interface Config {
   demo: boolean;
   /** Printed notices; unset fields take NOTICE_DEFAULTS. */
   notices?: Partial<NoticeSettings>;
+  /** Key of personal data at rest (hex or base64 of 32 bytes); unset = kept in DATA_DIR (embedded). */
+  dataKey?: string;
+  /** Fastify's trustProxy: whether X-Forwarded-* headers are believed (client IP, https). */
+  trustProxy?: boolean | string;
+  /** Login protection: attempts per IP and minute; failures in a row before a lockout; its length. */
+  login?: { ratePerMinute: number; maxFailures: number; lockMinutes: number };
+}
+
+// Hardening settings (declaration merging keeps them apart from the rest).
+interface RawEnv {
+  DATA_KEY?: string; TRUST_PROXY?: string; LOGIN_RATE_LIMIT: number; LOGIN_MAX_FAILURES: number; LOGIN_LOCK_MINUTES: number;
+}
+
+function trustProxyOf(v: string | undefined): boolean | string {
+  return v === undefined || v === 'false' ? false : v === 'true' ? true : v;
 }
 
 interface RawEnv {
@@ -90,5 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://${raw.HOST}:${raw.PORT}`, numberPrefix: raw.NOTICE_NUMBER_PREFIX,
       contactPhone: raw.NOTICE_CONTACT_PHONE, sweepSeconds: raw.NOTICE_SWEEP_SECONDS,
     },
+    dataKey: raw.DATA_KEY?.trim(),
+    trustProxy: trustProxyOf(raw.TRUST_PROXY),
+    login: { ratePerMinute: raw.LOGIN_RATE_LIMIT, maxFailures: raw.LOGIN_MAX_FAILURES, lockMinutes: raw.LOGIN_LOCK_MINUTES },
   };
 }

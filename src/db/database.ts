@@ -23,6 +23,9 @@ export interface UserTable {
   password_hash: string;
   disabled: Generated<boolean>;
   created_at: Timestamp;
+  /** Failed logins in a row, and the end of a lockout (migration 0004). */
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
 }
 
 export interface SessionTable {
@@ -36,10 +39,12 @@ export interface SessionTable {
 export interface PersonTable {
   id: string;
   name: string;
-  id_number: string;
+  /** AES-256-GCM ciphertext and keyed hash of the ID number; the phone's ciphertext (src/crypto/data-key.ts). */
+  id_number_enc: string;
+  id_number_hash: string;
   sex: 'male' | 'female';
   birth_date: ColumnType<string, string, string>;
-  phone: string | null;
+  phone_enc: string | null;
   station_id: string;
   station_path: string;
   attributes: Json<Record<string, unknown>>;
@@ -63,6 +68,42 @@ export interface WorkflowVersionTable {
   created_at: Timestamp;
   published_at: Timestamp | null;
   effective_from: Timestamp | null;
+  findings: ColumnType<unknown[], string | undefined, string>;
+  policy_document: Json<PolicyDocument | null> | null;
+  retired_at: Timestamp | null;
+}
+
+/** The policy document a version or a local standard implements, e.g. 新退役〔2026〕12号. */
+export interface PolicyDocument {
+  issuer: string;
+  number: string;
+  date: string;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  params: Json<Record<string, unknown>>;
+  progress: ColumnType<Record<string, unknown>, string | undefined, string>;
+  result: Json<unknown> | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface LocalStandardTable {
+  id: string;
+  key: string;
+  value: Json<unknown>;
+  unit: string;
+  effective_from: ColumnType<string, string, string>;
+  policy_document: Json<PolicyDocument>;
+  note: string;
+  author: string;
+  created_at: Timestamp;
 }
 
 export interface CaseTable {
@@ -170,6 +211,11 @@ export interface IdempotencyKeyTable {
   created_at: Timestamp;
 }
 
+export interface DataKeyTable {
+  kid: string;
+  created_at: Timestamp;
+}
+
 export interface RevealLogTable {
   id: Generated<string>;
   user_id: string;
@@ -191,8 +237,11 @@ export interface Database {
   notice_counters: NoticeCounterTable;
   idempotency_keys: IdempotencyKeyTable;
   reveal_log: RevealLogTable;
+  data_keys: DataKeyTable;
   calendar_days: CalendarDayTable;
   calendar_years: CalendarYearTable;
+  jobs: JobTable;
+  local_standards: LocalStandardTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,0 +1,119 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
+import type { Font } from 'fontkit';
+
+const require = createRequire(import.meta.url);
+
+/** The faces a notice uses, by role; each is an npm package's file, parsed once per process. */
+export type Face = 'song' | 'songBold' | 'hei' | 'heiBold';
+
+const FILES: Record<Face, [pkg: string, file: string]> = {
+  // Noto Serif SC (Google Fonts build, TrueType): the Song face for body, title and headings; all of GB 2312, no CJK Ext-B.
+  song: ['@expo-google-fonts/noto-serif-sc', '400Regular/NotoSerifSC_400Regular.ttf'],
+  songBold: ['@expo-google-fonts/noto-serif-sc', '700Bold/NotoSerifSC_700Bold.ttf'],
+  // Source Han Sans SC (CFF): the fallback, character by character, for what the Song face lacks (CJK Ext-B such as 𠮷).
+  hei: ['node-source-han-sans-sc', 'SourceHanSansSC-Regular.otf'],
+  heiBold: ['node-source-han-sans-sc', 'SourceHanSansSC-Bold.otf'],
+};
+
+/** Which face stands in for a character the first one lacks. */
+const FALLBACK: Record<Face, Face> = { song: 'hei', songBold: 'heiBold', hei: 'hei', heiBold: 'heiBold' };
+
+const cache = new Map<Face, Font>();
+
+function fileOf(face: Face): string {
+  const [pkg, file] = FILES[face];
+  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/**
+ * The parsed fontkit font for a face. Shared by every document: pdfkit reuses its glyph cache,
+ * which makes rendering several times faster than opening the file per document.
+ */
+export function fontFor(face: Face): Font {
+  let font = cache.get(face);
+  if (!font) {
+    font = fontkit.openSync(fileOf(face)) as Font;
+    trimSubsetSubrs(font);
+    cache.set(face, font);
+  }
+  return font;
+}
+
+/** The subroutine bias of a CFF INDEX depends only on how many entries it has (CFF Type 2 charstrings). */
+function biasBracket(count: number): number {
+  return count < 1240 ? 0 : count < 33900 ? 1240 : 33900;
+}
+
+type Subset = { subsetSubrs?: (subrs: unknown[], used: Record<number, boolean>) => Uint8Array[] };
+
+/**
+ * fontkit keeps every unused subroutine of a CFF font as a stub, and Source Han Sans has up to
+ * 26,017 local subroutines in one font dict: ~50 KB per document for a single fallback glyph.
+ * Dropping the unused tail, but never below the size that keeps the subroutine bias, leaves
+ * every reference valid and the subset a few kilobytes.
+ */
+function trimSubsetSubrs(font: Font): void {
+  const f = font as unknown as { createSubset: () => Subset; 'CFF '?: unknown };
+  if (!f['CFF ']) return;
+  const create = f.createSubset.bind(font);
+  f.createSubset = () => {
+    const subset = create();
+    const original = subset.subsetSubrs?.bind(subset);
+    if (original) {
+      subset.subsetSubrs = (subrs, used) => {
+        const out = original(subrs, used);
+        const lastUsed = Math.max(-1, ...Object.keys(used).map(Number));
+        const keep = Math.max(lastUsed + 1, biasBracket(out.length));
+        return out.length > keep ? out.slice(0, keep) : out;
+      };
+    }
+    return subset;
+  };
+}
+
+export interface Run {
+  face: Face;
+  text: string;
+}
+
+/** Splits text into runs of one face: each character goes to the face, or its fallback, that has a glyph for it. */
+export function runsOf(text: string, face: Face): Run[] {
+  const primary = fontFor(face);
+  const runs: Run[] = [];
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const f = cp < 0x80 || primary.hasGlyphForCodePoint(cp) ? face : FALLBACK[face];
+    const last = runs[runs.length - 1];
+    if (last && last.face === f) last.text += ch;
+    else runs.push({ face: f, text: ch });
+  }
+  return runs;
+}
+
+/** Characters that no face has: printing them would show the missing glyph. */
+export function unprintable(text: string, face: Face = 'song'): string[] {
+  const out = new Set<string>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || /\s/.test(ch)) continue;
+    if (!fontFor(face).hasGlyphForCodePoint(cp) && !fontFor(FALLBACK[face]).hasGlyphForCodePoint(cp)) out.add(ch);
+  }
+  return [...out];
+}
+
+/** Advance width of text in points at the given size, across the fallback runs. */
+export function widthOf(text: string, face: Face, size: number): number {
+  let w = 0;
+  for (const run of runsOf(text, face)) {
+    const font = fontFor(run.face);
+    w += (font.layout(run.text).advanceWidth / font.unitsPerEm) * size;
+  }
+  return w;
+}
+
+/** Parses every face now (at startup) instead of on the first notice. */
+export function preloadFonts(): void {
+  for (const face of Object.keys(FILES) as Face[]) fontFor(face).hasGlyphForCodePoint(0x4e00);
+}

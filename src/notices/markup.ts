@@ -1,0 +1,57 @@
+/**
+ * Notice markup: what a template (templates/notices/*.hbs) produces and the PDF renderer lays
+ * out. One block per line, each line starting with a directive; blank lines are ignored:
+ *
+ *   to: 张伟：              addressee, flush left
+ *   p: 你于……                body paragraph, first line indented two characters
+ *   h: 一、补正事项          heading (Hei face), indented two characters
+ *   note: 经办人：……          附注 under the date, in parentheses
+ *   th: 序号 | 姓名 | 内容    starts a table (header row); `tr:` lines add rows
+ *   kv: 发放金额 | 1,200.00元  one label and value of a results table (consecutive lines form one table,
+ *                            two pairs to a row where the values are short)
+ *   gap:                     one blank line
+ */
+export type Block =
+  | { type: 'to' | 'p' | 'h' | 'note'; text: string }
+  | { type: 'table'; header: string[]; rows: string[][] }
+  | { type: 'kv'; pairs: [string, string][] }
+  | { type: 'gap' };
+
+const DIRECTIVE = /^(to|p|h|note|th|tr|kv|gap):\s?(.*)$/;
+
+export class MarkupError extends Error {}
+
+export function parseMarkup(source: string): Block[] {
+  const blocks: Block[] = [];
+  source.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) return;
+    const m = DIRECTIVE.exec(line);
+    if (!m) throw new MarkupError(`line ${i + 1}: no directive: ${line.slice(0, 40)}`);
+    const [, kind, rest] = m as unknown as [string, string, string];
+    const text = rest.trim();
+    if (kind === 'gap') blocks.push({ type: 'gap' });
+    else if (kind === 'kv') {
+      const [label = '', ...value] = cells(text);
+      const last = blocks[blocks.length - 1];
+      if (last?.type === 'kv') last.pairs.push([label, value.join('｜')]);
+      else blocks.push({ type: 'kv', pairs: [[label, value.join('｜')]] });
+    }
+    else if (kind === 'th') blocks.push({ type: 'table', header: cells(text), rows: [] });
+    else if (kind === 'tr') {
+      const table = blocks[blocks.length - 1];
+      if (table?.type !== 'table') throw new MarkupError(`line ${i + 1}: a row outside a table`);
+      table.rows.push(cells(text));
+    } else if (text) blocks.push({ type: kind as 'to' | 'p' | 'h' | 'note', text });
+  });
+  return blocks;
+}
+
+function cells(text: string): string[] {
+  return text.split('|').map((c) => c.trim());
+}
+
+/** Makes a value safe to place inside one markup line or table cell. */
+export function markupSafe(value: string): string {
+  return value.replace(/\s*[\r\n]+\s*/g, ' ').replace(/\|/g, '｜');
+}

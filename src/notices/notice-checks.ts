@@ -1,0 +1,33 @@
+import type { WorkflowDefinition } from '../definitions/definition.types.ts';
+import { issuePoints } from './notice-samples.ts';
+import { templateNames } from './notice.templates.ts';
+
+/** What a refusal states, so the step that issues one must require it (行政许可法 art. 38, 行政复议法 art. 20). */
+export const REFUSAL_FIELDS = ['reason', 'legalBasis', 'appealRoute'] as const;
+
+/** Fields of the issuing step's form that a template prints unconditionally. */
+const TEMPLATE_FIELDS: Record<string, readonly string[]> = { refusal: ['reason'], correction: ['deadline'] };
+
+/**
+ * Problems with a definition's notices, for the linter and tests: a template that does not exist,
+ * a notice that no step issues, a step whose form does not require what its notice must print (a
+ * refusal's reason, basis and appeal route; a correction's deadline).
+ */
+export function noticeProblems(def: WorkflowDefinition): string[] {
+  const problems: string[] = [];
+  const templates = new Set(templateNames());
+  const points = issuePoints(def);
+  for (const [key, n] of Object.entries(def.notices)) {
+    if (!templates.has(n.template)) problems.push(`notice ${key}: no template templates/notices/${n.template}.hbs`);
+    if (!points.some((p) => p.noticeKey === key)) problems.push(`notice ${key}: no step issues it`);
+  }
+  for (const p of points) {
+    const notice = def.notices[p.noticeKey];
+    if (!notice) continue;
+    const required = (p.form ? (def.forms[p.form]?.required as string[] | undefined) : undefined) ?? [];
+    const needs = new Set([...(notice.kind === 'refusal' ? REFUSAL_FIELDS : []), ...(TEMPLATE_FIELDS[notice.template] ?? [])]);
+    const lacking = [...needs].filter((f) => !required.includes(f));
+    if (lacking.length) problems.push(`${p.fromState ?? '(start)'}.${p.event} issues ${p.noticeKey} but its form does not require ${lacking.join(', ')}`);
+  }
+  return problems;
+}

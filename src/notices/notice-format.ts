@@ -1,0 +1,85 @@
+import { maskBankAccount, maskIdNumber, maskPhone } from '../http/mask.ts';
+import type { NoticeSettings } from './notice.settings.ts';
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The Shanghai calendar date of an instant: year, month, day, hour, minute. */
+export function shanghaiParts(t: Date): { y: number; m: number; d: number; h: number; min: number } {
+  const l = new Date(t.getTime() + SHANGHAI_OFFSET_MS);
+  return { y: l.getUTCFullYear(), m: l.getUTCMonth() + 1, d: l.getUTCDate(), h: l.getUTCHours(), min: l.getUTCMinutes() };
+}
+
+/** 成文日期 in Arabic numerals without padding (GB/T 9704 §7.3.5.4): 2026年11月24日. */
+export function chineseDate(t: Date): string {
+  const p = shanghaiParts(t);
+  return `${p.y}年${p.m}月${p.d}日`;
+}
+
+export function chineseDateTime(t: Date): string {
+  const p = shanghaiParts(t);
+  return `${chineseDate(t)}${p.h}时${String(p.min).padStart(2, '0')}分`;
+}
+
+/** A form's ISO date or month (2026-09-20, 2026-09) in the same form. */
+export function chineseIsoDate(v: string): string {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?/.exec(v);
+  if (!m) return v;
+  return m[3] ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : `${m[1]}年${Number(m[2])}月`;
+}
+
+/** Amounts are kept in fen; a notice prints yuan with two decimals. */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(fen));
+  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}元`;
+}
+
+const DIGITS = '零一二三四五六七八九';
+
+/** 1–99 in Chinese numerals (60 → 六十, 15 → 十五, 6 → 六). */
+export function chineseNumber(n: number): string {
+  if (n < 10) return DIGITS[n]!;
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : DIGITS[tens]}十${ones ? DIGITS[ones] : ''}`;
+}
+
+/** A name as the public verification page shows it: the family name, the rest starred. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  return chars.length <= 1 ? '*' : chars[0] + '*'.repeat(chars.length - 1);
+}
+
+/** What a recipient calls the document in the remedies sentence: 本告知书, 本通知书, 本决定书… */
+export function selfReference(title: string): string {
+  const m = /(告知书|通知书|决定书|意见书|答复书|确认单|通知|回执|函)$/.exec(title);
+  return `本${m ? m[1] : '文书'}`;
+}
+
+/**
+ * The remedies sentence required by 行政许可法 art. 38 and, for the period to start, 行政复议法
+ * art. 20: 复议 to the reviewing body within 60 days (2023 law), or a lawsuit within 6 months.
+ */
+export function remediesSentence(s: NoticeSettings, title: string): string {
+  const doc = selfReference(title);
+  const days = chineseNumber(s.reviewDays);
+  if (s.reviewFirst) {
+    return `如对本决定不服，应当自收到${doc}之日起${days}日内向${s.reviewBody}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内向${s.court}提起行政诉讼。`;
+  }
+  return `如对本决定不服，可以自收到${doc}之日起${days}日内向${s.reviewBody}申请行政复议，也可以自收到${doc}之日起${chineseNumber(s.lawsuitMonths)}个月内向${s.court}提起行政诉讼。`;
+}
+
+const SENSITIVE: Record<string, (v: string) => string> = {
+  idNumber: maskIdNumber, mobile: maskPhone, phone: maskPhone, bankAccount: maskBankAccount, bankCard: maskBankAccount,
+};
+
+/** Masks a personal value for print: ID numbers, phones and accounts keep only their ends. */
+export function maskValue(field: string, value: string): string {
+  const fn = SENSITIVE[field] ?? Object.entries(SENSITIVE).find(([k]) => field.toLowerCase().endsWith(k.toLowerCase()))?.[1];
+  if (fn) return fn(value);
+  if (/^\d{17}[\dXx]$/.test(value)) return maskIdNumber(value);
+  if (/^1[3-9]\d{9}$/.test(value)) return maskPhone(value);
+  if (/^\d{12,19}$/.test(value)) return maskBankAccount(value);
+  return maskIdNumber(value);
+}

@@ -1,0 +1,25 @@
+import fp from 'fastify-plugin';
+import { preloadFonts } from './fonts.ts';
+import { NoticeRenderJob } from './notice.jobs.ts';
+import { setNoticeRuntime } from './notice.runtime.ts';
+import { noticeSettings, type NoticeSettings } from './notice.settings.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    notices: { settings: NoticeSettings; renderJob: NoticeRenderJob };
+  }
+}
+
+/**
+ * Printed notices: settings, the fonts (parsed once, at start), and the job that renders PDFs
+ * after commit. The case service issues notices through the `db` it holds (notice.runtime.ts).
+ */
+export default fp<{ settings?: Partial<NoticeSettings> }>(async (app, opts) => {
+  const settings = noticeSettings(opts.settings);
+  preloadFonts();
+  const renderJob = new NoticeRenderJob(app.db, app.clock, app.log, settings.sweepSeconds * 1000);
+  setNoticeRuntime(app.db, { settings, afterIssue: (id) => renderJob.enqueue(id) });
+  app.decorate('notices', { settings, renderJob });
+  app.addHook('onReady', async () => renderJob.start());
+  app.addHook('onClose', async () => renderJob.close());
+}, { name: 'notices', dependencies: ['db', 'clock'] });

@@ -1,0 +1,105 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../http/errors.ts';
+import { listNumbered } from './notice.repository.ts';
+import { findByCode } from './notice.repository.ts';
+import { caseInScope, verifyNotice, type Verification } from './notice.verify.ts';
+import { pdfOf } from './notice.service.ts';
+
+const noticeItem = {
+  type: 'object', additionalProperties: false, required: ['code', 'number', 'kind', 'title', 'key', 'issuedAt', 'verifyUrl'],
+  properties: {
+    code: { type: 'string', description: 'URL code of the notice, e.g. 2026-000123' },
+    number: { type: 'string', description: 'Printed number, e.g. 新退役〔2026〕第000123号' },
+    kind: { type: 'string' }, title: { type: 'string' }, key: { type: 'string' },
+    issuedAt: { type: 'string', format: 'date-time' }, verifyUrl: { type: 'string' },
+  },
+} as const;
+
+/** GET /cases/:id/notices and GET /notices/:code.pdf, under /api/v1; a session is required and the jurisdiction checked. */
+export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: { id: string } }>('/cases/:id/notices', {
+    schema: {
+      tags: ['notices'], summary: "A case's notices, in the order they were numbered",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
+      response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: noticeItem } } } },
+    },
+  }, async (req) => {
+    if (!(await caseInScope(app.db, req.params.id, req.user!.stationPath))) throw new AppError('NOT_FOUND');
+    const items = await listNumbered(app.db, req.params.id);
+    return {
+      items: items.map((n) => ({
+        code: n.code, number: n.number, kind: n.kind, title: n.title, key: n.noticeKey, issuedAt: n.issuedAt.toISOString(),
+        verifyUrl: (n.data as { verifyUrl: string }).verifyUrl,
+      })),
+    };
+  });
+
+  app.get<{ Params: { code: string } }>('/notices/:code.pdf', {
+    schema: {
+      tags: ['notices'], summary: 'The PDF of a notice (the same bytes every time)',
+      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^\\d{4}-\\d{6}$' } } },
+    },
+  }, async (req, reply) => {
+    const n = await findByCode(app.db, req.params.code, req.user!.stationPath, true);
+    if (!n) throw new AppError('NOT_FOUND');
+    const pdf = await pdfOf(app.db, n, app.clock.now());
+    return reply.type('application/pdf')
+      .header('content-disposition', `inline; filename="notice-${n.code}.pdf"`)
+      .header('cache-control', 'private, no-store')
+      .send(pdf);
+  });
+}
+
+const tokenParams = { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } } } as const;
+
+const verificationSchema = {
+  type: 'object', additionalProperties: false, required: ['genuine'],
+  properties: {
+    genuine: { type: 'boolean' }, unchanged: { type: ['boolean', 'null'] }, matchesFile: { type: ['boolean', 'null'] },
+    kind: { type: 'string' }, title: { type: 'string' }, issuedDate: { type: 'string' }, issuer: { type: 'string' }, name: { type: 'string' },
+  },
+} as const;
+
+/** Public and unauthenticated: a per-address limit (tokens are 192 random bits; this only keeps scanners polite). */
+const VERIFY_RATE = { max: 60, timeWindow: 60_000 };
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(v: Verification): string {
+  const verdict = !v.genuine ? '未找到该文书：二维码无效或文书非本机关出具。'
+    : v.unchanged === false ? '该文书由本机关出具，但存档内容校验未通过，请联系出具机关。'
+      : '该文书由本机关出具，存档内容完整未被改动。请核对纸质文书与下列信息是否一致。';
+  const rows = v.genuine ? [['文书', v.title!], ['出具日期', v.issuedDate!], ['出具机关', v.issuer!], ['当事人', v.name!]] : [];
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>文书核验</title></head>
+<body><h1>文书核验</h1><p>${escapeHtml(verdict)}</p><table>${rows.map(([k, val]) => `<tr><th>${k}</th><td>${escapeHtml(val)}</td></tr>`).join('')}</table></body></html>`;
+}
+
+/**
+ * GET /verify/:token is public: whether the notice is genuine and unchanged, with only its kind,
+ * date, issuer and a masked name. JSON on request (Accept: application/json), HTML otherwise.
+ * POST /verify/:token with a PDF body also says whether that file is the notice as issued.
+ */
+export async function verifyRoutes(app: FastifyInstance): Promise<void> {
+  app.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: 5 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  app.get<{ Params: { token: string } }>('/verify/:token', {
+    config: { public: true, rateLimit: VERIFY_RATE },
+    schema: { tags: ['notices'], summary: 'Verify a notice from its QR code (public)', params: tokenParams, response: { 200: verificationSchema, 404: verificationSchema } },
+  }, async (req, reply) => {
+    const v = await verifyNotice(app.db, req.params.token);
+    reply.header('cache-control', 'no-store').status(v.genuine ? 200 : 404);
+    if (req.headers.accept?.includes('application/json')) return v;
+    return reply.type('text/html; charset=utf-8').serializer((x: unknown) => x as string).send(page(v));
+  });
+
+  app.post<{ Params: { token: string }; Body: Buffer }>('/verify/:token', {
+    config: { public: true, rateLimit: VERIFY_RATE },
+    schema: { tags: ['notices'], summary: 'Check that a PDF file is the notice as issued (public)', params: tokenParams, response: { 200: verificationSchema, 404: verificationSchema } },
+  }, async (req, reply) => {
+    const v = await verifyNotice(app.db, req.params.token, Buffer.isBuffer(req.body) ? req.body : undefined);
+    return reply.header('cache-control', 'no-store').status(v.genuine ? 200 : 404).send(v);
+  });
+}

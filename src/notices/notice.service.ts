@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../db/database.ts';
+import { newId } from '../db/ids.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
+import type { StoredSnapshot } from '../engine/engine.ts';
+import { AppError } from '../http/errors.ts';
+import { parseMarkup } from './markup.ts';
+import { shanghaiParts } from './notice-format.ts';
+import { buildNoticeModel } from './notice-model.ts';
+import { renderPdf, type NoticeDocument } from './notice.pdf.ts';
+import { insertNotice, savePdf, takeSerial, type StoredNotice } from './notice.repository.ts';
+import { noticeRuntime } from './notice.runtime.ts';
+import { MissingNoticeField, renderContent } from './notice.templates.ts';
+
+export interface IssueInput {
+  caseId: string;
+  eventSeq: number;
+  noticeKey: string;
+  wf: CompiledWorkflow;
+  person: { id: string; name: string };
+  snapshot: StoredSnapshot;
+  actorId: string | null;
+  now: Date;
+}
+
+/** A refusal states its reason, the basis relied on and the routes of appeal; the step must supply them. */
+const REFUSAL_NEEDS = ['reason', 'legalBasis', 'appealRoute'] as const;
+
+export function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** JSON with object keys sorted at every level: jsonb does not keep key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The hash that seals what a notice was made from: its number, data and text. */
+export function contentHash(n: { number: string; data: Record<string, unknown>; content: string }): string {
+  return sha256(canonicalJson({ number: n.number, data: n.data, content: n.content }));
+}
+
+export function codeOf(year: number, serial: number): string {
+  return `${year}-${String(serial).padStart(6, '0')}`;
+}
+
+export function printedNumber(prefix: string, year: number, serial: number): string {
+  return `${prefix}〔${year}〕第${String(serial).padStart(6, '0')}号`;
+}
+
+function missingField(title: string, field: string): AppError {
+  return new AppError('VALIDATION_FAILED', {
+    errors: [{ path: `/${field}`, message: `出具《${title}》须填写此项 / the notice "${title}" needs this field` }],
+  });
+}
+
+/**
+ * Issues one notice inside the step's transaction: takes the district's next number, renders the
+ * strict template (a missing field fails the step) and stores the text with the data it was made
+ * from. The PDF is made after commit by the render job.
+ */
+export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Promise<string> {
+  const runtime = noticeRuntime(db);
+  const def = input.wf.definition;
+  const notice = def.notices[input.noticeKey]!;
+  const event = await trx.selectFrom('case_events').select(['type', 'payload', 'from_state', 'to_state'])
+    .where('case_id', '=', input.caseId).where('seq', '=', input.eventSeq).executeTakeFirstOrThrow();
+  const c = await trx.selectFrom('cases').selectAll().where('id', '=', input.caseId).executeTakeFirstOrThrow();
+  const district = await trx.selectFrom('stations').select(['id', 'name_zh'])
+    .where('path', '=', c.station_path.split('.')[0]!).executeTakeFirstOrThrow();
+  const station = await trx.selectFrom('stations').select('name_zh').where('id', '=', c.station_id).executeTakeFirstOrThrow();
+  const handler = input.actorId
+    ? (await trx.selectFrom('users').select('display_name').where('id', '=', input.actorId).executeTakeFirst())?.display_name
+    : undefined;
+  const applicant = c.applicant_id
+    ? (await trx.selectFrom('persons').select('name').where('id', '=', c.applicant_id).executeTakeFirst())?.name
+    : undefined;
+
+  const eventData = ((event.payload as unknown as { data?: Record<string, unknown> }).data ?? {}) as Record<string, unknown>;
+  if (notice.kind === 'refusal') {
+    const lacking = REFUSAL_NEEDS.find((f) => typeof eventData[f] !== 'string' || !(eventData[f] as string).trim());
+    if (lacking) throw missingField(notice.title.zh, lacking);
+  }
+
+  const year = shanghaiParts(input.now).y;
+  const serial = await takeSerial(trx, district.id, year);
+  const prefix = runtime.settings.numberPrefix ?? `${[...district.name_zh][0]}退役`;
+  const number = printedNumber(prefix, year, serial);
+  const code = codeOf(year, serial);
+  const verifyToken = randomBytes(24).toString('base64url');
+  const context = input.snapshot.context;
+  const row = c as unknown as { timer_at?: Date | null };
+
+  const model = buildNoticeModel({
+    definition: def, noticeKey: input.noticeKey, notice,
+    event: { type: event.type, data: eventData, fromState: event.from_state, toState: event.to_state ?? input.snapshot.value },
+    caseData: context.data, materials: context.materials,
+    caseId: input.caseId, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
+    personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh, organ: district.name_zh,
+    handler: handler ?? '系统', number, code, verifyUrl: `${runtime.settings.publicBaseUrl}/verify/${verifyToken}`,
+    issuedAt: input.now, settings: runtime.settings,
+  });
+  let content: string;
+  try {
+    content = renderContent(notice.template, model);
+  } catch (err) {
+    if (err instanceof MissingNoticeField) throw missingField(notice.title.zh, err.field);
+    throw err;
+  }
+
+  const id = newId(input.now.getTime());
+  await insertNotice(trx, {
+    id, caseId: input.caseId, eventSeq: input.eventSeq, noticeKey: input.noticeKey, kind: notice.kind, title: notice.title.zh,
+    data: model, issuedBy: input.actorId, issuedAt: input.now, districtId: district.id, year, serial, code, number,
+    template: notice.template, content, contentSha256: contentHash({ number, data: model, content }), verifyToken,
+  });
+  // The render job takes this lock's shared form, so it starts only once this transaction has ended.
+  await sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`.execute(trx);
+  runtime.afterIssue?.(id);
+  return id;
+}
+
+/** The renderer's input, entirely from the stored notice. */
+export function documentOf(n: StoredNotice): NoticeDocument {
+  const d = n.data as { organ: string; issuedDate: string; verifyUrl: string };
+  return { organ: d.organ, number: n.number, title: n.title, dateText: d.issuedDate, issuedAt: n.issuedAt, blocks: parseMarkup(n.content), verifyUrl: d.verifyUrl };
+}
+
+/** The PDF of a notice: the stored bytes, or, before the render job has run, made and stored now. */
+export async function pdfOf(db: Db, n: StoredNotice, now: Date): Promise<Buffer> {
+  if (n.pdf) return n.pdf;
+  // Rendering is deterministic: if the job stores its copy first, the bytes are the same.
+  const pdf = await renderPdf(documentOf(n));
+  await db.transaction().execute((trx) => savePdf(trx, n.id, pdf, sha256(pdf), now));
+  return pdf;
+}

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { parseMarkup } from './markup.ts';
+
+export const templatesFolder = fileURLToPath(new URL('../../templates/notices/', import.meta.url));
+
+/** A template needs a field the step did not supply; the step fails with it named. */
+export class MissingNoticeField extends Error {
+  constructor(readonly template: string, readonly field: string) {
+    super(`notice template "${template}" needs "${field}"`);
+  }
+}
+
+// An isolated, strict environment: no global helpers or partials, and a missing field throws.
+const hbs = Handlebars.create();
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+function load(): void {
+  for (const file of readdirSync(templatesFolder).filter((f) => f.endsWith('.hbs')).sort()) {
+    const source = readFileSync(templatesFolder + file, 'utf8');
+    compiled.set(file.slice(0, -4), hbs.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true }));
+  }
+}
+load();
+
+export function templateNames(): string[] {
+  return [...compiled.keys()];
+}
+
+/** Renders a notice's text (markup, see markup.ts) and checks that it lays out. */
+export function renderContent(template: string, model: Record<string, unknown>): string {
+  const fn = compiled.get(template);
+  if (!fn) throw new Error(`no notice template "${template}" in templates/notices`);
+  let out: string;
+  try {
+    out = fn(model);
+  } catch (err) {
+    const m = /"([^"]+)" not defined in/.exec((err as Error).message);
+    if (m) throw new MissingNoticeField(template, m[1]!);
+    throw err;
+  }
+  const content = out.split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
+  parseMarkup(content);
+  return content;
+}

@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import t from 'tap';
+import type { WorkflowDefinition } from '../src/definitions/definition.types.ts';
+import { unprintable } from '../src/notices/fonts.ts';
+import { noticeProblems } from '../src/notices/notice-checks.ts';
+import { parseMarkup } from '../src/notices/markup.ts';
+import { buildNoticeModel, type NoticeFacts } from '../src/notices/notice-model.ts';
+import { issuePoints, RARE_NAMES, sampleForm } from '../src/notices/notice-samples.ts';
+import { renderPdf } from '../src/notices/notice.pdf.ts';
+import { codeOf, printedNumber } from '../src/notices/notice.service.ts';
+import { noticeSettings } from '../src/notices/notice.settings.ts';
+import { MissingNoticeField, renderContent, templateNames } from '../src/notices/notice.templates.ts';
+import { flat, readPdf } from './helpers/notice-pdf.ts';
+
+const definitions: WorkflowDefinition[] = readdirSync(new URL('../workflows/', import.meta.url))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(new URL(`../workflows/${f}`, import.meta.url), 'utf8')));
+const settings = noticeSettings({ contactPhone: '0571-86001234' });
+t.setTimeout(240_000);
+const issuedAt = new Date('2026-11-24T02:30:00Z');
+
+function thrown(fn: () => unknown): MissingNoticeField | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof MissingNoticeField) return err;
+    throw err;
+  }
+  return undefined;
+}
+
+function factsFor(def: WorkflowDefinition, p: ReturnType<typeof issuePoints>[number], i: number): NoticeFacts {
+  const form = p.form ? def.forms[p.form] : undefined;
+  const data = sampleForm(form);
+  return {
+    definition: def, noticeKey: p.noticeKey, notice: def.notices[p.noticeKey]!,
+    event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
+    caseData: data, materials: def.materials.map((m) => m.id),
+    caseId: '019ab8c2-5f3e-7000-8000-000000000001', appliedAt: new Date('2026-11-20T01:00:00Z'),
+    dueAt: new Date('2026-12-01T15:59:59Z'), timerAt: null,
+    personName: RARE_NAMES[i % RARE_NAMES.length]!, addressee: RARE_NAMES[i % RARE_NAMES.length]!,
+    station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静',
+    number: printedNumber('新退役', 2026, i + 1), code: codeOf(2026, i + 1),
+    verifyUrl: `http://127.0.0.1:3000/verify/sample-token-${String(i).padStart(4, '0')}-abcdefghijklmnop`, issuedAt, settings,
+  };
+}
+
+t.test('every template exists, every notice is issued by a step, every refusal step requires reason, basis and appeal route', async (t) => {
+  t.same(templateNames().sort(), ['accepted', 'completion', 'correction', 'public-notice', 'receipt', 'refusal']);
+  for (const def of definitions) t.same(noticeProblems(def), [], def.id);
+  const broken = structuredClone(definitions.find((d) => d.id === 'discharge-reporting')!);
+  (broken.forms.refusal!.required as string[]).splice((broken.forms.refusal!.required as string[]).indexOf('legalBasis'), 1);
+  t.match(noticeProblems(broken), [/does not require legalBasis/], 'a refusal step without the basis is caught');
+});
+
+t.test('every GB 2312 hanzi and the rare name characters have a glyph', async (t) => {
+  const dec = new TextDecoder('gbk');
+  let all = '';
+  for (let r = 0xb0; r <= 0xf7; r++) for (let c = 0xa1; c <= 0xfe; c++) if (!(r === 0xd7 && c > 0xf9)) all += dec.decode(new Uint8Array([r, c]));
+  t.equal([...all].length, 6763);
+  t.same(unprintable(all), [], 'Song face with Hei fallback covers GB 2312');
+  t.same(unprintable(all, 'songBold'), []);
+  t.same(unprintable('𠮷䶮堃喆昇镕赟珺龑'), []);
+  // A document with all of them: no character may come out as the missing glyph.
+  const blocks = parseMarkup(`to: 全部字符：\np: ${all}𠮷䶮堃喆昇镕赟珺龑`);
+  const pdf = await renderPdf({ organ: '新河区退役军人事务局', number: '新退役〔2026〕第000001号', title: '字库测试', dateText: '2026年11月24日', issuedAt, blocks, verifyUrl: 'http://127.0.0.1:3000/verify/x' });
+  const facts = readPdf(pdf);
+  t.equal(facts.notdefGlyphs, 0, 'no glyph id 0');
+  t.ok(facts.pages >= 10, `${facts.pages} pages`);
+  const text = flat(facts.text);
+  t.ok([...'𠮷䶮堃喆昇镕赟珺龑'].every((c) => text.includes(c)), 'rare characters extract as text');
+  t.ok(text.includes(all.slice(0, 200)), 'GB 2312 text extracts in order');
+  t.ok(facts.fonts.every((f) => f.embedded && f.subset), 'fonts embedded as subsets');
+});
+
+t.test('every notice of the 22 workflows renders from realistic data', async (t) => {
+  let i = 0;
+  const sizes: number[] = [];
+  for (const def of definitions) {
+    for (const p of issuePoints(def)) {
+      const facts = factsFor(def, p, i++);
+      const label = `${def.id}.${p.noticeKey} via ${p.fromState}.${p.event}`;
+      const model = buildNoticeModel(facts);
+      const notice = facts.notice;
+      const content = renderContent(notice.template, model);
+      const pdf = await renderPdf({ organ: facts.organ, number: facts.number, title: notice.title.zh, dateText: '2026年11月24日', issuedAt, blocks: parseMarkup(content), verifyUrl: facts.verifyUrl });
+      const read = readPdf(pdf);
+      const text = flat(read.text);
+      if (read.pages === 1) sizes.push(pdf.length);
+      const problems: string[] = [];
+      if (!text.includes(flat(facts.number))) problems.push('number');
+      if (!text.includes(facts.addressee)) problems.push('name');
+      if (!text.includes(flat(notice.title.zh))) problems.push('title');
+      if (!text.includes('2026年11月24日')) problems.push('date');
+      if (read.notdefGlyphs !== 0) problems.push('missing glyphs');
+      if (!read.fonts.every((f) => f.embedded && f.subset && f.unicode)) problems.push('fonts');
+      if (read.inkRatio < 0.01) problems.push('blank page');
+      if (read.pages === 1 && pdf.length >= 150 * 1024) problems.push(`size ${pdf.length}`);
+      const d = facts.event.data;
+      if (notice.kind === 'refusal') {
+        for (const s of [d.reason, d.legalBasis, '六十日内', '六个月内', settings.reviewBody, settings.court]) if (!text.includes(flat(String(s)))) problems.push(`refusal: ${String(s).slice(0, 12)}`);
+      }
+      if (notice.kind === 'correction') {
+        for (const id of d.missing as string[]) if (!text.includes(flat(def.materials.find((m) => m.id === id)!.title.zh))) problems.push(`missing ${id}`);
+        if (!text.includes('2026年11月20日')) problems.push('correction deadline');
+      }
+      const fields = model.fields as { label: string; value: string }[];
+      if (notice.template === 'completion' && fields.length && !text.includes(flat(fields[0]!.value).slice(0, 10))) problems.push('result');
+      t.same(problems, [], `${label}: ${read.pages} page(s), ${(pdf.length / 1024).toFixed(0)} KB`);
+    }
+  }
+  t.ok(i >= 150, `${i} notices rendered`);
+  t.ok(Math.max(...sizes) < 150 * 1024, `one-page notices at most ${(Math.max(...sizes) / 1024).toFixed(0)} KB`);
+});
+
+t.test('printing again gives the same bytes', async (t) => {
+  const def = definitions.find((d) => d.id === 'discharge-reporting')!;
+  const p = issuePoints(def).find((x) => x.noticeKey === 'refusal')!;
+  const facts = factsFor(def, p, 0);
+  const content = renderContent('refusal', buildNoticeModel(facts));
+  const doc = { organ: facts.organ, number: facts.number, title: facts.notice.title.zh, dateText: '2026年11月24日', issuedAt, blocks: parseMarkup(content), verifyUrl: facts.verifyUrl };
+  const [a, b] = [await renderPdf(doc), await renderPdf(doc)];
+  t.ok(a.equals(b));
+});
+
+t.test('a strict template fails on a missing field instead of printing a blank', async (t) => {
+  const def = definitions.find((d) => d.id === 'discharge-reporting')!;
+  const p = issuePoints(def).find((x) => x.noticeKey === 'correction')!;
+  const facts = factsFor(def, p, 0);
+  const { deadline: _, ...rest } = facts.event.data;
+  const model = buildNoticeModel({ ...facts, event: { ...facts.event, data: rest } });
+  t.equal(thrown(() => renderContent('correction', model))?.field, 'deadline', 'no deadline, no notice');
+  const refusal = issuePoints(def).find((x) => x.noticeKey === 'refusal')!;
+  const rf = factsFor(def, refusal, 0);
+  const { legalBasis: __, ...noBasis } = rf.event.data;
+  t.equal(thrown(() => renderContent('refusal', buildNoticeModel({ ...rf, event: { ...rf.event, data: noBasis } })))?.field, 'legalBasis', 'no basis, no refusal');
+});
