@@ -18,6 +18,7 @@ import type { BaselineOutput, BaselinePlan, BaselineRun, BaselineRunResult } fro
 import { httpLoad, ItemQueue, type LoadJob, type LoadResult } from './http-load.ts';
 import { census } from './census.ts';
 import { benchNotice, type NoticeResult } from './notice.ts';
+import { benchRosterImport } from './roster.ts';
 import { hotSpots, type ProfileSummary } from './profile.ts';
 import { seedAndProbe, type Prepared } from './prepare.ts';
 import { sampleReads, type ReadResult } from './reads.ts';
@@ -487,6 +488,12 @@ async function main(): Promise<void> {
     if (notice.note) notes.push(notice.note);
     log(notice.ms !== null ? `  ${notice.ms} ms per notice (p99 ${notice.p99Ms}), ${notice.kb} KB, ${notice.pages} page(s); bare pdfkit ${notice.baselineMs} ms, ${notice.baselineKb} KB` : `  ${notice.note}`);
 
+    // 4b. Roster import (issue #9): a recruiting office's list checked and committed, on a database of its own.
+    const rosterRows = o.quick ? 2_000 : 10_000;
+    log(`roster import: ${rosterRows.toLocaleString('en')} rows`);
+    const roster = await benchRosterImport(rosterRows, databaseUrl);
+    log(`  ${roster.rowsPerSecond} rows/s (check ${roster.previewRowsPerSecond}/s, commit ${roster.commitRowsPerSecond}/s); the same file again ${roster.reimportMs} ms, nothing created`);
+
     let profile: { startup: ProfileSummary; load: ProfileSummary } | null = null;
     if (o.cpuProf) {
       const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profDir, f)).sort((a, b) => statSync(b).size - statSync(a).size);
@@ -529,6 +536,7 @@ async function main(): Promise<void> {
       personFile: readFigures('GET /api/v1/persons/:id', personFile),
       personChain: readFigures('GET /api/v1/persons/:id/chain', chain),
       notice,
+      roster,
       rssMb: round(rssHwm ?? rssSampled, 0),
       rssSampledUnderLoadMb: round(rssSampled, 0),
       rssAtReadyMb: round(svc.readyRssMb, 0),
@@ -551,6 +559,7 @@ async function main(): Promise<void> {
     t('overdue list p99 through the API (ms)', overdue.p99Ms, '< 15 at 1,000,000 cases', overdue.p99Ms !== null && overdue.p99Ms < 15, seeded.cases < 1_000_000 ? `measured at ${seeded.cases.toLocaleString('en')} cases` : undefined);
     t('notice median (ms)', notice.ms, '< 25', notice.ms !== null && notice.ms < 25);
     t('notice size (KB)', notice.kb, '< 150', notice.kb !== null && notice.kb < 150);
+    t(`roster import at ${roster.rows.toLocaleString('en')} rows (rows/s)`, roster.rowsPerSecond, 'reported', null);
     t('RSS under load (MB)', results.rssMb, isPg ? '< 300' : '< 300 (the target is for PostgreSQL; embedded includes PGlite)', isPg ? results.rssMb !== null && results.rssMb < 300 : null);
     t('start-up to ready (ms)', results.startupMs, isPg ? '< 1500' : '< 4000 (second start)', results.startupMs !== null && results.startupMs < (isPg ? 1500 : 4000));
 

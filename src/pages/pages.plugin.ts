@@ -12,6 +12,8 @@ import homePages from './home.routes.ts';
 import personPages from './person.routes.ts';
 import casePages from './case.routes.ts';
 import supervisionPages from './supervision.routes.ts';
+import policyPages from './policy.routes.ts';
+import rosterPages from './roster.routes.ts';
 
 export const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 
@@ -81,4 +83,6 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
   await app.register(personPages, opts);
   await app.register(casePages, opts);
   await app.register(supervisionPages, opts);
+  await app.register(policyPages, opts);
+  await app.register(rosterPages, opts);
 }

@@ -152,7 +152,7 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, opts: Page
     langHref: `${langUrl.pathname}${langUrl.search}`,
     // Where the header's small forms (counter mode, stay logged in) come back to.
     returnPath: req.method === 'GET' ? req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '') : getPath,
-    nav: { home: path === '/', supervision: path.startsWith('/supervision'), newPerson: path === '/persons/new' },
+    nav: { home: path === '/', supervision: path.startsWith('/supervision'), newPerson: path === '/persons/new', rosters: path.startsWith('/rosters') },
   };
 }
 

@@ -1,0 +1,135 @@
+import type { FastifyInstance } from 'fastify';
+import type { JsonSchema } from '../definitions/definition.types.ts';
+import { allowedEvents, type StoredSnapshot } from '../engine/engine.ts';
+import { actorOf } from '../cases/actor.ts';
+import { AppError } from '../http/errors.ts';
+import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } from '../rosters/batch.service.ts';
+import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
+import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
+import { itemTitles } from './queries.ts';
+import { loc, tr } from './view.ts';
+import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+
+/** Items whose cases are opened from a list (the item's initiation, or a roster known to the import). */
+async function rosterItems(app: FastifyInstance, lang: 'zh' | 'en') {
+  const titles = await itemTitles(app.db, app.clock.now());
+  const ids = [...titles.keys()].filter((id) => id in ROSTER_PERSON_DEFAULTS);
+  return ids.map((id) => ({ id, title: loc(lang, titles.get(id)) || id }));
+}
+
+const STATUS = {
+  valid: ['可导入', 'valid'], duplicate: ['已有案件', 'already there'], error: ['有错误', 'error'], created: ['已建案', 'created'],
+} as const;
+
+/**
+ * Roster import in the clerk's pages: upload → preview with each row's errors → commit → one
+ * decision for the imported cases at their step → print the batch's notices.
+ */
+export default async function rosterPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+  app.get<{ Querystring: { error?: string } }>('/rosters', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+    const items = await rosterItems(app, lang);
+    const titles = new Map(items.map((i) => [i.id, i.title]));
+    const rosters = (await listRosters(app.db, user, 20)).map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
+    return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters, year: new Date(app.clock.now().getTime() + 8 * 3600e3).getUTCFullYear() });
+  });
+
+  app.post('/rosters', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const form = posted(req);
+    const file = form.files.find((f) => f.field === 'file');
+    const workflowId = form.first('workflowId') ?? '';
+    const period = (form.first('period') ?? '').trim();
+    const listDocumentNumber = (form.first('listDocumentNumber') ?? '').trim();
+    const problems: string[] = [];
+    if (!file || file.bytes.length === 0) problems.push(tr(lang, '请选择名册文件（.xlsx 或 .csv）', 'Choose the roster file (.xlsx or .csv)'));
+    if (!new RegExp(PERIOD_PATTERN).test(period)) problems.push(tr(lang, '期次格式如 2026 或 2026-H2', 'The period looks like 2026 or 2026-H2'));
+    if (file?.truncated) problems.push(tr(lang, '文件不能超过10MB', 'The file may be 10 MB at most'));
+    const items = await rosterItems(app, lang);
+    if (problems.length) {
+      return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems, year: period }, 422);
+    }
+    try {
+      const r = await uploadRoster(app.caseDeps, user, {
+        workflowId, period, fileName: file!.filename, bytes: file!.bytes,
+        defaults: listDocumentNumber ? { listDocumentNumber } : undefined,
+      });
+      return see(reply, `/rosters/${r.id}`);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const detail = [errorText(lang, err), ...(err.extras.errors ?? []).map((e) => e.message)];
+      return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems: detail, year: period }, err.statusCode);
+    }
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { batch?: string; job?: string } }>('/rosters/:id', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const v = await rosterView(app.db, user, req.params.id);
+    if (!v) throw new AppError('NOT_FOUND');
+    const items = await itemTitles(app.db, app.clock.now());
+    const rows = v.rows.map((r) => ({
+      ...r, statusText: tr(lang, STATUS[r.status as keyof typeof STATUS][0], STATUS[r.status as keyof typeof STATUS][1]),
+      bad: r.status === 'error', messages: (r.errors as { message: string }[]).map((e) => e.message),
+    }));
+    // The decisions the imported cases can take together: events of their step whose form the case data already fills.
+    const decisions: { type: string; label: string; state: string; count: number }[] = [];
+    if (v.status === 'committed') {
+      const open = await app.db.selectFrom('cases').select(['id', 'state', 'workflow_id', 'workflow_version', 'snapshot']).where('roster_id', '=', v.id).where('status', '=', 'open').execute();
+      const byState = new Map<string, typeof open>();
+      for (const c of open) byState.set(c.state, [...(byState.get(c.state) ?? []), c]);
+      for (const [state, cases] of byState) {
+        const c = cases[0]!;
+        const wf = await app.registry.get(app.db, c.workflow_id, c.workflow_version);
+        if (!wf) continue;
+        const snap = c.snapshot as unknown as StoredSnapshot;
+        for (const e of allowedEvents(wf, snap, actorOf(user))) {
+          const schema = e.form ? wf.definition.forms[e.form] as JsonSchema & { required?: string[] } : undefined;
+          const filled = !schema || (schema.required ?? []).every((k) => k === 'materials' || snap.context.data[k] !== undefined);
+          if (filled) decisions.push({ type: e.type, label: loc(lang, e.label), state, count: cases.length });
+        }
+      }
+    }
+    const batch = req.query.batch ? await batchView(app.db, user, req.query.batch) : undefined;
+    return sendPage(req, reply, opts, 'roster', tr(lang, '名册预览', 'Roster preview'), {
+      roster: v, item: loc(lang, items.get(v.workflowId)) || v.workflowId, rows, decisions, canCommit: v.status === 'preview' && v.counts.valid > 0,
+      large: v.counts.rows > SYNC_COMMIT_ROWS, job: req.query.job,
+      batch: batch && { ...batch, failedResults: batch.results.filter((r) => r.ok === false) },
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/rosters/:id/commit', async (req, reply) => {
+    const user = req.user!;
+    const r = await findRoster(app.db, user, req.params.id);
+    if (!r) throw new AppError('NOT_FOUND');
+    if (r.row_count > SYNC_COMMIT_ROWS) {
+      const jobId = await app.jobs.enqueue('roster-commit', { rosterId: r.id, userId: user.id }, user.id);
+      return see(reply, `/rosters/${r.id}?job=${jobId}`);
+    }
+    await commitRoster(app.caseDeps, user, r.id);
+    return see(reply, `/rosters/${r.id}`);
+  });
+
+  app.post<{ Params: { id: string } }>('/rosters/:id/batch', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const r = await findRoster(app.db, user, req.params.id);
+    if (!r) throw new AppError('NOT_FOUND');
+    const form = posted(req);
+    const [state, type] = (form.first('decision') ?? '').split(':');
+    if (!state || !type) throw new AppError('BAD_REQUEST');
+    const { id, caseIds } = await createBatch(app.caseDeps, user, { workflowId: r.workflow_id, state, type, rosterId: r.id });
+    if (caseIds.length > SYNC_BATCH_CASES) await app.jobs.enqueue('batch-action', { batchId: id, userId: user.id, data: {}, lang }, user.id);
+    else await runBatch(app.caseDeps, user, id, {}, lang);
+    return see(reply, `/rosters/${r.id}?batch=${id}`);
+  });
+
+  app.get<{ Params: { id: string; batchId: string } }>('/rosters/:id/batches/:batchId/notices.pdf', async (req, reply) => {
+    const out = await batchNoticesPdf(app.db, req.user!, req.params.batchId, app.clock.now());
+    if (!out) throw new AppError('NOT_FOUND');
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="batch-${req.params.batchId}.pdf"`).header('cache-control', 'private, no-store').send(out.pdf);
+  });
+}

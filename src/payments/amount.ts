@@ -1,0 +1,82 @@
+/**
+ * The money rules of the paying items, pure: months served in a period, part periods under six
+ * months counted as six, amounts in integer fen rounded half-up per line. Dates are YYYY-MM-DD.
+ */
+
+function parts(day: string): [number, number, number] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new Error(`not a date: ${day}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+function iso(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** The same day n months later; a day the month lacks becomes its last day (01-31 + 1 month = 02-28). */
+export function addMonths(day: string, n: number): string {
+  const [y, m, d] = parts(day);
+  const total = y * 12 + (m - 1) + n;
+  const ny = Math.floor(total / 12);
+  const nm = (total % 12) + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return iso(ny, nm, Math.min(d, last));
+}
+
+/** Months from `from` (inclusive) to `to` (exclusive), a started month counted whole; 0 when empty. */
+export function monthsBetween(from: string, to: string): number {
+  if (to <= from) return 0;
+  let m = 0;
+  while (addMonths(from, m + 1) <= to) m++;
+  return addMonths(from, m) < to ? m + 1 : m;
+}
+
+/** Part periods under six months count as six (义务兵家庭优待金: 不满6个月按6个月计), at most the period's length. */
+export function countedMonths(served: number, periodMonths = 12): number {
+  if (served <= 0) return 0;
+  return Math.min(Math.max(served, 6), periodMonths);
+}
+
+/** a × b × c / d rounded half-up, in integers (no floating point between the standard and the fen). */
+export function mulDivHalfUp(a: number, b: number, c: number, d: number): number {
+  for (const v of [a, b, c, d]) if (!Number.isSafeInteger(v) || v < 0) throw new Error(`not a non-negative integer: ${v}`);
+  if (d === 0) throw new Error('division by zero');
+  const num = BigInt(a) * BigInt(b) * BigInt(c);
+  const den = BigInt(d);
+  return Number((2n * num + den) / (2n * den));
+}
+
+/** One line: the annual standard (fen per year) × the multiplier (percent) × months / 12, half-up to the fen. */
+export function lineAmountFen(annualFen: number, multiplierPercent: number, months: number): number {
+  return mulDivHalfUp(annualFen, multiplierPercent, months, 1200);
+}
+
+/** A multiplier standard as a percent: 2 → 200, 1.5 → 150, {percent: 150} → 150. */
+export function percentOf(value: unknown): number | null {
+  if (typeof value === 'number' && value > 0) return value <= 10 ? Math.round(value * 100) : Math.round(value);
+  if (value && typeof value === 'object' && typeof (value as { percent?: unknown }).percent === 'number') return Math.round((value as { percent: number }).percent);
+  return null;
+}
+
+export interface ServiceWindow {
+  /** Counted from (the date enlistment was approved). */
+  start: string;
+  /** Service ends after this many months (conscripts: 24, plus any extension). */
+  months: number;
+  /** Payment stopped on this day (not counted from then on). */
+  stoppedOn?: string | null;
+}
+
+/** The months of service inside a period [from, to), before counting part periods as six. */
+export function servedInPeriod(w: ServiceWindow, period: { from: string; to: string }): number {
+  const end = [addMonths(w.start, w.months), period.to, ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0]!;
+  const begin = w.start > period.from ? w.start : period.from;
+  return monthsBetween(begin, end);
+}
+
+/** Yuan with two decimals from integer fen: 1192013 → "11920.13". */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const a = Math.abs(fen);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
+import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
+import type { Executor } from '../db/database.ts';
+import { isoDay } from '../db/dates.ts';
+import { newId } from '../db/ids.ts';
+import type { StoredSnapshot } from '../engine/engine.ts';
+import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import { maskBankAccount } from '../http/mask.ts';
+import { toCsv } from '../supervision/csv.ts';
+import type { User } from '../users/user.repository.ts';
+import { countedMonths, lineAmountFen, percentOf, servedInPeriod, yuan } from './amount.ts';
+import { PAYMENT_RULES, type PaymentRule } from './payment.rules.ts';
+import '../rosters/tables.ts';
+
+/** Batches with more lines than this are recorded by a background job. */
+export const SYNC_RECORD_LINES = 100;
+
+export const PAYABLE_STATES = ['paying', 'suspended'];
+
+function ruleFor(workflowId: string): PaymentRule {
+  const rule = PAYMENT_RULES.get(workflowId);
+  if (!rule) {
+    throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/workflowId', message: `该事项尚无发放规则（已支持：${[...PAYMENT_RULES.keys()].join('、')}）/ no payment rule for this item` }] });
+  }
+  return rule;
+}
+
+export function periodRange(period: string): { from: string; to: string } {
+  const y = Number(period);
+  return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
+}
+
+function requireDistrictStaff(user: User): void {
+  if (user.stationLevel !== 'district' || (user.role !== 'clerk' && user.role !== 'supervisor')) throw new AppError('FORBIDDEN');
+}
+
+interface Standard { key: string; value: unknown; effectiveFrom: string; policyDocument: unknown }
+
+/** The local standards in force on a day (the latest effective_from on or before it), by key. */
+export async function standardsOn(db: Executor, keys: string[], day: string): Promise<Map<string, Standard>> {
+  const rows = await db.selectFrom('local_standards').select(['key', 'value', 'effective_from', 'policy_document'])
+    .where('key', 'in', keys).where('effective_from', '<=', day).orderBy('effective_from', 'desc').execute();
+  const out = new Map<string, Standard>();
+  for (const r of rows) if (!out.has(r.key)) out.set(r.key, { key: r.key, value: r.value, effectiveFrom: isoDay(r.effective_from), policyDocument: r.policy_document });
+  return out;
+}
+
+function inScope(path: string) {
+  return sql<boolean>`(cases.station_path = ${path} or cases.station_path like ${`${path}.%`})`;
+}
+
+export interface Skipped { caseId: string; reason: string }
+
+/**
+ * Builds a payment batch of an item for a year: every case being paid (or stopped during the
+ * year) that has no payment for the year yet, with its amount from the standards in force on the
+ * period's first day. The lines reserve (case, period): a second batch for the year leaves them out.
+ */
+export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId: string; period: string }) {
+  requireDistrictStaff(user);
+  const rule = ruleFor(input.workflowId);
+  const range = periodRange(input.period);
+  const now = deps.clock.now();
+  const keys = dataKeys();
+  return deps.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`payments:${input.workflowId}:${input.period}`}, 0))`.execute(trx);
+    const standards = await standardsOn(trx, [rule.annualKey, ...rule.multipliers.map((m) => m.key)], range.from);
+    const annual = standards.get(rule.annualKey);
+    if (!annual || typeof annual.value !== 'number' || !Number.isSafeInteger(annual.value)) {
+      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${input.period}年1月1日没有生效的“${rule.annualKey}”标准（分/年），请政策岗先录入 / no annual standard in force` }] });
+    }
+    const cases = await trx.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
+      .innerJoin('persons', 'persons.id', 'cases.person_id')
+      .select(['cases.id', 'cases.state', 'cases.snapshot', 'persons.name'])
+      .where('cases.workflow_id', '=', input.workflowId).where('cases.state', 'in', PAYABLE_STATES).where('cases.status', '=', 'open').where(inScope(user.stationPath))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', input.period))))
+      .orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').execute();
+    // When a suspended case was stopped: its latest STOP.
+    const suspended = cases.filter((c) => c.state === 'suspended').map((c) => c.id);
+    const stops = new Map<string, string>();
+    for (let i = 0; i < suspended.length; i += 1000) {
+      const rows = await trx.selectFrom('case_events').select(['case_id', 'seq', 'payload']).where('case_id', 'in', suspended.slice(i, i + 1000)).where('type', '=', 'STOP').orderBy('seq').execute();
+      for (const r of rows) {
+        const d = (r.payload as unknown as { data?: { stoppedOn?: string } }).data;
+        if (d?.stoppedOn) stops.set(r.case_id, d.stoppedOn);
+      }
+    }
+    const lines: { caseId: string; months: number; multiplier: number; amount: number; payee: { name: string; bankName: string; bankAccount: string } }[] = [];
+    const skipped: Skipped[] = [];
+    for (const c of cases) {
+      const data = (c.snapshot as unknown as StoredSnapshot).context.data;
+      const stoppedOn = c.state === 'suspended' ? stops.get(c.id) ?? range.from : null;
+      const window = rule.window(data, stoppedOn);
+      if (!window) { skipped.push({ caseId: c.id, reason: '案件中没有起算日期' }); continue; }
+      const months = countedMonths(servedInPeriod(window, range));
+      if (months === 0) { skipped.push({ caseId: c.id, reason: `${input.period}年度内无应发月份` }); continue; }
+      const payee = rule.payee(data);
+      if (!payee) { skipped.push({ caseId: c.id, reason: '案件中缺少领取人、开户银行或账号' }); continue; }
+      let multiplier = 100;
+      for (const m of rule.multipliers) {
+        const p = percentOf(standards.get(m.key)?.value);
+        if (p !== null && m.applies(data)) multiplier = Math.max(multiplier, p);
+      }
+      lines.push({ caseId: c.id, months, multiplier, amount: lineAmountFen(annual.value, multiplier, months), payee });
+    }
+    const seq = Number((await trx.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', input.workflowId).where('period', '=', input.period).executeTakeFirstOrThrow()).n) + 1;
+    const id = newId(now.getTime());
+    const number = `${rule.prefix}-${input.period}-${String(seq).padStart(3, '0')}`;
+    const total = lines.reduce((s, l) => s + l.amount, 0);
+    await trx.insertInto('payment_batches').values({
+      id, number, workflow_id: input.workflowId, period: input.period, status: 'draft', line_count: lines.length, total_fen: total,
+      standards: JSON.stringify([...standards.values()]), station_path: user.stationPath, created_by: user.id, created_at: now,
+      approved_by: null, approved_at: null, exported_at: null, export_sha256: null, recorded_by: null, recorded_at: null, paid_on: null, cancelled_at: null,
+    }).execute();
+    for (let i = 0; i < lines.length; i += 500) {
+      await trx.insertInto('payments').values(lines.slice(i, i + 500).map((l, j) => {
+        const pid = newId(now.getTime());
+        return {
+          id: pid, batch_id: id, line_no: i + j + 1, case_id: l.caseId, period: input.period, months: l.months, multiplier_percent: l.multiplier,
+          annual_fen: annual.value as number, amount_fen: l.amount, payee_name: l.payee.name, bank_name: l.payee.bankName,
+          bank_account_enc: encryptField(keys, l.payee.bankAccount, `payments.bank_account:${pid}`), status: 'pending' as const, event_seq: null, error: null,
+        };
+      })).execute();
+    }
+    return { id, skipped };
+  });
+}
+
+export async function findBatch(db: Executor, user: User, id: string) {
+  return db.selectFrom('payment_batches').selectAll().where('id', '=', id)
+    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)])).executeTakeFirst();
+}
+
+async function linesOf(db: Executor, batchId: string) {
+  return db.selectFrom('payments').innerJoin('cases', 'cases.id', 'payments.case_id').innerJoin('persons', 'persons.id', 'cases.person_id')
+    .select(['payments.id', 'payments.line_no', 'payments.case_id', 'payments.period', 'payments.months', 'payments.multiplier_percent', 'payments.annual_fen', 'payments.amount_fen',
+      'payments.payee_name', 'payments.bank_name', 'payments.bank_account_enc', 'payments.status', 'payments.event_seq', 'payments.error', 'persons.name as person_name'])
+    .where('payments.batch_id', '=', batchId).orderBy('payments.line_no').execute();
+}
+
+export async function batchView(db: Executor, user: User, id: string) {
+  const b = await findBatch(db, user, id);
+  if (!b) return undefined;
+  const keys = dataKeys();
+  const lines = await linesOf(db, id);
+  return {
+    id: b.id, number: b.number, workflowId: b.workflow_id, period: b.period, status: b.status, lineCount: b.line_count, totalFen: Number(b.total_fen),
+    totalYuan: yuan(Number(b.total_fen)), standards: b.standards, createdBy: b.created_by, createdAt: b.created_at.toISOString(),
+    approvedBy: b.approved_by, approvedAt: b.approved_at?.toISOString() ?? null, exportedAt: b.exported_at?.toISOString() ?? null,
+    exportSha256: b.export_sha256, recordedAt: b.recorded_at?.toISOString() ?? null, paidOn: b.paid_on ? isoDay(b.paid_on) : null,
+    lines: lines.map((l) => ({
+      line: l.line_no, caseId: l.case_id, personName: l.person_name, months: l.months, multiplierPercent: l.multiplier_percent,
+      annualFen: Number(l.annual_fen), amountFen: Number(l.amount_fen), payeeName: l.payee_name, bankName: l.bank_name,
+      bankAccount: maskBankAccount(decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`)), status: l.status,
+      ...(l.event_seq ? { eventSeq: l.event_seq } : {}), ...(l.error ? { error: l.error } : {}),
+    })),
+  };
+}
+
+/** A second person approves the batch before its bank file exists. */
+export async function approveBatch(deps: CaseDeps, user: User, id: string): Promise<void> {
+  requireDistrictStaff(user);
+  const b = await findBatch(deps.db, user, id);
+  if (!b) throw new AppError('NOT_FOUND');
+  if (b.created_by === user.id) throw new AppError('FOUR_EYES');
+  const r = await deps.db.updateTable('payment_batches').set({ status: 'approved', approved_by: user.id, approved_at: deps.clock.now() })
+    .where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '只有草稿状态的发放批次可以审批', en: 'Only a draft batch can be approved' } });
+}
+
+/** Cancels a batch that was not recorded; its lines are removed, so its cases can go into another batch. */
+export async function cancelBatch(deps: CaseDeps, user: User, id: string): Promise<void> {
+  requireDistrictStaff(user);
+  const b = await findBatch(deps.db, user, id);
+  if (!b) throw new AppError('NOT_FOUND');
+  await deps.db.transaction().execute(async (trx) => {
+    const r = await trx.updateTable('payment_batches').set({ status: 'cancelled', cancelled_at: deps.clock.now() })
+      .where('id', '=', id).where('status', 'in', ['draft', 'approved', 'exported']).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '已登记发放的批次不能作废', en: 'A recorded batch cannot be cancelled' } });
+    await trx.deleteFrom('payments').where('batch_id', '=', id).execute();
+  });
+}
+
+/** Bank file layout v1 (README): one row per line, amounts in yuan with two decimals and in fen. */
+export const BANK_FILE_HEADER = ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'];
+
+/**
+ * The bank file of an approved batch: CSV, UTF-8 with BOM, cells a spreadsheet would run as
+ * formulas escaped. The first export moves the batch to "exported" and keeps the file's hash.
+ */
+export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<{ csv: string; number: string }> {
+  requireDistrictStaff(user);
+  const b = await findBatch(deps.db, user, id);
+  if (!b) throw new AppError('NOT_FOUND');
+  if (!['approved', 'exported', 'recorded'].includes(b.status)) {
+    throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '发放批次须经另一人审批后才能导出银行文件', en: 'The batch must be approved by a second person before the bank file' } });
+  }
+  const keys = dataKeys();
+  const rule = ruleFor(b.workflow_id);
+  const lines = await linesOf(deps.db, id);
+  const summary = `${rule.workflowId === 'conscript-family-allowance' ? '义务兵家庭优待金' : b.workflow_id}${b.period}`;
+  const csv = toCsv(BANK_FILE_HEADER, lines.map((l) => [
+    l.line_no, l.payee_name, decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`), l.bank_name,
+    yuan(Number(l.amount_fen)), Number(l.amount_fen), summary, b.number, l.case_id,
+  ]));
+  if (b.status === 'approved') {
+    await deps.db.updateTable('payment_batches').set({ status: 'exported', exported_at: deps.clock.now(), export_sha256: createHash('sha256').update(csv).digest('hex') })
+      .where('id', '=', id).where('status', '=', 'approved').execute();
+  }
+  return { csv, number: b.number };
+}
+
+/**
+ * Records the payment in each case (RECORD_PAYMENT, the case service's own step, one
+ * transaction per case) once the bank has paid; a case that cannot take it is reported.
+ * Safe to run again: each step carries the line's idempotency key and paid lines are skipped.
+ */
+export async function recordBatch(deps: CaseDeps, user: User, id: string, input: { paidOn: string; bankReference?: string }, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
+  requireDistrictStaff(user);
+  const b = await findBatch(deps.db, user, id);
+  if (!b) throw new AppError('NOT_FOUND');
+  if (b.status !== 'exported' && b.status !== 'recorded') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '须先导出银行文件并由银行发放后才能登记', en: 'Export the bank file (and have the bank pay) before recording' } });
+  const rule = ruleFor(b.workflow_id);
+  const range = periodRange(b.period);
+  await deps.db.updateTable('payment_batches').set({ paid_on: input.paidOn }).where('id', '=', id).execute();
+  const lines = (await linesOf(deps.db, id)).filter((l) => l.status !== 'paid');
+  let n = 0;
+  for (const l of lines) {
+    try {
+      const c = await deps.db.selectFrom('cases').select(['version', 'snapshot']).where('id', '=', l.case_id).executeTakeFirstOrThrow();
+      const data = (c.snapshot as unknown as StoredSnapshot).context.data;
+      const start = rule.window(data, null)?.start ?? null;
+      const eventData = rule.eventData({ months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: range.from }, { number: b.number, paidOn: input.paidOn, bankReference: input.bankReference });
+      const view = await sendEvent(deps, user, l.case_id, { type: 'RECORD_PAYMENT', data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang);
+      await deps.db.updateTable('payments').set({ status: 'paid', event_seq: view.version, error: null }).where('id', '=', l.id).execute();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const message = err.extras.detail?.[lang] ?? errorCatalogue[err.code as ErrorCode][lang];
+      await deps.db.updateTable('payments').set({ status: 'failed', error: `${err.code}: ${message}` }).where('id', '=', l.id).execute();
+    }
+    if (++n % 50 === 0) await progress?.({ done: n, of: lines.length });
+  }
+  await deps.db.updateTable('payment_batches').set({ status: 'recorded', recorded_by: user.id, recorded_at: deps.clock.now() }).where('id', '=', id).execute();
+  return batchView(deps.db, user, id);
+}
+
+export async function listBatches(db: Executor, user: User, workflowId?: string) {
+  let q = db.selectFrom('payment_batches').select(['id', 'number', 'workflow_id', 'period', 'status', 'line_count', 'total_fen', 'created_at'])
+    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)]));
+  if (workflowId) q = q.where('workflow_id', '=', workflowId);
+  const rows = await q.orderBy('created_at', 'desc').limit(100).execute();
+  return rows.map((r) => ({ id: r.id, number: r.number, workflowId: r.workflow_id, period: r.period, status: r.status, lineCount: r.line_count, totalFen: Number(r.total_fen), createdAt: r.created_at.toISOString() }));
+}

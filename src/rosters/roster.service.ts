@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
+import type { Executor } from '../db/database.ts';
+import { newId } from '../db/ids.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
+import { start } from '../engine/engine.ts';
+import { AppError } from '../http/errors.ts';
+import { issueNotice } from '../notices/notice.service.ts';
+import { parseIdNumber } from '../persons/id-number.ts';
+import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
+import { prefillData } from '../cases/case-inputs.ts';
+import type { CaseDeps } from '../cases/case.service.ts';
+import { timingOnEntry } from '../cases/step-timing.ts';
+import type { User } from '../users/user.repository.ts';
+import { rosterFields } from './roster.fields.ts';
+import { parseRoster } from './roster.parse.ts';
+import { lockPeriod, recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
+import './tables.ts';
+
+export const PERIOD_PATTERN = '^\\d{4}(-[A-Za-z0-9]{1,8})?$';
+
+export interface UploadInput {
+  workflowId: string;
+  period: string;
+  fileName: string;
+  bytes: Buffer;
+  mapping?: Record<string, string>;
+  defaults?: Record<string, unknown>;
+  personAttributes?: Record<string, unknown>;
+}
+
+/** Rosters larger than this are committed by a background job (202 + GET /api/v1/jobs/:id). */
+export const SYNC_COMMIT_ROWS = 200;
+
+const CHUNK = 500;
+
+function requireClerk(user: User): void {
+  if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+}
+
+async function workflowFor(deps: CaseDeps, db: Executor, workflowId: string, now: Date): Promise<CompiledWorkflow> {
+  const wf = await deps.registry.inForce(db, workflowId, now);
+  if (!wf) throw new AppError('NO_PUBLISHED_VERSION');
+  const first = start(wf, {});
+  if (first.effects.some((e) => e.type === 'startCase')) {
+    throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/workflowId', message: '该事项的第一步会启动子案件，不能按名册批量建立 / this item cannot be opened from a roster' }] });
+  }
+  return wf;
+}
+
+function aad(rosterId: string, line: number): string {
+  return `roster_rows:${rosterId}:${line}`;
+}
+
+function counts(rows: CheckedRow[]) {
+  return {
+    valid: rows.filter((r) => r.status === 'valid').length,
+    duplicate: rows.filter((r) => r.status === 'duplicate').length,
+    error: rows.filter((r) => r.status === 'error').length,
+  };
+}
+
+/**
+ * Reads a roster, maps its columns, checks every row and stores the preview: nothing else is
+ * written until the roster is committed.
+ */
+export async function uploadRoster(deps: CaseDeps, user: User, input: UploadInput) {
+  requireClerk(user);
+  const now = deps.clock.now();
+  const wf = await workflowFor(deps, deps.db, input.workflowId, now);
+  const sheet = await parseRoster(input.fileName, input.bytes);
+  const { columns, applied, unmapped } = resolveMapping(wf, sheet.headers, input.mapping);
+  const records = recordsOf(sheet, columns);
+  const defaults = input.defaults ?? {};
+  const rows = await validateRecords(deps.db, { wf, user, period: input.period, records, defaults, personAttributes: input.personAttributes ?? {}, now });
+  const id = newId(now.getTime());
+  const c = counts(rows);
+  const keys = dataKeys();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.insertInto('rosters').values({
+      id, workflow_id: wf.definition.id, period: input.period, file_name: input.fileName.slice(0, 200), file_sha256: createHash('sha256').update(input.bytes).digest('hex'),
+      format: sheet.format, mapping: JSON.stringify(applied), defaults: JSON.stringify({ ...defaults, ...(input.personAttributes ? { '@personAttributes': input.personAttributes } : {}) }),
+      headers: JSON.stringify(sheet.headers), status: 'preview', row_count: rows.length, valid_count: c.valid, duplicate_count: c.duplicate, error_count: c.error,
+      created_count: null, station_id: user.stationId, station_path: user.stationPath, uploaded_by: user.id, created_at: now,
+    }).execute();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await trx.insertInto('roster_rows').values(rows.slice(i, i + CHUNK).map((r, j) => ({
+        roster_id: id, row_no: r.line, data_enc: encryptField(keys, JSON.stringify(records[i + j]!.values), aad(id, r.line)),
+        display: JSON.stringify(r.display), status: r.status, errors: JSON.stringify(r.errors), person_id: r.person?.id ?? null, case_id: null,
+      }))).execute();
+    }
+  });
+  return { ...(await rosterView(deps.db, user, id))!, unmappedColumns: unmapped };
+}
+
+export async function findRoster(db: Executor, user: User, id: string) {
+  return db.selectFrom('rosters').selectAll().where('id', '=', id)
+    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)])).executeTakeFirst();
+}
+
+/** The roster with its per-row results (names and masked ID numbers only), in file order. */
+export async function rosterView(db: Executor, user: User, id: string, opts: { status?: string; offset?: number; limit?: number } = {}) {
+  const r = await findRoster(db, user, id);
+  if (!r) return undefined;
+  let q = db.selectFrom('roster_rows').select(['row_no', 'display', 'status', 'errors', 'person_id', 'case_id']).where('roster_id', '=', id);
+  if (opts.status) q = q.where('status', '=', opts.status as 'valid');
+  const rows = await q.orderBy('row_no').offset(opts.offset ?? 0).limit(opts.limit ?? 5000).execute();
+  return {
+    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: r.file_name, format: r.format, status: r.status,
+    mapping: r.mapping, headers: r.headers, defaults: Object.fromEntries(Object.entries(r.defaults as Record<string, unknown>).filter(([k]) => !k.startsWith('@'))),
+    counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },
+    uploadedBy: r.uploaded_by, createdAt: r.created_at.toISOString(), committedAt: r.committed_at?.toISOString() ?? null,
+    rows: rows.map((x) => ({ row: x.row_no, status: x.status, ...(x.display as object), errors: x.errors, personId: x.person_id, caseId: x.case_id })),
+  };
+}
+
+/** The fields a roster of an item can fill, for a mapping form. */
+export async function rosterFieldsOf(deps: CaseDeps, workflowId: string) {
+  const wf = await workflowFor(deps, deps.db, workflowId, deps.clock.now());
+  return rosterFields(wf.definition).map((f) => ({ key: f.key, title: f.title, titleEn: f.titleEn, form: f.form, aliases: f.aliases }));
+}
+
+function prefillFromPerson(def: CompiledWorkflow['definition'], p: Omit<Person, 'createdAt'>): Record<string, unknown> {
+  if (!def.prefill) return {};
+  const known: Record<string, unknown> = { ...p.attributes, name: p.name, idNumber: p.idNumber, sex: p.sex, birthDate: p.birthDate };
+  if (p.phone) known.mobile = p.phone;
+  const data: Record<string, unknown> = {};
+  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  return data;
+}
+
+/**
+ * Creates the cases of every valid row in one transaction: checked again inside it (someone may
+ * have registered a person or opened a case since the preview), new persons registered, cases
+ * and their START entries written in bulk. All or nothing; rows whose case already exists for
+ * the item, subject and period are skipped, so committing the same list again creates nothing.
+ */
+export async function commitRoster(deps: CaseDeps, user: User, rosterId: string, progress?: (p: Record<string, unknown>) => Promise<void>) {
+  requireClerk(user);
+  const now = deps.clock.now();
+  const keys = dataKeys();
+  const result = await deps.db.transaction().execute(async (trx) => {
+    const roster = await findRoster(trx, user, rosterId);
+    if (!roster) throw new AppError('NOT_FOUND');
+    await sql`select 1 from rosters where id = ${rosterId} for update`.execute(trx);
+    const status = (await trx.selectFrom('rosters').select('status').where('id', '=', rosterId).executeTakeFirstOrThrow()).status;
+    if (status !== 'preview') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
+    await lockPeriod(trx, roster.workflow_id, roster.period);
+    const wf = await workflowFor(deps, trx, roster.workflow_id, now);
+    const stored = await trx.selectFrom('roster_rows').select(['row_no', 'data_enc']).where('roster_id', '=', rosterId).orderBy('row_no').execute();
+    const records: RosterRecord[] = stored.map((r) => ({ line: r.row_no, values: JSON.parse(decryptField(keys, r.data_enc, aad(rosterId, r.row_no))) }));
+    const { '@personAttributes': personAttributes, ...defaults } = roster.defaults as Record<string, unknown>;
+    const rows = await validateRecords(trx, { wf, user, period: roster.period, records, defaults, personAttributes: (personAttributes ?? {}) as Record<string, unknown>, now });
+    const todo = rows.filter((r) => r.status === 'valid');
+
+    // New persons, in bulk, through the repository's encryption of ID numbers and phones.
+    const persons = new Map<number, Omit<Person, 'createdAt'>>();
+    const fresh: Record<string, unknown>[] = [];
+    for (const r of todo) {
+      if (r.person) continue;
+      const facts = parseIdNumber(r.idNumber)!;
+      const p = {
+        id: newId(now.getTime()), name: r.name, idNumber: r.idNumber, sex: facts.sex, birthDate: facts.birthDate, phone: r.phone,
+        stationId: r.station!.id, stationPath: r.station!.path, attributes: r.attributes,
+      };
+      persons.set(r.line, p);
+      fresh.push({
+        id: p.id, name: p.name, ...personSecretColumns(p.id, p.idNumber, p.phone), sex: p.sex, birth_date: p.birthDate,
+        station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes), created_by: user.id, created_at: now,
+      });
+    }
+    for (let i = 0; i < fresh.length; i += CHUNK) await trx.insertInto('persons').values(fresh.slice(i, i + CHUNK) as never).execute();
+
+    // The cases: the same start as a clerk's, data pre-filled from the person file plus the row.
+    const planned: { row: CheckedRow; id: string; personId: string; stationId: string; stationPath: string; data: Record<string, unknown>; snapshot: ReturnType<typeof start>['snapshot']; effects: ReturnType<typeof start>['effects'] }[] = [];
+    for (const r of todo) {
+      let base: Record<string, unknown>;
+      let personId: string;
+      let stationId: string;
+      let stationPath: string;
+      const p = persons.get(r.line);
+      if (p) {
+        base = prefillFromPerson(wf.definition, p);
+        ({ id: personId, stationId, stationPath } = p);
+      } else {
+        const full = (await findPerson(trx, r.person!.id, user.stationPath))!;
+        base = await prefillData(trx, wf.definition, full);
+        ({ id: personId, stationId, stationPath } = full);
+      }
+      const data = { ...base, ...r.data };
+      const started = start(wf, data);
+      planned.push({ row: r, id: newId(now.getTime()), personId, stationId, stationPath, data, snapshot: started.snapshot, effects: started.effects });
+    }
+    const created = new Set<string>();
+    for (let i = 0; i < planned.length; i += CHUNK) {
+      const chunk = planned.slice(i, i + CHUNK);
+      const inserted = await trx.insertInto('cases').values(chunk.map((c) => {
+        const t = timingOnEntry(wf, null, c.snapshot, now, deps.calendar.current)!;
+        const done = c.snapshot.status === 'done';
+        return {
+          id: c.id, workflow_id: wf.definition.id, workflow_version: wf.definition.version, parent_case_id: null, person_id: c.personId,
+          applicant_id: null, payee_id: null, agent: null, station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value,
+          status: done ? 'closed' as const : 'open' as const, exclusive: !wf.definition.allowConcurrentCases, outcome: c.snapshot.context.outcome, version: 1,
+          snapshot: JSON.stringify(c.snapshot), step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt,
+          step_entered_at: t.stepEnteredAt, paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays, overdue_at: t.overdueAt,
+          escalated_at: t.escalatedAt, escalated_to: t.escalatedTo, assignee_id: null, created_by: user.id, created_at: now, updated_at: now,
+          closed_at: done ? now : null, last_event_at: now, period: roster.period, roster_id: rosterId,
+        };
+      })).onConflict((oc) => oc.doNothing()).returning('id').execute();
+      for (const r of inserted) created.add(r.id);
+      const events = chunk.filter((c) => created.has(c.id)).map((c) => ({
+        case_id: c.id, seq: 1, kind: 'machine' as const, type: 'START', payload: JSON.stringify({ data: c.data, parentCaseId: null, rosterId, rosterRow: c.row.line }),
+        actor_id: user.id, from_state: null, to_state: c.snapshot.value, at: now,
+      }));
+      if (events.length) await trx.insertInto('case_events').values(events).execute();
+    }
+    // Notices the first step issues (none of the 22 items does today), through the notices service.
+    for (const c of planned) {
+      if (!created.has(c.id)) continue;
+      for (const e of c.effects) {
+        if (e.type !== 'issueNotice') continue;
+        await issueNotice(trx, deps.db, { caseId: c.id, eventSeq: 1, noticeKey: e.notice, wf, person: { id: c.personId, name: c.row.name }, snapshot: c.snapshot, actorId: user.id, now });
+      }
+    }
+
+    const outcome = new Map<number, { status: string; errors: unknown; personId: string | null; caseId: string | null }>();
+    for (const r of rows) outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
+    for (const c of planned) {
+      if (created.has(c.id)) outcome.set(c.row.line, { status: 'created', errors: [], personId: c.personId, caseId: c.id });
+      else outcome.set(c.row.line, { status: 'duplicate', errors: [{ field: 'person.idNumber', message: '导入时发现已有该人员的同一事项案件，未重复创建' }], personId: c.personId, caseId: null });
+    }
+    const list = [...outcome.entries()];
+    for (let i = 0; i < list.length; i += CHUNK) {
+      const values = sql.join(list.slice(i, i + CHUNK).map(([line, o]) => sql`(${line}::int, ${o.status}, ${JSON.stringify(o.errors)}::jsonb, ${o.personId}::text, ${o.caseId}::text)`));
+      await sql`update roster_rows r set status = v.status, errors = v.errors, person_id = v.person_id, case_id = v.case_id
+        from (values ${values}) as v(row_no, status, errors, person_id, case_id)
+        where r.roster_id = ${rosterId} and r.row_no = v.row_no`.execute(trx);
+    }
+    const final = [...outcome.values()];
+    const n = (s: string) => final.filter((o) => o.status === s).length;
+    await trx.updateTable('rosters').set({
+      status: 'committed', created_count: created.size, valid_count: 0, duplicate_count: n('duplicate'), error_count: n('error'),
+      committed_by: user.id, committed_at: now,
+    }).where('id', '=', rosterId).execute();
+    return { rosterId, created: created.size, duplicates: n('duplicate'), errors: n('error'), newPersons: fresh.length };
+  });
+  // Never inside the transaction: the job's progress is written through another connection.
+  await progress?.({ phase: 'done', created: result.created });
+  return result;
+}
+
+export async function discardRoster(deps: CaseDeps, user: User, rosterId: string): Promise<void> {
+  requireClerk(user);
+  const r = await findRoster(deps.db, user, rosterId);
+  if (!r) throw new AppError('NOT_FOUND');
+  const done = await deps.db.updateTable('rosters').set({ status: 'discarded' }).where('id', '=', rosterId).where('status', '=', 'preview').executeTakeFirst();
+  if (Number(done.numUpdatedRows) === 0) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
+}
+
+export async function listRosters(db: Executor, user: User, limit = 50) {
+  const rows = await db.selectFrom('rosters').select(['id', 'workflow_id', 'period', 'file_name', 'status', 'row_count', 'valid_count', 'duplicate_count', 'error_count', 'created_count', 'created_at'])
+    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)]))
+    .orderBy('created_at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: r.file_name, status: r.status, createdAt: r.created_at.toISOString(),
+    counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },
+  }));
+}

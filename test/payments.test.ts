@@ -1,0 +1,191 @@
+import t from 'tap';
+import { sql } from 'kysely';
+import { verifyHistories } from '../src/cli/verify-history.ts';
+import { parseCsvText } from '../src/rosters/roster.parse.ts';
+import { build, login } from './helpers/build.ts';
+import { send } from './helpers/fixtures.ts';
+import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
+
+t.setTimeout(300_000);
+
+const doc = { issuer: '新河区人民政府', number: '新政办〔2026〕3号', date: '2025-12-20' };
+const MATERIALS = ['registration-form', 'conscript-id', 'household-register', 'enlistment-notice', 'payee-bank-card'];
+
+// Ten conscripts of 东城镇 with different service in 2026 (the annual standard 13,623 元, Tibet/Xinjiang 2×, college 150%).
+const PEOPLE: { enlisted: string; tibet?: boolean; college?: boolean; expect: { months: number; pct: number; fen: number } | null; note: string }[] = [
+  { enlisted: '2025-09-10', expect: { months: 12, pct: 100, fen: 1_362_300 }, note: 'a whole year' },
+  { enlisted: '2025-09-10', tibet: true, expect: { months: 12, pct: 200, fen: 2_724_600 }, note: 'a whole year in Tibet: 2×' },
+  { enlisted: '2026-03-01', expect: { months: 10, pct: 100, fen: 1_135_250 }, note: 'enlisted in March' },
+  { enlisted: '2024-09-10', expect: { months: 9, pct: 100, fen: 1_021_725 }, note: 'two years end in September (8 months 9 days)' },
+  { enlisted: '2026-09-10', college: true, expect: { months: 6, pct: 150, fen: 1_021_725 }, note: 'a college student from September: under 6 months counts as 6' },
+  { enlisted: '2026-10-15', tibet: true, college: true, expect: { months: 6, pct: 200, fen: 1_362_300 }, note: 'the larger multiplier counts' },
+  { enlisted: '2025-09-10', expect: { months: 6, pct: 100, fen: 681_150 }, note: 'stopped on 2026-04-15 (became an officer): 4 months count as 6' },
+  { enlisted: '2026-06-01', college: true, expect: { months: 7, pct: 150, fen: 1_192_013 }, note: '1,192,012.5 fen rounds half up' },
+  { enlisted: '2024-03-01', expect: { months: 6, pct: 100, fen: 681_150 }, note: 'service ended in March' },
+  { enlisted: '2023-09-10', expect: null, note: 'served out in 2025: nothing due' },
+];
+const STOPPED = 6;
+
+t.test('a payment batch over a year: amounts from dated standards, a second person approves, the bank file to the fen, payments recorded', async (t) => {
+  const app = await build(t);
+  const policy = await login(app, 'policy');
+  const district = await login(app, 'district-clerk');
+  const district2 = await login(app, 'district-clerk-2');
+  const town = await login(app, 'town-clerk');
+  const supervisor = await login(app, 'supervisor');
+
+  for (const s of [
+    { key: 'conscript-family-allowance-annual', value: 1_300_000, unit: '分/年', effectiveFrom: '2025-01-01', note: '2025年度城乡统一标准' },
+    { key: 'conscript-family-allowance-annual', value: 1_362_300, unit: '分/年', effectiveFrom: '2026-01-01', note: '2026年度城乡统一标准（上年城镇居民人均可支配收入的45%）' },
+    { key: 'conscript-family-allowance-annual', value: 1_400_000, unit: '分/年', effectiveFrom: '2027-01-01', note: '2027年度标准' },
+    { key: 'tibet-xinjiang-multiplier', value: 2, unit: '倍', effectiveFrom: '2020-01-01', note: '在西藏、新疆服役的按标准的2倍发放' },
+    { key: 'college-student-multiplier', value: 1.5, unit: '倍', effectiveFrom: '2020-01-01', note: '大学生士兵按标准的150%发放' },
+  ]) {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/standards', headers: policy, payload: { ...s, policyDocument: doc } });
+    t.equal(r.statusCode, 201, r.body);
+  }
+
+  // The cases: from a roster, then through the item's steps (list confirmed, payee registered, approved).
+  const rows = conscriptRows({ rows: PEOPLE.length, villages: ['桥头村', '河西社区'], seed: 12_000, enlistmentDate: (i) => PEOPLE[i]!.enlisted, tibet: (i) => !!PEOPLE[i]!.tibet, college: (i) => !!PEOPLE[i]!.college });
+  rows[0]![15] = '=1+2'; // an account holder a spreadsheet would run as a formula
+  const body = multipart({ workflowId: 'conscript-family-allowance', period: '2026', mapping: JSON.stringify(ROSTER_MAPPING), defaults: JSON.stringify(ROSTER_DEFAULTS) }, { name: 'list.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
+  const preview = (await app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...district, ...body.headers }, payload: body.payload })).json();
+  t.equal(preview.counts.valid, PEOPLE.length, JSON.stringify(preview.rows.filter((r: { status: string }) => r.status !== 'valid')));
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/rosters/${preview.id}/commit`, headers: district })).statusCode, 201);
+  const caseIds: string[] = (await app.inject({ url: `/api/v1/rosters/${preview.id}`, headers: district })).json().rows.map((r: { caseId: string }) => r.caseId);
+  const batch = async (headers: Record<string, string>, state: string, type: string, data?: Record<string, unknown>) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/batch-actions', headers, payload: { workflowId: 'conscript-family-allowance', state, type, rosterId: preview.id, data } })).json();
+  t.match(await batch(district, 'listReceived', 'CONFIRM_LIST'), { counts: { succeeded: PEOPLE.length } });
+  t.match(await batch(town, 'payeeRegistration', 'SUBMIT', { materials: [...MATERIALS, 'student-proof'] }), { counts: { succeeded: PEOPLE.length } });
+  for (const [i, id] of caseIds.entries()) {
+    const r = await send(app, supervisor, id, 'APPROVE', {
+      standardYear: 2026, annualStandardFen: 1_362_300, multiplierPercent: PEOPLE[i]!.tibet ? 200 : PEOPLE[i]!.college ? 150 : 100, annualAmountFen: 1_362_300,
+      startDate: PEOPLE[i]!.enlisted, publicNoticeRequired: false, opinion: '经审核，符合义务兵家庭优待金发放条件。',
+    });
+    t.equal(r.json().state, 'paying', `approved: ${PEOPLE[i]!.note}`);
+  }
+
+  // A mid-year stop: the conscript became an officer on 2026-04-15; the stop is a step with its notice.
+  const stop = await send(app, district, caseIds[STOPPED]!, 'STOP', { stopReason: 'status-unclear', reason: '征兵办通报该义务兵已于2026年4月15日提干，待部队证明', stoppedOn: '2026-04-15' });
+  t.equal(stop.json().state, 'suspended');
+  const stopNotices = (await app.inject({ url: `/api/v1/cases/${caseIds[STOPPED]}/notices`, headers: district })).json().items;
+  t.ok(stopNotices.some((n: { key: string }) => n.key === 'stopNotice'), 'the stop has its notice');
+
+  const built = await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: district, payload: { workflowId: 'conscript-family-allowance', period: '2026' } });
+  t.equal(built.statusCode, 201, built.body.slice(0, 400));
+  const b = built.json();
+  t.equal(b.status, 'draft');
+  t.match(b.number, /^CFA-2026-001$/);
+  t.same(b.skipped.map((s: { caseId: string }) => s.caseId), [caseIds[9]], 'nothing due for the one who served out in 2025');
+  t.match(b.standards.find((s: { key: string }) => s.key === 'conscript-family-allowance-annual'), { value: 1_362_300, effectiveFrom: '2026-01-01' }, 'the standard in force for the period, not last year\'s or next year\'s');
+  const expected = PEOPLE.map((p, i) => ({ p, id: caseIds[i]! })).filter((x) => x.p.expect);
+  t.equal(b.lines.length, expected.length);
+  for (const x of expected) {
+    const line = b.lines.find((l: { caseId: string }) => l.caseId === x.id);
+    t.match(line, { months: x.p.expect!.months, multiplierPercent: x.p.expect!.pct, amountFen: x.p.expect!.fen, annualFen: 1_362_300 }, x.p.note);
+  }
+  const total = expected.reduce((s, x) => s + x.p.expect!.fen, 0);
+  t.equal(b.totalFen, total, 'the total is the sum of the lines');
+  t.match(b.lines[0].bankAccount, /^\*+\d{4}$/, 'accounts are masked in the view');
+
+  t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: district })).statusCode, 409, 'no bank file before approval');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: district })).statusCode, 403, 'not by the one who built it');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: town })).statusCode, 403, 'not by a town station');
+  const approved = await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: district2 });
+  t.equal(approved.json().status, 'approved', 'a second person approves');
+  t.equal(approved.json().approvedBy, 'u-district-clerk-2');
+
+  const file = await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: district });
+  t.equal(file.statusCode, 200);
+  t.match(file.headers['content-type'], /text\/csv/);
+  t.equal(file.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with BOM');
+  const table = parseCsvText(file.body.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
+  t.same(table[0], ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'], 'the documented layout');
+  const lines = table.slice(1);
+  t.equal(lines.length, expected.length);
+  for (const x of expected) {
+    const r = lines.find((l) => l[8] === x.id)!;
+    t.equal(Number(r[5]), x.p.expect!.fen, `${x.p.note}: the fen in the file`);
+    t.equal(r[4], `${Math.floor(x.p.expect!.fen / 100)}.${String(x.p.expect!.fen % 100).padStart(2, '0')}`, 'and the yuan');
+  }
+  t.equal(lines.reduce((s, l) => s + Number(l[5]), 0), total, 'the file adds up to the batch total');
+  const first = lines.find((l) => l[8] === caseIds[0])!;
+  t.equal(first[1], "'=1+2", 'a cell a spreadsheet would run as a formula is escaped');
+  t.match(first[2], /^622848\d{13}$/, 'the full account number, for the bank');
+  t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}`, headers: district })).json().status, 'exported');
+
+  const recorded = await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/record`, headers: district, payload: { paidOn: '2026-07-20', bankReference: 'ABC2026072000001' } });
+  t.equal(recorded.statusCode, 200, recorded.body.slice(0, 300));
+  t.ok(recorded.json().lines.every((l: { status: string }) => l.status === 'paid'), JSON.stringify(recorded.json().lines.filter((l: { status: string }) => l.status !== 'paid')));
+  for (const x of expected) {
+    const ev = await app.db.selectFrom('case_events').select(['type', 'payload', 'actor_id']).where('case_id', '=', x.id).where('type', '=', 'RECORD_PAYMENT').execute();
+    t.equal(ev.length, 1);
+    t.match(ev[0]!.payload, { data: { amountFen: x.p.expect!.fen, monthsCounted: x.p.expect!.months, batchNumber: 'CFA-2026-001', paidOn: '2026-07-20' } }, 'recorded in the case');
+  }
+
+  // At most once per period: a second batch finds nothing, and the database refuses a second payment.
+  const again = (await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: district, payload: { workflowId: 'conscript-family-allowance', period: '2026' } })).json();
+  t.equal(again.lines.length, 0, 'nothing left to pay for 2026');
+  const dup = await sql`insert into payments (id, batch_id, line_no, case_id, period, months, multiplier_percent, annual_fen, amount_fen, payee_name, bank_name, bank_account_enc, status)
+    values ('x', ${again.id}, 1, ${caseIds[0]}, '2026', 12, 100, 1, 1, 'x', 'x', 'x', 'pending')`.execute(app.db).then(() => null, (e: { code?: string }) => e.code);
+  t.equal(dup, '23505', 'UNIQUE (case_id, period)');
+
+  // Money paid in error: recovered with its notice, then the payment ends with its notice.
+  const recover = await send(app, district, caseIds[STOPPED]!, 'RECOVER', {
+    recoveryCode: 'overpaid-after-status-change', amountFen: 340_575, reason: '该义务兵2026年4月15日提干，按月计算多发部分予以追缴', legalBasis: '《军人抚恤优待条例》第八条', appealRoute: '如不服，可以自收到本告知书之日起六十日内申请行政复议。', dueDate: '2026-09-30',
+  });
+  t.equal(recover.statusCode, 200, recover.body.slice(0, 300));
+  const end = await send(app, district, caseIds[STOPPED]!, 'END', { endReason: 'promoted-officer', endDate: '2026-04-15', totalMonthsPaid: 10 });
+  t.equal(end.json().state, 'ended');
+  const keys = (await app.inject({ url: `/api/v1/cases/${caseIds[STOPPED]}/notices`, headers: district })).json().items.map((n: { key: string }) => n.key);
+  t.same(keys.slice(-3), ['stopNotice', 'recovery', 'endNotice'], 'stop, recovery and end each with their notice');
+
+  // A cancelled batch frees its cases for another batch.
+  const b2027 = (await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: district, payload: { workflowId: 'conscript-family-allowance', period: '2027' } })).json();
+  t.ok(b2027.lines.length > 0);
+  t.equal(b2027.lines[0].annualFen, 1_400_000, '2027 at the 2027 standard');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b2027.id}/cancel`, headers: district2 })).json().status, 'cancelled');
+  const b2027b = (await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: district, payload: { workflowId: 'conscript-family-allowance', period: '2027' } })).json();
+  t.equal(b2027b.lines.length, b2027.lines.length, 'the same cases again after the cancellation');
+  t.same((await verifyHistories(app.db, app.registry)).mismatches, [], 'every case replays from its history (npm run verify)');
+});
+
+t.test('the yearly confirmation: who confirmed is recorded, the others are stopped with their notice', async (t) => {
+  const app = await build(t);
+  const district = await login(app, 'district-clerk');
+  const town = await login(app, 'town-clerk');
+  const supervisor = await login(app, 'supervisor');
+  const rows = conscriptRows({ rows: 4, villages: ['桥头村'], seed: 20_000, enlistmentDate: '2025-09-10' });
+  const body = multipart({ workflowId: 'conscript-family-allowance', period: '2025-H2', mapping: JSON.stringify(ROSTER_MAPPING), defaults: JSON.stringify(ROSTER_DEFAULTS) }, { name: 'list.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
+  const preview = (await app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...district, ...body.headers }, payload: body.payload })).json();
+  await app.inject({ method: 'POST', url: `/api/v1/rosters/${preview.id}/commit`, headers: district });
+  const batch = async (headers: Record<string, string>, state: string, type: string, data?: Record<string, unknown>) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/batch-actions', headers, payload: { workflowId: 'conscript-family-allowance', state, type, rosterId: preview.id, data } })).json();
+  await batch(district, 'listReceived', 'CONFIRM_LIST');
+  await batch(town, 'payeeRegistration', 'SUBMIT', { materials: MATERIALS });
+  const approved = await batch(supervisor, 'districtAssessment', 'APPROVE', {
+    standardYear: 2025, annualStandardFen: 1_300_000, multiplierPercent: 100, annualAmountFen: 1_300_000, startDate: '2025-09-10', publicNoticeRequired: false, opinion: '经审核，符合发放条件。',
+  });
+  t.match(approved, { counts: { succeeded: 4 } }, 'a batch approval by the supervisor (four eyes hold per case)');
+
+  const run = await app.inject({ method: 'POST', url: '/api/v1/confirmation-runs', headers: district, payload: { workflowId: 'conscript-family-allowance', year: 2026 } });
+  t.equal(run.statusCode, 201, run.body.slice(0, 300));
+  const r = run.json();
+  t.equal(r.entries.length, 4, 'everyone being paid is listed');
+  t.same(r.counts, { pending: 4, confirmed: 0, suspended: 0, failed: 0 });
+  t.equal((await app.inject({ method: 'POST', url: '/api/v1/confirmation-runs', headers: district, payload: { workflowId: 'conscript-family-allowance', year: 2026 } })).statusCode, 409, 'one run per item and year');
+  const ids = r.entries.map((e: { caseId: string }) => e.caseId);
+  const confirmed = await app.inject({
+    method: 'POST', url: `/api/v1/confirmation-runs/${r.id}/confirm`, headers: district,
+    payload: { caseIds: ids.slice(0, 3), data: { listRefreshedOn: '2026-06-30', serviceStatus: 'serving', stillEligible: true } },
+  });
+  t.ok(confirmed.json().results.every((x: { ok: boolean }) => x.ok), confirmed.body.slice(0, 300));
+  const closed = (await app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${r.id}/close`, headers: district, payload: {} })).json();
+  t.same(closed.counts, { pending: 0, confirmed: 3, suspended: 1, failed: 0 });
+  t.match(closed.entries[0], { status: 'confirmed', by: '区局 陈静', state: 'paying' }, 'who confirmed, recorded');
+  t.match(closed.entries[3], { status: 'suspended', state: 'suspended' }, 'the one not confirmed is stopped');
+  const notices = (await app.inject({ url: `/api/v1/cases/${ids[3]}/notices`, headers: district })).json().items;
+  t.equal(notices.at(-1).key, 'stopNotice', 'with its notice');
+  const ev = await app.db.selectFrom('case_events').select(['type', 'payload']).where('case_id', '=', ids[0]).where('type', '=', 'CONFIRM_YEAR').execute();
+  t.match(ev[0]!.payload, { data: { confirmationYear: 2026, serviceStatus: 'serving' } }, 'the confirmation is a step in the case');
+});
