@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { compile } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
 import { diffDefinitions } from './definition-diff.ts';
+import { lintDefinition } from '../definitions/linter.ts';
+import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
 import { createDraft, impactReport, planMigration, publish, requirePolicy, runMigration } from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
@@ -53,6 +55,15 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     },
   }, async (req, reply) => reply.status(201).send(await createDraft(app.caseDeps, req.user!, req.params.id, req.body)));
 
+  app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown> } }>('/workflows/:id/lint', {
+    schema: { tags: ['policy'], summary: 'Check a definition as it is typed: the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
+  }, async (req) => {
+    const known = new Set((await listVersionsInForce(app.db, app.clock.now())).map((v) => v.workflowId).concat(req.params.id));
+    const findings = lintDefinition(req.params.id, req.body.definition, known);
+    if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
+    return { workflowId: req.params.id, findings: findings.map((f) => ({ path: f.path, message: f.message })) };
+  });
+
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version', { schema: { tags: ['policy'], summary: 'One version: definition, findings, policy document', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     return { ...summary(v), definition: v.definition, findings: v.findings };
@@ -76,7 +87,11 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     return { from: base.version, to: v.version, changes: diffDefinitions(base.definition, v.definition) };
   });
 
-  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/impact', { schema: { tags: ['policy'], summary: 'What this version would mean for every open case of the item', params: versionParams } }, async (req) => impactReport(app.caseDeps, req.params.id, req.params.version));
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/impact', { schema: { tags: ['policy'], summary: 'What this version would mean for every open case of the item', params: versionParams } }, async (req) => {
+    // It lists every open case of the item in the whole district: policy staff only (test/access-matrix.test.ts).
+    requirePolicy(req.user!);
+    return impactReport(app.caseDeps, req.params.id, req.params.version);
+  });
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/paths', { schema: { tags: ['policy'], summary: 'Every path from the start to each final state', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
