@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import { checkDataKey, embeddedDataKey, parseDataKey, useDataKey } from './crypto/data-key.ts';
+import securityPlugin, { DOCS_HELMET } from './http/security.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import authPlugin from './auth/auth.plugin.ts';
@@ -22,11 +24,17 @@ import workflowRoutes from './definitions/workflow.routes.ts';
 import healthRoutes from './health/health.routes.ts';
 import sweeperPlugin from './supervision/sweeper.plugin.ts';
 import supervisionRoutes from './supervision/supervision.routes.ts';
+import jobsPlugin from './jobs/jobs.plugin.ts';
+import policyRoutes from './policy/policy.routes.ts';
+import standardsRoutes from './policy/standards.routes.ts';
+import rosterRoutes from './rosters/roster.routes.ts';
+import paymentRoutes from './payments/payment.routes.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
 import noticesPlugin from './notices/notice.plugin.ts';
 import { noticeApiRoutes, verifyRoutes } from './notices/notice.routes.ts';
+import pagesPlugin from './pages/pages.plugin.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,24 +66,35 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     return503OnClosing: true,
+    // A cold embedded database (WebAssembly PostgreSQL) can take several seconds on a busy machine.
+    pluginTimeout: 120_000,
+    trustProxy: config.trustProxy ?? false,
     ajv: { customOptions: {} },
   });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : coercingAjv).compile(schema));
   installErrorHandling(app);
   const clock = opts.clock ?? (config.clockStart ? clockFrom(config.clockStart) : systemClock);
   const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);
+  // The key of personal data at rest: from DATA_KEY, or kept beside the embedded database.
+  const dataKey = config.dataKey ? parseDataKey(config.dataKey) : embeddedDataKey(config.dataDir);
+  const dataKeys = useDataKey(dataKey);
 
   await app.register(fastifyCookie);
+  await app.register(securityPlugin);
   // Swagger UI's own pages and assets need no login.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), public: true };
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), public: true, helmet: DOCS_HELMET } as typeof route.config;
   });
   await app.register(fastifySwagger, {
     openapi: { info: { title: '退役军人服务事项办理 API / Veterans service checklists API', version: '1' }, components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: 'sid' }, bearer: { type: 'http', scheme: 'bearer' } } } },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(clockPlugin, { clock });
-  await app.register(dbPlugin, { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
+  await app.register(dbPlugin, { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, dataKey });
+  await checkDataKey(app.db, dataKeys, clock.now()).catch(async (err) => {
+    await app.close();
+    throw err;
+  });
   app.decorate('registry', new WorkflowRegistry());
   app.decorate('calendar', new CalendarService());
   await app.calendar.refresh(app.db);
@@ -85,12 +104,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (config.demo) await seedDemo(app.db, clock.now());
   await app.register(authPlugin, { secret });
   await app.register(noticesPlugin, { settings: config.notices });
+  await app.register(jobsPlugin, { pollSeconds: config.sweepIntervalSeconds > 0 ? 5 : 0 });
   await app.register(sweeperPlugin, { intervalSeconds: config.sweepIntervalSeconds, graceWorkingDays: config.escalationGraceWorkingDays });
 
   await app.register(healthRoutes);
   await app.register(verifyRoutes);
+  // The clerks' and supervisors' pages (HTML, src/pages/): same services, their own body parsers and CSRF.
+  await app.register(pagesPlugin, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login });
   await app.register(async (api) => {
-    await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes });
+    await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login });
     await api.register(workflowRoutes);
     await api.register(personRoutes);
     await api.register(caseRoutes);
@@ -98,6 +120,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(chainRoutes);
     await api.register(calendarRoutes);
     await api.register(supervisionRoutes);
+    await api.register(policyRoutes);
+    await api.register(standardsRoutes);
+    await api.register(rosterRoutes);
+    await api.register(paymentRoutes);
   }, { prefix: '/api/v1' });
   return app;
 }

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/embedded.ts';
 import { WorkflowLintError } from './definitions/workflow.loader.ts';
+import { DataKeyError } from './crypto/data-key.ts';
 
 /** Starts the service and drains it on SIGINT/SIGTERM: in-flight requests finish, the pool closes. */
 async function main(): Promise<void> {
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof WorkflowLintError;
+  const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof WorkflowLintError || err instanceof DataKeyError;
   console.error(known ? err.message : err);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { hashPassword } from '../auth/password.ts';
 import { makeIdNumber } from '../persons/id-number.ts';
+import { personSecretColumns } from '../persons/person.repository.ts';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -41,9 +42,9 @@ export async function seedDemo(db: Db, now: Date): Promise<void> {
       await trx.insertInto('users').values({ ...u, password_hash: hash, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
     }
     const pathOf = new Map<string, string>(stations.map((s) => [s.id, s.path]));
-    for (const p of persons) {
+    for (const { id_number, phone, ...p } of persons) {
       await trx.insertInto('persons').values({
-        ...p, station_path: pathOf.get(p.station_id)!, attributes: JSON.stringify(p.attributes), created_by: 'u-admin', created_at: now,
+        ...p, ...personSecretColumns(p.id, id_number, phone), station_path: pathOf.get(p.station_id)!, attributes: JSON.stringify(p.attributes), created_by: 'u-admin', created_at: now,
       }).onConflict((oc) => oc.doNothing()).execute();
     }
     await trx.insertInto('person_relations').values({ person_id: 'p-zhang-wei', related_person_id: 'p-zhang-jianguo', relation: 'parent' })

@@ -10,6 +10,16 @@ function isDatabaseDown(err: unknown): boolean {
   return (e.code !== undefined && DB_DOWN.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
+/** A multipart body cut short or without its boundary: busboy's errors carry no status of their own. */
+export function isMalformedMultipart(err: unknown): boolean {
+  return /^(Unexpected end of (multipart data|form)|Multipart: Boundary not found|Malformed part header|Part terminated early)/.test((err as { message?: string }).message ?? '');
+}
+
+/** SQLSTATE class 22 (data exception): input the database cannot hold, such as a NUL character. */
+export function isDataException(err: unknown): boolean {
+  return /^22/.test((err as { code?: string }).code ?? '');
+}
+
 function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, extras: AppError['extras'] = {}) {
   const lang = languageOf(req.headers['accept-language']);
   const entry = errorCatalogue[code];
@@ -31,8 +41,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(reply, req, 'UNSUPPORTED_MEDIA_TYPE');
     if (fe.statusCode === 429) return send(reply, req, 'TOO_MANY_REQUESTS');
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return send(reply, req, 'BAD_REQUEST', { detail: { zh: '请求格式不正确', en: fe.message } });
-    // SQLSTATE class 22 (data exception): input the database cannot hold, such as a NUL character.
-    if (/^22/.test((err as { code?: string }).code ?? '')) {
+    if (isMalformedMultipart(err)) return send(reply, req, 'BAD_REQUEST', { detail: { zh: '上传内容格式不正确', en: 'The multipart body is malformed' } });
+    if (isDataException(err)) {
       req.log.info({ err }, 'input the database refused');
       return send(reply, req, 'BAD_REQUEST', { detail: { zh: '请求中含有无法保存的字符或数值', en: 'The request holds characters or values that cannot be stored' } });
     }

@@ -24,6 +24,8 @@ export const errorCatalogue = {
   FOUR_EYES: { status: 403, zh: '该环节须由另一名工作人员办理', en: 'This step must be done by a different person than the previous one' },
   NO_PUBLISHED_VERSION: { status: 422, zh: '该事项暂无生效版本', en: 'This item has no version in force' },
   TOO_MANY_REQUESTS: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  TOO_MANY_LOGINS: { status: 429, zh: '登录尝试过于频繁，请一分钟后再试', en: 'Too many login attempts; try again in a minute' },
+  ACCOUNT_LOCKED: { status: 423, zh: '登录失败次数过多，账户已暂时锁定，请稍后再试', en: 'Too many failed logins: the account is locked for a while' },
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后再试', en: 'The database is unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
 } as const;

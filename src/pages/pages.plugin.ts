@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
+import { isDataException, isMalformedMultipart } from '../http/error-handler.ts';
 import { AppError } from '../http/errors.ts';
 import { MAX_ATTACHMENT_BYTES } from './store.ts';
 import { loadTemplates, tr } from './view.ts';
@@ -69,6 +70,10 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
     } else if ((err as FastifyError).statusCode === 429) {
       status = 429;
       message = tr(lang, '请求过于频繁，请稍后再试。', 'Too many requests; try again later.');
+    } else if (isMalformedMultipart(err) || isDataException(err)) {
+      // A cut-short upload or a value the database cannot hold (a NUL byte) is the sender's fault.
+      status = 400;
+      message = tr(lang, '提交的内容格式不正确，请重新提交。', 'What you sent is malformed; please send it again.');
     } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
       status = (err as FastifyError).statusCode!;
       message = tr(lang, '请求格式不正确。', 'The request is malformed.');

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import type { Executor, PersonTable } from '../db/database.ts';
+import { blindIndex, dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
+import { isoDay } from '../db/dates.ts';
 
 export interface Person {
   id: string;
@@ -16,10 +18,11 @@ export interface Person {
 }
 
 function toPerson(r: Selectable<PersonTable>): Person {
-  const b = r.birth_date as unknown;
-  const birthDate = b instanceof Date ? `${b.getFullYear()}-${String(b.getMonth() + 1).padStart(2, '0')}-${String(b.getDate()).padStart(2, '0')}` : String(b);
+  const birthDate = isoDay(r.birth_date);
+  const keys = dataKeys();
   return {
-    id: r.id, name: r.name, idNumber: r.id_number, sex: r.sex, birthDate, phone: r.phone,
+    id: r.id, name: r.name, idNumber: decryptField(keys, r.id_number_enc, `persons.id_number:${r.id}`), sex: r.sex, birthDate,
+    phone: r.phone_enc === null ? null : decryptField(keys, r.phone_enc, `persons.phone:${r.id}`),
     stationId: r.station_id, stationPath: r.station_path, attributes: r.attributes as unknown as Record<string, unknown>, createdAt: r.created_at,
   };
 }
@@ -34,15 +37,36 @@ export async function findPerson(db: Executor, id: string, scopePath: string): P
 export async function searchPersons(db: Executor, q: { idNumber?: string; name?: string }, scopePath: string, limit: number): Promise<Person[]> {
   let query = db.selectFrom('persons').selectAll()
     .where((eb) => eb.or([eb('station_path', '=', scopePath), eb('station_path', 'like', `${scopePath}.%`)]));
-  if (q.idNumber) query = query.where('id_number', '=', q.idNumber);
+  if (q.idNumber) query = query.where('id_number_hash', '=', idNumberHash(q.idNumber));
   if (q.name) query = query.where('name', 'like', `${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const rows = await query.orderBy('name').limit(limit).execute();
   return rows.map(toPerson);
 }
 
+/** The keyed hash an ID number is looked up by (upper-case X, as stored). */
+export function idNumberHash(idNumber: string): string {
+  return blindIndex(dataKeys(), 'id_number', idNumber.trim().toUpperCase());
+}
+
+/** The stored (encrypted) columns of a person's ID number and phone, for every writer of the table. */
+export function personSecretColumns(id: string, idNumber: string, phone: string | null): Pick<PersonTable, 'id_number_enc' | 'id_number_hash' | 'phone_enc'> {
+  const keys = dataKeys();
+  const normalized = idNumber.trim().toUpperCase();
+  return {
+    id_number_enc: encryptField(keys, normalized, `persons.id_number:${id}`),
+    id_number_hash: idNumberHash(normalized),
+    phone_enc: phone === null ? null : encryptField(keys, phone, `persons.phone:${id}`),
+  };
+}
+
+/** The person registered with this ID number, anywhere (registration checks for duplicates). */
+export async function findPersonIdByIdNumber(db: Executor, idNumber: string): Promise<string | undefined> {
+  return (await db.selectFrom('persons').select('id').where('id_number_hash', '=', idNumberHash(idNumber)).executeTakeFirst())?.id;
+}
+
 export async function insertPerson(db: Executor, p: Omit<Person, 'createdAt'>, createdBy: string, now: Date): Promise<void> {
   await db.insertInto('persons').values({
-    id: p.id, name: p.name, id_number: p.idNumber, sex: p.sex, birth_date: p.birthDate, phone: p.phone,
+    id: p.id, name: p.name, ...personSecretColumns(p.id, p.idNumber, p.phone), sex: p.sex, birth_date: p.birthDate,
     station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes), created_by: createdBy, created_at: now,
   }).execute();
 }

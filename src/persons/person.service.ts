@@ -5,7 +5,7 @@ import type { Lang } from '../http/language.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
 import { parseIdNumber } from './id-number.ts';
-import { findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
+import { findPerson, findPersonIdByIdNumber, insertPerson, insertRelation, type Person } from './person.repository.ts';
 
 export interface NewPerson {
   name: string;
@@ -43,7 +43,7 @@ export async function registerPerson(db: Db, user: User, input: NewPerson, now: 
     for (const [i, r] of (input.relations ?? []).entries()) {
       if (!(await findPerson(trx, r.personId, user.stationPath))) throw invalid(`/relations/${i}/personId`, lang, msg.relation);
     }
-    const existing = await trx.selectFrom('persons').select('id').where('id_number', '=', idNumber).executeTakeFirst();
+    const existing = await findPersonIdByIdNumber(trx, idNumber);
     if (existing) throw new AppError('PERSON_EXISTS');
     try {
       await insertPerson(trx, person, user.id, now);

@@ -7,6 +7,8 @@ import type { Clock } from '../../src/clock.ts';
 import type { Config } from '../../src/config.ts';
 
 export const SECRET = 'test-session-secret-0123456789abcdef';
+/** The tests' key of personal data at rest (DATA_KEY), so a spawned service or tool reads what a test wrote. */
+export const DATA_KEY = '7465737420646174612d6b65792030313233343536373839616263646566ff00';
 
 /** A database of this test file's own: a fresh PostgreSQL database when DATABASE_URL is set, else embedded in memory. */
 export async function freshDatabase(t: Test): Promise<string | undefined> {
@@ -30,7 +32,7 @@ export async function freshDatabase(t: Test): Promise<string | undefined> {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET,
+    port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET, dataKey: DATA_KEY,
     sessionTtlMinutes: 60, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2, ...overrides,
   };
 }

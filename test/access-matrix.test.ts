@@ -1,0 +1,332 @@
+import t from 'tap';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { newId } from '../src/db/ids.ts';
+import { makeIdNumber } from '../src/persons/id-number.ts';
+import { findPerson, insertPerson } from '../src/persons/person.repository.ts';
+import { build, login } from './helpers/build.ts';
+import { dischargeIntake } from './helpers/fixtures.ts';
+import { apiRoutes } from './helpers/routes.ts';
+
+/*
+ * Every API route × every role × inside / outside the role's jurisdiction, with the expected outcome
+ * written down here as data: decided from what each role is for and where its station sits, not
+ * read from the code under test.
+ *
+ * Targets: @Q is a person (and their case) in 桥头村 qiaotou, 东城镇 dongcheng; @S is one in 山下村
+ * shanxia, 西山镇 xishan. The district (xinhe) contains both. So for the village clerk, the town
+ * clerk and the town supervisor (all in dongcheng) @Q is inside and @S outside; for the xishan
+ * clerk it is the other way round; for district staff both are inside.
+ *
+ * Outcomes: a status code; `seen`/`unseen` = 200 and the target is / is not in the list; `ok`/`nf`
+ * = 200 from a bulk act whose result for the target is done / not found (outside the jurisdiction).
+ */
+type Role = 'anon' | 'village' | 'town' | 'district' | 'townSup' | 'sup' | 'policy' | 'admin' | 'xishan';
+const ROLES: Role[] = ['anon', 'village', 'town', 'district', 'townSup', 'sup', 'policy', 'admin', 'xishan'];
+const USERNAME: Record<Exclude<Role, 'anon'>, string> = {
+  village: 'village-clerk', town: 'town-clerk', district: 'district-clerk', townSup: 'town-supervisor', sup: 'supervisor', policy: 'policy', admin: 'admin', xishan: 'xishan-clerk',
+};
+type Outcome = number | 'seen' | 'unseen' | 'ok' | 'nf';
+
+// prettier-ignore
+const MATRIX: Record<string, Outcome[]> = {
+  //                                                   anon      village   town      district  townSup   sup       policy    admin     xishan
+  // Session: anyone may try to log in; the rest needs a session.
+  'POST /api/v1/session':                             [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/session':                              [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'DELETE /api/v1/session':                           [401,      204,      204,      204,      204,      204,      204,      204,      204],
+  // Definitions are not personal data: every member of staff reads them.
+  'GET /api/v1/workflows':                            [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/workflows/:id':                        [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/chain':                                [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/workflows/:id/versions':               [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/workflows/:id/versions/:version':      [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/workflows/:id/versions/:version/export': [401,    200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/workflows/:id/versions/:version/diff': [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/workflows/:id/versions/:version/paths': [401,     200,      200,      200,      200,      200,      200,      200,      200],
+  'POST /api/v1/workflows/:id/versions/:version/simulate': [401, 200,      200,      200,      200,      200,      200,      200,      200],
+  // Changing definitions and standards is for policy staff (and the administrator).
+  'POST /api/v1/workflows/:id/versions':              [401,      403,      403,      403,      403,      403,      201,      201,      403],
+  'POST /api/v1/workflows/:id/versions/:version/publish': [401,  403,      403,      403,      403,      403,      200,      200,      403],
+  // Impact and migration list every open case of the item in the district: policy staff only.
+  'GET /api/v1/workflows/:id/versions/:version/impact': [401,    403,      403,      403,      403,      403,      200,      200,      403],
+  'POST /api/v1/workflows/:id/migrations':            [401,      403,      403,      403,      403,      403,      200,      200,      403],
+  'GET /api/v1/standards':                            [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'POST /api/v1/standards':                           [401,      403,      403,      403,      403,      403,      201,      201,      403],
+  // A job is seen by whoever started it (policy, here) and the administrator.
+  'GET /api/v1/jobs/:id':                             [401,      404,      404,      404,      404,      404,      200,      200,      404],
+  // Persons: clerks register them in villages of their own area; outside it a person does not exist.
+  'POST /api/v1/persons @Q':                          [401,      201,      201,      201,      403,      403,      403,      403,      422],
+  'POST /api/v1/persons @S':                          [401,      422,      422,      201,      403,      403,      403,      403,      201],
+  'POST /api/v1/persons/search @Q':                   [401,      'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'unseen'],
+  'POST /api/v1/persons/search @S':                   [401,      'unseen', 'unseen', 'seen',   'unseen', 'seen',   'seen',   'seen',   'seen'],
+  'GET /api/v1/persons/:id @Q':                       [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/persons/:id @S':                       [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/persons/:id?reveal=1 @Q':              [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/persons/:id?reveal=1 @S':              [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/persons/:id/chain @Q':                 [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/persons/:id/chain @S':                 [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/persons/:id/history @Q':               [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/persons/:id/history @S':               [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  // Cases: clerks open them for persons of their area; everyone with the area sees them.
+  'POST /api/v1/cases @Q':                            [401,      201,      201,      201,      403,      403,      403,      403,      404],
+  'POST /api/v1/cases @S':                            [401,      404,      404,      201,      403,      403,      403,      403,      201],
+  'GET /api/v1/cases @Q':                             [401,      'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'unseen'],
+  'GET /api/v1/cases @S':                             [401,      'unseen', 'unseen', 'seen',   'unseen', 'seen',   'seen',   'seen',   'seen'],
+  'GET /api/v1/cases/:id @Q':                         [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/cases/:id @S':                         [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/cases/:id?reveal=1 @Q':                [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/cases/:id?reveal=1 @S':                [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/cases/:id/notices @Q':                 [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/cases/:id/notices @S':                 [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/notices/:code.pdf @Q':                 [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/notices/:code.pdf @S':                 [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  // A district step (the discharge report's window): district clerks only; elsewhere 403, outside 404.
+  'POST /api/v1/cases/:id/events SUBMIT @Q':          [401,      403,      403,      200,      403,      403,      403,      403,      404],
+  'POST /api/v1/cases/:id/events SUBMIT @S':          [401,      404,      404,      200,      404,      403,      403,      403,      403],
+  // Administrative acts: comments from all staff, urging from supervisors, handing over not by policy staff.
+  'POST /api/v1/cases/:id/events COMMENT @Q':         [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'POST /api/v1/cases/:id/events COMMENT @S':         [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'POST /api/v1/cases/:id/events URGE @Q':            [401,      403,      403,      403,      200,      200,      403,      200,      404],
+  'POST /api/v1/cases/:id/events URGE @S':            [401,      404,      404,      403,      404,      200,      403,      200,      403],
+  'POST /api/v1/cases/:id/events REASSIGN @Q':        [401,      200,      200,      200,      200,      200,      403,      200,      404],
+  'POST /api/v1/cases/:id/events REASSIGN @S':        [401,      404,      404,      200,      404,      200,      403,      200,      200],
+  // The official calendar: read by all, loaded by the administrator.
+  'GET /api/v1/calendar/:year':                       [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'PUT /api/v1/calendar/:year':                       [401,      403,      403,      403,      403,      403,      403,      200,      403],
+  // Supervision: reports, audit and bulk acts for supervisors and the administrator, over their area.
+  'GET /api/v1/reports/stations':                     [401,      403,      403,      403,      200,      200,      403,      200,      403],
+  'GET /api/v1/reports/bottlenecks':                  [401,      403,      403,      403,      200,      200,      403,      200,      403],
+  'GET /api/v1/audit/events @Q':                      [401,      403,      403,      403,      'seen',   'seen',   403,      'seen',   403],
+  'GET /api/v1/audit/events @S':                      [401,      403,      403,      403,      'unseen', 'seen',   403,      'seen',   403],
+  'GET /api/v1/me/urges':                             [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'POST /api/v1/supervision/urge @Q':                 [401,      403,      403,      403,      'ok',     'ok',     403,      'ok',     403],
+  'POST /api/v1/supervision/urge @S':                 [401,      403,      403,      403,      'nf',     'ok',     403,      'ok',     403],
+  'POST /api/v1/supervision/reassign @Q':             [401,      403,      403,      403,      'ok',     'ok',     403,      'ok',     403],
+  'POST /api/v1/supervision/reassign @S':             [401,      403,      403,      403,      'nf',     'ok',     403,      'ok',     403],
+  'POST /api/v1/supervision/escalate @Q':             [401,      403,      403,      403,      'ok',     'ok',     403,      'ok',     403],
+  'POST /api/v1/supervision/escalate @S':             [401,      403,      403,      403,      'nf',     'ok',     403,      'ok',     403],
+  // Public: health, readiness, the API documentation and the notice check behind a QR code.
+  'GET /health':                                      [200,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /ready':                                       [200,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /docs':                                        [200,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /verify/:token':                               [200,      200,      200,      200,      200,      200,      200,      200,      200],
+  'POST /verify/:token':                              [200,      200,      200,      200,      200,      200,      200,      200,      200],
+};
+
+interface Ctx {
+  app: FastifyInstance;
+  headers: Record<Exclude<Role, 'anon'>, Record<string, string>>;
+  admin: Record<string, string>;
+  caseOf: { Q: string; S: string };
+  personOf: { Q: string; S: string };
+  idNumberOf: { Q: string; S: string };
+  noticeOf: { Q: string; S: string };
+  verifyToken: string;
+  jobId: string;
+  seq: () => number;
+}
+
+type Cell = (c: Ctx, h: Record<string, string>, role: Role, target: 'Q' | 'S') => Promise<Outcome>;
+
+const status = (r: LightMyRequestResponse) => r.statusCode;
+const seen = (r: LightMyRequestResponse, has: (body: any) => boolean): Outcome => (r.statusCode === 200 ? (has(r.json()) ? 'seen' : 'unseen') : r.statusCode);
+const bulk = (r: LightMyRequestResponse): Outcome => {
+  if (r.statusCode !== 200) return r.statusCode;
+  const first = r.json().results[0];
+  return first.ok ? 'ok' : first.code === 'NOT_FOUND' ? 'nf' : `result ${first.code}` as unknown as Outcome;
+};
+const villageOf = { Q: 'qiaotou', S: 'shanxia' } as const;
+
+/** A veteran registered straight in the database (not through the route under test). */
+async function freshVeteran(c: Ctx, target: 'Q' | 'S'): Promise<string> {
+  const id = newId();
+  const n = c.seq();
+  await insertPerson(c.app.db, {
+    id, name: `测试${n}`, idNumber: makeIdNumber('330102', '1985-05-05', n), sex: 'male', birthDate: '1985-05-05', phone: null, stationId: villageOf[target],
+    stationPath: target === 'Q' ? 'xinhe.dongcheng.qiaotou' : 'xinhe.xishan.shanxia', attributes: { category: 'veteran', hukouType: 'rural', soldierType: 'conscript', placementType: 'self-employment' },
+  }, 'u-admin', new Date());
+  return id;
+}
+
+async function freshCase(c: Ctx, target: 'Q' | 'S'): Promise<string> {
+  const r = await c.app.inject({ method: 'POST', url: '/api/v1/cases', headers: c.headers.district, payload: { workflowId: 'discharge-reporting', personId: await freshVeteran(c, target) } });
+  if (r.statusCode !== 201) throw new Error(`setup: ${r.body}`);
+  return r.json().id;
+}
+
+async function versionOf(c: Ctx, caseId: string): Promise<number> {
+  return (await c.app.db.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirstOrThrow()).version;
+}
+
+const event = (type: string, data: (c: Ctx) => Record<string, unknown>, fresh = false): Cell => async (c, h, _role, target) => {
+  const caseId = fresh ? await freshCase(c, target) : c.caseOf[target];
+  return status(await c.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: h, payload: { type, data: data(c), expectedVersion: await versionOf(c, caseId) } }));
+};
+
+async function draft(c: Ctx): Promise<number> {
+  const def = (await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: c.admin })).json();
+  const r = await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: c.headers.policy, payload: { definition: def, note: '矩阵测试草稿' } });
+  if (r.statusCode !== 201) throw new Error(`setup draft: ${r.body}`);
+  return r.json().version;
+}
+
+const CELLS: Record<string, Cell> = {
+  'POST /api/v1/session': async (c, _h, role) => status(await c.app.inject({ method: 'POST', url: '/api/v1/session', payload: role === 'anon' ? { username: 'nobody', password: 'demo1234' } : { username: USERNAME[role], password: 'demo1234' } })),
+  'GET /api/v1/session': async (c, h) => status(await c.app.inject({ url: '/api/v1/session', headers: h })),
+  'DELETE /api/v1/session': async (c, _h, role) => status(await c.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: role === 'anon' ? {} : await login(c.app, USERNAME[role]) })),
+  'GET /api/v1/workflows': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows', headers: h })),
+  'GET /api/v1/workflows/:id': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: h })),
+  'GET /api/v1/chain': async (c, h) => status(await c.app.inject({ url: '/api/v1/chain', headers: h })),
+  'GET /api/v1/workflows/:id/versions': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions', headers: h })),
+  'GET /api/v1/workflows/:id/versions/:version': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1', headers: h })),
+  'GET /api/v1/workflows/:id/versions/:version/export': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1/export', headers: h })),
+  'GET /api/v1/workflows/:id/versions/:version/diff': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1/diff?against=1', headers: h })),
+  'GET /api/v1/workflows/:id/versions/:version/paths': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1/paths', headers: h })),
+  'POST /api/v1/workflows/:id/versions/:version/simulate': async (c, h) => status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions/1/simulate', headers: h, payload: { events: [{ type: 'SUBMIT', data: dischargeIntake }] } })),
+  'POST /api/v1/workflows/:id/versions': async (c, h) => {
+    const def = (await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: c.admin })).json();
+    return status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: h, payload: { definition: def, note: '矩阵测试' } }));
+  },
+  'POST /api/v1/workflows/:id/versions/:version/publish': async (c, h, role) => {
+    const v = role === 'policy' || role === 'admin' ? await draft(c) : 1;
+    return status(await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: h, payload: {} }));
+  },
+  'GET /api/v1/workflows/:id/versions/:version/impact': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1/impact', headers: h })),
+  'POST /api/v1/workflows/:id/migrations': async (c, h) => status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/migrations', headers: h, payload: { toVersion: 1, dryRun: true } })),
+  'GET /api/v1/standards': async (c, h) => status(await c.app.inject({ url: '/api/v1/standards', headers: h })),
+  'POST /api/v1/standards': async (c, h) => status(await c.app.inject({
+    method: 'POST', url: '/api/v1/standards', headers: h,
+    payload: { key: `matrix-${c.seq()}`, value: 100, unit: '元', effectiveFrom: '2026-01-01', policyDocument: { issuer: '新河区退役军人事务局', number: '新退役〔2026〕1号', date: '2025-12-20' }, note: '矩阵测试' },
+  })),
+  'GET /api/v1/jobs/:id': async (c, h) => status(await c.app.inject({ url: `/api/v1/jobs/${c.jobId}`, headers: h })),
+  'POST /api/v1/persons': async (c, h, _role, target) => status(await c.app.inject({
+    method: 'POST', url: '/api/v1/persons', headers: h, payload: { name: '新登记', idNumber: makeIdNumber('330102', '1979-09-09', c.seq()), stationId: villageOf[target] },
+  })),
+  'POST /api/v1/persons/search': async (c, h, _role, target) => seen(await c.app.inject({ method: 'POST', url: '/api/v1/persons/search', headers: h, payload: { idNumber: c.idNumberOf[target] } }), (b) => b.items.some((p: { id: string }) => p.id === c.personOf[target])),
+  'GET /api/v1/persons/:id': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/persons/${c.personOf[target]}`, headers: h })),
+  'GET /api/v1/persons/:id?reveal=1': async (c, h, _role, target) => {
+    const before = (await c.app.db.selectFrom('reveal_log').select('id').execute()).length;
+    const r = await c.app.inject({ url: `/api/v1/persons/${c.personOf[target]}?reveal=1`, headers: h });
+    const logged = (await c.app.db.selectFrom('reveal_log').select('id').execute()).length - before;
+    if (logged !== (r.statusCode === 200 ? 1 : 0)) return `reveal logged ${logged} times` as unknown as Outcome;
+    if (r.statusCode === 200 && r.json().idNumber !== c.idNumberOf[target]) return 'not revealed' as unknown as Outcome;
+    return status(r);
+  },
+  'GET /api/v1/persons/:id/chain': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/persons/${c.personOf[target]}/chain`, headers: h })),
+  'GET /api/v1/persons/:id/history': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/persons/${c.personOf[target]}/history`, headers: h })),
+  'POST /api/v1/cases': async (c, h, _role, target) => status(await c.app.inject({ method: 'POST', url: '/api/v1/cases', headers: h, payload: { workflowId: 'discharge-reporting', personId: await freshVeteran(c, target) } })),
+  'GET /api/v1/cases': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/cases?limit=200', headers: h }), (b) => b.items.some((x: { id: string }) => x.id === c.caseOf[target])),
+  'GET /api/v1/cases/:id': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/cases/${c.caseOf[target]}`, headers: h })),
+  'GET /api/v1/cases/:id?reveal=1': async (c, h, _role, target) => {
+    const before = (await c.app.db.selectFrom('reveal_log').select('id').execute()).length;
+    const r = await c.app.inject({ url: `/api/v1/cases/${c.caseOf[target]}?reveal=1`, headers: h });
+    const logged = (await c.app.db.selectFrom('reveal_log').select('id').execute()).length - before;
+    if (logged !== (r.statusCode === 200 ? 1 : 0)) return `reveal logged ${logged} times` as unknown as Outcome;
+    return status(r);
+  },
+  'GET /api/v1/cases/:id/notices': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/cases/${c.caseOf[target]}/notices`, headers: h })),
+  'GET /api/v1/notices/:code.pdf': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/notices/${c.noticeOf[target]}.pdf`, headers: h })),
+  'POST /api/v1/cases/:id/events SUBMIT': event('SUBMIT', () => dischargeIntake, true),
+  'POST /api/v1/cases/:id/events COMMENT': event('COMMENT', () => ({ text: '矩阵测试意见' })),
+  'POST /api/v1/cases/:id/events URGE': event('URGE', () => ({ text: '请尽快办理' })),
+  'POST /api/v1/cases/:id/events REASSIGN': event('REASSIGN', () => ({ userId: 'u-district-clerk-2', reason: '矩阵测试' })),
+  'GET /api/v1/calendar/:year': async (c, h) => status(await c.app.inject({ url: '/api/v1/calendar/2026', headers: h })),
+  'PUT /api/v1/calendar/:year': async (c, h) => status(await c.app.inject({ method: 'PUT', url: '/api/v1/calendar/2031', headers: h, payload: { source: '国务院办公厅关于2031年部分节假日安排的通知', holidays: ['2031-01-01'], workdays: [] } })),
+  'GET /api/v1/reports/stations': async (c, h) => status(await c.app.inject({ url: '/api/v1/reports/stations', headers: h })),
+  'GET /api/v1/reports/bottlenecks': async (c, h) => status(await c.app.inject({ url: '/api/v1/reports/bottlenecks?from=2020-01-01&to=2040-12-31', headers: h })),
+  'GET /api/v1/audit/events': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/audit/events?from=2000-01-01&to=2100-12-31', headers: h }), (b) => b.items.some((e: { caseId: string }) => e.caseId === c.caseOf[target])),
+  'GET /api/v1/me/urges': async (c, h) => status(await c.app.inject({ url: '/api/v1/me/urges', headers: h })),
+  'POST /api/v1/supervision/urge': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/urge', headers: h, payload: { caseIds: [c.caseOf[target]], text: '请加快办理' } })),
+  'POST /api/v1/supervision/reassign': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/reassign', headers: h, payload: { caseIds: [c.caseOf[target]], userId: 'u-district-clerk-2', reason: '矩阵测试' } })),
+  'POST /api/v1/supervision/escalate': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/escalate', headers: h, payload: { caseIds: [c.caseOf[target]], reason: '矩阵测试' } })),
+  'GET /health': async (c, h) => status(await c.app.inject({ url: '/health', headers: h })),
+  'GET /ready': async (c, h) => status(await c.app.inject({ url: '/ready', headers: h })),
+  'GET /docs': async (c, h) => status(await c.app.inject({ url: '/docs', headers: h })),
+  'GET /verify/:token': async (c, h) => status(await c.app.inject({ url: `/verify/${c.verifyToken}`, headers: { ...h, accept: 'application/json' } })),
+  'POST /verify/:token': async (c, h) => status(await c.app.inject({ method: 'POST', url: `/verify/${c.verifyToken}`, headers: { ...h, 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.4 not the notice') })),
+};
+
+t.test('every route × every role × inside and outside the jurisdiction', async (t) => {
+  const app = await build(t);
+  const headers = Object.fromEntries(await Promise.all(Object.entries(USERNAME).map(async ([role, u]) => [role, await login(app, u)]))) as Ctx['headers'];
+  let n = 100;
+  const ctx: Ctx = {
+    app, headers, admin: headers.admin, seq: () => ++n,
+    caseOf: { Q: '', S: '' }, personOf: { Q: 'p-zhang-wei', S: '' }, idNumberOf: { Q: makeIdNumber('330102', '2002-03-15', 131), S: '' }, noticeOf: { Q: '', S: '' }, verifyToken: '', jobId: '',
+  };
+  ctx.personOf.S = await freshVeteran(ctx, 'S');
+  ctx.idNumberOf.S = (await findPerson(app.db, ctx.personOf.S, 'xinhe'))!.idNumber;
+  for (const target of ['Q', 'S'] as const) {
+    const opened = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: headers.district, payload: { workflowId: 'discharge-reporting', personId: ctx.personOf[target] } });
+    ctx.caseOf[target] = opened.json().id;
+    const submitted = await app.inject({ method: 'POST', url: `/api/v1/cases/${ctx.caseOf[target]}/events`, headers: headers.district, payload: { type: 'SUBMIT', data: dischargeIntake, expectedVersion: 1 } });
+    t.equal(submitted.statusCode, 200, `setup: case @${target} submitted`);
+    const notices = (await app.inject({ url: `/api/v1/cases/${ctx.caseOf[target]}/notices`, headers: headers.district })).json().items;
+    ctx.noticeOf[target] = notices[0].code;
+    ctx.verifyToken = notices[0].verifyUrl.split('/verify/')[1];
+  }
+  ctx.jobId = newId();
+  await app.db.insertInto('jobs').values({ id: ctx.jobId, kind: 'migrate-cases', status: 'succeeded', params: '{}', created_by: 'u-policy', created_at: new Date() }).execute();
+
+  // Every route the service has must be in the table (a new route needs its row).
+  const covered = new Set(Object.keys(MATRIX).map((k) => k.split(' ').slice(0, 2).join(' ').replace(/\?.*$/, '')));
+  const missing = (await apiRoutes(app)).filter((r) => !covered.has(r));
+  t.same(missing, [], 'every API route has its row in the matrix');
+
+  for (const [key, expected] of Object.entries(MATRIX)) {
+    const [method, url, ...rest] = key.split(' ');
+    const target = rest.find((x) => x.startsWith('@'))?.slice(1) as 'Q' | 'S' | undefined;
+    const variant = rest.find((x) => !x.startsWith('@'));
+    const cell = CELLS[[method, url, variant].filter(Boolean).join(' ')];
+    if (!cell) throw new Error(`no request written for ${key}`);
+    const actual: Outcome[] = [];
+    for (const role of ROLES) actual.push(await cell(ctx, role === 'anon' ? {} : headers[role], role, target ?? 'Q'));
+    t.same(Object.fromEntries(ROLES.map((r, i) => [r, actual[i]])), Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])), key);
+  }
+});
+
+/*
+ * The pages' form posts (src/pages/): each needs the CSRF token of its browser. Outcome by rule,
+ * for every POST page route there is: without the token 403 for every role (anonymous: sent to
+ * the login page first, 303; the login form itself: 403); with another site's Origin 403; with
+ * the right token the request gets past the check (whatever the form then says).
+ */
+const CSRF_REFUSAL = /页面已过期或来源不明/;
+
+t.test('every form post of the pages × every role: CSRF token required', async (t) => {
+  const app = await build(t);
+  const { allRoutes } = await import('./helpers/routes.ts');
+  const posts = allRoutes(app).filter((r) => r.startsWith('POST /') && !r.startsWith('POST /api/') && !r.startsWith('POST /verify/'));
+  if (posts.length === 0) return t.pass('no pages registered');
+  t.ok(posts.length >= 3, `${posts.length} form posts: ${posts.join(', ')}`);
+  const c = (await app.inject({ method: 'POST', url: '/api/v1/cases', headers: await login(app, 'district-clerk'), payload: { workflowId: 'discharge-reporting', personId: 'p-zhang-wei' } })).json();
+  const url = (route: string) => route.split(' ')[1]!.replace(/:id/g, (_m, _offset: number, whole: string) => (whole.startsWith('/persons') ? 'p-zhang-wei' : c.id)).replace(':type', 'COMMENT');
+  const headersOf = Object.fromEntries(await Promise.all(Object.entries(USERNAME).map(async ([role, u]) => [role, await login(app, u)])));
+  for (const route of posts) {
+    const expected = Object.fromEntries(ROLES.map((r) => [r, r === 'anon' && route !== 'POST /login' ? 303 : 403]));
+    const actual: Record<string, number> = {};
+    for (const role of ROLES) {
+      const r = await app.inject({ method: 'POST', url: url(route), headers: { ...(role === 'anon' ? {} : headersOf[role]), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'text=x&username=a&password=b' });
+      actual[role] = r.statusCode;
+    }
+    t.same(actual, expected, `${route} without a token`);
+  }
+  // A browser session: the csrf cookie and the token of a rendered form.
+  const clerk = headersOf.district!;
+  const page = await app.inject({ url: '/login', headers: clerk });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  const csrfCookie = page.cookies.find((x) => x.name === 'csrf')?.value;
+  t.ok(token && csrfCookie, 'a rendered form carries its token');
+  for (const route of posts.filter((r) => r !== 'POST /logout')) {
+    const headers = { ...clerk, cookie: `${clerk.cookie}; csrf=${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const good = await app.inject({ method: 'POST', url: url(route), headers, payload: `_csrf=${encodeURIComponent(token!)}&text=x` });
+    t.notMatch(good.body, CSRF_REFUSAL, `${route}: the right token passes the check`);
+    t.ok(good.statusCode < 500, `${route}: and the form is answered (${good.statusCode})`);
+    const foreign = await app.inject({ method: 'POST', url: url(route), headers: { ...headers, origin: 'https://evil.example' }, payload: `_csrf=${encodeURIComponent(token!)}&text=x` });
+    t.equal(foreign.statusCode, 403, `${route}: not from another site`);
+    t.match(foreign.body, CSRF_REFUSAL);
+    const forged = await app.inject({ method: 'POST', url: url(route), headers, payload: `_csrf=${encodeURIComponent(`${token!.slice(0, -2)}xx`)}&text=x` });
+    t.equal(forged.statusCode, 403, `${route}: not with a forged token`);
+    t.match(forged.body, CSRF_REFUSAL);
+  }
+});
