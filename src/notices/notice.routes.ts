@@ -73,8 +73,8 @@ function page(v: Verification): string {
       : '该文书由本机关出具，存档内容完整未被改动。请核对纸质文书与下列信息是否一致。';
   const rows = v.genuine ? [['文书', v.title!], ['出具日期', v.issuedDate!], ['出具机关', v.issuer!], ['当事人', v.name!]] : [];
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>文书核验</title></head>
-<body><h1>文书核验</h1><p>${escapeHtml(verdict)}</p><table>${rows.map(([k, val]) => `<tr><th>${k}</th><td>${escapeHtml(val)}</td></tr>`).join('')}</table></body></html>`;
+<title>文书核验</title><link rel="stylesheet" href="/assets/app.css"></head>
+<body><main class="verify"><h1>文书核验</h1><p>${escapeHtml(verdict)}</p><table>${rows.map(([k, val]) => `<tr><th>${k}</th><td>${escapeHtml(val)}</td></tr>`).join('')}</table></main></body></html>`;
 }
 
 /**
