@@ -5,6 +5,7 @@ import { makeIdNumber } from '../src/persons/id-number.ts';
 import { findPerson, insertPerson } from '../src/persons/person.repository.ts';
 import { build, login } from './helpers/build.ts';
 import { dischargeIntake } from './helpers/fixtures.ts';
+import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
 import { apiRoutes } from './helpers/routes.ts';
 
 /*
@@ -44,6 +45,8 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /api/v1/workflows/:id/versions/:version/diff': [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'GET /api/v1/workflows/:id/versions/:version/paths': [401,     200,      200,      200,      200,      200,      200,      200,      200],
   'POST /api/v1/workflows/:id/versions/:version/simulate': [401, 200,      200,      200,      200,      200,      200,      200,      200],
+  // Linting a definition as it is typed stores nothing: any member of staff.
+  'POST /api/v1/workflows/:id/lint':                  [401,      200,      200,      200,      200,      200,      200,      200,      200],
   // Changing definitions and standards is for policy staff (and the administrator).
   'POST /api/v1/workflows/:id/versions':              [401,      403,      403,      403,      403,      403,      201,      201,      403],
   'POST /api/v1/workflows/:id/versions/:version/publish': [401,  403,      403,      403,      403,      403,      200,      200,      403],
@@ -105,6 +108,44 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /api/v1/supervision/reassign @S':             [401,      403,      403,      403,      'nf',     'ok',     403,      'ok',     403],
   'POST /api/v1/supervision/escalate @Q':             [401,      403,      403,      403,      'ok',     'ok',     403,      'ok',     403],
   'POST /api/v1/supervision/escalate @S':             [401,      403,      403,      403,      'nf',     'ok',     403,      'ok',     403],
+  // Rosters: uploaded, committed and discarded by clerks only; seen within the uploader's station subtree
+  // (@Q uploaded by the qiaotou village clerk, @S by the xishan clerk). The fields of an item are no personal data.
+  'GET /api/v1/rosters/fields':                       [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'POST /api/v1/rosters @Q':                          [401,      201,      201,      201,      403,      403,      403,      403,      201],
+  'POST /api/v1/rosters @S':                          [401,      201,      201,      201,      403,      403,      403,      403,      201],
+  'GET /api/v1/rosters @Q':                           [401,      'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'unseen'],
+  'GET /api/v1/rosters @S':                           [401,      'unseen', 'unseen', 'seen',   'unseen', 'seen',   'seen',   'seen',   'seen'],
+  'GET /api/v1/rosters/:id @Q':                       [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/rosters/:id @S':                       [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'GET /api/v1/rosters/:id/notices.pdf @Q':           [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'GET /api/v1/rosters/:id/notices.pdf @S':           [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  'POST /api/v1/rosters/:id/commit @Q':               [401,      201,      201,      201,      403,      403,      403,      403,      404],
+  'POST /api/v1/rosters/:id/commit @S':               [401,      404,      404,      201,      404,      403,      403,      403,      201],
+  'DELETE /api/v1/rosters/:id @Q':                    [401,      204,      204,      204,      403,      403,      403,      403,      404],
+  // (Discarding refuses by role before looking the roster up: 403 for a non-clerk either way, nothing is disclosed.)
+  'DELETE /api/v1/rosters/:id @S':                    [401,      404,      404,      204,      403,      403,      403,      403,      204],
+  // Batch actions: clerks, supervisors and policy staff, on cases of their own jurisdiction only; the result is
+  // seen by whoever ran it (@Q: the village clerk, @S: the xishan clerk), the administrator and supervisors above.
+  'POST /api/v1/batch-actions COMMENT @Q':            [401,      'ok',     'ok',     'ok',     'ok',     'ok',     'ok',     403,      'nf'],
+  'POST /api/v1/batch-actions COMMENT @S':            [401,      'nf',     'nf',     'ok',     'nf',     'ok',     'ok',     403,      'ok'],
+  'GET /api/v1/batch-actions/:id @Q':                 [401,      200,      404,      404,      200,      200,      404,      200,      404],
+  'GET /api/v1/batch-actions/:id @S':                 [401,      404,      404,      404,      404,      200,      404,      200,      200],
+  'GET /api/v1/batch-actions/:id/notices.pdf @Q':     [401,      200,      404,      404,      200,      200,      404,      200,      404],
+  'GET /api/v1/batch-actions/:id/notices.pdf @S':     [401,      404,      404,      404,      404,      200,      404,      200,      200],
+  // Payment batches and confirmation runs (kept at the district): acting on them is for district clerks and
+  // supervisors; reading follows the district subtree (district-level staff).
+  'GET /api/v1/payment-batches':                      [401,      'unseen', 'unseen', 'seen',   'unseen', 'seen',   'seen',   'seen',   'unseen'],
+  'GET /api/v1/payment-batches/:id':                  [401,      404,      404,      200,      404,      200,      200,      200,      404],
+  'POST /api/v1/payment-batches':                     [401,      403,      403,      201,      403,      201,      403,      403,      403],
+  'POST /api/v1/payment-batches/:id/approve':         [401,      403,      403,      200,      403,      200,      403,      403,      403],
+  'POST /api/v1/payment-batches/:id/cancel':          [401,      403,      403,      200,      403,      200,      403,      403,      403],
+  'GET /api/v1/payment-batches/:id/bank-file.csv':    [401,      403,      403,      200,      403,      200,      403,      403,      403],
+  // (Recording looks the batch up first: below the district it does not exist, 404, as for a case outside.)
+  'POST /api/v1/payment-batches/:id/record':          [401,      404,      404,      200,      404,      200,      403,      403,      404],
+  'POST /api/v1/confirmation-runs':                   [401,      403,      403,      201,      403,      201,      403,      403,      403],
+  'GET /api/v1/confirmation-runs/:id':                [401,      404,      404,      200,      404,      200,      200,      200,      404],
+  'POST /api/v1/confirmation-runs/:id/confirm':       [401,      403,      403,      200,      403,      200,      403,      403,      403],
+  'POST /api/v1/confirmation-runs/:id/close':         [401,      403,      403,      200,      403,      200,      403,      403,      403],
   // Public: health, readiness, the API documentation and the notice check behind a QR code.
   'GET /health':                                      [200,      200,      200,      200,      200,      200,      200,      200,      200],
   'GET /ready':                                       [200,      200,      200,      200,      200,      200,      200,      200,      200],
@@ -123,6 +164,10 @@ interface Ctx {
   noticeOf: { Q: string; S: string };
   verifyToken: string;
   jobId: string;
+  rosterOf: { Q: string; S: string };
+  batchOf: { Q: string; S: string };
+  paymentBatch: string;
+  run: string;
   seq: () => number;
 }
 
@@ -169,6 +214,48 @@ async function draft(c: Ctx): Promise<number> {
   if (r.statusCode !== 201) throw new Error(`setup draft: ${r.body}`);
   return r.json().version;
 }
+
+const uploaderOf = { Q: 'village', S: 'xishan' } as const;
+const villageNameOf = { Q: '桥头村', S: '山下村' } as const;
+
+/** A roster of one new conscript of the target's village, uploaded (a preview) through the API by a clerk. */
+async function uploadOne(c: Ctx, h: Record<string, string>, target: 'Q' | 'S'): Promise<LightMyRequestResponse> {
+  const rows = conscriptRows({ rows: 1, villages: [villageNameOf[target]], seed: 20_000 + c.seq() * 3 });
+  const body = multipart({ workflowId: 'conscript-family-allowance', period: '2026', mapping: JSON.stringify(ROSTER_MAPPING), defaults: JSON.stringify(ROSTER_DEFAULTS) }, { name: 'list.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
+  return c.app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...h, ...body.headers }, payload: body.payload });
+}
+
+async function freshRoster(c: Ctx, target: 'Q' | 'S'): Promise<string> {
+  const r = await uploadOne(c, c.headers[uploaderOf[target]], target);
+  if (r.statusCode !== 201) throw new Error(`setup roster: ${r.body.slice(0, 400)}`);
+  return r.json().id;
+}
+
+/** A payment batch of the district in a given status, stored straight in the database (built by a third person). */
+async function freshPaymentBatch(c: Ctx, status: 'draft' | 'approved' | 'exported'): Promise<string> {
+  const id = newId();
+  await c.app.db.insertInto('payment_batches').values({
+    id, number: `MATRIX-${id}`, workflow_id: 'conscript-family-allowance', period: '2099', status, line_count: 0, total_fen: 0, standards: '[]', station_path: 'xinhe',
+    created_by: 'u-district-clerk-2', created_at: new Date(), approved_by: status === 'draft' ? null : 'u-supervisor', approved_at: status === 'draft' ? null : new Date(),
+    exported_at: status === 'exported' ? new Date() : null, export_sha256: null, recorded_by: null, recorded_at: null, paid_on: null, cancelled_at: null,
+  }).execute();
+  return id;
+}
+
+/** An open confirmation run of the district, stored straight in the database. */
+async function freshRun(c: Ctx): Promise<string> {
+  const id = newId();
+  await c.app.db.insertInto('confirmation_runs').values({ id, workflow_id: `matrix-${c.seq()}`, year: 2026, status: 'open', station_path: 'xinhe', created_by: 'u-district-clerk-2', created_at: new Date(), closed_by: null, closed_at: null }).execute();
+  return id;
+}
+
+let runYear = 2040;
+
+const batchOutcome = (r: LightMyRequestResponse): Outcome => {
+  if (r.statusCode !== 200) return r.statusCode;
+  const first = r.json().results[0];
+  return !first ? 'nf' : first.ok ? 'ok' : `result ${first.code}` as unknown as Outcome;
+};
 
 const CELLS: Record<string, Cell> = {
   'POST /api/v1/session': async (c, _h, role) => status(await c.app.inject({ method: 'POST', url: '/api/v1/session', payload: role === 'anon' ? { username: 'nobody', password: 'demo1234' } : { username: USERNAME[role], password: 'demo1234' } })),
@@ -239,6 +326,34 @@ const CELLS: Record<string, Cell> = {
   'POST /api/v1/supervision/urge': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/urge', headers: h, payload: { caseIds: [c.caseOf[target]], text: '请加快办理' } })),
   'POST /api/v1/supervision/reassign': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/reassign', headers: h, payload: { caseIds: [c.caseOf[target]], userId: 'u-district-clerk-2', reason: '矩阵测试' } })),
   'POST /api/v1/supervision/escalate': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/escalate', headers: h, payload: { caseIds: [c.caseOf[target]], reason: '矩阵测试' } })),
+  'POST /api/v1/workflows/:id/lint': async (c, h) => {
+    const def = (await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: c.admin })).json();
+    return status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/lint', headers: h, payload: { definition: def } }));
+  },
+  'GET /api/v1/rosters/fields': async (c, h) => status(await c.app.inject({ url: '/api/v1/rosters/fields?workflowId=conscript-family-allowance', headers: h })),
+  'POST /api/v1/rosters': async (c, h, _role, target) => status(await uploadOne(c, h, target)),
+  'GET /api/v1/rosters': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/rosters', headers: h }), (b) => b.items.some((x: { id: string }) => x.id === c.rosterOf[target])),
+  'GET /api/v1/rosters/:id': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/rosters/${c.rosterOf[target]}`, headers: h })),
+  'GET /api/v1/rosters/:id/notices.pdf': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/rosters/${c.rosterOf[target]}/notices.pdf`, headers: h })),
+  'POST /api/v1/rosters/:id/commit': async (c, h, _role, target) => status(await c.app.inject({ method: 'POST', url: `/api/v1/rosters/${await freshRoster(c, target)}/commit`, headers: h })),
+  'DELETE /api/v1/rosters/:id': async (c, h, _role, target) => status(await c.app.inject({ method: 'DELETE', url: `/api/v1/rosters/${await freshRoster(c, target)}`, headers: h })),
+  'POST /api/v1/batch-actions COMMENT': async (c, h, _role, target) => {
+    const { state } = await c.app.db.selectFrom('cases').select('state').where('id', '=', c.caseOf[target]).executeTakeFirstOrThrow();
+    return batchOutcome(await c.app.inject({ method: 'POST', url: '/api/v1/batch-actions', headers: h, payload: { workflowId: 'discharge-reporting', state, type: 'COMMENT', caseIds: [c.caseOf[target]], data: { text: '矩阵测试批量意见' } } }));
+  },
+  'GET /api/v1/batch-actions/:id': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/batch-actions/${c.batchOf[target]}`, headers: h })),
+  'GET /api/v1/batch-actions/:id/notices.pdf': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/batch-actions/${c.batchOf[target]}/notices.pdf`, headers: h })),
+  'GET /api/v1/payment-batches': async (c, h) => seen(await c.app.inject({ url: '/api/v1/payment-batches', headers: h }), (b) => b.items.some((x: { id: string }) => x.id === c.paymentBatch)),
+  'GET /api/v1/payment-batches/:id': async (c, h) => status(await c.app.inject({ url: `/api/v1/payment-batches/${c.paymentBatch}`, headers: h })),
+  'POST /api/v1/payment-batches': async (c, h) => status(await c.app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: h, payload: { workflowId: 'conscript-family-allowance', period: '2026' } })),
+  'POST /api/v1/payment-batches/:id/approve': async (c, h) => status(await c.app.inject({ method: 'POST', url: `/api/v1/payment-batches/${await freshPaymentBatch(c, 'draft')}/approve`, headers: h })),
+  'POST /api/v1/payment-batches/:id/cancel': async (c, h) => status(await c.app.inject({ method: 'POST', url: `/api/v1/payment-batches/${await freshPaymentBatch(c, 'draft')}/cancel`, headers: h })),
+  'GET /api/v1/payment-batches/:id/bank-file.csv': async (c, h) => status(await c.app.inject({ url: `/api/v1/payment-batches/${await freshPaymentBatch(c, 'approved')}/bank-file.csv`, headers: h })),
+  'POST /api/v1/payment-batches/:id/record': async (c, h) => status(await c.app.inject({ method: 'POST', url: `/api/v1/payment-batches/${await freshPaymentBatch(c, 'exported')}/record`, headers: h, payload: { paidOn: '2026-12-20', bankReference: 'MATRIX' } })),
+  'POST /api/v1/confirmation-runs': async (c, h) => status(await c.app.inject({ method: 'POST', url: '/api/v1/confirmation-runs', headers: h, payload: { workflowId: 'conscript-family-allowance', year: ++runYear } })),
+  'GET /api/v1/confirmation-runs/:id': async (c, h) => status(await c.app.inject({ url: `/api/v1/confirmation-runs/${c.run}`, headers: h })),
+  'POST /api/v1/confirmation-runs/:id/confirm': async (c, h) => status(await c.app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${await freshRun(c)}/confirm`, headers: h, payload: { caseIds: [] } })),
+  'POST /api/v1/confirmation-runs/:id/close': async (c, h) => status(await c.app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${await freshRun(c)}/close`, headers: h, payload: {} })),
   'GET /health': async (c, h) => status(await c.app.inject({ url: '/health', headers: h })),
   'GET /ready': async (c, h) => status(await c.app.inject({ url: '/ready', headers: h })),
   'GET /docs': async (c, h) => status(await c.app.inject({ url: '/docs', headers: h })),
@@ -253,6 +368,7 @@ t.test('every route × every role × inside and outside the jurisdiction', async
   const ctx: Ctx = {
     app, headers, admin: headers.admin, seq: () => ++n,
     caseOf: { Q: '', S: '' }, personOf: { Q: 'p-zhang-wei', S: '' }, idNumberOf: { Q: makeIdNumber('330102', '2002-03-15', 131), S: '' }, noticeOf: { Q: '', S: '' }, verifyToken: '', jobId: '',
+    rosterOf: { Q: '', S: '' }, batchOf: { Q: '', S: '' }, paymentBatch: '', run: '',
   };
   ctx.personOf.S = await freshVeteran(ctx, 'S');
   ctx.idNumberOf.S = (await findPerson(app.db, ctx.personOf.S, 'xinhe'))!.idNumber;
@@ -267,6 +383,25 @@ t.test('every route × every role × inside and outside the jurisdiction', async
   }
   ctx.jobId = newId();
   await app.db.insertInto('jobs').values({ id: ctx.jobId, kind: 'migrate-cases', status: 'succeeded', params: '{}', created_by: 'u-policy', created_at: new Date() }).execute();
+
+  // Rosters (@Q by the village clerk, @S by the xishan clerk, committed), a batch action each clerk ran on a case
+  // of their own area, the annual standard a payment batch needs, a district payment batch and confirmation run.
+  for (const target of ['Q', 'S'] as const) {
+    ctx.rosterOf[target] = await freshRoster(ctx, target);
+    const committed = await app.inject({ method: 'POST', url: `/api/v1/rosters/${ctx.rosterOf[target]}/commit`, headers: headers[uploaderOf[target]] });
+    t.equal(committed.statusCode, 201, `setup: roster @${target} committed`);
+    const { state } = await app.db.selectFrom('cases').select('state').where('id', '=', ctx.caseOf[target]).executeTakeFirstOrThrow();
+    const ran = await app.inject({ method: 'POST', url: '/api/v1/batch-actions', headers: headers[uploaderOf[target]], payload: { workflowId: 'discharge-reporting', state, type: 'COMMENT', caseIds: [ctx.caseOf[target]], data: { text: '矩阵测试' } } });
+    t.equal(ran.statusCode, 200, `setup: batch action @${target}`);
+    ctx.batchOf[target] = ran.json().id;
+  }
+  const standard = await app.inject({
+    method: 'POST', url: '/api/v1/standards', headers: headers.policy,
+    payload: { key: 'conscript-family-allowance-annual', value: 1_362_300, unit: '分/年', effectiveFrom: '2026-01-01', policyDocument: { issuer: '新河区人民政府', number: '新政办〔2026〕3号', date: '2025-12-20' }, note: '矩阵测试' },
+  });
+  t.equal(standard.statusCode, 201, 'setup: annual standard');
+  ctx.paymentBatch = await freshPaymentBatch(ctx, 'draft');
+  ctx.run = await freshRun(ctx);
 
   // Every route the service has must be in the table (a new route needs its row).
   const covered = new Set(Object.keys(MATRIX).map((k) => k.split(' ').slice(0, 2).join(' ').replace(/\?.*$/, '')));
