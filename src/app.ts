@@ -110,7 +110,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes);
   await app.register(verifyRoutes);
   // The clerks' and supervisors' pages (HTML, src/pages/): same services, their own body parsers and CSRF.
-  await app.register(pagesPlugin, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login });
+  await app.register(pagesPlugin, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login, demo: config.demo });
   await app.register(async (api) => {
     await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login });
     await api.register(workflowRoutes);

@@ -362,3 +362,12 @@ t.test('pages: sessions, CSRF, language, registration, the step form, drafts, co
     t.match(page.body, 'History');
   });
 });
+
+t.test('in demo mode the login page names the demo users and their password', async (t) => {
+  const app = await build(t);
+  const page = await app.inject({ url: '/login' });
+  t.equal(page.statusCode, 200);
+  t.match(page.body, /演示模式[^<]*demo1234/);
+  const real = await build(t, { config: { demo: false } });
+  t.notMatch((await real.inject({ url: '/login' })).body, /demo1234/, 'and says nothing of it otherwise');
+});

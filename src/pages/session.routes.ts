@@ -16,7 +16,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
   app.get<{ Querystring: { next?: string; lang?: string; bye?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
     const lang = pageLang(req);
     return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
-      next: safeNext(req.query.next), username: '', loggedOut: req.query.bye === '1', expired: req.query.bye === 'timeout',
+      next: safeNext(req.query.next), username: '', loggedOut: req.query.bye === '1', expired: req.query.bye === 'timeout', demo: opts.demo,
     });
   });
 
@@ -58,7 +58,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
       }
     }
     return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
-      next, username, errors, usernameError: errors.find((e) => e.field === 'username')?.text, passwordError: errors.find((e) => e.field === 'password')?.text,
+      next, username, errors, usernameError: errors.find((e) => e.field === 'username')?.text, passwordError: errors.find((e) => e.field === 'password')?.text, demo: opts.demo,
     }, 401);
   });
 

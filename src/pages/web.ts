@@ -117,6 +117,8 @@ export interface PageOptions {
   ttlMinutes: number;
   /** Rate limit and lockout of failed logins, as for POST /api/v1/session. */
   login?: LoginPolicy;
+  /** The demo district is seeded: the login page names the demo users and their password. */
+  demo?: boolean;
 }
 
 /** What every page's layout needs: who is logged in, the language, the CSRF token, the session's end. */
