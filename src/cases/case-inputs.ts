@@ -4,7 +4,8 @@ import type { Person } from '../persons/person.repository.ts';
 
 const DONE_OUTCOMES = ['completed', 'granted', 'transferred'];
 
-function ageOn(birthDate: string, now: Date): number {
+/** Age in whole years on a Shanghai calendar day. */
+export function ageOn(birthDate: string, now: Date): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
   const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
   let age = shanghai.getUTCFullYear() - y;

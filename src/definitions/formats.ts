@@ -1,17 +1,27 @@
 import { parseIdNumber } from '../persons/id-number.ts';
 import type { Localized } from './definition.types.ts';
 
-function luhn(digits: string): boolean {
+/** The Luhn sum of a card number's digits, counting the last digit as position 0. */
+function luhnSum(digits: string, checkDigitPresent: boolean): number {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
+    if (i % 2 === (checkDigitPresent ? 1 : 0)) {
       d *= 2;
       if (d > 9) d -= 9;
     }
     sum += d;
   }
-  return sum % 10 === 0;
+  return sum;
+}
+
+function luhn(digits: string): boolean {
+  return luhnSum(digits, true) % 10 === 0;
+}
+
+/** Appends the Luhn check digit (demo data, samples, tests). */
+export function luhnComplete(body: string): string {
+  return body + String((10 - (luhnSum(body, false) % 10)) % 10);
 }
 
 /** The custom string formats forms may use, with the message shown when a value fails. */

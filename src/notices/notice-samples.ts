@@ -1,3 +1,4 @@
+import { luhnComplete } from '../definitions/formats.ts';
 import type { JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { makeIdNumber } from '../persons/id-number.ts';
 
@@ -39,19 +40,6 @@ export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
     }
   }
   return out;
-}
-
-function luhnComplete(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
 }
 
 const TEXT: Record<string, string> = {

@@ -15,6 +15,7 @@ import casePages from './case.routes.ts';
 import supervisionPages from './supervision.routes.ts';
 import policyPages from './policy.routes.ts';
 import rosterPages from './roster.routes.ts';
+import adminPages from './admin.routes.ts';
 
 export const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 
@@ -90,4 +91,5 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
   await app.register(supervisionPages, opts);
   await app.register(policyPages, opts);
   await app.register(rosterPages, opts);
+  await app.register(adminPages, opts);
 }

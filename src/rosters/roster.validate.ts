@@ -1,3 +1,4 @@
+import { ageOn } from '../cases/case-inputs.ts';
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
@@ -111,13 +112,6 @@ function stationKey(s: string): string {
   return s.replace(/\s/g, '').replace(/退役军人服务站$/, '').replace(/服务站$/, '');
 }
 
-function ageOn(birthDate: string, now: Date): number {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
-  let age = shanghai.getUTCFullYear() - y;
-  if (shanghai.getUTCMonth() + 1 < m || (shanghai.getUTCMonth() + 1 === m && shanghai.getUTCDate() < d)) age--;
-  return age;
-}
 
 /** What was typed in the ID number column, for a masked display when it is not a valid number. */
 function rawId(values: Record<string, Cell>, keys: string[]): string {

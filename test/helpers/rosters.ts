@@ -1,3 +1,4 @@
+import { luhnComplete } from '../../src/definitions/formats.ts';
 import ExcelJS from 'exceljs';
 import { makeIdNumber } from '../../src/persons/id-number.ts';
 
@@ -10,18 +11,7 @@ export const ROSTER_MAPPING = { 银行账号: 'bankAccount' };
 
 export const ROSTER_DEFAULTS = { listDocumentNumber: '新征办〔2026〕12号' };
 
-export function luhnComplete(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-}
+export { luhnComplete };
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
 const GIVEN = ['浩然', '子轩', '宇航', '俊杰', '志强', '明辉', '建军', '海涛', '晨阳', '博文'];
