@@ -14,13 +14,6 @@ export async function insertSession(db: Executor, s: { hash: string; userId: str
   await db.insertInto('sessions').values({ token_hash: s.hash, user_id: s.userId, kind: s.kind, created_at: s.now, expires_at: s.expiresAt }).execute();
 }
 
-/** The user id behind a live token, or undefined. */
-export async function findSessionUser(db: Executor, hash: string, now: Date): Promise<string | undefined> {
-  const r = await db.selectFrom('sessions').select('user_id').where('token_hash', '=', hash)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).executeTakeFirst();
-  return r?.user_id;
-}
-
 export async function deleteSession(db: Executor, hash: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', hash).execute();
 }

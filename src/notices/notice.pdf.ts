@@ -30,15 +30,11 @@ const TINY: TextStyle = { face: 'song', size: 6.5, spacing: 0 };
 const RED = '#d40000';
 const CHAR = BOX.width / 28;
 
-/**
- * Lays a notice out on A4 in the manner of GB/T 9704 (告知书 form): red issuing organ and rule,
- * number at the upper right, title, addressee, body, signature and date, QR check code, 附注,
- * page numbers. Deterministic: creation date and document id come from the notice itself.
- */
-export function renderPdf(doc: NoticeDocument): Promise<Buffer> {
+/** An A4 document with our faces registered and fixed metadata (the same bytes every time), and its bytes when ended. */
+function openPdf(info: { title: string; subject: string; author: string; at: Date }): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const pdf = new PDFDocument({
     size: 'A4', margin: 0, autoFirstPage: false, bufferPages: true, compress: true, pdfVersion: '1.7',
-    info: { Title: `${doc.title} ${doc.number}`, Author: doc.organ, Subject: doc.title, Creator: 'veterans-service-checklists', Producer: 'PDFKit', CreationDate: doc.issuedAt, ModDate: doc.issuedAt },
+    info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'veterans-service-checklists', Producer: 'PDFKit', CreationDate: info.at, ModDate: info.at },
   });
   for (const face of ['song', 'songBold', 'hei', 'heiBold'] as Face[]) pdf.registerFont(face, fontFor(face) as never);
   const chunks: Buffer[] = [];
@@ -47,6 +43,16 @@ export function renderPdf(doc: NoticeDocument): Promise<Buffer> {
     pdf.on('end', () => resolve(Buffer.concat(chunks)));
     pdf.on('error', reject);
   });
+  return { pdf, done };
+}
+
+/**
+ * Lays a notice out on A4 in the manner of GB/T 9704 (告知书 form): red issuing organ and rule,
+ * number at the upper right, title, addressee, body, signature and date, QR check code, 附注,
+ * page numbers. Deterministic: creation date and document id come from the notice itself.
+ */
+export function renderPdf(doc: NoticeDocument): Promise<Buffer> {
+  const { pdf, done } = openPdf({ title: `${doc.title} ${doc.number}`, subject: doc.title, author: doc.organ, at: doc.issuedAt });
   new Layout(pdf).draw(doc);
   pdf.end();
   return done;
@@ -57,17 +63,7 @@ export function renderPdf(doc: NoticeDocument): Promise<Buffer> {
  * page numbers), the fonts embedded once; `duplex` starts every notice on a front side.
  */
 export function renderPdfBatch(docs: NoticeDocument[], meta: { title: string; author: string; at: Date }, opts: { duplex?: boolean } = {}): Promise<Buffer> {
-  const pdf = new PDFDocument({
-    size: 'A4', margin: 0, autoFirstPage: false, bufferPages: true, compress: true, pdfVersion: '1.7',
-    info: { Title: meta.title, Author: meta.author, Subject: meta.title, Creator: 'veterans-service-checklists', Producer: 'PDFKit', CreationDate: meta.at, ModDate: meta.at },
-  });
-  for (const face of ['song', 'songBold', 'hei', 'heiBold'] as Face[]) pdf.registerFont(face, fontFor(face) as never);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('data', (c: Buffer) => chunks.push(c));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
+  const { pdf, done } = openPdf({ title: meta.title, subject: meta.title, author: meta.author, at: meta.at });
   for (const doc of docs) {
     if (opts.duplex && pdf.bufferedPageRange().count % 2 === 1) pdf.addPage({ size: 'A4', margin: 0 });
     new Layout(pdf).draw(doc);
