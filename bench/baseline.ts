@@ -18,6 +18,7 @@ import { actingLevel } from '../src/engine/engine.ts';
 import { ItemQueue } from './http-load.ts';
 import { backendCpu, summarize, type LatencySummary } from './stats.ts';
 import { seedAndProbe, type Prepared } from './prepare.ts';
+import { caseSealing, type CaseSealing } from './seed.ts';
 import { createSlice, loadDefinitions, prefill, stepBody, type CreatePair, type StepCase, type StepKind } from './workload.ts';
 
 export interface BaselineRun {
@@ -45,6 +46,8 @@ export interface BaselinePlan {
    * of the folder costs seconds), run VACUUM ANALYZE and the SQL probes, then the baseline.
    */
   seed?: { cases: number; createPersons: number; now: string; dataKeyHex?: string; samples: number };
+  /** The service's data key, when the schema keeps case data sealed (real PostgreSQL; embedded runs take the seed's). */
+  dataKeyHex?: string;
 }
 
 export interface BaselineRunResult {
@@ -96,6 +99,8 @@ async function main(): Promise<void> {
     plan.stepPool = prepared.seeded.stepPool;
     plan.createPairs = prepared.seeded.createPairs;
   }
+  const keyHex = plan.dataKeyHex ?? plan.seed?.dataKeyHex;
+  sealing = await caseSealing(pool, keyHex ? Buffer.from(keyHex, 'hex') : undefined);
   hasLastEventAt = (await pool.query(`select 1 from information_schema.columns where table_name = 'cases' and column_name = 'last_event_at'`)).rowCount! > 0;
   const results: BaselineRunResult[] = [];
   const steps = new ItemQueue(plan.stepPool);
@@ -179,6 +184,8 @@ async function inTransaction(pool: pg.Pool, body: (client: pg.PoolClient) => Pro
 
 /** Set when a later migration has added the step clock (the service then writes last_event_at on every event). */
 let hasLastEventAt = false;
+/** Set when case data is sealed (migration 0010): a created case is then written as the service writes it, readable by the service. */
+let sealing: CaseSealing | undefined;
 
 interface CaseLockRow {
   id: string; state: string; version: number;
@@ -229,7 +236,10 @@ async function createTx(pool: pg.Pool, def: WorkflowDefinition, p: CreatePair): 
     const r = await client.query<PersonLockRow>('SELECT *, birth_date::text AS birth_date FROM persons WHERE id = $1 FOR UPDATE', [p.personId]);
     const person = r.rows[0];
     if (!person) throw new Error(`no person ${p.personId}`);
-    const data = prefill(def, {
+    const data = prefill(def, sealing ? {
+      name: person.name, idNumber: sealing.personField(person.id_number_enc!, 'id_number', person.id), sex: person.sex, birthDate: person.birth_date,
+      phone: person.phone_enc ? sealing.personField(person.phone_enc, 'phone', person.id) : null, attributes: person.attributes,
+    } : {
       name: person.name, idNumber: person.id_number ?? person.id_number_enc ?? '', sex: person.sex, birthDate: person.birth_date,
       phone: person.phone ?? person.phone_enc ?? null, attributes: person.attributes,
     });
@@ -241,12 +251,12 @@ async function createTx(pool: pg.Pool, def: WorkflowDefinition, p: CreatePair): 
     await client.query(
       `INSERT INTO cases (id, workflow_id, workflow_version, person_id, station_id, station_path, state, status, exclusive, version, snapshot,
          step_level, due_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $10, $11, $12, $13, $13)`,
-      [id, def.id, def.version, person.id, person.station_id, person.station_path, initial, !def.allowConcurrentCases, JSON.stringify(snapshot),
+      [id, def.id, def.version, person.id, person.station_id, person.station_path, initial, !def.allowConcurrentCases, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
         actingLevel(state), state.meta.sla || state.meta.timer ? new Date(now.getTime() + 14 * DAY) : null, ACTOR, now],
     );
     await client.query(
       'INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at) VALUES ($1, 1, $2, $3, $4, $5, NULL, $6, $7)',
-      [id, 'machine', 'START', JSON.stringify({ data, parentCaseId: null }), ACTOR, initial, now],
+      [id, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, { data, parentCaseId: null }) : { data, parentCaseId: null }), ACTOR, initial, now],
     );
   });
 }

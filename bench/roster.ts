@@ -46,9 +46,10 @@ async function freshDatabase(base: string): Promise<{ url: string; drop: () => P
   };
 }
 
-export async function benchRosterImport(rows = 10_000, databaseUrl = process.env.DATABASE_URL): Promise<RosterResult> {
+/** `dataKey`: the key this process already serves (the seeder's), since one process serves one key. */
+export async function benchRosterImport(rows = 10_000, databaseUrl = process.env.DATABASE_URL, dataKey?: string): Promise<RosterResult> {
   const fresh = databaseUrl ? await freshDatabase(databaseUrl) : undefined;
-  const app = await buildApp(testConfig({ databaseUrl: fresh?.url }), { logger: false });
+  const app = await buildApp(testConfig({ databaseUrl: fresh?.url, ...(dataKey ? { dataKey } : {}) }), { logger: false });
   try {
     await app.ready();
     const clerk = await login(app, 'district-clerk');

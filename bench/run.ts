@@ -381,7 +381,7 @@ async function main(): Promise<void> {
     }
     const measureDb = monitor;
     const pgBaseline = (runs: BaselineRun[], createPairs: CreatePair[] = []): Promise<BaselineOutput> =>
-      runBaseline({ databaseUrl, poolSize: o.pool, stepKind: o.stepKind, runs, stepPool, createPairs, slices: 1 });
+      runBaseline({ databaseUrl, poolSize: o.pool, stepKind: o.stepKind, runs, stepPool, createPairs, slices: 1, dataKeyHex });
     const adoptVersions = (out: BaselineOutput) => {
       const byId = new Map(out.stepPool.map((c) => [c.id, c.version]));
       for (const c of stepPool) c.version = byId.get(c.id) ?? c.version;
@@ -491,7 +491,7 @@ async function main(): Promise<void> {
     // 4b. Roster import (issue #9): a recruiting office's list checked and committed, on a database of its own.
     const rosterRows = o.quick ? 2_000 : 10_000;
     log(`roster import: ${rosterRows.toLocaleString('en')} rows`);
-    const roster = await benchRosterImport(rosterRows, databaseUrl);
+    const roster = await benchRosterImport(rosterRows, databaseUrl, dataKeyHex);
     log(`  ${roster.rowsPerSecond} rows/s (check ${roster.previewRowsPerSecond}/s, commit ${roster.commitRowsPerSecond}/s); the same file again ${roster.reimportMs} ms, nothing created`);
 
     let profile: { startup: ProfileSummary; load: ProfileSummary } | null = null;

@@ -199,6 +199,34 @@ async function personSecrets(pool: pg.Pool, dataKey: Buffer | undefined): Promis
   const names = Object.keys(personSecretColumns('probe', '11010519491231002X', '13800000000'));
   return { columns: names.map((n) => [n, 'text'] as [string, string]), values: personSecretColumns };
 }
+export interface CaseSealing {
+  snapshot(caseId: string, snapshot: unknown): unknown;
+  payload(caseId: string, seq: number, payload: Record<string, unknown>): unknown;
+  /** A person's ID number or phone from its encrypted column, as the service reads it. */
+  personField(stored: string, column: 'id_number' | 'phone', personId: string): string;
+}
+
+/**
+ * How ID numbers, bank accounts and phones inside case data are stored: in the clear, or sealed
+ * field by field (migration 20261124T0010) by the service's own code, so the service can read
+ * every seeded case.
+ */
+export async function caseSealing(pool: pg.Pool, dataKey: Buffer | undefined): Promise<CaseSealing | undefined> {
+  const applied = await pool.query(`select 1 from information_schema.tables where table_name = 'kysely_migration'`);
+  if (!applied.rowCount) return undefined;
+  if (!(await pool.query(`select 1 from kysely_migration where name = '20261124T0010_sealed_case_data'`)).rowCount) return undefined;
+  if (!dataKey) throw new Error('case data keeps ID numbers encrypted: the seeder needs the data key');
+  const { useDataKey, dataKeys, decryptField } = await import(new URL('../src/crypto/data-key.ts', import.meta.url).href) as typeof import('../src/crypto/data-key.ts');
+  const { sealSnapshot } = await import(new URL('../src/cases/case.repository.ts', import.meta.url).href) as typeof import('../src/cases/case.repository.ts');
+  const { sealPayload } = await import(new URL('../src/cases/case-event.repository.ts', import.meta.url).href) as typeof import('../src/cases/case-event.repository.ts');
+  useDataKey(dataKey);
+  return {
+    snapshot: (caseId, snapshot) => sealSnapshot(caseId, snapshot as Parameters<typeof sealSnapshot>[1]),
+    payload: sealPayload,
+    personField: (stored, column, personId) => decryptField(dataKeys(), stored, `persons.${column}:${personId}`),
+  };
+}
+
 const CASE_COLUMNS: [string, string][] = [
   ['id', 'text'], ['workflow_id', 'text'], ['workflow_version', 'int'], ['person_id', 'text'], ['station_id', 'text'], ['station_path', 'text'],
   ['state', 'text'], ['status', 'text'], ['exclusive', 'bool'], ['outcome', 'text'], ['version', 'int'], ['snapshot', 'jsonb'],
@@ -218,6 +246,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const plans = planItems(opts.definitions);
   const usedIds = new Set<string>();
   const secrets = await personSecrets(pool, opts.dataKey);
+  const sealing = await caseSealing(pool, opts.dataKey);
   const personColumns: [string, string][] = [...PERSON_COLUMNS, ...secrets.columns];
   // Later migrations add step-clock columns; fill them when the schema has them.
   const caseCols = new Set((await pool.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'cases'`)).rows.map((r) => r.column_name));
@@ -347,14 +376,15 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       const createdBy = pick(CLERKS);
       cBuf.push([
         id, wfId, plan.def.version, p.id, p.stationId, p.stationPath, state, final ? 'closed' : 'open', !plan.def.allowConcurrentCases,
-        snapshot.context.outcome, version, JSON.stringify(snapshot), final ? null : actingLevel(stateCfg),
+        snapshot.context.outcome, version, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot), final ? null : actingLevel(stateCfg),
         dueAt === null ? null : new Date(dueAt).toISOString(), createdBy, new Date(createdAt).toISOString(), new Date(updatedAt).toISOString(),
         final ? new Date(updatedAt).toISOString() : null,
         ...(hasClock ? [new Date(updatedAt).toISOString(), new Date(updatedAt).toISOString()] : []),
         ...(hasTimer ? [timerAt === null ? null : new Date(timerAt).toISOString()] : []),
         ...(hasMarks ? marks(dueAt, actingLevel(stateCfg)) : []),
       ]);
-      eBuf.push([id, 1, 'machine', 'START', JSON.stringify({ data, parentCaseId: null }), createdBy, null, plan.def.machine.initial, new Date(createdAt).toISOString()]);
+      const startEntry = { data, parentCaseId: null };
+      eBuf.push([id, 1, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, startEntry) : startEntry), createdBy, null, plan.def.machine.initial, new Date(createdAt).toISOString()]);
       path.forEach((s, i) => {
         eBuf.push([id, i + 2, 'machine', s.event, '{"data":{}}', pick(CLERKS), s.from, s.to, new Date(createdAt + (i + 1) * stepGap).toISOString()]);
       });

@@ -2,10 +2,10 @@ import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { newId } from '../src/db/ids.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
-import { findPerson, insertPerson } from '../src/persons/person.repository.ts';
+import { findPerson } from '../src/persons/person.repository.ts';
 import { build, login } from './helpers/build.ts';
 import { dischargeIntake } from './helpers/fixtures.ts';
-import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
+import { freshRoster, freshVeteran, ROLES, uploaderOf, uploadOne, USERNAME, villageOf, type Role } from './helpers/access.ts';
 import { apiRoutes } from './helpers/routes.ts';
 
 /*
@@ -21,11 +21,6 @@ import { apiRoutes } from './helpers/routes.ts';
  * Outcomes: a status code; `seen`/`unseen` = 200 and the target is / is not in the list; `ok`/`nf`
  * = 200 from a bulk act whose result for the target is done / not found (outside the jurisdiction).
  */
-type Role = 'anon' | 'village' | 'town' | 'district' | 'townSup' | 'sup' | 'policy' | 'admin' | 'xishan';
-const ROLES: Role[] = ['anon', 'village', 'town', 'district', 'townSup', 'sup', 'policy', 'admin', 'xishan'];
-const USERNAME: Record<Exclude<Role, 'anon'>, string> = {
-  village: 'village-clerk', town: 'town-clerk', district: 'district-clerk', townSup: 'town-supervisor', sup: 'supervisor', policy: 'policy', admin: 'admin', xishan: 'xishan-clerk',
-};
 type Outcome = number | 'seen' | 'unseen' | 'ok' | 'nf';
 
 // prettier-ignore
@@ -180,19 +175,6 @@ const bulk = (r: LightMyRequestResponse): Outcome => {
   const first = r.json().results[0];
   return first.ok ? 'ok' : first.code === 'NOT_FOUND' ? 'nf' : `result ${first.code}` as unknown as Outcome;
 };
-const villageOf = { Q: 'qiaotou', S: 'shanxia' } as const;
-
-/** A veteran registered straight in the database (not through the route under test). */
-async function freshVeteran(c: Ctx, target: 'Q' | 'S'): Promise<string> {
-  const id = newId();
-  const n = c.seq();
-  await insertPerson(c.app.db, {
-    id, name: `测试${n}`, idNumber: makeIdNumber('330102', '1985-05-05', n), sex: 'male', birthDate: '1985-05-05', phone: null, stationId: villageOf[target],
-    stationPath: target === 'Q' ? 'xinhe.dongcheng.qiaotou' : 'xinhe.xishan.shanxia', attributes: { category: 'veteran', hukouType: 'rural', soldierType: 'conscript', placementType: 'self-employment' },
-  }, 'u-admin', new Date());
-  return id;
-}
-
 async function freshCase(c: Ctx, target: 'Q' | 'S'): Promise<string> {
   const r = await c.app.inject({ method: 'POST', url: '/api/v1/cases', headers: c.headers.district, payload: { workflowId: 'discharge-reporting', personId: await freshVeteran(c, target) } });
   if (r.statusCode !== 201) throw new Error(`setup: ${r.body}`);
@@ -215,22 +197,6 @@ async function draft(c: Ctx): Promise<number> {
   return r.json().version;
 }
 
-const uploaderOf = { Q: 'village', S: 'xishan' } as const;
-const villageNameOf = { Q: '桥头村', S: '山下村' } as const;
-
-/** A roster of one new conscript of the target's village, uploaded (a preview) through the API by a clerk. */
-async function uploadOne(c: Ctx, h: Record<string, string>, target: 'Q' | 'S'): Promise<LightMyRequestResponse> {
-  const rows = conscriptRows({ rows: 1, villages: [villageNameOf[target]], seed: 20_000 + c.seq() * 3 });
-  const body = multipart({ workflowId: 'conscript-family-allowance', period: '2026', mapping: JSON.stringify(ROSTER_MAPPING), defaults: JSON.stringify(ROSTER_DEFAULTS) }, { name: 'list.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
-  return c.app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...h, ...body.headers }, payload: body.payload });
-}
-
-async function freshRoster(c: Ctx, target: 'Q' | 'S'): Promise<string> {
-  const r = await uploadOne(c, c.headers[uploaderOf[target]], target);
-  if (r.statusCode !== 201) throw new Error(`setup roster: ${r.body.slice(0, 400)}`);
-  return r.json().id;
-}
-
 /** A payment batch of the district in a given status, stored straight in the database (built by a third person). */
 async function freshPaymentBatch(c: Ctx, status: 'draft' | 'approved' | 'exported'): Promise<string> {
   const id = newId();
@@ -242,10 +208,10 @@ async function freshPaymentBatch(c: Ctx, status: 'draft' | 'approved' | 'exporte
   return id;
 }
 
-/** An open confirmation run of the district, stored straight in the database. */
+/** An open confirmation run of the district, stored straight in the database (of a paying item: confirming and closing use its forms). */
 async function freshRun(c: Ctx): Promise<string> {
   const id = newId();
-  await c.app.db.insertInto('confirmation_runs').values({ id, workflow_id: `matrix-${c.seq()}`, year: 2026, status: 'open', station_path: 'xinhe', created_by: 'u-district-clerk-2', created_at: new Date(), closed_by: null, closed_at: null }).execute();
+  await c.app.db.insertInto('confirmation_runs').values({ id, workflow_id: 'conscript-family-allowance', year: 3000 + c.seq(), status: 'open', station_path: 'xinhe', created_by: 'u-district-clerk-2', created_at: new Date(), closed_by: null, closed_at: null }).execute();
   return id;
 }
 

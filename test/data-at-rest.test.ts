@@ -3,17 +3,28 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { openPayload } from '../src/cases/case-event.repository.ts';
+import { findCase, openSnapshot } from '../src/cases/case.repository.ts';
+import { verifyHistories } from '../src/cli/verify-history.ts';
 import { parseDataKey } from '../src/crypto/data-key.ts';
+import { isSealedField } from '../src/crypto/sealed-data.ts';
+import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
+import { findDraft, saveDraft } from '../src/pages/store.ts';
 import type { Database } from '../src/db/database.ts';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { migrateToLatest, migrationsFolder } from '../src/db/migrate.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { findPerson, searchPersons } from '../src/persons/person.repository.ts';
 import { build, DATA_KEY, freshDatabase, login } from './helpers/build.ts';
+import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { runTool } from './helpers/processes.ts';
+import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
 
 // ID numbers and phones are stored encrypted (AES-256-GCM) with a keyed hash to search by; the key
-// (DATA_KEY, or DATA_DIR/data-key) is never in the database.
+// (DATA_KEY, or DATA_DIR/data-key) is never in the database. Inside case data, history, agents
+// and drafts, every ID number, bank account and phone is sealed field by field (src/crypto/sealed-data.ts).
+
+t.setTimeout(300_000);
 
 t.test('the persons table holds no ID number or phone in clear; search and duplicates still work', async (t) => {
   const app = await build(t);
@@ -119,4 +130,191 @@ t.test('migration 0004 encrypts the persons already stored, and needs the key to
   t.same(byId.map((x) => x.id), ['old-0500'], 'and is found through the keyed hash the migration wrote');
   const kids = await db.selectFrom('data_keys').select('kid').execute();
   t.equal(kids.length, 1, 'the key id is recorded');
+});
+
+/** Every row of every table of the database as text: what a dump or a stolen backup would show. */
+async function wholeDatabase(db: Kysely<any>): Promise<string> {
+  const tables = (await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(db)).rows.map((r) => r.t);
+  let out = '';
+  for (const table of tables) out += (await sql<{ row: string }>`select row_to_json(x)::text as row from ${sql.table(table)} x`.execute(db)).rows.map((r) => r.row).join('\n');
+  return out;
+}
+
+t.test('ID numbers, bank accounts and phones in case data, history, agents, rosters and payments are nowhere in clear; the API still shows them', async (t) => {
+  const app = await build(t);
+  const district = await login(app, 'district-clerk');
+  const town = await login(app, 'town-clerk');
+  const supervisor = await login(app, 'supervisor');
+  const policy = await login(app, 'policy');
+
+  // A case through its steps: the ID number typed into the form, the person's pre-filled, child cases started with them.
+  const done = (await openCase(app, district, 'discharge-reporting', 'p-zhang-wei')).json();
+  t.equal((await send(app, district, done.id, 'SUBMIT', dischargeIntake, 1)).statusCode, 200);
+  t.equal((await send(app, district, done.id, 'RECORD_ARCHIVE', archiveForm, 2)).json().state, 'completed');
+  // A case opened by an agent (代办人), whose ID number is stored with the case.
+  const agentId = makeIdNumber('330102', '1985-07-07', 515);
+  const withAgent = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: district, payload: { workflowId: 'discharge-reporting', personId: 'p-li-jun', agent: { name: '代办人甲', idNumber: agentId, powerOfAttorney: true } } });
+  t.equal(withAgent.statusCode, 201, withAgent.body.slice(0, 300));
+
+  // A roster of conscripts with their payees' ID numbers, phones and bank accounts, through to a payment batch.
+  for (const s of [
+    { key: 'conscript-family-allowance-annual', value: 1_362_300, unit: '分/年', effectiveFrom: '2026-01-01', note: '2026年度标准' },
+    { key: 'tibet-xinjiang-multiplier', value: 2, unit: '倍', effectiveFrom: '2020-01-01', note: '西藏、新疆2倍' },
+    { key: 'college-student-multiplier', value: 1.5, unit: '倍', effectiveFrom: '2020-01-01', note: '大学生150%' },
+  ]) t.equal((await app.inject({ method: 'POST', url: '/api/v1/standards', headers: policy, payload: { ...s, policyDocument: { issuer: '新河区人民政府', number: '新政办〔2026〕3号', date: '2025-12-20' } } })).statusCode, 201);
+  const rows = conscriptRows({ rows: 3, villages: ['桥头村'], seed: 31_000, enlistmentDate: '2025-09-10' });
+  const body = multipart({ workflowId: 'conscript-family-allowance', period: '2026', mapping: JSON.stringify(ROSTER_MAPPING), defaults: JSON.stringify(ROSTER_DEFAULTS) }, { name: 'list.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
+  const preview = (await app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...district, ...body.headers }, payload: body.payload })).json();
+  t.equal(preview.counts?.valid, 3, JSON.stringify(preview).slice(0, 400));
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/rosters/${preview.id}/commit`, headers: district })).statusCode, 201);
+  const batch = async (headers: Record<string, string>, state: string, type: string, data?: Record<string, unknown>) =>
+    (await app.inject({ method: 'POST', url: '/api/v1/batch-actions', headers, payload: { workflowId: 'conscript-family-allowance', state, type, rosterId: preview.id, data } })).json();
+  t.match(await batch(district, 'listReceived', 'CONFIRM_LIST'), { counts: { succeeded: 3 } });
+  // The batch copies the payee's fields out of each case into the step: they must come out decrypted to pass the form.
+  t.match(await batch(town, 'payeeRegistration', 'SUBMIT', { materials: ['registration-form', 'conscript-id', 'household-register', 'enlistment-notice', 'payee-bank-card'] }), { counts: { succeeded: 3 } });
+  t.match(await batch(supervisor, 'districtAssessment', 'APPROVE', {
+    standardYear: 2026, annualStandardFen: 1_362_300, multiplierPercent: 100, annualAmountFen: 1_362_300, startDate: '2025-09-10', publicNoticeRequired: false, opinion: '经审核，符合发放条件。',
+  }), { counts: { succeeded: 3 } });
+  const built = await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: district, payload: { workflowId: 'conscript-family-allowance', period: '2026' } });
+  t.equal(built.json().lines?.length, 3, built.body.slice(0, 300));
+  const district2 = await login(app, 'district-clerk-2');
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${built.json().id}/approve`, headers: district2 })).json().status, 'approved');
+  const file = await app.inject({ url: `/api/v1/payment-batches/${built.json().id}/bank-file.csv`, headers: district });
+  for (const r of rows) t.ok(file.body.includes(r[14]!), 'the bank file has each account whole, read from the sealed case data');
+
+  // A draft a clerk saved half-way, with an ID number in it.
+  const draftId = makeIdNumber('330102', '1979-09-09', 737);
+  t.match(await saveDraft(app.db, { caseId: withAgent.json().id, userId: 'u-district-clerk', eventType: 'SUBMIT', data: { name: '李军', idNumber: draftId }, caseVersion: 1, now: new Date() }), { ok: true });
+  t.equal((await findDraft(app.db, withAgent.json().id, 'u-district-clerk', 'SUBMIT'))?.data.idNumber, draftId, 'the draft reads back whole');
+
+  const secrets = [
+    ['the form\'s and the person\'s ID number', dischargeIntake.idNumber], ['the person\'s phone', '13800138000'], ['an agent\'s ID number', agentId], ['a draft\'s ID number', draftId],
+    ...rows.flatMap((r) => [['a conscript\'s ID number', r[2]!], ['a payee\'s ID number', r[11]!], ['a payee\'s phone', r[12]!], ['a bank account', r[14]!]]),
+  ];
+  const dump = await wholeDatabase(app.db);
+  t.ok(dump.includes(archiveForm.hukouLetterNo) && dump.includes(rows[0]![1]!), 'the dump reads the case data (what is not personal data stays readable)');
+  for (const [what, value] of secrets) t.notOk(dump.includes(value!), `${what} is nowhere in the database in clear`);
+  const raw = await app.db.selectFrom('cases').select(['snapshot']).where('id', '=', done.id).executeTakeFirstOrThrow();
+  t.match((raw.snapshot as any).context.data.idNumber, /^v1:[A-Za-z0-9_-]{40,}$/, 'sealed in place: still a JSON string, in its field');
+  t.equal((raw.snapshot as any).context.data.dischargeDate, dischargeIntake.dischargeDate, 'the rest of the form data as it was');
+
+  // Through the API: masked, whole on reveal, the history too.
+  const masked = (await app.inject({ url: `/api/v1/cases/${done.id}`, headers: district })).json();
+  t.equal(masked.data.idNumber, `${dischargeIntake.idNumber.slice(0, 6)}********${dischargeIntake.idNumber.slice(-4)}`, 'masked in the view');
+  const revealed = (await app.inject({ url: `/api/v1/cases/${done.id}?reveal=1`, headers: district })).json();
+  t.equal(revealed.data.idNumber, dischargeIntake.idNumber, 'whole on reveal');
+  t.equal(revealed.history.find((h: { type: string }) => h.type === 'SUBMIT').payload.data.idNumber, dischargeIntake.idNumber, 'and in the history');
+  t.equal(revealed.state, 'completed');
+  const conscriptCase = (await app.inject({ url: `/api/v1/rosters/${preview.id}`, headers: district })).json().rows[0].caseId;
+  const paid = (await app.inject({ url: `/api/v1/cases/${conscriptCase}?reveal=1`, headers: district })).json();
+  t.equal(paid.data.bankAccount, rows[0]![14], 'the roster\'s bank account, whole on reveal');
+  t.equal(paid.data.payeeIdNumber, rows[0]![11]);
+  t.equal((await findCase(app.db, withAgent.json().id, 'xinhe'))?.agent?.idNumber, agentId, 'the agent reads back whole');
+
+  const verified = await verifyHistories(app.db, app.registry);
+  t.same(verified.mismatches, [], `npm run verify: every snapshot equals the replay of its history, opened (${verified.cases} cases)`);
+  t.ok(verified.cases >= 6);
+});
+
+t.test('a sealed value moved to another case, field or history entry does not decrypt, and verify says so', async (t) => {
+  const app = await build(t);
+  const clerk = await login(app, 'district-clerk');
+  const a = (await openCase(app, clerk, 'discharge-reporting', 'p-zhang-wei')).json();
+  t.equal((await send(app, clerk, a.id, 'SUBMIT', dischargeIntake, 1)).statusCode, 200);
+  const b = (await openCase(app, clerk, 'discharge-reporting', 'p-li-jun')).json();
+  const rawA = (await app.db.selectFrom('cases').select('snapshot').where('id', '=', a.id).executeTakeFirstOrThrow()).snapshot as any;
+
+  t.throws(() => openSnapshot(a.id, { ...rawA, context: { ...rawA.context, data: { ...rawA.context.data, mobile: rawA.context.data.idNumber } } }),
+    /cannot decrypt cases\.snapshot:.*:\/context\/data\/mobile/, 'to another field of the same case');
+  const events = await app.db.selectFrom('case_events').select(['seq', 'payload']).where('case_id', '=', a.id).orderBy('seq').execute();
+  t.same(openPayload(a.id, 2, events[1]!.payload).data, dischargeIntake, 'the history entry opens where it was written');
+  t.throws(() => openPayload(a.id, 3, events[1]!.payload), /cannot decrypt case_events\.payload/, 'but not as another entry');
+  t.throws(() => openSnapshot(a.id, { ...rawA, context: { ...rawA.context, data: { ...rawA.context.data, idNumber: dischargeIntake.idNumber } } }),
+    /not an encrypted value/, 'a value in clear where a sealed one belongs is refused too');
+
+  await sql`update cases set snapshot = jsonb_set(snapshot, '{context,data,idNumber}', ${JSON.stringify(rawA.context.data.idNumber)}::jsonb) where id = ${b.id}`.execute(app.db);
+  t.throws(() => openSnapshot(b.id, (rawA as unknown)), new RegExp(`cannot decrypt cases\\.snapshot:${b.id}:/context/data/idNumber`), 'to another case');
+  const res = await app.inject({ url: `/api/v1/cases/${b.id}`, headers: clerk });
+  t.equal(res.statusCode, 500, 'tampered data is an internal error');
+  t.notMatch(res.body, /decrypt|DATA_KEY|v1:/, 'that says nothing of why');
+  t.equal((await app.inject({ url: `/api/v1/cases/${a.id}`, headers: clerk })).statusCode, 200, 'the case it came from is untouched');
+  const verified = await verifyHistories(app.db, app.registry);
+  t.match(verified.mismatches, [{ caseId: b.id, problem: /personal data does not decrypt: .*cases\.snapshot/ }], 'verify lists the case whose data does not open');
+});
+
+t.test('every ID-number, bank-card and mobile field of the definitions is one the sealing recognises by name', async (t) => {
+  const missed: string[] = [];
+  let fields = 0;
+  const walk = (node: unknown, where: string) => {
+    if (!node || typeof node !== 'object') return;
+    const props = (node as { properties?: Record<string, { format?: string; 'x-sensitive'?: boolean }> }).properties;
+    for (const [name, prop] of Object.entries(props ?? {})) {
+      if (['cn-id-number', 'bank-card', 'cn-mobile'].includes(prop.format ?? '') || prop['x-sensitive']) {
+        fields++;
+        if (!isSealedField(name)) missed.push(`${where}: ${name}`);
+      }
+    }
+    for (const [k, v] of Object.entries(node)) walk(v, `${where}/${k}`);
+  };
+  const { files } = readWorkflowFiles();
+  for (const f of files) walk(f.definition, f.file);
+  t.ok(fields > 50, `${fields} fields checked in ${files.length} definitions`);
+  t.same(missed, [], 'named …IdNumber, …BankAccount, …BankCard, …Mobile or …Phone (or exactly idNumber, mobile…)');
+  for (const name of ['dischargeDate', 'name', 'bankName', 'accountHolder', 'cardNumber', 'documentNumber', 'idNumberType']) t.notOk(isSealedField(name), `${name} is left as it is`);
+});
+
+t.test('migration 0010 seals the case data already stored, history included, and needs the key to do so', async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  const embedded = databaseUrl ? undefined : await startEmbeddedDatabase('memory://', 2);
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }) }) });
+  t.teardown(async () => {
+    await db.destroy();
+    await embedded?.close();
+  });
+  const before = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) });
+  t.error((await before.migrateTo('20261124T0007_rosters')).error);
+  const now = new Date();
+  await db.insertInto('stations').values({ id: 'v', parent_id: null, level: 'district', path: 'v', name_zh: '区', name_en: 'D' }).execute();
+  await db.insertInto('users').values({ id: 'u', username: 'u', display_name: 'U', role: 'clerk', station_id: 'v', password_hash: 'x', created_at: now }).execute();
+  await db.insertInto('persons').values({ id: 'p', name: '旧', id_number_enc: 'v1:x', id_number_hash: 'h', sex: 'male', birth_date: '1970-01-01', station_id: 'v', station_path: 'v', attributes: '{}', created_by: 'u', created_at: now }).execute();
+  await db.insertInto('workflow_versions').values({ workflow_id: 'w', version: 1, status: 'published', definition: '{}', note: '', author: 'u', created_at: now }).execute();
+  // More than one batch of the migration's 500; data in arrays and with keys that need escaping in a JSON Pointer.
+  const data = (i: number) => ({
+    name: `旧${i}`, idNumber: makeIdNumber('330102', '1970-01-01', i % 999), mobile: `139${String(i).padStart(8, '0')}`, bankAccount: `6228480${String(i).padStart(12, '0')}`,
+    members: [{ name: '甲', idNumber: makeIdNumber('330102', '1990-02-02', i % 999) }], 'a/b~c': { phone: '13600000000' }, note: '13600000000', dischargeDate: '2020-01-01',
+  });
+  const cases = Array.from({ length: 600 }, (_, i) => ({
+    id: `c-${String(i).padStart(4, '0')}`, workflow_id: 'w', workflow_version: 1, person_id: 'p', station_id: 'v', station_path: 'v', state: 's', status: 'open', exclusive: false, version: 2,
+    snapshot: JSON.stringify({ workflowId: 'w', workflowVersion: 1, value: 's', status: 'active', context: { data: data(i), materials: [], outcome: null } }),
+    agent: i % 2 ? JSON.stringify({ name: '代', idNumber: makeIdNumber('330102', '1980-03-03', i % 999), powerOfAttorney: true }) : null, created_at: now, updated_at: now,
+  }));
+  for (let i = 0; i < cases.length; i += 300) await db.insertInto('cases').values(cases.slice(i, i + 300)).execute();
+  const history = cases.flatMap((c, i) => [
+    { case_id: c.id, seq: 1, kind: 'machine', type: 'START', payload: JSON.stringify({ data: data(i), parentCaseId: null }), actor_id: 'u', from_state: null, to_state: 's', at: now },
+    { case_id: c.id, seq: 2, kind: 'admin', type: 'COMMENT', payload: JSON.stringify({ text: '无个人信息' }), actor_id: 'u', from_state: 's', to_state: 's', at: now },
+  ]);
+  for (let i = 0; i < history.length; i += 300) await db.insertInto('case_events').values(history.slice(i, i + 300)).execute();
+  await db.insertInto('page_drafts').values({ case_id: 'c-0001', user_id: 'u', event_type: 'SUBMIT', data: JSON.stringify({ idNumber: data(1).idNumber }), case_version: 2, version: 1, updated_at: now }).execute();
+
+  await t.rejects(migrateToLatest(db), /migration 20261124T0010_sealed_case_data failed: \d+ ID numbers, bank accounts and phones in case data must be encrypted and no data key was given/);
+  t.equal((await db.selectFrom('cases').select('snapshot').where('id', '=', 'c-0001').executeTakeFirstOrThrow()).snapshot.context.data.idNumber, data(1).idNumber, 'a failed migration changes nothing');
+
+  await migrateToLatest(db, { dataKey: parseDataKey(DATA_KEY) });
+  const dump = await wholeDatabase(db);
+  for (const i of [0, 1, 499, 500, 599]) {
+    for (const v of [data(i).idNumber, data(i).mobile, data(i).bankAccount, data(i).members[0]!.idNumber]) t.notOk(dump.includes(`"${v}"`), `case ${i}: ${v.slice(0, 4)}… no longer in clear`);
+  }
+  t.match(dump, /"note": ?"13600000000"/, 'a field that is not personal data by name stays as it was');
+  (await import('../src/crypto/data-key.ts')).useDataKey(parseDataKey(DATA_KEY));
+  const typed = db as unknown as Kysely<Database>;
+  for (const i of [1, 599]) {
+    const c = (await findCase(typed, `c-${String(i).padStart(4, '0')}`, 'v'))!;
+    t.same(c.snapshot.context.data, data(i), `case ${i}: the snapshot opens to what it was`);
+    t.same(c.agent, JSON.parse(cases[i]!.agent!), 'and the agent');
+    const start = await db.selectFrom('case_events').select('payload').where('case_id', '=', c.id).where('seq', '=', 1).executeTakeFirstOrThrow();
+    t.same(openPayload(c.id, 1, start.payload), { data: data(i), parentCaseId: null }, 'and the history');
+  }
+  t.equal((await findDraft(typed, 'c-0001', 'u', 'SUBMIT'))?.data.idNumber, data(1).idNumber, 'and a draft');
+  const rewrite = await sql`update case_events set payload = '{}'::jsonb where case_id = 'c-0001'`.execute(db).then(() => 'updated', (e: Error) => e.message);
+  t.match(rewrite, /case_events is append-only/, 'the history is append-only again afterwards');
 });

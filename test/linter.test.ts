@@ -52,6 +52,8 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['final state without outcome', (d) => { delete d.machine.states.granted.meta.outcome; }, '$.machine.states.granted.meta.outcome', /outcome/],
   ['timer event not handled', (d) => { d.machine.states.awaitingMaterials.meta.timer.event = 'ESCALATE'; d.events.ESCALATE = { label: { zh: '升级', en: 'Escalate' } }; }, '$.machine.states.awaitingMaterials.meta.timer.event', /does not handle its timer event/],
   ['event declared but never used', (d) => { d.events.NEVER = { label: { zh: '从不', en: 'Never' } }; }, '$.events.NEVER', /never used/],
+  ['an ID-number field named so it would be stored in clear', (d) => { d.forms.delivery.properties.collectorId = { type: 'string', title: '领取人证件号', format: 'cn-id-number' }; }, '$.forms.delivery.properties.collectorId', /encrypted at rest/],
+  ['event named like an entry the service writes', (d) => { d.events.RECALL = { label: { zh: '撤回', en: 'Recall' } }; }, '$.events.RECALL', /service writes itself/],
 ];
 
 for (const [name, edit, path, message] of cases) {

@@ -116,6 +116,29 @@ t.test('pages: sessions, CSRF, language, registration, the step form, drafts, co
     t.match((await clerk.post('/search', { q: '刘' })).body, '刘备', 'found by name');
   });
 
+  await t.test('register with family members named by ID number; an unregistered member is refused', async (t) => {
+    const fatherId = makeIdNumber('330102', '1988-02-29', 412);
+    const own = makeIdNumber('330102', '2012-06-01', 413);
+    const base = { 'd.name': '刘禅', 'd.idNumber': own, 'd.stationId': 'hexi', 'd.category': 'family' };
+    const added = await clerk.post('/persons/new', { ...base, _action: 'add:/relations' });
+    t.equal(added.statusCode, 200);
+    t.match(added.body, 'id="f-relations-0"', 'a family-member row to fill in');
+    t.match(added.body, 'name="d.relations.0.relation"');
+    t.match(added.body, 'name="_count.relations" value="1"', 'the page says how many rows it holds');
+    const unknown = await clerk.post('/persons/new', { ...base, '_count.relations': '1', 'd.relations.0.idNumber': makeIdNumber('330102', '1960-01-01', 517), 'd.relations.0.relation': 'parent' });
+    t.equal(unknown.statusCode, 422);
+    t.match(errorSummary(unknown.body), '尚未在本辖区登记', 'the member must have a file first');
+    const self = await clerk.post('/persons/new', { ...base, '_count.relations': '1', 'd.relations.0.idNumber': own, 'd.relations.0.relation': 'parent' });
+    t.match(errorSummary(self.body), '不能是本人');
+    const fields = { ...base, '_count.relations': '1', 'd.relations.0.idNumber': fatherId, 'd.relations.0.relation': 'parent' };
+    const check = await clerk.post('/persons/new', fields);
+    t.equal(check.statusCode, 200);
+    const done = await clerk.post('/persons/new', { ...fields, _confirmed: own });
+    t.equal(done.statusCode, 303);
+    const file = await clerk.follow(done);
+    t.match(file.body, new RegExp(`父母：<a href="/persons/${personId}">刘备</a>`), 'the relation is on the person file');
+  });
+
   let caseId = '';
   await t.test('start an item, then the step form: errors beside fields and in a summary, nothing lost', async (t) => {
     const started = await clerk.post(`/persons/${personId}/cases`, { workflowId: 'discharge-reporting' });

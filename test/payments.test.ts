@@ -4,7 +4,10 @@ import { verifyHistories } from '../src/cli/verify-history.ts';
 import { parseCsvText } from '../src/rosters/roster.parse.ts';
 import { build, login } from './helpers/build.ts';
 import { send } from './helpers/fixtures.ts';
-import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
+import { sendSystemEvent } from '../src/cases/case.service.ts';
+import { makeIdNumber } from '../src/persons/id-number.ts';
+import { loadSamples } from './helpers/paths.ts';
+import { conscriptRows, csvBytes, luhnComplete, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
 
 t.setTimeout(300_000);
 
@@ -188,4 +191,158 @@ t.test('the yearly confirmation: who confirmed is recorded, the others are stopp
   t.equal(notices.at(-1).key, 'stopNotice', 'with its notice');
   const ev = await app.db.selectFrom('case_events').select(['type', 'payload']).where('case_id', '=', ids[0]).where('type', '=', 'CONFIRM_YEAR').execute();
   t.match(ev[0]!.payload, { data: { confirmationYear: 2026, serviceStatus: 'serving' } }, 'the confirmation is a step in the case');
+});
+
+// 残疾抚恤金 in 2026 from the demo district's seeded table (src/demo/demo-standards.ts, 2026-01-01): monthly
+// 因战一级 11,320 元, 因公三级 8,526, 因公五级 5,115, 因公八级 1,599, 因病六级 3,507 (× 12 a year).
+const DISABLED: { nature: string; grade: number; startMonth: string; stop?: string; expect: { months: number; annualFen: number; fen: number } | null; note: string }[] = [
+  { nature: 'war', grade: 1, startMonth: '2025-01', expect: { months: 12, annualFen: 13_584_000, fen: 13_584_000 }, note: '因战一级, the whole year: 135,840 元' },
+  { nature: 'duty', grade: 8, startMonth: '2026-07', expect: { months: 6, annualFen: 1_918_800, fen: 959_400 }, note: '因公八级 from July: 6 × 1,599 元' },
+  { nature: 'illness', grade: 6, startMonth: '2026-10', expect: { months: 3, annualFen: 4_208_400, fen: 1_052_100 }, note: '因病六级 from October: 3 × 3,507 元' },
+  { nature: 'duty', grade: 3, startMonth: '2025-01', stop: '2026-05', expect: { months: 4, annualFen: 10_231_200, fen: 3_410_400 }, note: '因公三级 stopped from May: 4 × 8,526 元' },
+  { nature: 'duty', grade: 5, startMonth: '2027-01', expect: null, note: 'a transfer paid from next January: nothing in 2026' },
+];
+
+t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches from the seeded standards, four eyes, the bank file to the fen, RECORD_PAYMENT in each case, yearly confirmation', async (t) => {
+  const app = await build(t);
+  const users = Object.fromEntries(await Promise.all(['village-clerk', 'town-clerk', 'district-clerk', 'district-clerk-2', 'supervisor'].map(async (u) => [u, await login(app, u)] as const)));
+  const step = async (user: string, caseId: string, type: string, data: Record<string, unknown>) => {
+    const r = await send(app, users[user]!, caseId, type, data);
+    if (r.statusCode !== 200) throw new Error(`${type}: ${r.statusCode} ${r.body.slice(0, 400)}`);
+    return r.json();
+  };
+  let seq = 0;
+  /** A person of 桥头村 and a case of theirs for the item. */
+  const enrol = async (workflowId: string, birth: string, attributes: Record<string, unknown>) => {
+    const name = `抚恤${++seq}`;
+    const idNumber = makeIdNumber('330102', birth, 301 + seq * 2);
+    const r = await app.inject({ method: 'POST', url: '/api/v1/persons', headers: users['village-clerk']!, payload: { name, idNumber, attributes } });
+    if (r.statusCode !== 201) throw new Error(r.body);
+    const c = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: users['district-clerk']!, payload: { workflowId, personId: r.json().id } });
+    if (c.statusCode !== 201) throw new Error(c.body);
+    return { caseId: c.json().id as string, name, idNumber, account: luhnComplete(`62220200000000${String(seq).padStart(4, '0')}`) };
+  };
+  /** The whole batch cycle of an item for 2026; the lines by case. */
+  const payYear = async (workflowId: string, prefix: string, expected: { caseId: string; months: number; multiplierPercent: number; annualFen: number; fen: number; payee: string; account: string }[], skipped: string[]) => {
+    const built = await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: users['district-clerk']!, payload: { workflowId, period: '2026' } });
+    t.equal(built.statusCode, 201, built.body.slice(0, 400));
+    const b = built.json();
+    t.equal(b.number, `${prefix}-2026-001`);
+    t.same(b.skipped.map((s: { caseId: string }) => s.caseId).sort(), [...skipped].sort(), 'the cases with nothing due are left out, each with why');
+    t.equal(b.lines.length, expected.length);
+    for (const x of expected) {
+      t.match(b.lines.find((l: { caseId: string }) => l.caseId === x.caseId), { months: x.months, multiplierPercent: x.multiplierPercent, annualFen: x.annualFen, amountFen: x.fen, payeeName: x.payee }, `${workflowId}: line of ${x.payee}`);
+    }
+    const total = expected.reduce((s, x) => s + x.fen, 0);
+    t.equal(b.totalFen, total);
+    t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: users['district-clerk']! })).statusCode, 403, 'not approved by the one who built it');
+    t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: users['district-clerk-2']! })).json().status, 'approved');
+    const file = await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: users['district-clerk']! });
+    t.equal(file.statusCode, 200);
+    const rows = parseCsvText(file.body.replace(/^\uFEFF/, '')).filter((r) => r.length > 1).slice(1);
+    t.equal(rows.length, expected.length);
+    for (const x of expected) {
+      const r = rows.find((row) => row[8] === x.caseId)!;
+      t.same([r[1], r[2], r[5], r[7]], [x.payee, x.account, String(x.fen), b.number], `${x.payee}: payee, full account and the fen in the file`);
+      t.equal(r[4], `${Math.floor(x.fen / 100)}.${String(x.fen % 100).padStart(2, '0')}`, 'and the yuan');
+    }
+    t.equal(rows.reduce((s, r) => s + Number(r[5]), 0), total, 'the file adds up to the total');
+    const recorded = await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/record`, headers: users['district-clerk']!, payload: { paidOn: '2026-12-20', bankReference: 'ICBC2026122000001' } });
+    t.equal(recorded.statusCode, 200, recorded.body.slice(0, 300));
+    t.ok(recorded.json().lines.every((l: { status: string }) => l.status === 'paid'), JSON.stringify(recorded.json().lines.filter((l: { status: string }) => l.status !== 'paid')));
+    for (const x of expected) {
+      const ev = await app.db.selectFrom('case_events').select(['payload']).where('case_id', '=', x.caseId).where('type', '=', 'RECORD_PAYMENT').execute();
+      t.equal(ev.length, 1, 'recorded once in the case');
+      t.match(ev[0]!.payload, { data: { period: '2026', batchNumber: b.number, monthsCounted: x.months, amountFen: x.fen, paidOn: '2026-12-20', bankReference: 'ICBC2026122000001' } });
+    }
+    const again = (await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: users['district-clerk']!, payload: { workflowId, period: '2026' } })).json();
+    t.equal(again.lines.length, 0, 'at most one payment per case and year');
+    return b;
+  };
+
+  await t.test('残疾抚恤金 by nature and grade', async (t) => {
+    const s = loadSamples('disability-pension').forms as Record<string, Record<string, unknown>[] & Record<string, unknown>>;
+    const cases = [];
+    for (const d of DISABLED) {
+      const p = await enrol('disability-pension', '1983-09-09', { category: 'veteran', hukouType: 'urban', soldierType: 'nco', enlistmentDate: '2001-12-10', dischargeDate: '2026-06-30', placementType: 'self-employment' });
+      await step('district-clerk', p.caseId, 'SUBMIT', { ...s.application![0], name: p.name, idNumber: p.idNumber, disabilityNature: d.nature, currentGrade: d.grade });
+      await step('district-clerk', p.caseId, 'CONFIRM_TRANSFER', { ...s.transferCheck, nature: d.nature, grade: d.grade });
+      await step('district-clerk', p.caseId, 'RECORD_DECISION', s.externalDecision as Record<string, unknown>);
+      const paying = await step('district-clerk-2', p.caseId, 'START_PAYMENT', {
+        nature: d.nature, grade: d.grade, standardYear: 2026, annualAmountFen: d.expect?.annualFen ?? 7_675_200, startMonth: d.startMonth, bankName: '中国工商银行新河支行', bankAccount: p.account, accountHolder: p.name,
+      });
+      t.equal(paying.state, 'paying', d.note);
+      if (d.stop) {
+        const stopped = await step('district-clerk', p.caseId, 'STOP', { reasonCode: 'imprisonment', reason: '本人被判处有期徒刑，依规中止发放残疾抚恤金。', legalBasis: '《军人抚恤优待条例》（2024）第五十九条', effectiveMonth: d.stop });
+        t.equal(stopped.state, 'suspended');
+      }
+      cases.push({ ...d, ...p });
+    }
+    const b = await payYear('disability-pension', 'DIS', cases.filter((c) => c.expect).map((c) => ({ caseId: c.caseId, months: c.expect!.months, multiplierPercent: 100, annualFen: c.expect!.annualFen, fen: c.expect!.fen, payee: c.name, account: c.account })),
+      cases.filter((c) => !c.expect).map((c) => c.caseId));
+    t.match(b.standards, [{ key: 'disability-pension-annual', effectiveFrom: '2026-01-01', policyDocument: { number: '新退役发〔2025〕22号' } }], 'the seeded standard in force, as applied');
+    t.equal(b.totalFen, 19_005_900, '135,840 + 9,594 + 10,521 + 34,104 = 190,059 元');
+
+    // Yearly confirmation in this item's own forms: two confirmed, the others stopped from the next month.
+    const run = (await app.inject({ method: 'POST', url: '/api/v1/confirmation-runs', headers: users['district-clerk']!, payload: { workflowId: 'disability-pension', year: 2027 } })).json();
+    t.equal(run.entries.length, 4, 'everyone being paid (not the suspended one)');
+    const confirmed = await app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${run.id}/confirm`, headers: users['district-clerk']!, payload: { caseIds: [cases[0]!.caseId, cases[1]!.caseId], data: { method: 'data-match', confirmedDate: '2027-03-01' } } });
+    t.ok(confirmed.json().results.every((x: { ok: boolean }) => x.ok), confirmed.body.slice(0, 300));
+    const closed = (await app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${run.id}/close`, headers: users['district-clerk']!, payload: {} })).json();
+    t.same(closed.counts, { pending: 0, confirmed: 2, suspended: 2, failed: 0 }, closed.entries.map((e: { error?: string }) => e.error).join(' '));
+    const conf = await app.db.selectFrom('case_events').select(['payload']).where('case_id', '=', cases[0]!.caseId).where('type', '=', 'CONFIRM_YEAR').execute();
+    t.match(conf[0]!.payload, { data: { year: 2027, method: 'data-match' } }, 'the year in the item\'s own field');
+    const stop = await app.db.selectFrom('case_events').select(['payload']).where('case_id', '=', cases[2]!.caseId).where('type', '=', 'STOP').execute();
+    t.match(stop[0]!.payload, { data: { reasonCode: 'annual-confirmation-missed', effectiveMonth: /^\d{4}-\d{2}$/ } }, 'stopped with the item\'s own stop form');
+  });
+
+  await t.test('老年生活补助: years of compulsory service × the monthly standard', async (t) => {
+    const s = loadSamples('rural-veteran-elderly-subsidy').forms as Record<string, Record<string, unknown>>;
+    const people = [
+      { years: 3, startMonth: '2026-06', expect: { months: 7, fen: 126_000 } },
+      { years: 2, startMonth: '2024-05', expect: { months: 12, fen: 144_000 } },
+    ];
+    const expected = [];
+    for (const x of people) {
+      const p = await enrol('rural-veteran-elderly-subsidy', '1958-06-15', { category: 'veteran', hukouType: 'rural', soldierType: 'conscript', enlistmentDate: '1976-12-20', dischargeDate: '1980-01-05', placementType: 'self-employment' });
+      await step('village-clerk', p.caseId, 'SUBMIT', { ...s.application, name: p.name, idNumber: p.idNumber, compulsoryServiceYears: x.years });
+      await step('town-clerk', p.caseId, 'APPROVE', s.review!);
+      const notice = await step('district-clerk', p.caseId, 'VERIFY', { ...s.verification, compulsoryServiceYearsVerified: x.years });
+      t.ok(await sendSystemEvent(app.caseDeps, p.caseId, 'DEADLINE', notice.version), 'the 7-day public notice ends');
+      const paying = await step('district-clerk-2', p.caseId, 'APPROVE', {
+        compulsoryServiceYears: x.years, rateYear: 2026, ratePerServiceYearFen: 6_000, monthlyAmountFen: 6_000 * x.years, startMonth: x.startMonth,
+        paymentChannel: 'social-security-card', bankName: '中国农业银行新河支行', bankAccount: p.account,
+      });
+      t.equal(paying.state, 'paying');
+      expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: x.years * 100, annualFen: 72_000, fen: x.expect.fen, payee: p.name, account: p.account });
+    }
+    const b = await payYear('rural-veteran-elderly-subsidy', 'RVE', expected, []);
+    t.match(b.standards, [{ key: 'rural-veteran-elderly-subsidy-monthly', value: 6_000, effectiveFrom: '2025-01-01' }]);
+    t.equal(b.totalFen, 270_000, '1,260 + 1,440 = 2,700 元');
+  });
+  await t.test('定期抚恤金: per survivor by the nature of the death (version 2 of the item)', async (t) => {
+    const s = loadSamples('death-pension-survivors').forms as Record<string, Record<string, unknown>[] & Record<string, unknown>>;
+    // 烈士 3,500 / 因公牺牲 3,000 / 病故 2,800 元 a month (seeded from 2026-01-01).
+    const claims = [
+      { deathType: 'martyr', startMonth: '2026-11', expect: { months: 2, annualFen: 4_200_000, fen: 700_000 } },
+      { deathType: 'duty', startMonth: '2026-01', expect: { months: 12, annualFen: 3_600_000, fen: 3_600_000 } },
+      { deathType: 'illness', startMonth: '2025-03', stoppedOn: '2026-03-15', expect: { months: 3, annualFen: 3_360_000, fen: 840_000 } },
+    ];
+    const expected = [];
+    for (const x of claims) {
+      const p = await enrol('death-pension-survivors', '1970-10-02', { category: 'survivor', hukouType: 'rural' });
+      await step('district-clerk', p.caseId, 'REGISTER', { ...s.registration![1], deathType: x.deathType });
+      await step('supervisor', p.caseId, 'APPROVE', s.lumpSum!);
+      await step('district-clerk', p.caseId, 'PAY_LUMP_SUM', s.lumpSumPayment!);
+      await step('district-clerk', p.caseId, x.deathType === 'martyr' ? 'PRESENT_CERTIFICATE' : 'ISSUE_CERTIFICATE', x.deathType === 'martyr' ? s.martyrCertificate! : s.certificate!);
+      await step('town-clerk', p.caseId, 'APPLY_PERIODIC', { ...s.periodicApplication, claimantName: p.name, claimantIdNumber: p.idNumber, bankAccount: p.account });
+      const paying = await step('supervisor', p.caseId, 'APPROVE_PERIODIC', { annualStandardFen: x.expect.annualFen, startMonth: x.startMonth, opinion: '符合定期抚恤条件，按本区标准核发。' });
+      t.equal(paying.state, 'paying');
+      if (x.stoppedOn) t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'imprisonment', reason: '领取人被判处有期徒刑，中止发放。', stoppedOn: x.stoppedOn })).state, 'suspended');
+      expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen, fen: x.expect.fen, payee: p.name, account: p.account });
+    }
+    const b = await payYear('death-pension-survivors', 'DPS', expected, []);
+    t.equal(b.totalFen, 5_140_000, '7,000 + 36,000 + 8,400 = 51,400 元');
+  });
+  t.same((await verifyHistories(app.db, app.registry)).mismatches, [], 'every case replays from its history');
 });

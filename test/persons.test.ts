@@ -71,6 +71,23 @@ t.test('the person file shows relations and cases; revealing is logged', async (
   t.match(log[0], { user_id: 'u-district-clerk', subject: 'person:p-zhang-wei' });
 });
 
+t.test('a relative outside the jurisdiction is not named in the person file', async (t) => {
+  const app = await build(t);
+  const district = await login(app, 'district-clerk');
+  const village = await login(app, 'village-clerk');
+  const idNumber = makeIdNumber('330102', '1980-04-04', 311);
+  const res = await app.inject({
+    method: 'POST', url: '/api/v1/persons', headers: district,
+    payload: { name: '张桂兰', idNumber, stationId: 'qiaotou', attributes: { category: 'family' }, relations: [{ personId: 'p-zhang-wei', relation: 'child' }, { personId: 'p-zhao-lei', relation: 'sibling' }] },
+  });
+  t.equal(res.statusCode, 201, res.body);
+  const id = res.json().id;
+  const whole = (await app.inject({ url: `/api/v1/persons/${id}`, headers: district })).json();
+  t.same(whole.relations.map((r: { personId: string }) => r.personId).sort(), ['p-zhang-wei', 'p-zhao-lei'], 'the district sees both');
+  const local = (await app.inject({ url: `/api/v1/persons/${id}`, headers: village })).json();
+  t.same(local.relations, [{ personId: 'p-zhang-wei', name: '张伟', relation: 'child' }], 'the village clerk sees only the relative in the area (p-zhao-lei lives in 山下村)');
+});
+
 t.test('the chain lists the items in order and where a person stands on each', async (t) => {
   const app = await build(t);
   const clerk = await login(app, 'district-clerk');

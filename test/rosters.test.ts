@@ -1,5 +1,6 @@
 import t from 'tap';
 import { sql } from 'kysely';
+import { openSnapshot } from '../src/cases/case.repository.ts';
 import { verifyHistories } from '../src/cli/verify-history.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { build, login } from './helpers/build.ts';
@@ -67,7 +68,7 @@ t.test('a 2,000-row roster: preview with per-row errors, all valid cases created
   const personsAfter = Number((await sql<{ n: string }>`select count(*) as n from persons`.execute(app.db)).rows[0]!.n);
   t.equal(personsAfter - personsBefore, 1918, 'new persons registered; the existing one reused');
   const zhao = cases.find((c) => c.person_id === 'p-zhao-lei')!;
-  const data = (zhao.snapshot as unknown as { context: { data: Record<string, unknown> } }).context.data;
+  const data = openSnapshot(zhao.id, zhao.snapshot).context.data;
   t.match(data, { conscriptName: '赵磊', conscriptIdNumber: ZHAO_LEI.idNumber, enlistmentDate: '2026-09-10', intake: 'second-half', hukouType: 'rural', collegeStudent: false, postedToTibetOrXinjiang: false, listDocumentNumber: '新征办〔2026〕12号', bankName: '中国农业银行新河支行', payeeRelation: 'mother' }, 'the row\'s data, in the fields of the item');
   const start = await app.db.selectFrom('case_events').select(['type', 'payload', 'actor_id']).where('case_id', '=', zhao.id).execute();
   t.equal(start.length, 1);

@@ -1,4 +1,6 @@
+import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
+import { stepsInEffect } from './history-replay.ts';
 
 export interface CaseEventRow {
   seq: number;
@@ -12,9 +14,19 @@ export interface CaseEventRow {
   at: Date;
 }
 
+/** A history entry's payload as stored: personal data sealed for this case, entry and field (src/crypto/sealed-data.ts). */
+export function sealPayload(caseId: string, seq: number, payload: Record<string, unknown>): Record<string, unknown> {
+  return sealJson(payload, `case_events.payload:${caseId}:${seq}:`);
+}
+
+/** Every reader of `case_events.payload` outside this file goes through here. */
+export function openPayload(caseId: string, seq: number, stored: unknown): Record<string, unknown> {
+  return openJson(stored as Record<string, unknown>, `case_events.payload:${caseId}:${seq}:`);
+}
+
 export async function appendEvent(db: Executor, caseId: string, e: Omit<CaseEventRow, 'actorName'>): Promise<void> {
   await db.insertInto('case_events').values({
-    case_id: caseId, seq: e.seq, kind: e.kind, type: e.type, payload: JSON.stringify(e.payload),
+    case_id: caseId, seq: e.seq, kind: e.kind, type: e.type, payload: JSON.stringify(sealPayload(caseId, e.seq, e.payload)),
     actor_id: e.actorId, from_state: e.fromState, to_state: e.toState, at: e.at,
   }).execute();
 }
@@ -25,14 +37,14 @@ export async function listEvents(db: Executor, caseId: string): Promise<CaseEven
       'case_events.from_state', 'case_events.to_state', 'case_events.at'])
     .where('case_events.case_id', '=', caseId).orderBy('case_events.seq').execute();
   return rows.map((r) => ({
-    seq: r.seq, kind: r.kind, type: r.type, payload: r.payload as unknown as Record<string, unknown>, actorId: r.actor_id,
+    seq: r.seq, kind: r.kind, type: r.type, payload: openPayload(caseId, r.seq, r.payload), actorId: r.actor_id,
     actorName: r.display_name, fromState: r.from_state, toState: r.to_state, at: r.at,
   }));
 }
 
-/** Who sent the last machine event (four-eyes steps compare against it). */
+/** Who sent the last machine event still in effect (four-eyes steps compare against it; a taken-back step does not count). */
 export async function lastMachineActor(db: Executor, caseId: string): Promise<string | null> {
-  const r = await db.selectFrom('case_events').select('actor_id').where('case_id', '=', caseId).where('kind', '=', 'machine')
-    .orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  return r?.actor_id ?? null;
+  const rows = await db.selectFrom('case_events').select(['kind', 'type', 'actor_id']).where('case_id', '=', caseId).where('kind', '=', 'machine')
+    .orderBy('seq').execute();
+  return stepsInEffect(rows).at(-1)?.actor_id ?? null;
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/database.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { Person } from '../persons/person.repository.ts';
+import { openSnapshot } from './case.repository.ts';
 
 const DONE_OUTCOMES = ['completed', 'granted', 'transferred'];
 
@@ -29,9 +30,9 @@ export async function eligibilitySubject(db: Executor, person: Person, now: Date
  */
 export async function prefillData(db: Executor, def: WorkflowDefinition, person: Person): Promise<Record<string, unknown>> {
   if (!def.prefill) return {};
-  const earlier = await db.selectFrom('cases').select('snapshot').where('person_id', '=', person.id).orderBy('id').execute();
+  const earlier = await db.selectFrom('cases').select(['id', 'snapshot']).where('person_id', '=', person.id).orderBy('id').execute();
   const known: Record<string, unknown> = {};
-  for (const r of earlier) Object.assign(known, (r.snapshot as unknown as { context: { data: Record<string, unknown> } }).context.data);
+  for (const r of earlier) Object.assign(known, openSnapshot(r.id, r.snapshot).context.data);
   Object.assign(known, person.attributes, { name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate });
   if (person.phone) known.mobile = person.phone;
   const data: Record<string, unknown> = {};

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
+import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { CaseTable, Executor } from '../db/database.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import type { StepTiming } from './step-timing.ts';
@@ -37,16 +38,39 @@ export interface CaseRow {
   escalatedTo: string | null;
 }
 
+/** A case's snapshot as stored: ID numbers, bank accounts and phones sealed for this case and field (src/crypto/sealed-data.ts). */
+export function sealSnapshot(caseId: string, snapshot: StoredSnapshot, previous?: StoredSnapshot): StoredSnapshot {
+  return sealJson(snapshot, `cases.snapshot:${caseId}:`, previous);
+}
+
+/** Every reader of `cases.snapshot` outside this file goes through here. */
+export function openSnapshot(caseId: string, stored: unknown): StoredSnapshot {
+  return openJson(stored as StoredSnapshot, `cases.snapshot:${caseId}:`);
+}
+
+function sealAgent(caseId: string, agent: Record<string, unknown> | null): Record<string, unknown> | null {
+  return agent && sealJson(agent, `cases.agent:${caseId}:`);
+}
+
 export function toCase(r: Selectable<CaseTable>): CaseRow {
-  return {
+  const c = {
     id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
-    personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: r.agent as unknown as Record<string, unknown> | null,
+    personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id,
+    agent: r.agent && openJson(r.agent as unknown as Record<string, unknown>, `cases.agent:${r.id}:`),
     stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome, version: r.version,
-    snapshot: r.snapshot as unknown as StoredSnapshot, stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id,
+    stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id,
     createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
     lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain, pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
     overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to,
-  };
+  } as CaseRow;
+  // Lists (dashboards, the person file) never read the form data: it is decrypted when first read, not for every row.
+  let snapshot: StoredSnapshot | undefined;
+  Object.defineProperty(c, 'snapshot', {
+    enumerable: true, configurable: true,
+    get: () => (snapshot ??= openSnapshot(r.id, r.snapshot)),
+    set: (v: StoredSnapshot) => { snapshot = v; },
+  });
+  return c;
 }
 
 /** The scope of the service's own work (timers, sweeps): every station. */
@@ -85,9 +109,9 @@ export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
   const done = c.snapshot.status === 'done';
   await db.insertInto('cases').values({
     id: c.id, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId, person_id: c.personId,
-    applicant_id: c.applicantId, payee_id: c.payeeId, agent: c.agent ? JSON.stringify(c.agent) : null,
+    applicant_id: c.applicantId, payee_id: c.payeeId, agent: c.agent ? JSON.stringify(sealAgent(c.id, c.agent)) : null,
     station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
-    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(c.snapshot), ...timingColumns(c.timing),
+    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)), ...timingColumns(c.timing),
     assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now, closed_at: done ? c.now : null, last_event_at: c.now,
   }).execute();
 }
@@ -109,7 +133,7 @@ export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: D
     version: c.version + 1,
     updated_at: now,
     ...(snap ? {
-      snapshot: JSON.stringify(snap), state: snap.value, outcome: snap.context.outcome,
+      snapshot: JSON.stringify(sealSnapshot(c.id, snap, c.snapshot)), state: snap.value, outcome: snap.context.outcome,
       status: done ? 'closed' : 'open', closed_at: done ? now : null,
     } : {}),
     ...(u.timing ? timingColumns(u.timing) : {}),

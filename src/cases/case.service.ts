@@ -19,6 +19,8 @@ import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { timingOnEntry } from './step-timing.ts';
+import { recallStep } from './recall.ts';
+import { RECALL } from '../definitions/definition.types.ts';
 
 export interface CaseDeps {
   db: Db;
@@ -165,6 +167,7 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
     if (!c) throw new AppError('NOT_FOUND');
     if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
     if (isAdminAct(input.type)) await recordAdminAct(trx, c, user, input, now, lang);
+    else if (input.type === RECALL) await recallStep(trx, deps, c, user, input.data, now, lang);
     else await advance(trx, deps, c, user, input, now, lang);
     const view = await buildCaseView(trx, deps.registry, (await findCase(trx, caseId, user.stationPath))!, user, { reveal: false, lang });
     if (scope) await saveKey(trx, scope, hash, 200, view, now);

@@ -7,7 +7,9 @@ import type { Lang } from '../http/language.ts';
 import { maskData } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
-import { lastMachineActor, listEvents } from './case-event.repository.ts';
+import { listEvents } from './case-event.repository.ts';
+import { stepsInEffect } from './history-replay.ts';
+import { recallTarget } from './recall.ts';
 import type { CaseRow } from './case.repository.ts';
 import { listCaseNotices } from './notice.repository.ts';
 
@@ -48,6 +50,8 @@ export interface CaseView {
   } | null;
   history: { seq: number; kind: string; type: string; actor: string | null; actorName: string | null; from: string | null; to: string | null; at: string; payload: Record<string, unknown> }[];
   notices: { id: string; key: string; kind: string; title: string; issuedAt: string }[];
+  /** The step this user may take back now (撤回, event type RECALL), if any. */
+  recall: { seq: number; type: string; label: Localized } | null;
 }
 
 /** Fields a definition's forms mark as personal data. */
@@ -85,7 +89,9 @@ function currentStep(wf: CompiledWorkflow, c: CaseRow, user: User, previousActor
 /** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */
 export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: { reveal: boolean; lang: Lang }): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
-  const [events, notices, previousActorId] = [await listEvents(db, c.id), await listCaseNotices(db, c.id), await lastMachineActor(db, c.id)];
+  const [events, notices] = [await listEvents(db, c.id), await listCaseNotices(db, c.id)];
+  const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
+  const recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
   const sensitive = sensitiveFields(wf);
   const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
   return {
@@ -100,5 +106,6 @@ export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c:
       at: e.at.toISOString(), payload: mask(e.payload),
     })),
     notices: notices.map((n) => ({ id: n.id, key: n.noticeKey, kind: n.kind, title: n.title, issuedAt: n.issuedAt.toISOString() })),
+    recall: recall?.ok ? { seq: recall.target.seq, type: recall.target.type, label: wf.definition.events[recall.target.type]?.label ?? { zh: recall.target.type, en: recall.target.type } } : null,
   };
 }

@@ -1,8 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db, Executor } from '../db/database.ts';
 import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
-import type { CompiledWorkflow } from '../engine/compile.ts';
 import { replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine.ts';
+import { historyEvent, historyVersions } from '../cases/history-replay.ts';
+import { RECALL } from '../definitions/definition.types.ts';
+import { openPayload } from '../cases/case-event.repository.ts';
+import { openSnapshot } from '../cases/case.repository.ts';
 
 export interface Mismatch {
   caseId: string;
@@ -23,14 +26,21 @@ interface EventRow {
   case_id: string; seq: number; kind: string; type: string; payload: Record<string, unknown>; from_state: string | null; to_state: string | null;
 }
 
+/**
+ * The replay is of plaintext, so personal data sealed in the snapshot and the payloads is opened
+ * first; a value that does not open (in clear, moved, altered, another key) is a mismatch of its own.
+ */
+function opened(c: CaseRow, events: EventRow[]): { c: CaseRow; events: EventRow[] } | { problem: string } {
+  try {
+    return { c: { ...c, snapshot: openSnapshot(c.id, c.snapshot) }, events: events.map((e) => ({ ...e, payload: openPayload(e.case_id, e.seq, e.payload) })) };
+  } catch (err) {
+    return { problem: `personal data does not decrypt: ${(err as Error).message}` };
+  }
+}
+
 /** JSON as stored (jsonb drops undefined, key order is irrelevant): compare what a reader would get back. */
 function asStored(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v));
-}
-
-function historyEvent(e: EventRow): HistoryEvent {
-  if (e.type === 'MIGRATE') return { type: e.type, migration: { toVersion: Number(e.payload.toVersion), toState: String(e.payload.toState) } };
-  return { type: e.type, data: (e.payload.data as Record<string, unknown> | undefined) ?? {} };
 }
 
 /**
@@ -48,25 +58,24 @@ async function checkCase(db: Executor, registry: WorkflowRegistry, c: CaseRow, e
   const first = events[0]!;
   if (first.type !== 'START' || first.kind !== 'machine') return [...problems, `first history entry is ${first.type}, not START`];
 
-  const firstMigration = events.find((e) => e.type === 'MIGRATE');
-  const startVersion = firstMigration ? Number(firstMigration.payload.fromVersion) : c.workflow_version;
-  const versions = new Map<number, CompiledWorkflow>();
-  for (const v of new Set([startVersion, c.workflow_version, ...events.filter((e) => e.type === 'MIGRATE').map((e) => Number(e.payload.toVersion))])) {
-    const wf = await registry.get(db, c.workflow_id, v);
-    if (!wf) return [...problems, `definition ${c.workflow_id}@${v} is missing`];
-    versions.set(v, wf);
-  }
-  const wf0 = versions.get(startVersion)!;
+  const versions = await historyVersions(db, registry, c.workflow_id, c.workflow_version, events);
+  if ('missing' in versions) return [...problems, `definition ${versions.missing} is missing`];
+  const wf0 = versions.first;
   const initialData = (first.payload.data as Record<string, unknown> | undefined) ?? {};
   const machine = events.slice(1).filter((e) => e.kind === 'machine');
   let replayed: StoredSnapshot;
   try {
-    const byVersion = (v: number) => versions.get(v)!;
+    const byVersion = versions.of;
     // Entry by entry: each entry's from/to states must be where the replay stands before and after it.
     let before: string | null = null;
     const done: HistoryEvent[] = [];
+    const inEffect: number[] = [];
     for (const e of events) {
-      if (e.seq > 1 && e.kind === 'machine') done.push(historyEvent(e));
+      if (e.seq > 1 && e.kind === 'machine') {
+        done.push(historyEvent(e));
+        if (e.type !== RECALL) inEffect.push(e.seq);
+        else if (Number(e.payload.recalledSeq) !== inEffect.pop()) problems.push(`entry ${e.seq} (RECALL) names entry ${String(e.payload.recalledSeq)}, not the step in effect`);
+      }
       const after = replay(wf0, initialData, done, byVersion).value;
       if (e.from_state !== before || e.to_state !== after) {
         problems.push(`entry ${e.seq} (${e.type}) records ${e.from_state}→${e.to_state}, the replay ${before}→${after}`);
@@ -107,7 +116,10 @@ async function verifyIn(db: Executor, registry: WorkflowRegistry, batch: number)
     const byCase = new Map<string, EventRow[]>();
     for (const e of events) (byCase.get(e.case_id) ?? byCase.set(e.case_id, []).get(e.case_id)!).push(e);
     for (const c of cases) {
-      for (const problem of await checkCase(db, registry, c, byCase.get(c.id) ?? [])) result.mismatches.push({ caseId: c.id, problem });
+      const history = byCase.get(c.id) ?? [];
+      const open = history.length ? opened(c, history) : { c, events: history };
+      const problems = 'problem' in open ? [open.problem] : await checkCase(db, registry, open.c, open.events);
+      for (const problem of problems) result.mismatches.push({ caseId: c.id, problem });
     }
     result.cases += cases.length;
     result.events += events.length;

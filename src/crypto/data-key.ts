@@ -13,7 +13,8 @@ import { sql, type Kysely } from 'kysely';
  * the additional authenticated data names the column and the row, so a ciphertext cannot be moved
  * to another row or column without failing to decrypt.
  *
- * Migration 20261124T0004_hardening.ts carries a frozen copy of this format: change both or neither.
+ * Migrations 20261124T0004_hardening.ts and 20261124T0010_sealed_case_data.ts carry frozen copies of
+ * this format: change all or none.
  */
 
 export class DataKeyError extends Error {}

@@ -1,7 +1,8 @@
 import { ajv } from './ajv.ts';
 import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
-import { SYSTEM_EVENTS } from './definition.types.ts';
+import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
+import { isSealedField } from '../crypto/sealed-data.ts';
 
 export interface Finding {
   file: string;
@@ -38,6 +39,19 @@ function requiredOf(schema: JsonSchema | undefined): string[] {
  * Checks one definition beyond its JSON Schema: references, reachability, ways out, and the
  * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked.
  */
+const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
+
+/** Fields holding ID numbers, cards or phones, in groups too: the repositories seal them by name (src/crypto/sealed-data.ts). */
+function personalFields(schema: JsonSchema, path: string): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const [name, prop] of Object.entries((schema.properties as Record<string, JsonSchema> | undefined) ?? {})) {
+    if (typeof prop.format === 'string' && PERSONAL_FORMATS.has(prop.format)) out.push([`${path}.properties.${name}`, name, prop.format]);
+    if (prop.type === 'object') out.push(...personalFields(prop, `${path}.properties.${name}`));
+    if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items as JsonSchema, `${path}.properties.${name}.items`));
+  }
+  return out;
+}
+
 export function lintDefinition(file: string, input: unknown, knownWorkflows?: Set<string>): Finding[] {
   const findings: Finding[] = [];
   const add = (path: string, message: string) => findings.push({ file, path, message });
@@ -70,6 +84,9 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
     const items = ((form.properties as Record<string, JsonSchema> | undefined)?.materials?.items as JsonSchema | undefined)?.enum;
     for (const [i, m] of ((items as string[] | undefined) ?? []).entries()) {
       if (!materialIds.has(m)) add(`$.forms.${id}.properties.materials.items.enum[${i}]`, `material "${m}" is not in the materials list`);
+    }
+    for (const [path, name, format] of personalFields(form, `$.forms.${id}`)) {
+      if (!isSealedField(name)) add(path, `a "${format}" field must be named like idNumber, …IdNumber, bankAccount, …BankAccount, mobile or …Phone, so that it is encrypted at rest`);
     }
   }
   const schemaChecks: [string, JsonSchema][] = [];
@@ -152,6 +169,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
     }
   }
   for (const type of Object.keys(def.events)) if (!usedEvents.has(type)) add(`$.events.${type}`, `event "${type}" is declared but never used`);
+  for (const type of Object.keys(def.events)) if (RESERVED_EVENTS.includes(type)) add(`$.events.${type}`, `"${type}" is an entry the service writes itself; choose another event name`);
 
   if (states[def.machine.initial]) {
     const reached = new Set([def.machine.initial]);

@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts';
 import { hashPassword } from '../auth/password.ts';
 import { makeIdNumber } from '../persons/id-number.ts';
 import { personSecretColumns } from '../persons/person.repository.ts';
+import { seedDemoStandards } from './demo-standards.ts';
 
 export const DEMO_PASSWORD = 'demo1234';
 
@@ -49,5 +50,6 @@ export async function seedDemo(db: Db, now: Date): Promise<void> {
     }
     await trx.insertInto('person_relations').values({ person_id: 'p-zhang-wei', related_person_id: 'p-zhang-jianguo', relation: 'parent' })
       .onConflict((oc) => oc.doNothing()).execute();
+    await seedDemoStandards(trx, now, 'u-admin');
   });
 }

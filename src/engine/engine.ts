@@ -167,16 +167,27 @@ export interface HistoryEvent {
   data?: Record<string, unknown>;
   /** For MIGRATE: the version and state the case moved to. */
   migration?: { toVersion: number; toState: string };
+  /** For RECALL: the step taken back; the case returns to where it stood before that step. */
+  recall?: true;
 }
 
 /**
  * Rebuilds a snapshot from the machine events alone (verification, audits). A MIGRATE entry
- * switches to the version it names, so migrated cases replay too.
+ * switches to the version it names, so migrated cases replay too; a RECALL returns to the
+ * snapshot before the step it takes back.
  */
 export function replay(wf: CompiledWorkflow, initialData: Record<string, unknown>, events: HistoryEvent[], versions?: (v: number) => CompiledWorkflow): StoredSnapshot {
   let current = wf;
   let stored = store(current, initialTransition(current.machine, { data: initialData })[0]);
+  const earlier: { wf: CompiledWorkflow; stored: StoredSnapshot }[] = [];
   for (const e of events) {
+    if (e.recall) {
+      const back = earlier.pop();
+      if (!back) throw new Error('RECALL with no step to take back');
+      ({ wf: current, stored } = back);
+      continue;
+    }
+    earlier.push({ wf: current, stored });
     if (e.migration) {
       current = versions!(e.migration.toVersion);
       stored = migrateSnapshot(current, stored, e.migration.toState);

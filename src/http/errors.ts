@@ -15,6 +15,7 @@ export const errorCatalogue = {
   CASE_ALREADY_OPEN: { status: 409, zh: '该对象已有同一事项的在办案件', en: 'This person already has an open case of this item' },
   PERSON_EXISTS: { status: 409, zh: '该身份证号码已登记', en: 'A person with this ID number is already registered' },
   CASE_CLOSED: { status: 409, zh: '案件已办结', en: 'The case is closed' },
+  RECALL_REFUSED: { status: 409, zh: '该步骤不能撤回', en: 'This step cannot be taken back' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   VALIDATION_FAILED: { status: 422, zh: '填写内容有误，请按提示修改', en: 'Some fields are not valid' },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { openPayload } from '../cases/case-event.repository.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
@@ -81,7 +82,7 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
     ? (await trx.selectFrom('persons').select('name').where('id', '=', c.applicant_id).executeTakeFirst())?.name
     : undefined;
 
-  const eventData = ((event.payload as unknown as { data?: Record<string, unknown> }).data ?? {}) as Record<string, unknown>;
+  const eventData = (openPayload(input.caseId, input.eventSeq, event.payload).data ?? {}) as Record<string, unknown>;
   if (notice.kind === 'refusal') {
     const lacking = REFUSAL_NEEDS.find((f) => typeof eventData[f] !== 'string' || !(eventData[f] as string).trim());
     if (lacking) throw missingField(notice.title.zh, lacking);

@@ -3,7 +3,7 @@ import { workingDaysLeft } from '../calendar/deadline.ts';
 import { findCase, type CaseRow } from '../cases/case.repository.ts';
 import { buildCaseView, type CaseView } from '../cases/case.view.ts';
 import { listCaseNotices } from '../cases/notice.repository.ts';
-import type { JsonSchema, Localized } from '../definitions/definition.types.ts';
+import { RECALL, type JsonSchema, type Localized } from '../definitions/definition.types.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
@@ -115,11 +115,12 @@ export async function timelineOf(app: FastifyInstance, wf: CompiledWorkflow, vie
   const states = wf.definition.machine.states;
   const byId = new Map(attachments.map((a) => [a.id, a]));
   const stepName = (s: string | null) => (s ? loc(lang, states[s]?.meta.step) || s : '');
+  const recalled = new Set(view.history.filter((h) => h.type === RECALL).map((h) => Number(h.payload.recalledSeq)));
   return view.history.slice().reverse().map((h) => {
     const details: { label: string; value: string; html?: boolean }[] = [];
     const data = (h.kind === 'machine' ? (h.payload.data as Record<string, unknown> | undefined) : h.payload) ?? {};
     if (h.type === 'START' && h.payload.parentCaseId) details.push({ label: tr(lang, '来源', 'Started by'), value: tr(lang, '由关联事项自动启动', 'another case, automatically') });
-    if (h.kind === 'machine' && h.type !== 'START') {
+    if (h.kind === 'machine' && h.type !== 'START' && h.type !== RECALL) {
       const event = Object.values(states[h.from ?? '']?.meta.events ?? {}).length ? states[h.from ?? '']?.meta.events?.[h.type] : undefined;
       const schema = event?.form ? wf.definition.forms[event.form] as JsonSchema : undefined;
       for (const key of ['missing', 'materials']) {
@@ -135,6 +136,10 @@ export async function timelineOf(app: FastifyInstance, wf: CompiledWorkflow, vie
           details.push({ label: prop ? (lang === 'en' ? String(prop['x-title-en'] ?? prop.title) : String(prop.title)) : key, value: String(data[key]) });
         }
       }
+    }
+    if (h.type === RECALL) {
+      details.push({ label: tr(lang, '撤回的步骤', 'Step taken back'), value: `${eventLabel(wf, String(h.payload.recalledType), lang)}（#${String(h.payload.recalledSeq)}）` });
+      if (typeof h.payload.reason === 'string') details.push({ label: tr(lang, '原因', 'Reason'), value: h.payload.reason });
     }
     if (h.kind === 'admin') {
       if (typeof h.payload.userId === 'string') details.push({ label: h.type === 'COPY_TO' ? tr(lang, '抄送给', 'Copied to') : tr(lang, '交给', 'Handed to'), value: names.get(h.payload.userId) ?? h.payload.userId });
@@ -152,7 +157,7 @@ export async function timelineOf(app: FastifyInstance, wf: CompiledWorkflow, vie
     const moved = h.kind === 'machine' && h.from !== h.to && h.type !== 'START';
     return {
       seq: h.seq, at: h.at, atText: fmtDateTime(h.at), actor: h.actorName ?? (h.actor ? h.actor : tr(lang, '系统', 'System')),
-      action: eventLabel(wf, h.type, lang), kind: h.kind, system: !h.actor,
+      action: eventLabel(wf, h.type, lang) + (recalled.has(h.seq) ? tr(lang, '（已撤回）', ' (taken back)') : ''), kind: h.kind, system: !h.actor,
       from: moved ? stepName(h.from) : '', to: h.type === 'START' || moved ? stepName(h.to) : '', details,
     };
   });

@@ -3,9 +3,9 @@ import qrcode from 'qrcode-generator';
 import { lastMachineActor } from '../cases/case-event.repository.ts';
 import { sendEvent } from '../cases/case.service.ts';
 import { actorOf } from '../cases/actor.ts';
-import type { JsonSchema } from '../definitions/definition.types.ts';
+import { RECALL, type JsonSchema } from '../definitions/definition.types.ts';
 import { allowedEvents, step, type AllowedEvent } from '../engine/engine.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, errorCatalogue } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { attachFiles, type Upload } from './attachments.service.ts';
 import {
@@ -216,7 +216,10 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
       },
       saved: query.saved ? true : undefined,
       uploaded: query.uploaded ? Number(query.uploaded) : undefined,
-      acted: query.acted ? loc(lang, { zh: ({ COMMENT: '意见已记录', REASSIGN: '已转办', COPY_TO: '已抄送', URGE: '已催办' } as Record<string, string>)[query.acted] ?? '已记录', en: 'Recorded' }) : undefined,
+      acted: query.acted ? loc(lang, query.acted === RECALL
+        ? { zh: '已撤回：案件回到您的办理环节，可修改后重新提交', en: 'Taken back: the case is back at your step; change it and send it again' }
+        : { zh: ({ COMMENT: '意见已记录', REASSIGN: '已转办', COPY_TO: '已抄送', URGE: '已催办' } as Record<string, string>)[query.acted] ?? '已记录', en: 'Recorded' }) : undefined,
+      recall: lc.view.recall && { label: loc(lang, lc.view.recall.label) },
       primary, others, hasMoves: Boolean(primary || others.length),
       uploadOnly: lc.c.status === 'open' && (isClerk || user.role === 'admin') && !primary,
       uploadsHtml: stepFormHtml(lc, { event: { type: '', label: { zh: '', en: '' } }, formId: undefined, schema: EMPTY_FORM }, {}, new Map(), lang, counter).uploads,
@@ -408,7 +411,20 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     return see(reply, `/cases/${lc.c.id}?uploaded=${res.attached.length}#materials`);
   });
 
-  /** 意见 / 转办 / 抄送 / 催办: history entries that do not move the case. */
+  /** 撤回: the case goes back to the step the clerk just sent; a refusal is explained at the top of the page. */
+  async function recallFromPage(req: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply, expectedVersion: number, reason: string): Promise<FastifyReply> {
+    const lang = pageLang(req);
+    try {
+      await sendEvent(deps(), req.user!, req.params.id, { type: RECALL, data: reason ? { reason } : {}, expectedVersion }, undefined, lang);
+      return see(reply, `/cases/${req.params.id}?acted=${RECALL}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
+      const text = err.code === 'STALE_VERSION' ? tr(lang, '案件刚被他人更新，请核对后再操作。', 'The case was just changed by someone else; check it first.') : (err.extras.errors?.map((e) => e.message).join('；') || errorText(lang, err));
+      return casePage(req, reply, req.params.id, { pageError: text }, errorCatalogue[err.code].status);
+    }
+  }
+
+  /** 意见 / 转办 / 抄送 / 催办 (and 撤回, which moves the case back): the history entries posted from the case page. */
   app.post<{ Params: IdParams }>('/cases/:id/acts', async (req, reply) => {
     const lang = pageLang(req);
     const form = posted(req);
@@ -418,6 +434,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const userId = form.first('userId') ?? '';
     const reason = (form.first('reason') ?? '').trim();
     let data: Record<string, unknown>;
+    if (act === RECALL) return recallFromPage(req, reply, expectedVersion, reason);
     if (act === 'COMMENT' || act === 'URGE') data = { text };
     else if (act === 'REASSIGN') data = { userId, ...(reason ? { reason } : {}) };
     else if (act === 'COPY_TO') data = { userId, ...(reason ? { note: reason } : {}) };

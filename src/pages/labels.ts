@@ -35,6 +35,7 @@ export const ACTS: Dict = {
   ATTACH: { zh: '上传材料', en: 'Files attached' },
   DEADLINE: { zh: '期限届满', en: 'Time limit reached' },
   MIGRATE: { zh: '迁移到新版本', en: 'Moved to a new version' },
+  RECALL: { zh: '撤回', en: 'Taken back' },
 };
 
 export const CATEGORIES: Dict = {

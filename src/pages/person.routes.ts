@@ -13,11 +13,13 @@ import { findPerson, listRelations, searchPersons } from '../persons/person.repo
 import { registerPerson } from '../persons/person.service.ts';
 import type { User } from '../users/user.repository.ts';
 import { dueOf, noticesOf, outcomeText, stepTitle } from './case-model.ts';
-import { errorList, parseForm, renderForm, type Errors } from './form-render.ts';
+import { applyGroupAction, errorList, parseForm, renderForm, type Errors } from './form-render.ts';
 import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
 import { stationsWithin } from './queries.ts';
 import { loc, tr } from './view.ts';
 import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+
+const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
 const ATTRIBUTES = ['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang'] as const;
 
@@ -46,6 +48,16 @@ function personSchema(villages: { id: string; name: string }[]): JsonSchema {
       },
       disabilityGrade: { type: 'integer', title: '残疾等级（一至十级，没有则不填）', 'x-title-en': 'Disability grade (1–10; leave empty if none)', minimum: 1, maximum: 10 },
       postedToTibetOrXinjiang: { type: 'boolean', title: '是否在西藏、新疆服役', 'x-title-en': 'Served in Tibet or Xinjiang' },
+      relations: {
+        type: 'array', title: '家庭成员（须已登记）', 'x-title-en': 'Family members (already registered)', maxItems: 20,
+        items: {
+          type: 'object', additionalProperties: false, required: ['idNumber', 'relation'],
+          properties: {
+            idNumber: { type: 'string', title: '成员公民身份号码', 'x-title-en': "Member's citizen ID number", format: 'cn-id-number' },
+            relation: { type: 'string', title: '该成员是本人的', 'x-title-en': 'The member is this person’s', enum: RELATION_KINDS, 'x-ui': { widget: 'select', labels: Object.fromEntries(RELATION_KINDS.map((k) => [k, RELATIONS[k]!.zh])), labelsEn: Object.fromEntries(RELATION_KINDS.map((k) => [k, RELATIONS[k]!.en])) } },
+          },
+        },
+      },
     },
   };
 }
@@ -84,6 +96,20 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     }, status);
   }
 
+  /** Family members are named by ID number, as the clerk has it from the household register; each must already have a file here. */
+  async function relatedPersons(user: User, ownIdNumber: string, rows: { idNumber: string; relation: string }[], errors: Errors, lang: Lang) {
+    const out: { personId: string; relation: string }[] = [];
+    for (const [i, r] of rows.entries()) {
+      const idNumber = r.idNumber.toUpperCase();
+      const found = idNumber === ownIdNumber ? undefined : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
+      if (found) out.push({ personId: found.id, relation: r.relation });
+      else errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
+        ? tr(lang, '家庭成员不能是本人', 'A family member cannot be the person themself')
+        : tr(lang, '该公民身份号码尚未在本辖区登记，请先登记该家庭成员', 'Nobody with this ID number is registered in your jurisdiction; register the family member first')]);
+    }
+    return out;
+  }
+
   app.get<{ Querystring: { name?: string } }>('/persons/new', async (req, reply) => {
     if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
     return newPersonPage(req, reply, { name: typeof req.query.name === 'string' ? req.query.name.slice(0, 50) : undefined }, new Map());
@@ -99,8 +125,14 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     const form = posted(req);
     const villages = await villagesOf(app, req.user!, lang);
     const schema = personSchema(villages);
-    const parsed = parseForm(schema, form.get, lang);
+    const action = form.first('_action') ?? '';
+    const group = /^(add|remove):/.test(action);
+    const parsed = parseForm(schema, form.get, lang, { keepEmpty: group });
     const data = parsed.data;
+    if (group) {
+      applyGroupAction(schema, data, action);
+      return newPersonPage(req, reply, data, new Map());
+    }
     const errors: Errors = new Map(parsed.errors);
     const validate = validatorOf(schema);
     if (!validate(data)) {
@@ -114,6 +146,8 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       errors.set('/idNumber', [tr(lang, '该公民身份号码已登记', 'This ID number is already registered')]);
       return newPersonPage(req, reply, data, errors, { existing: { id: existing[0].id, name: existing[0].name } }, 409);
     }
+    const relations = await relatedPersons(req.user!, idNumber, (data.relations ?? []) as { idNumber: string; relation: string }[], errors, lang);
+    if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
     if (form.first('_confirmed') !== idNumber) {
       // Shown back for the clerk to compare with the card before anything is written.
       return newPersonPage(req, reply, data, errors, {
@@ -124,7 +158,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     try {
       const person = await registerPerson(app.db, req.user!, {
         name: String(data.name), idNumber, ...(data.phone ? { phone: String(data.phone) } : {}),
-        ...(data.stationId ? { stationId: String(data.stationId) } : villages.length === 1 ? { stationId: villages[0]!.id } : {}), attributes,
+        ...(data.stationId ? { stationId: String(data.stationId) } : villages.length === 1 ? { stationId: villages[0]!.id } : {}), attributes, relations,
       }, app.clock.now(), lang);
       return see(reply, `/persons/${person.id}?registered=1`);
     } catch (err) {
@@ -174,13 +208,14 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       })),
     }));
     const station = await app.db.selectFrom('stations').select(['name_zh', 'name_en']).where('id', '=', person.stationId).executeTakeFirst();
+    const relations = await listRelations(app.db, person.id, user.stationPath);
     return sendPage(req, reply, opts, 'person', person.name, {
       person: {
         id: person.id, name: person.name, idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber), revealed: reveal,
         phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)), sex: label(SEX, person.sex, lang), birthDate: person.birthDate,
         age: ageOn(person.birthDate, now), station: station && (lang === 'en' ? station.name_en : station.name_zh), attributes: attributeRows(person.attributes, lang),
       },
-      relations: (await listRelations(app.db, person.id)).map((r) => ({ ...r, relationText: label(RELATIONS, r.relation, lang) })),
+      relations: relations.map((r) => ({ ...r, relationText: label(RELATIONS, r.relation, lang) })),
       stages, cases, registered: req.query.registered === '1', isClerk: user.role === 'clerk',
     });
   });

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchema } from '../definitions/definition.types.ts';
-import { allowedEvents, type StoredSnapshot } from '../engine/engine.ts';
+import { allowedEvents } from '../engine/engine.ts';
 import { actorOf } from '../cases/actor.ts';
+import { openSnapshot } from '../cases/case.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } from '../rosters/batch.service.ts';
 import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
@@ -85,7 +86,7 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
         const c = cases[0]!;
         const wf = await app.registry.get(app.db, c.workflow_id, c.workflow_version);
         if (!wf) continue;
-        const snap = c.snapshot as unknown as StoredSnapshot;
+        const snap = openSnapshot(c.id, c.snapshot);
         for (const e of allowedEvents(wf, snap, actorOf(user))) {
           const schema = e.form ? wf.definition.forms[e.form] as JsonSchema & { required?: string[] } : undefined;
           const filled = !schema || (schema.required ?? []).every((k) => k === 'materials' || snap.context.data[k] !== undefined);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ColumnType } from 'kysely';
+import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 
@@ -109,10 +110,13 @@ export interface Draft {
   updatedAt: Date;
 }
 
+/** A draft holds what was typed, ID numbers and accounts included: sealed like the case's own data. */
+const draftScope = (caseId: string, userId: string, eventType: string) => `page_drafts.data:${caseId}:${userId}:${eventType}:`;
+
 export async function findDraft(db: Executor, caseId: string, userId: string, eventType: string): Promise<Draft | undefined> {
   const r = await t(db).selectFrom('page_drafts').selectAll().where('case_id', '=', caseId).where('user_id', '=', userId)
     .where('event_type', '=', eventType).executeTakeFirst();
-  return r && { caseId: r.case_id, userId: r.user_id, eventType: r.event_type, data: r.data, caseVersion: r.case_version, version: r.version, updatedAt: r.updated_at };
+  return r && { caseId: r.case_id, userId: r.user_id, eventType: r.event_type, data: openJson(r.data, draftScope(caseId, userId, eventType)), caseVersion: r.case_version, version: r.version, updatedAt: r.updated_at };
 }
 
 /** Event types this user has a draft for on a case. */
@@ -133,11 +137,12 @@ export async function saveDraft(db: Db, d: { caseId: string; userId: string; eve
       return { ok: false as const, current: (await findDraft(trx, d.caseId, d.userId, d.eventType))! };
     }
     const version = (current?.version ?? 0) + 1;
+    const data = JSON.stringify(sealJson(d.data, draftScope(d.caseId, d.userId, d.eventType)));
     if (current) {
-      await t(trx).updateTable('page_drafts').set({ data: JSON.stringify(d.data), case_version: d.caseVersion, version, updated_at: d.now })
+      await t(trx).updateTable('page_drafts').set({ data, case_version: d.caseVersion, version, updated_at: d.now })
         .where('case_id', '=', d.caseId).where('user_id', '=', d.userId).where('event_type', '=', d.eventType).execute();
     } else {
-      await t(trx).insertInto('page_drafts').values({ case_id: d.caseId, user_id: d.userId, event_type: d.eventType, data: JSON.stringify(d.data), case_version: d.caseVersion, version, updated_at: d.now }).execute();
+      await t(trx).insertInto('page_drafts').values({ case_id: d.caseId, user_id: d.userId, event_type: d.eventType, data, case_version: d.caseVersion, version, updated_at: d.now }).execute();
     }
     return { ok: true as const, version };
   });

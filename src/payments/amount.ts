@@ -58,18 +58,36 @@ export function percentOf(value: unknown): number | null {
   return null;
 }
 
+/**
+ * A standard's value in fen: an integer, or the entry at `path` in a table of them
+ * ({"war": {"1": 13584000, …}}); null when the table has no such entry.
+ */
+export function fenAt(value: unknown, ...path: (string | number)[]): number | null {
+  let v = value;
+  for (const k of path) v = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[String(k)] : undefined;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
+}
+
+/** A usable standard of amounts: integer fen, or a table whose every entry is one (a mistyped cell refuses the whole batch, not one line). */
+export function isFenStandard(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every(isFenStandard);
+}
+
 export interface ServiceWindow {
-  /** Counted from (the date enlistment was approved). */
+  /** Counted from (the date enlistment was approved; the first day of the first month paid). */
   start: string;
-  /** Service ends after this many months (conscripts: 24, plus any extension). */
-  months: number;
+  /** Payment ends after this many months (conscripts: 24, plus any extension); none for a pension, paid until stopped or ended. */
+  months?: number;
   /** Payment stopped on this day (not counted from then on). */
   stoppedOn?: string | null;
 }
 
 /** The months of service inside a period [from, to), before counting part periods as six. */
 export function servedInPeriod(w: ServiceWindow, period: { from: string; to: string }): number {
-  const end = [addMonths(w.start, w.months), period.to, ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0]!;
+  const end = [period.to, ...(w.months === undefined ? [] : [addMonths(w.start, w.months)]), ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0]!;
   const begin = w.start > period.from ? w.start : period.from;
   return monthsBetween(begin, end);
 }

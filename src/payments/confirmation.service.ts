@@ -6,6 +6,7 @@ import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { shanghaiParts } from '../notices/notice-format.ts';
 import type { User } from '../users/user.repository.ts';
+import { ruleFor } from './payment.service.ts';
 import '../rosters/tables.ts';
 
 /**
@@ -24,6 +25,8 @@ function inScope(path: string) {
 
 export async function startRun(deps: CaseDeps, user: User, input: { workflowId: string; year: number }) {
   requireDistrictStaff(user);
+  // Confirming and closing fill in the item's own forms, which only a paying item's rule knows.
+  ruleFor(input.workflowId);
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('confirmation_runs').select('id').where('workflow_id', '=', input.workflowId).where('year', '=', input.year).executeTakeFirst();
@@ -76,7 +79,7 @@ async function step(deps: CaseDeps, user: User, caseId: string, type: string, da
   }
 }
 
-/** Records the confirmation of the given cases: CONFIRM_YEAR with the run's year and the common data. */
+/** Records the confirmation of the given cases: CONFIRM_YEAR with the run's year (in the item's field) and the common data. */
 export async function confirmCases(deps: CaseDeps, user: User, runId: string, input: { caseIds: string[]; data: Record<string, unknown> }, lang: Lang) {
   requireDistrictStaff(user);
   const r = await findRun(deps.db, user, runId);
@@ -84,9 +87,10 @@ export async function confirmCases(deps: CaseDeps, user: User, runId: string, in
   if (r.status !== 'open') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '本年度确认已结束', en: 'This confirmation run is closed' } });
   const pending = await deps.db.selectFrom('confirmation_entries').select(['case_id']).where('run_id', '=', runId).where('case_id', 'in', input.caseIds.length ? input.caseIds : ['-'])
     .where('status', 'in', ['pending', 'failed']).orderBy('position').execute();
+  const { yearField } = ruleFor(r.workflow_id).confirmation;
   const results = [];
   for (const p of pending) {
-    const out = await step(deps, user, p.case_id, 'CONFIRM_YEAR', { confirmationYear: r.year, ...input.data }, `confirm:${runId}`, lang);
+    const out = await step(deps, user, p.case_id, 'CONFIRM_YEAR', { [yearField]: r.year, ...input.data }, `confirm:${runId}`, lang);
     await deps.db.updateTable('confirmation_entries').set(out.ok ? { status: 'confirmed', event_seq: out.seq, by_user: user.id, at: deps.clock.now(), error: null } : { status: 'failed', error: out.error })
       .where('run_id', '=', runId).where('case_id', '=', p.case_id).execute();
     results.push({ caseId: p.case_id, ...out });
@@ -96,7 +100,7 @@ export async function confirmCases(deps: CaseDeps, user: User, runId: string, in
 
 /**
  * Closes the run: every case not confirmed is stopped (STOP with the given form data, by default
- * "status unclear: not confirmed this year"), each with its notice; the run's list says who.
+ * the item's "not confirmed this year"), each with its notice; the run's list says who.
  */
 export async function closeRun(deps: CaseDeps, user: User, runId: string, stopData: Record<string, unknown> | undefined, lang: Lang) {
   requireDistrictStaff(user);
@@ -105,7 +109,7 @@ export async function closeRun(deps: CaseDeps, user: User, runId: string, stopDa
   if (r.status !== 'open') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '本年度确认已结束', en: 'This confirmation run is closed' } });
   const p = shanghaiParts(deps.clock.now());
   const today = `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
-  const data = stopData ?? { stopReason: 'status-unclear', reason: `未在${r.year}年度确认期内完成年度确认，暂停发放待核实`, stoppedOn: today };
+  const data = stopData ?? ruleFor(r.workflow_id).confirmation.stop(r.year, today);
   const pending = await deps.db.selectFrom('confirmation_entries').select(['case_id']).where('run_id', '=', runId).where('status', 'in', ['pending', 'failed']).orderBy('position').execute();
   for (const e of pending) {
     const out = await step(deps, user, e.case_id, 'STOP', data, `confirm-stop:${runId}`, lang);

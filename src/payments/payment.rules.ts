@@ -1,54 +1,227 @@
-import { addMonths, servedInPeriod, type ServiceWindow } from './amount.ts';
+import { addMonths, countedMonths, fenAt, lineAmountFen, percentOf, servedInPeriod, type ServiceWindow } from './amount.ts';
 
-/** How a paying item's yearly amount is found and recorded. */
+type Data = Record<string, unknown>;
+
+export interface Payee { name: string; bankName: string; bankAccount: string }
+
+/** The yearly rate of one case: a standard in fen per year and the percent of it that is due. */
+export interface Rate { annualFen: number; percent: number }
+
+/** Yearly confirmation (条例第八条) in the item's own forms. */
+export interface YearlyConfirmation {
+  /** The CONFIRM_YEAR field that takes the run's year. */
+  yearField: string;
+  /** The STOP form for a case not confirmed when the run closes on `today`. */
+  stop(year: number, today: string): Data;
+}
+
+/** How a paying item's amount for a year is found and recorded. */
 export interface PaymentRule {
   workflowId: string;
   /** Batch numbers start with this, e.g. CFA-2026-001. */
   prefix: string;
-  /** Local standard: value in fen per year. */
-  annualKey: string;
-  /** Local standards that raise the amount when the case data says so; the largest that applies counts. */
-  multipliers: { key: string; applies: (data: Record<string, unknown>) => boolean }[];
-  window(data: Record<string, unknown>, stoppedOn: string | null): ServiceWindow | null;
-  payee(data: Record<string, unknown>): { name: string; bankName: string; bankAccount: string } | null;
+  /** The bank file's 摘要, before the year. */
+  summary: string;
+  /** The local standard the amounts come from (fen, or a table of fen): a batch needs one in force on the period's first day. */
+  standard: { key: string; unit: string };
+  /** Further local standards, read when in force (multipliers). */
+  optionalStandards?: string[];
+  /** The case's rate from the standards in force (`standard(key)` is a value or undefined), or why nothing is due. */
+  rate(data: Data, standard: (key: string) => unknown): Rate | { skip: string };
+  window(data: Data, stoppedOn: string | null): ServiceWindow | null;
+  /** Months counted for the months paid within the year; by default as paid. */
+  countMonths?(served: number): number;
+  /** The day a STOP took effect, from its form: months are counted up to it. */
+  stoppedOn(stop: Data): string | null;
+  payee(data: Data): Payee | null;
   /** The RECORD_PAYMENT form of the item for one line. */
-  eventData(line: { months: number; amountFen: number; start: string | null; periodFrom: string }, batch: { number: string; paidOn: string; bankReference?: string }): Record<string, unknown>;
+  eventData(line: { period: string; months: number; amountFen: number; start: string | null; periodFrom: string }, batch: { number: string; paidOn: string; bankReference?: string }): Data;
+  confirmation: YearlyConfirmation;
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+function payeeFrom(name: unknown, bankName: unknown, bankAccount: unknown): Payee | null {
+  const p = { name: str(name), bankName: str(bankName), bankAccount: str(bankAccount) };
+  return p.name && p.bankName && p.bankAccount ? (p as Payee) : null;
+}
+
+/** The fields every RECORD_PAYMENT form shares. */
+function paymentRecord(line: { months: number; amountFen: number }, batch: { number: string; paidOn: string; bankReference?: string }): Data {
+  return {
+    batchNumber: batch.number, monthsCounted: line.months, amountFen: line.amountFen, paidOn: batch.paidOn,
+    ...(batch.bankReference ? { bankReference: batch.bankReference } : {}),
+  };
+}
+
+/** Pensions and allowances are paid from the month approved (条例第十九、二十七条) until stopped or ended. */
+function fromStartMonth(d: Data, stoppedOn: string | null): ServiceWindow | null {
+  const m = str(d.startMonth);
+  return m && /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? { start: `${m}-01`, stoppedOn } : null;
+}
+
+/** A STOP that names the first month not paid: the months before it count. */
+const beforeEffectiveMonth = (stop: Data) => {
+  const m = str(stop.effectiveMonth);
+  return m ? `${m}-01` : null;
+};
+
+const unconfirmed = (year: number) => `未在${year}年度确认期内完成年度确认，暂停发放待核实`;
+
+/** Someone not confirmed is stopped from the month after the run closes: the month it closes in was due. */
+const nextMonth = (today: string) => addMonths(today, 1).slice(0, 7);
 
 /**
  * 义务兵家庭优待金 (catalogue E-d): counted from the date enlistment was approved, at most two
  * years, part periods under six months counted as six; the annual standard of the period, doubled
  * (or as the local standard says) for postings to Tibet or Xinjiang, raised for college students.
  */
+const CFA_MULTIPLIERS = [
+  { key: 'tibet-xinjiang-multiplier', applies: (d: Data) => d.postedToTibetOrXinjiang === true },
+  { key: 'college-student-multiplier', applies: (d: Data) => d.collegeStudent === true },
+];
+
 const conscriptFamilyAllowance: PaymentRule = {
   workflowId: 'conscript-family-allowance',
   prefix: 'CFA',
-  annualKey: 'conscript-family-allowance-annual',
-  multipliers: [
-    { key: 'tibet-xinjiang-multiplier', applies: (d) => d.postedToTibetOrXinjiang === true },
-    { key: 'college-student-multiplier', applies: (d) => d.collegeStudent === true },
-  ],
+  summary: '义务兵家庭优待金',
+  standard: { key: 'conscript-family-allowance-annual', unit: '分/年' },
+  optionalStandards: CFA_MULTIPLIERS.map((m) => m.key),
+  rate(d, standard) {
+    const annualFen = fenAt(standard(this.standard.key));
+    if (annualFen === null) return { skip: `“${this.standard.key}”标准不是整数分` };
+    // The largest multiplier that applies counts, not their product.
+    let percent = 100;
+    for (const m of CFA_MULTIPLIERS) {
+      const p = percentOf(standard(m.key));
+      if (p !== null && m.applies(d)) percent = Math.max(percent, p);
+    }
+    return { annualFen, percent };
+  },
   window(d, stoppedOn) {
     const start = str(d.startDate) ?? str(d.enlistmentDate);
     return start ? { start, months: 24, stoppedOn } : null;
   },
-  payee(d) {
-    const name = str(d.accountHolder) ?? str(d.payeeName);
-    const bankName = str(d.bankName);
-    const bankAccount = str(d.bankAccount);
-    return name && bankName && bankAccount ? { name, bankName, bankAccount } : null;
-  },
+  countMonths: countedMonths,
+  stoppedOn: (stop) => str(stop.stoppedOn),
+  payee: (d) => payeeFrom(str(d.accountHolder) ?? d.payeeName, d.bankName, d.bankAccount),
   eventData(line, batch) {
     const serviceYear = line.start && line.periodFrom >= addMonths(line.start, 12) ? 'second' : 'first';
-    return {
-      serviceYear, batchNumber: batch.number, monthsCounted: line.months, amountFen: line.amountFen, paidOn: batch.paidOn,
-      ...(batch.bankReference ? { bankReference: batch.bankReference } : {}),
-    };
+    return { serviceYear, ...paymentRecord(line, batch) };
+  },
+  confirmation: {
+    yearField: 'confirmationYear',
+    stop: (year, today) => ({ stopReason: 'status-unclear', reason: unconfirmed(year), stoppedOn: today }),
   },
 };
 
-export const PAYMENT_RULES = new Map<string, PaymentRule>([[conscriptFamilyAllowance.workflowId, conscriptFamilyAllowance]]);
+const DEATH_TYPE_ZH: Record<string, string> = { martyr: '烈士', duty: '因公牺牲军人', illness: '病故军人' };
+
+/**
+ * 定期抚恤金 (catalogue S-f; 条例第十九条, 烈士褒扬条例第十七、十八条): each survivor who claims it
+ * has a case of their own, paid from the month approved at the yearly standard for the nature of
+ * the death (烈士 / 因公牺牲 / 病故), to the claimant's account.
+ */
+const deathPensionSurvivors: PaymentRule = {
+  workflowId: 'death-pension-survivors',
+  prefix: 'DPS',
+  summary: '定期抚恤金',
+  standard: { key: 'death-pension-survivors-annual', unit: '分/年（每名遗属，按死亡性质）' },
+  rate(d, standard) {
+    const type = str(d.deathType) ?? '';
+    const annualFen = fenAt(standard(this.standard.key), type);
+    return annualFen === null ? { skip: `标准中没有${DEATH_TYPE_ZH[type] ?? '（未登记死亡性质）'}遗属的金额` } : { annualFen, percent: 100 };
+  },
+  window: fromStartMonth,
+  stoppedOn: (stop) => str(stop.stoppedOn),
+  payee: (d) => payeeFrom(d.claimantName, d.bankName, d.bankAccount),
+  eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
+  confirmation: {
+    yearField: 'year',
+    stop: (year, today) => ({ stopReason: 'confirmation-missing', reason: unconfirmed(year), stoppedOn: today }),
+  },
+};
+
+const NATURE_ZH: Record<string, string> = { war: '因战', duty: '因公', illness: '因病' };
+
+/**
+ * 残疾抚恤金 (catalogue D-k; 条例第二十七、三十、三十一条): the yearly amount from a table by the
+ * nature (因战 / 因公 / 因病) and grade fixed when payment started; 因病 grades 7–10 get none. Paid from
+ * the month approved (a transfer: from January of the next year), to the account fixed then.
+ */
+const disabilityPension: PaymentRule = {
+  workflowId: 'disability-pension',
+  prefix: 'DIS',
+  summary: '残疾抚恤金',
+  standard: { key: 'disability-pension-annual', unit: '分/年（按残疾性质和等级）' },
+  rate(d, standard) {
+    const nature = str(d.nature) ?? '';
+    const grade = typeof d.grade === 'number' ? d.grade : null;
+    const annualFen = grade === null ? null : fenAt(standard(this.standard.key), nature, grade);
+    if (annualFen !== null) return { annualFen, percent: 100 };
+    if (nature === 'illness' && grade !== null && grade > 6) return { skip: '因病致残七级至十级不享受残疾抚恤金（条例第二十七条）' };
+    return { skip: `标准表中没有${NATURE_ZH[nature] ?? '（未登记性质）'}${grade ?? '？'}级的金额` };
+  },
+  window: fromStartMonth,
+  stoppedOn: beforeEffectiveMonth,
+  payee: (d) => payeeFrom(d.accountHolder, d.bankName, d.bankAccount),
+  eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
+  confirmation: {
+    yearField: 'year',
+    stop: (year, today) => ({
+      reasonCode: 'annual-confirmation-missed', reason: unconfirmed(year), legalBasis: '《军人抚恤优待条例》（2024）第八条', effectiveMonth: nextMonth(today),
+    }),
+  },
+};
+
+/**
+ * 农村籍退役士兵老年生活补助 (catalogue D-m; 条例第六十二条): a monthly standard per year of
+ * compulsory service (a part year counts as a year), times the years counted at approval, from the
+ * month approved. The standard is monthly, so the yearly rate is 12 × it and the years are the multiplier.
+ */
+const ruralVeteranElderlySubsidy: PaymentRule = {
+  workflowId: 'rural-veteran-elderly-subsidy',
+  prefix: 'RVE',
+  summary: '农村籍退役士兵老年生活补助',
+  standard: { key: 'rural-veteran-elderly-subsidy-monthly', unit: '分/月（每服一年义务兵役）' },
+  rate(d, standard) {
+    const monthlyFen = fenAt(standard(this.standard.key));
+    const years = d.compulsoryServiceYears;
+    if (typeof years !== 'number' || !Number.isInteger(years) || years < 1) return { skip: '案件中没有计发的义务兵服役年限' };
+    return monthlyFen === null ? { skip: `“${this.standard.key}”标准不是整数分` } : { annualFen: monthlyFen * 12, percent: years * 100 };
+  },
+  window: fromStartMonth,
+  stoppedOn: beforeEffectiveMonth,
+  payee: (d) => payeeFrom(d.name, d.bankName, d.bankAccount),
+  eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
+  confirmation: {
+    yearField: 'year',
+    stop: (year, today) => ({ reasonCode: 'annual-confirmation-missed', reason: unconfirmed(year), effectiveMonth: nextMonth(today) }),
+  },
+};
+
+export const PAYMENT_RULES = new Map<string, PaymentRule>(
+  [conscriptFamilyAllowance, deathPensionSurvivors, disabilityPension, ruralVeteranElderlySubsidy].map((r) => [r.workflowId, r]),
+);
+
+/** One case's line for a year. */
+export interface Line { months: number; multiplierPercent: number; annualFen: number; amountFen: number; payee: Payee }
+
+/**
+ * One case's line for a year from its data and the standards in force, or why it has none. Pure:
+ * the batch and the amount tests run the same code.
+ */
+export function lineOf(rule: PaymentRule, data: Data, standard: (key: string) => unknown, period: { year: string; from: string; to: string }, stoppedOn: string | null): Line | { skip: string } {
+  const window = rule.window(data, stoppedOn);
+  if (!window) return { skip: '案件中没有起算日期' };
+  const served = servedInPeriod(window, period);
+  const months = rule.countMonths ? rule.countMonths(served) : served;
+  if (months === 0) return { skip: `${period.year}年度内无应发月份` };
+  const payee = rule.payee(data);
+  if (!payee) return { skip: '案件中缺少领取人、开户银行或账号' };
+  const rate = rule.rate(data, standard);
+  if ('skip' in rate) return rate;
+  return { months, multiplierPercent: rate.percent, annualFen: rate.annualFen, amountFen: lineAmountFen(rate.annualFen, rate.percent, months), payee };
+}
 
 export { servedInPeriod };

@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
+import { openPayload } from '../cases/case-event.repository.ts';
+import { openSnapshot } from '../cases/case.repository.ts';
 import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
-import type { StoredSnapshot } from '../engine/engine.ts';
 import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { maskBankAccount } from '../http/mask.ts';
 import { toCsv } from '../supervision/csv.ts';
 import type { User } from '../users/user.repository.ts';
-import { countedMonths, lineAmountFen, percentOf, servedInPeriod, yuan } from './amount.ts';
-import { PAYMENT_RULES, type PaymentRule } from './payment.rules.ts';
+import { isFenStandard, yuan } from './amount.ts';
+import { lineOf, PAYMENT_RULES, type Line, type PaymentRule } from './payment.rules.ts';
 import '../rosters/tables.ts';
 
 /** Batches with more lines than this are recorded by a background job. */
@@ -20,7 +21,7 @@ export const SYNC_RECORD_LINES = 100;
 
 export const PAYABLE_STATES = ['paying', 'suspended'];
 
-function ruleFor(workflowId: string): PaymentRule {
+export function ruleFor(workflowId: string): PaymentRule {
   const rule = PAYMENT_RULES.get(workflowId);
   if (!rule) {
     throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/workflowId', message: `该事项尚无发放规则（已支持：${[...PAYMENT_RULES.keys()].join('、')}）/ no payment rule for this item` }] });
@@ -67,10 +68,9 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
   const keys = dataKeys();
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`payments:${input.workflowId}:${input.period}`}, 0))`.execute(trx);
-    const standards = await standardsOn(trx, [rule.annualKey, ...rule.multipliers.map((m) => m.key)], range.from);
-    const annual = standards.get(rule.annualKey);
-    if (!annual || typeof annual.value !== 'number' || !Number.isSafeInteger(annual.value)) {
-      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${input.period}年1月1日没有生效的“${rule.annualKey}”标准（分/年），请政策岗先录入 / no annual standard in force` }] });
+    const standards = await standardsOn(trx, [rule.standard.key, ...(rule.optionalStandards ?? [])], range.from);
+    if (!isFenStandard(standards.get(rule.standard.key)?.value)) {
+      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${input.period}年1月1日没有生效的“${rule.standard.key}”标准（${rule.standard.unit}），请政策岗先录入 / no standard in force` }] });
     }
     const cases = await trx.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
       .innerJoin('persons', 'persons.id', 'cases.person_id')
@@ -84,32 +84,23 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     for (let i = 0; i < suspended.length; i += 1000) {
       const rows = await trx.selectFrom('case_events').select(['case_id', 'seq', 'payload']).where('case_id', 'in', suspended.slice(i, i + 1000)).where('type', '=', 'STOP').orderBy('seq').execute();
       for (const r of rows) {
-        const d = (r.payload as unknown as { data?: { stoppedOn?: string } }).data;
-        if (d?.stoppedOn) stops.set(r.case_id, d.stoppedOn);
+        const stoppedOn = rule.stoppedOn((openPayload(r.case_id, r.seq, r.payload) as { data?: Record<string, unknown> }).data ?? {});
+        if (stoppedOn) stops.set(r.case_id, stoppedOn);
       }
     }
-    const lines: { caseId: string; months: number; multiplier: number; amount: number; payee: { name: string; bankName: string; bankAccount: string } }[] = [];
+    const lines: (Line & { caseId: string })[] = [];
     const skipped: Skipped[] = [];
     for (const c of cases) {
-      const data = (c.snapshot as unknown as StoredSnapshot).context.data;
+      const data = openSnapshot(c.id, c.snapshot).context.data;
       const stoppedOn = c.state === 'suspended' ? stops.get(c.id) ?? range.from : null;
-      const window = rule.window(data, stoppedOn);
-      if (!window) { skipped.push({ caseId: c.id, reason: '案件中没有起算日期' }); continue; }
-      const months = countedMonths(servedInPeriod(window, range));
-      if (months === 0) { skipped.push({ caseId: c.id, reason: `${input.period}年度内无应发月份` }); continue; }
-      const payee = rule.payee(data);
-      if (!payee) { skipped.push({ caseId: c.id, reason: '案件中缺少领取人、开户银行或账号' }); continue; }
-      let multiplier = 100;
-      for (const m of rule.multipliers) {
-        const p = percentOf(standards.get(m.key)?.value);
-        if (p !== null && m.applies(data)) multiplier = Math.max(multiplier, p);
-      }
-      lines.push({ caseId: c.id, months, multiplier, amount: lineAmountFen(annual.value, multiplier, months), payee });
+      const line = lineOf(rule, data, (key) => standards.get(key)?.value, { year: input.period, ...range }, stoppedOn);
+      if ('skip' in line) skipped.push({ caseId: c.id, reason: line.skip });
+      else lines.push({ caseId: c.id, ...line });
     }
     const seq = Number((await trx.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', input.workflowId).where('period', '=', input.period).executeTakeFirstOrThrow()).n) + 1;
     const id = newId(now.getTime());
     const number = `${rule.prefix}-${input.period}-${String(seq).padStart(3, '0')}`;
-    const total = lines.reduce((s, l) => s + l.amount, 0);
+    const total = lines.reduce((s, l) => s + l.amountFen, 0);
     await trx.insertInto('payment_batches').values({
       id, number, workflow_id: input.workflowId, period: input.period, status: 'draft', line_count: lines.length, total_fen: total,
       standards: JSON.stringify([...standards.values()]), station_path: user.stationPath, created_by: user.id, created_at: now,
@@ -119,8 +110,8 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
       await trx.insertInto('payments').values(lines.slice(i, i + 500).map((l, j) => {
         const pid = newId(now.getTime());
         return {
-          id: pid, batch_id: id, line_no: i + j + 1, case_id: l.caseId, period: input.period, months: l.months, multiplier_percent: l.multiplier,
-          annual_fen: annual.value as number, amount_fen: l.amount, payee_name: l.payee.name, bank_name: l.payee.bankName,
+          id: pid, batch_id: id, line_no: i + j + 1, case_id: l.caseId, period: input.period, months: l.months, multiplier_percent: l.multiplierPercent,
+          annual_fen: l.annualFen, amount_fen: l.amountFen, payee_name: l.payee.name, bank_name: l.payee.bankName,
           bank_account_enc: encryptField(keys, l.payee.bankAccount, `payments.bank_account:${pid}`), status: 'pending' as const, event_seq: null, error: null,
         };
       })).execute();
@@ -201,7 +192,7 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
   const keys = dataKeys();
   const rule = ruleFor(b.workflow_id);
   const lines = await linesOf(deps.db, id);
-  const summary = `${rule.workflowId === 'conscript-family-allowance' ? '义务兵家庭优待金' : b.workflow_id}${b.period}`;
+  const summary = `${rule.summary}${b.period}`;
   const csv = toCsv(BANK_FILE_HEADER, lines.map((l) => [
     l.line_no, l.payee_name, decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`), l.bank_name,
     yuan(Number(l.amount_fen)), Number(l.amount_fen), summary, b.number, l.case_id,
@@ -231,9 +222,9 @@ export async function recordBatch(deps: CaseDeps, user: User, id: string, input:
   for (const l of lines) {
     try {
       const c = await deps.db.selectFrom('cases').select(['version', 'snapshot']).where('id', '=', l.case_id).executeTakeFirstOrThrow();
-      const data = (c.snapshot as unknown as StoredSnapshot).context.data;
+      const data = openSnapshot(l.case_id, c.snapshot).context.data;
       const start = rule.window(data, null)?.start ?? null;
-      const eventData = rule.eventData({ months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: range.from }, { number: b.number, paidOn: input.paidOn, bankReference: input.bankReference });
+      const eventData = rule.eventData({ period: b.period, months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: range.from }, { number: b.number, paidOn: input.paidOn, bankReference: input.bankReference });
       const view = await sendEvent(deps, user, l.case_id, { type: 'RECORD_PAYMENT', data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang);
       await deps.db.updateTable('payments').set({ status: 'paid', event_seq: view.version, error: null }).where('id', '=', l.id).execute();
     } catch (err) {

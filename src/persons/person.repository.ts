@@ -76,9 +76,11 @@ export async function insertRelation(db: Executor, personId: string, relatedId: 
     .onConflict((oc) => oc.columns(['person_id', 'related_person_id']).doUpdateSet({ relation })).execute();
 }
 
-export async function listRelations(db: Executor, personId: string): Promise<{ personId: string; name: string; relation: string }[]> {
+/** A person's relatives that the user's jurisdiction holds: to anyone else a relative outside it does not exist. */
+export async function listRelations(db: Executor, personId: string, scopePath: string): Promise<{ personId: string; name: string; relation: string }[]> {
   const rows = await db.selectFrom('person_relations').innerJoin('persons', 'persons.id', 'person_relations.related_person_id')
-    .select(['persons.id', 'persons.name', 'person_relations.relation']).where('person_relations.person_id', '=', personId).execute();
+    .select(['persons.id', 'persons.name', 'person_relations.relation']).where('person_relations.person_id', '=', personId)
+    .where((eb) => eb.or([eb('persons.station_path', '=', scopePath), eb('persons.station_path', 'like', `${scopePath}.%`)])).execute();
   return rows.map((r) => ({ personId: r.id, name: r.name, relation: r.relation }));
 }
 

@@ -81,7 +81,7 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
     }
     return {
       ...personSummary(person, reveal),
-      relations: await listRelations(app.db, person.id),
+      relations: await listRelations(app.db, person.id, req.user!.stationPath),
       cases: await listPersonCasesView(app.db, person.id, app.clock.now()),
     };
   });

@@ -3,7 +3,7 @@ import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.t
 import { lintDefinition } from '../definitions/linter.ts';
 import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
-import { EVERYWHERE, lockCase, toCase } from '../cases/case.repository.ts';
+import { EVERYWHERE, lockCase, sealSnapshot, toCase } from '../cases/case.repository.ts';
 import { appendEvent } from '../cases/case-event.repository.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import { compile, type CompiledWorkflow } from '../engine/compile.ts';
@@ -132,7 +132,7 @@ export async function runMigration(deps: CaseDeps, workflowId: string, toVersion
       const next = migrateSnapshot(to, c.snapshot, fate.toState!);
       const timing = timingOnEntry(to, c, next, now, deps.calendar.current);
       await trx.updateTable('cases').set({
-        workflow_version: toVersion, snapshot: JSON.stringify(next), state: next.value, version: c.version + 1, updated_at: now,
+        workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value, version: c.version + 1, updated_at: now,
         ...(timing ? { step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt, step_entered_at: timing.stepEnteredAt } : {}),
       }).where('id', '=', c.id).where('version', '=', c.version).execute();
       await appendEvent(trx, c.id, {

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { sendEvent } from '../cases/case.service.ts';
+import { openSnapshot } from '../cases/case.repository.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
-import type { StoredSnapshot } from '../engine/engine.ts';
 import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { documentOf } from '../notices/notice.service.ts';
@@ -89,7 +89,7 @@ async function dataFor(deps: CaseDeps, db: Executor, caseId: string, type: strin
   const c = await db.selectFrom('cases').select(['workflow_id', 'workflow_version', 'snapshot', 'version', 'state']).where('id', '=', caseId).executeTakeFirst();
   if (!c) return undefined;
   const wf = await deps.registry.get(db, c.workflow_id, c.workflow_version);
-  const snap = c.snapshot as unknown as StoredSnapshot;
+  const snap = openSnapshot(caseId, c.snapshot);
   const formId = wf?.definition.machine.states[c.state]?.meta.events?.[type]?.form;
   if (!wf || !formId) return { version: c.version, data: Object.keys(common).length ? common : undefined };
   const props = ((wf.definition.forms[formId] as JsonSchema).properties ?? {}) as Record<string, unknown>;

@@ -10,6 +10,8 @@ import { issueNotice } from '../notices/notice.service.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
 import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
 import { prefillData } from '../cases/case-inputs.ts';
+import { sealPayload } from '../cases/case-event.repository.ts';
+import { sealSnapshot } from '../cases/case.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import type { User } from '../users/user.repository.ts';
@@ -202,7 +204,7 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
           id: c.id, workflow_id: wf.definition.id, workflow_version: wf.definition.version, parent_case_id: null, person_id: c.personId,
           applicant_id: null, payee_id: null, agent: null, station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value,
           status: done ? 'closed' as const : 'open' as const, exclusive: !wf.definition.allowConcurrentCases, outcome: c.snapshot.context.outcome, version: 1,
-          snapshot: JSON.stringify(c.snapshot), step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt,
+          snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)), step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt,
           step_entered_at: t.stepEnteredAt, paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays, overdue_at: t.overdueAt,
           escalated_at: t.escalatedAt, escalated_to: t.escalatedTo, assignee_id: null, created_by: user.id, created_at: now, updated_at: now,
           closed_at: done ? now : null, last_event_at: now, period: roster.period, roster_id: rosterId,
@@ -210,7 +212,7 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
       })).onConflict((oc) => oc.doNothing()).returning('id').execute();
       for (const r of inserted) created.add(r.id);
       const events = chunk.filter((c) => created.has(c.id)).map((c) => ({
-        case_id: c.id, seq: 1, kind: 'machine' as const, type: 'START', payload: JSON.stringify({ data: c.data, parentCaseId: null, rosterId, rosterRow: c.row.line }),
+        case_id: c.id, seq: 1, kind: 'machine' as const, type: 'START', payload: JSON.stringify(sealPayload(c.id, 1, { data: c.data, parentCaseId: null, rosterId, rosterRow: c.row.line })),
         actor_id: user.id, from_state: null, to_state: c.snapshot.value, at: now,
       }));
       if (events.length) await trx.insertInto('case_events').values(events).execute();

@@ -22,3 +22,14 @@ const PUBLIC = new Set(['GET /health', 'GET /ready', 'GET /verify/:token', 'POST
 export async function apiRoutes(app: FastifyInstance): Promise<string[]> {
   return allRoutes(app).filter((r) => r.split(' ')[1]!.startsWith('/api/') || PUBLIC.has(r));
 }
+
+/**
+ * The server-rendered pages (src/pages/): every route but the API, the public ones above, Swagger
+ * UI and the static files' catch-all.
+ */
+export function pageRoutes(app: FastifyInstance): string[] {
+  return allRoutes(app).filter((r) => {
+    const url = r.split(' ')[1]!;
+    return !url.startsWith('/api/') && !PUBLIC.has(r) && url !== '/docs' && !url.startsWith('/docs/') && r !== 'GET /*';
+  });
+}

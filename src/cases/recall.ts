@@ -1,0 +1,86 @@
+import type { Executor } from '../db/database.ts';
+import { ajv, fieldErrors } from '../definitions/ajv.ts';
+import { RECALL, type Localized } from '../definitions/definition.types.ts';
+import { replay } from '../engine/engine.ts';
+import { AppError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import type { User } from '../users/user.repository.ts';
+import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
+import { updateCase, type CaseRow } from './case.repository.ts';
+import type { CaseDeps } from './case.service.ts';
+import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
+import { listCaseNotices } from './notice.repository.ts';
+import { timingOnEntry } from './step-timing.ts';
+
+/**
+ * 撤回: a clerk takes back the step they just sent, as long as nobody else has acted on the case
+ * since. The history keeps both entries (the step and a RECALL naming it); the case returns to
+ * the snapshot it had before the step, and that step's deadline still counts from when the case
+ * first came to it, so taking a step back never buys time. A step that issued a notice or started
+ * another case, or recorded a payment of a batch, cannot be taken back: notice numbers are never
+ * reused, the other case has a life of its own, and money paid is undone by its recovery step.
+ */
+
+export interface RecallTarget {
+  seq: number;
+  type: string;
+  /** When the case first came to the step it returns to (its deadline counts from then). */
+  stepEnteredAt: Date;
+}
+
+type Entry = Pick<CaseEventRow, 'seq' | 'kind' | 'type' | 'actorId' | 'fromState' | 'toState' | 'at'>;
+
+const NOTHING: Localized = { zh: '没有可撤回的办理步骤', en: 'There is no step of yours to take back' };
+const NOT_YOURS: Localized = { zh: '最近一步不是您办理的（下一环节已办理，或由他人提交），无法撤回', en: 'The latest step was not yours (the next level has acted, or someone else sent it), so it cannot be taken back' };
+const OTHERS_SINCE: Localized = { zh: '您办理后已有他人处理该案件，无法撤回', en: 'Someone else has worked on the case since your step, so it cannot be taken back' };
+const NOTICE_ISSUED: Localized = { zh: '该步骤已出具文书（文书编号不能收回），无法撤回', en: 'That step issued a notice (its number cannot be withdrawn), so it cannot be taken back' };
+const PAYMENT_RECORDED: Localized = { zh: '该步骤登记了发放批次中的付款，须按追回程序处理，无法撤回', en: 'That step recorded a payment of a payment batch; use the recovery step instead' };
+const CASE_STARTED: Localized = { zh: '该步骤已启动关联事项，无法撤回', en: 'That step started another case, so it cannot be taken back' };
+
+/** The step `userId` may take back now, or why not. Pure: it reads the history and the steps that issued notices. */
+export function recallTarget(history: Entry[], userId: string, noticeSeqs: ReadonlySet<number>): { ok: true; target: RecallTarget } | { ok: false; reason: Localized } {
+  const steps = stepsInEffect(history);
+  const last = steps[steps.length - 1];
+  if (!last || last.type === 'START' || last.type === 'MIGRATE' || last.actorId === null) return { ok: false, reason: NOTHING };
+  if (last.actorId !== userId) return { ok: false, reason: NOT_YOURS };
+  if (history.some((e) => e.seq > last.seq && e.actorId !== null && e.actorId !== userId)) return { ok: false, reason: OTHERS_SINCE };
+  if (noticeSeqs.has(last.seq)) return { ok: false, reason: NOTICE_ISSUED };
+  // Steps that stayed in the same state (ticking materials, saving) did not start its clock.
+  let i = steps.length - 2;
+  while (i > 0 && steps[i]!.fromState === steps[i]!.toState) i--;
+  return { ok: true, target: { seq: last.seq, type: last.type, stepEnteredAt: steps[i]!.at } };
+}
+
+const recallData = ajv.compile({
+  type: 'object', additionalProperties: false,
+  properties: { reason: { type: 'string', title: '撤回原因', 'x-title-en': 'Reason', maxLength: 2000 } },
+});
+
+/** Takes back the user's last step, inside the caller's transaction with the case locked. */
+export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<void> {
+  if (!recallData(data ?? {})) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(recallData.errors, lang) });
+  if (c.status === 'closed') throw new AppError('CASE_CLOSED');
+  const history = await listEvents(trx, c.id);
+  const notices = await listCaseNotices(trx, c.id);
+  const found = recallTarget(history, user.id, new Set(notices.map((n) => n.eventSeq)));
+  if (!found.ok) throw new AppError('RECALL_REFUSED', { detail: found.reason });
+  const { target } = found;
+  const recalled = history.find((e) => e.seq === target.seq)!;
+  const child = await trx.selectFrom('cases').select('id').where('parent_case_id', '=', c.id).where('created_at', '>=', recalled.at).executeTakeFirst();
+  if (child) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
+  const payment = await trx.selectFrom('payments').select('id').where('case_id', '=', c.id).where('event_seq', '=', target.seq).executeTakeFirst();
+  if (payment) throw new AppError('RECALL_REFUSED', { detail: PAYMENT_RECORDED });
+
+  const versions = await historyVersions(trx, deps.registry, c.workflowId, c.workflowVersion, history);
+  if ('missing' in versions) throw new Error(`definition ${versions.missing} is missing`);
+  const earlier = history.filter((e) => e.seq > 1 && e.seq < target.seq && e.kind === 'machine').map(historyEvent);
+  const before = replay(versions.first, (history[0]!.payload.data as Record<string, unknown> | undefined) ?? {}, earlier, versions.of);
+  const wf = versions.of(before.workflowVersion);
+  const timing = before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
+  await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
+  const reason = typeof data?.reason === 'string' && data.reason.trim() ? { reason: data.reason.trim() } : {};
+  await appendEvent(trx, c.id, {
+    seq: c.version + 1, kind: 'machine', type: RECALL, payload: { recalledSeq: target.seq, recalledType: target.type, ...reason },
+    actorId: user.id, fromState: c.state, toState: before.value, at: now,
+  });
+}
