@@ -125,11 +125,11 @@ export interface CaseUpdate {
   progressed?: boolean;
 }
 
-/** Moves the case to version + 1; the caller holds the row lock. */
-export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: Date): Promise<void> {
+/** Moves the case to version + 1 and returns it as written (no second read); the caller holds the row lock. */
+export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: Date): Promise<CaseRow> {
   const snap = u.snapshot;
   const done = snap?.status === 'done';
-  await db.updateTable('cases').set({
+  const r = await db.updateTable('cases').set({
     version: c.version + 1,
     updated_at: now,
     ...(snap ? {
@@ -139,7 +139,8 @@ export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: D
     ...(u.timing ? timingColumns(u.timing) : {}),
     ...(u.progressed ? { last_event_at: now } : {}),
     ...(u.assigneeId !== undefined ? { assignee_id: u.assigneeId } : {}),
-  }).where('id', '=', c.id).where('version', '=', c.version).execute();
+  }).where('id', '=', c.id).where('version', '=', c.version).returningAll().executeTakeFirstOrThrow();
+  return toCase(r);
 }
 
 export async function listPersonCases(db: Executor, personId: string): Promise<CaseRow[]> {

@@ -166,16 +166,16 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
     const c = await lockCase(trx, caseId, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
-    if (isAdminAct(input.type)) await recordAdminAct(trx, c, user, input, now, lang);
-    else if (input.type === RECALL) await recallStep(trx, deps, c, user, input.data, now, lang);
-    else await advance(trx, deps, c, user, input, now, lang);
-    const view = await buildCaseView(trx, deps.registry, (await findCase(trx, caseId, user.stationPath))!, user, { reveal: false, lang });
+    const after = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
+      : input.type === RECALL ? await recallStep(trx, deps, c, user, input.data, now, lang)
+        : await advance(trx, deps, c, user, input, now, lang);
+    const view = await buildCaseView(trx, deps.registry, after, user, { reveal: false, lang });
     if (scope) await saveKey(trx, scope, hash, 200, view, now);
     return view;
   });
 }
 
-async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<void> {
+async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<CaseRow> {
   const payload = checkAdminAct(input.type as AdminActType, user.role, input.data, lang);
   let assigneeId: string | undefined;
   if (typeof payload.userId === 'string') {
@@ -185,7 +185,7 @@ async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: Even
     }
     if (input.type === 'REASSIGN') assigneeId = target.id;
   }
-  await appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
+  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
 }
 
 /** The service's own actor: it alone sends DEADLINE, ESCALATE and MIGRATE. */
@@ -213,20 +213,24 @@ export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow
 }
 
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
-export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<void> {
-  await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
+export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<CaseRow> {
+  const after = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
   await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
+  return after;
 }
 
-async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<void> {
+async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<CaseRow> {
   const seq = c.version + 1;
-  await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
+  const after = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
   await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now });
-  const person = (await findPerson(trx, c.personId, c.stationPath))!;
-  await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);
+  if (result.effects.length > 0) {
+    const person = (await findPerson(trx, c.personId, c.stationPath))!;
+    await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);
+  }
+  return after;
 }
 
-async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<void> {
+async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<CaseRow> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = await lastMachineActor(trx, c.id);
   const actor = actorOf(user);
@@ -236,7 +240,7 @@ async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, in
       ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, previousActorId) } : {};
     throw rejection(result, extras);
   }
-  await persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
+  return persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
 }
 
 export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal: boolean, lang: Lang): Promise<CaseView> {

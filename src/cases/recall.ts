@@ -57,7 +57,7 @@ const recallData = ajv.compile({
 });
 
 /** Takes back the user's last step, inside the caller's transaction with the case locked. */
-export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<void> {
+export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<CaseRow> {
   if (!recallData(data ?? {})) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(recallData.errors, lang) });
   if (c.status === 'closed') throw new AppError('CASE_CLOSED');
   const history = await listEvents(trx, c.id);
@@ -77,10 +77,11 @@ export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user
   const before = replay(versions.first, (history[0]!.payload.data as Record<string, unknown> | undefined) ?? {}, earlier, versions.of);
   const wf = versions.of(before.workflowVersion);
   const timing = before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
-  await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
+  const after = await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
   const reason = typeof data?.reason === 'string' && data.reason.trim() ? { reason: data.reason.trim() } : {};
   await appendEvent(trx, c.id, {
     seq: c.version + 1, kind: 'machine', type: RECALL, payload: { recalledSeq: target.seq, recalledType: target.type, ...reason },
     actorId: user.id, fromState: c.state, toState: before.value, at: now,
   });
+  return after;
 }
