@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import { compile, type CompiledWorkflow } from '../engine/compile.ts';
-import { findVersion, findVersionInForce } from './workflow.repository.ts';
+import { findVersion, versionInForce } from './workflow.repository.ts';
 
 /** Compiled machines, cached by id@version; a stored version never changes, so neither does its entry. */
 export class WorkflowRegistry {
@@ -18,7 +18,7 @@ export class WorkflowRegistry {
   }
 
   async inForce(db: Executor, workflowId: string, now: Date): Promise<CompiledWorkflow | undefined> {
-    const row = await findVersionInForce(db, workflowId, now);
-    return row && this.get(db, row.workflowId, row.version);
+    const version = await versionInForce(db, workflowId, now);
+    return version === undefined ? undefined : this.get(db, workflowId, version);
   }
 }

@@ -19,12 +19,13 @@ export async function findVersion(db: Executor, workflowId: string, version: num
 }
 
 /** The latest published version whose effective date has come. */
-export async function findVersionInForce(db: Executor, workflowId: string, now: Date): Promise<WorkflowVersionRow | undefined> {
-  const r = await db.selectFrom('workflow_versions').selectAll()
+/** The number of the version in force; the definition itself comes from the registry's cache. */
+export async function versionInForce(db: Executor, workflowId: string, now: Date): Promise<number | undefined> {
+  const r = await db.selectFrom('workflow_versions').select('version')
     .where('workflow_id', '=', workflowId).where('status', '=', 'published')
     .where((eb) => eb.or([eb('effective_from', 'is', null), eb('effective_from', '<=', now)]))
     .orderBy('version', 'desc').limit(1).executeTakeFirst();
-  return r && toRow(r);
+  return r?.version;
 }
 
 export async function listVersionsInForce(db: Executor, now: Date): Promise<WorkflowVersionRow[]> {
