@@ -1,7 +1,7 @@
 import t from 'tap';
 import { DEMO_STANDARDS } from '../src/demo/demo-standards.ts';
-import { addMonths, countedMonths, fenAt, isFenStandard, lineAmountFen, monthsBetween, mulDivHalfUp, percentOf, servedInPeriod, yuan } from '../src/payments/amount.ts';
-import { lineOf, PAYMENT_RULES } from '../src/payments/payment.rules.ts';
+import { addMonths, countedMonths, fenAt, isFenStandard, lineAmountFen, monthsBetween, monthsFrom, mulDivHalfUp, percentOf, segmentsAmountFen, servedInPeriod, withheld, yuan } from '../src/payments/amount.ts';
+import { lineOf, PAYMENT_RULES, stopsOf } from '../src/payments/payment.rules.ts';
 
 // The catalogue's examples (shared/catalogue/items.md, E-d 义务兵家庭优待金): 惠来县 13,623 元/年 (2023)
 // for two years, Tibet/Xinjiang postings at least 2×; 承德 Tibet/Xinjiang 150%; counted from the date
@@ -150,4 +150,115 @@ t.test('yearly confirmation in each item\'s own forms', async (t) => {
   t.match(rule('death-pension-survivors').confirmation, { yearField: 'year' });
   t.match(rule('disability-pension').confirmation.stop(2026, '2026-12-31'), { reasonCode: 'annual-confirmation-missed', effectiveMonth: '2027-01', legalBasis: /第八条/ }, 'not paid from the next month');
   t.match(rule('rural-veteran-elderly-subsidy').confirmation.stop(2027, '2027-01-31'), { reasonCode: 'annual-confirmation-missed', effectiveMonth: '2027-02' });
+});
+
+/** Dated standards: for each key its values oldest first, [effective from, value]; the one in force on a day. */
+const dated = (values: Record<string, [string, unknown][]>) => (key: string, day: string) => values[key]?.filter(([from]) => from <= day).at(-1)?.[1];
+const DIS_2026 = seeded('disability-pension-annual') as { duty: Record<string, number> };
+// 因公八级 raised from 1,599 to 1,679 元 a month (1,918,800 → 2,014,800 fen a year) on 1 July.
+const DIS_RAISED = { ...DIS_2026, duty: { ...DIS_2026.duty, 8: 2_014_800 } };
+
+t.test('months one by one, and which a resumed stop leaves unpaid', async (t) => {
+  t.same(monthsFrom('2026-09-10', '2027-01-01'), [
+    { from: '2026-09-10', to: '2026-10-10' }, { from: '2026-10-10', to: '2026-11-10' }, { from: '2026-11-10', to: '2026-12-10' }, { from: '2026-12-10', to: '2027-01-01' },
+  ], 'counted from the day enlistment was approved; the last a started month');
+  t.same(monthsFrom('2026-05-01', '2026-05-01'), []);
+  const gap = [{ from: '2026-04-15', to: '2026-09-10' }];
+  t.notOk(withheld({ from: '2026-04-01', to: '2026-05-01' }, gap), 'the month the stop took effect in was begun: paid');
+  t.ok(withheld({ from: '2026-05-01', to: '2026-06-01' }, gap));
+  t.ok(withheld({ from: '2026-08-01', to: '2026-09-01' }, gap));
+  t.notOk(withheld({ from: '2026-09-01', to: '2026-10-01' }, gap), 'the month payment resumed in is paid (from the month approved)');
+  t.equal(segmentsAmountFen([{ months: 6, annualFen: 1_000_001, percent: 100 }, { months: 6, annualFen: 1_100_001, percent: 100 }], 12), 1_050_001,
+    '500,000.5 + 550,000.5 fen: one rounding for the line (each part rounded would make 1,050,002)');
+  t.equal(segmentsAmountFen([{ months: 2, annualFen: HUILAI, percent: 100 }], 4), 454_100, 'four months counted over two paid: 13,623 元 × 4/12');
+  t.equal(segmentsAmountFen([], 6), 0, 'nothing paid, nothing due');
+  t.throws(() => segmentsAmountFen([{ months: 1, annualFen: 1.5, percent: 100 }], 1), 'fen are integers');
+});
+
+t.test('a stop resumed during the year: the months wholly inside it are not paid', async (t) => {
+  const dis = rule('disability-pension');
+  const stops = stopsOf(dis, [{ type: 'STOP', data: { reasonCode: 'imprisonment', effectiveMonth: '2026-04' } }, { type: 'RESUME', data: { resumeMonth: '2026-09', reason: '刑满释放' } }]);
+  t.same(stops, { stoppedOn: null, gaps: [{ from: '2026-04-01', to: '2026-09-01' }] }, 'the stop form names the first month not paid, the resume form the first paid again');
+  const setup = { nature: 'duty', grade: 3, startMonth: '2025-01', accountHolder: '何建平', ...account };
+  t.same(lineOf(dis, setup, seeded, P2026, stops.stoppedOn, stops.gaps), {
+    months: 7, multiplierPercent: 100, annualFen: 10_231_200, amountFen: 5_968_200, payee: { name: '何建平', ...account },
+    segments: [
+      { from: '2026-01-01', to: '2026-04-01', months: 3, annualFen: 10_231_200, percent: 100 },
+      { from: '2026-09-01', to: '2027-01-01', months: 4, annualFen: 10_231_200, percent: 100 },
+    ],
+  }, '因公三级 stopped April to August: 7 × 8,526 = 59,682 元');
+
+  const dps = rule('death-pension-survivors');
+  const survivor = { deathType: 'illness', startMonth: '2025-03', claimantName: '刘国平', ...account };
+  const byDate = stopsOf(dps, [{ type: 'STOP', data: { stopReason: 'imprisonment', stoppedOn: '2026-04-15' } }, { type: 'RESUME', data: { resumedOn: '2026-09-10', note: '刑满释放' } }]);
+  t.same(byDate.gaps, [{ from: '2026-04-15', to: '2026-09-10' }]);
+  t.match(lineOf(dps, survivor, seeded, P2026, byDate.stoppedOn, byDate.gaps), { months: 8, amountFen: 2_240_000 },
+    '病故军人遗属 stopped on 15 April, resumed on 10 September: April and September paid, May to August not: 8 × 2,800 元');
+  t.match(lineOf(dps, survivor, seeded, P2026, null, [{ from: '2026-06-03', to: '2026-06-25' }]), { months: 12, amountFen: 3_360_000 }, 'stopped and resumed within one month: nothing withheld');
+
+  const rve = rule('rural-veteran-elderly-subsidy');
+  const elder = { compulsoryServiceYears: 2, startMonth: '2024-05', name: '周德福', ...account };
+  const lastYear = stopsOf(rve, [{ type: 'STOP', data: { effectiveMonth: '2025-11' } }, { type: 'RESUME', data: { resumeMonth: '2026-03' } }]);
+  t.match(lineOf(rve, elder, seeded, P2026, lastYear.stoppedOn, lastYear.gaps), { months: 10, amountFen: 120_000 }, 'stopped last November, resumed in March: 2 years × 60 元 × 10 months');
+  const twice = stopsOf(rve, [{ type: 'STOP', data: { effectiveMonth: '2026-02' } }, { type: 'RESUME', data: { resumeMonth: '2026-05' } }, { type: 'STOP', data: { effectiveMonth: '2026-10' } }]);
+  t.same(twice, { stoppedOn: '2026-10-01', gaps: [{ from: '2026-02-01', to: '2026-05-01' }] }, 'stopped again: the last stop is still in force');
+  t.match(lineOf(rve, { ...elder, compulsoryServiceYears: 1 }, seeded, P2026, twice.stoppedOn, twice.gaps), { months: 6, amountFen: 36_000 }, 'January, then May to September: 6 × 60 元');
+});
+
+t.test('a standard changed during the year: each month at the standard in force on its first day, one rounding per line', async (t) => {
+  const dis = rule('disability-pension');
+  const raised = dated({ 'disability-pension-annual': [['2026-01-01', DIS_2026], ['2026-07-01', DIS_RAISED]] });
+  const setup = { nature: 'duty', grade: 8, startMonth: '2025-01', accountHolder: '何建平', ...account };
+  t.match(lineOf(dis, setup, raised, P2026, null), {
+    months: 12, annualFen: 2_014_800, amountFen: 1_966_800,
+    segments: [{ from: '2026-01-01', to: '2026-07-01', months: 6, annualFen: 1_918_800 }, { from: '2026-07-01', to: '2027-01-01', months: 6, annualFen: 2_014_800 }],
+  }, '因公八级 raised on 1 July: 6 × 1,599 + 6 × 1,679 = 19,668 元; the line shows the rate now paid');
+  const midMonth = dated({ 'disability-pension-annual': [['2026-01-01', DIS_2026], ['2026-07-15', DIS_RAISED]] });
+  t.match(lineOf(dis, setup, midMonth, P2026, null), { months: 12, amountFen: 1_958_800 }, 'in force from 15 July: from August, 7 × 1,599 + 5 × 1,679 = 19,588 元');
+  t.match(lineOf(dis, { ...setup, nature: 'illness', grade: 6 }, dated({ 'disability-pension-annual': [['2026-01-01', DIS_2026], ['2026-07-01', { duty: DIS_RAISED.duty }]] }), P2026, null),
+    { skip: '标准表中没有因病6级的金额' }, 'a later table without the entry: nothing rather than a part');
+
+  const dps = rule('death-pension-survivors');
+  const odd = dated({ 'death-pension-survivors-annual': [['2026-01-01', { martyr: 1_000_001 }], ['2026-07-01', { martyr: 1_100_001 }]] });
+  t.match(lineOf(dps, { deathType: 'martyr', startMonth: '2025-03', claimantName: '刘国平', ...account }, odd, P2026, null), { months: 12, annualFen: 1_100_001, amountFen: 1_050_001 },
+    '500,000.5 + 550,000.5 fen rounded once (1,050,002 if each half rounded up)');
+
+  const cfa = rule('conscript-family-allowance');
+  const multiplier = dated({ 'conscript-family-allowance-annual': [['2026-01-01', HUILAI]], 'tibet-xinjiang-multiplier': [['2020-01-01', 2], ['2026-07-01', 2.5]] });
+  t.match(lineOf(cfa, { startDate: '2025-09-10', postedToTibetOrXinjiang: true, accountHolder: '张建国', ...account }, multiplier, P2026, null), {
+    months: 12, multiplierPercent: 250, amountFen: 3_065_175, segments: [{ months: 6, percent: 200 }, { months: 6, percent: 250 }],
+  }, 'a multiplier raised on 1 July: 13,623 × (6 × 200% + 6 × 250%) / 12 = 30,651.75 元');
+});
+
+t.test('a stop resumed across a standard raised on 1 July', async (t) => {
+  const dis = rule('disability-pension');
+  const raised = dated({ 'disability-pension-annual': [['2026-01-01', DIS_2026], ['2026-07-01', DIS_RAISED]] });
+  t.match(lineOf(dis, { nature: 'duty', grade: 8, startMonth: '2025-01', accountHolder: '何建平', ...account }, raised, P2026, null, [{ from: '2026-04-01', to: '2026-09-01' }]), {
+    months: 7, annualFen: 2_014_800, amountFen: 1_151_300,
+    segments: [{ from: '2026-01-01', to: '2026-04-01', months: 3, annualFen: 1_918_800 }, { from: '2026-09-01', to: '2027-01-01', months: 4, annualFen: 2_014_800 }],
+  }, 'stopped April to August: 3 × 1,599 + 4 × 1,679 = 11,513 元');
+
+  const dps = rule('death-pension-survivors');
+  const martyr = dated({ 'death-pension-survivors-annual': [['2026-01-01', seeded('death-pension-survivors-annual')], ['2026-07-01', { martyr: 4_331_401 }]] });
+  t.match(lineOf(dps, { deathType: 'martyr', startMonth: '2025-03', claimantName: '刘国平', ...account }, martyr, P2026, null, [{ from: '2026-04-15', to: '2026-09-10' }]), { months: 8, annualFen: 4_331_401, amountFen: 2_843_800 },
+    '(4 × 42,000 + 4 × 43,314.01) / 12 = 28,438.0033… 元');
+});
+
+t.test('义务兵家庭优待金: six months for a part period of service, a resumed stop taken off one for one', async (t) => {
+  const r = rule('conscript-family-allowance');
+  const standards = (key: string) => ({ 'conscript-family-allowance-annual': HUILAI, 'tibet-xinjiang-multiplier': 2, 'college-student-multiplier': 1.5 } as Record<string, unknown>)[key];
+  const d = { startDate: '2025-09-10', collegeStudent: false, postedToTibetOrXinjiang: false, accountHolder: '张建国', ...account };
+  const stops = stopsOf(r, [{ type: 'STOP', data: { stopReason: 'status-unclear', stoppedOn: '2026-04-15' } }, { type: 'RESUME', data: { resumedOn: '2026-09-01', note: '经核实仍在服役' } }]);
+  t.match(lineOf(r, d, standards, P2026, stops.stoppedOn, stops.gaps), { months: 8, amountFen: 908_200 }, 'a whole year less May to August: 13,623 元 × 8/12');
+  t.match(lineOf(r, d, standards, P2026, '2026-04-15'), { months: 6, amountFen: 681_150 }, 'a stop still in force ends the part period: 4 months count as 6');
+  const recruit = { ...d, startDate: '2026-09-10' };
+  t.match(lineOf(r, recruit, standards, P2026, null), { months: 6, amountFen: 681_150 }, 'from 10 September: 4 months of service count as 6');
+  t.match(lineOf(r, recruit, standards, P2026, null, [{ from: '2026-10-05', to: '2026-12-15' }]), {
+    months: 4, amountFen: 454_100, segments: [{ from: '2026-09-10', to: '2026-10-10', months: 1 }, { from: '2026-12-10', to: '2027-01-01', months: 1 }],
+  }, 'two of those months stopped: 6 − 2 = 4 counted, not 6 again (the rounding does not swallow a stop)');
+  t.match(lineOf(r, { ...d, startDate: '2026-10-15' }, standards, P2026, null, [{ from: '2026-10-15', to: '2027-01-10' }]), { skip: '2026年度内无应发月份' },
+    'every month of the part period stopped: its added months are not paid alone');
+  const raised = dated({ 'conscript-family-allowance-annual': [['2026-01-01', HUILAI], ['2026-11-01', 1_400_000]] });
+  t.match(lineOf(r, recruit, raised, P2026, null), { months: 6, annualFen: 1_400_000, amountFen: 690_575 },
+    'raised in November: two months at 13,623 and two at 14,000 元, six counted at their average: 13,811.5 × 6/12 = 6,905.75 元');
 });

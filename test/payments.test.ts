@@ -223,11 +223,11 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     return { caseId: c.json().id as string, name, idNumber, account: luhnComplete(`62220200000000${String(seq).padStart(4, '0')}`) };
   };
   /** The whole batch cycle of an item for 2026; the lines by case. */
-  const payYear = async (workflowId: string, prefix: string, expected: { caseId: string; months: number; multiplierPercent: number; annualFen: number; fen: number; payee: string; account: string }[], skipped: string[]) => {
+  const payYear = async (workflowId: string, prefix: string, expected: { caseId: string; months: number; multiplierPercent: number; annualFen: number; fen: number; payee: string; account: string }[], skipped: string[], seq = '001') => {
     const built = await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: users['district-clerk']!, payload: { workflowId, period: '2026' } });
     t.equal(built.statusCode, 201, built.body.slice(0, 400));
     const b = built.json();
-    t.equal(b.number, `${prefix}-2026-001`);
+    t.equal(b.number, `${prefix}-2026-${seq}`);
     t.same(b.skipped.map((s: { caseId: string }) => s.caseId).sort(), [...skipped].sort(), 'the cases with nothing due are left out, each with why');
     t.equal(b.lines.length, expected.length);
     for (const x of expected) {
@@ -258,6 +258,19 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     const again = (await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: users['district-clerk']!, payload: { workflowId, period: '2026' } })).json();
     t.equal(again.lines.length, 0, 'at most one payment per case and year');
     return b;
+  };
+  /** A survivor of 桥头村 whose 定期抚恤金 is paid from `startMonth`. */
+  const payingSurvivor = async (deathType: string, startMonth: string, annualStandardFen: number) => {
+    const s = loadSamples('death-pension-survivors').forms as Record<string, Record<string, unknown>[] & Record<string, unknown>>;
+    const p = await enrol('death-pension-survivors', '1970-10-02', { category: 'survivor', hukouType: 'rural' });
+    await step('district-clerk', p.caseId, 'REGISTER', { ...s.registration![1], deathType });
+    await step('supervisor', p.caseId, 'APPROVE', s.lumpSum!);
+    await step('district-clerk', p.caseId, 'PAY_LUMP_SUM', s.lumpSumPayment!);
+    await step('district-clerk', p.caseId, deathType === 'martyr' ? 'PRESENT_CERTIFICATE' : 'ISSUE_CERTIFICATE', deathType === 'martyr' ? s.martyrCertificate! : s.certificate!);
+    await step('town-clerk', p.caseId, 'APPLY_PERIODIC', { ...s.periodicApplication, claimantName: p.name, claimantIdNumber: p.idNumber, bankAccount: p.account });
+    const paying = await step('supervisor', p.caseId, 'APPROVE_PERIODIC', { annualStandardFen, startMonth, opinion: '符合定期抚恤条件，按本区标准核发。' });
+    t.equal(paying.state, 'paying');
+    return p;
   };
 
   await t.test('残疾抚恤金 by nature and grade', async (t) => {
@@ -321,7 +334,6 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     t.equal(b.totalFen, 270_000, '1,260 + 1,440 = 2,700 元');
   });
   await t.test('定期抚恤金: per survivor by the nature of the death (version 2 of the item)', async (t) => {
-    const s = loadSamples('death-pension-survivors').forms as Record<string, Record<string, unknown>[] & Record<string, unknown>>;
     // 烈士 3,500 / 因公牺牲 3,000 / 病故 2,800 元 a month (seeded from 2026-01-01).
     const claims = [
       { deathType: 'martyr', startMonth: '2026-11', expect: { months: 2, annualFen: 4_200_000, fen: 700_000 } },
@@ -330,19 +342,43 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     ];
     const expected = [];
     for (const x of claims) {
-      const p = await enrol('death-pension-survivors', '1970-10-02', { category: 'survivor', hukouType: 'rural' });
-      await step('district-clerk', p.caseId, 'REGISTER', { ...s.registration![1], deathType: x.deathType });
-      await step('supervisor', p.caseId, 'APPROVE', s.lumpSum!);
-      await step('district-clerk', p.caseId, 'PAY_LUMP_SUM', s.lumpSumPayment!);
-      await step('district-clerk', p.caseId, x.deathType === 'martyr' ? 'PRESENT_CERTIFICATE' : 'ISSUE_CERTIFICATE', x.deathType === 'martyr' ? s.martyrCertificate! : s.certificate!);
-      await step('town-clerk', p.caseId, 'APPLY_PERIODIC', { ...s.periodicApplication, claimantName: p.name, claimantIdNumber: p.idNumber, bankAccount: p.account });
-      const paying = await step('supervisor', p.caseId, 'APPROVE_PERIODIC', { annualStandardFen: x.expect.annualFen, startMonth: x.startMonth, opinion: '符合定期抚恤条件，按本区标准核发。' });
-      t.equal(paying.state, 'paying');
+      const p = await payingSurvivor(x.deathType, x.startMonth, x.expect.annualFen);
       if (x.stoppedOn) t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'imprisonment', reason: '领取人被判处有期徒刑，中止发放。', stoppedOn: x.stoppedOn })).state, 'suspended');
       expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen, fen: x.expect.fen, payee: p.name, account: p.account });
     }
     const b = await payYear('death-pension-survivors', 'DPS', expected, []);
     t.equal(b.totalFen, 5_140_000, '7,000 + 36,000 + 8,400 = 51,400 元');
+  });
+  await t.test('定期抚恤金 stopped and resumed within the year, the standard raised on 1 July: each month at its own rate, one rounding per line', async (t) => {
+    // The raise, through the standards API: 360,950.5 / 309,300.5 / 288,600.5 fen a month leave half a fen on purpose.
+    const raised = { martyr: 4_331_406, duty: 3_711_606, illness: 3_463_206 };
+    const added = await app.inject({
+      method: 'POST', url: '/api/v1/standards', headers: await login(app, 'policy'),
+      payload: { key: 'death-pension-survivors-annual', value: raised, unit: '分/年（每名遗属，按死亡性质）', effectiveFrom: '2026-07-01', policyDocument: { issuer: '新河区退役军人事务局、新河区财政局', number: '新退役发〔2026〕9号', date: '2026-06-20' }, note: '自2026年7月1日起提高定期抚恤金标准。' },
+    });
+    t.equal(added.statusCode, 201, added.body);
+    const cases = [
+      // Paid January to April at 2,800 元 and September to December at 2,886.005 元: 11,200 + 11,544.02 元.
+      { deathType: 'illness', startMonth: '2025-03', stop: '2026-04-15', resume: '2026-09-10', expect: { months: 8, annualFen: 3_463_206, fen: 2_274_402 } },
+      // January to June at 3,500 元, then July and December alone at 3,609.505 元: 21,000 + 7,219.01 元 (7,219.02 if each month were rounded).
+      { deathType: 'martyr', startMonth: '2025-03', stop: '2026-08-01', resume: '2026-12-01', expect: { months: 8, annualFen: 4_331_406, fen: 2_821_901 } },
+      // From April, still stopped from 20 November: 3 × 3,000 + 5 × 3,093.005 = 24,465.025 元, half up to the fen once.
+      { deathType: 'duty', startMonth: '2026-04', stop: '2026-11-20', expect: { months: 8, annualFen: 3_711_606, fen: 2_446_503 } },
+      // Resumed, then the resumption taken back (撤回): still stopped from 10 February, January and February at 2,800 元.
+      { deathType: 'illness', startMonth: '2025-03', stop: '2026-02-10', resume: '2026-05-05', recall: true, expect: { months: 2, annualFen: 3_360_000, fen: 560_000 } },
+    ];
+    const expected = [];
+    for (const x of cases) {
+      const p = await payingSurvivor(x.deathType, x.startMonth, x.expect.annualFen);
+      t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'under-review', reason: '领取人条件变化待核实，中止发放。', stoppedOn: x.stop })).state, 'suspended');
+      if (x.resume) t.equal((await step('district-clerk', p.caseId, 'RESUME', { resumedOn: x.resume, note: '经核实仍符合条件，恢复发放。' })).state, 'paying');
+      if (x.recall) t.equal((await step('district-clerk', p.caseId, 'RECALL', { reason: '恢复依据尚未到位' })).state, 'suspended');
+      expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen, fen: x.expect.fen, payee: p.name, account: p.account });
+    }
+    // The year's third batch: the second found nothing left to pay.
+    const b = await payYear('death-pension-survivors', 'DPS', expected, [], '003');
+    t.match(b.standards, [{ key: 'death-pension-survivors-annual', effectiveFrom: '2026-01-01' }, { key: 'death-pension-survivors-annual', effectiveFrom: '2026-07-01', value: raised }], 'both standards of the year, as applied');
+    t.equal(b.totalFen, 8_102_806, '22,744.02 + 28,219.01 + 24,465.03 + 5,600 = 81,028.06 元');
   });
   t.same((await verifyHistories(app.db, app.registry)).mismatches, [], 'every case replays from its history');
 });

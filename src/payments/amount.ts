@@ -1,6 +1,6 @@
 /**
  * The money rules of the paying items, pure: months served in a period, part periods under six
- * months counted as six, amounts in integer fen rounded half-up per line. Dates are YYYY-MM-DD.
+ * months counted as six, amounts in integer fen rounded half-up once per line. Dates are YYYY-MM-DD.
  */
 
 function parts(day: string): [number, number, number] {
@@ -23,12 +23,22 @@ export function addMonths(day: string, n: number): string {
   return iso(ny, nm, Math.min(d, last));
 }
 
+/** A month of payment, [from, to): it starts on the day the counting started from; the last may be a started month. */
+export interface Month { from: string; to: string }
+
+/** The months from `from` (inclusive) to `to` (exclusive), a started month counted whole; none when empty. */
+export function monthsFrom(from: string, to: string): Month[] {
+  const out: Month[] = [];
+  for (let k = 0; addMonths(from, k) < to; k++) {
+    const end = addMonths(from, k + 1);
+    out.push({ from: addMonths(from, k), to: end < to ? end : to });
+  }
+  return out;
+}
+
 /** Months from `from` (inclusive) to `to` (exclusive), a started month counted whole; 0 when empty. */
 export function monthsBetween(from: string, to: string): number {
-  if (to <= from) return 0;
-  let m = 0;
-  while (addMonths(from, m + 1) <= to) m++;
-  return addMonths(from, m) < to ? m + 1 : m;
+  return monthsFrom(from, to).length;
 }
 
 /** Part periods under six months count as six (义务兵家庭优待金: 不满6个月按6个月计), at most the period's length. */
@@ -37,18 +47,42 @@ export function countedMonths(served: number, periodMonths = 12): number {
   return Math.min(Math.max(served, 6), periodMonths);
 }
 
+function whole(v: number): bigint {
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`not a non-negative integer: ${v}`);
+  return BigInt(v);
+}
+
+function divHalfUp(num: bigint, den: bigint): number {
+  if (den === 0n) throw new Error('division by zero');
+  return Number((2n * num + den) / (2n * den));
+}
+
 /** a × b × c / d rounded half-up, in integers (no floating point between the standard and the fen). */
 export function mulDivHalfUp(a: number, b: number, c: number, d: number): number {
-  for (const v of [a, b, c, d]) if (!Number.isSafeInteger(v) || v < 0) throw new Error(`not a non-negative integer: ${v}`);
-  if (d === 0) throw new Error('division by zero');
-  const num = BigInt(a) * BigInt(b) * BigInt(c);
-  const den = BigInt(d);
-  return Number((2n * num + den) / (2n * den));
+  return divHalfUp(whole(a) * whole(b) * whole(c), whole(d));
 }
 
 /** One line: the annual standard (fen per year) × the multiplier (percent) × months / 12, half-up to the fen. */
 export function lineAmountFen(annualFen: number, multiplierPercent: number, months: number): number {
   return mulDivHalfUp(annualFen, multiplierPercent, months, 1200);
+}
+
+/** Months paid at one rate (fen a year × percent), one after another: a part of a line. */
+export interface Segment { from: string; to: string; months: number; annualFen: number; percent: number }
+
+/**
+ * A line paid in parts at their own rates: Σ annual × percent × months exactly, scaled to the
+ * months counted where they differ from the months paid (part periods counted as six), / 1200,
+ * rounded half-up once, so the parts never carry a rounding of their own. 0 when nothing is paid.
+ */
+export function segmentsAmountFen(segments: readonly Pick<Segment, 'months' | 'annualFen' | 'percent'>[], counted: number): number {
+  let num = 0n;
+  let paid = 0n;
+  for (const s of segments) {
+    num += whole(s.annualFen) * whole(s.percent) * whole(s.months);
+    paid += whole(s.months);
+  }
+  return paid === 0n ? 0 : divHalfUp(num * whole(counted), paid * 1200n);
 }
 
 /** A multiplier standard as a percent: 2 → 200, 1.5 → 150, {percent: 150} → 150. */
@@ -85,11 +119,27 @@ export interface ServiceWindow {
   stoppedOn?: string | null;
 }
 
-/** The months of service inside a period [from, to), before counting part periods as six. */
-export function servedInPeriod(w: ServiceWindow, period: { from: string; to: string }): number {
+/** The months of service inside a period [from, to), counted from the later of the window's start and the period's first day. */
+export function monthsInPeriod(w: ServiceWindow, period: { from: string; to: string }): Month[] {
   const end = [period.to, ...(w.months === undefined ? [] : [addMonths(w.start, w.months)]), ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0]!;
   const begin = w.start > period.from ? w.start : period.from;
-  return monthsBetween(begin, end);
+  return monthsFrom(begin, end);
+}
+
+/** How many months of service lie inside a period, before counting part periods as six. */
+export function servedInPeriod(w: ServiceWindow, period: { from: string; to: string }): number {
+  return monthsInPeriod(w, period).length;
+}
+
+/** A stop that was later resumed: nothing is due from `from` until `to` (the day payment resumed, exclusive). */
+export interface Gap { from: string; to: string }
+
+/**
+ * A month lying wholly inside a resumed stop is not paid; one the stop or the resumption only
+ * touches is, as a started month counts whole (and as a pension is due from the month approved).
+ */
+export function withheld(m: Month, gaps: readonly Gap[]): boolean {
+  return gaps.some((g) => g.from <= m.from && m.to <= g.to);
 }
 
 /** Yuan with two decimals from integer fen: 1192013 → "11920.13". */

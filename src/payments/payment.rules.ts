@@ -1,4 +1,4 @@
-import { addMonths, countedMonths, fenAt, lineAmountFen, percentOf, servedInPeriod, type ServiceWindow } from './amount.ts';
+import { addMonths, countedMonths, fenAt, monthsInPeriod, percentOf, segmentsAmountFen, servedInPeriod, withheld, type Gap, type Segment, type ServiceWindow } from './amount.ts';
 
 type Data = Record<string, unknown>;
 
@@ -29,10 +29,12 @@ export interface PaymentRule {
   /** The case's rate from the standards in force (`standard(key)` is a value or undefined), or why nothing is due. */
   rate(data: Data, standard: (key: string) => unknown): Rate | { skip: string };
   window(data: Data, stoppedOn: string | null): ServiceWindow | null;
-  /** Months counted for the months paid within the year; by default as paid. */
+  /** Months counted for the months of service within the year, before a resumed stop's months are taken off; by default as served. */
   countMonths?(served: number): number;
   /** The day a STOP took effect, from its form: months are counted up to it. */
   stoppedOn(stop: Data): string | null;
+  /** The day a RESUME took effect, from its form: months are counted again from it. */
+  resumedOn(resume: Data): string | null;
   payee(data: Data): Payee | null;
   /** The RECORD_PAYMENT form of the item for one line. */
   eventData(line: { period: string; months: number; amountFen: number; start: string | null; periodFrom: string }, batch: { number: string; paidOn: string; bankReference?: string }): Data;
@@ -60,9 +62,9 @@ function fromStartMonth(d: Data, stoppedOn: string | null): ServiceWindow | null
   return m && /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? { start: `${m}-01`, stoppedOn } : null;
 }
 
-/** A STOP that names the first month not paid: the months before it count. */
-const beforeEffectiveMonth = (stop: Data) => {
-  const m = str(stop.effectiveMonth);
+/** A month field as its first day: a STOP names the first month not paid, a RESUME the first month paid again. */
+const monthStart = (field: string) => (d: Data) => {
+  const m = str(d[field]);
   return m ? `${m}-01` : null;
 };
 
@@ -102,8 +104,14 @@ const conscriptFamilyAllowance: PaymentRule = {
     const start = str(d.startDate) ?? str(d.enlistmentDate);
     return start ? { start, months: 24, stoppedOn } : null;
   },
+  // 不满6个月按6个月计 is about how long the conscript served in the year (条例第四十二条 pays 义务兵服现役期间),
+  // so it rounds the months of service, up to a stop still in force: that is where service as a conscript
+  // ended (提干, 考学, 选改军士 are stopped, then ended), a part period like any other. A stop later resumed
+  // interrupts the payment, not the service: lineOf takes its months off after the rounding, one for one,
+  // so the rounding never swallows a stop, and the months it adds are paid at the average rate of those paid.
   countMonths: countedMonths,
   stoppedOn: (stop) => str(stop.stoppedOn),
+  resumedOn: (resume) => str(resume.resumedOn),
   payee: (d) => payeeFrom(str(d.accountHolder) ?? d.payeeName, d.bankName, d.bankAccount),
   eventData(line, batch) {
     const serviceYear = line.start && line.periodFrom >= addMonths(line.start, 12) ? 'second' : 'first';
@@ -134,6 +142,7 @@ const deathPensionSurvivors: PaymentRule = {
   },
   window: fromStartMonth,
   stoppedOn: (stop) => str(stop.stoppedOn),
+  resumedOn: (resume) => str(resume.resumedOn),
   payee: (d) => payeeFrom(d.claimantName, d.bankName, d.bankAccount),
   eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
   confirmation: {
@@ -163,7 +172,8 @@ const disabilityPension: PaymentRule = {
     return { skip: `标准表中没有${NATURE_ZH[nature] ?? '（未登记性质）'}${grade ?? '？'}级的金额` };
   },
   window: fromStartMonth,
-  stoppedOn: beforeEffectiveMonth,
+  stoppedOn: monthStart('effectiveMonth'),
+  resumedOn: monthStart('resumeMonth'),
   payee: (d) => payeeFrom(d.accountHolder, d.bankName, d.bankAccount),
   eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
   confirmation: {
@@ -191,7 +201,8 @@ const ruralVeteranElderlySubsidy: PaymentRule = {
     return monthlyFen === null ? { skip: `“${this.standard.key}”标准不是整数分` } : { annualFen: monthlyFen * 12, percent: years * 100 };
   },
   window: fromStartMonth,
-  stoppedOn: beforeEffectiveMonth,
+  stoppedOn: monthStart('effectiveMonth'),
+  resumedOn: monthStart('resumeMonth'),
   payee: (d) => payeeFrom(d.name, d.bankName, d.bankAccount),
   eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
   confirmation: {
@@ -204,24 +215,58 @@ export const PAYMENT_RULES = new Map<string, PaymentRule>(
   [conscriptFamilyAllowance, deathPensionSurvivors, disabilityPension, ruralVeteranElderlySubsidy].map((r) => [r.workflowId, r]),
 );
 
-/** One case's line for a year. */
-export interface Line { months: number; multiplierPercent: number; annualFen: number; amountFen: number; payee: Payee }
+/** One case's line for a year: the rate of its last month paid, and its parts at their own rates. */
+export interface Line { months: number; multiplierPercent: number; annualFen: number; amountFen: number; payee: Payee; segments: Segment[] }
+
+/** A STOP or RESUME step of a case still in effect (not taken back), with its form. */
+export interface PauseStep { type: 'STOP' | 'RESUME'; data: Data }
 
 /**
- * One case's line for a year from its data and the standards in force, or why it has none. Pure:
- * the batch and the amount tests run the same code.
+ * A case's stops from its STOP and RESUME steps, oldest first: each stop that was resumed is a gap
+ * not paid; one still in force ends payment on its day (none when the case was never stopped).
  */
-export function lineOf(rule: PaymentRule, data: Data, standard: (key: string) => unknown, period: { year: string; from: string; to: string }, stoppedOn: string | null): Line | { skip: string } {
+export function stopsOf(rule: PaymentRule, steps: readonly PauseStep[]): { stoppedOn: string | null; gaps: Gap[] } {
+  const gaps: Gap[] = [];
+  let stoppedOn: string | null = null;
+  for (const s of steps) {
+    if (s.type === 'STOP') stoppedOn = rule.stoppedOn(s.data);
+    else {
+      const resumedOn = rule.resumedOn(s.data);
+      if (stoppedOn && resumedOn) gaps.push({ from: stoppedOn, to: resumedOn });
+      stoppedOn = null;
+    }
+  }
+  return { stoppedOn, gaps };
+}
+
+/**
+ * One case's line for a year from its data, the dated standards (`standard(key, day)`: the value in
+ * force that day) and its stops, or why it has none. Each month is paid at the standards in force on
+ * its first day, so a standard changed during the year splits the line into parts; months inside a
+ * resumed stop are not paid. Pure: the batch and the amount tests run the same code.
+ */
+export function lineOf(rule: PaymentRule, data: Data, standard: (key: string, day: string) => unknown, period: { year: string; from: string; to: string }, stoppedOn: string | null, gaps: readonly Gap[] = []): Line | { skip: string } {
   const window = rule.window(data, stoppedOn);
   if (!window) return { skip: '案件中没有起算日期' };
-  const served = servedInPeriod(window, period);
-  const months = rule.countMonths ? rule.countMonths(served) : served;
-  if (months === 0) return { skip: `${period.year}年度内无应发月份` };
+  const served = monthsInPeriod(window, period);
+  const paid = served.filter((m) => !withheld(m, gaps));
+  // Counted months beyond those paid (a part period counted as six) go with the months paid, never alone.
+  if (paid.length === 0) return { skip: `${period.year}年度内无应发月份` };
+  const months = (rule.countMonths ? rule.countMonths(served.length) : served.length) - (served.length - paid.length);
   const payee = rule.payee(data);
   if (!payee) return { skip: '案件中缺少领取人、开户银行或账号' };
-  const rate = rule.rate(data, standard);
-  if ('skip' in rate) return rate;
-  return { months, multiplierPercent: rate.percent, annualFen: rate.annualFen, amountFen: lineAmountFen(rate.annualFen, rate.percent, months), payee };
+  const segments: Segment[] = [];
+  for (const m of paid) {
+    const rate = rule.rate(data, (key) => standard(key, m.from));
+    if ('skip' in rate) return rate;
+    const last = segments.at(-1);
+    if (last && last.to === m.from && last.annualFen === rate.annualFen && last.percent === rate.percent) {
+      last.to = m.to;
+      last.months++;
+    } else segments.push({ from: m.from, to: m.to, months: 1, annualFen: rate.annualFen, percent: rate.percent });
+  }
+  const current = segments.at(-1)!;
+  return { months, multiplierPercent: current.percent, annualFen: current.annualFen, amountFen: segmentsAmountFen(segments, months), payee, segments };
 }
 
 export { servedInPeriod };

@@ -7,13 +7,14 @@ import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
+import { RECALL } from '../definitions/definition.types.ts';
 import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { maskBankAccount } from '../http/mask.ts';
 import { toCsv } from '../supervision/csv.ts';
 import type { User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
-import { lineOf, PAYMENT_RULES, type Line, type PaymentRule } from './payment.rules.ts';
+import { lineOf, PAYMENT_RULES, stopsOf, type Line, type PaymentRule, type PauseStep } from './payment.rules.ts';
 import '../rosters/tables.ts';
 
 /** Batches with more lines than this are recorded by a background job. */
@@ -40,13 +41,27 @@ function requireDistrictStaff(user: User): void {
 
 interface Standard { key: string; value: unknown; effectiveFrom: string; policyDocument: unknown }
 
-/** The local standards in force on a day (the latest effective_from on or before it), by key. */
-export async function standardsOn(db: Executor, keys: string[], day: string): Promise<Map<string, Standard>> {
+/**
+ * The values of local standards in force at some time in a period, by key and oldest first: the one
+ * in force on its first day (the latest effective_from on or before it) and those taking effect later in it.
+ */
+export async function standardsDuring(db: Executor, keys: string[], range: { from: string; to: string }): Promise<Standard[]> {
   const rows = await db.selectFrom('local_standards').select(['key', 'value', 'effective_from', 'policy_document'])
-    .where('key', 'in', keys).where('effective_from', '<=', day).orderBy('effective_from', 'desc').execute();
-  const out = new Map<string, Standard>();
-  for (const r of rows) if (!out.has(r.key)) out.set(r.key, { key: r.key, value: r.value, effectiveFrom: isoDay(r.effective_from), policyDocument: r.policy_document });
+    .where('key', 'in', keys).where('effective_from', '<', range.to).orderBy('key').orderBy('effective_from').execute();
+  const out: Standard[] = [];
+  for (const r of rows) {
+    const s = { key: r.key, value: r.value, effectiveFrom: isoDay(r.effective_from), policyDocument: r.policy_document };
+    if (out.at(-1)?.key === s.key && s.effectiveFrom <= range.from) out.pop();
+    out.push(s);
+  }
   return out;
+}
+
+/** The value of `key` in force on `day` among standards sorted oldest first. */
+function valueOn(standards: readonly Standard[], key: string, day: string): unknown {
+  let value: unknown;
+  for (const s of standards) if (s.key === key && s.effectiveFrom <= day) value = s.value;
+  return value;
 }
 
 function inScope(path: string) {
@@ -57,8 +72,8 @@ export interface Skipped { caseId: string; reason: string }
 
 /**
  * Builds a payment batch of an item for a year: every case being paid (or stopped during the
- * year) that has no payment for the year yet, with its amount from the standards in force on the
- * period's first day. The lines reserve (case, period): a second batch for the year leaves them out.
+ * year) that has no payment for the year yet, each month at the standards in force then and the
+ * months of its resumed stops left out. The lines reserve (case, period): a second batch for the year leaves them out.
  */
 export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId: string; period: string }) {
   requireDistrictStaff(user);
@@ -68,9 +83,13 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
   const keys = dataKeys();
   return deps.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`payments:${input.workflowId}:${input.period}`}, 0))`.execute(trx);
-    const standards = await standardsOn(trx, [rule.standard.key, ...(rule.optionalStandards ?? [])], range.from);
-    if (!isFenStandard(standards.get(rule.standard.key)?.value)) {
+    const standards = await standardsDuring(trx, [rule.standard.key, ...(rule.optionalStandards ?? [])], range);
+    if (!isFenStandard(valueOn(standards, rule.standard.key, range.from))) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${input.period}年1月1日没有生效的“${rule.standard.key}”标准（${rule.standard.unit}），请政策岗先录入 / no standard in force` }] });
+    }
+    const mistyped = standards.find((s) => s.key === rule.standard.key && !isFenStandard(s.value));
+    if (mistyped) {
+      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${mistyped.effectiveFrom}起执行的“${rule.standard.key}”标准不是整数分（${rule.standard.unit}），请政策岗更正 / a standard taking effect during the year is not in integer fen` }] });
     }
     const cases = await trx.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
       .innerJoin('persons', 'persons.id', 'cases.person_id')
@@ -78,22 +97,15 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
       .where('cases.workflow_id', '=', input.workflowId).where('cases.state', 'in', PAYABLE_STATES).where('cases.status', '=', 'open').where(inScope(user.stationPath))
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', input.period))))
       .orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').execute();
-    // When a suspended case was stopped: its latest STOP.
-    const suspended = cases.filter((c) => c.state === 'suspended').map((c) => c.id);
-    const stops = new Map<string, string>();
-    for (let i = 0; i < suspended.length; i += 1000) {
-      const rows = await trx.selectFrom('case_events').select(['case_id', 'seq', 'payload']).where('case_id', 'in', suspended.slice(i, i + 1000)).where('type', '=', 'STOP').orderBy('seq').execute();
-      for (const r of rows) {
-        const stoppedOn = rule.stoppedOn((openPayload(r.case_id, r.seq, r.payload) as { data?: Record<string, unknown> }).data ?? {});
-        if (stoppedOn) stops.set(r.case_id, stoppedOn);
-      }
-    }
+    const pauses = await pauseSteps(trx, cases.map((c) => c.id));
     const lines: (Line & { caseId: string })[] = [];
     const skipped: Skipped[] = [];
     for (const c of cases) {
       const data = openSnapshot(c.id, c.snapshot).context.data;
-      const stoppedOn = c.state === 'suspended' ? stops.get(c.id) ?? range.from : null;
-      const line = lineOf(rule, data, (key) => standards.get(key)?.value, { year: input.period, ...range }, stoppedOn);
+      const stops = stopsOf(rule, pauses.get(c.id) ?? []);
+      // A suspended case whose stop names no day is paid nothing rather than too much.
+      const stoppedOn = c.state === 'suspended' ? stops.stoppedOn ?? range.from : null;
+      const line = lineOf(rule, data, (key, day) => valueOn(standards, key, day), { year: input.period, ...range }, stoppedOn, stops.gaps);
       if ('skip' in line) skipped.push({ caseId: c.id, reason: line.skip });
       else lines.push({ caseId: c.id, ...line });
     }
@@ -103,7 +115,7 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     const total = lines.reduce((s, l) => s + l.amountFen, 0);
     await trx.insertInto('payment_batches').values({
       id, number, workflow_id: input.workflowId, period: input.period, status: 'draft', line_count: lines.length, total_fen: total,
-      standards: JSON.stringify([...standards.values()]), station_path: user.stationPath, created_by: user.id, created_at: now,
+      standards: JSON.stringify(standards), station_path: user.stationPath, created_by: user.id, created_at: now,
       approved_by: null, approved_at: null, exported_at: null, export_sha256: null, recorded_by: null, recorded_at: null, paid_on: null, cancelled_at: null,
     }).execute();
     for (let i = 0; i < lines.length; i += 500) {
@@ -118,6 +130,24 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     }
     return { id, skipped };
   });
+}
+
+/** The STOP and RESUME steps of cases still in effect (a RECALL names the step it took back), oldest first. */
+async function pauseSteps(db: Executor, caseIds: string[]): Promise<Map<string, PauseStep[]>> {
+  const out = new Map<string, PauseStep[]>();
+  for (let i = 0; i < caseIds.length; i += 1000) {
+    const rows = await db.selectFrom('case_events').select(['case_id', 'seq', 'type', 'payload']).where('case_id', 'in', caseIds.slice(i, i + 1000))
+      .where('kind', '=', 'machine').where('type', 'in', ['STOP', 'RESUME', RECALL]).orderBy('case_id').orderBy('seq').execute();
+    const recalled = new Set(rows.filter((r) => r.type === RECALL).map((r) => `${r.case_id}:${(r.payload as { recalledSeq?: unknown }).recalledSeq}`));
+    for (const r of rows) {
+      if (r.type === RECALL || recalled.has(`${r.case_id}:${r.seq}`)) continue;
+      const data = (openPayload(r.case_id, r.seq, r.payload) as { data?: Record<string, unknown> }).data ?? {};
+      const steps = out.get(r.case_id) ?? [];
+      steps.push({ type: r.type as PauseStep['type'], data });
+      out.set(r.case_id, steps);
+    }
+  }
+  return out;
 }
 
 export async function findBatch(db: Executor, user: User, id: string) {
