@@ -23,6 +23,7 @@ t.test('a discharge report walks from the window to completion, with notices and
   t.equal(s.state, 'archiveCheck');
   t.equal(s.version, 2);
   t.same(s.notices.map((n: { key: string }) => n.key), ['registrationForm', 'receipt', 'accepted']);
+  t.same(s, (await app.inject({ url: `/api/v1/cases/${c.id}`, headers: clerk })).json(), 'the step answers with the case exactly as it now reads');
 
   const done = await send(app, clerk, c.id, 'RECORD_ARCHIVE', archiveForm, 2);
   t.equal(done.statusCode, 200);

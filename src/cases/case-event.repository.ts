@@ -24,11 +24,15 @@ export function openPayload(caseId: string, seq: number, stored: unknown): Recor
   return openJson(stored as Record<string, unknown>, `case_events.payload:${caseId}:${seq}:`);
 }
 
-export async function appendEvent(db: Executor, caseId: string, e: Omit<CaseEventRow, 'actorName'>): Promise<void> {
+/** The entry written, as a reader of the history would get it (the actor's name is the caller's to add). */
+export type WrittenEvent = Omit<CaseEventRow, 'actorName'>;
+
+export async function appendEvent(db: Executor, caseId: string, e: WrittenEvent): Promise<WrittenEvent> {
   await db.insertInto('case_events').values({
     case_id: caseId, seq: e.seq, kind: e.kind, type: e.type, payload: JSON.stringify(sealPayload(caseId, e.seq, e.payload)),
     actor_id: e.actorId, from_state: e.fromState, to_state: e.toState, at: e.at,
   }).execute();
+  return e;
 }
 
 export async function listEvents(db: Executor, caseId: string): Promise<CaseEventRow[]> {

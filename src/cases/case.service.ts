@@ -12,7 +12,8 @@ import { findPerson, lockPerson, type Person } from '../persons/person.repositor
 import { findUserById, type User } from '../users/user.repository.ts';
 import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
-import { appendEvent, lastMachineActor } from './case-event.repository.ts';
+import { appendEvent, listEvents, type CaseEventRow, type WrittenEvent } from './case-event.repository.ts';
+import { stepsInEffect } from './history-replay.ts';
 import { EVERYWHERE, findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
 import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { issueNotice } from '../notices/notice.service.ts';
@@ -35,6 +36,12 @@ export interface OpenCaseInput {
   applicantId?: string;
   payeeId?: string;
   agent?: Record<string, unknown>;
+}
+
+/** What a step wrote: the case row and the history entry. */
+export interface Written {
+  row: CaseRow;
+  entry: WrittenEvent;
 }
 
 export interface EventInput {
@@ -166,16 +173,18 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
     const c = await lockCase(trx, caseId, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
-    const after = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
-      : input.type === RECALL ? await recallStep(trx, deps, c, user, input.data, now, lang)
-        : await advance(trx, deps, c, user, input, now, lang);
-    const view = await buildCaseView(trx, deps.registry, after, user, { reveal: false, lang });
+    // Read once: the step checks the previous actor against it, and the answer shows it with the new entry.
+    const history = await listEvents(trx, c.id);
+    const written = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
+      : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
+        : await advance(trx, deps, c, user, history, input, now, lang);
+    const view = await buildCaseView(trx, deps.registry, written.row, user, { reveal: false, lang }, [...history, { ...written.entry, actorName: user.displayName }]);
     if (scope) await saveKey(trx, scope, hash, 200, view, now);
     return view;
   });
 }
 
-async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<CaseRow> {
+async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user.role, input.data, lang);
   let assigneeId: string | undefined;
   if (typeof payload.userId === 'string') {
@@ -213,26 +222,26 @@ export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow
 }
 
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
-export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<CaseRow> {
-  const after = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
-  await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
-  return after;
+export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<Written> {
+  const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
+  const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
+  return { row, entry };
 }
 
-async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<CaseRow> {
+async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
   const seq = c.version + 1;
-  const after = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
-  await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now });
+  const row = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
+  const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now });
   if (result.effects.length > 0) {
     const person = (await findPerson(trx, c.personId, c.stationPath))!;
     await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);
   }
-  return after;
+  return { row, entry };
 }
 
-async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<CaseRow> {
+async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang): Promise<Written> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
-  const previousActorId = await lastMachineActor(trx, c.id);
+  const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
   const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, previousActorId });
   if (!result.ok) {

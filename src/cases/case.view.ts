@@ -7,7 +7,7 @@ import type { Lang } from '../http/language.ts';
 import { maskData } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
-import { listEvents } from './case-event.repository.ts';
+import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { recallTarget } from './recall.ts';
 import type { CaseRow } from './case.repository.ts';
@@ -87,9 +87,10 @@ function currentStep(wf: CompiledWorkflow, c: CaseRow, user: User, previousActor
 }
 
 /** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */
-export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: { reveal: boolean; lang: Lang }): Promise<CaseView> {
+/** `history`: the case's history when the caller has it already (a step that just appended to it). */
+export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: { reveal: boolean; lang: Lang }, history?: CaseEventRow[]): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
-  const [events, notices] = [await listEvents(db, c.id), await listCaseNotices(db, c.id)];
+  const [events, notices] = [history ?? await listEvents(db, c.id), await listCaseNotices(db, c.id)];
   const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
   const recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
   const sensitive = sensitiveFields(wf);

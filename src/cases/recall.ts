@@ -5,9 +5,9 @@ import { replay } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import type { User } from '../users/user.repository.ts';
-import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
+import { appendEvent, type CaseEventRow } from './case-event.repository.ts';
 import { updateCase, type CaseRow } from './case.repository.ts';
-import type { CaseDeps } from './case.service.ts';
+import type { CaseDeps, Written } from './case.service.ts';
 import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
 import { timingOnEntry } from './step-timing.ts';
@@ -57,10 +57,9 @@ const recallData = ajv.compile({
 });
 
 /** Takes back the user's last step, inside the caller's transaction with the case locked. */
-export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<CaseRow> {
+export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {
   if (!recallData(data ?? {})) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(recallData.errors, lang) });
   if (c.status === 'closed') throw new AppError('CASE_CLOSED');
-  const history = await listEvents(trx, c.id);
   const notices = await listCaseNotices(trx, c.id);
   const found = recallTarget(history, user.id, new Set(notices.map((n) => n.eventSeq)));
   if (!found.ok) throw new AppError('RECALL_REFUSED', { detail: found.reason });
@@ -77,11 +76,11 @@ export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user
   const before = replay(versions.first, (history[0]!.payload.data as Record<string, unknown> | undefined) ?? {}, earlier, versions.of);
   const wf = versions.of(before.workflowVersion);
   const timing = before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
-  const after = await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
+  const row = await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
   const reason = typeof data?.reason === 'string' && data.reason.trim() ? { reason: data.reason.trim() } : {};
-  await appendEvent(trx, c.id, {
+  const entry = await appendEvent(trx, c.id, {
     seq: c.version + 1, kind: 'machine', type: RECALL, payload: { recalledSeq: target.seq, recalledType: target.type, ...reason },
     actorId: user.id, fromState: c.state, toState: before.value, at: now,
   });
-  return after;
+  return { row, entry };
 }
