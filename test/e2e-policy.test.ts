@@ -1,6 +1,6 @@
 import t from 'tap';
 import { build, login } from './helpers/build.ts';
-import { axeSerious, chromiumMissing, launch, listen, screenshot, watchConsole } from './helpers/browser.ts';
+import { axeSerious, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 import { openCase } from './helpers/fixtures.ts';
 
 t.setTimeout(180_000);
@@ -13,11 +13,7 @@ t.test('policy staff change an item in the browser: edit the JSON, check, save a
   const page = await context.newPage();
   const problems = watchConsole(page);
 
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill('policy');
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'policy');
 
   await page.getByRole('link', { name: '政策配置' }).first().click();
   await page.waitForURL(/\/policy$/);

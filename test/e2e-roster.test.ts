@@ -1,6 +1,6 @@
 import t from 'tap';
 import { build } from './helpers/build.ts';
-import { axeSerious, chromiumMissing, launch, listen, screenshot, watchConsole } from './helpers/browser.ts';
+import { axeSerious, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 import { readPdf } from './helpers/notice-pdf.ts';
 import { conscriptRows, ROSTER_HEADERS, xlsxBytes } from './helpers/rosters.ts';
 
@@ -15,11 +15,7 @@ t.test('a clerk imports a roster in the browser, fixes nothing, approves the val
   const problems = watchConsole(page);
   const a11y = async (name: string) => t.same(await axeSerious(page), [], `${name}: no serious or critical accessibility findings`);
 
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill('district-clerk');
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'district-clerk');
 
   // The recruiting office's list: twenty conscripts, three rows with mistakes; the header "领取账号" maps by itself.
   const headers = ROSTER_HEADERS.map((h) => (h === '银行账号' ? '领取账号' : h));

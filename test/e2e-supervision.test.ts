@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { manualClock } from '../src/clock.ts';
 import { build, login } from './helpers/build.ts';
-import { axeSerious, chromiumMissing, launch, listen, screenshot, watchConsole } from './helpers/browser.ts';
+import { axeSerious, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 import { send } from './helpers/fixtures.ts';
 
 t.setTimeout(120_000);
@@ -34,11 +34,7 @@ t.test('a supervisor answers from the dashboard: what is overdue here, where cas
   const page = await context.newPage();
   const problems = watchConsole(page);
 
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill('supervisor');
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'supervisor');
 
   // Session timeout: a warning before the end, and a way to stay logged in without losing the page.
   const warning = page.locator('#session-warning');
@@ -95,10 +91,7 @@ t.test('a supervisor answers from the dashboard: what is overdue here, where cas
 
   // The holder sees the urge on their home page.
   await page.getByRole('button', { name: '退出' }).click();
-  await page.getByLabel('用户名').fill('town-clerk');
-  await page.getByLabel('密码').fill('demo1234');
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`${base}/`);
+  await logIn(page, base, 'town-clerk');
   t.match(await page.locator('#urges-title').locator('..').innerText(), /已超期，请三日内办结/, 'the urge is on the holder\'s home page');
   await screenshot(page, 'home-urged');
 

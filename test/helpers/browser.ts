@@ -54,6 +54,15 @@ export async function launch(t: Test): Promise<Browser> {
   return browser;
 }
 
+/** Logs a demo user in through the login page (opened if the page is elsewhere) and waits for the home page. */
+export async function logIn(page: Page, base: string, username: string): Promise<void> {
+  if (!new URL(page.url(), base).pathname.startsWith('/login')) await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill('demo1234');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`${base}/`);
+}
+
 /** Console errors and refused resources (a CSP violation shows up here) collected per page. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
