@@ -87,10 +87,38 @@ t.test('撤回 is refused after a notice, or once someone else has worked on the
   t.equal(commented.statusCode, 200);
   const after = await send(app, village, b.id, 'RECALL', {}, 3);
   t.equal(after.statusCode, 409);
-  t.match(after.json().message, /他人处理/);
+  t.match(after.json().message, /他人或系统处理/);
   const unchanged = (await app.inject({ url: `/api/v1/cases/${b.id}`, headers: village })).json();
   t.equal(unchanged.version, 3, 'a refused take-back writes nothing');
   t.equal(unchanged.state, 'districtReview');
+});
+
+t.test('撤回 restores the clock as it stood (an escalation stays), and a step made by a batch cannot be taken back', async (t) => {
+  const app = await build(t);
+  const village = await login(app, 'village-clerk');
+  const townSup = await login(app, 'town-supervisor');
+  const runner = new PathRunner(app);
+  const open = async () => (await app.inject({ method: 'POST', url: '/api/v1/cases', headers: village, payload: { workflowId: 'glory-plaque', personId: await runner.newPerson(samples) } })).json();
+
+  const a = await open();
+  const esc = await app.inject({ method: 'POST', url: '/api/v1/supervision/escalate', headers: townSup, payload: { caseIds: [a.id], reason: '久拖未办' } });
+  t.match(esc.json().results, [{ ok: true }]);
+  const escalated = (await app.inject({ url: `/api/v1/cases/${a.id}`, headers: village })).json();
+  t.ok(escalated.escalatedTo, 'escalated while at the village step');
+  const sent = (await send(app, village, a.id, 'SUBMIT', form('householdCheck'), escalated.version)).json();
+  t.equal(sent.escalatedTo, null, 'the next step starts with a clean clock');
+  const back = await send(app, village, a.id, 'RECALL', {}, sent.version);
+  t.equal(back.statusCode, 200, back.body);
+  t.match(back.json(), { state: 'householdCheck', escalatedTo: escalated.escalatedTo, dueAt: escalated.dueAt, stepEnteredAt: escalated.stepEnteredAt }, 'the escalation and the deadline are back as they were');
+  t.same(await verifyHistories(app.db, app.caseDeps.registry).then((v) => v.mismatches), []);
+
+  const b = await open();
+  const byBatch = await send(app, village, b.id, 'SUBMIT', form('householdCheck'), 1, { 'idempotency-key': 'batch:01-test' });
+  t.equal(byBatch.statusCode, 200);
+  t.equal(byBatch.json().recall?.seq, 2, 'offered (the view does not look at how a step was sent)');
+  const refused = await send(app, village, b.id, 'RECALL', {}, 2);
+  t.equal(refused.statusCode, 409);
+  t.match(refused.json().message, /批量操作/);
 });
 
 t.test('撤回 on the case page: offered to the clerk who sent the step, recorded in the timeline', async (t) => {

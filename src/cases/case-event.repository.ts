@@ -1,6 +1,7 @@
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
 import { stepsInEffect } from './history-replay.ts';
+import type { StepTiming } from './step-timing.ts';
 
 export interface CaseEventRow {
   seq: number;
@@ -27,10 +28,11 @@ export function openPayload(caseId: string, seq: number, stored: unknown): Recor
 /** The entry written, as a reader of the history would get it (the actor's name is the caller's to add). */
 export type WrittenEvent = Omit<CaseEventRow, 'actorName'>;
 
-export async function appendEvent(db: Executor, caseId: string, e: WrittenEvent): Promise<WrittenEvent> {
+/** `priorTiming`: the case's clock before a step that moved it, kept for 撤回. */
+export async function appendEvent(db: Executor, caseId: string, e: WrittenEvent, priorTiming?: StepTiming | null): Promise<WrittenEvent> {
   await db.insertInto('case_events').values({
     case_id: caseId, seq: e.seq, kind: e.kind, type: e.type, payload: JSON.stringify(sealPayload(caseId, e.seq, e.payload)),
-    actor_id: e.actorId, from_state: e.fromState, to_state: e.toState, at: e.at,
+    actor_id: e.actorId, from_state: e.fromState, to_state: e.toState, at: e.at, prior_timing: priorTiming ? JSON.stringify(priorTiming) : null,
   }).execute();
   return e;
 }
@@ -51,4 +53,10 @@ export async function lastMachineActor(db: Executor, caseId: string): Promise<st
   const rows = await db.selectFrom('case_events').select(['kind', 'type', 'actor_id']).where('case_id', '=', caseId).where('kind', '=', 'machine')
     .orderBy('seq').execute();
   return stepsInEffect(rows).at(-1)?.actor_id ?? null;
+}
+
+/** The clock kept beside an entry (null for entries written before it was kept, or that did not move the case). */
+export async function priorTimingOf(db: Executor, caseId: string, seq: number): Promise<Record<string, unknown> | null> {
+  const r = await db.selectFrom('case_events').select('prior_timing').where('case_id', '=', caseId).where('seq', '=', seq).executeTakeFirst();
+  return (r?.prior_timing as Record<string, unknown> | null | undefined) ?? null;
 }

@@ -52,11 +52,16 @@ function sealAgent(caseId: string, agent: Record<string, unknown> | null): Recor
   return agent && sealJson(agent, `cases.agent:${caseId}:`);
 }
 
+/** Every reader of `cases.agent` goes through here. */
+export function openAgent(caseId: string, stored: unknown): Record<string, unknown> | null {
+  return stored ? openJson(stored as Record<string, unknown>, `cases.agent:${caseId}:`) : null;
+}
+
 export function toCase(r: Selectable<CaseTable>): CaseRow {
   const c = {
     id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id,
-    agent: r.agent && openJson(r.agent as unknown as Record<string, unknown>, `cases.agent:${r.id}:`),
+    agent: openAgent(r.id, r.agent),
     stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome, version: r.version,
     stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id,
     createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,

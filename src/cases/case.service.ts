@@ -19,7 +19,7 @@ import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository
 import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
-import { timingOnEntry } from './step-timing.ts';
+import { currentTiming, timingOnEntry } from './step-timing.ts';
 import { recallStep } from './recall.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 
@@ -231,7 +231,7 @@ export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: str
 async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
   const seq = c.version + 1;
   const row = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
-  const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now });
+  const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
   if (result.effects.length > 0) {
     const person = (await findPerson(trx, c.personId, c.stationPath))!;
     await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);

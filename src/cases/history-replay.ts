@@ -9,7 +9,6 @@ export interface HistoryEntry {
   kind: string;
   type: string;
   payload: Record<string, unknown>;
-  actorId?: string | null;
 }
 
 /** What a stored history entry means to the machine. */

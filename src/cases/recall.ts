@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { RECALL, type Localized } from '../definitions/definition.types.ts';
@@ -5,26 +6,27 @@ import { replay } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import type { User } from '../users/user.repository.ts';
-import { appendEvent, type CaseEventRow } from './case-event.repository.ts';
+import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
 import { updateCase, type CaseRow } from './case.repository.ts';
 import type { CaseDeps, Written } from './case.service.ts';
 import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
-import { timingOnEntry } from './step-timing.ts';
+import { timingFromJson, timingOnEntry } from './step-timing.ts';
 
 /**
- * 撤回: a clerk takes back the step they just sent, as long as nobody else has acted on the case
- * since. The history keeps both entries (the step and a RECALL naming it); the case returns to
- * the snapshot it had before the step, and that step's deadline still counts from when the case
- * first came to it, so taking a step back never buys time. A step that issued a notice or started
- * another case, or recorded a payment of a batch, cannot be taken back: notice numbers are never
- * reused, the other case has a life of its own, and money paid is undone by its recovery step.
+ * 撤回: a user takes back the step they just sent, as long as nobody else (nor the service) has
+ * written to the case since. The history keeps both entries (the step and a RECALL naming it); the
+ * case returns to the snapshot it had before the step and to its clock as it stood then (kept
+ * beside each step: due date, paused 补正 clock, overdue and escalation marks), so taking a step
+ * back never buys time nor hides an escalation. A step that issued a notice, started another case,
+ * or was made by a batch cannot be taken back: notice numbers are never reused, the other case has
+ * a life of its own, and a batch (payments, yearly confirmation) keeps its own record of the step.
  */
 
 export interface RecallTarget {
   seq: number;
   type: string;
-  /** When the case first came to the step it returns to (its deadline counts from then). */
+  /** When the case first came to the step it returns to (for steps kept before clocks were: the deadline counts from then). */
   stepEnteredAt: Date;
 }
 
@@ -32,9 +34,9 @@ type Entry = Pick<CaseEventRow, 'seq' | 'kind' | 'type' | 'actorId' | 'fromState
 
 const NOTHING: Localized = { zh: '没有可撤回的办理步骤', en: 'There is no step of yours to take back' };
 const NOT_YOURS: Localized = { zh: '最近一步不是您办理的（下一环节已办理，或由他人提交），无法撤回', en: 'The latest step was not yours (the next level has acted, or someone else sent it), so it cannot be taken back' };
-const OTHERS_SINCE: Localized = { zh: '您办理后已有他人处理该案件，无法撤回', en: 'Someone else has worked on the case since your step, so it cannot be taken back' };
+const OTHERS_SINCE: Localized = { zh: '您办理后已有他人或系统处理该案件（如意见、转办、督办），无法撤回', en: 'Someone else, or the service (an escalation), has worked on the case since your step, so it cannot be taken back' };
+const SENT_BY_BATCH: Localized = { zh: '该步骤由批量操作（发放批次、年度确认或批量办理）完成，须在该批次中处理，无法在案件中撤回', en: 'That step was made by a batch (a payment batch, a yearly confirmation or a batch action); deal with it in the batch' };
 const NOTICE_ISSUED: Localized = { zh: '该步骤已出具文书（文书编号不能收回），无法撤回', en: 'That step issued a notice (its number cannot be withdrawn), so it cannot be taken back' };
-const PAYMENT_RECORDED: Localized = { zh: '该步骤登记了发放批次中的付款，须按追回程序处理，无法撤回', en: 'That step recorded a payment of a payment batch; use the recovery step instead' };
 const CASE_STARTED: Localized = { zh: '该步骤已启动关联事项，无法撤回', en: 'That step started another case, so it cannot be taken back' };
 
 /** The step `userId` may take back now, or why not. Pure: it reads the history and the steps that issued notices. */
@@ -43,12 +45,28 @@ export function recallTarget(history: Entry[], userId: string, noticeSeqs: Reado
   const last = steps[steps.length - 1];
   if (!last || last.type === 'START' || last.type === 'MIGRATE' || last.actorId === null) return { ok: false, reason: NOTHING };
   if (last.actorId !== userId) return { ok: false, reason: NOT_YOURS };
-  if (history.some((e) => e.seq > last.seq && e.actorId !== null && e.actorId !== userId)) return { ok: false, reason: OTHERS_SINCE };
+  // The service's own entries count too: a step escalated or timed out since is no longer "just sent".
+  if (history.some((e) => e.seq > last.seq && e.actorId !== userId)) return { ok: false, reason: OTHERS_SINCE };
   if (noticeSeqs.has(last.seq)) return { ok: false, reason: NOTICE_ISSUED };
   // Steps that stayed in the same state (ticking materials, saving) did not start its clock.
   let i = steps.length - 2;
   while (i > 0 && steps[i]!.fromState === steps[i]!.toState) i--;
   return { ok: true, target: { seq: last.seq, type: last.type, stepEnteredAt: steps[i]!.at } };
+}
+
+/**
+ * The idempotency keys batches send their steps with (src/payments/payment.service.ts, confirmation.service.ts,
+ * src/rosters/batch.service.ts). The key is written in the step's own transaction, so it is there the moment
+ * the step is, unlike the batch's own records, which are updated after.
+ */
+const BATCH_KEY_PREFIXES = ['payment:', 'confirm:', 'confirm-stop:', 'batch:'];
+
+async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
+  const r = await trx.selectFrom('idempotency_keys').select('key')
+    .where('route', '=', 'POST /api/v1/cases/:id/events')
+    .where((eb) => eb.or(BATCH_KEY_PREFIXES.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
+    .where(sql<boolean>`(response->>'version')::int = ${seq}`).executeTakeFirst();
+  return r !== undefined;
 }
 
 const recallData = ajv.compile({
@@ -67,15 +85,16 @@ export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user
   const recalled = history.find((e) => e.seq === target.seq)!;
   const child = await trx.selectFrom('cases').select('id').where('parent_case_id', '=', c.id).where('created_at', '>=', recalled.at).executeTakeFirst();
   if (child) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
-  const payment = await trx.selectFrom('payments').select('id').where('case_id', '=', c.id).where('event_seq', '=', target.seq).executeTakeFirst();
-  if (payment) throw new AppError('RECALL_REFUSED', { detail: PAYMENT_RECORDED });
+  if (await sentByBatch(trx, c.id, target.seq)) throw new AppError('RECALL_REFUSED', { detail: SENT_BY_BATCH });
 
   const versions = await historyVersions(trx, deps.registry, c.workflowId, c.workflowVersion, history);
   if ('missing' in versions) throw new Error(`definition ${versions.missing} is missing`);
   const earlier = history.filter((e) => e.seq > 1 && e.seq < target.seq && e.kind === 'machine').map(historyEvent);
   const before = replay(versions.first, (history[0]!.payload.data as Record<string, unknown> | undefined) ?? {}, earlier, versions.of);
   const wf = versions.of(before.workflowVersion);
-  const timing = before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
+  const kept = await priorTimingOf(trx, c.id, target.seq);
+  const timing = kept ? timingFromJson(kept)
+    : before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
   const row = await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
   const reason = typeof data?.reason === 'string' && data.reason.trim() ? { reason: data.reason.trim() } : {};
   const entry = await appendEvent(trx, c.id, {

@@ -12,9 +12,10 @@ export interface StepTiming {
   stepEnteredAt: Date;
   pausedState: string | null;
   pausedWorkingDays: number | null;
-  overdueAt: null;
-  escalatedAt: null;
-  escalatedTo: null;
+  /** Entering a step clears these; only a restored clock (撤回) carries them. */
+  overdueAt: Date | null;
+  escalatedAt: Date | null;
+  escalatedTo: string | null;
 }
 
 export interface PreviousTiming {
@@ -47,4 +48,23 @@ export function timingOnEntry(wf: CompiledWorkflow, prev: PreviousTiming | null,
     ? addWorkingDays(now, prev.pausedWorkingDays, cal)
     : meta.sla ? dueAt(meta.sla, now, cal) : null;
   return { ...base, dueAt: due?.at ?? null, dueUncertain: due?.uncertain ?? false, pausedState: null, pausedWorkingDays: null };
+}
+
+/** A case's clock as it stands, to keep beside a step so that taking the step back can restore it. */
+export function currentTiming(c: PreviousTiming & Omit<StepTiming, 'stepEnteredAt'> & { stepEnteredAt: Date | null }): StepTiming | null {
+  if (!c.stepEnteredAt) return null;
+  return {
+    stepLevel: c.stepLevel, dueAt: c.dueAt, dueUncertain: c.dueUncertain, timerAt: c.timerAt, stepEnteredAt: c.stepEnteredAt,
+    pausedState: c.pausedState, pausedWorkingDays: c.pausedWorkingDays, overdueAt: c.overdueAt, escalatedAt: c.escalatedAt, escalatedTo: c.escalatedTo,
+  };
+}
+
+/** A kept clock read back from JSON (dates travel as ISO strings). */
+export function timingFromJson(j: Record<string, unknown>): StepTiming {
+  const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
+  return {
+    stepLevel: (j.stepLevel as string | null) ?? null, dueAt: date(j.dueAt), dueUncertain: j.dueUncertain === true, timerAt: date(j.timerAt),
+    stepEnteredAt: date(j.stepEnteredAt)!, pausedState: (j.pausedState as string | null) ?? null, pausedWorkingDays: (j.pausedWorkingDays as number | null) ?? null,
+    overdueAt: date(j.overdueAt), escalatedAt: date(j.escalatedAt), escalatedTo: (j.escalatedTo as string | null) ?? null,
+  };
 }

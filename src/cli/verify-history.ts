@@ -5,7 +5,7 @@ import { replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine
 import { historyEvent, historyVersions } from '../cases/history-replay.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { openPayload } from '../cases/case-event.repository.ts';
-import { openSnapshot } from '../cases/case.repository.ts';
+import { openAgent, openSnapshot } from '../cases/case.repository.ts';
 
 export interface Mismatch {
   caseId: string;
@@ -19,7 +19,7 @@ export interface VerifyResult {
 }
 
 interface CaseRow {
-  id: string; workflow_id: string; workflow_version: number; state: string; status: string; outcome: string | null; version: number; snapshot: unknown;
+  id: string; workflow_id: string; workflow_version: number; state: string; status: string; outcome: string | null; version: number; snapshot: unknown; agent: unknown;
 }
 
 interface EventRow {
@@ -28,10 +28,12 @@ interface EventRow {
 
 /**
  * The replay is of plaintext, so personal data sealed in the snapshot and the payloads is opened
- * first; a value that does not open (in clear, moved, altered, another key) is a mismatch of its own.
+ * first (and the agent, which readers open too); a value that does not open (in clear, moved,
+ * altered, another key) is a mismatch of its own.
  */
 function opened(c: CaseRow, events: EventRow[]): { c: CaseRow; events: EventRow[] } | { problem: string } {
   try {
+    openAgent(c.id, c.agent);
     return { c: { ...c, snapshot: openSnapshot(c.id, c.snapshot) }, events: events.map((e) => ({ ...e, payload: openPayload(e.case_id, e.seq, e.payload) })) };
   } catch (err) {
     return { problem: `personal data does not decrypt: ${(err as Error).message}` };
@@ -108,7 +110,7 @@ async function verifyIn(db: Executor, registry: WorkflowRegistry, batch: number)
   let after = '';
   for (;;) {
     const cases = await db.selectFrom('cases')
-      .select(['id', 'workflow_id', 'workflow_version', 'state', 'status', 'outcome', 'version', 'snapshot'])
+      .select(['id', 'workflow_id', 'workflow_version', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent'])
       .where('id', '>', after).orderBy('id').limit(batch).execute() as unknown as CaseRow[];
     if (cases.length === 0) break;
     const events = await db.selectFrom('case_events').select(['case_id', 'seq', 'kind', 'type', 'payload', 'from_state', 'to_state'])

@@ -166,6 +166,8 @@ export interface CaseEventTable {
   from_state: string | null;
   to_state: string | null;
   at: Timestamp;
+  /** The case's clock before the step (src/cases/step-timing.ts), for 撤回 to restore. */
+  prior_timing: ColumnType<unknown, string | null | undefined, never> | null;
 }
 
 export interface NoticeTable {

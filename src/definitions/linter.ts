@@ -35,10 +35,6 @@ function requiredOf(schema: JsonSchema | undefined): string[] {
   return Array.isArray(schema?.required) ? (schema!.required as string[]) : [];
 }
 
-/**
- * Checks one definition beyond its JSON Schema: references, reachability, ways out, and the
- * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked.
- */
 const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
 
 /** Fields holding ID numbers, cards or phones, in groups too: the repositories seal them by name (src/crypto/sealed-data.ts). */
@@ -52,6 +48,10 @@ function personalFields(schema: JsonSchema, path: string): [string, string, stri
   return out;
 }
 
+/**
+ * Checks one definition beyond its JSON Schema: references, reachability, ways out, and the
+ * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked.
+ */
 export function lintDefinition(file: string, input: unknown, knownWorkflows?: Set<string>): Finding[] {
   const findings: Finding[] = [];
   const add = (path: string, message: string) => findings.push({ file, path, message });

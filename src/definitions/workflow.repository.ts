@@ -18,8 +18,7 @@ export async function findVersion(db: Executor, workflowId: string, version: num
   return r && toRow(r);
 }
 
-/** The latest published version whose effective date has come. */
-/** The number of the version in force; the definition itself comes from the registry's cache. */
+/** The number of the latest published version whose effective date has come; the definition itself comes from the registry's cache. */
 export async function versionInForce(db: Executor, workflowId: string, now: Date): Promise<number | undefined> {
   const r = await db.selectFrom('workflow_versions').select('version')
     .where('workflow_id', '=', workflowId).where('status', '=', 'published')
