@@ -1,6 +1,6 @@
 import t from 'tap';
 import { DEMO_STANDARDS } from '../src/demo/demo-standards.ts';
-import { addMonths, countedMonths, fenAt, isFenStandard, lineAmountFen, monthsBetween, monthsFrom, mulDivHalfUp, percentOf, segmentsAmountFen, servedInPeriod, withheld, yuan } from '../src/payments/amount.ts';
+import { addMonths, countedMonths, fenAt, isFenStandard, monthsInPeriod, percentOf, segmentsAmountFen, withheld, yuan, type ServiceWindow } from '../src/payments/amount.ts';
 import { lineOf, PAYMENT_RULES, stopsOf } from '../src/payments/payment.rules.ts';
 
 // The catalogue's examples (shared/catalogue/items.md, E-d 义务兵家庭优待金): 惠来县 13,623 元/年 (2023)
@@ -8,15 +8,20 @@ import { lineOf, PAYMENT_RULES, stopsOf } from '../src/payments/payment.rules.ts
 // enlistment was approved; part periods under 6 months count as 6; normally at most 2 years.
 const HUILAI = 1_362_300; // fen per year
 const Y2026 = { from: '2026-01-01', to: '2027-01-01' };
+const year = (y: number) => ({ from: `${y}-01-01`, to: `${y + 1}-01-01` });
+/** Months of service in a period, before counting part periods as six. */
+const servedInPeriod = (w: ServiceWindow, period: { from: string; to: string }) => monthsInPeriod(w, period).length;
+/** One line at one rate: the annual standard × percent × months / 12, half-up to the fen. */
+const lineAmountFen = (annualFen: number, percent: number, months: number) => segmentsAmountFen([{ months, annualFen, percent }], months);
 
 t.test('months', async (t) => {
   t.equal(addMonths('2026-01-31', 1), '2026-02-28', 'a day the month lacks is its last day');
   t.equal(addMonths('2024-09-10', 24), '2026-09-10');
-  t.equal(monthsBetween('2026-01-01', '2027-01-01'), 12);
-  t.equal(monthsBetween('2026-09-10', '2027-01-01'), 4, 'a started month counts whole (3 months 22 days)');
-  t.equal(monthsBetween('2026-01-01', '2026-04-15'), 4);
-  t.equal(monthsBetween('2026-01-01', '2026-04-01'), 3);
-  t.equal(monthsBetween('2026-05-01', '2026-05-01'), 0);
+  t.equal(servedInPeriod({ start: '2026-01-01' }, Y2026), 12);
+  t.equal(servedInPeriod({ start: '2026-09-10' }, Y2026), 4, 'the months starting in the year (3 months 22 days, and the one that runs into January)');
+  t.equal(servedInPeriod({ start: '2026-01-01', stoppedOn: '2026-04-15' }, Y2026), 4, 'a started month counts whole');
+  t.equal(servedInPeriod({ start: '2026-01-01', stoppedOn: '2026-04-01' }, Y2026), 3);
+  t.equal(servedInPeriod({ start: '2026-05-01', stoppedOn: '2026-05-01' }, Y2026), 0);
   t.equal(countedMonths(0), 0, 'no service in the period, nothing');
   t.equal(countedMonths(1), 6, 'under 6 months counts as 6');
   t.equal(countedMonths(5), 6);
@@ -28,13 +33,36 @@ t.test('months', async (t) => {
 t.test('the service window inside a year', async (t) => {
   t.equal(servedInPeriod({ start: '2025-09-10', months: 24 }, Y2026), 12, 'a whole year of service');
   t.equal(servedInPeriod({ start: '2026-03-01', months: 24 }, Y2026), 10, 'enlisted in March');
-  t.equal(servedInPeriod({ start: '2024-09-10', months: 24 }, Y2026), 9, 'two years end on 2026-09-10 (8 months 9 days)');
+  t.equal(servedInPeriod({ start: '2024-09-10', months: 24 }, Y2026), 8, 'two years end on 2026-09-10: 8 months from 10 January (1–9 January belong to the month from 10 December)');
   t.equal(servedInPeriod({ start: '2023-09-10', months: 24 }, Y2026), 0, 'served out before the year');
   t.equal(servedInPeriod({ start: '2025-09-10', months: 24, stoppedOn: '2026-04-15' }, Y2026), 4, 'stopped mid-April');
   t.equal(servedInPeriod({ start: '2027-03-01', months: 24 }, Y2026), 0, 'not yet enlisted');
   t.equal(servedInPeriod({ start: '2019-04-01' }, Y2026), 12, 'a pension has no end of its own');
   t.equal(servedInPeriod({ start: '2026-07-01' }, Y2026), 6, 'paid from the month approved');
   t.equal(servedInPeriod({ start: '2019-04-01', stoppedOn: '2026-05-01' }, Y2026), 4, 'stopped from May: January to April');
+});
+
+t.test('two years of service over three calendar years: 24 months in all, each month in the year it starts', async (t) => {
+  const w = { start: '2025-09-10', months: 24 };
+  t.equal(servedInPeriod(w, year(2025)), 4, '2025: from 09-10, 10-10, 11-10, 12-10');
+  t.equal(servedInPeriod(w, year(2026)), 12, '2026: from 01-10 to 12-10');
+  t.equal(servedInPeriod(w, year(2027)), 8, '2027: from 01-10 to 08-10, the last ending 2027-09-10');
+  t.equal(servedInPeriod(w, year(2028)), 0);
+  t.equal(servedInPeriod(w, year(2025)) + servedInPeriod(w, year(2026)) + servedInPeriod(w, year(2027)), 24, 'not 25: the month from 12-10 is counted once');
+  t.same(monthsInPeriod(w, year(2025)).at(-1), { from: '2025-12-10', to: '2026-01-10' }, 'the month straddling the year end belongs to 2025');
+  t.same(monthsInPeriod(w, year(2026))[0], { from: '2026-01-10', to: '2026-02-10' });
+  t.same(monthsInPeriod(w, year(2027)).at(-1), { from: '2027-08-10', to: '2027-09-10' });
+  t.same([countedMonths(4), countedMonths(12), countedMonths(8)], [6, 12, 8], 'then 不满6个月按6个月计 for the first year only');
+  const end = { start: '2025-01-31', months: 24 };
+  t.same([2025, 2026, 2027].map((y) => servedInPeriod(end, year(y))), [12, 12, 0], 'from 31 January: months from 02-28, 03-31, …; two whole years');
+  const stopped = { ...w, stoppedOn: '2026-04-15' };
+  t.same([2025, 2026, 2027].map((y) => servedInPeriod(stopped, year(y))), [4, 4, 0], 'stopped on 2026-04-15: the month from 04-10 was begun');
+  t.same(monthsInPeriod(stopped, year(2026)).at(-1), { from: '2026-04-10', to: '2026-04-15' });
+  const r = PAYMENT_RULES.get('conscript-family-allowance')!;
+  const d = { startDate: '2025-09-10', collegeStudent: false, postedToTibetOrXinjiang: false, accountHolder: '张建国', bankName: '中国农业银行新河支行', bankAccount: '6228481234567890128' };
+  const lines = [2025, 2026, 2027].map((y) => lineOf(r, d, () => HUILAI, { year: String(y), ...year(y) }, null));
+  t.match(lines, [{ months: 6, amountFen: 681_150 }, { months: 12, amountFen: 1_362_300 }, { months: 8, amountFen: 908_200 }],
+    'lines of 6 (4 served), 12 and 8 months: 13,623 元 × 6/12, × 12/12, × 8/12');
 });
 
 t.test('amounts: integer fen, half-up per line', async (t) => {
@@ -46,8 +74,8 @@ t.test('amounts: integer fen, half-up per line', async (t) => {
   t.equal(lineAmountFen(HUILAI, 100, 9), 1_021_725);
   t.equal(lineAmountFen(1_000_001, 100, 1), 83_333, '83,333.4 rounds down');
   t.equal(lineAmountFen(1_000_006, 100, 1), 83_334, '83,333.83 rounds up');
-  t.equal(mulDivHalfUp(1, 1, 1, 2), 1, 'exactly half goes up');
-  t.equal(mulDivHalfUp(1, 1, 1, 3), 0);
+  t.equal(lineAmountFen(600, 1, 1), 1, 'exactly half a fen goes up');
+  t.equal(lineAmountFen(400, 1, 1), 0, 'a third of a fen goes down');
   t.throws(() => lineAmountFen(1.5, 100, 1), 'fen are integers');
   t.equal(lineAmountFen(2 ** 40, 300, 24), Number((2n ** 40n * 300n * 24n * 2n + 1200n) / 2400n), 'no floating point on large standards');
   t.equal(percentOf(2), 200);
@@ -159,10 +187,11 @@ const DIS_2026 = seeded('disability-pension-annual') as { duty: Record<string, n
 const DIS_RAISED = { ...DIS_2026, duty: { ...DIS_2026.duty, 8: 2_014_800 } };
 
 t.test('months one by one, and which a resumed stop leaves unpaid', async (t) => {
-  t.same(monthsFrom('2026-09-10', '2027-01-01'), [
-    { from: '2026-09-10', to: '2026-10-10' }, { from: '2026-10-10', to: '2026-11-10' }, { from: '2026-11-10', to: '2026-12-10' }, { from: '2026-12-10', to: '2027-01-01' },
-  ], 'counted from the day enlistment was approved; the last a started month');
-  t.same(monthsFrom('2026-05-01', '2026-05-01'), []);
+  t.same(monthsInPeriod({ start: '2026-09-10' }, Y2026), [
+    { from: '2026-09-10', to: '2026-10-10' }, { from: '2026-10-10', to: '2026-11-10' }, { from: '2026-11-10', to: '2026-12-10' }, { from: '2026-12-10', to: '2027-01-10' },
+  ], 'counted from the day enlistment was approved; the last runs into January');
+  t.same(monthsInPeriod({ start: '2026-09-10', stoppedOn: '2026-11-20' }, Y2026).at(-1), { from: '2026-11-10', to: '2026-11-20' }, 'a started month, cut at the stop');
+  t.same(monthsInPeriod({ start: '2026-05-01', stoppedOn: '2026-05-01' }, Y2026), []);
   const gap = [{ from: '2026-04-15', to: '2026-09-10' }];
   t.notOk(withheld({ from: '2026-04-01', to: '2026-05-01' }, gap), 'the month the stop took effect in was begun: paid');
   t.ok(withheld({ from: '2026-05-01', to: '2026-06-01' }, gap));
@@ -249,14 +278,14 @@ t.test('义务兵家庭优待金: six months for a part period of service, a res
   const standards = (key: string) => ({ 'conscript-family-allowance-annual': HUILAI, 'tibet-xinjiang-multiplier': 2, 'college-student-multiplier': 1.5 } as Record<string, unknown>)[key];
   const d = { startDate: '2025-09-10', collegeStudent: false, postedToTibetOrXinjiang: false, accountHolder: '张建国', ...account };
   const stops = stopsOf(r, [{ type: 'STOP', data: { stopReason: 'status-unclear', stoppedOn: '2026-04-15' } }, { type: 'RESUME', data: { resumedOn: '2026-09-01', note: '经核实仍在服役' } }]);
-  t.match(lineOf(r, d, standards, P2026, stops.stoppedOn, stops.gaps), { months: 8, amountFen: 908_200 }, 'a whole year less May to August: 13,623 元 × 8/12');
+  t.match(lineOf(r, d, standards, P2026, stops.stoppedOn, stops.gaps), { months: 9, amountFen: 1_021_725 }, 'a whole year less the three months from 10 May to 10 August (those from 04-10 and 08-10 are only touched): 13,623 元 × 9/12');
   t.match(lineOf(r, d, standards, P2026, '2026-04-15'), { months: 6, amountFen: 681_150 }, 'a stop still in force ends the part period: 4 months count as 6');
   const recruit = { ...d, startDate: '2026-09-10' };
   t.match(lineOf(r, recruit, standards, P2026, null), { months: 6, amountFen: 681_150 }, 'from 10 September: 4 months of service count as 6');
   t.match(lineOf(r, recruit, standards, P2026, null, [{ from: '2026-10-05', to: '2026-12-15' }]), {
-    months: 4, amountFen: 454_100, segments: [{ from: '2026-09-10', to: '2026-10-10', months: 1 }, { from: '2026-12-10', to: '2027-01-01', months: 1 }],
+    months: 4, amountFen: 454_100, segments: [{ from: '2026-09-10', to: '2026-10-10', months: 1 }, { from: '2026-12-10', to: '2027-01-10', months: 1 }],
   }, 'two of those months stopped: 6 − 2 = 4 counted, not 6 again (the rounding does not swallow a stop)');
-  t.match(lineOf(r, { ...d, startDate: '2026-10-15' }, standards, P2026, null, [{ from: '2026-10-15', to: '2027-01-10' }]), { skip: '2026年度内无应发月份' },
+  t.match(lineOf(r, { ...d, startDate: '2026-10-15' }, standards, P2026, null, [{ from: '2026-10-15', to: '2027-01-15' }]), { skip: '2026年度内无应发月份' },
     'every month of the part period stopped: its added months are not paid alone');
   const raised = dated({ 'conscript-family-allowance-annual': [['2026-01-01', HUILAI], ['2026-11-01', 1_400_000]] });
   t.match(lineOf(r, recruit, raised, P2026, null), { months: 6, annualFen: 1_400_000, amountFen: 690_575 },

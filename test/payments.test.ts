@@ -1,4 +1,5 @@
 import t from 'tap';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { verifyHistories } from '../src/cli/verify-history.ts';
 import { parseCsvText } from '../src/rosters/roster.parse.ts';
@@ -19,7 +20,7 @@ const PEOPLE: { enlisted: string; tibet?: boolean; college?: boolean; expect: { 
   { enlisted: '2025-09-10', expect: { months: 12, pct: 100, fen: 1_362_300 }, note: 'a whole year' },
   { enlisted: '2025-09-10', tibet: true, expect: { months: 12, pct: 200, fen: 2_724_600 }, note: 'a whole year in Tibet: 2×' },
   { enlisted: '2026-03-01', expect: { months: 10, pct: 100, fen: 1_135_250 }, note: 'enlisted in March' },
-  { enlisted: '2024-09-10', expect: { months: 9, pct: 100, fen: 1_021_725 }, note: 'two years end in September (8 months 9 days)' },
+  { enlisted: '2024-09-10', expect: { months: 8, pct: 100, fen: 908_200 }, note: 'two years end on 10 September: 8 months from 10 January (4 in 2024, 12 in 2025: 24 in all)' },
   { enlisted: '2026-09-10', college: true, expect: { months: 6, pct: 150, fen: 1_021_725 }, note: 'a college student from September: under 6 months counts as 6' },
   { enlisted: '2026-10-15', tibet: true, college: true, expect: { months: 6, pct: 200, fen: 1_362_300 }, note: 'the larger multiplier counts' },
   { enlisted: '2025-09-10', expect: { months: 6, pct: 100, fen: 681_150 }, note: 'stopped on 2026-04-15 (became an officer): 4 months count as 6' },
@@ -299,12 +300,12 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     // Yearly confirmation in this item's own forms: two confirmed, the others stopped from the next month.
     const run = (await app.inject({ method: 'POST', url: '/api/v1/confirmation-runs', headers: users['district-clerk']!, payload: { workflowId: 'disability-pension', year: 2027 } })).json();
     t.equal(run.entries.length, 4, 'everyone being paid (not the suspended one)');
-    const confirmed = await app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${run.id}/confirm`, headers: users['district-clerk']!, payload: { caseIds: [cases[0]!.caseId, cases[1]!.caseId], data: { method: 'data-match', confirmedDate: '2027-03-01' } } });
+    const confirmed = await app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${run.id}/confirm`, headers: users['district-clerk']!, payload: { caseIds: [cases[0]!.caseId, cases[1]!.caseId], data: { year: 2026, method: 'data-match', confirmedDate: '2027-03-01' } } });
     t.ok(confirmed.json().results.every((x: { ok: boolean }) => x.ok), confirmed.body.slice(0, 300));
     const closed = (await app.inject({ method: 'POST', url: `/api/v1/confirmation-runs/${run.id}/close`, headers: users['district-clerk']!, payload: {} })).json();
     t.same(closed.counts, { pending: 0, confirmed: 2, suspended: 2, failed: 0 }, closed.entries.map((e: { error?: string }) => e.error).join(' '));
     const conf = await app.db.selectFrom('case_events').select(['payload']).where('case_id', '=', cases[0]!.caseId).where('type', '=', 'CONFIRM_YEAR').execute();
-    t.match(conf[0]!.payload, { data: { year: 2027, method: 'data-match' } }, 'the year in the item\'s own field');
+    t.match(conf[0]!.payload, { data: { year: 2027, method: 'data-match' } }, 'the year in the item\'s own field: the run\'s, not one in the data');
     const stop = await app.db.selectFrom('case_events').select(['payload']).where('case_id', '=', cases[2]!.caseId).where('type', '=', 'STOP').execute();
     t.match(stop[0]!.payload, { data: { reasonCode: 'annual-confirmation-missed', effectiveMonth: /^\d{4}-\d{2}$/ } }, 'stopped with the item\'s own stop form');
   });
@@ -381,4 +382,62 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     t.equal(b.totalFen, 8_102_806, '22,744.02 + 28,219.01 + 24,465.03 + 5,600 = 81,028.06 元');
   });
   t.same((await verifyHistories(app.db, app.registry)).mismatches, [], 'every case replays from its history');
+});
+
+t.test('a case still on version 1 of its item (no RECORD_PAYMENT while paying) is left out of the batch, with why, until it is migrated', async (t) => {
+  const app = await build(t);
+  const users = Object.fromEntries(await Promise.all(['village-clerk', 'town-clerk', 'district-clerk', 'district-clerk-2'].map(async (u) => [u, await login(app, u)] as const)));
+  const s = loadSamples('rural-veteran-elderly-subsidy').forms as Record<string, Record<string, unknown>>;
+  // Version 1 as it was before payments were recorded in the case: `paying` and `suspended` took no RECORD_PAYMENT.
+  const { $schema: _, ...v2 } = JSON.parse(readFileSync(new URL('../workflows/rural-veteran-elderly-subsidy.json', import.meta.url), 'utf8'));
+  t.equal(v2.version, 2);
+  const v1 = structuredClone(v2);
+  v1.version = 1;
+  for (const st of ['paying', 'suspended']) {
+    delete v1.machine.states[st].on.RECORD_PAYMENT;
+    delete v1.machine.states[st].meta.events.RECORD_PAYMENT;
+  }
+  await app.db.insertInto('workflow_versions').values({
+    workflow_id: v1.id, version: 1, status: 'retired', definition: JSON.stringify(v1), note: '第1版', author: 'system', created_at: new Date('2025-01-01'), published_at: new Date('2025-01-01'), effective_from: null,
+  }).onConflict((oc) => oc.columns(['workflow_id', 'version']).doUpdateSet({ definition: JSON.stringify(v1) })).execute();
+
+  const paying = async (seq: number, version: number) => {
+    // While the case is opened, the version it is to stay on is the one in force.
+    await app.db.updateTable('workflow_versions').set({ status: version === 1 ? 'published' : 'retired' }).where('workflow_id', '=', v1.id).where('version', '=', 1).execute();
+    await app.db.updateTable('workflow_versions').set({ effective_from: version === 1 ? new Date('2099-01-01') : null }).where('workflow_id', '=', v1.id).where('version', '=', 2).execute();
+    const name = `老兵${seq}`;
+    const idNumber = makeIdNumber('330102', '1958-06-15', 401 + seq * 2);
+    const account = luhnComplete(`62220300000000${String(seq).padStart(4, '0')}`);
+    const person = await app.inject({ method: 'POST', url: '/api/v1/persons', headers: users['village-clerk']!, payload: { name, idNumber, attributes: { category: 'veteran', hukouType: 'rural', soldierType: 'conscript', enlistmentDate: '1976-12-20', dischargeDate: '1980-01-05', placementType: 'self-employment' } } });
+    t.equal(person.statusCode, 201, person.body);
+    const c = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: users['district-clerk']!, payload: { workflowId: v1.id, personId: person.json().id } });
+    t.equal(c.json().workflowVersion, version, `opened on version ${version}`);
+    const caseId = c.json().id as string;
+    const step = async (user: string, type: string, data: Record<string, unknown>) => {
+      const r = await send(app, users[user]!, caseId, type, data);
+      if (r.statusCode !== 200) throw new Error(`${type}: ${r.statusCode} ${r.body.slice(0, 400)}`);
+      return r.json();
+    };
+    await step('village-clerk', 'SUBMIT', { ...s.application, name, idNumber, compulsoryServiceYears: 2 });
+    await step('town-clerk', 'APPROVE', s.review!);
+    const notice = await step('district-clerk', 'VERIFY', { ...s.verification, compulsoryServiceYearsVerified: 2 });
+    t.ok(await sendSystemEvent(app.caseDeps, caseId, 'DEADLINE', notice.version));
+    const done = await step('district-clerk-2', 'APPROVE', {
+      compulsoryServiceYears: 2, rateYear: 2026, ratePerServiceYearFen: 6_000, monthlyAmountFen: 12_000, startMonth: '2024-05',
+      paymentChannel: 'social-security-card', bankName: '中国农业银行新河支行', bankAccount: account,
+    });
+    t.equal(done.state, 'paying');
+    t.equal(done.workflowVersion, version, 'and stays on it');
+    return caseId;
+  };
+  const old = await paying(1, 1);
+  const current = await paying(2, 2);
+
+  const built = await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: users['district-clerk']!, payload: { workflowId: v1.id, period: '2026' } });
+  t.equal(built.statusCode, 201, built.body.slice(0, 400));
+  const b = built.json();
+  t.same(b.lines.map((l: { caseId: string }) => l.caseId), [current], 'only the case on the version that records payments');
+  t.match(b.lines[0], { months: 12, amountFen: 144_000 });
+  t.match(b.skipped, [{ caseId: old, reason: /第1版.*不能登记发放（RECORD_PAYMENT）.*迁移/ }], 'the case on version 1 is left out, and why');
+  t.equal(b.totalFen, 144_000);
 });

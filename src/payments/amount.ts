@@ -26,21 +26,6 @@ export function addMonths(day: string, n: number): string {
 /** A month of payment, [from, to): it starts on the day the counting started from; the last may be a started month. */
 export interface Month { from: string; to: string }
 
-/** The months from `from` (inclusive) to `to` (exclusive), a started month counted whole; none when empty. */
-export function monthsFrom(from: string, to: string): Month[] {
-  const out: Month[] = [];
-  for (let k = 0; addMonths(from, k) < to; k++) {
-    const end = addMonths(from, k + 1);
-    out.push({ from: addMonths(from, k), to: end < to ? end : to });
-  }
-  return out;
-}
-
-/** Months from `from` (inclusive) to `to` (exclusive), a started month counted whole; 0 when empty. */
-export function monthsBetween(from: string, to: string): number {
-  return monthsFrom(from, to).length;
-}
-
 /** Part periods under six months count as six (义务兵家庭优待金: 不满6个月按6个月计), at most the period's length. */
 export function countedMonths(served: number, periodMonths = 12): number {
   if (served <= 0) return 0;
@@ -55,16 +40,6 @@ function whole(v: number): bigint {
 function divHalfUp(num: bigint, den: bigint): number {
   if (den === 0n) throw new Error('division by zero');
   return Number((2n * num + den) / (2n * den));
-}
-
-/** a × b × c / d rounded half-up, in integers (no floating point between the standard and the fen). */
-export function mulDivHalfUp(a: number, b: number, c: number, d: number): number {
-  return divHalfUp(whole(a) * whole(b) * whole(c), whole(d));
-}
-
-/** One line: the annual standard (fen per year) × the multiplier (percent) × months / 12, half-up to the fen. */
-export function lineAmountFen(annualFen: number, multiplierPercent: number, months: number): number {
-  return mulDivHalfUp(annualFen, multiplierPercent, months, 1200);
 }
 
 /** Months paid at one rate (fen a year × percent), one after another: a part of a line. */
@@ -119,16 +94,26 @@ export interface ServiceWindow {
   stoppedOn?: string | null;
 }
 
-/** The months of service inside a period [from, to), counted from the later of the window's start and the period's first day. */
+/**
+ * The months of service that start inside a period [from, to). The months run from the window's
+ * start in every year (2025-09-10: …, 12-10 to 01-10, 01-10 to 02-10, …), and each belongs to the
+ * year it starts in, so a window of 24 months has 24 over its years. The last may be a started
+ * month, cut at the window's end or the stop (counted whole).
+ */
 export function monthsInPeriod(w: ServiceWindow, period: { from: string; to: string }): Month[] {
-  const end = [period.to, ...(w.months === undefined ? [] : [addMonths(w.start, w.months)]), ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0]!;
-  const begin = w.start > period.from ? w.start : period.from;
-  return monthsFrom(begin, end);
-}
-
-/** How many months of service lie inside a period, before counting part periods as six. */
-export function servedInPeriod(w: ServiceWindow, period: { from: string; to: string }): number {
-  return monthsInPeriod(w, period).length;
+  const end = [...(w.months === undefined ? [] : [addMonths(w.start, w.months)]), ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0];
+  const [sy, sm] = parts(w.start);
+  const [py, pm] = parts(period.from);
+  const out: Month[] = [];
+  // From the month before the period's, so no month starting in it is missed.
+  for (let k = Math.max(0, py * 12 + pm - (sy * 12 + sm) - 1); ; k++) {
+    const from = addMonths(w.start, k);
+    if (from >= period.to || (end !== undefined && from >= end)) break;
+    if (from < period.from) continue;
+    const next = addMonths(w.start, k + 1);
+    out.push({ from, to: end !== undefined && end < next ? end : next });
+  }
+  return out;
 }
 
 /** A stop that was later resumed: nothing is due from `from` until `to` (the day payment resumed, exclusive). */

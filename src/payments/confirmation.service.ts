@@ -90,7 +90,7 @@ export async function confirmCases(deps: CaseDeps, user: User, runId: string, in
   const { yearField } = ruleFor(r.workflow_id).confirmation;
   const results = [];
   for (const p of pending) {
-    const out = await step(deps, user, p.case_id, 'CONFIRM_YEAR', { [yearField]: r.year, ...input.data }, `confirm:${runId}`, lang);
+    const out = await step(deps, user, p.case_id, 'CONFIRM_YEAR', { ...input.data, [yearField]: r.year }, `confirm:${runId}`, lang);
     await deps.db.updateTable('confirmation_entries').set(out.ok ? { status: 'confirmed', event_seq: out.seq, by_user: user.id, at: deps.clock.now(), error: null } : { status: 'failed', error: out.error })
       .where('run_id', '=', runId).where('case_id', '=', p.case_id).execute();
     results.push({ caseId: p.case_id, ...out });

@@ -1,4 +1,4 @@
-import { addMonths, countedMonths, fenAt, monthsInPeriod, percentOf, segmentsAmountFen, servedInPeriod, withheld, type Gap, type Segment, type ServiceWindow } from './amount.ts';
+import { addMonths, countedMonths, fenAt, monthsInPeriod, percentOf, segmentsAmountFen, withheld, type Gap, type Segment, type ServiceWindow } from './amount.ts';
 
 type Data = Record<string, unknown>;
 
@@ -268,5 +268,3 @@ export function lineOf(rule: PaymentRule, data: Data, standard: (key: string, da
   const current = segments.at(-1)!;
   return { months, multiplierPercent: current.percent, annualFen: current.annualFen, amountFen: segmentsAmountFen(segments, months), payee, segments };
 }
-
-export { servedInPeriod };

@@ -7,10 +7,13 @@ import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
+import { fieldErrors } from '../definitions/ajv.ts';
 import { RECALL } from '../definitions/definition.types.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
 import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { maskBankAccount } from '../http/mask.ts';
+import { shanghaiParts } from '../notices/notice-format.ts';
 import { toCsv } from '../supervision/csv.ts';
 import type { User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
@@ -71,6 +74,26 @@ function inScope(path: string) {
 export interface Skipped { caseId: string; reason: string }
 
 /**
+ * Why a case cannot take RECORD_PAYMENT with `data` under the definition version it is on (a case
+ * opened before the item was changed stays on its version), or null when it can: a paid line it
+ * could not record would stay failed.
+ */
+function notRecordable(wf: CompiledWorkflow | undefined, version: number, state: string, data: Record<string, unknown>): string | null {
+  const migrate = '，请先将案件迁移到现行版本（POST /api/v1/workflows/:id/migrations）再发放';
+  const st = wf?.definition.machine.states[state];
+  if (!wf || !st) return `案件所在的事项第${version}版定义缺失或没有“${state}”状态${migrate}`;
+  if (!st.on?.RECORD_PAYMENT) return `案件所在的事项第${version}版在“${st.meta.step.zh}”环节不能登记发放（RECORD_PAYMENT）${migrate}`;
+  const formId = st.meta.events?.RECORD_PAYMENT?.form;
+  const validate = formId ? wf.forms.get(formId) : undefined;
+  if (formId && (!validate || !validate(data))) {
+    const why = fieldErrors(validate?.errors, 'zh').map((e) => `${e.path || '/'} ${e.message}`).join('；');
+    return `案件所在的事项第${version}版的发放登记表单不接受本批次的数据（${why || formId}）${migrate}`;
+  }
+  if (!formId && Object.keys(data).length > 0) return `案件所在的事项第${version}版的发放登记不填写表单${migrate}`;
+  return null;
+}
+
+/**
  * Builds a payment batch of an item for a year: every case being paid (or stopped during the
  * year) that has no payment for the year yet, each month at the standards in force then and the
  * months of its resumed stops left out. The lines reserve (case, period): a second batch for the year leaves them out.
@@ -93,11 +116,16 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     }
     const cases = await trx.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
       .innerJoin('persons', 'persons.id', 'cases.person_id')
-      .select(['cases.id', 'cases.state', 'cases.snapshot', 'persons.name'])
+      .select(['cases.id', 'cases.state', 'cases.workflow_version', 'cases.snapshot', 'persons.name'])
       .where('cases.workflow_id', '=', input.workflowId).where('cases.state', 'in', PAYABLE_STATES).where('cases.status', '=', 'open').where(inScope(user.stationPath))
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', input.period))))
       .orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').execute();
     const pauses = await pauseSteps(trx, cases.map((c) => c.id));
+    const seq = Number((await trx.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', input.workflowId).where('period', '=', input.period).executeTakeFirstOrThrow()).n) + 1;
+    const number = `${rule.prefix}-${input.period}-${String(seq).padStart(3, '0')}`;
+    const p = shanghaiParts(now);
+    const today = `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+    const versions = new Map<number, CompiledWorkflow | undefined>();
     const lines: (Line & { caseId: string })[] = [];
     const skipped: Skipped[] = [];
     for (const c of cases) {
@@ -106,12 +134,18 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
       // A suspended case whose stop names no day is paid nothing rather than too much.
       const stoppedOn = c.state === 'suspended' ? stops.stoppedOn ?? range.from : null;
       const line = lineOf(rule, data, (key, day) => valueOn(standards, key, day), { year: input.period, ...range }, stoppedOn, stops.gaps);
-      if ('skip' in line) skipped.push({ caseId: c.id, reason: line.skip });
+      if ('skip' in line) {
+        skipped.push({ caseId: c.id, reason: line.skip });
+        continue;
+      }
+      // The RECORD_PAYMENT that recordBatch will send (its day and bank reference are not known yet).
+      if (!versions.has(c.workflow_version)) versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
+      const eventData = rule.eventData({ period: input.period, months: line.months, amountFen: line.amountFen, start: rule.window(data, null)?.start ?? null, periodFrom: range.from }, { number, paidOn: today });
+      const why = notRecordable(versions.get(c.workflow_version), c.workflow_version, c.state, eventData);
+      if (why) skipped.push({ caseId: c.id, reason: why });
       else lines.push({ caseId: c.id, ...line });
     }
-    const seq = Number((await trx.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', input.workflowId).where('period', '=', input.period).executeTakeFirstOrThrow()).n) + 1;
     const id = newId(now.getTime());
-    const number = `${rule.prefix}-${input.period}-${String(seq).padStart(3, '0')}`;
     const total = lines.reduce((s, l) => s + l.amountFen, 0);
     await trx.insertInto('payment_batches').values({
       id, number, workflow_id: input.workflowId, period: input.period, status: 'draft', line_count: lines.length, total_fen: total,
