@@ -115,7 +115,8 @@ t.test('撤回 restores the clock as it stood (an escalation stays), and a step 
   const b = await open();
   const byBatch = await send(app, village, b.id, 'SUBMIT', form('householdCheck'), 1, { 'idempotency-key': 'batch:01-test' });
   t.equal(byBatch.statusCode, 200);
-  t.equal(byBatch.json().recall?.seq, 2, 'offered (the view does not look at how a step was sent)');
+  t.equal(byBatch.json().recall, null, 'not offered for a step made by a batch');
+  t.equal((await app.inject({ url: `/api/v1/cases/${b.id}`, headers: village })).json().recall, null, 'nor when the case is read again');
   const refused = await send(app, village, b.id, 'RECALL', {}, 2);
   t.equal(refused.statusCode, 409);
   t.match(refused.json().message, /批量操作/);

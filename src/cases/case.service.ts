@@ -20,7 +20,7 @@ import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { currentTiming, timingOnEntry } from './step-timing.ts';
-import { recallStep } from './recall.ts';
+import { isBatchKey, recallStep } from './recall.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 
 export interface CaseDeps {
@@ -178,7 +178,8 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
     const written = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
       : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
         : await advance(trx, deps, c, user, history, input, now, lang);
-    const view = await buildCaseView(trx, deps.registry, written.row, user, { reveal: false, lang }, [...history, { ...written.entry, actorName: user.displayName }]);
+    const justWritten = { seq: written.entry.seq, byBatch: idempotencyKey !== undefined && isBatchKey(idempotencyKey) };
+    const view = await buildCaseView(trx, deps.registry, written.row, user, { reveal: false, lang, justWritten }, [...history, { ...written.entry, actorName: user.displayName }]);
     if (scope) await saveKey(trx, scope, hash, 200, view, now);
     return view;
   });

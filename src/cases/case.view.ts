@@ -9,7 +9,7 @@ import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
 import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
-import { recallTarget } from './recall.ts';
+import { recallTarget, sentByBatch } from './recall.ts';
 import type { CaseRow } from './case.repository.ts';
 import { listCaseNotices } from './notice.repository.ts';
 
@@ -87,12 +87,24 @@ function currentStep(wf: CompiledWorkflow, c: CaseRow, user: User, previousActor
 }
 
 /** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */
+export interface ViewOptions {
+  reveal: boolean;
+  lang: Lang;
+  /** How the step just written was sent, when the caller knows (it spares a query for the 撤回 offer). */
+  justWritten?: { seq: number; byBatch: boolean };
+}
+
 /** `history`: the case's history when the caller has it already (a step that just appended to it). */
-export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: { reveal: boolean; lang: Lang }, history?: CaseEventRow[]): Promise<CaseView> {
+export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: ViewOptions, history?: CaseEventRow[]): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
   const [events, notices] = [history ?? await listEvents(db, c.id), await listCaseNotices(db, c.id)];
   const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
-  const recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
+  let recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
+  if (recall?.ok) {
+    const seq = recall.target.seq;
+    const byBatch = opts.justWritten?.seq === seq ? opts.justWritten.byBatch : await sentByBatch(db, c.id, seq);
+    if (byBatch) recall = null;
+  }
   const sensitive = sensitiveFields(wf);
   const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
   return {

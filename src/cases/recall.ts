@@ -61,7 +61,11 @@ export function recallTarget(history: Entry[], userId: string, noticeSeqs: Reado
  */
 const BATCH_KEY_PREFIXES = ['payment:', 'confirm:', 'confirm-stop:', 'batch:'];
 
-async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
+export function isBatchKey(idempotencyKey: string): boolean {
+  return BATCH_KEY_PREFIXES.some((p) => idempotencyKey.startsWith(p));
+}
+
+export async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
   const r = await trx.selectFrom('idempotency_keys').select('key')
     .where('route', '=', 'POST /api/v1/cases/:id/events')
     .where((eb) => eb.or(BATCH_KEY_PREFIXES.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
