@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
@@ -91,7 +91,8 @@ t.test('the service refuses to start with a key other than the one the data was 
   }
 });
 
-t.test('migration 0004 encrypts the persons already stored, and needs the key to do so', async (t) => {
+/** An empty database of its own (fresh on the PostgreSQL server, or embedded) and a migrator to walk it up by hand. */
+async function migrationDatabase(t: Test): Promise<{ db: Kysely<any>; migrator: Migrator }> {
   const databaseUrl = await freshDatabase(t);
   const embedded = databaseUrl ? undefined : await startEmbeddedDatabase('memory://', 2);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }) }) });
@@ -99,7 +100,11 @@ t.test('migration 0004 encrypts the persons already stored, and needs the key to
     await db.destroy();
     await embedded?.close();
   });
-  const upTo3 = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) });
+  return { db, migrator: new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) }) };
+}
+
+t.test('migration 0004 encrypts the persons already stored, and needs the key to do so', async (t) => {
+  const { db, migrator: upTo3 } = await migrationDatabase(t);
   const r = await upTo3.migrateTo('20261124T0003_deadlines');
   t.error(r.error);
   const now = new Date();
@@ -264,14 +269,7 @@ t.test('every ID-number, bank-card and mobile field of the definitions is one th
 });
 
 t.test('migration 0010 seals the case data already stored, history included, and needs the key to do so', async (t) => {
-  const databaseUrl = await freshDatabase(t);
-  const embedded = databaseUrl ? undefined : await startEmbeddedDatabase('memory://', 2);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }) }) });
-  t.teardown(async () => {
-    await db.destroy();
-    await embedded?.close();
-  });
-  const before = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) });
+  const { db, migrator: before } = await migrationDatabase(t);
   t.error((await before.migrateTo('20261124T0007_rosters')).error);
   const now = new Date();
   await db.insertInto('stations').values({ id: 'v', parent_id: null, level: 'district', path: 'v', name_zh: '区', name_en: 'D' }).execute();

@@ -1,6 +1,5 @@
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
-import { stepsInEffect } from './history-replay.ts';
 import type { StepTiming } from './step-timing.ts';
 
 export interface CaseEventRow {
@@ -46,13 +45,6 @@ export async function listEvents(db: Executor, caseId: string): Promise<CaseEven
     seq: r.seq, kind: r.kind, type: r.type, payload: openPayload(caseId, r.seq, r.payload), actorId: r.actor_id,
     actorName: r.display_name, fromState: r.from_state, toState: r.to_state, at: r.at,
   }));
-}
-
-/** Who sent the last machine event still in effect (four-eyes steps compare against it; a taken-back step does not count). */
-export async function lastMachineActor(db: Executor, caseId: string): Promise<string | null> {
-  const rows = await db.selectFrom('case_events').select(['kind', 'type', 'actor_id']).where('case_id', '=', caseId).where('kind', '=', 'machine')
-    .orderBy('seq').execute();
-  return stepsInEffect(rows).at(-1)?.actor_id ?? null;
 }
 
 /** The clock kept beside an entry (null for entries written before it was kept, or that did not move the case). */

@@ -4,6 +4,7 @@ import { findCase, type CaseRow } from '../cases/case.repository.ts';
 import { buildCaseView, type CaseView } from '../cases/case.view.ts';
 import { listCaseNotices } from '../cases/notice.repository.ts';
 import { RECALL, type JsonSchema, type Localized } from '../definitions/definition.types.ts';
+import { stepsInEffect } from '../cases/history-replay.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
@@ -21,6 +22,8 @@ export interface LoadedCase {
   c: CaseRow;
   wf: CompiledWorkflow;
   view: CaseView;
+  /** Who sent the step in effect (four-eyes steps), read off the view's history. */
+  previousActorId: string | null;
   person: Person;
   attachments: AttachmentMeta[];
 }
@@ -33,7 +36,7 @@ export async function loadCase(app: FastifyInstance, user: User, id: string, lan
   const view = await buildCaseView(app.db, app.registry, c, user, { reveal: false, lang });
   const person = (await findPerson(app.db, c.personId, user.stationPath))!;
   const attachments = await listAttachments(app.db, c.id);
-  return { c, wf, view, person, attachments };
+  return { c, wf, view, previousActorId: stepsInEffect(view.history).at(-1)?.actor ?? null, person, attachments };
 }
 
 export async function stepTitle(app: FastifyInstance, workflowId: string, version: number, state: string, lang: Lang): Promise<string> {

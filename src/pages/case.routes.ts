@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import qrcode from 'qrcode-generator';
-import { lastMachineActor } from '../cases/case-event.repository.ts';
 import { sendEvent } from '../cases/case.service.ts';
 import { actorOf } from '../cases/actor.ts';
 import { RECALL, type JsonSchema } from '../definitions/definition.types.ts';
@@ -54,9 +53,8 @@ interface EventInfo {
   schema: JsonSchema;
 }
 
-async function allowed(app: FastifyInstance, lc: LoadedCase, req: FastifyRequest): Promise<AllowedEvent[]> {
-  const previous = await lastMachineActor(app.db, lc.c.id);
-  return allowedEvents(lc.wf, lc.c.snapshot, actorOf(req.user!), previous);
+function allowed(lc: LoadedCase, req: FastifyRequest): AllowedEvent[] {
+  return allowedEvents(lc.wf, lc.c.snapshot, actorOf(req.user!), lc.previousActorId);
 }
 
 function eventInfo(lc: LoadedCase, events: AllowedEvent[], type: string): EventInfo | undefined {
@@ -172,7 +170,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const user = req.user!;
     const counter = isCounter(req);
     const lc = await loadCase(app, user, id, lang);
-    const events = lc.c.status === 'open' ? await allowed(app, lc, req) : [];
+    const events = lc.c.status === 'open' ? allowed(lc, req) : [];
     const notices = await noticesOf(app, lc.c.id);
     const query = req.query as { done?: string; saved?: string; acted?: string; uploaded?: string };
     const doneSeq = Number(query.done);
@@ -258,7 +256,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
   app.get<{ Params: ActParams }>('/cases/:id/act/:type', async (req, reply) => {
     const lang = pageLang(req);
     const lc = await loadCase(app, req.user!, req.params.id, lang);
-    const events = lc.c.status === 'open' ? await allowed(app, lc, req) : [];
+    const events = lc.c.status === 'open' ? allowed(lc, req) : [];
     const info = eventInfo(lc, events, req.params.type);
     if (!info) return see(reply, `/cases/${lc.c.id}`);
     if (!info.formId) return see(reply, `/cases/${lc.c.id}/act/${info.event.type}/check`);
@@ -278,7 +276,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const expectedVersion = Number(form.first('_version'));
     const draftVersion = Number(form.first('_draft') ?? 0) || 0;
     let lc = await loadCase(app, user, req.params.id, lang);
-    const events = lc.c.status === 'open' ? await allowed(app, lc, req) : [];
+    const events = lc.c.status === 'open' ? allowed(lc, req) : [];
     const info = eventInfo(lc, events, req.params.type);
     if (!info) {
       return casePage(req, reply, lc.c.id, { pageError: tr(lang, '案件已不在该环节，或您无权执行该操作。您填写的内容未提交。', 'The case is no longer at this step, or you may not do this. Nothing was sent.') }, 409);
@@ -324,8 +322,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
       return formPage(req, reply, lc, info, { data, errors, version: lc.c.version, draftVersion: saved.version, conflict }, 409);
     }
     // The same checks the step itself will make (form, guards, who may act), without writing anything.
-    const previous = await lastMachineActor(app.db, lc.c.id);
-    const result = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(withoutRaw(data, parsed.raw)) }, actorOf(user), { lang, previousActorId: previous });
+    const result = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(withoutRaw(data, parsed.raw)) }, actorOf(user), { lang, previousActorId: lc.previousActorId });
     if (!result.ok) {
       if (result.errors?.length) mergeServiceErrors(errors, info.schema, result.errors, lang);
       else addError(errors, '', result.detail?.[lang] ?? errorText(lang, new AppError(result.code)));
@@ -341,7 +338,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const lang = pageLang(req);
     const user = req.user!;
     const lc = await loadCase(app, user, req.params.id, lang);
-    const events = lc.c.status === 'open' ? await allowed(app, lc, req) : [];
+    const events = lc.c.status === 'open' ? allowed(lc, req) : [];
     const info = eventInfo(lc, events, req.params.type);
     if (!info) return see(reply, `/cases/${lc.c.id}`);
     const draft = await findDraft(app.db, lc.c.id, user.id, info.event.type);
@@ -351,7 +348,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.wf, lang, counter) });
     const version = draft?.caseVersion ?? lc.c.version;
     // What the step will do, worked out by the same pure step function (nothing is written).
-    const preview = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(data) }, actorOf(user), { lang, previousActorId: await lastMachineActor(app.db, lc.c.id) });
+    const preview = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(data) }, actorOf(user), { lang, previousActorId: lc.previousActorId });
     const outcome = preview.ok ? {
       next: preview.snapshot.status === 'done'
         ? tr(lang, `案件办结（${outcomeText(preview.snapshot.context.outcome, lang) || loc(lang, lc.wf.definition.machine.states[preview.snapshot.value]?.meta.step)}）`, `The case closes (${outcomeText(preview.snapshot.context.outcome, lang) || loc(lang, lc.wf.definition.machine.states[preview.snapshot.value]?.meta.step)})`)
@@ -375,7 +372,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const user = req.user!;
     const form = posted(req);
     const lc = await loadCase(app, user, req.params.id, lang);
-    const events = lc.c.status === 'open' ? await allowed(app, lc, req) : [];
+    const events = lc.c.status === 'open' ? allowed(lc, req) : [];
     const info = eventInfo(lc, events, req.params.type);
     const draft = await findDraft(app.db, lc.c.id, user.id, req.params.type);
     if (!info) {
