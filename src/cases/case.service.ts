@@ -22,6 +22,7 @@ import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { currentTiming, timingOnEntry } from './step-timing.ts';
 import { isBatchKey, recallStep } from './recall.ts';
 import { RECALL } from '../definitions/definition.types.ts';
+import { keepPaymentRecord } from '../payments/payment-record.repository.ts';
 
 export interface CaseDeps {
   db: Db;
@@ -156,8 +157,10 @@ function rejection(r: { code: AppError['code']; errors?: { path: string; message
 /**
  * Sends an event to a case: one transaction locks the case, checks the version, runs the pure
  * step, writes the case and its history entry, and carries out the effects; or writes nothing.
+ * A payment is kept once per case and period in the same transaction (`paymentLine`: the batch
+ * line this RECORD_PAYMENT pays, src/payments/payment-record.repository.ts).
  */
-export async function sendEvent(deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang): Promise<CaseView> {
+export async function sendEvent(deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang, paymentLine?: string): Promise<CaseView> {
   const now = deps.clock.now();
   const scope = idempotencyKey ? { userId: user.id, route: 'POST /api/v1/cases/:id/events', key: `${caseId}:${idempotencyKey}` } : undefined;
   const hash = requestHash(input);
@@ -178,6 +181,7 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
     const written = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
       : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
         : await advance(trx, deps, c, user, history, input, now, lang);
+    await keepPaymentRecord(trx, c, written.entry, paymentLine);
     const justWritten = { seq: written.entry.seq, byBatch: idempotencyKey !== undefined && isBatchKey(idempotencyKey) };
     const view = await buildCaseView(trx, deps.registry, written.row, user, { reveal: false, lang, justWritten }, [...history, { ...written.entry, actorName: user.displayName }]);
     if (scope) await saveKey(trx, scope, hash, 200, view, now);

@@ -226,6 +226,14 @@ export interface RevealLogTable {
   at: Timestamp;
 }
 
+/** One row per case and period paid, beside the RECORD_PAYMENT entry that paid it (migration 0012). */
+export interface PaymentRecordTable {
+  case_id: string;
+  period: string;
+  event_seq: number;
+  recorded_at: Timestamp;
+}
+
 export interface Database {
   stations: StationTable;
   users: UserTable;
@@ -244,6 +252,7 @@ export interface Database {
   calendar_years: CalendarYearTable;
   jobs: JobTable;
   local_standards: LocalStandardTable;
+  payment_records: PaymentRecordTable;
 }
 
 export type Db = Kysely<Database>;

@@ -3,7 +3,7 @@ import { AppError } from '../http/errors.ts';
 import { languageOf } from '../http/language.ts';
 import { findUserById } from '../users/user.repository.ts';
 import { closeRun, confirmCases, runView, startRun } from './confirmation.service.ts';
-import { approveBatch, bankFile, batchView, buildBatch, cancelBatch, findBatch, listBatches, recordBatch, SYNC_RECORD_LINES } from './payment.service.ts';
+import { approveBatch, bankFile, batchView, buildBatch, cancelBatch, claimBatch, findBatch, listBatches, recordClaimed, SYNC_RECORD_LINES } from './payment.service.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -17,7 +17,7 @@ export default async function paymentRoutes(app: FastifyInstance): Promise<void>
   app.jobs.register('payment-record', async (a, params, progress) => {
     const user = await findUserById(a.db, params.userId as string);
     if (!user) throw new Error('the user no longer exists');
-    const v = await recordBatch(a.caseDeps, user, params.batchId as string, params.input as { paidOn: string; bankReference?: string }, params.lang === 'en' ? 'en' : 'zh', progress);
+    const v = await recordClaimed(a.caseDeps, user, params.batchId as string, params.claim as string, params.lang === 'en' ? 'en' : 'zh', progress);
     return { batchId: params.batchId, paid: v?.lines.filter((l) => l.status === 'paid').length, failed: v?.lines.filter((l) => l.status === 'failed').length };
   });
 
@@ -60,18 +60,20 @@ export default async function paymentRoutes(app: FastifyInstance): Promise<void>
 
   app.post<{ Params: { id: string }; Body: { paidOn: string; bankReference?: string } }>('/payment-batches/:id/record', {
     schema: {
-      tags: ['payments'], summary: `Record the payment in each case (RECORD_PAYMENT); over ${SYNC_RECORD_LINES} lines as a background job`, params: idParam,
+      tags: ['payments'], summary: `Record the payment in each case (RECORD_PAYMENT), once per case and period; one request at a time (409 BATCH_RECORDING), the day paid fixed by the first; safe to repeat; over ${SYNC_RECORD_LINES} lines as a background job`, params: idParam,
       body: { type: 'object', additionalProperties: false, required: ['paidOn'], properties: { paidOn: { type: 'string', format: 'date' }, bankReference: { type: 'string', maxLength: 60 } } },
     },
   }, async (req, reply) => {
     const b = await findBatch(app.db, req.user!, req.params.id);
     if (!b) throw new AppError('NOT_FOUND');
     const lang = languageOf(req.headers['accept-language']);
+    // Claimed here, so a second request is answered 409 at once whether this one records now or in a job.
+    const claim = await claimBatch(deps(), req.user!, b.id, req.body);
     if (b.line_count > SYNC_RECORD_LINES) {
-      const jobId = await app.jobs.enqueue('payment-record', { batchId: b.id, userId: req.user!.id, input: req.body, lang }, req.user!.id);
+      const jobId = await app.jobs.enqueue('payment-record', { batchId: b.id, userId: req.user!.id, claim, lang }, req.user!.id);
       return reply.status(202).send({ id: b.id, jobId, status: 'queued' });
     }
-    return recordBatch(deps(), req.user!, req.params.id, req.body, lang);
+    return recordClaimed(deps(), req.user!, b.id, claim, lang);
   });
 
   app.post<{ Body: { workflowId: string; year: number } }>('/confirmation-runs', {

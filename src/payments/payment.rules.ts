@@ -36,6 +36,8 @@ export interface PaymentRule {
   /** The day a RESUME took effect, from its form: months are counted again from it. */
   resumedOn(resume: Data): string | null;
   payee(data: Data): Payee | null;
+  /** The period a RECORD_PAYMENT form pays (the key of UNIQUE (case, period) in payment_records), or null if it names none. */
+  periodOf(data: Data): string | null;
   /** The RECORD_PAYMENT form of the item for one line. */
   eventData(line: { period: string; months: number; amountFen: number; start: string | null; periodFrom: string }, batch: { number: string; paidOn: string; bankReference?: string }): Data;
   confirmation: YearlyConfirmation;
@@ -55,6 +57,9 @@ function paymentRecord(line: { months: number; amountFen: number }, batch: { num
     ...(batch.bankReference ? { bankReference: batch.bankReference } : {}),
   };
 }
+
+/** The forms of the pensions name their period. */
+const periodField = (d: Data) => str(d.period);
 
 /** Pensions and allowances are paid from the month approved (条例第十九、二十七条) until stopped or ended. */
 function fromStartMonth(d: Data, stoppedOn: string | null): ServiceWindow | null {
@@ -113,6 +118,12 @@ const conscriptFamilyAllowance: PaymentRule = {
   stoppedOn: (stop) => str(stop.stoppedOn),
   resumedOn: (resume) => str(resume.resumedOn),
   payee: (d) => payeeFrom(str(d.accountHolder) ?? d.payeeName, d.bankName, d.bankAccount),
+  // The form has no period field: a batch's number carries it (CFA-2026-001); a payment recorded outside
+  // a batch belongs to the year it was paid in. Migration 0012 copied the history by the same rule.
+  periodOf(d) {
+    const batch = /^CFA-(.+)-\d+$/.exec(str(d.batchNumber) ?? '');
+    return batch ? batch[1]! : str(d.paidOn)?.slice(0, 4) ?? null;
+  },
   eventData(line, batch) {
     const serviceYear = line.start && line.periodFrom >= addMonths(line.start, 12) ? 'second' : 'first';
     return { serviceYear, ...paymentRecord(line, batch) };
@@ -144,6 +155,7 @@ const deathPensionSurvivors: PaymentRule = {
   stoppedOn: (stop) => str(stop.stoppedOn),
   resumedOn: (resume) => str(resume.resumedOn),
   payee: (d) => payeeFrom(d.claimantName, d.bankName, d.bankAccount),
+  periodOf: periodField,
   eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
   confirmation: {
     yearField: 'year',
@@ -175,6 +187,7 @@ const disabilityPension: PaymentRule = {
   stoppedOn: monthStart('effectiveMonth'),
   resumedOn: monthStart('resumeMonth'),
   payee: (d) => payeeFrom(d.accountHolder, d.bankName, d.bankAccount),
+  periodOf: periodField,
   eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
   confirmation: {
     yearField: 'year',
@@ -204,6 +217,7 @@ const ruralVeteranElderlySubsidy: PaymentRule = {
   stoppedOn: monthStart('effectiveMonth'),
   resumedOn: monthStart('resumeMonth'),
   payee: (d) => payeeFrom(d.name, d.bankName, d.bankAccount),
+  periodOf: periodField,
   eventData: (line, batch) => ({ period: line.period, ...paymentRecord(line, batch) }),
   confirmation: {
     yearField: 'year',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import { openPayload } from '../cases/case-event.repository.ts';
@@ -17,6 +17,7 @@ import { shanghaiParts } from '../notices/notice-format.ts';
 import { toCsv } from '../supervision/csv.ts';
 import type { User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
+import { findPaymentRecord, lockPeriod, RECORD_PAYMENT } from './payment-record.repository.ts';
 import { lineOf, PAYMENT_RULES, stopsOf, type Line, type PaymentRule, type PauseStep } from './payment.rules.ts';
 import '../rosters/tables.ts';
 
@@ -67,8 +68,10 @@ function valueOn(standards: readonly Standard[], key: string, day: string): unkn
   return value;
 }
 
-function inScope(path: string) {
-  return sql<boolean>`(cases.station_path = ${path} or cases.station_path like ${`${path}.%`})`;
+/** Rows of `table` at the user's station or below it. */
+function inScope(table: 'cases' | 'payment_batches', user: User) {
+  const column = sql.ref(`${table}.station_path`);
+  return sql<boolean>`(${column} = ${user.stationPath} or ${column} like ${`${user.stationPath}.%`})`;
 }
 
 export interface Skipped { caseId: string; reason: string }
@@ -95,7 +98,7 @@ function notRecordable(wf: CompiledWorkflow | undefined, version: number, state:
 
 /**
  * Builds a payment batch of an item for a year: every case being paid (or stopped during the
- * year) that has no payment for the year yet, each month at the standards in force then and the
+ * year) that has no payment for the year yet (neither on a line nor recorded outside a batch), each month at the standards in force then and the
  * months of its resumed stops left out. The lines reserve (case, period): a second batch for the year leaves them out.
  */
 export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId: string; period: string }) {
@@ -105,7 +108,7 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
   const now = deps.clock.now();
   const keys = dataKeys();
   return deps.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`payments:${input.workflowId}:${input.period}`}, 0))`.execute(trx);
+    await lockPeriod(trx, input.workflowId, input.period);
     const standards = await standardsDuring(trx, [rule.standard.key, ...(rule.optionalStandards ?? [])], range);
     if (!isFenStandard(valueOn(standards, rule.standard.key, range.from))) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${input.period}年1月1日没有生效的“${rule.standard.key}”标准（${rule.standard.unit}），请政策岗先录入 / no standard in force` }] });
@@ -117,8 +120,9 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     const cases = await trx.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
       .innerJoin('persons', 'persons.id', 'cases.person_id')
       .select(['cases.id', 'cases.state', 'cases.workflow_version', 'cases.snapshot', 'persons.name'])
-      .where('cases.workflow_id', '=', input.workflowId).where('cases.state', 'in', PAYABLE_STATES).where('cases.status', '=', 'open').where(inScope(user.stationPath))
+      .where('cases.workflow_id', '=', input.workflowId).where('cases.state', 'in', PAYABLE_STATES).where('cases.status', '=', 'open').where(inScope('cases', user))
       .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', input.period))))
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payment_records').select('payment_records.case_id').whereRef('payment_records.case_id', '=', 'cases.id').where('payment_records.period', '=', input.period))))
       .orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').execute();
     const pauses = await pauseSteps(trx, cases.map((c) => c.id));
     const seq = Number((await trx.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', input.workflowId).where('period', '=', input.period).executeTakeFirstOrThrow()).n) + 1;
@@ -185,8 +189,7 @@ async function pauseSteps(db: Executor, caseIds: string[]): Promise<Map<string, 
 }
 
 export async function findBatch(db: Executor, user: User, id: string) {
-  return db.selectFrom('payment_batches').selectAll().where('id', '=', id)
-    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)])).executeTakeFirst();
+  return db.selectFrom('payment_batches').selectAll().where('id', '=', id).where(inScope('payment_batches', user)).executeTakeFirst();
 }
 
 async function linesOf(db: Executor, batchId: string) {
@@ -250,7 +253,7 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
   requireDistrictStaff(user);
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
-  if (!['approved', 'exported', 'recorded'].includes(b.status)) {
+  if (!['approved', 'exported', 'recording', 'recorded'].includes(b.status)) {
     throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '发放批次须经另一人审批后才能导出银行文件', en: 'The batch must be approved by a second person before the bank file' } });
   }
   const keys = dataKeys();
@@ -268,43 +271,123 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
   return { csv, number: b.number };
 }
 
+/** A claim this long without a sign of life was left by a request that died: another may take the batch over. */
+const CLAIM_LEASE_MS = 5 * 60_000;
+/** A line whose case moved under it (someone commented meanwhile) is tried this many times. */
+const LINE_ATTEMPTS = 3;
+
+export interface RecordTerms { paidOn: string; bankReference?: string }
+
+const NOT_EXPORTED = { zh: '须先导出银行文件并由银行发放后才能登记', en: 'Export the bank file (and have the bank pay) before recording' };
+
 /**
- * Records the payment in each case (RECORD_PAYMENT, the case service's own step, one
- * transaction per case) once the bank has paid; a case that cannot take it is reported.
- * Safe to run again: each step carries the line's idempotency key and paid lines are skipped.
+ * Claims a batch for recording with one conditional UPDATE (exported → recording, or recorded →
+ * recording to finish lines that failed): exactly one request records at a time, the others are
+ * answered BATCH_RECORDING. The day paid and the bank reference are fixed by the first claim; a
+ * retry, by anyone, must give the same. Returns the claim's token.
  */
-export async function recordBatch(deps: CaseDeps, user: User, id: string, input: { paidOn: string; bankReference?: string }, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
+export async function claimBatch(deps: CaseDeps, user: User, id: string, terms: RecordTerms): Promise<string> {
   requireDistrictStaff(user);
+  const now = deps.clock.now();
+  const claim = randomUUID();
+  const reference = terms.bankReference ?? null;
+  const claimed = await deps.db.updateTable('payment_batches')
+    .set({ status: 'recording', recording_claim: claim, recording_at: now, paid_on: sql`coalesce(paid_on, ${terms.paidOn}::date)`, bank_reference: sql`case when paid_on is null then ${reference}::text else bank_reference end` })
+    .where('id', '=', id).where(inScope('payment_batches', user))
+    .where((eb) => eb.or([eb('status', 'in', ['exported', 'recorded']), eb.and([eb('status', '=', 'recording'), eb('recording_at', '<', new Date(now.getTime() - CLAIM_LEASE_MS))])]))
+    .where((eb) => eb.or([eb('paid_on', 'is', null), eb.and([eb('paid_on', '=', terms.paidOn), sql<boolean>`bank_reference is not distinct from ${reference}::text`])]))
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) === 1) return claim;
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
-  if (b.status !== 'exported' && b.status !== 'recorded') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '须先导出银行文件并由银行发放后才能登记', en: 'Export the bank file (and have the bank pay) before recording' } });
-  const rule = ruleFor(b.workflow_id);
-  const range = periodRange(b.period);
-  await deps.db.updateTable('payment_batches').set({ paid_on: input.paidOn }).where('id', '=', id).execute();
+  if (!['exported', 'recording', 'recorded'].includes(b.status)) throw new AppError('EVENT_NOT_ALLOWED', { detail: NOT_EXPORTED });
+  if (b.paid_on && isoDay(b.paid_on) !== terms.paidOn) {
+    throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/paidOn', message: `本批次已登记发放日期${isoDay(b.paid_on)}，不能更改 / the batch was paid on ${isoDay(b.paid_on)}` }] });
+  }
+  if (b.paid_on && b.bank_reference !== reference) {
+    throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/bankReference', message: `本批次已登记银行流水号“${b.bank_reference ?? ''}”，不能更改 / the batch's bank reference is fixed` }] });
+  }
+  throw new AppError('BATCH_RECORDING');
+}
+
+/**
+ * Records the payment in each unpaid line's case (RECORD_PAYMENT, the case service's own step, one
+ * transaction per case, the line marked paid in it) under a claim from claimBatch; a case that
+ * cannot take it is reported on its line. Safe to run again, by anyone: a period already recorded
+ * by this batch marks its line paid with that entry, and the database takes no second payment.
+ */
+export async function recordClaimed(deps: CaseDeps, user: User, id: string, claim: string, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
+  const b = await findBatch(deps.db, user, id);
+  if (!b) throw new AppError('NOT_FOUND');
   const lines = (await linesOf(deps.db, id)).filter((l) => l.status !== 'paid');
-  let n = 0;
-  for (const l of lines) {
+  const terms = { paidOn: isoDay(b.paid_on!), bankReference: b.bank_reference ?? undefined };
+  try {
+    let n = 0;
+    for (const l of lines) {
+      await recordLine(deps, user, b, l, terms, lang);
+      if (++n % 50 === 0) {
+        await holdClaim(deps, id, claim);
+        await progress?.({ done: n, of: lines.length });
+      }
+    }
+  } finally {
+    await deps.db.updateTable('payment_batches')
+      .set({ status: 'recorded', recording_claim: null, recorded_by: sql`coalesce(recorded_by, ${user.id})`, recorded_at: sql`coalesce(recorded_at, ${deps.clock.now()})` })
+      .where('id', '=', id).where('recording_claim', '=', claim).execute();
+  }
+  return batchView(deps.db, user, id);
+}
+
+/** A sign of life of the claim; a claim taken over (its request was thought dead) stops here. */
+async function holdClaim(deps: CaseDeps, id: string, claim: string): Promise<void> {
+  const r = await deps.db.updateTable('payment_batches').set({ recording_at: deps.clock.now() }).where('id', '=', id).where('recording_claim', '=', claim).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new AppError('BATCH_RECORDING');
+}
+
+type Batch = NonNullable<Awaited<ReturnType<typeof findBatch>>>;
+type BatchLine = Awaited<ReturnType<typeof linesOf>>[number];
+
+async function recordLine(deps: CaseDeps, user: User, b: Batch, l: BatchLine, terms: RecordTerms, lang: Lang): Promise<void> {
+  const rule = ruleFor(b.workflow_id);
+  for (let attempt = 1; ; attempt++) {
+    const recorded = await findPaymentRecord(deps.db, l.case_id, l.period);
+    if (recorded) return settleLine(deps.db, b, l, recorded.eventSeq, lang);
     try {
       const c = await deps.db.selectFrom('cases').select(['version', 'snapshot']).where('id', '=', l.case_id).executeTakeFirstOrThrow();
       const data = openSnapshot(l.case_id, c.snapshot).context.data;
       const start = rule.window(data, null)?.start ?? null;
-      const eventData = rule.eventData({ period: b.period, months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: range.from }, { number: b.number, paidOn: input.paidOn, bankReference: input.bankReference });
-      const view = await sendEvent(deps, user, l.case_id, { type: 'RECORD_PAYMENT', data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang);
-      await deps.db.updateTable('payments').set({ status: 'paid', event_seq: view.version, error: null }).where('id', '=', l.id).execute();
+      const eventData = rule.eventData({ period: b.period, months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: periodRange(b.period).from }, { number: b.number, ...terms });
+      await sendEvent(deps, user, l.case_id, { type: RECORD_PAYMENT, data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang, l.id);
+      return;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const message = err.extras.detail?.[lang] ?? errorCatalogue[err.code as ErrorCode][lang];
-      await deps.db.updateTable('payments').set({ status: 'failed', error: `${err.code}: ${message}` }).where('id', '=', l.id).execute();
+      // Moved meanwhile, or paid by a request racing this one: look again.
+      if ((err.code === 'STALE_VERSION' || err.code === 'PAYMENT_ALREADY_RECORDED') && attempt < LINE_ATTEMPTS) continue;
+      await failLine(deps.db, l.id, `${err.code}: ${err.extras.detail?.[lang] ?? errorCatalogue[err.code as ErrorCode][lang]}`);
+      return;
     }
-    if (++n % 50 === 0) await progress?.({ done: n, of: lines.length });
   }
-  await deps.db.updateTable('payment_batches').set({ status: 'recorded', recorded_by: user.id, recorded_at: deps.clock.now() }).where('id', '=', id).execute();
-  return batchView(deps.db, user, id);
+}
+
+/** A line whose period the case has already recorded: paid, if it was this batch's payment; failed, naming the entry, if not. */
+async function settleLine(db: Executor, b: Batch, l: BatchLine, seq: number, lang: Lang): Promise<void> {
+  const e = await db.selectFrom('case_events').select('payload').where('case_id', '=', l.case_id).where('seq', '=', seq).executeTakeFirstOrThrow();
+  const data = (openPayload(l.case_id, seq, e.payload).data ?? {}) as Record<string, unknown>;
+  if (data.batchNumber === b.number && Number(data.amountFen) === Number(l.amount_fen)) {
+    await db.updateTable('payments').set({ status: 'paid', event_seq: seq, error: null }).where('id', '=', l.id).where('status', '<>', 'paid').execute();
+    return;
+  }
+  const why = lang === 'zh' ? `该案件${l.period}期已在本批次之外登记发放（办理记录第${seq}条）` : `${l.period} is already paid in this case outside this batch (history entry ${seq})`;
+  await failLine(db, l.id, `PAYMENT_ALREADY_RECORDED: ${why}`);
+}
+
+async function failLine(db: Executor, lineId: string, error: string): Promise<void> {
+  await db.updateTable('payments').set({ status: 'failed', error }).where('id', '=', lineId).where('status', '<>', 'paid').execute();
 }
 
 export async function listBatches(db: Executor, user: User, workflowId?: string) {
   let q = db.selectFrom('payment_batches').select(['id', 'number', 'workflow_id', 'period', 'status', 'line_count', 'total_fen', 'created_at'])
-    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)]));
+    .where(inScope('payment_batches', user));
   if (workflowId) q = q.where('workflow_id', '=', workflowId);
   const rows = await q.orderBy('created_at', 'desc').limit(100).execute();
   return rows.map((r) => ({ id: r.id, number: r.number, workflowId: r.workflow_id, period: r.period, status: r.status, lineCount: r.line_count, totalFen: Number(r.total_fen), createdAt: r.created_at.toISOString() }));

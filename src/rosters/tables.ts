@@ -92,7 +92,7 @@ export interface PaymentBatchTable {
   number: string;
   workflow_id: string;
   period: string;
-  status: 'draft' | 'approved' | 'exported' | 'recorded' | 'cancelled';
+  status: 'draft' | 'approved' | 'exported' | 'recording' | 'recorded' | 'cancelled';
   line_count: number;
   total_fen: Fen;
   standards: Json<unknown>;
@@ -107,6 +107,11 @@ export interface PaymentBatchTable {
   recorded_at: Timestamp | null;
   paid_on: Day | null;
   cancelled_at: Timestamp | null;
+  /** Migration 0012: fixed by the first claim to record, with the day paid. */
+  bank_reference: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Migration 0012: the token of the request recording the batch now, and its last sign of life. */
+  recording_claim: ColumnType<string | null, string | null | undefined, string | null>;
+  recording_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface PaymentTable {
