@@ -115,6 +115,13 @@ t.test('a batch recorded by three users at once, then again by a fourth: one REC
   t.match(otherDay, { status: 422, body: { code: 'VALIDATION_FAILED', errors: [{ path: '/paidOn', message: /本批次已登记发放日期2026-12-20/ }] } }, 'the day paid is fixed by the first recording');
   t.equal((await view()).paidOn, PAID_ON, 'and stays as it was');
 
+  // A claim left by a request that died (no sign of life for 5 minutes) may be taken over; a live one may not.
+  const claimedAgo = (minutes: number) => sql`update payment_batches set status = 'recording', recording_claim = 'gone', recording_at = now() - make_interval(mins => ${minutes}) where id = ${batch.id}`.execute(app.db);
+  await claimedAgo(1);
+  t.match(await record(users.clerk3), { status: 409, body: { code: 'BATCH_RECORDING' } }, 'a live claim holds');
+  await claimedAgo(6);
+  t.match(await record(users.clerk3), { status: 200, body: { status: 'recorded', paidOn: PAID_ON } }, 'a dead one is taken over');
+
   // A line the race once left failed although its case has the payment: a retry marks it paid with that entry.
   await sql`update payments set status = 'failed', event_seq = null, error = 'STALE_VERSION' where batch_id = ${batch.id} and case_id = ${caseIds[0]}`.execute(app.db);
   const repaired = await record(users.clerk3);

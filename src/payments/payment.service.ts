@@ -331,9 +331,10 @@ export async function recordClaimed(deps: CaseDeps, user: User, id: string, clai
       }
     }
   } finally {
+    // Lines left unpaid by an error stay for a retry; should this fail too, the claim's lease frees the batch.
     await deps.db.updateTable('payment_batches')
       .set({ status: 'recorded', recording_claim: null, recorded_by: sql`coalesce(recorded_by, ${user.id})`, recorded_at: sql`coalesce(recorded_at, ${deps.clock.now()})` })
-      .where('id', '=', id).where('recording_claim', '=', claim).execute();
+      .where('id', '=', id).where('recording_claim', '=', claim).execute().catch(() => undefined);
   }
   return batchView(deps.db, user, id);
 }
