@@ -59,6 +59,10 @@ t.test('five wrong passwords lock the account for 15 minutes; the right one wait
   for (let i = 1; i <= 4; i++) await attempt(app, 'town-clerk', 'wrong');
   clock.advance(15 * 60_000);
   t.equal((await attempt(app, 'town-clerk', 'wrong')).statusCode, 401, 'failures lapse after 15 minutes without one');
+  clock.advance(16 * 60_000);
+  t.equal((await attempt(app, 'village-clerk', 'demo1234')).statusCode, 200);
+  t.same(await app.db.selectFrom('login_failures').select('username').execute(), [], 'a login clears away counts that lapsed');
+  t.same((await app.db.selectFrom('login_attempts').selectAll().execute()).map((r) => r.window_start.toISOString()), ['2026-11-24T02:01:00.000Z'], 'and past minutes');
 });
 
 t.test('20 wrong passwords at once over real HTTP: five are checked, the rest refused, and the right one then waits', async (t) => {

@@ -49,6 +49,7 @@ const decoy = () => (decoyHash ??= hashPassword(newToken()));
 
 export class LoginService {
   readonly policy: LoginPolicy;
+  private prunedAt = 0;
 
   constructor(private readonly db: Db, private readonly clock: Clock, private readonly settings: LoginSettings) {
     this.policy = { ...DEFAULT_LOGIN_POLICY, ...settings.policy };
@@ -76,7 +77,11 @@ export class LoginService {
     const right = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
     if (user && right) {
       await clearFailures(this.db, username, client);
-      await pruneLoginCounters(this.db, now, this.policy.lockMinutes);
+      // Housekeeping at most once a minute per instance, on a login that worked (so never on an attacker's request).
+      if (now.getTime() - this.prunedAt >= 60_000) {
+        this.prunedAt = now.getTime();
+        await pruneLoginCounters(this.db, now, this.policy.lockMinutes);
+      }
       return { ok: true, user };
     }
     const lock = pair.lockedUntil ?? all.lockedUntil;
