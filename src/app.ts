@@ -5,6 +5,7 @@ import securityPlugin, { DOCS_HELMET } from './http/security.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import authPlugin from './auth/auth.plugin.ts';
+import { LoginService } from './auth/login.service.ts';
 import sessionRoutes from './auth/session.routes.ts';
 import calendarRoutes from './calendar/calendar.routes.ts';
 import { CalendarService } from './calendar/working-calendar.ts';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   if (loaded.inserted.length) app.log.info({ inserted: loaded.inserted }, 'workflow versions stored');
   if (config.demo) await seedDemo(app.db, clock.now());
   await app.register(authPlugin, { secret });
+  app.decorate('logins', new LoginService(app.db, clock, { secret, ttlMinutes: config.sessionTtlMinutes, maxHours: config.sessionMaxHours, policy: config.login }));
   await app.register(noticesPlugin, { settings: config.notices });
   await app.register(jobsPlugin, { pollSeconds: config.sweepIntervalSeconds > 0 ? 5 : 0 });
   await app.register(sweeperPlugin, { intervalSeconds: config.sweepIntervalSeconds, graceWorkingDays: config.escalationGraceWorkingDays });
@@ -110,9 +112,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes);
   await app.register(verifyRoutes);
   // The clerks' and supervisors' pages (HTML, src/pages/): same services, their own body parsers and CSRF.
-  await app.register(pagesPlugin, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login, demo: config.demo });
+  await app.register(pagesPlugin, { secret, demo: config.demo });
   await app.register(async (api) => {
-    await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login });
+    await api.register(sessionRoutes);
     await api.register(workflowRoutes);
     await api.register(personRoutes);
     await api.register(caseRoutes);

@@ -1,4 +1,5 @@
 import { envSchema } from 'env-schema';
+import type { LoginPolicy } from './auth/login-guard.ts';
 import { NOTICE_DEFAULTS, type NoticeSettings } from './notices/notice.settings.ts';
 
 /** Every setting the service reads, with its default; see README "Configuration". */
@@ -17,8 +18,10 @@ const schema = {
     TRUST_PROXY: { type: 'string', pattern: '^(true|false|[0-9a-fA-F.:/, ]*[.:][0-9a-fA-F.:/, ]*)$' },
     LOGIN_RATE_LIMIT: { type: 'integer', minimum: 1, default: 30 },
     LOGIN_MAX_FAILURES: { type: 'integer', minimum: 1, default: 5 },
+    LOGIN_ACCOUNT_MAX_FAILURES: { type: 'integer', minimum: 1, default: 50 },
     LOGIN_LOCK_MINUTES: { type: 'integer', minimum: 1, default: 15 },
     SESSION_TTL_MINUTES: { type: 'integer', minimum: 5, default: 480 },
+    SESSION_MAX_HOURS: { type: 'integer', minimum: 1, default: 12 },
     DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
     SWEEP_INTERVAL_SECONDS: { type: 'integer', minimum: 0, default: 60 },
     ESCALATION_GRACE_WORKING_DAYS: { type: 'integer', minimum: 0, default: 2 },
@@ -46,7 +49,10 @@ export interface Config {
   dataDir: string;
   logLevel: string;
   sessionSecret?: string;
+  /** Idle lifetime of a browser session: each extension gives this much again. */
   sessionTtlMinutes: number;
+  /** Absolute lifetime of a browser session from its login; no extension goes past it. */
+  sessionMaxHours: number;
   dbPoolSize: number;
   clockStart?: string;
   /** How often the deadline sweeper runs; 0 turns it off (tests drive it by hand). */
@@ -60,13 +66,13 @@ export interface Config {
   dataKey?: string;
   /** Fastify's trustProxy: whether X-Forwarded-* headers are believed (client IP, https). */
   trustProxy?: boolean | string;
-  /** Login protection: attempts per IP and minute; failures in a row before a lockout; its length. */
-  login?: { ratePerMinute: number; maxFailures: number; lockMinutes: number };
+  /** Login protection (src/auth/login-guard.ts); unset = DEFAULT_LOGIN_POLICY. */
+  login?: Partial<LoginPolicy>;
 }
 
 // Hardening settings (declaration merging keeps them apart from the rest).
 interface RawEnv {
-  DATA_KEY?: string; TRUST_PROXY?: string; LOGIN_RATE_LIMIT: number; LOGIN_MAX_FAILURES: number; LOGIN_LOCK_MINUTES: number;
+  DATA_KEY?: string; TRUST_PROXY?: string; LOGIN_RATE_LIMIT: number; LOGIN_MAX_FAILURES: number; LOGIN_ACCOUNT_MAX_FAILURES: number; LOGIN_LOCK_MINUTES: number;
 }
 
 function trustProxyOf(v: string | undefined): boolean | string {
@@ -75,7 +81,7 @@ function trustProxyOf(v: string | undefined): boolean | string {
 
 interface RawEnv {
   PORT: number; HOST: string; DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
-  SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string; DEMO?: boolean;
+  SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; SESSION_MAX_HOURS: number; DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string; DEMO?: boolean;
 }
 
 // The notices' variables (declaration merging keeps them apart from the rest).
@@ -102,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     sessionSecret: raw.SESSION_SECRET,
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
+    sessionMaxHours: raw.SESSION_MAX_HOURS,
     dbPoolSize: raw.DB_POOL_SIZE,
     clockStart: raw.CLOCK,
     sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,
@@ -114,6 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataKey: raw.DATA_KEY?.trim(),
     trustProxy: trustProxyOf(raw.TRUST_PROXY),
-    login: { ratePerMinute: raw.LOGIN_RATE_LIMIT, maxFailures: raw.LOGIN_MAX_FAILURES, lockMinutes: raw.LOGIN_LOCK_MINUTES },
+    login: { ratePerMinute: raw.LOGIN_RATE_LIMIT, maxFailures: raw.LOGIN_MAX_FAILURES, accountMaxFailures: raw.LOGIN_ACCOUNT_MAX_FAILURES, lockMinutes: raw.LOGIN_LOCK_MINUTES },
   };
 }

@@ -41,6 +41,9 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /session/extend':                             ['login',  303,      303,      303,      303,      303,      303,      303,      303],
   // Counter mode only changes how the pages look to whoever turns it on.
   'POST /counter':                                    ['login',  303,      303,      303,      303,      303,      303,      303,      303],
+  // Everyone changes their own password (the test puts the old one back afterwards).
+  'GET /password':                                    ['login',  200,      200,      200,      200,      200,      200,      200,      200],
+  'POST /password':                                   ['login',  303,      303,      303,      303,      303,      303,      303,      303],
   // Home and the search: every member of staff, over their own area.
   'GET /':                                            ['login',  200,      200,      200,      200,      200,      200,      200,      200],
   'POST /search @Q':                                  ['login',  'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'unseen'],
@@ -260,6 +263,14 @@ const CELLS: Record<string, Cell> = {
   },
   'POST /session/extend': async (_c, p) => to(await p.post('/session/extend', { next: '/' }), '/'),
   'POST /counter': async (_c, p) => to(await p.post('/counter', { on: '0', next: '/' }), '/'),
+  'GET /password': async (_c, p) => page(await p.get('/password')),
+  'POST /password': async (c, p, role) => {
+    const before = role === 'anon' ? undefined : await c.app.db.selectFrom('users').select('password_hash').where('id', '=', c.userId[role]).executeTakeFirstOrThrow();
+    const r = await p.post('/password', { currentPassword: 'demo1234', newPassword: 'matrix-password-1', confirmPassword: 'matrix-password-1' });
+    // This browser's session goes on (a change ends only the user's other ones); demo1234 comes back for the logins after.
+    if (before) await c.app.db.updateTable('users').set(before).where('id', '=', c.userId[role as Exclude<Role, 'anon'>]).execute();
+    return to(r, '/password?done=1');
+  },
   'GET /': async (_c, p) => page(await p.get('/')),
   'POST /search': async (c, p, _role, target) => {
     const r = await p.post('/search', { q: c.idNumberOf[target] });

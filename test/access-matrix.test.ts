@@ -30,6 +30,8 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /api/v1/session':                             [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'GET /api/v1/session':                              [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'DELETE /api/v1/session':                           [401,      204,      204,      204,      204,      204,      204,      204,      204],
+  // Everyone changes their own password (here to one too short: nothing changes, no session ends).
+  'PUT /api/v1/session/password':                     [401,      422,      422,      422,      422,      422,      422,      422,      422],
   // Definitions are not personal data: every member of staff reads them.
   'GET /api/v1/workflows':                            [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'GET /api/v1/workflows/:id':                        [401,      200,      200,      200,      200,      200,      200,      200,      200],
@@ -227,6 +229,7 @@ const CELLS: Record<string, Cell> = {
   'POST /api/v1/session': async (c, _h, role) => status(await c.app.inject({ method: 'POST', url: '/api/v1/session', payload: role === 'anon' ? { username: 'nobody', password: 'demo1234' } : { username: USERNAME[role], password: 'demo1234' } })),
   'GET /api/v1/session': async (c, h) => status(await c.app.inject({ url: '/api/v1/session', headers: h })),
   'DELETE /api/v1/session': async (c, _h, role) => status(await c.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: role === 'anon' ? {} : await login(c.app, USERNAME[role]) })),
+  'PUT /api/v1/session/password': async (c, h) => status(await c.app.inject({ method: 'PUT', url: '/api/v1/session/password', headers: h, payload: { currentPassword: 'demo1234', newPassword: 'short' } })),
   'GET /api/v1/workflows': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows', headers: h })),
   'GET /api/v1/workflows/:id': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: h })),
   'GET /api/v1/chain': async (c, h) => status(await c.app.inject({ url: '/api/v1/chain', headers: h })),

@@ -51,7 +51,7 @@ t.test('a deadline in a year the calendar does not know is flagged until an admi
 async function drillApp(t: Parameters<typeof build>[0], start: string) {
   const clock = manualClock(start);
   // The drill moves the clock by weeks; sessions must outlive it.
-  const app = await build(t, { clock, config: { sessionTtlMinutes: 60 * 24 * 365 } });
+  const app = await build(t, { clock, config: { sessionTtlMinutes: 60 * 24 * 365, sessionMaxHours: 24 * 365 } });
   const def = JSON.parse(readFileSync(new URL('./fixtures/deadline-drill.json', import.meta.url), 'utf8')) as WorkflowDefinition;
   await insertVersionIfMissing(app.db, def, 'test fixture', 'test', clock.now());
   const town = await login(app, 'town-clerk');

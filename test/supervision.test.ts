@@ -9,7 +9,7 @@ import { send } from './helpers/fixtures.ts';
 
 t.test('a supervisor sees what is overdue, where it piles up, who holds it and what happened', async (t) => {
   const clock = manualClock('2026-11-02T09:00:00+08:00');
-  const app = await build(t, { clock, config: { sessionTtlMinutes: 60 * 24 * 365 } });
+  const app = await build(t, { clock, config: { sessionTtlMinutes: 60 * 24 * 365, sessionMaxHours: 24 * 365 } });
   const def = JSON.parse(readFileSync(new URL('./fixtures/deadline-drill.json', import.meta.url), 'utf8')) as WorkflowDefinition;
   await insertVersionIfMissing(app.db, def, 'test fixture', 'test', clock.now());
   const [district, townClerk, townSup, sup, xishanClerk] = await Promise.all(['district-clerk', 'town-clerk', 'town-supervisor', 'supervisor', 'xishan-clerk'].map((u) => login(app, u)));

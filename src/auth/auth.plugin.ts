@@ -8,6 +8,8 @@ import { tokenHash } from './session.repository.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
+    /** The session or API token the request came with (set with `user`). */
+    authSession: AuthSession | null;
   }
   interface FastifyContextConfig {
     /** Reachable without logging in. */
@@ -18,6 +20,14 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'sid';
+
+export interface AuthSession {
+  /** The keyed hash the token is stored as. */
+  hash: string;
+  kind: 'cookie' | 'api';
+  createdAt: Date;
+  expiresAt: Date;
+}
 
 function tokenOf(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
@@ -34,12 +44,15 @@ function unauthenticated(req: FastifyRequest, reply: FastifyReply) {
 /** Resolves the session cookie or bearer token to a user; every route not marked public requires one. */
 export default fp<{ secret: string }>(async (app, opts) => {
   app.decorateRequest('user', null);
+  app.decorateRequest('authSession', null);
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.config?.public || !req.routeOptions.url) return;
     const token = tokenOf(req);
     if (!token) return unauthenticated(req, reply);
-    const user = await findUserBySession(app.db, tokenHash(opts.secret, token), app.clock.now());
-    if (!user) return unauthenticated(req, reply);
-    req.user = user;
+    const hash = tokenHash(opts.secret, token);
+    const found = await findUserBySession(app.db, hash, app.clock.now());
+    if (!found) return unauthenticated(req, reply);
+    req.user = found.user;
+    req.authSession = { hash, ...found.session };
   });
 }, { name: 'auth', dependencies: ['db', 'clock'] });

@@ -2,42 +2,76 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 
 /**
- * Lockout after failed logins, per user and in the database (so every instance agrees):
- * `maxFailures` wrong passwords in a row lock the account for `lockMinutes`; a success resets the
- * count; the first failure after a lockout has run out starts counting again.
+ * Login protection, counted in the database so every instance agrees (docs/adr/0005-login-lockout.md).
+ * Every attempt takes its slot before the password is checked: parallel guesses each use one, and
+ * those past the limit are refused without a check.
  */
 export interface LoginPolicy {
-  /** Login attempts per client IP and minute (all attempts, right or wrong). */
+  /** Login attempts per client address and minute (all attempts, right or wrong, API and page together). */
   ratePerMinute: number;
+  /** Wrong passwords in a row for one user name from one address before that pair is locked. */
   maxFailures: number;
+  /** Wrong passwords in a row for one user name from all addresses together before it is locked everywhere. */
+  accountMaxFailures: number;
+  /** How long a lock lasts; a count also lapses after this long without a failure. */
   lockMinutes: number;
 }
 
-export const DEFAULT_LOGIN_POLICY: LoginPolicy = { ratePerMinute: 30, maxFailures: 5, lockMinutes: 15 };
+export const DEFAULT_LOGIN_POLICY: LoginPolicy = { ratePerMinute: 30, maxFailures: 5, accountMaxFailures: 50, lockMinutes: 15 };
 
-/** When the user's lockout ends, or undefined if the user may try. */
-export async function lockedUntil(db: Executor, userId: string, now: Date): Promise<Date | undefined> {
-  const r = await db.selectFrom('users').select('locked_until').where('id', '=', userId).executeTakeFirst();
-  return r?.locked_until && r.locked_until > now ? r.locked_until : undefined;
+/** The `client` of a user name's row that counts every address together. */
+export const ALL_CLIENTS = '*';
+
+/** Counts one attempt of this address in its minute (which starts at its first attempt); returns the count so far and when the minute ends. */
+export async function countAttempt(db: Executor, client: string, now: Date): Promise<{ attempts: number; windowEnds: Date }> {
+  const over = sql`a.window_start <= ${new Date(now.getTime() - 60_000)}::timestamptz`;
+  const r = await sql<{ attempts: number; window_start: Date }>`
+    insert into login_attempts as a (client, window_start, attempts) values (${client}, ${now}::timestamptz, 1)
+    on conflict (client) do update set
+      window_start = case when ${over} then ${now}::timestamptz else a.window_start end,
+      attempts = case when ${over} then 1 else a.attempts + 1 end
+    returning attempts, window_start`.execute(db);
+  const row = r.rows[0]!;
+  return { attempts: row.attempts, windowEnds: new Date(row.window_start.getTime() + 60_000) };
 }
 
-/** Counts a failure (atomically, so parallel guesses all count); returns the lockout's end if this one starts it. */
-export async function recordFailedLogin(db: Executor, userId: string, now: Date, policy: LoginPolicy): Promise<Date | undefined> {
-  const until = new Date(now.getTime() + policy.lockMinutes * 60_000);
-  const r = await sql<{ locked_until: Date | null }>`
-    update users u set
-      failed_logins = n.count,
-      locked_until = case when n.count >= ${policy.maxFailures} then ${until}::timestamptz else null end
-    from (
-      select id, case when locked_until is not null and locked_until <= ${now}::timestamptz then 1 else failed_logins + 1 end as count
-      from users where id = ${userId} for update
-    ) n
-    where u.id = n.id
-    returning u.locked_until`.execute(db);
-  return r.rows[0]?.locked_until ?? undefined;
+/**
+ * Takes the next failure slot of (username, client) in one statement: a lapsed count or an expired
+ * lock starts again at 1, and the slot that reaches `max` sets the lock. A slot above `max` means
+ * the pair is locked until `lockedUntil`.
+ */
+export async function takeFailureSlot(db: Executor, s: { username: string; client: string; now: Date; max: number; lockMinutes: number }): Promise<{ slot: number; lockedUntil: Date | undefined }> {
+  const until = new Date(s.now.getTime() + s.lockMinutes * 60_000);
+  const lapsedBefore = new Date(s.now.getTime() - s.lockMinutes * 60_000);
+  const firstLock = s.max <= 1 ? until : null;
+  const r = await sql<{ failures: number; locked_until: Date | null }>`
+    insert into login_failures as f (username, client, failures, locked_until, updated_at)
+    values (${s.username}, ${s.client}, 1, ${firstLock}::timestamptz, ${s.now}::timestamptz)
+    on conflict (username, client) do update set
+      failures = case when ${lapsed(s.now, lapsedBefore)} then 1 else f.failures + 1 end,
+      locked_until = case
+        when ${lapsed(s.now, lapsedBefore)} then ${firstLock}::timestamptz
+        when f.locked_until is null and f.failures + 1 >= ${s.max} then ${until}::timestamptz
+        else f.locked_until end,
+      updated_at = ${s.now}::timestamptz
+    returning failures, locked_until`.execute(db);
+  const row = r.rows[0]!;
+  return { slot: row.failures, lockedUntil: row.locked_until ?? undefined };
 }
 
-export async function clearFailedLogins(db: Executor, userId: string): Promise<void> {
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId)
-    .where((eb) => eb.or([eb('failed_logins', '>', 0), eb('locked_until', 'is not', null)])).execute();
+/** A row whose lock has run out, or whose count has had no failure for the lock's length, counts no more. */
+function lapsed(now: Date, lapsedBefore: Date) {
+  return sql`(f.locked_until is not null and f.locked_until <= ${now}::timestamptz or f.locked_until is null and f.updated_at <= ${lapsedBefore}::timestamptz)`;
+}
+
+/** A right password clears the user name's counts from this address and from all addresses. */
+export async function clearFailures(db: Executor, username: string, client: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('username', '=', username).where('client', 'in', [client, ALL_CLIENTS]).execute();
+}
+
+/** Drops counters that no longer count (past minutes, lapsed failures), so the tables stay small. */
+export async function pruneLoginCounters(db: Executor, now: Date, lockMinutes: number): Promise<void> {
+  await db.deleteFrom('login_attempts').where('window_start', '<=', new Date(now.getTime() - 60_000)).execute();
+  await db.deleteFrom('login_failures').where('updated_at', '<=', new Date(now.getTime() - lockMinutes * 60_000))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)])).execute();
 }

@@ -1,64 +1,60 @@
-import type { FastifyInstance } from 'fastify';
-import { AppError } from '../http/errors.ts';
-import { findUserByUsername } from '../users/user.repository.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { languageOf } from '../http/language.ts';
 import { SESSION_COOKIE } from './auth.plugin.ts';
-import { hashPassword, verifyPassword } from './password.ts';
-import { clearFailedLogins, DEFAULT_LOGIN_POLICY, lockedUntil, recordFailedLogin, type LoginPolicy } from './login-guard.ts';
-import { deleteSession, insertSession, newToken, tokenHash } from './session.repository.ts';
+import type { LoginRefusal } from './login.service.ts';
+import { MAX_PASSWORD_LENGTH } from './password-rule.ts';
 
 const loginBody = {
   type: 'object', additionalProperties: false, required: ['username', 'password'],
   properties: { username: { type: 'string', title: '用户名', 'x-title-en': 'User name', minLength: 1, maxLength: 64 }, password: { type: 'string', title: '密码', 'x-title-en': 'Password', minLength: 1, maxLength: 256 } },
 } as const;
 
+const passwordBody = {
+  type: 'object', additionalProperties: false, required: ['currentPassword', 'newPassword'],
+  properties: {
+    currentPassword: { type: 'string', title: '当前密码', 'x-title-en': 'Current password', minLength: 1, maxLength: 256 },
+    newPassword: { type: 'string', title: '新密码', 'x-title-en': 'New password', minLength: 1, maxLength: MAX_PASSWORD_LENGTH },
+  },
+} as const;
+
 function publicUser(u: { id: string; username: string; displayName: string; role: string; stationId: string; stationLevel: string }) {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, stationId: u.stationId, stationLevel: u.stationLevel };
 }
 
-function lockedError(until: Date, now: Date): AppError {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
-  return new AppError('ACCOUNT_LOCKED', { detail: { zh: `登录失败次数过多，账户已暂时锁定，请${minutes}分钟后再试`, en: `Too many failed logins: the account is locked; try again in ${minutes} minutes` } });
+/** A refused login as the API answers it: 401, 423 or 429 (with Retry-After). */
+export function refuse(reply: FastifyReply, r: LoginRefusal): never {
+  if (r.retryAfterSeconds) reply.header('retry-after', String(r.retryAfterSeconds));
+  throw r.error;
 }
 
-export default async function sessionRoutes(app: FastifyInstance, opts: { secret: string; ttlMinutes: number; login?: LoginPolicy }): Promise<void> {
-  const policy = opts.login ?? DEFAULT_LOGIN_POLICY;
-  // An unknown user name costs the same scrypt as a wrong password, so timing does not tell them apart.
-  const decoyHash = hashPassword(newToken());
+export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
+  // Limits and lockout are the login service's (per client address and user name, in the database), shared with POST /login.
   app.post<{ Body: { username: string; password: string } }>('/session', {
     bodyLimit: 16 * 1024,
-    config: {
-      public: true,
-      // Per client IP (X-Forwarded-For only with TRUST_PROXY); the lockout below is per user name.
-      rateLimit: { max: policy.ratePerMinute, timeWindow: 60_000, errorResponseBuilder: () => new AppError('TOO_MANY_LOGINS') },
-    },
+    config: { public: true },
     schema: { tags: ['session'], summary: 'Log in: sets the session cookie', body: loginBody },
   }, async (req, reply) => {
-    const now = app.clock.now();
-    const user = await findUserByUsername(app.db, req.body.username);
-    const locked = user && (await lockedUntil(app.db, user.id, now));
-    if (locked) throw lockedError(locked, now);
-    if (!user || !(await verifyPassword(req.body.password, user.passwordHash))) {
-      if (!user) await verifyPassword(req.body.password, await decoyHash);
-      const lockStarts = user && (await recordFailedLogin(app.db, user.id, now, policy));
-      if (lockStarts) req.log.warn({ userId: user.id }, 'account locked after failed logins');
-      throw lockStarts ? lockedError(lockStarts, now) : new AppError('BAD_CREDENTIALS');
-    }
-    await clearFailedLogins(app.db, user.id);
-    const token = newToken();
-    const expiresAt = new Date(now.getTime() + opts.ttlMinutes * 60_000);
-    await insertSession(app.db, { hash: tokenHash(opts.secret, token), userId: user.id, kind: 'cookie', now, expiresAt });
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: expiresAt,
+    const r = await app.logins.logIn(req.body.username, req.body.password, req.ip);
+    if (!r.ok) return refuse(reply, r);
+    reply.setCookie(SESSION_COOKIE, r.token, {
+      path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: r.expiresAt,
     });
-    return { user: publicUser(user), expiresAt: expiresAt.toISOString() };
+    return { user: publicUser(r.user), expiresAt: r.expiresAt.toISOString() };
   });
 
   app.get('/session', { schema: { tags: ['session'], summary: 'The logged-in user' } }, async (req) => ({ user: publicUser(req.user!) }));
 
-  app.delete('/session', { schema: { tags: ['session'], summary: 'Log out' } }, async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) await deleteSession(app.db, tokenHash(opts.secret, token));
+  app.delete('/session', { schema: { tags: ['session'], summary: 'Log out: ends the session, or revokes the bearer token the request carries' } }, async (req, reply) => {
+    await app.logins.logOut(req.authSession);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.put<{ Body: { currentPassword: string; newPassword: string } }>('/session/password', {
+    bodyLimit: 16 * 1024,
+    schema: { tags: ['session'], summary: 'Change my password: ends my other sessions and API tokens', body: passwordBody },
+  }, async (req, reply) => {
+    await app.logins.changePassword(req.user!, req.authSession!, { ...req.body, client: req.ip, lang: languageOf(req.headers['accept-language']) });
     return reply.status(204).send();
   });
 }

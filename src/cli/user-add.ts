@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { hashPassword } from '../auth/password.ts';
+import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { newToken, tokenHash, insertSession } from '../auth/session.repository.ts';
 import { embeddedSessionSecret } from '../db/embedded.ts';
 import { newId } from '../db/ids.ts';
@@ -8,17 +9,21 @@ import { findStation } from '../stations/station.repository.ts';
 import { insertUser } from '../users/user.repository.ts';
 import { openConfiguredDatabase, runCli } from './database.ts';
 
-const usage = `npm run user:add -- --username NAME --name 显示名 --role clerk|supervisor|policy|admin --station STATION_ID [--api-token]
+const MAX_TOKEN_DAYS = 366;
+
+const usage = `npm run user:add -- --username NAME --name 显示名 --role clerk|supervisor|policy|admin --station STATION_ID [--api-token [--token-days 1…${MAX_TOKEN_DAYS}, default 90]]
 The password is read from the USER_PASSWORD environment variable (never from the command line, so it stays out of shell history).`;
 
 runCli(async () => {
   const { values } = parseArgs({
-    options: { username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, station: { type: 'string' }, 'api-token': { type: 'boolean' } },
+    options: { username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, station: { type: 'string' }, 'api-token': { type: 'boolean' }, 'token-days': { type: 'string' } },
   });
   const password = process.env.USER_PASSWORD;
   if (!values.username || !values.name || !values.role || !values.station || !password) throw new Error(usage);
   if (!['clerk', 'supervisor', 'policy', 'admin'].includes(values.role)) throw new Error(`未知角色 / unknown role "${values.role}"\n${usage}`);
-  if (password.length < 10) throw new Error('密码至少10位 / the password needs at least 10 characters');
+  if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`密码至少${MIN_PASSWORD_LENGTH}位 / the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  const tokenDays = Number(values['token-days'] ?? 90);
+  if (!Number.isInteger(tokenDays) || tokenDays < 1 || tokenDays > MAX_TOKEN_DAYS) throw new Error(`--token-days 须为1至${MAX_TOKEN_DAYS}的整数 / --token-days must be a whole number from 1 to ${MAX_TOKEN_DAYS}\n${usage}`);
   const config = loadConfig();
   const { db, close } = await openConfiguredDatabase(config);
   try {
@@ -30,8 +35,9 @@ runCli(async () => {
     if (values['api-token']) {
       const token = newToken();
       const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);
-      await insertSession(db, { hash: tokenHash(secret, token), userId: id, kind: 'api', now, expiresAt: null });
-      console.log(`API token (shown once): ${token}`);
+      const expiresAt = new Date(now.getTime() + tokenDays * 86_400_000);
+      await insertSession(db, { hash: tokenHash(secret, token), userId: id, kind: 'api', now, expiresAt });
+      console.log(`API token (shown once), valid until ${expiresAt.toISOString()}: ${token}`);
     }
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw new Error(`用户名已存在 / username "${values.username}" is taken`);

@@ -23,9 +23,22 @@ export interface UserTable {
   password_hash: string;
   disabled: Generated<boolean>;
   created_at: Timestamp;
-  /** Failed logins in a row, and the end of a lockout (migration 0004). */
-  failed_logins: Generated<number>;
+}
+
+/** Wrong passwords in a row per user-name string and client address ('*': all addresses), and the lock they set (migration 0013). */
+export interface LoginFailureTable {
+  username: string;
+  client: string;
+  failures: number;
   locked_until: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** Login attempts per client address in the minute from its first one, shared by every instance (migration 0013). */
+export interface LoginAttemptTable {
+  client: string;
+  window_start: Timestamp;
+  attempts: number;
 }
 
 export interface SessionTable {
@@ -33,7 +46,7 @@ export interface SessionTable {
   user_id: string;
   kind: 'cookie' | 'api';
   created_at: Timestamp;
-  expires_at: Timestamp | null;
+  expires_at: Timestamp;
 }
 
 export interface PersonTable {
@@ -238,6 +251,8 @@ export interface Database {
   stations: StationTable;
   users: UserTable;
   sessions: SessionTable;
+  login_failures: LoginFailureTable;
+  login_attempts: LoginAttemptTable;
   persons: PersonTable;
   person_relations: PersonRelationTable;
   workflow_versions: WorkflowVersionTable;

@@ -29,6 +29,7 @@ export const errorCatalogue = {
   NO_PUBLISHED_VERSION: { status: 422, zh: '该事项暂无生效版本', en: 'This item has no version in force' },
   TOO_MANY_REQUESTS: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   TOO_MANY_LOGINS: { status: 429, zh: '登录尝试过于频繁，请一分钟后再试', en: 'Too many login attempts; try again in a minute' },
+  SESSION_LIMIT: { status: 409, zh: '登录已达最长时限，不能再延长，请保存草稿后重新登录', en: 'The session has reached its longest life and cannot be extended; save a draft and log in again' },
   ACCOUNT_LOCKED: { status: 423, zh: '登录失败次数过多，账户已暂时锁定，请稍后再试', en: 'Too many failed logins: the account is locked for a while' },
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后再试', en: 'The database is unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },

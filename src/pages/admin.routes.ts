@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '../auth/password.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import type { Role } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
@@ -17,7 +18,6 @@ const LEVEL: Record<string, { zh: string; en: string }> = {
 const CHILD_LEVEL = { district: 'town', town: 'village' } as const;
 const STATION_ID = /^[a-z][a-z0-9-]*$/;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MIN_PASSWORD = 10;
 
 type FieldErrors = Record<string, string>;
 
@@ -115,8 +115,8 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
     if (!ROLE_LIST.includes(form.role as Role)) errors.role = tr(lang, '请选择角色', 'Choose a role');
     const station = form.stationId ? await app.db.selectFrom('stations').select('id').where('id', '=', form.stationId).executeTakeFirst() : undefined;
     if (!station) errors.stationId = tr(lang, '请选择所属站点', 'Choose the station');
-    if (password.length < MIN_PASSWORD) errors.password = tr(lang, `初始密码至少${MIN_PASSWORD}个字符`, `The initial password needs ${MIN_PASSWORD} characters at least`);
-    else if (password.length > 200) errors.password = tr(lang, '初始密码不超过200个字符', 'The initial password is 200 characters at most');
+    if (password.length < MIN_PASSWORD_LENGTH) errors.password = tr(lang, `初始密码至少${MIN_PASSWORD_LENGTH}个字符`, `The initial password needs ${MIN_PASSWORD_LENGTH} characters at least`);
+    else if (password.length > MAX_PASSWORD_LENGTH) errors.password = tr(lang, `初始密码不超过${MAX_PASSWORD_LENGTH}个字符`, `The initial password is ${MAX_PASSWORD_LENGTH} characters at most`);
     const duplicate = () => tr(lang, `用户名“${form.username}”已存在，请换一个`, `The user name “${form.username}” is taken; choose another`);
     if (!errors.username) {
       const taken = await app.db.selectFrom('users').select('id').where('username', '=', form.username).executeTakeFirst();

@@ -1,18 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
-import { clearFailedLogins, DEFAULT_LOGIN_POLICY, lockedUntil, recordFailedLogin } from '../auth/login-guard.ts';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
+import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { AppError } from '../http/errors.ts';
-import { deleteSession, insertSession, newToken, tokenHash } from '../auth/session.repository.ts';
-import { findUserByUsername } from '../users/user.repository.ts';
+import type { Lang } from '../http/language.ts';
 import { tr } from './view.ts';
-import { COUNTER_COOKIE, pageLang, posted, safeNext, see, sendPage, type PageOptions } from './web.ts';
+import { COUNTER_COOKIE, errorText, pageLang, posted, safeNext, see, sendPage, type PageOptions } from './web.ts';
 
-/** Logging in and out, keeping the session alive, and the counter-mode switch. */
+const passwordHint = (lang: Lang) => tr(lang, `至少${MIN_PASSWORD_LENGTH}个字符，包含字母、数字、符号中的至少两类，不能包含用户名。`,
+  `${MIN_PASSWORD_LENGTH} characters at least, with two of letters, digits and symbols, and not the user name.`);
+
+/** Logging in and out, keeping the session alive, changing the password, and the counter-mode switch. */
 export default async function sessionPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
-  const policy = opts.login ?? DEFAULT_LOGIN_POLICY;
-  // An unknown user name costs the same scrypt as a wrong password (as in POST /api/v1/session).
-  const decoyHash = hashPassword(newToken());
   app.get<{ Querystring: { next?: string; lang?: string; bye?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
     const lang = pageLang(req);
     return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
@@ -20,10 +18,8 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     });
   });
 
-  app.post('/login', {
-    bodyLimit: 16 * 1024,
-    config: { public: true, rateLimit: { max: policy.ratePerMinute, timeWindow: 60_000, errorResponseBuilder: () => new AppError('TOO_MANY_LOGINS') } },
-  }, async (req, reply) => {
+  // The same login service as POST /api/v1/session: one limit per client address and one lockout for both.
+  app.post('/login', { bodyLimit: 16 * 1024, config: { public: true } }, async (req, reply) => {
     const lang = pageLang(req);
     const form = posted(req);
     const username = (form.first('username') ?? '').trim().slice(0, 64);
@@ -32,51 +28,69 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     const errors: { href: string; text: string; field: string }[] = [];
     if (!username) errors.push({ href: '#username', field: 'username', text: tr(lang, '请输入用户名', 'Enter your user name') });
     if (!password) errors.push({ href: '#password', field: 'password', text: tr(lang, '请输入密码', 'Enter your password') });
+    let status = 401;
     if (!errors.length) {
-      const now = app.clock.now();
-      const user = await findUserByUsername(app.db, username);
-      const locked = user && (await lockedUntil(app.db, user.id, now));
-      if (locked) {
-        const minutes = Math.max(1, Math.ceil((locked.getTime() - now.getTime()) / 60_000));
-        errors.push({ href: '#username', field: 'username', text: tr(lang, `登录失败次数过多，账户已暂时锁定，请${minutes}分钟后再试`, `Too many failed logins: the account is locked; try again in ${minutes} minutes`) });
-      } else if (user && (await verifyPassword(password, user.passwordHash))) {
-        await clearFailedLogins(app.db, user.id);
-        const token = newToken();
-        const expiresAt = new Date(now.getTime() + opts.ttlMinutes * 60_000);
-        await insertSession(app.db, { hash: tokenHash(opts.secret, token), userId: user.id, kind: 'cookie', now, expiresAt });
-        reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: expiresAt });
-        req.log.info({ userId: user.id }, 'logged in (pages)');
+      const r = await app.logins.logIn(username, password, req.ip);
+      if (r.ok) {
+        reply.setCookie(SESSION_COOKIE, r.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: r.expiresAt });
+        req.log.info({ userId: r.user.id }, 'logged in (pages)');
         return see(reply, next === '/login' ? '/' : next);
       }
-      if (!locked) {
-        if (!user) await verifyPassword(password, await decoyHash);
-        const lockStarts = user && (await recordFailedLogin(app.db, user.id, now, policy));
-        if (lockStarts) req.log.warn({ userId: user.id }, 'account locked after failed logins');
-        errors.push({ href: '#username', field: 'username', text: lockStarts
-          ? tr(lang, '登录失败次数过多，账户已暂时锁定，请稍后再试', 'Too many failed logins: the account is locked for a while')
-          : tr(lang, '用户名或密码不正确', 'Wrong user name or password') });
-      }
+      if (r.retryAfterSeconds) reply.header('retry-after', String(r.retryAfterSeconds));
+      status = r.error.statusCode;
+      errors.push({ href: '#username', field: 'username', text: errorText(lang, r.error) });
     }
     return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
       next, username, errors, usernameError: errors.find((e) => e.field === 'username')?.text, passwordError: errors.find((e) => e.field === 'password')?.text, demo: opts.demo,
-    }, 401);
+    }, status);
   });
 
   app.post('/logout', async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE];
-    if (token) await deleteSession(app.db, tokenHash(opts.secret, token));
+    await app.logins.logOut(req.authSession);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return see(reply, '/login?bye=1');
   });
 
-  // Keeps a session alive for another full term (the warning banner's button; also without JavaScript).
+  // Keeps a session alive for another term, up to its absolute end (the warning banner's button; also without JavaScript).
   app.post('/session/extend', async (req, reply) => {
-    const token = req.cookies[SESSION_COOKIE]!;
-    const expiresAt = new Date(app.clock.now().getTime() + opts.ttlMinutes * 60_000);
-    await app.db.updateTable('sessions').set({ expires_at: expiresAt }).where('token_hash', '=', tokenHash(opts.secret, token)).execute();
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: expiresAt });
+    const expiresAt = await app.logins.extend(req.authSession!);
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: expiresAt });
     if (req.headers.accept?.includes('application/json')) return { expiresAt: expiresAt.toISOString() };
     return see(reply, safeNext(posted(req).first('next')));
+  });
+
+  app.get<{ Querystring: { done?: string } }>('/password', async (req, reply) => {
+    const lang = pageLang(req);
+    return sendPage(req, reply, opts, 'password', tr(lang, '修改密码', 'Change password'), { done: req.query.done === '1', hint: passwordHint(lang) });
+  });
+
+  // The same change as PUT /api/v1/session/password: the other sessions and API tokens end, this one stays.
+  app.post('/password', { bodyLimit: 16 * 1024 }, async (req, reply) => {
+    const lang = pageLang(req);
+    const form = posted(req);
+    const currentPassword = (form.first('currentPassword') ?? '').slice(0, 256);
+    const newPassword = (form.first('newPassword') ?? '').slice(0, 256);
+    const errors: { href: string; text: string }[] = [];
+    if (!currentPassword) errors.push({ href: '#currentPassword', text: tr(lang, '请输入当前密码', 'Enter your current password') });
+    if (newPassword !== (form.first('confirmPassword') ?? '')) errors.push({ href: '#confirmPassword', text: tr(lang, '两次输入的新密码不一致', 'The two new passwords differ') });
+    let status = 422;
+    if (!errors.length) {
+      try {
+        await app.logins.changePassword(req.user!, req.authSession!, { currentPassword, newPassword, client: req.ip, lang });
+        req.log.info({ userId: req.user!.id }, 'password changed (pages)');
+        return see(reply, '/password?done=1');
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        status = err.statusCode;
+        const fields = err.extras.errors?.map((e) => ({ href: `#${e.path.slice(1)}`, text: e.message }));
+        errors.push(...(fields?.length ? fields : [{ href: '#currentPassword', text: errorText(lang, err) }]));
+      }
+    }
+    const errorOf = (id: string) => errors.find((e) => e.href === `#${id}`)?.text;
+    return sendPage(req, reply, opts, 'password', tr(lang, '修改密码', 'Change password'), {
+      errors, hint: passwordHint(lang), currentError: errorOf('currentPassword'), newError: errorOf('newPassword'), confirmError: errorOf('confirmPassword'),
+    }, status);
   });
 
   // Counter mode (窗口模式): the clerk enters data for a veteran at the desk and prints a receipt.

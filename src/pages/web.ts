@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
-import type { LoginPolicy } from '../auth/login-guard.ts';
 import { tokenHash } from '../auth/session.repository.ts';
 import { AppError, errorCatalogue } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
@@ -114,9 +113,6 @@ export function posted(req: FastifyRequest): PostedForm {
 
 export interface PageOptions {
   secret: string;
-  ttlMinutes: number;
-  /** Rate limit and lockout of failed logins, as for POST /api/v1/session. */
-  login?: LoginPolicy;
   /** The demo district is seeded: the login page names the demo users and their password. */
   demo?: boolean;
 }

@@ -28,12 +28,17 @@ export async function findUserById(db: Executor, id: string): Promise<User | und
   return r && toUser(r);
 }
 
-/** The user behind a live session token, in one round trip (every authenticated request asks). */
-export async function findUserBySession(db: Executor, tokenHash: string, now: Date): Promise<User | undefined> {
+/** The user behind a live session token and the session itself, in one round trip (every authenticated request asks). */
+export async function findUserBySession(db: Executor, tokenHash: string, now: Date): Promise<{ user: User; session: { kind: 'cookie' | 'api'; createdAt: Date; expiresAt: Date } } | undefined> {
   const r = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').innerJoin('stations', 'stations.id', 'users.station_id')
-    .select(columns).where('sessions.token_hash', '=', tokenHash).where('users.disabled', '=', false)
-    .where((eb) => eb.or([eb('sessions.expires_at', 'is', null), eb('sessions.expires_at', '>', now)])).executeTakeFirst();
-  return r && toUser(r);
+    .select([...columns, 'sessions.kind', 'sessions.created_at', 'sessions.expires_at'])
+    .where('sessions.token_hash', '=', tokenHash).where('users.disabled', '=', false).where('sessions.expires_at', '>', now).executeTakeFirst();
+  return r && { user: toUser(r), session: { kind: r.kind, createdAt: r.created_at, expiresAt: r.expires_at } };
+}
+
+/** A new password; the caller ends the user's other sessions in the same transaction. */
+export async function setPasswordHash(db: Executor, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }
 
 export async function insertUser(db: Executor, u: { id: string; username: string; displayName: string; role: Role; stationId: string; passwordHash: string }, now: Date): Promise<void> {

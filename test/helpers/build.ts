@@ -33,7 +33,7 @@ export async function freshDatabase(t: Test): Promise<string | undefined> {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET, dataKey: DATA_KEY,
-    sessionTtlMinutes: 60, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2, ...overrides,
+    sessionTtlMinutes: 60, sessionMaxHours: 12, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2, ...overrides,
   };
 }
 
