@@ -13,8 +13,11 @@ import { sql, type Kysely } from 'kysely';
  * the additional authenticated data names the column and the row, so a ciphertext cannot be moved
  * to another row or column without failing to decrypt.
  *
- * Migrations 20261124T0004_hardening.ts and 20261124T0010_sealed_case_data.ts carry frozen copies of
- * this format: change all or none.
+ * Files (attachments) are sealed the same way into bytea, as `v1:` followed by the raw
+ * iv ‖ ciphertext ‖ tag.
+ *
+ * Migrations 20261124T0004_hardening.ts, 20261124T0010_sealed_case_data.ts and
+ * 20261202T0015_sealed_free_text.ts carry frozen copies of this format: change all or none.
  */
 
 export class DataKeyError extends Error {}
@@ -29,6 +32,7 @@ export interface DataKeys {
 }
 
 const PREFIX = 'v1:';
+const PREFIX_BYTES = Buffer.from(PREFIX, 'latin1');
 const MEMORY = 'memory://';
 
 /** Parses DATA_KEY: 64 hex characters, or base64/base64url of 32 bytes. */
@@ -46,27 +50,49 @@ export function deriveKeys(master: Buffer): DataKeys {
   return { enc: sub('veterans persons aes-256-gcm v1'), mac: sub('veterans persons blind-index v1'), kid: sub('veterans data key id').subarray(0, 8).toString('hex') };
 }
 
-/** Encrypts one field; `aad` names where it lives (column and row). */
-export function encryptField(keys: DataKeys, plain: string, aad: string): string {
+function seal(keys: DataKeys, plain: Buffer, aad: string): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keys.enc, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return PREFIX + Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, body, cipher.getAuthTag()]);
 }
 
-export function decryptField(keys: DataKeys, stored: string, aad: string): string {
-  if (!stored.startsWith(PREFIX)) throw new DataKeyError(`not an encrypted value (${aad})`);
-  const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
+function unseal(keys: DataKeys, raw: Buffer, aad: string): Buffer {
   if (raw.length < 28) throw new DataKeyError(`encrypted value too short (${aad})`);
   const decipher = createDecipheriv('aes-256-gcm', keys.enc, raw.subarray(0, 12));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(raw.subarray(raw.length - 16));
   try {
-    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
   } catch {
     throw new DataKeyError(`数据无法解密：DATA_KEY 不对或数据被改动 / cannot decrypt ${aad}: wrong DATA_KEY or altered data`);
   }
+}
+
+/** Encrypts one field; `aad` names where it lives (column and row). */
+export function encryptField(keys: DataKeys, plain: string, aad: string): string {
+  return PREFIX + seal(keys, Buffer.from(plain, 'utf8'), aad).toString('base64url');
+}
+
+export function decryptField(keys: DataKeys, stored: string, aad: string): string {
+  if (!stored.startsWith(PREFIX)) throw new DataKeyError(`not an encrypted value (${aad})`);
+  return unseal(keys, Buffer.from(stored.slice(PREFIX.length), 'base64url'), aad).toString('utf8');
+}
+
+/** True for a string in the stored form of an encrypted field (which a plaintext may happen to look like too). */
+export function isEncryptedForm(value: string): boolean {
+  return value.startsWith(PREFIX);
+}
+
+/** A file's bytes encrypted for a bytea column: `v1:` then iv ‖ ciphertext ‖ tag, unencoded. */
+export function encryptBytes(keys: DataKeys, plain: Buffer, aad: string): Buffer {
+  return Buffer.concat([PREFIX_BYTES, seal(keys, plain, aad)]);
+}
+
+export function decryptBytes(keys: DataKeys, stored: Buffer, aad: string): Buffer {
+  if (!stored.subarray(0, PREFIX_BYTES.length).equals(PREFIX_BYTES)) throw new DataKeyError(`not an encrypted value (${aad})`);
+  return unseal(keys, stored.subarray(PREFIX_BYTES.length), aad);
 }
 
 /** The keyed hash a column is searched by; `kind` keeps indexes of different fields apart. */

@@ -1,3 +1,5 @@
+import { PERSONAL_NUMBERS, type PersonalNumberKind } from '../persons/personal-numbers.ts';
+
 /** Masking of personal data for lists, logs and responses without `reveal`. */
 export function maskIdNumber(v: string): string {
   return v.length >= 10 ? `${v.slice(0, 6)}********${v.slice(-4)}` : '*'.repeat(v.length);
@@ -24,16 +26,12 @@ const SENSITIVE_FIELDS: Record<string, (v: string) => string> = {
   payeeBankAccount: maskBankAccount,
 };
 
-const PATTERNS: [RegExp, (m: string) => string][] = [
-  [/(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g, maskIdNumber],
-  [/(?<!\d)\d{16,19}(?!\d)/g, maskBankAccount],
-  [/(?<!\d)1[3-9]\d{9}(?!\d)/g, maskPhone],
-];
+const MASKS: Record<PersonalNumberKind, (m: string) => string> = { idNumber: maskIdNumber, bankCard: maskBankAccount, mobile: maskPhone };
 
 /** Masks ID numbers, bank cards and mobiles wherever they occur inside free text (URLs, log lines). */
 export function maskText(text: string): string {
   let out = text;
-  for (const [re, fn] of PATTERNS) out = out.replace(re, fn);
+  for (const { kind, pattern } of PERSONAL_NUMBERS) out = out.replace(pattern, MASKS[kind]);
   return out;
 }
 

@@ -8,7 +8,7 @@ import { stepsInEffect } from '../cases/history-replay.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
-import { maskIdNumber } from '../http/mask.ts';
+import { maskIdNumber, maskText } from '../http/mask.ts';
 import { listNumbered } from '../notices/notice.repository.ts';
 import { findPerson, type Person } from '../persons/person.repository.ts';
 import type { User } from '../users/user.repository.ts';
@@ -90,8 +90,9 @@ export function materialsOf(wf: CompiledWorkflow, c: CaseRow, attachments: Attac
   });
 }
 
+/** A file as listed on the page: its name masked like the history's; the link serves it whole. */
 export function fileView(a: AttachmentMeta) {
-  return { ...a, isImage: a.mime !== 'application/pdf', isPdf: a.mime === 'application/pdf', href: `/attachments/${a.id}`, thumb: `/attachments/${a.id}/thumb` };
+  return { ...a, filename: maskText(a.filename), isImage: a.mime !== 'application/pdf', isPdf: a.mime === 'application/pdf', href: `/attachments/${a.id}`, thumb: `/attachments/${a.id}/thumb` };
 }
 
 /** Notices of a case with their print links; `atSeq` picks those a given step issued. */

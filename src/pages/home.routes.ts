@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
 import type { Lang } from '../http/language.ts';
-import { maskIdNumber } from '../http/mask.ts';
+import { maskIdNumber, maskText } from '../http/mask.ts';
 import { findPerson, searchPersons, type Person } from '../persons/person.repository.ts';
 import { findStation } from '../stations/station.repository.ts';
+import { urgesFor } from '../supervision/urges.repository.ts';
 import { label, LEVELS, SEX } from './labels.ts';
 import { myDrafts } from './store.ts';
-import { copiedToMe, itemTitles, myQueue, myUrges, recentPersonIds } from './queries.ts';
+import { copiedToMe, itemTitles, myQueue, recentPersonIds } from './queries.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
 import { stepTitle } from './case-model.ts';
@@ -32,8 +33,9 @@ export default async function homePages(app: FastifyInstance, opts: PageOptions)
         dueSoon: !s.overdue && c.dueAt !== null && c.dueAt.getTime() - now.getTime() < 3 * 86_400_000, assignedToMe: c.assigneeId === user.id,
       });
     }
-    const urges = (await myUrges(app.db, user)).map((u) => ({ ...u, item: title(u.workflowId) }));
-    const copies = (await copiedToMe(app.db, user)).map((u) => ({ ...u, item: title(u.workflowId) }));
+    // Free text is shown masked, as in the case's history.
+    const urges = (await urgesFor(app.db, user, 20)).map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
+    const copies = (await copiedToMe(app.db, user)).map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
     const drafts = await myDrafts(app.db, user.id, 10);
     const recent = [];
     for (const id of await recentPersonIds(app.db, user)) {

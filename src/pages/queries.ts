@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { chainItems } from '../chain/chain.service.ts';
+import { openPayload } from '../cases/case-event.repository.ts';
 import { toCase, type CaseRow } from '../cases/case.repository.ts';
 import type { Db, Executor } from '../db/database.ts';
 import type { Localized } from '../definitions/definition.types.ts';
@@ -32,27 +33,18 @@ export async function myQueue(db: Executor, user: User, limit: number): Promise<
   return rows.map((r) => ({ ...toCase(r), personName: r.person_name }));
 }
 
-/** Urges (催办) on cases this user holds or their station holds, newest first (as GET /api/v1/me/urges). */
-export async function myUrges(db: Executor, u: User, limit = 20) {
-  const rows = await sql<{ case_id: string; workflow_id: string; state: string; text: string; at: Date; actor: string | null; person_name: string }>`
-    select e.case_id, c.workflow_id, c.state, e.payload->>'text' as text, e.at, usr.display_name as actor, p.name as person_name
-    from case_events e join cases c on c.id = e.case_id join persons p on p.id = c.person_id left join users usr on usr.id = e.actor_id
-    where e.type = 'URGE' and c.status = 'open'
-      and (c.assignee_id = ${u.id} or (c.assignee_id is null and c.step_level = ${u.stationLevel}
-           and (c.station_path = ${u.stationPath} or c.station_path like ${`${u.stationPath}.%`})))
-    order by e.at desc limit ${limit}`.execute(db);
-  return rows.rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, state: r.state, text: r.text, at: r.at, by: r.actor, personName: r.person_name }));
-}
-
 /** Cases copied (抄送) to this user for information, newest first. */
 export async function copiedToMe(db: Executor, u: User, limit = 10) {
-  const rows = await sql<{ case_id: string; workflow_id: string; note: string | null; at: Date; actor: string | null; person_name: string }>`
-    select e.case_id, c.workflow_id, e.payload->>'note' as note, e.at, usr.display_name as actor, p.name as person_name
+  const rows = await sql<{ case_id: string; seq: number; workflow_id: string; payload: unknown; at: Date; actor: string | null; person_name: string }>`
+    select e.case_id, e.seq, c.workflow_id, e.payload, e.at, usr.display_name as actor, p.name as person_name
     from case_events e join cases c on c.id = e.case_id join persons p on p.id = c.person_id left join users usr on usr.id = e.actor_id
     where e.type = 'COPY_TO' and e.payload->>'userId' = ${u.id}
       and (c.station_path = ${u.stationPath} or c.station_path like ${`${u.stationPath}.%`})
     order by e.at desc limit ${limit}`.execute(db);
-  return rows.rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, note: r.note, at: r.at, by: r.actor, personName: r.person_name }));
+  return rows.rows.map((r) => {
+    const note = openPayload(r.case_id, r.seq, r.payload).note;
+    return { caseId: r.case_id, workflowId: r.workflow_id, note: typeof note === 'string' ? note : null, at: r.at, by: r.actor, personName: r.person_name };
+  });
 }
 
 /** Persons this user registered or worked on lately (ids only; the person repository reads the rest). */

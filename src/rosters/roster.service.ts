@@ -6,6 +6,7 @@ import { newId } from '../db/ids.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import { start } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
+import { maskText } from '../http/mask.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
 import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
@@ -55,6 +56,13 @@ function aad(rosterId: string, line: number): string {
   return `roster_rows:${rosterId}:${line}`;
 }
 
+/** The uploaded file's name may say whose list it is, or hold a number: stored sealed, shown masked. */
+const fileNameAad = (rosterId: string) => `rosters.file_name:${rosterId}`;
+
+function shownFileName(rosterId: string, stored: string): string {
+  return maskText(decryptField(dataKeys(), stored, fileNameAad(rosterId)));
+}
+
 function counts(rows: CheckedRow[]) {
   return {
     valid: rows.filter((r) => r.status === 'valid').length,
@@ -81,7 +89,7 @@ export async function uploadRoster(deps: CaseDeps, user: User, input: UploadInpu
   const keys = dataKeys();
   await deps.db.transaction().execute(async (trx) => {
     await trx.insertInto('rosters').values({
-      id, workflow_id: wf.definition.id, period: input.period, file_name: input.fileName.slice(0, 200), file_sha256: createHash('sha256').update(input.bytes).digest('hex'),
+      id, workflow_id: wf.definition.id, period: input.period, file_name: encryptField(keys, input.fileName.slice(0, 200), fileNameAad(id)), file_sha256: createHash('sha256').update(input.bytes).digest('hex'),
       format: sheet.format, mapping: JSON.stringify(applied), defaults: JSON.stringify({ ...defaults, ...(input.personAttributes ? { '@personAttributes': input.personAttributes } : {}) }),
       headers: JSON.stringify(sheet.headers), status: 'preview', row_count: rows.length, valid_count: c.valid, duplicate_count: c.duplicate, error_count: c.error,
       created_count: null, station_id: user.stationId, station_path: user.stationPath, uploaded_by: user.id, created_at: now,
@@ -109,7 +117,7 @@ export async function rosterView(db: Executor, user: User, id: string, opts: { s
   if (opts.status) q = q.where('status', '=', opts.status as 'valid');
   const rows = await q.orderBy('row_no').offset(opts.offset ?? 0).limit(opts.limit ?? 5000).execute();
   return {
-    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: r.file_name, format: r.format, status: r.status,
+    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), format: r.format, status: r.status,
     mapping: r.mapping, headers: r.headers, defaults: Object.fromEntries(Object.entries(r.defaults as Record<string, unknown>).filter(([k]) => !k.startsWith('@'))),
     counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },
     uploadedBy: r.uploaded_by, createdAt: r.created_at.toISOString(), committedAt: r.committed_at?.toISOString() ?? null,
@@ -265,7 +273,7 @@ export async function listRosters(db: Executor, user: User, limit = 50) {
     .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)]))
     .orderBy('created_at', 'desc').limit(limit).execute();
   return rows.map((r) => ({
-    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: r.file_name, status: r.status, createdAt: r.created_at.toISOString(),
+    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), status: r.status, createdAt: r.created_at.toISOString(),
     counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },
   }));
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { sql } from 'kysely';
 import { AppError } from '../http/errors.ts';
 import { languageOf } from '../http/language.ts';
+import { maskText } from '../http/mask.ts';
 import { findPerson } from '../persons/person.repository.ts';
 import { toCsv } from './csv.ts';
 import { bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
 import { bulkAct, escalateCases } from './supervision.service.ts';
+import { urgesFor } from './urges.repository.ts';
 
 const caseIds = { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', maxLength: 64 }, title: '案件', 'x-title-en': 'Cases' } as const;
 const period = {
@@ -65,15 +66,8 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   }, async (req) => ({ results: await escalateCases(app.caseDeps, req.user!, req.body.caseIds, req.body.reason) }));
 
   app.get('/me/urges', { schema: { tags: ['supervision'], summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
-    const u = req.user!;
-    const rows = await sql<{ case_id: string; workflow_id: string; state: string; text: string; at: Date; actor: string | null }>`
-      select e.case_id, c.workflow_id, c.state, e.payload->>'text' as text, e.at, usr.display_name as actor
-      from case_events e join cases c on c.id = e.case_id left join users usr on usr.id = e.actor_id
-      where e.type = 'URGE' and c.status = 'open'
-        and (c.assignee_id = ${u.id} or (c.assignee_id is null and c.step_level = ${u.stationLevel}
-             and (c.station_path = ${u.stationPath} or c.station_path like ${`${u.stationPath}.%`})))
-      order by e.at desc limit 100`.execute(app.db);
-    return { items: rows.rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, state: r.state, text: r.text, at: r.at.toISOString(), by: r.actor })) };
+    const urges = await urgesFor(app.db, req.user!, 100);
+    return { items: urges.map((r) => ({ caseId: r.caseId, workflowId: r.workflowId, state: r.state, text: maskText(r.text), at: r.at.toISOString(), by: r.by })) };
   });
 
   app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/audit/events', {
