@@ -1,24 +1,12 @@
 import t from 'tap';
-import PDFDocument from 'pdfkit';
 import { build, login } from './helpers/build.ts';
-import { PageClient } from './helpers/pages.ts';
+import { PageClient, wholePdf } from './helpers/pages.ts';
 
 // What a page takes from a browser that it must not trust: where to go next, and uploaded files.
 
 t.setTimeout(240_000);
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
-
-async function wholePdf(): Promise<Buffer> {
-  const doc = new PDFDocument();
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((resolve) => doc.on('end', resolve));
-  doc.text('退役军人 scan');
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** How a browser reads a Location: tabs and newlines dropped, backslashes as slashes. */
 function asBrowserReads(location: string): string {
