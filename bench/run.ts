@@ -309,7 +309,7 @@ async function main(): Promise<void> {
   if (o.cpuProf) rmSync(profDir, { recursive: true, force: true });
   const common = { repoRoot, databaseUrl, dataDir, poolSize: o.pool, sessionSecret: secret, dataKey: dataKeyHex, logFile };
   // To start the service again on the benchmark's database by hand (bench/out is not committed).
-  if (databaseUrl) writeFileSync(path.join(outDir, 'service.env'), `DATABASE_URL=${databaseUrl}\nDATA_KEY=${dataKeyHex}\nSESSION_SECRET=${secret}\n`, { mode: 0o600 });
+  if (databaseUrl) writeFileSync(path.join(outDir, 'service.env'), `DATABASE_URL=${databaseUrl}\nDATA_KEY=${dataKeyHex}\nSESSION_SECRET=${secret}\nPUBLIC_BASE_URL=http://127.0.0.1:3000\n`, { mode: 0o600 });
   const notes: string[] = [];
   const loadAtStart = os.loadavg()[0]!;
   if (!databaseUrl && o.pool === 1) {

@@ -72,6 +72,8 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   delete env.DATA_KEY;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
   if (o.databaseUrl && o.dataKey) env.DATA_KEY = o.dataKey;
+  // Required with DATABASE_URL: where the notices' QR codes point (the benchmark's own address).
+  if (o.databaseUrl) env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${port}`;
   if (o.dataDir) env.DATA_DIR = o.dataDir;
   const args = ['--import', 'tsx'];
   if (o.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);

@@ -19,6 +19,7 @@ import dbPlugin from './db/db.plugin.ts';
 import { embeddedSessionSecret } from './db/embedded.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { createAjv } from './definitions/ajv.ts';
+import type { JsonSchema } from './definitions/definition.types.ts';
 import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
 import { WorkflowRegistry } from './definitions/workflow.registry.ts';
 import workflowRoutes from './definitions/workflow.routes.ts';
@@ -31,6 +32,7 @@ import standardsRoutes from './policy/standards.routes.ts';
 import rosterRoutes from './rosters/roster.routes.ts';
 import paymentRoutes from './payments/payment.routes.ts';
 import { installErrorHandling } from './http/error-handler.ts';
+import { parseFiniteJson, plainNumbersFirst } from './http/edge-numbers.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
 import noticesPlugin from './notices/notice.plugin.ts';
@@ -72,7 +74,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: config.trustProxy ?? false,
     ajv: { customOptions: {} },
   });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : coercingAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : plainNumbersFirst(schema as JsonSchema, coercingAjv.compile(schema))));
+  parseFiniteJson(app);
   installErrorHandling(app);
   const clock = opts.clock ?? (config.clockStart ? clockFrom(config.clockStart) : systemClock);
   const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);

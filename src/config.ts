@@ -36,9 +36,10 @@ const schema = {
     NOTICE_CONTACT_PHONE: { type: 'string', maxLength: 40 },
     NOTICE_SWEEP_SECONDS: { type: 'integer', minimum: 1, default: NOTICE_DEFAULTS.sweepSeconds },
   },
-  // With a shared database several instances must sign sessions alike, so the secret is required.
+  // With a shared database several instances must sign sessions alike, so the secret is required;
+  // and notices are immutable, so their QR codes must point at the public address from the first one.
   if: { required: ['DATABASE_URL'] },
-  then: { required: ['SESSION_SECRET', 'DATA_KEY'] },
+  then: { required: ['SESSION_SECRET', 'DATA_KEY', 'PUBLIC_BASE_URL'] },
 } as const;
 
 export interface Config {
@@ -92,13 +93,17 @@ interface RawEnv {
 
 export class ConfigError extends Error {}
 
+const PUBLIC_BASE_URL_NEEDED = '使用 DATABASE_URL 时必须设置 PUBLIC_BASE_URL（对外访问地址，如 https://tysw.example.gov.cn）：通知书上的二维码指向它，印发后无法更改。'
+  + ' / PUBLIC_BASE_URL is required with DATABASE_URL (the public address, e.g. https://tysw.example.gov.cn): the QR codes on notices point at it and cannot change once issued.';
+
 /** Reads and validates the environment; throws ConfigError with a readable list of problems. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let raw: RawEnv;
   try {
     raw = envSchema<RawEnv>({ schema, data: env, dotenv: false });
   } catch (err) {
-    throw new ConfigError(`配置错误 / invalid configuration: ${(err as Error).message}`);
+    const hint = env.DATABASE_URL && !env.PUBLIC_BASE_URL ? `\n${PUBLIC_BASE_URL_NEEDED}` : '';
+    throw new ConfigError(`配置错误 / invalid configuration: ${(err as Error).message}${hint}`);
   }
   return {
     port: raw.PORT,

@@ -53,3 +53,21 @@ t.test('known fields with hostile values reach the deeper checks and are refused
   const after = (await w.app.inject({ url: `/api/v1/cases/${caseId}`, headers: w.auth.clerk })).json();
   t.ok(after.history.length >= 2, 'the case is still readable');
 });
+
+t.test('a JSON number that is not finite or not exact is refused before any route sees it', async (t) => {
+  const w = await setup(t);
+  const state = await DbState.of(w.app);
+  const caseId = w.realParams.id![0]!;
+  const bodies: [string, string][] = [
+    [`/api/v1/cases/${caseId}/events`, '{"type":"COMMENT","data":{"text":"x"},"expectedVersion":1e999}'],
+    [`/api/v1/cases/${caseId}/events`, '{"type":"COMMENT","data":{"text":"x"},"expectedVersion":12345678901234567890}'],
+    [`/api/v1/cases/${caseId}/events`, '{"type":"COMMENT","data":{"text":"x","nested":[{"n":-1e999}]},"expectedVersion":2}'],
+    ['/api/v1/persons/search', '{"name":"张","page":9007199254740993}'],
+  ];
+  for (const [url, payload] of bodies) {
+    const r = await send(w, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload }, 'clerk');
+    t.equal(r.statusCode, 400, `${payload.slice(0, 80)}: 400`);
+    t.match(r.json(), { code: 'BAD_REQUEST', message: /数值超出范围/ }, 'with a message that says which number');
+  }
+  t.equal(await state.after(400), null, 'nothing was written');
+});

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { addWorkingDays, dueAt, workingDaysLeft } from '../src/calendar/deadline.ts';
+import { addWorkingDays, dueAt, MAX_DAYS, workingDaysLeft } from '../src/calendar/deadline.ts';
 import { makeCalendar } from '../src/calendar/working-calendar.ts';
 import { manualClock } from '../src/clock.ts';
 import type { WorkflowDefinition } from '../src/definitions/definition.types.ts';
@@ -23,6 +23,19 @@ t.test('working days follow the official holidays and make-up working days', asy
   t.equal(workingDaysLeft(new Date('2026-09-29T09:00:00+08:00'), new Date(endOf('2026-10-12')), cal), 5, '30th, 8th, 9th, 10th, 12th');
   t.equal(dueAt({ calendarDays: 7 }, new Date('2026-09-30T10:00:00+08:00'), cal).at.toISOString(), endOf('2026-10-07'));
   t.equal(dueAt({ before: '08-01' }, new Date('2026-11-24T10:00:00+08:00'), cal).at.toISOString(), new Date('2027-08-01T00:00:00+08:00').toISOString(), '"before 1 August" means next year once this one has passed');
+});
+
+t.test('counting days is bounded: ten years at most, refused beyond, quick either way', async (t) => {
+  const from = new Date('2026-11-24T10:00:00+08:00');
+  const started = performance.now();
+  const far = addWorkingDays(from, MAX_DAYS, cal);
+  t.ok(far.at.getUTCFullYear() >= 2040 && far.uncertain, `${MAX_DAYS} working days end in ${far.at.getUTCFullYear()}, flagged uncertain`);
+  for (const n of [MAX_DAYS + 1, Infinity, NaN, -1, 1.5, 2 ** 60]) {
+    t.throws(() => addWorkingDays(from, n, cal), { code: 'BAD_REQUEST', statusCode: 400 }, `${n} working days are refused as bad input`);
+    t.throws(() => dueAt({ calendarDays: n }, from, cal), { code: 'BAD_REQUEST' }, `so are ${n} calendar days`);
+  }
+  t.equal(workingDaysLeft(from, new Date('9999-12-31T00:00:00Z'), cal), MAX_DAYS, 'a due date in the year 9999 counts no further than the bound');
+  t.ok(performance.now() - started < 2000, `all in ${Math.round(performance.now() - started)} ms`);
 });
 
 t.test('a deadline in a year the calendar does not know is flagged until an admin loads it', async (t) => {

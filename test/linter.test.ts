@@ -53,6 +53,9 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['timer event not handled', (d) => { d.machine.states.awaitingMaterials.meta.timer.event = 'ESCALATE'; d.events.ESCALATE = { label: { zh: '升级', en: 'Escalate' } }; }, '$.machine.states.awaitingMaterials.meta.timer.event', /does not handle its timer event/],
   ['event declared but never used', (d) => { d.events.NEVER = { label: { zh: '从不', en: 'Never' } }; }, '$.events.NEVER', /never used/],
   ['an ID-number field named so it would be stored in clear', (d) => { d.forms.delivery.properties.collectorId = { type: 'string', title: '领取人证件号', format: 'cn-id-number' }; }, '$.forms.delivery.properties.collectorId', /encrypted at rest/],
+  ['an SLA beyond ten years', (d) => { d.machine.states.villagePrefill.meta.sla = { workingDays: 3661 }; }, '$.machine.states.villagePrefill.meta.sla.workingDays', /3660/],
+  ['a calendar-day SLA of 1e999 (Infinity once parsed)', (d) => { d.machine.states.townAcceptance.meta.sla = { calendarDays: Infinity }; }, '$.machine.states.townAcceptance.meta.sla.calendarDays', /integer/],
+  ['a timer beyond ten years', (d) => { d.machine.states.awaitingMaterials.meta.timer.workingDays = 100000; }, '$.machine.states.awaitingMaterials.meta.timer.workingDays', /3660/],
   ['event named like an entry the service writes', (d) => { d.events.RECALL = { label: { zh: '撤回', en: 'Recall' } }; }, '$.events.RECALL', /service writes itself/],
 ];
 

@@ -27,10 +27,17 @@ t.test('the log holds no password and no whole ID number or phone, and records e
   await fetch(`${svc.base}/api/v1/persons/${idNumber}?phone=${phone}`, { headers: { cookie } });
   await post('/api/v1/persons', JSON.stringify({ name: '日志', idNumber: `${idNumber.slice(0, 17)}0`, phone }), cookie);
   t.equal((await fetch(`${svc.base}/api/v1/persons/${id}?reveal=1`, { headers: { cookie } })).status, 200);
+  // Enough answers that some response times have 16 digits or more after the point (they looked like cards).
+  for (let i = 0; i < 40; i++) await fetch(`${svc.base}/api/v1/persons/${id}?q=${phone}`, { headers: { cookie } });
   svc.child.kill('SIGTERM');
   t.equal(await svc.exited, 0);
 
   const log = svc.output();
+  const lines = log.split('\n').filter((l) => l.trim());
+  const broken = lines.filter((l) => { try { JSON.parse(l); return false; } catch { return true; } });
+  t.same(broken, [], `every one of the ${lines.length} log lines is JSON`);
+  const times = lines.flatMap((l) => { try { return [JSON.parse(l).responseTime]; } catch { return []; } }).filter((v) => v !== undefined);
+  t.ok(times.length >= 40 && times.every((v) => typeof v === 'number'), `response times stay numbers (${times.length} of them)`);
   t.ok(log.split('\n').length > 20, 'the trace log has plenty to say');
   for (const secret of ['demo1234', wrong, idNumber, phone, cookie.split('=')[1]!]) t.notOk(log.includes(secret), `"${secret.slice(0, 6)}…" is not in the log`);
   t.match(log, /330102\*{8}\d{3}[\dX]/, 'ID numbers appear masked');

@@ -1,11 +1,11 @@
 import t from 'tap';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { build, login } from './helpers/build.ts';
-import { errorSummary, inputValue, PageClient, textOf } from './helpers/pages.ts';
+import { errorSummary, inputValue, PageClient, textOf, wholePdf } from './helpers/pages.ts';
 
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const PDF = await wholePdf();
 
 t.setTimeout(120_000);
 
@@ -245,7 +245,7 @@ t.test('pages: sessions, CSRF, language, registration, the step form, drafts, co
       { field: 'file._other', filename: 'evil.png', type: 'image/png', bytes: Buffer.from('<html><script>alert(1)</script>') },
     ]);
     t.equal(res.statusCode, 422, 'a file that is not what it says is refused');
-    t.match(res.body, '不是PDF、JPEG或PNG格式');
+    t.match(res.body, '不是PDF、JPEG或PNG格式，或文件不完整');
     t.match(res.body, 'letter.pdf', 'the good ones are kept and shown');
     const caseView = (await app.inject({ url: `/api/v1/cases/${caseId}`, headers: await login(app, 'district-clerk') })).json();
     const attach = caseView.history.find((h: { type: string }) => h.type === 'ATTACH');

@@ -87,6 +87,9 @@ if (process.env.DATABASE_URL) {
     const [code] = await once(bad.child, 'exit');
     t.equal(code, 1);
     t.match(bad.output(), /invalid configuration.*SESSION_SECRET/s, 'a shared database needs a session secret');
+    const noAddress = startService({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', SESSION_SECRET: 's'.repeat(32), DATA_KEY: 'ab'.repeat(32) });
+    t.equal((await once(noAddress.child, 'exit'))[0], 1, 'a shared database needs the public address too');
+    t.match(noAddress.output(), /必须设置 PUBLIC_BASE_URL.*二维码.*PUBLIC_BASE_URL is required with DATABASE_URL.*QR codes/s, 'and says why, in Chinese and English');
     const badPort = startService({ PORT: 'eighty' });
     await once(badPort.child, 'exit');
     t.match(badPort.output(), /配置错误 \/ invalid configuration.*PORT/s);

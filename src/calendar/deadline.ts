@@ -1,4 +1,5 @@
 import type { Sla } from '../definitions/definition.types.ts';
+import { AppError } from '../http/errors.ts';
 import type { WorkingCalendar } from './working-calendar.ts';
 
 /** Mainland China has one time zone and no daylight saving: Asia/Shanghai is UTC+8 all year. */
@@ -26,8 +27,22 @@ export interface Deadline {
   uncertain: boolean;
 }
 
-/** The end of the n-th working day after the day of `from`. */
+/**
+ * The longest count of days the service works with: ten years, the bound the definition schema puts
+ * on SLAs and timers. Counting working days steps day by day through holidays, so the bound is what
+ * keeps one request from holding the process.
+ */
+export const MAX_DAYS = 3660;
+
+function checkDays(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_DAYS) {
+    throw new AppError('BAD_REQUEST', { detail: { zh: `天数须为 0 至 ${MAX_DAYS} 之间的整数`, en: `A number of days must be a whole number from 0 to ${MAX_DAYS}` } });
+  }
+}
+
+/** The end of the n-th working day after the day of `from`; a count beyond MAX_DAYS is refused (400). */
 export function addWorkingDays(from: Date, n: number, cal: WorkingCalendar): Deadline {
+  checkDays(n);
   let day = shanghaiDay(from);
   let uncertain = false;
   for (let counted = 0; counted < n;) {
@@ -38,12 +53,15 @@ export function addWorkingDays(from: Date, n: number, cal: WorkingCalendar): Dea
   return { at: endOfDay(day), uncertain };
 }
 
-/** Working days from tomorrow up to and including the day `due` falls on (0 when it has passed). */
+/**
+ * Working days from tomorrow up to and including the day `due` falls on (0 when it has passed);
+ * at most MAX_DAYS, so a due date decades away costs no more than one ten years away.
+ */
 export function workingDaysLeft(now: Date, due: Date, cal: WorkingCalendar): number {
   const last = shanghaiDay(due);
   let day = shanghaiDay(now);
   let left = 0;
-  while (day < last) {
+  while (day < last && left < MAX_DAYS) {
     day = new Date(day.getTime() + DAY_MS);
     if (cal.isWorkday(isoDate(day))) left++;
   }
@@ -58,7 +76,10 @@ export function workingDaysLeft(now: Date, due: Date, cal: WorkingCalendar): num
 export function dueAt(sla: Sla, from: Date, cal: WorkingCalendar): Deadline {
   const today = shanghaiDay(from);
   if ('workingDays' in sla) return addWorkingDays(from, sla.workingDays, cal);
-  if ('calendarDays' in sla) return { at: endOfDay(new Date(today.getTime() + sla.calendarDays * DAY_MS)), uncertain: false };
+  if ('calendarDays' in sla) {
+    checkDays(sla.calendarDays);
+    return { at: endOfDay(new Date(today.getTime() + sla.calendarDays * DAY_MS)), uncertain: false };
+  }
   const [month, date] = sla.before.split('-').map(Number) as [number, number];
   let year = today.getUTCFullYear();
   if (Date.UTC(year, month - 1, date) <= today.getTime()) year++;

@@ -105,4 +105,7 @@ export const ADMIN_ACTS = ['COMMENT', 'REASSIGN', 'URGE', 'COPY_TO'] as const;
 /** 撤回: takes back the last step a clerk sent, while nobody has acted on the case since (src/cases/recall.ts). */
 export const RECALL = 'RECALL';
 /** Entry types the service writes itself; a definition may not declare events with these names. */
+/** The highest version number a definition can have: a bound for paths, queries and form fields that name one. */
+export const MAX_VERSION = 1_000_000;
+
 export const RESERVED_EVENTS: readonly string[] = ['START', 'ATTACH', RECALL, ...ADMIN_ACTS];

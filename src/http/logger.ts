@@ -1,8 +1,22 @@
 import type { FastifyServerOptions } from 'fastify';
-import { maskText } from './mask.ts';
+import { maskData, maskText } from './mask.ts';
+
+/**
+ * Masks one finished log line. pino writes a JSON object per line: its string values are masked
+ * (digits inside numbers, such as a response time, are left alone), so the line stays JSON.
+ */
+export function maskLogLine(line: string): string {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(line);
+  } catch {
+    return maskText(line);
+  }
+  return `${JSON.stringify(maskData(entry))}\n`;
+}
 
 /** Every finished log line passes here, so no module can leak a full ID number, phone or card. */
-const maskingStdout = { write: (line: string) => process.stdout.write(maskText(line)) };
+const maskingStdout = { write: (line: string) => process.stdout.write(maskLogLine(line)) };
 
 /** pino options: secrets removed; ID numbers, phones and bank accounts masked in URLs, bodies and messages. */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {

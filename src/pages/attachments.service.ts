@@ -4,6 +4,7 @@ import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import type { User } from '../users/user.repository.ts';
 import { insertAttachment, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, sniffMime, type AttachmentMeta } from './store.ts';
+import { cleanFilename, wholeFileType } from './upload-check.ts';
 
 export interface Upload {
   /** The form field it came in (for error messages beside it). */
@@ -23,7 +24,7 @@ export interface UploadProblem {
 
 const text = {
   tooLarge: { zh: '文件「{f}」超过10MB，请压缩或分页扫描后再上传', en: 'File "{f}" is larger than 10 MB; compress it or scan fewer pages' },
-  badType: { zh: '文件「{f}」不是PDF、JPEG或PNG格式', en: 'File "{f}" is not a PDF, JPEG or PNG' },
+  badType: { zh: '文件「{f}」不是PDF、JPEG或PNG格式，或文件不完整', en: 'File "{f}" is not a PDF, JPEG or PNG, or it is incomplete' },
   empty: { zh: '文件「{f}」是空文件', en: 'File "{f}" is empty' },
 };
 
@@ -31,16 +32,8 @@ function say(m: { zh: string; en: string }, lang: Lang, filename: string): strin
   return m[lang].replace('{f}', filename);
 }
 
-/** A file name safe to show and to send back in Content-Disposition. */
-export function cleanFilename(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 120);
-  return cleaned || 'file';
-}
-
 /**
- * Checks uploads (size, PDF/JPEG/PNG by their first bytes) and records the good ones with the
+ * Checks uploads (size, whole PDF/JPEG/PNG files: src/pages/upload-check.ts) and records the good ones with the
  * case: the bytes go into `attachments` and one ATTACH entry goes into the case history, in one
  * transaction under the case lock. Returns what was stored and what was refused, and the case version after.
  */
@@ -53,7 +46,7 @@ export async function attachFiles(deps: CaseDeps, user: User, caseId: string, up
     if (u.truncated || u.bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: u.field, message: say(text.tooLarge, lang, filename) });
     else if (u.bytes.length === 0) problems.push({ field: u.field, message: say(text.empty, lang, filename) });
     else {
-      const mime = sniffMime(u.bytes);
+      const mime = wholeFileType(u.bytes);
       if (!mime) problems.push({ field: u.field, message: say(text.badType, lang, filename) });
       else {
         // A thumbnail is only a convenience: kept when it is a small JPEG or PNG, dropped otherwise.

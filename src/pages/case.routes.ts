@@ -4,6 +4,7 @@ import { sendEvent } from '../cases/case.service.ts';
 import { actorOf } from '../cases/actor.ts';
 import { RECALL, type JsonSchema } from '../definitions/definition.types.ts';
 import { allowedEvents, step, type AllowedEvent } from '../engine/engine.ts';
+import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorCatalogue } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { attachFiles, type Upload } from './attachments.service.ts';
@@ -173,8 +174,8 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const events = lc.c.status === 'open' ? allowed(lc, req) : [];
     const notices = await noticesOf(app, lc.c.id);
     const query = req.query as { done?: string; saved?: string; acted?: string; uploaded?: string };
-    const doneSeq = Number(query.done);
-    const doneEntry = Number.isInteger(doneSeq) ? lc.view.history.find((h) => h.seq === doneSeq) : undefined;
+    const doneSeq = decimalInteger(query.done);
+    const doneEntry = doneSeq !== undefined ? lc.view.history.find((h) => h.seq === doneSeq) : undefined;
     const primaryEvent = events.find((e) => e.form && e.form === Object.values(lc.wf.definition.machine.states[lc.c.state]?.meta.events ?? {}).find((x) => x.form)?.form) ?? events.find((e) => moveKind(e.type) === 'main');
     let primary: Record<string, unknown> | undefined;
     if (primaryEvent) {
@@ -213,7 +214,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
         receipt: notices.some((n) => n.eventSeq === doneEntry.seq && n.kind === 'receipt'),
       },
       saved: query.saved ? true : undefined,
-      uploaded: query.uploaded ? Number(query.uploaded) : undefined,
+      uploaded: decimalInteger(query.uploaded, 1),
       acted: query.acted ? loc(lang, query.acted === RECALL
         ? { zh: '已撤回：案件回到您的办理环节，可修改后重新提交', en: 'Taken back: the case is back at your step; change it and send it again' }
         : { zh: ({ COMMENT: '意见已记录', REASSIGN: '已转办', COPY_TO: '已抄送', URGE: '已催办' } as Record<string, string>)[query.acted] ?? '已记录', en: 'Recorded' }) : undefined,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chainItems } from '../chain/chain.service.ts';
-import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { MAX_VERSION, type JsonSchema, type WorkflowDefinition } from '../definitions/definition.types.ts';
+import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { diffDefinitions } from '../policy/definition-diff.ts';
@@ -139,8 +140,7 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
   };
 
   app.get<{ Params: { id: string }; Querystring: { version?: string } }>('/policy/workflows/:id', async (req, reply) => {
-    const v = Number(req.query.version);
-    return editor(req, reply, req.params.id, { version: Number.isInteger(v) && v > 0 && v <= 1_000_000 ? v : undefined });
+    return editor(req, reply, req.params.id, { version: decimalInteger(req.query.version, 1, MAX_VERSION) });
   });
 
   // A language switch after a POST reloads the editor.
@@ -157,7 +157,7 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
     const note = (form.first('note') ?? '').trim();
     const doc = { issuer: (form.first('issuer') ?? '').trim(), number: (form.first('number') ?? '').trim(), date: (form.first('date') ?? '').trim() };
     const effectiveFrom = (form.first('effectiveFrom') ?? '').trim();
-    const baseVersion = Number.isInteger(Number(form.first('baseVersion'))) && Number(form.first('baseVersion')) > 0 && Number(form.first('baseVersion')) <= 1_000_000 ? Number(form.first('baseVersion')) : undefined;
+    const baseVersion = decimalInteger(form.first('baseVersion'), 1, MAX_VERSION);
     const errors: { href: string | null; text: string }[] = [];
     let definition: Record<string, unknown> | undefined;
     try {
@@ -187,8 +187,8 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
   app.post<{ Params: { id: string; version: string } }>('/policy/workflows/:id/versions/:version/publish', async (req, reply) => {
     const lang = pageLang(req);
     const id = req.params.id;
-    const version = Number(req.params.version);
-    if (!ID.test(id) || !Number.isInteger(version) || version < 1 || version > 1_000_000) throw new AppError('NOT_FOUND');
+    const version = decimalInteger(req.params.version, 1, MAX_VERSION);
+    if (!ID.test(id) || version === undefined) throw new AppError('NOT_FOUND');
     if (!canEdit(req)) throw new AppError('FORBIDDEN');
     const effectiveFrom = (posted(req).first('effectiveFrom') ?? '').trim();
     try {

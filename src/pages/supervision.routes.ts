@@ -4,6 +4,7 @@ import { caseSummary } from '../cases/case-list.ts';
 import { toCase } from '../cases/case.repository.ts';
 import { sendEvent } from '../cases/case.service.ts';
 import { chainItems } from '../chain/chain.service.ts';
+import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
@@ -32,11 +33,6 @@ interface Filters {
   to: string;
 }
 
-function int(v: unknown, min: number, max: number): number | undefined {
-  const n = Number(v);
-  return typeof v === 'string' && v !== '' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-}
-
 function dateOr(v: unknown, fallback: string): string {
   return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : fallback;
 }
@@ -48,7 +44,7 @@ function filtersOf(q: Record<string, unknown>, now: Date): Filters {
   const today = isoDate(now);
   return {
     due, stationId: str('stationId'), workflowId: str('workflowId'), stepLevel: level, assigneeId: str('assigneeId'),
-    minAgeDays: int(q.minAgeDays, 0, 3650), soonDays: int(q.soonDays, 1, 60) ?? 3, idleDays: int(q.idleDays, 1, 365) ?? 10, cursor: str('cursor'),
+    minAgeDays: decimalInteger(q.minAgeDays, 0, 3650), soonDays: decimalInteger(q.soonDays, 1, 60) ?? 3, idleDays: decimalInteger(q.idleDays, 1, 365) ?? 10, cursor: str('cursor'),
     from: dateOr(q.from, isoDate(new Date(now.getTime() - 90 * 86_400_000))), to: dateOr(q.to, today),
   };
 }

@@ -161,10 +161,20 @@ export async function sendPage(req: FastifyRequest, reply: FastifyReply, opts: P
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
-/** A safe place to go back to after logging in: a path on this site, nothing else. */
+const SAME_SITE = 'http://same-site.invalid';
+// Browsers drop tabs and newlines from a URL and read a backslash as "/", so "/\t/evil.example" is "//evil.example" to them.
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f-\u009f\\]/;
+
+/**
+ * A safe place to go back to after logging in: a path on this site, nothing else (home otherwise).
+ * Returned as the URL parser spells it, percent-encoded, so it always fits in a Location header.
+ */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next;
+  if (typeof next !== 'string' || !next.startsWith('/') || UNSAFE_IN_NEXT.test(next)) return '/';
+  const url = URL.parse(next, SAME_SITE);
+  const path = url?.origin === SAME_SITE ? `${url.pathname}${url.search}${url.hash}` : '/';
+  // Dot segments can leave two slashes in front ("/.//evil.example"): another site again.
+  return path.startsWith('//') ? '/' : path;
 }
 
 export function see(reply: FastifyReply, url: string): FastifyReply {

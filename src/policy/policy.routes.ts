@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { compile } from '../engine/compile.ts';
+import { MAX_VERSION } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
 import { diffDefinitions } from './definition-diff.ts';
 import { lintDefinition } from '../definitions/linter.ts';
@@ -9,7 +10,7 @@ import { createDraft, impactReport, planMigration, publish, requirePolicy, runMi
 import { allPaths, simulate } from './simulation.ts';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
-const versionParams = { type: 'object', required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 100 }, version: { type: 'integer', minimum: 1 } } } as const;
+const versionParams = { type: 'object', required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 100 }, version: { type: 'integer', minimum: 1, maximum: MAX_VERSION } } } as const;
 const policyDocument = {
   type: 'object', additionalProperties: false, required: ['issuer', 'number', 'date'], title: '政策文件', 'x-title-en': 'Policy document',
   properties: {
@@ -76,7 +77,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.get<{ Params: { id: string; version: number }; Querystring: { against?: number } }>('/workflows/:id/versions/:version/diff', {
-    schema: { tags: ['policy'], summary: 'What this version changes against another (default: the version in force)', params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { against: { type: 'integer', minimum: 1 } } } },
+    schema: { tags: ['policy'], summary: 'What this version changes against another (default: the version in force)', params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { against: { type: 'integer', minimum: 1, maximum: MAX_VERSION } } } },
   }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     const base = req.query.against ? await version(req.params.id, req.query.against) : await (async () => {

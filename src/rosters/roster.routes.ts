@@ -4,7 +4,7 @@ import { AppError } from '../http/errors.ts';
 import { languageOf } from '../http/language.ts';
 import { findUserById } from '../users/user.repository.ts';
 import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
-import { MAX_FILE_BYTES } from './roster.parse.ts';
+import { MAX_FILE_BYTES, MAX_ROWS } from './roster.parse.ts';
 import { commitRoster, discardRoster, findRoster, listRosters, PERIOD_PATTERN, rosterFieldsOf, rosterView, SYNC_COMMIT_ROWS, uploadRoster, type UploadInput } from './roster.service.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -80,7 +80,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
   app.get<{ Params: { id: string }; Querystring: { status?: string; offset?: number; limit?: number } }>('/rosters/:id', {
     schema: {
       tags: ['rosters'], summary: 'A roster with the result of each row (names and masked ID numbers only)', params: idParam,
-      querystring: { type: 'object', additionalProperties: false, properties: { status: { enum: ['valid', 'duplicate', 'error', 'created'] }, offset: { type: 'integer', minimum: 0 }, limit: { type: 'integer', minimum: 1, maximum: 20000 } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { status: { enum: ['valid', 'duplicate', 'error', 'created'] }, offset: { type: 'integer', minimum: 0, maximum: MAX_ROWS }, limit: { type: 'integer', minimum: 1, maximum: 20000 } } },
     },
   }, async (req) => {
     const v = await rosterView(app.db, req.user!, req.params.id, req.query);

@@ -38,6 +38,30 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.array(hostileString, { maxLength: 4 }) },
 );
 
+/** Numbers that coercion turns into something else: Infinity, NaN, -0, hex read as 16, a 20-digit integer rounded. */
+export const HOSTILE_NUMBERS = ['1e999', 'Infinity', 'NaN', '-0', '0x10', '12345678901234567890'];
+/** More of them, for the parameters typed as numbers: exponents, signs, blanks and a trailing point that ajv reads as digits. */
+export const MORE_HOSTILE_NUMBERS = ['-1e999', '-Infinity', '1e1', ' 5', '5.', '+5'];
+
+/** What the pages read from a query string by hand (src/pages/); the API's parameters come from its OpenAPI document. */
+export const PAGE_QUERY = ['lang', 'next', 'bye', 'done', 'saved', 'acted', 'uploaded', 'reveal', 'registered', 'name', 'version', 'preview', 'published', 'batch', 'job',
+  'due', 'stationId', 'workflowId', 'stepLevel', 'assigneeId', 'minAgeDays', 'soonDays', 'idleDays', 'cursor', 'from', 'to'];
+
+interface Parameter { in: string; name: string; schema?: { type?: string } }
+
+/** Each API route's query and path parameters, from the OpenAPI document the route schemas make ("GET /api/v1/cases/:id" → parameters). */
+export function apiParameters(app: FastifyInstance): Map<string, Parameter[]> {
+  const spec = app.swagger() as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
+  const out = new Map<string, Parameter[]>();
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const params = (op.parameters ?? []).filter((p) => p.in === 'query' || p.in === 'path');
+      if (params.length) out.set(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`, params);
+    }
+  }
+  return out;
+}
+
 /** Field names the routes know, so objects get past "unknown field" and reach deeper checks. */
 export const KNOWN_FIELDS = ['username', 'password', 'name', 'idNumber', 'phone', 'stationId', 'attributes', 'relations', 'workflowId', 'personId', 'applicantId', 'payeeId',
   'agent', 'type', 'data', 'expectedVersion', 'caseIds', 'userId', 'text', 'reason', 'source', 'holidays', 'workdays', 'definition', 'note', 'events', 'effectiveFrom',

@@ -1,4 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import PDFDocument from 'pdfkit';
 
 export interface Upload {
   field: string;
@@ -97,4 +98,16 @@ export function inputValue(html: string, id: string): string | undefined {
   const m = new RegExp(`<input[^>]*id="${id}"[^>]*>`).exec(html);
   if (!m) return undefined;
   return /value="([^"]*)"/.exec(m[0])?.[1];
+}
+
+/** A small but whole PDF (header, objects, cross-reference table, trailer), as a scanner would upload. */
+export async function wholePdf(): Promise<Buffer> {
+  const doc = new PDFDocument();
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => doc.on('end', resolve));
+  doc.text('scan');
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
 }

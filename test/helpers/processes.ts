@@ -5,10 +5,13 @@ import { DATA_KEY, SECRET } from './build.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Where a spawned service's notices point their QR codes (PUBLIC_BASE_URL, required with DATABASE_URL). */
+export const PUBLIC_BASE_URL = 'https://tysw.test.invalid';
+
 /** The environment of a spawned service or tool: the parent's, without DATABASE_URL unless given. */
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _, ...rest } = process.env;
-  return { ...rest, SESSION_SECRET: SECRET, DATA_KEY, LOG_LEVEL: 'warn', ...env };
+  return { ...rest, SESSION_SECRET: SECRET, DATA_KEY, PUBLIC_BASE_URL, LOG_LEVEL: 'warn', ...env };
 }
 
 /** Runs a command-line tool (`src/cli/<name>.ts`) to its end. */

@@ -1,0 +1,57 @@
+import { sniffMime, type AttachmentMime } from './store.ts';
+
+/*
+ * An upload is what it says only if it is whole: the first bytes name the type, the last bytes
+ * close it. A file that merely starts with "%PDF-" (an HTML page, a script) is not a PDF.
+ */
+
+const TAIL = 1024;
+const JPEG_END = Buffer.from([0xff, 0xd9]);
+/** The IEND chunk: length 0, type, CRC. */
+const PNG_END = Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+
+/**
+ * A PDF's skeleton (ISO 32000 §7.5): the header with a version, and at the end "startxref", the
+ * offset of the cross-reference section inside the file, and "%%EOF". Readers look for these in
+ * the last kilobyte, so some trailing bytes are allowed after them.
+ */
+function isWholePdf(b: Buffer): boolean {
+  if (!/^%PDF-[12]\.\d/.test(b.subarray(0, 8).toString('latin1'))) return false;
+  const tail = b.subarray(Math.max(0, b.length - TAIL)).toString('latin1');
+  const last = [...tail.matchAll(/startxref\s+(\d{1,10})\s+%%EOF/g)].pop();
+  const offset = last ? Number(last[1]) : b.length;
+  // The offset must land on a classic "xref" table or on a cross-reference stream object.
+  return offset < b.length && /^\s*(xref|\d+\s+\d+\s+obj)/.test(b.subarray(offset, offset + 32).toString('latin1'));
+}
+
+function endsWith(b: Buffer, end: Buffer): boolean {
+  // Scanners and phones sometimes pad a file with NULs or a newline after its last marker.
+  let last = b.length;
+  while (last > 0 && (b[last - 1] === 0 || b[last - 1] === 0x0a || b[last - 1] === 0x0d)) last--;
+  return last >= end.length && b.subarray(last - end.length, last).equals(end);
+}
+
+/** The type of an uploaded file if it is a whole PDF, JPEG or PNG; null for anything else. */
+export function wholeFileType(b: Buffer): AttachmentMime | null {
+  const mime = sniffMime(b);
+  if (mime === 'application/pdf') return isWholePdf(b) ? mime : null;
+  if (mime === 'image/jpeg') return endsWith(b, JPEG_END) ? mime : null;
+  if (mime === 'image/png') return b.subarray(12, 16).toString('latin1') === 'IHDR' && endsWith(b, PNG_END) ? mime : null;
+  return null;
+}
+
+/**
+ * Characters that change how a name reads without being seen: C0 and C1 controls, the bidi
+ * embeddings, overrides and isolates ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"), the
+ * directional marks, zero-width characters and the byte order mark; the quote would end a
+ * Content-Disposition value.
+ */
+// eslint-disable-next-line no-control-regex
+const HIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"]/g;
+
+/** A file name safe to show and to send back in Content-Disposition: its last path part, without hidden characters. */
+export function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(HIDDEN_IN_NAMES, '').trim().slice(0, 120);
+  return cleaned || 'file';
+}
