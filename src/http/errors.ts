@@ -17,6 +17,7 @@ export const errorCatalogue = {
   CASE_CLOSED: { status: 409, zh: '案件已办结', en: 'The case is closed' },
   RECALL_REFUSED: { status: 409, zh: '该步骤不能撤回', en: 'This step cannot be taken back' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
+  ROSTER_TOO_LARGE: { status: 413, zh: '名册过大，请分批导入', en: 'The roster is too large; import it in parts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   VALIDATION_FAILED: { status: 422, zh: '填写内容有误，请按提示修改', en: 'Some fields are not valid' },
   GUARD_FAILED: { status: 422, zh: '不满足办理条件', en: 'The conditions for this step are not met' },
@@ -27,6 +28,7 @@ export const errorCatalogue = {
   TOO_MANY_REQUESTS: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   TOO_MANY_LOGINS: { status: 429, zh: '登录尝试过于频繁，请一分钟后再试', en: 'Too many login attempts; try again in a minute' },
   ACCOUNT_LOCKED: { status: 423, zh: '登录失败次数过多，账户已暂时锁定，请稍后再试', en: 'Too many failed logins: the account is locked for a while' },
+  IMPORT_BUSY: { status: 503, zh: '名册导入繁忙，请稍后再试', en: 'Roster imports are busy; try again shortly' },
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后再试', en: 'The database is unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
 } as const;
@@ -45,6 +47,8 @@ export interface ErrorExtras {
   currentVersion?: number;
   /** Overrides the catalogue text when the cause is more specific. */
   detail?: { zh: string; en: string };
+  /** Sent as the Retry-After header (seconds), not in the body. */
+  retryAfter?: number;
 }
 
 /** An error meant for the client: carries a catalogue code and optional field-level detail. */
