@@ -92,6 +92,7 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.equal(b.totalFen, total, 'the total is the sum of the lines');
   t.match(b.lines[0].bankAccount, /^\*+\d{4}$/, 'accounts are masked in the view');
 
+  const downloads = () => app.db.selectFrom('reveal_log').select(['user_id', 'fields']).where('subject', '=', `payment-batch:${b.id}`).execute();
   t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: district })).statusCode, 409, 'no bank file before approval');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: district })).statusCode, 403, 'not by the one who built it');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: town })).statusCode, 403, 'not by a town station');
@@ -99,8 +100,11 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.equal(approved.json().status, 'approved', 'a second person approves');
   t.equal(approved.json().approvedBy, 'u-district-clerk-2');
 
+  t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: town })).statusCode, 403, 'not for a town station');
+  t.same(await downloads(), [], 'a refused download is not recorded');
   const file = await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: district });
   t.equal(file.statusCode, 200);
+  t.same(await downloads(), [{ user_id: 'u-district-clerk', fields: ['bankAccount'] }], 'the download of every full account number is recorded like a reveal, once');
   t.match(file.headers['content-type'], /text\/csv/);
   t.equal(file.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with BOM');
   const table = [...csvRows(file.body.replace(/^\uFEFF/, ''))].filter((r) => r.length > 1);
