@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { verifyHistories } from '../src/cli/verify-history.ts';
-import { parseCsvText } from '../src/rosters/roster.parse.ts';
+import { csvRows } from '../src/rosters/roster.parse.ts';
 import { build, login } from './helpers/build.ts';
 import { send } from './helpers/fixtures.ts';
 import { sendSystemEvent } from '../src/cases/case.service.ts';
@@ -92,6 +92,7 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.equal(b.totalFen, total, 'the total is the sum of the lines');
   t.match(b.lines[0].bankAccount, /^\*+\d{4}$/, 'accounts are masked in the view');
 
+  const downloads = () => app.db.selectFrom('reveal_log').select(['user_id', 'fields']).where('subject', '=', `payment-batch:${b.id}`).execute();
   t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: district })).statusCode, 409, 'no bank file before approval');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: district })).statusCode, 403, 'not by the one who built it');
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: town })).statusCode, 403, 'not by a town station');
@@ -99,11 +100,14 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.equal(approved.json().status, 'approved', 'a second person approves');
   t.equal(approved.json().approvedBy, 'u-district-clerk-2');
 
+  t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: town })).statusCode, 403, 'not for a town station');
+  t.same(await downloads(), [], 'a refused download is not recorded');
   const file = await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: district });
   t.equal(file.statusCode, 200);
+  t.same(await downloads(), [{ user_id: 'u-district-clerk', fields: ['bankAccount'] }], 'the download of every full account number is recorded like a reveal, once');
   t.match(file.headers['content-type'], /text\/csv/);
   t.equal(file.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with BOM');
-  const table = parseCsvText(file.body.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
+  const table = [...csvRows(file.body.replace(/^\uFEFF/, ''))].filter((r) => r.length > 1);
   t.same(table[0], ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'], 'the documented layout');
   const lines = table.slice(1);
   t.equal(lines.length, expected.length);
@@ -240,7 +244,7 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     t.equal((await app.inject({ method: 'POST', url: `/api/v1/payment-batches/${b.id}/approve`, headers: users['district-clerk-2']! })).json().status, 'approved');
     const file = await app.inject({ url: `/api/v1/payment-batches/${b.id}/bank-file.csv`, headers: users['district-clerk']! });
     t.equal(file.statusCode, 200);
-    const rows = parseCsvText(file.body.replace(/^\uFEFF/, '')).filter((r) => r.length > 1).slice(1);
+    const rows = [...csvRows(file.body.replace(/^\uFEFF/, ''))].filter((r) => r.length > 1).slice(1);
     t.equal(rows.length, expected.length);
     for (const x of expected) {
       const r = rows.find((row) => row[8] === x.caseId)!;

@@ -23,6 +23,7 @@ import { currentTiming, timingOnEntry } from './step-timing.ts';
 import { isBatchKey, recallStep } from './recall.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { keepPaymentRecord } from '../payments/payment-record.repository.ts';
+import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 export interface CaseDeps {
   db: Db;
@@ -261,7 +262,7 @@ export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal
   const c = await findCase(deps.db, caseId, user.stationPath);
   if (!c) throw new AppError('NOT_FOUND');
   if (reveal) {
-    await deps.db.insertInto('reveal_log').values({ user_id: user.id, subject: `case:${caseId}`, fields: JSON.stringify(['data']), at: deps.clock.now() }).execute();
+    await recordReveal(deps.db, { userId: user.id, subject: `case:${caseId}`, fields: ['data'], at: deps.clock.now() });
   }
   return buildCaseView(deps.db, deps.registry, c, user, { reveal, lang });
 }

@@ -23,7 +23,8 @@ export function isDataException(err: unknown): boolean {
 function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, extras: AppError['extras'] = {}) {
   const lang = languageOf(req.headers['accept-language']);
   const entry = errorCatalogue[code];
-  const { detail, ...rest } = extras;
+  const { detail, retryAfter, ...rest } = extras;
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply.status(entry.status).type('application/json; charset=utf-8').send({ code, message: detail?.[lang] ?? entry[lang], ...rest });
 }
 

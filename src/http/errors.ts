@@ -20,6 +20,7 @@ export const errorCatalogue = {
   PAYMENT_IN_BATCH: { status: 409, zh: '该案件本期已列入发放批次，须通过该批次登记发放', en: 'This period of the case is on a payment batch; record it through the batch' },
   BATCH_RECORDING: { status: 409, zh: '该发放批次正在由他人登记，请稍后查看登记结果', en: 'Someone else is recording this batch; look at its result in a moment' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'The request body is too large' },
+  ROSTER_TOO_LARGE: { status: 413, zh: '名册过大，请分批导入', en: 'The roster is too large; import it in parts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   VALIDATION_FAILED: { status: 422, zh: '填写内容有误，请按提示修改', en: 'Some fields are not valid' },
   GUARD_FAILED: { status: 422, zh: '不满足办理条件', en: 'The conditions for this step are not met' },
@@ -31,6 +32,7 @@ export const errorCatalogue = {
   TOO_MANY_LOGINS: { status: 429, zh: '登录尝试过于频繁，请一分钟后再试', en: 'Too many login attempts; try again in a minute' },
   SESSION_LIMIT: { status: 409, zh: '登录已达最长时限，不能再延长，请保存草稿后重新登录', en: 'The session has reached its longest life and cannot be extended; save a draft and log in again' },
   ACCOUNT_LOCKED: { status: 423, zh: '登录失败次数过多，账户已暂时锁定，请稍后再试', en: 'Too many failed logins: the account is locked for a while' },
+  IMPORT_BUSY: { status: 503, zh: '名册导入繁忙，请稍后再试', en: 'Roster imports are busy; try again shortly' },
   DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂不可用，请稍后再试', en: 'The database is unavailable; try again later' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
 } as const;
@@ -49,6 +51,8 @@ export interface ErrorExtras {
   currentVersion?: number;
   /** Overrides the catalogue text when the cause is more specific. */
   detail?: { zh: string; en: string };
+  /** Sent as the Retry-After header (seconds), not in the body. */
+  retryAfter?: number;
 }
 
 /** An error meant for the client: carries a catalogue code and optional field-level detail. */

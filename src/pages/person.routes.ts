@@ -18,6 +18,7 @@ import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
 import { stationsWithin } from './queries.ts';
 import { loc, tr } from './view.ts';
 import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
@@ -179,7 +180,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     const now = app.clock.now();
     const reveal = req.query.reveal === '1';
     if (reveal) {
-      await app.db.insertInto('reveal_log').values({ user_id: user.id, subject: `person:${person.id}`, fields: JSON.stringify(['idNumber', 'phone']), at: now }).execute();
+      await recordReveal(app.db, { userId: user.id, subject: `person:${person.id}`, fields: ['idNumber', 'phone'], at: now });
       req.log.info({ userId: user.id, personId: person.id }, 'personal data revealed');
     }
     const chain = await personChain(app.db, app.registry, person, now);

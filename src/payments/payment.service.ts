@@ -20,6 +20,7 @@ import { isFenStandard, yuan } from './amount.ts';
 import { findPaymentRecord, lockPeriod, RECORD_PAYMENT } from './payment-record.repository.ts';
 import { lineOf, PAYMENT_RULES, stopsOf, type Line, type PaymentRule, type PauseStep } from './payment.rules.ts';
 import '../rosters/tables.ts';
+import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 /** Batches with more lines than this are recorded by a background job. */
 export const SYNC_RECORD_LINES = 100;
@@ -264,10 +265,15 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
     l.line_no, l.payee_name, decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`), l.bank_name,
     yuan(Number(l.amount_fen)), Number(l.amount_fen), summary, b.number, l.case_id,
   ]));
-  if (b.status === 'approved') {
-    await deps.db.updateTable('payment_batches').set({ status: 'exported', exported_at: deps.clock.now(), export_sha256: createHash('sha256').update(csv).digest('hex') })
-      .where('id', '=', id).where('status', '=', 'approved').execute();
-  }
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    // Every payee's full account number leaves the service: recorded like a reveal, or not handed out.
+    await recordReveal(trx, { userId: user.id, subject: `payment-batch:${id}`, fields: ['bankAccount'], at: now });
+    if (b.status === 'approved') {
+      await trx.updateTable('payment_batches').set({ status: 'exported', exported_at: now, export_sha256: createHash('sha256').update(csv).digest('hex') })
+        .where('id', '=', id).where('status', '=', 'approved').execute();
+    }
+  });
   return { csv, number: b.number };
 }
 

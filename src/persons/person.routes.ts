@@ -5,6 +5,7 @@ import { languageOf } from '../http/language.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
 import { registerPerson, type NewPerson } from './person.service.ts';
+import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 const attributes = {
   type: 'object', additionalProperties: false,
@@ -76,7 +77,7 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
     if (!person) throw new AppError('NOT_FOUND');
     const reveal = req.query.reveal === '1';
     if (reveal) {
-      await app.db.insertInto('reveal_log').values({ user_id: req.user!.id, subject: `person:${person.id}`, fields: JSON.stringify(['idNumber', 'phone']), at: app.clock.now() }).execute();
+      await recordReveal(app.db, { userId: req.user!.id, subject: `person:${person.id}`, fields: ['idNumber', 'phone'], at: app.clock.now() });
       req.log.info({ userId: req.user!.id, personId: person.id }, 'personal data revealed');
     }
     return {

@@ -1,5 +1,6 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { AppError } from '../http/errors.ts';
+import { WorkbookRefused, xlsxRows } from './xlsx-rows.ts';
 
 /** A cell as read from the file: text, or a date or number when a spreadsheet stored one. */
 export type Cell = string | number | boolean | Date | null;
@@ -13,10 +14,20 @@ export interface ParsedSheet {
 
 export const MAX_ROWS = 20_000;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Columns read from each row; a roster has about sixteen. */
+export const MAX_COLUMNS = 200;
+/** Blank (formatted but empty) rows tolerated on top of MAX_ROWS before the file counts as too long. */
+const MAX_BLANK_ROWS = 1_000;
 
 function bad(zh: string, en: string): AppError {
   return new AppError('VALIDATION_FAILED', { errors: [{ path: '/file', message: `${zh} / ${en}` }] });
 }
+
+function tooLarge(zh: string, en: string): AppError {
+  return new AppError('ROSTER_TOO_LARGE', { detail: { zh, en } });
+}
+
+const tooManyRows = () => tooLarge(`名册超过${MAX_ROWS}行：一次最多导入${MAX_ROWS}行，请分批导入`, `The roster has more than ${MAX_ROWS} rows: import at most ${MAX_ROWS} at a time`);
 
 /** UTF-8 (with or without BOM); files saved by Excel on a Chinese Windows are GB18030 (GBK). */
 export function decodeText(bytes: Buffer): string {
@@ -27,14 +38,20 @@ export function decodeText(bytes: Buffer): string {
   }
 }
 
-/** RFC 4180 CSV: quoted cells with doubled quotes, commas and line breaks inside quotes, CRLF or LF. */
-export function parseCsvText(text: string): string[][] {
-  const rows: string[][] = [];
+/**
+ * RFC 4180 CSV, row by row: quoted cells with doubled quotes, commas and line breaks inside
+ * quotes, CRLF or LF. Cells past MAX_COLUMNS are dropped as they are read.
+ */
+export function* csvRows(text: string): Generator<string[]> {
   let row: string[] = [];
   let cell = '';
   let quoted = false;
   let i = 0;
   const n = text.length;
+  const endCell = () => {
+    if (row.length < MAX_COLUMNS) row.push(cell);
+    cell = '';
+  };
   while (i < n) {
     const ch = text[i]!;
     if (quoted) {
@@ -45,34 +62,39 @@ export function parseCsvText(text: string): string[][] {
       cell += ch; i++; continue;
     }
     if (ch === '"' && cell === '') { quoted = true; i++; continue; }
-    if (ch === ',') { row.push(cell); cell = ''; i++; continue; }
+    if (ch === ',') { endCell(); i++; continue; }
     if (ch === '\r' || ch === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = '';
+      endCell();
+      yield row;
+      row = [];
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       continue;
     }
     cell += ch; i++;
   }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
-  return rows;
+  if (cell !== '' || row.length > 0) { endCell(); yield row; }
 }
 
 function blank(cells: Cell[]): boolean {
   return cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
 }
 
-function sheetOf(format: 'csv' | 'xlsx', table: Cell[][]): ParsedSheet {
-  let start = 0;
-  while (start < table.length && blank(table[start]!)) start++;
-  if (start >= table.length) throw bad('文件中没有表头和数据', 'the file has no header row and no data');
-  const headers = table[start]!.map((h) => (h === null ? '' : String(h).replace(/^\uFEFF/, '').trim()));
+/** The header (the first row that is not blank) and the data rows, refused as soon as there are too many. */
+async function collect(format: 'csv' | 'xlsx', table: Iterable<{ line: number; cells: Cell[] }> | AsyncIterable<{ line: number; cells: Cell[] }>): Promise<ParsedSheet> {
+  let headers: string[] | undefined;
   const rows: ParsedSheet['rows'] = [];
-  for (let i = start + 1; i < table.length; i++) {
-    const cells = table[i]!;
-    if (blank(cells)) continue;
-    rows.push({ line: i + 1, cells });
-    if (rows.length > MAX_ROWS) throw bad(`一次最多导入${MAX_ROWS}行，请分批导入`, `at most ${MAX_ROWS} rows per import; split the file`);
+  let read = 0;
+  for await (const row of table) {
+    if (++read > MAX_ROWS + MAX_BLANK_ROWS) throw tooManyRows();
+    if (blank(row.cells)) continue;
+    if (!headers) {
+      headers = row.cells.map((h) => (h === null ? '' : String(h).replace(/^\uFEFF/, '').trim()));
+      continue;
+    }
+    if (rows.length === MAX_ROWS) throw tooManyRows();
+    rows.push(row);
   }
+  if (!headers) throw bad('文件中没有表头和数据', 'the file has no header row and no data');
   return { format, headers, rows };
 }
 
@@ -89,33 +111,41 @@ function xlsxValue(v: ExcelJS.CellValue): Cell {
   return String(v);
 }
 
-async function parseXlsx(bytes: Buffer): Promise<ParsedSheet> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
-    throw bad('无法读取该Excel文件（仅支持.xlsx格式）', 'cannot read this Excel file (.xlsx only)');
-  }
-  const ws = wb.worksheets.find((w) => w.state !== 'hidden' && w.actualRowCount > 0) ?? wb.worksheets[0];
-  if (!ws) throw bad('Excel文件中没有工作表', 'the workbook has no sheet');
-  if (ws.rowCount > MAX_ROWS + 50) throw bad(`一次最多导入${MAX_ROWS}行，请分批导入`, `at most ${MAX_ROWS} rows per import; split the file`);
-  const width = ws.columnCount;
-  const table: Cell[][] = [];
-  for (let r = 1; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
+async function* xlsxTable(bytes: Buffer): AsyncGenerator<{ line: number; cells: Cell[] }> {
+  for await (const row of xlsxRows(bytes)) {
     const cells: Cell[] = [];
-    for (let c = 1; c <= width; c++) cells.push(xlsxValue(row.getCell(c).value));
-    table.push(cells);
+    for (let c = 1; c < Math.min(row.values.length, MAX_COLUMNS + 1); c++) cells.push(xlsxValue(row.values[c]));
+    yield { line: row.number, cells };
   }
-  return sheetOf('xlsx', table);
 }
 
-/** Reads a roster: XLSX (by its zip signature or name) with exceljs, anything else as CSV. */
+async function parseXlsx(bytes: Buffer): Promise<ParsedSheet> {
+  try {
+    return await collect('xlsx', xlsxTable(bytes));
+  } catch (err) {
+    if (!(err instanceof WorkbookRefused)) throw err;
+    if (err.reason === 'no-sheet') throw bad('Excel文件中没有工作表', 'the workbook has no sheet');
+    if (err.reason === 'too-large') {
+      throw tooLarge('Excel文件解压后内容过大或含有异常长的单元格，不像名册：请检查文件，或另存为CSV后导入', 'The workbook unpacks to too much data, or holds an unusually long cell: check the file or save it as CSV');
+    }
+    throw bad('无法读取该Excel文件（仅支持.xlsx格式）', 'cannot read this Excel file (.xlsx only)');
+  }
+}
+
+function* csvTable(text: string): Generator<{ line: number; cells: Cell[] }> {
+  let line = 0;
+  for (const cells of csvRows(text)) yield { line: ++line, cells };
+}
+
+/**
+ * Reads a roster: XLSX (by its zip signature or name), streamed, anything else as CSV; both stop
+ * at the first row past MAX_ROWS.
+ */
 export async function parseRoster(fileName: string, bytes: Buffer): Promise<ParsedSheet> {
   if (bytes.length === 0) throw bad('文件为空', 'the file is empty');
   if (bytes.length > MAX_FILE_BYTES) throw bad('文件不能超过10MB', 'the file may be 10 MB at most');
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (zip || /\.xlsx$/i.test(fileName)) return parseXlsx(bytes);
   if (/\.xls$/i.test(fileName)) throw bad('不支持旧版.xls格式，请另存为.xlsx或CSV', 'old .xls files are not supported: save as .xlsx or CSV');
-  return sheetOf('csv', parseCsvText(decodeText(bytes)));
+  return collect('csv', csvTable(decodeText(bytes)));
 }

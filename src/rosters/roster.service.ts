@@ -16,6 +16,7 @@ import { sealSnapshot } from '../cases/case.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import type { User } from '../users/user.repository.ts';
+import { withImportSlot } from './import-slots.ts';
 import { rosterFields } from './roster.fields.ts';
 import { parseRoster } from './roster.parse.ts';
 import { lockPeriod, recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
@@ -79,6 +80,11 @@ export async function uploadRoster(deps: CaseDeps, user: User, input: UploadInpu
   requireClerk(user);
   const now = deps.clock.now();
   const wf = await workflowFor(deps, deps.db, input.workflowId, now);
+  const { id, unmapped } = await withImportSlot(() => storePreview(deps, user, wf, input, now));
+  return { ...(await rosterView(deps.db, user, id))!, unmappedColumns: unmapped };
+}
+
+async function storePreview(deps: CaseDeps, user: User, wf: CompiledWorkflow, input: UploadInput, now: Date): Promise<{ id: string; unmapped: string[] }> {
   const sheet = await parseRoster(input.fileName, input.bytes);
   const { columns, applied, unmapped } = resolveMapping(wf, sheet.headers, input.mapping);
   const records = recordsOf(sheet, columns);
@@ -101,7 +107,7 @@ export async function uploadRoster(deps: CaseDeps, user: User, input: UploadInpu
       }))).execute();
     }
   });
-  return { ...(await rosterView(deps.db, user, id))!, unmappedColumns: unmapped };
+  return { id, unmapped };
 }
 
 export async function findRoster(db: Executor, user: User, id: string) {

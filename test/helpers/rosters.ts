@@ -1,5 +1,10 @@
-import { luhnComplete } from '../../src/definitions/formats.ts';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { luhnComplete } from '../../src/definitions/formats.ts';
 import { makeIdNumber } from '../../src/persons/id-number.ts';
 
 /** A recruiting office's list of new conscripts (义务兵家庭优待金), as a clerk would receive it. */
@@ -91,3 +96,41 @@ export function multipart(fields: Record<string, string>, file: { name: string; 
   parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'));
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/** A workbook of `rows` one-cell rows under one header, streamed to a temp file by exceljs' writer (the red team's 9 MB file). */
+export async function tinyRowsXlsx(rows: number): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'roster-'));
+  const file = join(dir, 'tiny-rows.xlsx');
+  try {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+    const ws = wb.addWorksheet('名册');
+    ws.addRow(['姓名']).commit();
+    for (let i = 0; i < rows; i++) ws.addRow([i]).commit();
+    ws.commit();
+    await wb.commit();
+    return await readFile(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A small workbook whose sheet XML is `head`, then `filler` repeated up to `bytes`, then `tail`:
+ * compressed to a few hundred kilobytes, it unpacks to as much as one asks.
+ */
+export async function craftedXlsx(head: string, filler: string, bytes: number, tail: string): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(await xlsxBytes(['姓名'], []));
+  const block = filler.repeat(Math.ceil(65536 / filler.length));
+  function* sheet() {
+    yield head;
+    for (let n = 0; n < bytes; n += block.length) yield block;
+    yield tail;
+  }
+  zip.file('xl/worksheets/sheet1.xml', Readable.from(sheet()));
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 1 }, streamFiles: true });
+}
+
+/** The start of a sheet: its header row, then an open second row. */
+export const SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+  + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row><row r="2">';
+export const SHEET_TAIL = '</row></sheetData></worksheet>';
