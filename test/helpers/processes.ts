@@ -5,9 +5,9 @@ import { DATA_KEY, SECRET } from './build.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The environment of a spawned service or tool: the parent's, without DATABASE_URL unless given. */
+/** The environment of a spawned service or tool: the parent's, without DATABASE_URL (or the owner's) unless given. */
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const { DATABASE_URL: _, ...rest } = process.env;
+  const { DATABASE_URL: _, MIGRATION_DATABASE_URL: __, ...rest } = process.env;
   return { ...rest, SESSION_SECRET: SECRET, DATA_KEY, LOG_LEVEL: 'warn', ...env };
 }
 
