@@ -1,18 +1,15 @@
 import t from 'tap';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { appendEvent, listEvents } from '../src/cases/case-event.repository.ts';
 import { chainProblem } from '../src/cases/history-chain.ts';
 import { parseDataKey, useDataKey } from '../src/crypto/data-key.ts';
 import type { Database } from '../src/db/database.ts';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
-import { migrateToLatest, migrationsFolder } from '../src/db/migrate.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
-import { DATA_KEY, freshDatabase, login } from './helpers/build.ts';
+import { DATA_KEY, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { ownedDatabase } from './helpers/owner.ts';
+import { migrationDatabase } from './helpers/migrations.ts';
 import { runTool } from './helpers/processes.ts';
 
 // Three services and tools on the embedded database, and a migration of 1,560 entries.
@@ -74,14 +71,7 @@ t.test('every way of writing history chains it: steps, admin acts, the child cas
 });
 
 t.test('migration 0016 chains the histories already stored, in seq order, over their opened content', async (t) => {
-  const databaseUrl = await freshDatabase(t);
-  const embedded = databaseUrl ? undefined : await startEmbeddedDatabase('memory://', 2);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }) }) });
-  t.teardown(async () => {
-    await db.destroy();
-    await embedded?.close();
-  });
-  const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) });
+  const { db, migrator } = await migrationDatabase(t);
   const key = parseDataKey(DATA_KEY);
   t.error((await migrator.migrateTo('20261124T0011_prior_timing')).error);
   useDataKey(key);
