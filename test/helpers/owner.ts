@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
 import { buildApp } from '../../src/app.ts';
+import type { Database } from '../../src/db/database.ts';
 import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
 import { freshDatabase, testConfig } from './build.ts';
 
@@ -46,4 +48,21 @@ export async function ownedDatabase(t: Test, seed: (app: FastifyInstance) => Pro
       }
     },
   };
+}
+
+/**
+ * Runs `work` on one of a running service's connections as the owner, for DDL a test needs (a
+ * trigger that fails on purpose): test databases have one DATABASE_URL, so the connection has
+ * SET ROLE to the runtime role (src/db/runtime-role.ts) and may step out of it and back.
+ */
+export async function asOwnerOf(app: FastifyInstance, work: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  await app.db.connection().execute(async (db) => {
+    const role = (await sql<{ role: string }>`select current_user as role`.execute(db)).rows[0]!.role;
+    await sql`reset role`.execute(db);
+    try {
+      await work(db);
+    } finally {
+      await sql`set role ${sql.id(role)}`.execute(db);
+    }
+  });
 }
