@@ -9,6 +9,7 @@
  * With the embedded database it opens the PGlite data folder itself, in-process behind the same
  * loopback socket the service uses, so both sides have the same architecture.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded.ts';
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
   const keyHex = plan.dataKeyHex ?? plan.seed?.dataKeyHex;
   sealing = await caseSealing(pool, keyHex ? Buffer.from(keyHex, 'hex') : undefined);
   hasLastEventAt = (await pool.query(`select 1 from information_schema.columns where table_name = 'cases' and column_name = 'last_event_at'`)).rowCount! > 0;
+  hasChain = (await pool.query(`select 1 from information_schema.columns where table_name = 'case_events' and column_name = 'hash'`)).rowCount! > 0;
   const results: BaselineRunResult[] = [];
   const steps = new ItemQueue(plan.stepPool);
   try {
@@ -184,11 +186,14 @@ async function inTransaction(pool: pg.Pool, body: (client: pg.PoolClient) => Pro
 
 /** Set when a later migration has added the step clock (the service then writes last_event_at on every event). */
 let hasLastEventAt = false;
+/** Migration 0016's hash chain: each entry's hash over the previous one's and its payload's, the head kept on the case row (the plain way: no extra statement). */
+let hasChain = false;
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 /** Set when case data is sealed (migration 0010): a created case is then written as the service writes it, readable by the service. */
 let sealing: CaseSealing | undefined;
 
 interface CaseLockRow {
-  id: string; state: string; version: number;
+  id: string; state: string; version: number; history_hash?: string | null;
   snapshot: { value: string; context: { data: Record<string, unknown> } };
 }
 
@@ -204,8 +209,10 @@ async function stepTx(pool: pg.Pool, kind: StepKind, c: StepCase): Promise<void>
       throw new Error('stale version');
     }
     const now = new Date();
+    const payload = JSON.stringify(kind === 'machine' ? { data: body.data } : body.data);
+    const hash = sha256((row.history_hash ?? '') + sha256(payload));
     // The columns the service writes for a step that stays in its state: version, times, snapshot.
-    const extra = hasLastEventAt ? ', last_event_at = $3' : '';
+    const extra = (hasLastEventAt ? ', last_event_at = $3' : '') + (hasChain ? `, history_hash = '${hash}'` : '');
     if (kind === 'machine') {
       const snapshot = row.snapshot;
       snapshot.context.data = { ...snapshot.context.data, ...body.data };
@@ -217,8 +224,8 @@ async function stepTx(pool: pg.Pool, kind: StepKind, c: StepCase): Promise<void>
       await client.query(`UPDATE cases SET version = $2, updated_at = $3${extra} WHERE id = $1 AND version = $4`, [c.id, row.version + 1, now, row.version]);
     }
     await client.query(
-      'INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [c.id, row.version + 1, kind === 'machine' ? 'machine' : 'admin', body.type, JSON.stringify(kind === 'machine' ? { data: body.data } : body.data), ACTOR, row.state, row.state, now],
+      `INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at${hasChain ? ', hash' : ''}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9${hasChain ? ', $10' : ''})`,
+      [c.id, row.version + 1, kind === 'machine' ? 'machine' : 'admin', body.type, payload, ACTOR, row.state, row.state, now, ...(hasChain ? [hash] : [])],
     );
   });
   c.version++;
@@ -248,15 +255,17 @@ async function createTx(pool: pg.Pool, def: WorkflowDefinition, p: CreatePair): 
     const snapshot = { workflowId: def.id, workflowVersion: def.version, value: initial, status: 'active', context: { data, materials: [], outcome: null } };
     const now = new Date();
     const id = newId(now.getTime());
+    const payload = JSON.stringify(sealing ? sealing.payload(id, 1, { data, parentCaseId: null }) : { data, parentCaseId: null });
+    const hash = sha256(sha256(`case_events chain v1:${id}`) + sha256(payload));
     await client.query(
       `INSERT INTO cases (id, workflow_id, workflow_version, person_id, station_id, station_path, state, status, exclusive, version, snapshot,
-         step_level, due_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $10, $11, $12, $13, $13)`,
+         step_level, due_at, created_by, created_at, updated_at${hasChain ? ', history_hash' : ''}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $10, $11, $12, $13, $13${hasChain ? ', $14' : ''})`,
       [id, def.id, def.version, person.id, person.station_id, person.station_path, initial, !def.allowConcurrentCases, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
-        actingLevel(state), state.meta.sla || state.meta.timer ? new Date(now.getTime() + 14 * DAY) : null, ACTOR, now],
+        actingLevel(state), state.meta.sla || state.meta.timer ? new Date(now.getTime() + 14 * DAY) : null, ACTOR, now, ...(hasChain ? [hash] : [])],
     );
     await client.query(
-      'INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at) VALUES ($1, 1, $2, $3, $4, $5, NULL, $6, $7)',
-      [id, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, { data, parentCaseId: null }) : { data, parentCaseId: null }), ACTOR, initial, now],
+      `INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at${hasChain ? ', hash' : ''}) VALUES ($1, 1, $2, $3, $4, $5, NULL, $6, $7${hasChain ? ', $8' : ''})`,
+      [id, 'machine', 'START', payload, ACTOR, initial, now, ...(hasChain ? [hash] : [])],
     );
   });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { entryDigest, genesisHash, linkHash } from '../src/cases/history-chain.ts';
 import type { StateConfig, WorkflowDefinition } from '../src/definitions/definition.types.ts';
 import { compile, type CompiledWorkflow } from '../src/engine/compile.ts';
 import { actingLevel } from '../src/engine/engine.ts';
@@ -254,11 +255,15 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const hasTimer = caseCols.has('timer_at');
   // The deadline sweeper's marks: seeded as a running system would have them (overdue noted, escalated after the grace).
   const hasMarks = caseCols.has('overdue_at') && caseCols.has('escalated_at') && caseCols.has('escalated_to');
+  // Migration 0016's hash chain over each history, computed as the service does (src/cases/history-chain.ts).
+  const hasChain = caseCols.has('history_hash');
+  const eventColumns: [string, string][] = [...EVENT_COLUMNS, ...(hasChain ? [['hash', 'text']] as [string, string][] : [])];
   const caseColumns: [string, string][] = [
     ...CASE_COLUMNS,
     ...(hasClock ? [['step_entered_at', 'timestamptz'], ['last_event_at', 'timestamptz']] as [string, string][] : []),
     ...(hasTimer ? [['timer_at', 'timestamptz']] as [string, string][] : []),
     ...(hasMarks ? [['overdue_at', 'timestamptz'], ['escalated_at', 'timestamptz'], ['escalated_to', 'text']] as [string, string][] : []),
+    ...(hasChain ? [['history_hash', 'text']] as [string, string][] : []),
   ];
 
   function makePerson(kind: 'any' | 'fresh'): PersonRow {
@@ -315,7 +320,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
     await insertColumns(pool, 'persons', personColumns, persons);
     await insertColumns(pool, 'person_relations', [['person_id', 'text'], ['related_person_id', 'text'], ['relation', 'text']], relations);
     await insertColumns(pool, 'cases', caseColumns, cases);
-    await insertColumns(pool, 'case_events', EVENT_COLUMNS, events);
+    await insertColumns(pool, 'case_events', eventColumns, events);
   });
 
   const marks = (dueAt: number | null, level: string | null): (string | null)[] => {
@@ -374,6 +379,20 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       if (!final) openCases++;
       if (dueAt !== null && dueAt < now) overdue++;
       const createdBy = pick(CLERKS);
+      const startEntry = { data, parentCaseId: null };
+      const history: { row: unknown[]; payload: Record<string, unknown> }[] = [
+        { row: [id, 1, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, startEntry) : startEntry), createdBy, null, plan.def.machine.initial, new Date(createdAt).toISOString()], payload: startEntry },
+        ...path.map((s, i) => ({ row: [id, i + 2, 'machine', s.event, '{"data":{}}', pick(CLERKS), s.from, s.to, new Date(createdAt + (i + 1) * stepGap).toISOString()], payload: { data: {} } })),
+      ];
+      let head = genesisHash(id);
+      for (const h of history) {
+        if (hasChain) {
+          const [, seq, kind, type, , actorId, fromState, toState, at] = h.row as [string, number, string, string, string, string, string | null, string, string];
+          head = linkHash(head, entryDigest(id, { seq, kind, type, payload: h.payload, actorId, fromState, toState, at: new Date(at), priorTiming: null }));
+          h.row.push(head);
+        }
+        eBuf.push(h.row);
+      }
       cBuf.push([
         id, wfId, plan.def.version, p.id, p.stationId, p.stationPath, state, final ? 'closed' : 'open', !plan.def.allowConcurrentCases,
         snapshot.context.outcome, version, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot), final ? null : actingLevel(stateCfg),
@@ -382,12 +401,8 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         ...(hasClock ? [new Date(updatedAt).toISOString(), new Date(updatedAt).toISOString()] : []),
         ...(hasTimer ? [timerAt === null ? null : new Date(timerAt).toISOString()] : []),
         ...(hasMarks ? marks(dueAt, actingLevel(stateCfg)) : []),
+        ...(hasChain ? [head] : []),
       ]);
-      const startEntry = { data, parentCaseId: null };
-      eBuf.push([id, 1, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, startEntry) : startEntry), createdBy, null, plan.def.machine.initial, new Date(createdAt).toISOString()]);
-      path.forEach((s, i) => {
-        eBuf.push([id, i + 2, 'machine', s.event, '{"data":{}}', pick(CLERKS), s.from, s.to, new Date(createdAt + (i + 1) * stepGap).toISOString()]);
-      });
       events += version;
       cases++;
       if (state === plan.loopState) stepPool.push({ id, workflowId: wfId, version });

@@ -94,7 +94,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(clockPlugin, { clock });
-  await app.register(dbPlugin, { databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, dataKey });
+  await app.register(dbPlugin, { databaseUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, dataKey });
   await checkDataKey(app.db, dataKeys, clock.now()).catch(async (err) => {
     await app.close();
     throw err;

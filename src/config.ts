@@ -9,6 +9,8 @@ const schema = {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
     HOST: { type: 'string', default: '127.0.0.1' },
     DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    // The tables' owner, for migrations; DATABASE_URL then serves as a role that owns nothing (src/db/runtime-role.ts).
+    MIGRATION_DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
     DATA_DIR: { type: 'string', default: './data' },
     LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     SESSION_SECRET: { type: 'string', minLength: 32 },
@@ -40,12 +42,16 @@ const schema = {
   // and notices are immutable, so their QR codes must point at the public address from the first one.
   if: { required: ['DATABASE_URL'] },
   then: { required: ['SESSION_SECRET', 'DATA_KEY', 'PUBLIC_BASE_URL'] },
+  // The owner's URL means nothing without the runtime role's.
+  dependencies: { MIGRATION_DATABASE_URL: ['DATABASE_URL'] },
 } as const;
 
 export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** The owner of the tables, for migrations; unset: DATABASE_URL's user if it owns them (docs/adr/0009-runtime-role.md). */
+  migrationDatabaseUrl?: string;
   /** Embedded database folder; `memory://` keeps it in memory (tests). */
   dataDir: string;
   logLevel: string;
@@ -81,7 +87,7 @@ function trustProxyOf(v: string | undefined): boolean | string {
 }
 
 interface RawEnv {
-  PORT: number; HOST: string; DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
+  PORT: number; HOST: string; DATABASE_URL?: string; MIGRATION_DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
   SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; SESSION_MAX_HOURS: number; DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string; DEMO?: boolean;
 }
 
@@ -109,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: raw.PORT,
     host: raw.HOST,
     databaseUrl: raw.DATABASE_URL,
+    migrationDatabaseUrl: raw.MIGRATION_DATABASE_URL,
     dataDir: raw.DATA_DIR,
     logLevel: raw.LOG_LEVEL,
     sessionSecret: raw.SESSION_SECRET,

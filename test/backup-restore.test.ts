@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
@@ -64,9 +65,11 @@ if (!process.env.DATABASE_URL) {
       const a = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await a.connect();
       await a.query(`drop database if exists ${target.pathname.slice(1)} with (force)`);
+      await a.query(`drop role if exists ${target.pathname.slice(1)}_runtime`);
       await a.end();
     });
-    execFileSync(tool('pg_restore'), ['--no-owner', '--exit-on-error', `--dbname=${target}`, dump], { stdio: 'pipe' });
+    // --no-acl: the grants name the source's runtime role, which another server need not have; the service grants its own on start.
+    execFileSync(tool('pg_restore'), ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${target}`, dump], { stdio: 'pipe' });
 
     const before = await tableDigests(source);
     const after = await tableDigests(target.toString());
@@ -95,5 +98,9 @@ if (!process.env.DATABASE_URL) {
     const refused = await c2.query('delete from case_events').then(() => 'deleted', (e: { code: string }) => e.code);
     await c2.end();
     t.equal(refused, '42501', 'the append-only trigger came back with the restore');
+    const who = (await restored.db.selectFrom('case_events').select(sql<string>`current_user`.as('role')).limit(1).executeTakeFirstOrThrow()).role;
+    t.equal(who, `${target.pathname.slice(1)}_runtime`, 'the restored service serves as a runtime role of its own');
+    const blocked = await sql`delete from case_events`.execute(restored.db).then(() => 'deleted', (e: { message: string }) => e.message);
+    t.match(blocked, /permission denied for table case_events/, 'which may not delete history');
   });
 }

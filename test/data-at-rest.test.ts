@@ -1,8 +1,7 @@
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { openPayload } from '../src/cases/case-event.repository.ts';
 import { findCase, openSnapshot } from '../src/cases/case.repository.ts';
 import { verifyHistories } from '../src/cli/verify-history.ts';
@@ -12,8 +11,7 @@ import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
 import { maskBankAccount, maskIdNumber, maskPhone } from '../src/http/mask.ts';
 import { findAttachment, findDraft, saveDraft } from '../src/pages/store.ts';
 import type { Database } from '../src/db/database.ts';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
-import { migrateToLatest, migrationsFolder } from '../src/db/migrate.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { findJob } from '../src/jobs/job.repository.ts';
 import { findPerson, searchPersons } from '../src/persons/person.repository.ts';
@@ -23,6 +21,7 @@ import { build, DATA_KEY, freshDatabase, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { PageClient } from './helpers/pages.ts';
 import { loadSamples, PathRunner } from './helpers/paths.ts';
+import { migrationDatabase } from './helpers/migrations.ts';
 import { runTool } from './helpers/processes.ts';
 import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
 
@@ -96,18 +95,6 @@ t.test('the service refuses to start with a key other than the one the data was 
     t.match(noKey.stderr, /must have required property 'DATA_KEY'/, 'a shared database needs DATA_KEY');
   }
 });
-
-/** An empty database of its own (fresh on the PostgreSQL server, or embedded) and a migrator to walk it up by hand. */
-async function migrationDatabase(t: Test): Promise<{ db: Kysely<any>; migrator: Migrator }> {
-  const databaseUrl = await freshDatabase(t);
-  const embedded = databaseUrl ? undefined : await startEmbeddedDatabase('memory://', 2);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }) }) });
-  t.teardown(async () => {
-    await db.destroy();
-    await embedded?.close();
-  });
-  return { db, migrator: new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) }) };
-}
 
 t.test('migration 0004 encrypts the persons already stored, and needs the key to do so', async (t) => {
   const { db, migrator: upTo3 } = await migrationDatabase(t);

@@ -6,6 +6,7 @@ import { makeIdNumber } from '../src/persons/id-number.ts';
 import { build, login } from './helpers/build.ts';
 import { readPdf } from './helpers/notice-pdf.ts';
 import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING, standardFaults, xlsxBytes } from './helpers/rosters.ts';
+import { asOwnerOf } from './helpers/owner.ts';
 
 t.setTimeout(300_000);
 
@@ -125,12 +126,14 @@ t.test('XLSX, jurisdiction, all-or-nothing, and batch actions with their notices
   // All or nothing: a failure in the middle of a commit leaves no case and no person behind.
   const failing = (await upload(district, csvBytes(ROSTER_HEADERS, conscriptRows({ rows: 3, seed: 7000 })), 'x.csv')).json();
   const personsBefore = Number((await sql<{ n: string }>`select count(*) as n from persons`.execute(app.db)).rows[0]!.n);
-  await sql`create function refuse_roster() returns trigger language plpgsql as $$ begin
-    if new.roster_id = ${sql.lit(failing.id)} then raise exception 'disk full'; end if; return new; end $$`.execute(app.db);
-  await sql`create trigger refuse_roster before insert on cases for each row execute function refuse_roster()`.execute(app.db);
+  await asOwnerOf(app, async (db) => {
+    await sql`create function refuse_roster() returns trigger language plpgsql as $$ begin
+      if new.roster_id = ${sql.lit(failing.id)} then raise exception 'disk full'; end if; return new; end $$`.execute(db);
+    await sql`create trigger refuse_roster before insert on cases for each row execute function refuse_roster()`.execute(db);
+  });
   const broken = await app.inject({ method: 'POST', url: `/api/v1/rosters/${failing.id}/commit`, headers: district });
   t.equal(broken.statusCode, 500, 'the database refuses half-way');
-  await sql`drop trigger refuse_roster on cases`.execute(app.db);
+  await asOwnerOf(app, async (db) => { await sql`drop trigger refuse_roster on cases`.execute(db); });
   const personsAfter = Number((await sql<{ n: string }>`select count(*) as n from persons`.execute(app.db)).rows[0]!.n);
   t.equal(personsAfter, personsBefore, 'no person from the failed commit');
   t.equal((await app.inject({ url: `/api/v1/rosters/${failing.id}`, headers: district })).json().status, 'preview', 'the roster can be committed again');

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
+import { entryDigest, genesisHash, linkHashSql } from './history-chain.ts';
 import type { StepTiming } from './step-timing.ts';
 
 export interface CaseEventRow {
@@ -27,12 +29,43 @@ export function openPayload(caseId: string, seq: number, stored: unknown): Recor
 /** The entry written, as a reader of the history would get it (the actor's name is the caller's to add). */
 export type WrittenEvent = Omit<CaseEventRow, 'actorName'>;
 
-/** `priorTiming`: the case's clock before a step that moved it, kept for 撤回. */
+/** An entry to append; `priorTiming`: the case's clock before a step that moved it, kept for 撤回. */
+export interface NewEntry {
+  caseId: string;
+  event: WrittenEvent;
+  priorTiming?: StepTiming | null;
+}
+
+/**
+ * Every history entry is written here, with its link in the case's hash chain
+ * (src/cases/history-chain.ts): the previous entry's hash is read where it is stored, in the same
+ * statement, which also moves the case's head (`cases.history_hash`). One entry per case at a
+ * time; the caller holds the case (its row lock, or a case it has just created).
+ */
+export async function appendEvents(db: Executor, entries: NewEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (new Set(entries.map((x) => x.caseId)).size !== entries.length) throw new Error('appendEvents: one entry per case at a time');
+  const values = sql.join(entries.map(({ caseId, event: e, priorTiming }) => {
+    const timing = priorTiming ? JSON.parse(JSON.stringify(priorTiming)) as unknown : null;
+    const digest = entryDigest(caseId, { ...e, priorTiming: timing });
+    return sql`(${caseId}, ${e.seq}::int, ${e.kind}, ${e.type}, ${JSON.stringify(sealPayload(caseId, e.seq, e.payload))}::jsonb, ${e.actorId}::text,
+      ${e.fromState}::text, ${e.toState}::text, ${e.at}::timestamptz, ${timing === null ? null : JSON.stringify(timing)}::jsonb, ${digest}::text,
+      ${e.seq === 1 ? genesisHash(caseId) : null}::text)`;
+  }));
+  const written = await sql<{ id: string }>`
+    with v (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at, prior_timing, digest, genesis) as (values ${values}),
+    e as (
+      insert into case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at, prior_timing, hash)
+      select v.case_id, v.seq, v.kind, v.type, v.payload, v.actor_id, v.from_state, v.to_state, v.at, v.prior_timing,
+        ${linkHashSql(sql`coalesce(v.genesis, (select p.hash from case_events p where p.case_id = v.case_id and p.seq = v.seq - 1))`, sql`v.digest`)}
+      from v
+      returning case_id, hash)
+    update cases set history_hash = e.hash from e where cases.id = e.case_id returning cases.id`.execute(db);
+  if (written.rows.length !== entries.length) throw new Error(`appendEvents: ${entries.length - written.rows.length} entries for cases that do not exist`);
+}
+
 export async function appendEvent(db: Executor, caseId: string, e: WrittenEvent, priorTiming?: StepTiming | null): Promise<WrittenEvent> {
-  await db.insertInto('case_events').values({
-    case_id: caseId, seq: e.seq, kind: e.kind, type: e.type, payload: JSON.stringify(sealPayload(caseId, e.seq, e.payload)),
-    actor_id: e.actorId, from_state: e.fromState, to_state: e.toState, at: e.at, prior_timing: priorTiming ? JSON.stringify(priorTiming) : null,
-  }).execute();
+  await appendEvents(db, [{ caseId, event: e, priorTiming }]);
   return e;
 }
 

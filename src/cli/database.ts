@@ -3,21 +3,24 @@ import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Database, Db } from '../db/database.ts';
 import { startEmbeddedDatabase } from '../db/embedded.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import { assumeRole, prepareDatabase } from '../db/runtime-role.ts';
 import { checkDataKey, embeddedDataKey, parseDataKey, useDataKey } from '../crypto/data-key.ts';
 
-/** The database the service is configured for, opened for a command-line tool and migrated. */
+/** The database the service is configured for, migrated by its owner and opened for a command-line tool as the service's runtime role. */
 export async function openConfiguredDatabase(config: Config): Promise<{ db: Db; close: () => Promise<void> }> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, 1);
-  // One connection for the embedded database, as in the service (src/db/db.plugin.ts).
-  const pool = new pg.Pool({ connectionString: config.databaseUrl ?? embedded!.connectionString, max: embedded ? 1 : 2 });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // One connection for the embedded database, as in the service (src/db/db.plugin.ts), and one for the owner's.
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config.dataDir, 2);
+  let db: Db | undefined;
   try {
     const dataKey = config.dataKey ? parseDataKey(config.dataKey) : embeddedDataKey(config.dataDir);
-    await migrateToLatest(db, { dataKey });
+    const access = await prepareDatabase({ url: config.databaseUrl ?? embedded!.connectionString, migrationUrl: config.migrationDatabaseUrl, migration: { dataKey } });
+    if (access.warning) console.warn(access.warning);
+    const pool = new pg.Pool({ connectionString: access.connectionString, max: embedded ? 1 : 2 });
+    if (access.role) assumeRole(pool, access.role, (err) => console.error(err.message));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await checkDataKey(db, useDataKey(dataKey), new Date());
   } catch (err) {
-    await db.destroy();
+    await db?.destroy();
     await embedded?.close();
     throw err;
   }

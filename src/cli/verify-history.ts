@@ -6,6 +6,7 @@ import { historyEvent, historyVersions } from '../cases/history-replay.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { openPayload } from '../cases/case-event.repository.ts';
 import { openAgent, openSnapshot } from '../cases/case.repository.ts';
+import { CHAIN_CASE_COLUMNS, CHAIN_EVENT_COLUMNS, chainMismatch } from './verify-chain.ts';
 
 export interface Mismatch {
   caseId: string;
@@ -20,10 +21,12 @@ export interface VerifyResult {
 
 interface CaseRow {
   id: string; workflow_id: string; workflow_version: number; state: string; status: string; outcome: string | null; version: number; snapshot: unknown; agent: unknown;
+  history_hash: string | null;
 }
 
 interface EventRow {
   case_id: string; seq: number; kind: string; type: string; payload: Record<string, unknown>; from_state: string | null; to_state: string | null;
+  actor_id: string | null; at: Date; prior_timing: unknown; hash: string | null;
 }
 
 /**
@@ -110,17 +113,18 @@ async function verifyIn(db: Executor, registry: WorkflowRegistry, batch: number)
   let after = '';
   for (;;) {
     const cases = await db.selectFrom('cases')
-      .select(['id', 'workflow_id', 'workflow_version', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent'])
+      .select(['id', 'workflow_id', 'workflow_version', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent', ...CHAIN_CASE_COLUMNS])
       .where('id', '>', after).orderBy('id').limit(batch).execute() as unknown as CaseRow[];
     if (cases.length === 0) break;
-    const events = await db.selectFrom('case_events').select(['case_id', 'seq', 'kind', 'type', 'payload', 'from_state', 'to_state'])
+    const events = await db.selectFrom('case_events').select(['case_id', 'seq', 'kind', 'type', 'payload', 'from_state', 'to_state', ...CHAIN_EVENT_COLUMNS])
       .where('case_id', 'in', cases.map((c) => c.id)).orderBy('case_id').orderBy('seq').execute() as unknown as EventRow[];
     const byCase = new Map<string, EventRow[]>();
     for (const e of events) (byCase.get(e.case_id) ?? byCase.set(e.case_id, []).get(e.case_id)!).push(e);
     for (const c of cases) {
       const history = byCase.get(c.id) ?? [];
       const open = history.length ? opened(c, history) : { c, events: history };
-      const problems = 'problem' in open ? [open.problem] : await checkCase(db, registry, open.c, open.events);
+      const chain = 'problem' in open ? null : chainMismatch(c.id, c.history_hash, open.events);
+      const problems = 'problem' in open ? [open.problem] : [...(chain ? [chain] : []), ...await checkCase(db, registry, open.c, open.events)];
       for (const problem of problems) result.mismatches.push({ caseId: c.id, problem });
     }
     result.cases += cases.length;

@@ -23,7 +23,7 @@ runCli(async () => {
       console.log(`核验未通过 / verify FAILED: ${cases} of ${r.cases} cases do not match their history (${r.events} history entries, ${p.payments} payments, ${seconds} s)`);
       process.exitCode = 1;
     } else {
-      console.log(`核验通过 / verify OK: ${r.cases} cases, ${r.events} history entries; every snapshot equals the replay of its history, ${p.payments} payments agree with it (${seconds} s)`);
+      console.log(`核验通过 / verify OK: ${r.cases} cases, ${r.events} history entries; every snapshot equals the replay of its history, every history chain holds, ${p.payments} payments agree with it (${seconds} s)`);
     }
   } finally {
     await close();

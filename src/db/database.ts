@@ -152,6 +152,8 @@ export interface CaseTable {
   overdue_at: Timestamp | null;
   escalated_at: Timestamp | null;
   escalated_to: string | null;
+  /** The hash of the last history entry (src/cases/history-chain.ts), so a removed last entry shows too. */
+  history_hash: Generated<string | null>;
 }
 
 export interface CalendarDayTable {
@@ -181,6 +183,8 @@ export interface CaseEventTable {
   at: Timestamp;
   /** The case's clock before the step (src/cases/step-timing.ts), for 撤回 to restore. */
   prior_timing: ColumnType<unknown, string | null | undefined, never> | null;
+  /** This entry's link in the case's hash chain (src/cases/history-chain.ts); written by appendEvents only. */
+  hash: string;
 }
 
 export interface NoticeTable {

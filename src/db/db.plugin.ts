@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Pool } from 'pg';
 import type { Database, Db } from './database.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.ts';
-import { migrateToLatest } from './migrate.ts';
+import { assumeRole, prepareDatabase } from './runtime-role.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,6 +15,8 @@ declare module 'fastify' {
 
 export interface DbPluginOptions {
   databaseUrl?: string;
+  /** The tables' owner, for migrations (src/db/runtime-role.ts). */
+  migrationUrl?: string;
   dataDir: string;
   poolSize: number;
   /** Handed to the migrations that encrypt existing rows (src/crypto/data-key.ts); never stored. */
@@ -32,12 +34,16 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   // embedded database gets exactly one connection. Code never waits on a second connection
   // inside a transaction, so one is enough.
   const poolSize = opts.databaseUrl ? opts.poolSize : 1;
-  if (!opts.databaseUrl) embedded = await startEmbeddedDatabase(opts.dataDir, poolSize);
-  const connectionString = opts.databaseUrl ?? embedded!.connectionString;
+  // One more than the pool: the owner's connection, which migrates first, may still be closing.
+  if (!opts.databaseUrl) embedded = await startEmbeddedDatabase(opts.dataDir, poolSize + 1);
   // onClose hooks run in reverse order: added before the pool's, this one runs after the pool has ended.
   if (embedded) app.addHook('onClose', async () => embedded!.close());
   try {
-    await app.register(fastifyPostgres, { connectionString, max: poolSize, connectionTimeoutMillis: opts.databaseUrl ? 5000 : 30_000 });
+    // Migrated as the owner before the pool opens; the pool serves as the runtime role.
+    const access = await prepareDatabase({ url: opts.databaseUrl ?? embedded!.connectionString, migrationUrl: opts.migrationUrl, migration: { dataKey: opts.dataKey } });
+    if (access.warning) app.log.warn(access.warning);
+    await app.register(fastifyPostgres, { connectionString: access.connectionString, max: poolSize, connectionTimeoutMillis: opts.databaseUrl ? 5000 : 30_000 });
+    if (access.role) assumeRole(app.pg.pool, access.role, (err) => app.log.error({ err }, 'database connection could not take the runtime role'));
   } catch (err) {
     await embedded?.close();
     throw err;
@@ -50,5 +56,4 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   app.decorate('db', db);
   app.decorate('databaseKind', embedded ? 'embedded' : 'postgresql');
-  await migrateToLatest(db, { dataKey: opts.dataKey });
 }, { name: 'db' });

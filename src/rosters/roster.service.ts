@@ -11,7 +11,7 @@ import { issueNotice } from '../notices/notice.service.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
 import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
 import { prefillData } from '../cases/case-inputs.ts';
-import { sealPayload } from '../cases/case-event.repository.ts';
+import { appendEvents } from '../cases/case-event.repository.ts';
 import { sealSnapshot } from '../cases/case.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
@@ -225,11 +225,10 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
         };
       })).onConflict((oc) => oc.doNothing()).returning('id').execute();
       for (const r of inserted) created.add(r.id);
-      const events = chunk.filter((c) => created.has(c.id)).map((c) => ({
-        case_id: c.id, seq: 1, kind: 'machine' as const, type: 'START', payload: JSON.stringify(sealPayload(c.id, 1, { data: c.data, parentCaseId: null, rosterId, rosterRow: c.row.line })),
-        actor_id: user.id, from_state: null, to_state: c.snapshot.value, at: now,
-      }));
-      if (events.length) await trx.insertInto('case_events').values(events).execute();
+      await appendEvents(trx, chunk.filter((c) => created.has(c.id)).map((c) => ({
+        caseId: c.id,
+        event: { seq: 1, kind: 'machine', type: 'START', payload: { data: c.data, parentCaseId: null, rosterId, rosterRow: c.row.line }, actorId: user.id, fromState: null, toState: c.snapshot.value, at: now },
+      })));
     }
     // Notices the first step issues (none of the 22 items does today), through the notices service.
     for (const c of planned) {

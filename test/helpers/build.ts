@@ -23,6 +23,8 @@ export async function freshDatabase(t: Test): Promise<string | undefined> {
     const c = new pg.Client({ connectionString: base });
     await c.connect();
     await c.query(`drop database if exists ${name} with (force)`);
+    // The runtime role the service made for it (src/db/runtime-role.ts); roles are the cluster's.
+    await c.query(`drop role if exists ${name}_runtime`).catch(() => {});
     await c.end();
   });
   const url = new URL(base);
