@@ -3,14 +3,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { insertSession, newToken, tokenHash } from '../src/auth/session.repository.ts';
-import { sendSystemEvent } from '../src/cases/case.service.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
 import { build, login, OWN_ORIGIN, SECRET } from './helpers/build.ts';
 import { chromiumMissing, launch, listen, logIn } from './helpers/browser.ts';
-import { send } from './helpers/fixtures.ts';
 import { PageClient } from './helpers/pages.ts';
-import { loadSamples } from './helpers/paths.ts';
-import { luhnComplete } from './helpers/rosters.ts';
+import { payingElderlySubsidy } from './helpers/payments.ts';
 
 t.setTimeout(240_000);
 
@@ -18,25 +14,7 @@ type Headers = Record<string, string>;
 
 /** A draft 老年生活补助 batch of one paying case, built by district-clerk: district-clerk-2 is the one who may approve it. */
 async function draftBatch(app: FastifyInstance, users: Record<string, Headers>): Promise<string> {
-  const s = loadSamples('rural-veteran-elderly-subsidy').forms as Record<string, Record<string, unknown>>;
-  const name = '老兵甲';
-  const idNumber = makeIdNumber('330102', '1958-06-15', 401);
-  const person = await app.inject({ method: 'POST', url: '/api/v1/persons', headers: users['village-clerk'], payload: { name, idNumber, attributes: { category: 'veteran', hukouType: 'rural', soldierType: 'conscript', enlistmentDate: '1976-12-20', dischargeDate: '1980-01-05', placementType: 'self-employment' } } });
-  const opened = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: users['district-clerk'], payload: { workflowId: 'rural-veteran-elderly-subsidy', personId: person.json().id } });
-  const caseId = opened.json().id as string;
-  const step = async (user: string, type: string, data: Record<string, unknown>) => {
-    const r = await send(app, users[user]!, caseId, type, data);
-    if (r.statusCode !== 200) throw new Error(`${type}: ${r.statusCode} ${r.body.slice(0, 400)}`);
-    return r.json();
-  };
-  await step('village-clerk', 'SUBMIT', { ...s.application, name, idNumber, compulsoryServiceYears: 2 });
-  await step('town-clerk', 'APPROVE', s.review!);
-  const verified = await step('district-clerk', 'VERIFY', { ...s.verification, compulsoryServiceYearsVerified: 2 });
-  await sendSystemEvent(app.caseDeps, caseId, 'DEADLINE', verified.version);
-  await step('district-clerk-2', 'APPROVE', {
-    compulsoryServiceYears: 2, rateYear: 2026, ratePerServiceYearFen: 6_000, monthlyAmountFen: 12_000, startMonth: '2024-05',
-    paymentChannel: 'social-security-card', bankName: '中国农业银行新河支行', bankAccount: luhnComplete('622203000000000001'),
-  });
+  await payingElderlySubsidy(app, users, 1);
   const built = await app.inject({ method: 'POST', url: '/api/v1/payment-batches', headers: users['district-clerk'], payload: { workflowId: 'rural-veteran-elderly-subsidy', period: '2026' } });
   if (built.statusCode !== 201) throw new Error(built.body.slice(0, 400));
   return built.json().id as string;
@@ -102,7 +80,7 @@ t.test('cookie-authenticated API writes need a JSON body and our own origin; bea
   t.equal(await batchStatus(app, approver, batchId), 'draft', 'none of them approved or cancelled it');
 
   // What the service's own pages and scripts send.
-  const search = (headers: Headers) => app.inject({ method: 'POST', url: '/api/v1/persons/search', headers: { ...headers, 'content-type': 'application/json' }, payload: { name: '老兵甲' } });
+  const search = (headers: Headers) => app.inject({ method: 'POST', url: '/api/v1/persons/search', headers: { ...headers, 'content-type': 'application/json' }, payload: { name: '老兵1' } });
   t.equal((await search({ ...noOrigin, referer: `${OWN_ORIGIN}/persons/new` })).statusCode, 200, 'no Origin, our Referer');
   t.equal((await search({ ...noOrigin, 'x-requested-with': 'XMLHttpRequest' })).statusCode, 200, 'no Origin, a header no form can send');
   t.equal((await search({ ...approver, origin: 'https://veterans.xinhe.example' })).statusCode, 200, "PUBLIC_BASE_URL's origin (a proxy that does not pass the Host on)");
