@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { checkDataKey, embeddedDataKey, parseDataKey, useDataKey } from './crypto/data-key.ts';
 import securityPlugin, { DOCS_HELMET } from './http/security.ts';
+import apiCsrf from './http/api-csrf.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import authPlugin from './auth/auth.plugin.ts';
@@ -36,6 +37,7 @@ import { parseFiniteJson, plainNumbersFirst } from './http/edge-numbers.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
 import noticesPlugin from './notices/notice.plugin.ts';
+import { noticeSettings } from './notices/notice.settings.ts';
 import { noticeApiRoutes, verifyRoutes } from './notices/notice.routes.ts';
 import pagesPlugin from './pages/pages.plugin.ts';
 
@@ -115,8 +117,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(healthRoutes);
   await app.register(verifyRoutes);
   // The clerks' and supervisors' pages (HTML, src/pages/): same services, their own body parsers and CSRF.
-  await app.register(pagesPlugin, { secret, demo: config.demo });
+  // Where users reach the service (PUBLIC_BASE_URL): an origin CSRF checks accept besides the request's own.
+  const { publicBaseUrl } = noticeSettings(config.notices);
+  await app.register(pagesPlugin, { secret, demo: config.demo, publicBaseUrl });
   await app.register(async (api) => {
+    await api.register(apiCsrf, { publicBaseUrl });
     await api.register(sessionRoutes);
     await api.register(workflowRoutes);
     await api.register(personRoutes);

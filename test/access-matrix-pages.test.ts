@@ -5,7 +5,7 @@ import { findDraft, listAttachments, saveDraft } from '../src/pages/store.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { findPerson, insertRelation, listRelations } from '../src/persons/person.repository.ts';
 import { freshRoster, freshVeteran, ROLES, uploaderOf, USERNAME, villageOf, type Maker, type Role, type Target } from './helpers/access.ts';
-import { build } from './helpers/build.ts';
+import { build, OWN_ORIGIN } from './helpers/build.ts';
 import { PageClient } from './helpers/pages.ts';
 import { loadSamples } from './helpers/paths.ts';
 import { conscriptRows, csvBytes, ROSTER_HEADERS } from './helpers/rosters.ts';
@@ -403,7 +403,7 @@ t.test('every page route × every role × inside and outside the jurisdiction', 
     return [role, p] as const;
   }));
   const client = { anon, ...Object.fromEntries(logged) } as Ctx['client'];
-  const headers = Object.fromEntries(logged.map(([role, p]) => [role, { cookie: `sid=${p.cookies.get('sid')}` }])) as unknown as Ctx['headers'];
+  const headers = Object.fromEntries(logged.map(([role, p]) => [role, { cookie: `sid=${p.cookies.get('sid')}`, origin: OWN_ORIGIN }])) as unknown as Ctx['headers'];
   const users = await app.db.selectFrom('users').select(['id', 'username']).execute();
   const userId = Object.fromEntries(Object.entries(USERNAME).map(([role, u]) => [role, users.find((x) => x.username === u)!.id])) as Ctx['userId'];
   let n = 100;

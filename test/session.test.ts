@@ -2,7 +2,7 @@ import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { insertSession, newToken, tokenHash } from '../src/auth/session.repository.ts';
 import { manualClock } from '../src/clock.ts';
-import { build, login, SECRET } from './helpers/build.ts';
+import { build, login, OWN_ORIGIN, SECRET } from './helpers/build.ts';
 import { PageClient } from './helpers/pages.ts';
 
 t.setTimeout(300_000);
@@ -29,7 +29,7 @@ t.test('log in, use the session, log out', async (t) => {
   const stored = await app.db.selectFrom('sessions').select('token_hash').execute();
   t.notOk(stored.some((s) => s.token_hash === cookie.value), 'the database holds only a keyed hash of the token');
 
-  const headers = { cookie: `sid=${cookie.value}` };
+  const headers = { cookie: `sid=${cookie.value}`, origin: OWN_ORIGIN };
   t.equal((await app.inject({ url: '/api/v1/session', headers })).json().user.username, 'village-clerk');
   t.equal((await app.inject({ method: 'DELETE', url: '/api/v1/session', headers })).statusCode, 204);
   t.equal((await app.inject({ url: '/api/v1/session', headers })).statusCode, 401, 'the session is gone after logout');

@@ -7,6 +7,7 @@ export const errorCatalogue = {
   UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please log in first' },
   BAD_CREDENTIALS: { status: 401, zh: '用户名或密码不正确', en: 'Wrong user name or password' },
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You may not do this' },
+  CSRF_REFUSED: { status: 403, zh: '请求来源无法确认，已拒绝：请在本系统的页面中操作，或使用API令牌', en: "The request did not come from this service's own pages, so it was refused; use the pages, or an API token" },
   SYSTEM_EVENT: { status: 403, zh: '该事件只能由系统发出', en: 'Only the service itself may send this event' },
   NOT_FOUND: { status: 404, zh: '未找到', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such route' },

@@ -7,7 +7,8 @@ import { isDataException, isMalformedMultipart } from '../http/error-handler.ts'
 import { AppError } from '../http/errors.ts';
 import { MAX_ATTACHMENT_BYTES } from './store.ts';
 import { loadTemplates, tr } from './view.ts';
-import { errorText, pageLang, posted, sendPage, verifyCsrf, type PageOptions } from './web.ts';
+import pageCsrf, { CSRF_FAILED, isCsrfRefusal } from './csrf.ts';
+import { errorText, pageLang, posted, sendPage, type PageOptions } from './web.ts';
 import sessionPages from './session.routes.ts';
 import homePages from './home.routes.ts';
 import personPages from './person.routes.ts';
@@ -45,20 +46,23 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
     limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 12, fields: 600, parts: 620, fieldSize: 64 * 1024 },
   });
 
-  // Every page POST carries the token: urlencoded and multipart bodies are parsed by now.
-  app.addHook('preHandler', async (req) => {
-    if (req.method !== 'POST') return;
-    verifyCsrf(req, opts.secret, posted(req).first('_csrf') ?? (req.headers['x-csrf-token'] as string | undefined));
+  // Every page POST carries the token, in the form or (from a script) a header.
+  await app.register(pageCsrf, {
+    secret: opts.secret, publicBaseUrl: opts.publicBaseUrl,
+    tokenOf: (req) => posted(req).first('_csrf') ?? (req.headers['x-csrf-token'] as string | undefined),
   });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     if (!reply.getHeader('content-security-policy')) reply.header('content-security-policy', CSP);
     reply.header('x-content-type-options', 'nosniff');
-    if (!reply.getHeader('referrer-policy')) reply.header('referrer-policy', 'same-origin');
+    // Not helmet's no-referrer: under it a browser posts the page's own forms with `Origin: null`,
+    // which the CSRF check refuses. same-origin still tells other sites nothing.
+    reply.header('referrer-policy', 'same-origin');
     return payload;
   });
 
-  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
+  app.setErrorHandler(async (thrown: FastifyError | AppError, req, reply) => {
+    const err = isCsrfRefusal(thrown) ? CSRF_FAILED : thrown;
     const lang = pageLang(req);
     let status = 500;
     let message = tr(lang, '系统内部错误，请稍后再试。', 'Something went wrong; try again later.');

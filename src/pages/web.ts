@@ -1,13 +1,12 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
 import { tokenHash } from '../auth/session.repository.ts';
 import { AppError, errorCatalogue } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
+import { csrfToken } from './csrf.ts';
 import { render, tr } from './view.ts';
 
 export const LANG_COOKIE = 'lang';
-export const CSRF_COOKIE = 'csrf';
 export const COUNTER_COOKIE = 'counter';
 
 /** Chinese unless the clerk chose English (`?lang=en`, remembered in a cookie). */
@@ -20,50 +19,6 @@ export function pageLang(req: FastifyRequest): Lang {
 /** The same language for the JSON services' messages. */
 export function acceptLanguage(lang: Lang): string {
   return lang === 'en' ? 'en' : 'zh-CN';
-}
-
-// ---------------------------------------------------------------- CSRF: a signed double-submit token
-
-function csrfSecretOf(req: FastifyRequest, reply: FastifyReply): string {
-  const existing = req.cookies?.[CSRF_COOKIE];
-  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
-  const fresh = randomBytes(32).toString('base64url');
-  reply.setCookie(CSRF_COOKIE, fresh, { path: '/', httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https' });
-  // The same request may render a form and check it later in its life (a login page after an error).
-  req.cookies[CSRF_COOKIE] = fresh;
-  return fresh;
-}
-
-function sign(secret: string, value: string): string {
-  return createHmac('sha256', secret).update(`csrf|${value}`).digest('base64url');
-}
-
-/** The token a form carries in `_csrf`: the browser's random cookie, signed with the server's secret. */
-export function csrfToken(req: FastifyRequest, reply: FastifyReply, secret: string): string {
-  return sign(secret, csrfSecretOf(req, reply));
-}
-
-const CSRF_FAILED = new AppError('FORBIDDEN', {
-  detail: { zh: '页面已过期或来源不明，表单未提交。请返回上一页，刷新后重新提交。', en: 'The page expired or came from elsewhere, so the form was not sent. Go back, reload and send it again.' },
-});
-
-/** Every page POST: the token must match the cookie, and a cross-site Origin is refused. */
-export function verifyCsrf(req: FastifyRequest, secret: string, token: string | undefined): void {
-  const origin = req.headers.origin;
-  if (origin && origin !== 'null') {
-    let host: string | undefined;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      throw CSRF_FAILED;
-    }
-    if (host !== req.headers.host) throw CSRF_FAILED;
-  }
-  const cookie = req.cookies?.[CSRF_COOKIE];
-  if (!cookie || !token) throw CSRF_FAILED;
-  const expected = Buffer.from(sign(secret, cookie));
-  const given = Buffer.from(token);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw CSRF_FAILED;
 }
 
 // ---------------------------------------------------------------- posted forms
@@ -113,6 +68,8 @@ export function posted(req: FastifyRequest): PostedForm {
 
 export interface PageOptions {
   secret: string;
+  /** PUBLIC_BASE_URL: an origin page posts may come from besides the request's own. */
+  publicBaseUrl: string;
   /** The demo district is seeded: the login page names the demo users and their password. */
   demo?: boolean;
 }
@@ -141,7 +98,7 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, opts: Page
     htmlLang: lang === 'en' ? 'en' : 'zh-CN',
     title,
     user: user && { ...user, isClerk: user.role === 'clerk', isSupervisor: user.role === 'supervisor' || user.role === 'admin' },
-    csrf: csrfToken(req, reply, opts.secret),
+    csrf: csrfToken(req, reply),
     sessionExpiresAt: expiresAt,
     serverNow: req.server.clock.now().toISOString(),
     counterMode: req.cookies?.[COUNTER_COOKIE] === '1',

@@ -48,10 +48,13 @@ export async function build(t: Test, opts: { clock?: Clock; config?: Partial<Con
   return app;
 }
 
-/** Logs in a demo user and returns the headers that carry the session. */
+/** The Origin of app.inject's requests (Host localhost:80): what a browser on the service's own pages sends. */
+export const OWN_ORIGIN = 'http://localhost';
+
+/** Logs in a demo user and returns the headers that carry the session, as the service's own pages send them. */
 export async function login(app: FastifyInstance, username: string, lang: 'zh' | 'en' = 'zh'): Promise<Record<string, string>> {
   const res = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password: 'demo1234' } });
   if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'sid')!;
-  return { cookie: `sid=${cookie.value}`, 'accept-language': lang === 'en' ? 'en' : 'zh-CN' };
+  return { cookie: `sid=${cookie.value}`, origin: OWN_ORIGIN, 'accept-language': lang === 'en' ? 'en' : 'zh-CN' };
 }

@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { build, login } from './build.ts';
+import { build, login, OWN_ORIGIN } from './build.ts';
 import { dischargeIntake } from './fixtures.ts';
 import { allRoutes } from './routes.ts';
 
@@ -169,7 +169,7 @@ export async function send(w: World, opts: InjectOptions, auth: Auth): Promise<L
   if (r.statusCode < 400 && (auth === 'clerk' || auth === 'admin') && (opts.method === 'DELETE' || String(opts.url).startsWith('/logout'))) {
     relogins++;
     const again = await w.app.inject({ method: 'POST', url: '/api/v1/session', payload: { username: auth === 'clerk' ? 'district-clerk' : 'admin', password: 'demo1234' }, remoteAddress: `10.2.${(relogins >> 8) & 255}.${relogins & 255}` });
-    w.auth[auth] = { cookie: `sid=${again.cookies.find((c) => c.name === 'sid')!.value}`, 'accept-language': 'zh-CN' };
+    w.auth[auth] = { cookie: `sid=${again.cookies.find((c) => c.name === 'sid')!.value}`, origin: OWN_ORIGIN, 'accept-language': 'zh-CN' };
   }
   return r;
 }
