@@ -18,6 +18,7 @@ import dbPlugin from './db/db.plugin.ts';
 import { embeddedSessionSecret } from './db/embedded.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { createAjv } from './definitions/ajv.ts';
+import { withPlainText } from './definitions/plain-text.ts';
 import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
 import { WorkflowRegistry } from './definitions/workflow.registry.ts';
 import workflowRoutes from './definitions/workflow.routes.ts';
@@ -32,6 +33,7 @@ import paymentRoutes from './payments/payment.routes.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
+import personTransferRoutes from './persons/person-transfer.routes.ts';
 import noticesPlugin from './notices/notice.plugin.ts';
 import { noticeApiRoutes, verifyRoutes } from './notices/notice.routes.ts';
 import pagesPlugin from './pages/pages.plugin.ts';
@@ -71,7 +73,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: config.trustProxy ?? false,
     ajv: { customOptions: {} },
   });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : coercingAjv).compile(schema));
+  // Bodies are what people type: their text is normalised and checked (src/definitions/plain-text.ts).
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? withPlainText(bodyAjv.compile(schema)) : coercingAjv.compile(schema)));
   installErrorHandling(app);
   const clock = opts.clock ?? (config.clockStart ? clockFrom(config.clockStart) : systemClock);
   const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);
@@ -115,6 +118,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(sessionRoutes, { secret, ttlMinutes: config.sessionTtlMinutes, login: config.login });
     await api.register(workflowRoutes);
     await api.register(personRoutes);
+    await api.register(personTransferRoutes);
     await api.register(caseRoutes);
     await api.register(noticeApiRoutes);
     await api.register(chainRoutes);

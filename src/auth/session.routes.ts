@@ -8,7 +8,7 @@ import { deleteSession, insertSession, newToken, tokenHash } from './session.rep
 
 const loginBody = {
   type: 'object', additionalProperties: false, required: ['username', 'password'],
-  properties: { username: { type: 'string', title: '用户名', 'x-title-en': 'User name', minLength: 1, maxLength: 64 }, password: { type: 'string', title: '密码', 'x-title-en': 'Password', minLength: 1, maxLength: 256 } },
+  properties: { username: { type: 'string', title: '用户名', 'x-title-en': 'User name', minLength: 1, maxLength: 64 }, password: { type: 'string', title: '密码', 'x-title-en': 'Password', minLength: 1, maxLength: 256, 'x-raw': true } },
 } as const;
 
 function publicUser(u: { id: string; username: string; displayName: string; role: string; stationId: string; stationLevel: string }) {
