@@ -21,6 +21,7 @@ import { embeddedSessionSecret } from './db/embedded.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { createAjv } from './definitions/ajv.ts';
 import type { JsonSchema } from './definitions/definition.types.ts';
+import { withPlainText } from './definitions/plain-text.ts';
 import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
 import { WorkflowRegistry } from './definitions/workflow.registry.ts';
 import workflowRoutes from './definitions/workflow.routes.ts';
@@ -36,6 +37,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { parseFiniteJson, plainNumbersFirst } from './http/edge-numbers.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
+import personTransferRoutes from './persons/person-transfer.routes.ts';
 import noticesPlugin from './notices/notice.plugin.ts';
 import { noticeSettings } from './notices/notice.settings.ts';
 import { noticeApiRoutes, verifyRoutes } from './notices/notice.routes.ts';
@@ -76,7 +78,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: config.trustProxy ?? false,
     ajv: { customOptions: {} },
   });
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : plainNumbersFirst(schema as JsonSchema, coercingAjv.compile(schema))));
+  // Bodies are what people type: their text is normalised and checked (src/definitions/plain-text.ts).
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? withPlainText(bodyAjv.compile(schema)) : plainNumbersFirst(schema as JsonSchema, coercingAjv.compile(schema))));
   parseFiniteJson(app);
   installErrorHandling(app);
   const clock = opts.clock ?? (config.clockStart ? clockFrom(config.clockStart) : systemClock);
@@ -125,6 +128,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(sessionRoutes);
     await api.register(workflowRoutes);
     await api.register(personRoutes);
+    await api.register(personTransferRoutes);
     await api.register(caseRoutes);
     await api.register(noticeApiRoutes);
     await api.register(chainRoutes);

@@ -66,6 +66,9 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /persons/:id family @Q':                       ['login',  200,      200,      'named',  200,      'named',  'named',  'named',  404],
   'GET /persons/:id family @S':                       ['login',  404,      404,      'named',  404,      'named',  'named',  'named',  200],
   // Starting an item is for clerks; outside the area the person is not found before the role is asked about.
+  // Correcting particulars: clerks of the person's area, as through the API.
+  'POST /persons/:id/corrections @Q':                 ['login',  303,      303,      303,      403,      403,      403,      403,      404],
+  'POST /persons/:id/corrections @S':                 ['login',  404,      404,      303,      403,      403,      403,      403,      303],
   'POST /persons/:id/cases @Q':                       ['login',  303,      303,      303,      403,      403,      403,      403,      404],
   'POST /persons/:id/cases @S':                       ['login',  404,      404,      303,      404,      403,      403,      403,      303],
   // Cases: seen by everyone with the area. The target is at a village step (光荣牌 householdCheck): only
@@ -293,6 +296,10 @@ const CELLS: Record<string, Cell> = {
     if (logged !== (r.statusCode === 200 ? 1 : 0)) return `reveal logged ${logged} times`;
     if (r.statusCode === 200 && !r.body.includes(c.idNumberOf[target])) return 'not revealed';
     return page(r);
+  },
+  'POST /persons/:id/corrections': async (c, p, _role, target) => {
+    const id = await freshVeteran(c, target);
+    return to(await p.post(`/persons/${id}/corrections`, { name: `更正${c.seq()}`, reason: '矩阵测试' }), `/persons/${id}?corrected=1`);
   },
   'POST /persons/:id/cases': async (c, p, _role, target) => to(await p.post(`/persons/${await freshVeteran(c, target)}/cases`, { workflowId: ITEM }), /^\/cases\/[0-9a-f-]{36}$/),
   'GET /cases/:id': async (c, p, _role, target) => page(await p.get(`/cases/${c.caseOf[target]}`)),

@@ -67,6 +67,17 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /api/v1/persons/:id/chain @S':                 [401,      404,      404,      200,      404,      200,      200,      200,      200],
   'GET /api/v1/persons/:id/history @Q':               [401,      200,      200,      200,      200,      200,      200,      200,      404],
   'GET /api/v1/persons/:id/history @S':               [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  // Corrections of particulars: clerks of the person's area (the ID number by district staff: test/person-corrections.test.ts).
+  'PATCH /api/v1/persons/:id @Q':                     [401,      200,      200,      200,      403,      403,      403,      403,      404],
+  'PATCH /api/v1/persons/:id @S':                     [401,      404,      404,      200,      403,      403,      403,      403,      200],
+  // Transfer requests (@Q: for a person of 桥头村, asked by 山下村; @S the other way): listed to the holding
+  // side as incoming, answered by its clerks; to the asking side the request is not theirs to answer (404).
+  'GET /api/v1/person-transfers @Q':                  [401,      'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'unseen'],
+  'GET /api/v1/person-transfers @S':                  [401,      'unseen', 'unseen', 'seen',   'unseen', 'seen',   'seen',   'seen',   'seen'],
+  'POST /api/v1/person-transfers/:id/accept @Q':      [401,      200,      200,      200,      403,      403,      403,      403,      404],
+  'POST /api/v1/person-transfers/:id/accept @S':      [401,      404,      404,      200,      403,      403,      403,      403,      200],
+  'POST /api/v1/person-transfers/:id/refuse @Q':      [401,      200,      200,      200,      403,      403,      403,      403,      404],
+  'POST /api/v1/person-transfers/:id/refuse @S':      [401,      404,      404,      200,      403,      403,      403,      403,      200],
   // Cases: clerks open them for persons of their area; everyone with the area sees them.
   'POST /api/v1/cases @Q':                            [401,      201,      201,      201,      403,      403,      403,      403,      404],
   'POST /api/v1/cases @S':                            [401,      404,      404,      201,      403,      403,      403,      403,      201],
@@ -162,6 +173,7 @@ interface Ctx {
   verifyToken: string;
   jobId: string;
   rosterOf: { Q: string; S: string };
+  transferOf: { Q: string; S: string };
   batchOf: { Q: string; S: string };
   paymentBatch: string;
   run: string;
@@ -219,6 +231,18 @@ async function freshRun(c: Ctx): Promise<string> {
 
 let runYear = 2040;
 
+/** A pending request for a new person of the target's village, made by the other town's village (straight in the database). */
+async function freshTransfer(c: Ctx, target: 'Q' | 'S'): Promise<string> {
+  const id = newId();
+  const other = target === 'Q' ? 'S' : 'Q';
+  const path = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
+  await c.app.db.insertInto('person_transfers').values({
+    id, person_id: await freshVeteran(c, target), from_station_id: villageOf[target], from_station_path: path[target], to_station_id: villageOf[other], to_station_path: path[other],
+    name: '矩阵测试', status: 'pending', requested_by: other === 'Q' ? 'u-village-clerk' : 'u-xishan-clerk', requested_at: new Date(), decided_by: null, decided_at: null, decision_reason: null,
+  }).execute();
+  return id;
+}
+
 const batchOutcome = (r: LightMyRequestResponse): Outcome => {
   if (r.statusCode !== 200) return r.statusCode;
   const first = r.json().results[0];
@@ -270,6 +294,10 @@ const CELLS: Record<string, Cell> = {
   },
   'GET /api/v1/persons/:id/chain': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/persons/${c.personOf[target]}/chain`, headers: h })),
   'GET /api/v1/persons/:id/history': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/persons/${c.personOf[target]}/history`, headers: h })),
+  'PATCH /api/v1/persons/:id': async (c, h, _role, target) => status(await c.app.inject({ method: 'PATCH', url: `/api/v1/persons/${await freshVeteran(c, target)}`, headers: h, payload: { changes: { name: `更正${c.seq()}` }, reason: '矩阵测试' } })),
+  'GET /api/v1/person-transfers': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/person-transfers', headers: h }), (b) => b.incoming.some((x: { id: string }) => x.id === c.transferOf[target])),
+  'POST /api/v1/person-transfers/:id/accept': async (c, h, _role, target) => status(await c.app.inject({ method: 'POST', url: `/api/v1/person-transfers/${await freshTransfer(c, target)}/accept`, headers: h })),
+  'POST /api/v1/person-transfers/:id/refuse': async (c, h, _role, target) => status(await c.app.inject({ method: 'POST', url: `/api/v1/person-transfers/${await freshTransfer(c, target)}/refuse`, headers: h, payload: { reason: '矩阵测试' } })),
   'POST /api/v1/cases': async (c, h, _role, target) => status(await c.app.inject({ method: 'POST', url: '/api/v1/cases', headers: h, payload: { workflowId: 'discharge-reporting', personId: await freshVeteran(c, target) } })),
   'GET /api/v1/cases': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/cases?limit=200', headers: h }), (b) => b.items.some((x: { id: string }) => x.id === c.caseOf[target])),
   'GET /api/v1/cases/:id': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/cases/${c.caseOf[target]}`, headers: h })),
@@ -337,7 +365,7 @@ t.test('every route × every role × inside and outside the jurisdiction', async
   const ctx: Ctx = {
     app, headers, admin: headers.admin, seq: () => ++n,
     caseOf: { Q: '', S: '' }, personOf: { Q: 'p-zhang-wei', S: '' }, idNumberOf: { Q: makeIdNumber('330102', '2002-03-15', 131), S: '' }, noticeOf: { Q: '', S: '' }, verifyToken: '', jobId: '',
-    rosterOf: { Q: '', S: '' }, batchOf: { Q: '', S: '' }, paymentBatch: '', run: '',
+    rosterOf: { Q: '', S: '' }, transferOf: { Q: '', S: '' }, batchOf: { Q: '', S: '' }, paymentBatch: '', run: '',
   };
   ctx.personOf.S = await freshVeteran(ctx, 'S');
   ctx.idNumberOf.S = (await findPerson(app.db, ctx.personOf.S, 'xinhe'))!.idNumber;
@@ -370,6 +398,7 @@ t.test('every route × every role × inside and outside the jurisdiction', async
   });
   t.equal(standard.statusCode, 201, 'setup: annual standard');
   ctx.paymentBatch = await freshPaymentBatch(ctx, 'draft');
+  for (const target of ['Q', 'S'] as const) ctx.transferOf[target] = await freshTransfer(ctx, target);
   ctx.run = await freshRun(ctx);
 
   // Every route the service has must be in the table (a new route needs its row).

@@ -6,7 +6,7 @@ import { MAX_PASSWORD_LENGTH } from './password-rule.ts';
 
 const loginBody = {
   type: 'object', additionalProperties: false, required: ['username', 'password'],
-  properties: { username: { type: 'string', title: '用户名', 'x-title-en': 'User name', minLength: 1, maxLength: 64 }, password: { type: 'string', title: '密码', 'x-title-en': 'Password', minLength: 1, maxLength: 256 } },
+  properties: { username: { type: 'string', title: '用户名', 'x-title-en': 'User name', minLength: 1, maxLength: 64 }, password: { type: 'string', title: '密码', 'x-title-en': 'Password', minLength: 1, maxLength: 256, 'x-raw': true } },
 } as const;
 
 const passwordBody = {

@@ -1,4 +1,5 @@
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
+import { withPlainText } from '../definitions/plain-text.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 
@@ -10,7 +11,7 @@ const acts = {
   COPY_TO: { roles: ['clerk', 'supervisor', 'admin'], schema: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: { type: 'string', title: '抄送对象', 'x-title-en': 'Copy to', minLength: 1, maxLength: 64 }, note: { type: 'string', title: '说明', 'x-title-en': 'Note', maxLength: 2000 } } } },
 } as const;
 
-const validators = new Map(Object.entries(acts).map(([type, a]) => [type, ajv.compile(a.schema)]));
+const validators = new Map(Object.entries(acts).map(([type, a]) => [type, withPlainText(ajv.compile(a.schema))]));
 
 export type AdminActType = keyof typeof acts;
 

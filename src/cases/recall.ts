@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
+import { withPlainText } from '../definitions/plain-text.ts';
 import { RECALL, type Localized } from '../definitions/definition.types.ts';
 import { replay } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
@@ -73,10 +74,10 @@ export async function sentByBatch(trx: Executor, caseId: string, seq: number): P
   return r !== undefined;
 }
 
-const recallData = ajv.compile({
+const recallData = withPlainText(ajv.compile({
   type: 'object', additionalProperties: false,
   properties: { reason: { type: 'string', title: '撤回原因', 'x-title-en': 'Reason', maxLength: 2000 } },
-});
+}));
 
 /** Takes back the user's last step, inside the caller's transaction with the case locked. */
 export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {

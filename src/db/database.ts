@@ -71,6 +71,36 @@ export interface PersonRelationTable {
   relation: string;
 }
 
+/** A change of a person's particulars (migration 0014): values as text, sealed where the file seals them. */
+export interface PersonCorrectionTable {
+  id: string;
+  person_id: string;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  reason: string;
+  corrected_by: string;
+  corrected_at: Timestamp;
+}
+
+/** A registration of an ID number another station holds, waiting for it (migration 0014). */
+export interface PersonTransferTable {
+  id: string;
+  person_id: string;
+  from_station_id: string;
+  from_station_path: string;
+  to_station_id: string;
+  to_station_path: string;
+  /** The name the registering clerk typed, for the holding station to compare. */
+  name: string;
+  status: 'pending' | 'accepted' | 'refused';
+  requested_by: string;
+  requested_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+}
+
 export interface WorkflowVersionTable {
   workflow_id: string;
   version: number;
@@ -259,6 +289,8 @@ export interface Database {
   login_attempts: LoginAttemptTable;
   persons: PersonTable;
   person_relations: PersonRelationTable;
+  person_corrections: PersonCorrectionTable;
+  person_transfers: PersonTransferTable;
   workflow_versions: WorkflowVersionTable;
   cases: CaseTable;
   case_events: CaseEventTable;

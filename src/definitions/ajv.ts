@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import localizeModule from 'ajv-i18n';
 import { customFormats, standardFormatMessages } from './formats.ts';
+import { PLAIN_TEXT_KEYWORD } from './plain-text.ts';
 import type { FieldError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import type { JsonSchema, Localized } from './definition.types.ts';
@@ -18,7 +19,7 @@ export function createAjv(opts: { coerceTypes?: boolean; useDefaults?: boolean }
   addFormats(ajv);
   for (const [name, f] of Object.entries(customFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
   // Annotations for people and pages, not for validation.
-  for (const keyword of ['x-ui', 'x-error', 'x-title-en', 'x-sensitive', 'x-prefill']) ajv.addKeyword({ keyword, schemaType: ['object', 'string', 'boolean'] });
+  for (const keyword of ['x-ui', 'x-error', 'x-title-en', 'x-sensitive', 'x-prefill', 'x-raw']) ajv.addKeyword({ keyword, schemaType: ['object', 'string', 'boolean'] });
   return ajv;
 }
 
@@ -44,8 +45,16 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
     const title = fieldTitle(fieldSchema, lang) ?? missing;
     return { path: pointer(error.instancePath, missing), message: lang === 'zh' ? `「${title}」为必填项` : `${title} is required` };
   }
-  const custom = parent['x-error'] as Localized | undefined;
   const title = fieldTitle(parent, lang);
+  if (error.keyword === PLAIN_TEXT_KEYWORD) {
+    const field = title ?? (error.instancePath.split('/').pop() ?? '').replaceAll('~1', '/').replaceAll('~0', '~');
+    const char = (error.params as { char: string }).char;
+    return {
+      path: error.instancePath,
+      message: lang === 'zh' ? `「${field}」含有不能使用的控制字符或分隔符（${char}），请删除后重新填写` : `${field}: contains a control or separator character (${char}); remove it`,
+    };
+  }
+  const custom = parent['x-error'] as Localized | undefined;
   let text: string;
   if (custom) text = custom[lang];
   else if (error.keyword === 'format') {

@@ -1,5 +1,6 @@
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import { ajv, type ValidateFunction } from '../definitions/ajv.ts';
+import { withPlainText } from '../definitions/plain-text.ts';
 import type { ActionRef, GuardRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
@@ -74,7 +75,7 @@ function mapState(state: StateConfig) {
  */
 export function compile(definition: WorkflowDefinition): CompiledWorkflow {
   const forms = new Map<string, ValidateFunction>();
-  for (const [id, schema] of Object.entries(definition.forms)) forms.set(id, ajv.compile(schema));
+  for (const [id, schema] of Object.entries(definition.forms)) forms.set(id, withPlainText(ajv.compile(schema)));
   const guards = new Map<JsonSchema, ValidateFunction>();
   const materialConditions = new Map<string, ValidateFunction>();
   for (const m of definition.materials) if (m.condition) materialConditions.set(m.id, ajv.compile(m.condition));

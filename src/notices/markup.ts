@@ -17,7 +17,8 @@ export type Block =
   | { type: 'kv'; pairs: [string, string][] }
   | { type: 'gap' };
 
-const DIRECTIVE = /^(to|p|h|note|th|tr|kv|gap):\s?(.*)$/;
+// `s`: a value's own characters never end a line (only \n does), whatever they are.
+const DIRECTIVE = /^(to|p|h|note|th|tr|kv|gap):\s?(.*)$/s;
 
 export class MarkupError extends Error {}
 
@@ -51,7 +52,12 @@ function cells(text: string): string[] {
   return text.split('|').map((c) => c.trim());
 }
 
-/** Makes a value safe to place inside one markup line or table cell. */
+/**
+ * Makes a value safe to place inside one markup line or table cell: line breaks of any kind
+ * (U+2028 too) and other controls become one space, bidi and zero-width format characters go.
+ * Input is refused with these at the edge (src/definitions/plain-text.ts); this keeps a value
+ * stored before that, or from elsewhere, from breaking a notice.
+ */
 export function markupSafe(value: string): string {
-  return value.replace(/\s*[\r\n]+\s*/g, ' ').replace(/\|/g, '｜');
+  return value.replace(/\s*[\p{Cc}\p{Zl}\p{Zp}\u0085]+\s*/gu, ' ').replace(/(?![\u200c\u200d])\p{Cf}/gu, '').replace(/\|/g, '｜');
 }

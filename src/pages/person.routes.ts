@@ -4,13 +4,17 @@ import { listPersonCases } from '../cases/case.repository.ts';
 import { openCase } from '../cases/case.service.ts';
 import { personChain } from '../chain/chain.service.ts';
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
+import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
 import { findPerson, listRelations, searchPersons } from '../persons/person.repository.ts';
-import { registerPerson } from '../persons/person.service.ts';
+import { correctPerson, listCorrections, type PersonChanges } from '../persons/person-correction.service.ts';
+import { findOutgoingTransfer } from '../persons/person-transfer.service.ts';
+import { correctionBody } from '../persons/person.routes.ts';
+import { personNameSchema, registerPerson } from '../persons/person.service.ts';
 import type { User } from '../users/user.repository.ts';
 import { dueOf, noticesOf, outcomeText, stepTitle } from './case-model.ts';
 import { applyGroupAction, errorList, parseForm, renderForm, type Errors } from './form-render.ts';
@@ -29,7 +33,7 @@ function personSchema(villages: { id: string; name: string }[]): JsonSchema {
   return {
     type: 'object', additionalProperties: false, required: ['name', 'idNumber', 'category', ...(villages.length > 1 ? ['stationId'] : [])],
     properties: {
-      name: { type: 'string', title: '姓名', 'x-title-en': 'Name', minLength: 1, maxLength: 50, pattern: '\\S' },
+      name: personNameSchema,
       idNumber: { type: 'string', title: '公民身份号码', 'x-title-en': 'Citizen ID number', format: 'cn-id-number' },
       phone: { type: 'string', title: '手机号码', 'x-title-en': 'Mobile', format: 'cn-mobile' },
       ...(villages.length > 1 ? {
@@ -64,13 +68,14 @@ function personSchema(villages: { id: string; name: string }[]): JsonSchema {
 }
 
 const ajv = createAjv();
+const validateCorrection = withPlainText(ajv.compile(correctionBody));
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 /** One compiled validator per distinct form (the village list differs between users). */
 function validatorOf(schema: JsonSchema) {
   const key = JSON.stringify(schema);
   let v = validators.get(key);
-  if (!v) validators.set(key, (v = ajv.compile(schema)));
+  if (!v) validators.set(key, (v = withPlainText(ajv.compile(schema))));
   return v;
 }
 
@@ -172,11 +177,16 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
   });
 
   /** 一人一档: details, the 22-item chain with what can be started, every case and its notices. */
-  app.get<{ Params: { id: string }; Querystring: { registered?: string; reveal?: string } }>('/persons/:id', async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { registered?: string; reveal?: string; corrected?: string } }>('/persons/:id', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
     const person = await findPerson(app.db, req.params.id, user.stationPath);
-    if (!person) throw new AppError('NOT_FOUND');
+    if (!person) {
+      // A registration that became a transfer request lands here like any other (src/persons/person.service.ts).
+      const asked = await findOutgoingTransfer(app.db, user, req.params.id);
+      if (!asked) throw new AppError('NOT_FOUND');
+      return sendPage(req, reply, opts, 'person-pending', asked.name, { ...asked, pending: asked.status === 'pending', refused: asked.status === 'refused' });
+    }
     const now = app.clock.now();
     const reveal = req.query.reveal === '1';
     if (reveal) {
@@ -218,7 +228,29 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       },
       relations: relations.map((r) => ({ ...r, relationText: label(RELATIONS, r.relation, lang) })),
       stages, cases, registered: req.query.registered === '1', isClerk: user.role === 'clerk',
+      corrections: await listCorrections(app.db, person.id, reveal), corrected: req.query.corrected === '1', canCorrectIdNumber: user.stationLevel === 'district',
     });
+  });
+
+  /** Corrects the particulars through the API's own checks (the same body schema, the same messages). */
+  app.post<{ Params: { id: string } }>('/persons/:id/corrections', async (req, reply) => {
+    const lang = pageLang(req);
+    const form = posted(req);
+    const changes: PersonChanges = {};
+    for (const k of ['name', 'phone', 'idNumber'] as const) {
+      const v = form.first(k)?.trim();
+      if (v) changes[k] = v;
+    }
+    const body = { changes, reason: form.first('reason') ?? '' };
+    try {
+      if (!validateCorrection(body)) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(validateCorrection.errors, lang) });
+      await correctPerson(app.db, req.user!, req.params.id, body.changes, body.reason, app.clock.now());
+      return see(reply, `/persons/${req.params.id}?corrected=1`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
+      const detail = err.extras.errors?.map((e) => e.message).join('；');
+      return sendPage(req, reply, opts, 'error', tr(lang, '未能更正', 'Not corrected'), { status: err.statusCode, message: detail || errorText(lang, err), back: `/persons/${req.params.id}` }, err.statusCode);
+    }
   });
 
   /** Starts an item for the person (only those they are eligible for are offered) and goes to its first step. */

@@ -59,9 +59,13 @@ export function personSecretColumns(id: string, idNumber: string, phone: string 
   };
 }
 
-/** The person registered with this ID number, anywhere (registration checks for duplicates). */
-export async function findPersonIdByIdNumber(db: Executor, idNumber: string): Promise<string | undefined> {
-  return (await db.selectFrom('persons').select('id').where('id_number_hash', '=', idNumberHash(idNumber)).executeTakeFirst())?.id;
+/**
+ * Who holds this ID number, anywhere: for registration only, which must never tell a clerk
+ * about a file outside their area (src/persons/person.service.ts).
+ */
+export async function findHolderOfIdNumber(db: Executor, idNumber: string): Promise<{ id: string; stationId: string; stationPath: string } | undefined> {
+  const r = await db.selectFrom('persons').select(['id', 'station_id', 'station_path']).where('id_number_hash', '=', idNumberHash(idNumber)).executeTakeFirst();
+  return r && { id: r.id, stationId: r.station_id, stationPath: r.station_path };
 }
 
 export async function insertPerson(db: Executor, p: Omit<Person, 'createdAt'>, createdBy: string, now: Date): Promise<void> {

@@ -4,7 +4,8 @@ import { AppError } from '../http/errors.ts';
 import { languageOf } from '../http/language.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
-import { registerPerson, type NewPerson } from './person.service.ts';
+import { correctPerson, listCorrections, type PersonChanges } from './person-correction.service.ts';
+import { personNameSchema, registerPerson, type NewPerson } from './person.service.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 const attributes = {
@@ -24,7 +25,7 @@ const attributes = {
 const personBody = {
   type: 'object', additionalProperties: false, required: ['name', 'idNumber'],
   properties: {
-    name: { type: 'string', title: '姓名', 'x-title-en': 'Name', minLength: 1, maxLength: 50, pattern: '\\S' },
+    name: personNameSchema,
     idNumber: { type: 'string', title: '公民身份号码', 'x-title-en': 'Citizen ID number', format: 'cn-id-number' },
     phone: { type: 'string', title: '手机号码', 'x-title-en': 'Mobile', format: 'cn-mobile' },
     stationId: { type: 'string', title: '所属村（社区）服务站', 'x-title-en': 'Village station', maxLength: 64 },
@@ -33,6 +34,28 @@ const personBody = {
       type: 'array', maxItems: 20,
       items: { type: 'object', additionalProperties: false, required: ['personId', 'relation'], properties: { personId: { type: 'string', maxLength: 64 }, relation: { enum: ['spouse', 'parent', 'child', 'sibling', 'guardian'] } } },
     },
+  },
+} as const;
+
+/** The attributes as corrections give them: each may also be null (removed). */
+const nullableAttributes = {
+  ...attributes,
+  properties: Object.fromEntries(Object.entries(attributes.properties).map(([k, v]) => [k, 'enum' in v ? { ...v, enum: [...v.enum, null] } : { ...v, type: [v.type, 'null'] }])),
+};
+
+export const correctionBody = {
+  type: 'object', additionalProperties: false, required: ['changes', 'reason'],
+  properties: {
+    changes: {
+      type: 'object', additionalProperties: false, minProperties: 1,
+      properties: {
+        name: personBody.properties.name,
+        phone: { type: ['string', 'null'], title: '手机号码', 'x-title-en': 'Mobile', format: 'cn-mobile' },
+        idNumber: personBody.properties.idNumber,
+        attributes: nullableAttributes,
+      },
+    },
+    reason: { type: 'string', title: '更正原因', 'x-title-en': 'Reason', minLength: 1, maxLength: 500, pattern: '\\S' },
   },
 } as const;
 
@@ -84,6 +107,18 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
       ...personSummary(person, reveal),
       relations: await listRelations(app.db, person.id, req.user!.stationPath),
       cases: await listPersonCasesView(app.db, person.id, app.clock.now()),
+      corrections: await listCorrections(app.db, person.id, reveal),
     };
+  });
+
+  app.patch<{ Params: { id: string }; Body: { changes: PersonChanges; reason: string } }>('/persons/:id', {
+    schema: {
+      tags: ['persons'], summary: "Correct a person's particulars (recorded with the reason; the ID number by district staff only)",
+      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } }, body: correctionBody,
+    },
+  }, async (req) => {
+    const changed = await correctPerson(app.db, req.user!, req.params.id, req.body.changes, req.body.reason, app.clock.now());
+    const person = (await findPerson(app.db, req.params.id, req.user!.stationPath))!;
+    return { ...personSummary(person), changed: changed.map((c) => c.field), corrections: await listCorrections(app.db, person.id, false) };
   });
 }

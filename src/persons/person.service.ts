@@ -5,7 +5,8 @@ import type { Lang } from '../http/language.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
 import { parseIdNumber } from './id-number.ts';
-import { findPerson, findPersonIdByIdNumber, insertPerson, insertRelation, type Person } from './person.repository.ts';
+import { requestTransfer } from './person-transfer.service.ts';
+import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
 
 export interface NewPerson {
   name: string;
@@ -15,6 +16,12 @@ export interface NewPerson {
   attributes?: Record<string, unknown>;
   relations?: { personId: string; relation: string }[];
 }
+
+/** A person's name: one line of text (the API and the page share it). */
+export const personNameSchema = {
+  type: 'string', title: '姓名', 'x-title-en': 'Name', minLength: 1, maxLength: 50, pattern: '^[^\\t\\n]*\\S[^\\t\\n]*$',
+  'x-error': { zh: '应为一行文字（1至50个字）', en: 'must be one line of text (1–50 characters)' },
+} as const;
 
 const msg = {
   idNumber: { zh: '公民身份号码不正确（应为18位，校验位须符合GB 11643）', en: 'Not a valid citizen ID number (18 characters, GB 11643 check digit)' },
@@ -26,7 +33,13 @@ function invalid(path: string, lang: Lang, m: { zh: string; en: string }): AppEr
   return new AppError('VALIDATION_FAILED', { errors: [{ path, message: m[lang] }] });
 }
 
-/** Registers a person in a village of the user's jurisdiction; sex and birth date come from the ID number. */
+/**
+ * Registers a person in a village of the user's jurisdiction; sex and birth date come from the ID
+ * number. A number held by a station outside the user's area is answered exactly as a free one
+ * (the same person-shaped answer, under a new id) but becomes a transfer request to the holding
+ * station instead of a second file: outside a user's area a person does not exist, not even by its
+ * ID number (docs/adr/0007-registration-without-oracle.md).
+ */
 export async function registerPerson(db: Db, user: User, input: NewPerson, now: Date, lang: Lang): Promise<Person> {
   const idNumber = input.idNumber.toUpperCase();
   const facts = parseIdNumber(idNumber);
@@ -43,8 +56,14 @@ export async function registerPerson(db: Db, user: User, input: NewPerson, now: 
     for (const [i, r] of (input.relations ?? []).entries()) {
       if (!(await findPerson(trx, r.personId, user.stationPath))) throw invalid(`/relations/${i}/personId`, lang, msg.relation);
     }
-    const existing = await findPersonIdByIdNumber(trx, idNumber);
-    if (existing) throw new AppError('PERSON_EXISTS');
+    const holder = await findHolderOfIdNumber(trx, idNumber);
+    if (holder && inSubtree(holder.stationPath, user.stationPath)) throw new AppError('PERSON_EXISTS');
+    if (holder) {
+      // Registering the same number again is refused as for a file of one's own.
+      const fresh = await requestTransfer(trx, { id, personId: holder.id, from: { id: holder.stationId, path: holder.stationPath }, to: { id: stationId, path: station.path }, name: person.name, user, now });
+      if (!fresh) throw new AppError('PERSON_EXISTS');
+      return { ...person, createdAt: now };
+    }
     try {
       await insertPerson(trx, person, user.id, now);
     } catch (err) {

@@ -1,5 +1,6 @@
 import { ajv, fieldErrors, type ValidateFunction } from '../definitions/ajv.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { normalizeText, notTextChar } from '../definitions/plain-text.ts';
 import type { Cell } from './roster.parse.ts';
 
 /**
@@ -151,7 +152,9 @@ export function convertCell(def: WorkflowDefinition, key: string, cell: Cell): C
     let t = cell instanceof Date ? parseDate(cell) ?? '' : String(cell).trim();
     if (s.format === 'cn-id-number') t = t.replace(/\s/g, '').toUpperCase();
     if (s.format === 'bank-card' || s.format === 'cn-mobile') t = t.replace(/[\s-]/g, '');
-    value = t;
+    value = normalizeText(t);
+    const char = notTextChar(value as string);
+    if (char) return { error: `含有不能使用的控制字符或分隔符（${char}），请删除后重新填写` };
   }
   if (Array.isArray(s.enum) && !s.enum.includes(value)) {
     const labels = s['x-ui']?.labels ?? {};

@@ -9,6 +9,7 @@ import { AppError } from '../http/errors.ts';
 import { maskText } from '../http/mask.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
+import { requestTransfer } from '../persons/person-transfer.service.ts';
 import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
 import { prefillData } from '../cases/case-inputs.ts';
 import { appendEvents } from '../cases/case-event.repository.ts';
@@ -38,6 +39,8 @@ export interface UploadInput {
 export const SYNC_COMMIT_ROWS = 200;
 
 const CHUNK = 500;
+
+const PENDING_REGISTRATION = '已提交登记申请，待核验；核验通过后请重新导入本行';
 
 function requireClerk(user: User): void {
   if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
@@ -168,7 +171,14 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
     const records: RosterRecord[] = stored.map((r) => ({ line: r.row_no, values: JSON.parse(decryptField(keys, r.data_enc, aad(rosterId, r.row_no))) }));
     const { '@personAttributes': personAttributes, ...defaults } = roster.defaults as Record<string, unknown>;
     const rows = await validateRecords(trx, { wf, user, period: roster.period, records, defaults, personAttributes: (personAttributes ?? {}) as Record<string, unknown>, now });
-    const todo = rows.filter((r) => r.status === 'valid');
+    const valid = rows.filter((r) => r.status === 'valid');
+    // A number held outside the uploader's area: the holding station is asked for the file, as when
+    // a clerk registers it; the row waits for that and is imported again afterwards.
+    for (const r of valid.filter((x) => x.heldElsewhere)) {
+      const held = r.heldElsewhere!;
+      await requestTransfer(trx, { id: newId(now.getTime()), personId: held.id, from: { id: held.stationId, path: held.stationPath }, to: { id: r.station!.id, path: r.station!.path }, name: r.name, user, now });
+    }
+    const todo = valid.filter((r) => !r.heldElsewhere);
 
     // New persons, in bulk, through the repository's encryption of ID numbers and phones.
     const persons = new Map<number, Omit<Person, 'createdAt'>>();
@@ -241,6 +251,7 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
 
     const outcome = new Map<number, { status: string; errors: unknown; personId: string | null; caseId: string | null }>();
     for (const r of rows) outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
+    for (const r of valid.filter((x) => x.heldElsewhere)) outcome.set(r.line, { status: 'error', errors: [{ field: 'person.idNumber', message: PENDING_REGISTRATION }], personId: null, caseId: null });
     for (const c of planned) {
       if (created.has(c.id)) outcome.set(c.row.line, { status: 'created', errors: [], personId: c.personId, caseId: c.id });
       else outcome.set(c.row.line, { status: 'duplicate', errors: [{ field: 'person.idNumber', message: '导入时发现已有该人员的同一事项案件，未重复创建' }], personId: c.personId, caseId: null });

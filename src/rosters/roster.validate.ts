@@ -46,6 +46,8 @@ export interface CheckedRow {
   data: Record<string, unknown>;
   /** The person file: found, or to be registered at `station`. */
   person?: KnownPerson;
+  /** The file of this ID number outside the uploader's area: never shown, only asked for at commit. */
+  heldElsewhere?: KnownPerson;
   station?: Station;
   attributes: Record<string, unknown>;
   display: { name: string; idMasked: string; station: string | null };
@@ -136,8 +138,8 @@ export interface ValidateInput {
 
 /**
  * Checks every row in bulk (a handful of queries for the whole file): field values, the ID
- * number's check digit, the same person twice in the file, persons outside the uploader's
- * jurisdiction, villages that are not the uploader's, required fields (e.g. the payee's bank
+ * number's check digit, the same person twice in the file (a person outside the uploader's
+ * jurisdiction is checked as a new one), villages that are not the uploader's, required fields (e.g. the payee's bank
  * account), eligibility, and cases that already exist for the item, subject and period.
  */
 export async function validateRecords(db: Executor, v: ValidateInput): Promise<CheckedRow[]> {
@@ -256,12 +258,12 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
     const stationCell = (row as CheckedRow & { stationCell?: string }).stationCell ?? '';
     delete (row as CheckedRow & { stationCell?: string }).stationCell;
     if (!row.idNumber || !parseIdNumber(row.idNumber)) continue;
-    const person = byHash.get(idNumberHash(row.idNumber));
+    const found = byHash.get(idNumberHash(row.idNumber));
+    // Outside the uploader's area a person does not exist: the row reads as a new person's, and
+    // committing it asks the holding station for the file (src/persons/person-transfer.service.ts).
+    const person = found && inSubtree(found.stationPath, v.user.stationPath) ? found : undefined;
+    if (found && !person) row.heldElsewhere = found;
     if (person) {
-      if (!inSubtree(person.stationPath, v.user.stationPath)) {
-        row.errors.push({ field: SUBJECT_ID, message: '该人员登记在本辖区以外，不能由本单位导入' });
-        continue;
-      }
       row.person = person;
       row.display.station = stations.find((s) => s.id === person.stationId)?.name_zh ?? row.display.station;
       if (row.name && row.name !== person.name) row.errors.push({ field: SUBJECT_NAME, message: `姓名与已登记的“${person.name}”不一致，请核对公民身份号码` });
