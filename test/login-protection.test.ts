@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
@@ -72,13 +74,21 @@ t.test('20 wrong passwords at once over real HTTP: five are checked, the rest re
   const post = (password: string) => fetch(`http://127.0.0.1:${port}/api/v1/session`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'district-clerk-2', password }),
   });
+  // Counts the password checks (scrypt) the service runs, whatever the timing of the requests.
+  const scrypt = crypto.scrypt;
+  let checks = 0;
+  crypto.scrypt = ((...args: Parameters<typeof scrypt>) => { checks++; return scrypt(...args); }) as typeof scrypt;
+  syncBuiltinESMExports();
+  t.teardown(() => { crypto.scrypt = scrypt; syncBuiltinESMExports(); });
   const started = Date.now();
   const statuses = (await Promise.all(Array.from({ length: 20 }, (_, i) => post(`guess-${i}`)))).map((r) => r.status).sort();
   t.comment(`20 parallel guesses answered in ${Date.now() - started} ms`);
+  t.equal(checks, 5, 'only five passwords were checked');
   t.same(statuses, [...Array(4).fill(401), ...Array(16).fill(423)], 'four plain refusals, the fifth starts the lock, fifteen are refused without a check');
   const right = await post('demo1234');
   t.equal(right.status, 423, 'the right password afterwards does not log in');
   t.notOk(right.headers.get('set-cookie'), 'and makes no session');
+  t.equal(checks, 5, 'and is not even checked');
 });
 
 t.test('unknown and known user names are counted and locked alike', async (t) => {
