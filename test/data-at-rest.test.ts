@@ -29,7 +29,7 @@ import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, RO
 // (DATA_KEY, or DATA_DIR/data-key) is never in the database. Inside case data, history, agents
 // and drafts, every ID number, bank account and phone is sealed field by field (src/crypto/sealed-data.ts).
 
-t.setTimeout(300_000);
+t.setTimeout(600_000);
 
 t.test('the persons table holds no ID number or phone in clear; search and duplicates still work', async (t) => {
   const app = await build(t);
