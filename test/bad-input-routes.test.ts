@@ -67,7 +67,7 @@ t.test('coercion-hostile numbers in every query parameter of every route', async
       // The public check of a notice answers an unknown token with its documented {genuine: false}.
       const documented = url.startsWith('/verify/') && r.statusCode === 404 && r.json().genuine === false;
       const wrong = (documented ? null : judge(r, page)) ?? (await state.after(r.statusCode))
-        ?? (ms > 2000 ? `took ${Math.round(ms)} ms` : null)
+        ?? (ms > 5000 ? `took ${Math.round(ms)} ms` : null)
         ?? (numeric && value !== '-0' && r.statusCode < 400 ? `${r.statusCode} for a number that is not plain digits` : null);
       if (wrong) throw new Error(`${method} ${url}: ${wrong}`);
     }
