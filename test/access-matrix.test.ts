@@ -42,8 +42,8 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /api/v1/workflows/:id/versions/:version/diff': [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'GET /api/v1/workflows/:id/versions/:version/paths': [401,     200,      200,      200,      200,      200,      200,      200,      200],
   'POST /api/v1/workflows/:id/versions/:version/simulate': [401, 200,      200,      200,      200,      200,      200,      200,      200],
-  // Linting a definition as it is typed stores nothing: any member of staff.
-  'POST /api/v1/workflows/:id/lint':                  [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  // Linting compiles every form of what it is sent: for the editors, who alone have the editor page.
+  'POST /api/v1/workflows/:id/lint':                  [401,      403,      403,      403,      403,      403,      200,      200,      403],
   // Changing definitions and standards is for policy staff (and the administrator).
   'POST /api/v1/workflows/:id/versions':              [401,      403,      403,      403,      403,      403,      201,      201,      403],
   'POST /api/v1/workflows/:id/versions/:version/publish': [401,  403,      403,      403,      403,      403,      200,      200,      403],

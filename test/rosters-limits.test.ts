@@ -1,37 +1,14 @@
 import t from 'tap';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { FastifyInstance } from 'fastify';
 import { MAX_FILE_BYTES } from '../src/rosters/roster.parse.ts';
 import { build, login } from './helpers/build.ts';
+import { peakDuring } from './helpers/memory.ts';
 import { conscriptRows, craftedXlsx, csvBytes, multipart, ROSTER_HEADERS, ROSTER_MAPPING, SHEET_HEAD, SHEET_TAIL, tinyRowsXlsx } from './helpers/rosters.ts';
 
 // Generous: the machine running the suite is often shared; unloaded, the file takes about a minute.
 t.setTimeout(600_000);
 
 const MB = 1024 * 1024;
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/**
- * The most heap the work took above where it started (sampled while it runs), and the growth of
- * the process's peak resident memory: the second also sees work that never yields to a timer.
- */
-async function peakDuring<T>(work: () => Promise<T>): Promise<{ result: T; heapMB: number; rssMB: number; ms: number }> {
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const rssBefore = process.resourceUsage().maxRSS;
-  let heapPeak = heapBefore;
-  const sampler = setInterval(() => { heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed); }, 5);
-  const started = Date.now();
-  try {
-    const result = await work();
-    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-    return { result, ms: Date.now() - started, heapMB: Math.round((heapPeak - heapBefore) / MB), rssMB: Math.round((process.resourceUsage().maxRSS - rssBefore) / 1024) };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 function uploader(app: FastifyInstance, clerk: Record<string, string>) {
   return (bytes: Buffer, name: string) => {

@@ -88,4 +88,4 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, lang: Lang
   return out;
 }
 
-export type { ValidateFunction };
+export type { Ajv2020, ValidateFunction };

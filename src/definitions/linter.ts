@@ -1,4 +1,4 @@
-import { ajv } from './ajv.ts';
+import { ajv, createAjv } from './ajv.ts';
 import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
 import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
@@ -68,14 +68,17 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
   const def = input as unknown as WorkflowDefinition;
   const states = def.machine.states;
   const materialIds = new Set(def.materials.map((m) => m.id));
+  // The candidate's schemas are compiled in an instance of their own, dropped with it: the shared
+  // one keeps every schema it ever compiled, and a linted definition is not a stored version.
+  const candidate = createAjv();
 
   for (const [id, form] of Object.entries(def.forms)) {
-    if (!ajv.validateSchema(form)) {
-      add(`$.forms.${id}`, `invalid JSON Schema: ${ajv.errorsText(ajv.errors)}`);
+    if (!candidate.validateSchema(form)) {
+      add(`$.forms.${id}`, `invalid JSON Schema: ${candidate.errorsText(candidate.errors)}`);
       continue;
     }
     try {
-      ajv.compile(form);
+      candidate.compile(form);
     } catch (err) {
       add(`$.forms.${id}`, `invalid JSON Schema: ${(err as Error).message}`);
       continue;
@@ -94,7 +97,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
   def.materials.forEach((m, i) => m.condition && schemaChecks.push([`$.materials[${i}].condition`, m.condition]));
   for (const [path, schema] of schemaChecks) {
     try {
-      ajv.compile(schema);
+      candidate.compile(schema);
     } catch (err) {
       add(path, `invalid JSON Schema: ${(err as Error).message}`);
     }

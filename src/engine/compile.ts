@@ -1,5 +1,5 @@
 import { assign, setup, type AnyStateMachine } from 'xstate';
-import { ajv, type ValidateFunction } from '../definitions/ajv.ts';
+import { ajv, type Ajv2020, type ValidateFunction } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { ActionRef, GuardRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 
@@ -73,19 +73,19 @@ function mapState(state: StateConfig) {
  * (`issueNotice`, `startCase`) do nothing here: `transition` hands them back as data for the
  * service to carry out inside its transaction.
  */
-export function compile(definition: WorkflowDefinition): CompiledWorkflow {
+export function compile(definition: WorkflowDefinition, validators: Ajv2020 = ajv): CompiledWorkflow {
   const forms = new Map<string, ValidateFunction>();
-  for (const [id, schema] of Object.entries(definition.forms)) forms.set(id, withPlainText(ajv.compile(schema)));
+  for (const [id, schema] of Object.entries(definition.forms)) forms.set(id, withPlainText(validators.compile(schema)));
   const guards = new Map<JsonSchema, ValidateFunction>();
   const materialConditions = new Map<string, ValidateFunction>();
-  for (const m of definition.materials) if (m.condition) materialConditions.set(m.id, ajv.compile(m.condition));
+  for (const m of definition.materials) if (m.condition) materialConditions.set(m.id, validators.compile(m.condition));
   for (const state of Object.values(definition.machine.states)) {
     for (const t of Object.values(state.on ?? {}).flat()) {
-      if (t.guard?.type === 'matches') guards.set(t.guard.params!.schema!, ajv.compile(t.guard.params!.schema!));
+      if (t.guard?.type === 'matches') guards.set(t.guard.params!.schema!, validators.compile(t.guard.params!.schema!));
     }
   }
   const wf = { definition, forms, guards, materialConditions } as CompiledWorkflow;
-  if (definition.eligibility) wf.eligibility = ajv.compile(definition.eligibility.schema);
+  if (definition.eligibility) wf.eligibility = validators.compile(definition.eligibility.schema);
 
   const states: Record<string, unknown> = {};
   for (const [name, state] of Object.entries(definition.machine.states)) states[name] = mapState(state);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { createAjv } from '../definitions/ajv.ts';
 import { compile } from '../engine/compile.ts';
 import { MAX_VERSION } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
@@ -30,6 +31,12 @@ function summary(v: VersionRecord) {
 
 export const MIGRATION_JOB = 'migrate-cases';
 
+/**
+ * Bodies that carry a definition (or events for one): the largest of the 22 is about 70 KB, and
+ * each is compiled on arrival, so half the service's 1 MiB is plenty (413 beyond).
+ */
+export const DEFINITION_BODY_LIMIT = 512 * 1024;
+
 /** Policy staff: versions, drafts, lint, diff, impact, simulation, publishing and case migration. */
 export default async function policyRoutes(app: FastifyInstance): Promise<void> {
   const version = async (id: string, v: number) => {
@@ -47,6 +54,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown>; note: string; policyDocument?: { issuer: string; number: string; date: string }; effectiveFrom?: string } }>('/workflows/:id/versions', {
+    bodyLimit: DEFINITION_BODY_LIMIT,
     schema: {
       tags: ['policy'], summary: 'Store a draft (201, with the linter findings)', params: idParams,
       body: {
@@ -57,8 +65,11 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   }, async (req, reply) => reply.status(201).send(await createDraft(app.caseDeps, req.user!, req.params.id, req.body)));
 
   app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown> } }>('/workflows/:id/lint', {
-    schema: { tags: ['policy'], summary: 'Check a definition as it is typed: the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
+    bodyLimit: DEFINITION_BODY_LIMIT,
+    schema: { tags: ['policy'], summary: 'Check a definition as it is typed (policy staff): the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
   }, async (req) => {
+    // Only the editors' page calls it; it compiles every form of what it is sent.
+    requirePolicy(req.user!);
     const known = new Set((await listVersionsInForce(app.db, app.clock.now())).map((v) => v.workflowId).concat(req.params.id));
     const findings = lintDefinition(req.params.id, req.body.definition, known);
     if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
@@ -101,6 +112,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.post<{ Params: { id: string; version: number }; Body: { events: { type: string; data?: Record<string, unknown> }[]; startAt?: string } }>('/workflows/:id/versions/:version/simulate', {
+    bodyLimit: DEFINITION_BODY_LIMIT,
     schema: {
       tags: ['policy'], summary: 'Walk events with sample data: the forms, notices and deadlines it would produce; nothing is stored', params: versionParams,
       body: { type: 'object', additionalProperties: false, required: ['events'], properties: { startAt: { type: 'string', format: 'date-time' }, events: { type: 'array', maxItems: 200, items: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { type: 'string', maxLength: 64 }, data: { type: 'object' } } } } } },
@@ -108,7 +120,8 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' } });
-    return { steps: simulate(compile(v.definition), req.body.events, req.body.startAt ? new Date(req.body.startAt) : app.clock.now(), app.calendar.current) };
+    // A draft is not in the registry; its validators are dropped with this answer.
+    return { steps: simulate(compile(v.definition, createAjv()), req.body.events, req.body.startAt ? new Date(req.body.startAt) : app.clock.now(), app.calendar.current) };
   });
 
   app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publish', {

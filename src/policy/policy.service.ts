@@ -1,4 +1,4 @@
-import { ajv, fieldErrors } from '../definitions/ajv.ts';
+import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { lintDefinition } from '../definitions/linter.ts';
 import { listVersionsInForce } from '../definitions/workflow.repository.ts';
@@ -49,7 +49,7 @@ function dataErrors(wf: CompiledWorkflow, data: Record<string, unknown>) {
     const props = Object.keys((schema.properties as Record<string, JsonSchema> | undefined) ?? {});
     const answered = Object.fromEntries(props.filter((p) => p in data).map((p) => [p, data[p]]));
     if (Object.keys(answered).length === 0) continue;
-    const validate = ajv.compile(schema);
+    const validate = wf.forms.get(formId)!;
     if (!validate(answered)) out.push({ form: formId, errors: fieldErrors(validate.errors, 'zh') });
   }
   return out;
@@ -59,7 +59,8 @@ function dataErrors(wf: CompiledWorkflow, data: Record<string, unknown>) {
 export async function impactReport(deps: CaseDeps, workflowId: string, version: number): Promise<{ cases: CaseImpact[]; summary: { open: number; stateMissing: number; dataInvalid: number } }> {
   const target = await getVersion(deps.db, workflowId, version);
   if (!target) throw new AppError('NOT_FOUND');
-  const wf = compile(target.definition);
+  // Usually a draft, not in the registry: its validators go with the report.
+  const wf = compile(target.definition, createAjv());
   const rows = (await deps.db.selectFrom('cases').selectAll().where('workflow_id', '=', workflowId).where('status', '=', 'open').orderBy('id').execute()).map(toCase);
   const cases = rows.map((c) => ({
     caseId: c.id, fromVersion: c.workflowVersion, state: c.state,
