@@ -62,7 +62,7 @@ t.test('the owner is refused UPDATE, DELETE and TRUNCATE by the triggers', async
     for (const [what, text] of [
       ['UPDATE', `update case_events set payload = '{}'::jsonb`],
       ['DELETE', 'delete from case_events'],
-      ['TRUNCATE', 'truncate case_events'],
+      ['TRUNCATE', 'truncate case_events cascade'],
     ] as const) {
       const err: Refusal = await q(text).then(() => undefined, (e: { code?: string; message: string }) => e);
       t.equal(err?.code, '42501', `${what}: SQLSTATE 42501`);

@@ -243,8 +243,10 @@ t.test('numbers typed into comments, urges, reasons, file names and scans are no
   await page.login('district-clerk');
   await page.get(`/cases/${c1.id}`);
   const fileName = `王浩然_${secret.fileName}_银行卡.pdf`;
-  const pdf = Buffer.from(`%PDF-1.4\n% 身份证 ${secret.fileBytes}\n%%EOF\n`);
-  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(secret.fileBytes)]);
+  // Whole files (the upload check wants a PDF's cross-reference trailer and a JPEG's end marker).
+  const pdfBody = Buffer.from(`%PDF-1.4\n% 身份证 ${secret.fileBytes}\n`);
+  const pdf = Buffer.concat([pdfBody, Buffer.from(`xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n${pdfBody.length}\n%%EOF\n`)]);
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(secret.fileBytes), Buffer.from([0xff, 0xd9])]);
   const thumb = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(secret.thumbBytes)]);
   const uploaded = await page.postMultipart(`/cases/${c1.id}/attachments`, { '_thumb.file._other': ['', `data:image/jpeg;base64,${thumb.toString('base64')}`] }, [
     { field: 'file._other', filename: fileName, type: 'application/pdf', bytes: pdf },

@@ -2,10 +2,11 @@
  * Run as its own process by test/policy-limits.test.ts: what the shared validators keep after
  * many lints, simulations and impact reports of candidate definitions. A process of its own,
  * without the test runner's coverage, which keeps every compiled function alive.
- * Prints one JSON line: {lintKeptMB, draftKeptMB}.
+ * Prints one JSON line: {lintKeptMB, draftKeptMB, sharedSchemasAdded}.
  */
 import { readFileSync } from 'node:fs';
 import { buildApp } from '../../src/app.ts';
+import { ajv } from '../../src/definitions/ajv.ts';
 import { login, testConfig } from './build.ts';
 import { heapKeptMB } from './memory.ts';
 
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
     return r;
   };
   await ok(app.inject({ method: 'POST', url: `${url}/lint`, headers: policy, payload: { definition: withForms(0, 150) } }));
+  // ajv's own cache of compiled schemas: what the shared instance holds, counted directly.
+  const sharedSchemas = () => (ajv as unknown as { _cache: Map<unknown, unknown> })._cache.size;
+  const schemasBefore = sharedSchemas();
   let before = heapKeptMB();
   for (let n = 1; n <= Number(process.env.LINTS ?? 200); n++) await ok(app.inject({ method: 'POST', url: `${url}/lint`, headers: policy, payload: { definition: withForms(n, 150) } }));
   const lintKeptMB = heapKeptMB() - before;
@@ -47,8 +51,9 @@ async function main(): Promise<void> {
     await ok(app.inject({ url: `${url}/versions/${version}/impact`, headers: policy }));
   }
   const draftKeptMB = heapKeptMB() - before;
+  const sharedSchemasAdded = sharedSchemas() - schemasBefore;
   await app.close();
-  process.stdout.write(`${JSON.stringify({ lintKeptMB, draftKeptMB })}\n`);
+  process.stdout.write(`${JSON.stringify({ lintKeptMB, draftKeptMB, sharedSchemasAdded })}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
