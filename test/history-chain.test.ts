@@ -2,7 +2,8 @@ import t from 'tap';
 import type { Kysely } from 'kysely';
 import { appendEvent, listEvents } from '../src/cases/case-event.repository.ts';
 import { chainProblem } from '../src/cases/history-chain.ts';
-import { parseDataKey, useDataKey } from '../src/crypto/data-key.ts';
+import { deriveKeys, parseDataKey, useDataKey } from '../src/crypto/data-key.ts';
+import { sealJson } from '../src/crypto/sealed-data.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
@@ -33,9 +34,12 @@ t.test('the owner changes an entry or removes the last one behind the triggers: 
   t.equal(good.code, 0, `verify passes before: ${good.stdout}${good.stderr}`);
 
   // An administrative entry does not move the machine, so the replay alone cannot see it changed or gone.
+  // The owner holds the data key too: the changed text is sealed as the service would seal it, so it
+  // decrypts and only the chain can tell.
+  const forged = sealJson({ text: '档案已齐，无需补正' }, `case_events.payload:${ids.edited}:2:`, undefined, deriveKeys(parseDataKey(DATA_KEY)));
   await db.asOwner(async (q) => {
     await q('alter table case_events disable trigger case_events_no_update');
-    await q(`update case_events set payload = jsonb_set(payload, '{text}', '"档案已齐，无需补正"') where case_id = $1 and seq = 2`, [ids.edited]);
+    await q(`update case_events set payload = jsonb_set(payload, '{text}', $2::jsonb) where case_id = $1 and seq = 2`, [ids.edited, JSON.stringify(forged.text)]);
     await q('delete from case_events where case_id = $1 and seq = 3', [ids.cut]);
     await q('alter table case_events enable trigger case_events_no_update');
     await q('update cases set version = 2 where id = $1', [ids.cut]);

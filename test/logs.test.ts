@@ -10,7 +10,8 @@ t.test('the log holds no password and no whole ID number or phone, and records e
   const svc = startService(portFor(5), { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: 'memory://' }), DEMO: 'true', LOG_LEVEL: 'trace' });
   t.teardown(() => { svc.child.kill('SIGKILL'); });
   await svc.ready();
-  const post = (path: string, body: string, cookie = '') => fetch(`${svc.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body });
+  // Posted as the service's own pages post: JSON with the own Origin (cookie writes need it, ADR 0006).
+  const post = (path: string, body: string, cookie = '') => fetch(`${svc.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: svc.base, cookie }, body });
 
   const wrong = 'S3cret-Wrong-Pass!';
   t.equal((await post('/api/v1/session', JSON.stringify({ username: 'village-clerk', password: wrong }))).status, 401);

@@ -53,11 +53,18 @@ t.test(`every notice of every workflow, ${TOTAL} issued at once: consecutive num
   // All at once on PostgreSQL; the embedded database runs one transaction at a time anyway, so there a
   // few at a time keep 200 waiters from outliving the pool's connection timeout.
   const inFlight = app.databaseKind === 'postgresql' ? TOTAL : 8;
+  // The step each notice belongs to, written first and one after another: each history entry's hash
+  // links to the one before it (src/cases/history-chain.ts), so one case's entries are appended in seq
+  // order, as the case's row lock orders them in the service. The 200 issuances then race each other.
+  const last = (await app.db.selectFrom('case_events').select((eb) => eb.fn.max('seq').as('seq')).where('case_id', '=', c.id).executeTakeFirstOrThrow()).seq as number;
+  const datas = specs.map(({ wf, p }) => sampleForm(p.form ? wf.definition.forms[p.form] : undefined));
+  for (const [i, { p }] of specs.entries()) {
+    await appendEvent(app.db, c.id, { seq: last + 1 + i, kind: 'machine', type: p.event, payload: { data: datas[i] }, actorId: 'u-district-clerk', fromState: p.fromState, toState: p.toState, at: clock.now() });
+  }
   const started = performance.now();
   const ids = await runAll(inFlight, specs.map(({ wf, p }, i) => () => app.db.transaction().execute(async (trx) => {
-    const data = sampleForm(p.form ? wf.definition.forms[p.form] : undefined);
-    const seq = 1000 + i;
-    await appendEvent(trx, c.id, { seq, kind: 'machine', type: p.event, payload: { data }, actorId: 'u-district-clerk', fromState: p.fromState, toState: p.toState, at: clock.now() });
+    const data = datas[i]!;
+    const seq = last + 1 + i;
     return issueNotice(trx, app.db, {
       caseId: c.id, eventSeq: seq, noticeKey: p.noticeKey, wf, person,
       snapshot: { ...(snapshot as object as StoredSnapshot), value: p.toState, context: { data, materials: wf.definition.materials.map((m) => m.id), outcome: null } },

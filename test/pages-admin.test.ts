@@ -1,6 +1,6 @@
 import t from 'tap';
 import { makeIdNumber } from '../src/persons/id-number.ts';
-import { build } from './helpers/build.ts';
+import { build, OWN_ORIGIN } from './helpers/build.ts';
 import { errorSummary, PageClient, textOf } from './helpers/pages.ts';
 
 t.setTimeout(120_000);
@@ -112,7 +112,7 @@ t.test('the admin page: users and stations', async (t) => {
 
     const clerk = await apiLogin(app, 'town-clerk', 'demo1234');
     const cookie = `sid=${clerk.cookies.find((k) => k.name === 'sid')!.value}`;
-    const person = await app.inject({ method: 'POST', url: '/api/v1/persons', headers: { cookie }, payload: { name: '南山 孙七', idNumber: makeIdNumber('330102', '1991-03-04', 77), stationId: 'nanshan' } });
+    const person = await app.inject({ method: 'POST', url: '/api/v1/persons', headers: { cookie, origin: OWN_ORIGIN }, payload: { name: '南山 孙七', idNumber: makeIdNumber('330102', '1991-03-04', 77), stationId: 'nanshan' } });
     t.equal(person.statusCode, 201, person.body);
     t.equal(person.json().stationId, 'nanshan');
 

@@ -81,7 +81,7 @@ t.test('a batch recorded by three users at once, then again by a fourth: one REC
   // Three users press 登记发放 at the same moment, over real HTTP.
   const base = await listen(app);
   const record = (h: Headers, paidOn = PAID_ON) => fetch(`${base}/api/v1/payment-batches/${batch.id}/record`, {
-    method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ paidOn, bankReference: REFERENCE }),
+    method: 'POST', headers: { ...h, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ paidOn, bankReference: REFERENCE }),
   }).then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
   const racers = [users.clerk, users.clerk2, users.supervisor];
   const answers = racing ? await Promise.all(racers.map((h) => record(h))) : await racers.reduce(async (all, h) => [...await all, await record(h)], Promise.resolve([] as { status: number; body: Record<string, unknown> }[]));
