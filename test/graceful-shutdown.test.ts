@@ -16,11 +16,13 @@ t.test('close: in-flight requests finish, new connections are refused, the pool 
   const clerk = await login(app, 'district-clerk');
   const c = (await openCase(app, clerk, 'discharge-reporting', 'p-zhang-wei')).json();
 
-  // A slow client: half the body now, the rest after the shutdown has begun.
+  // A slow client: half the body now, the rest after the shutdown has begun. Sent as the service's own
+  // page sends it over this real socket: the Origin is the address it listens on (Host 127.0.0.1:port),
+  // not app.inject's http://localhost, or the API's CSRF check refuses it before the body is read.
   const body = Buffer.from(JSON.stringify({ type: 'SUBMIT', data: dischargeIntake, expectedVersion: 1 }));
   const order: string[] = [];
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: `/api/v1/cases/${c.id}/events`, headers: { ...clerk, 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: `/api/v1/cases/${c.id}/events`, headers: { ...clerk, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });
       res.on('end', () => { order.push('answered'); resolve({ status: res.statusCode!, body: text }); });

@@ -111,8 +111,14 @@ export class LoginService {
     }
     const now = this.clock.now();
     const end = session.createdAt.getTime() + this.settings.maxHours * 3_600_000;
-    const expiresAt = new Date(Math.min(now.getTime() + this.settings.ttlMinutes * 60_000, end));
-    if (expiresAt <= session.expiresAt) throw new AppError('SESSION_LIMIT');
+    const idle = now.getTime() + this.settings.ttlMinutes * 60_000;
+    const expiresAt = new Date(Math.min(idle, end));
+    if (expiresAt <= session.expiresAt) {
+      // Nothing to add. Only the absolute end is "the longest life"; a session extended a moment ago
+      // (or a clock stepped back) keeps its expiry, and it is not told to log in again.
+      if (end <= idle) throw new AppError('SESSION_LIMIT');
+      return session.expiresAt;
+    }
     await setSessionExpiry(this.db, session.hash, expiresAt);
     return expiresAt;
   }
