@@ -63,21 +63,23 @@ function pointerToken(key: string | number): string {
  */
 export function checkPlainText(data: unknown, schema: JsonSchema | undefined): ErrorObject[] {
   const errors: ErrorObject[] = [];
-  const visit = (value: unknown, at: string, s: JsonSchema | undefined, set: (v: string) => void) => {
-    if ((s as Record<string, unknown> | undefined)?.['x-raw'] === true) return;
+  // A stack, not recursion: a body may nest thousands of arrays deep.
+  const stack: { value: unknown; at: string; s: JsonSchema | undefined; set: (v: string) => void }[] = [{ value: data, at: '', s: schema, set: () => {} }];
+  while (stack.length > 0) {
+    const { value, at, s, set } = stack.pop()!;
+    if ((s as Record<string, unknown> | undefined)?.['x-raw'] === true) continue;
     if (typeof value === 'string') {
       const normal = normalizeText(value);
       if (normal !== value) set(normal);
       const char = notTextChar(normal);
       if (char) errors.push({ keyword: PLAIN_TEXT_KEYWORD, instancePath: at, schemaPath: `#/${PLAIN_TEXT_KEYWORD}`, params: { char }, parentSchema: s ?? {} } as ErrorObject);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${at}/${i}`, childSchema(s, i), (n) => { value[i] = n; }));
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: `${at}/${i}`, s: childSchema(s, i), set: (n) => { value[i] = n; } });
     } else if (value !== null && typeof value === 'object') {
       const o = value as Record<string, unknown>;
-      for (const key of Object.keys(o)) visit(o[key], `${at}/${pointerToken(key)}`, childSchema(s, key), (n) => { o[key] = n; });
+      for (const key of Object.keys(o).reverse()) stack.push({ value: o[key], at: `${at}/${pointerToken(key)}`, s: childSchema(s, key), set: (n) => { o[key] = n; } });
     }
-  };
-  visit(data, '', schema, () => {});
+  }
   return errors;
 }
 
