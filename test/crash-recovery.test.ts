@@ -26,7 +26,7 @@ if (!process.env.DATABASE_URL) {
     };
     const cookies = [await loginCookie('district-clerk'), await loginCookie('district-clerk-2')];
     const call = async (cookie: string, method: string, path: string, body?: unknown) => {
-      const r = await fetch(`${base}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const r = await fetch(`${base}${path}`, { method, headers: { cookie, origin: base, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: r.status, json: (await r.json()) as Record<string, any> };
     };
 

@@ -58,7 +58,7 @@ if (process.env.DATABASE_URL) {
     await waitReady(first);
     t.ok(existsSync(join(dataDir, 'service.lock')), 'the data folder is locked');
     const cookie = await loginCookie();
-    const created = await fetch(`${base}/api/v1/persons`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: '钱昇', idNumber }) });
+    const created = await fetch(`${base}/api/v1/persons`, { method: 'POST', headers: { cookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ name: '钱昇', idNumber }) });
     t.equal(created.status, 201);
     await fetch(`${base}/api/v1/persons/${idNumber}`, { headers: { cookie } });
 
@@ -77,7 +77,7 @@ if (process.env.DATABASE_URL) {
     const again = startService();
     await waitReady(again);
     const cookie2 = await loginCookie();
-    const found = await fetch(`${base}/api/v1/persons/search`, { method: 'POST', headers: { cookie: cookie2, 'content-type': 'application/json' }, body: JSON.stringify({ idNumber }) });
+    const found = await fetch(`${base}/api/v1/persons/search`, { method: 'POST', headers: { cookie: cookie2, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ idNumber }) });
     t.equal(((await found.json()) as { items: { name: string }[] }).items[0]?.name, '钱昇', 'the person is still there after a restart');
     t.equal(await stop(again), 0);
   });
