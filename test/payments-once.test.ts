@@ -163,8 +163,9 @@ t.test('a batch recorded by three users at once, then again by a fourth: one REC
   await owner.ready();
   await sql`delete from payment_records where case_id = ${caseIds[3]}`.execute(owner.db);
   const v4 = (await owner.db.selectFrom('cases').select('version').where('id', '=', caseIds[4]!).executeTakeFirstOrThrow()).version;
-  await sql`insert into case_events (case_id, seq, kind, type, payload, from_state, to_state, at)
-    select case_id, ${v4 + 1}, kind, type, payload, from_state, to_state, at from case_events where case_id = ${caseIds[4]} and seq = ${seqOf.get(caseIds[4]!)}`.execute(owner.db);
+  // Copied whole, its hash too (the history chain breaks as well; verify says both).
+  await sql`insert into case_events (case_id, seq, kind, type, payload, from_state, to_state, at, hash)
+    select case_id, ${v4 + 1}, kind, type, payload, from_state, to_state, at, hash from case_events where case_id = ${caseIds[4]} and seq = ${seqOf.get(caseIds[4]!)}`.execute(owner.db);
   await sql`update cases set version = ${v4 + 1} where id = ${caseIds[4]}`.execute(owner.db);
   await sql`update payments set status = 'failed' where batch_id = ${batch.id} and case_id = ${caseIds[5]}`.execute(owner.db);
   await owner.close();
