@@ -24,10 +24,21 @@ export type ActionRef =
   | { type: 'setOutcome'; params: { outcome: string } }
   | { type: 'startCase'; params: { workflowId: string } };
 
+/** How the person can challenge an adverse decision; the notice prints exactly this route. */
+export type Remedy =
+  /** 行政复议 to the district's review body or 行政诉讼; `reviewFirst` when the law puts review first. */
+  | { kind: 'administrative'; reviewFirst?: boolean; note?: string }
+  /** 信访 handling: 复查 then 复核, outside 复议 and 诉讼. */
+  | { kind: 'petition'; next: 'review' | 'recheck' }
+  /** A body above the district decided: the route its decision names (form fields decisionBody, reviewBody, court). */
+  | { kind: 'external' }
+  | { kind: 'none'; reason: Localized };
+
 export interface TransitionConfig {
   target?: string;
   guard?: GuardRef;
   actions?: ActionRef[];
+  remedy?: Remedy;
   description?: string;
 }
 
@@ -71,7 +82,7 @@ export interface Material {
 }
 
 export interface NoticeDef {
-  kind: 'receipt' | 'accepted' | 'correction' | 'refusal' | 'completion' | 'public-notice' | 'other';
+  kind: 'receipt' | 'accepted' | 'correction' | 'refusal' | 'decision' | 'letter' | 'completion' | 'public-notice' | 'other';
   title: Localized;
   template: string;
 }
