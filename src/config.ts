@@ -32,7 +32,8 @@ const schema = {
     // Printed notices: src/notices/notice.settings.ts says what each one means.
     REVIEW_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.reviewBody },
     COURT: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.court },
-    REVIEW_FIRST: { type: 'boolean', default: false },
+    PETITION_REVIEW_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.petitionReviewBody },
+    PETITION_RECHECK_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.petitionRecheckBody },
     PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://' },
     NOTICE_NUMBER_PREFIX: { type: 'string', minLength: 1, maxLength: 20 },
     NOTICE_CONTACT_PHONE: { type: 'string', maxLength: 40 },
@@ -93,7 +94,7 @@ interface RawEnv {
 
 // The notices' variables (declaration merging keeps them apart from the rest).
 interface RawEnv {
-  REVIEW_BODY: string; COURT: string; REVIEW_FIRST: boolean; PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string;
+  REVIEW_BODY: string; COURT: string; PETITION_REVIEW_BODY: string; PETITION_RECHECK_BODY: string; PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string;
   NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
 }
 
@@ -127,7 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationGraceWorkingDays: raw.ESCALATION_GRACE_WORKING_DAYS,
     demo: raw.DEMO ?? raw.DATABASE_URL === undefined,
     notices: {
-      reviewBody: raw.REVIEW_BODY, court: raw.COURT, reviewFirst: raw.REVIEW_FIRST,
+      reviewBody: raw.REVIEW_BODY, court: raw.COURT,
+      petitionReviewBody: raw.PETITION_REVIEW_BODY, petitionRecheckBody: raw.PETITION_RECHECK_BODY, petitionDays: NOTICE_DEFAULTS.petitionDays,
       publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://${raw.HOST}:${raw.PORT}`, numberPrefix: raw.NOTICE_NUMBER_PREFIX,
       contactPhone: raw.NOTICE_CONTACT_PHONE, sweepSeconds: raw.NOTICE_SWEEP_SECONDS,
     },

@@ -141,7 +141,7 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
 
   // Money paid in error: recovered with its notice, then the payment ends with its notice.
   const recover = await send(app, district, caseIds[STOPPED]!, 'RECOVER', {
-    recoveryCode: 'overpaid-after-status-change', amountFen: 340_575, reason: '该义务兵2026年4月15日提干，按月计算多发部分予以追缴', legalBasis: '《军人抚恤优待条例》第八条', appealRoute: '如不服，可以自收到本告知书之日起六十日内申请行政复议。', dueDate: '2026-09-30',
+    recoveryCode: 'overpaid-after-status-change', amountFen: 340_575, reason: '该义务兵2026年4月15日提干，按月计算多发部分予以追缴', legalBasis: '《军人抚恤优待条例》第八条', dueDate: '2026-09-30',
   });
   t.equal(recover.statusCode, 200, recover.body.slice(0, 300));
   const end = await send(app, district, caseIds[STOPPED]!, 'END', { endReason: 'promoted-officer', endDate: '2026-04-15', totalMonthsPaid: 10 });

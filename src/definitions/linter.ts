@@ -1,7 +1,8 @@
 import { ajv, createAjv } from './ajv.ts';
 import definitionSchema from './definition.schema.json' with { type: 'json' };
-import type { ActionRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
+import type { ActionRef, JsonSchema, StateMeta, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
 import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
+import { isAdverse, noticesOf, REFUSING_OUTCOMES, transitionsOf } from './transitions.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
 
 export interface Finding {
@@ -12,7 +13,6 @@ export interface Finding {
 }
 
 const validateDefinition = ajv.compile(definitionSchema);
-const REFUSING_OUTCOMES = new Set(['refused', 'not-accepted', 'not-eligible', 'revoked']);
 
 function jsonPath(pointer: string): string {
   if (!pointer) return '$';
@@ -20,15 +20,6 @@ function jsonPath(pointer: string): string {
     const key = p.replaceAll('~1', '/').replaceAll('~0', '~');
     return /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
   }).join('');
-}
-
-function transitionsOf(state: StateConfig): [string, TransitionConfig, string][] {
-  const out: [string, TransitionConfig, string][] = [];
-  for (const [type, t] of Object.entries(state.on ?? {})) {
-    if (Array.isArray(t)) t.forEach((one, i) => out.push([type, one, `.on.${type}[${i}]`]));
-    else out.push([type, t, `.on.${type}`]);
-  }
-  return out;
 }
 
 function requiredOf(schema: JsonSchema | undefined): string[] {
@@ -46,6 +37,26 @@ function personalFields(schema: JsonSchema, path: string): [string, string, stri
     if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items as JsonSchema, `${path}.properties.${name}.items`));
   }
   return out;
+}
+
+/** The remedy a transition names must fit the decision: there when it is adverse, told on a notice, the decider's own route. */
+function remedyProblems(def: WorkflowDefinition, from: string, meta: StateMeta, t: TransitionConfig, form: JsonSchema | undefined): string[] {
+  const remedy = t.remedy;
+  const adverse = isAdverse(def, from, t);
+  if (!remedy) {
+    return adverse ? ['an adverse decision must name its remedy: "administrative", "petition", "external" or "none" with a reason'] : [];
+  }
+  const problems: string[] = [];
+  if (noticesOf(def, from, t).length === 0) problems.push('a remedy is told on a notice, and this transition issues none');
+  if (meta.external && adverse && remedy.kind !== 'external') problems.push('a decision recorded from a body above the district takes that body\'s route: remedy "external"');
+  if (remedy.kind === 'external') {
+    if (!meta.external) problems.push('remedy "external" belongs to a decision recorded at an external step');
+    for (const f of ['decisionBody', 'reviewBody', 'court']) {
+      if (!requiredOf(form).includes(f)) problems.push(`the deciding body's route needs a form that requires "${f}"`);
+    }
+  }
+  if (remedy.kind === 'administrative' && remedy.reviewFirst && !remedy.note) problems.push('review first (复议前置) needs a note with its source and the date it was checked');
+  return problems;
 }
 
 /**
@@ -159,10 +170,11 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
       const targetState = states[target]!;
       if (targetState.type === 'final' && REFUSING_OUTCOMES.has(targetState.meta.outcome ?? '')) {
         const required = requiredOf(form);
-        for (const f of ['reason', 'legalBasis', 'appealRoute']) {
+        for (const f of ['reason', 'legalBasis']) {
           if (!required.includes(f)) add(`${base}.meta.events.${type}`, `a refusal needs a form that requires "${f}"`);
         }
       }
+      for (const problem of remedyProblems(def, name, meta, t, form)) add(`${path}.remedy`, problem);
       if (type === 'RETURN' && !requiredOf(form).includes('missing')) add(`${base}.meta.events.${type}`, 'a return for materials needs a form that requires "missing"');
       if (meta.external && !(SYSTEM_EVENTS as readonly string[]).includes(type)) {
         for (const f of ['decisionBody', 'documentNumber']) {

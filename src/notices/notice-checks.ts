@@ -3,7 +3,7 @@ import { issuePoints } from './notice-samples.ts';
 import { templateNames } from './notice.templates.ts';
 
 /** What a refusal states, so the step that issues one must require it (行政许可法 art. 38, 行政复议法 art. 20). */
-export const REFUSAL_FIELDS = ['reason', 'legalBasis', 'appealRoute'] as const;
+export const REFUSAL_FIELDS = ['reason', 'legalBasis'] as const;
 
 /** Fields of the issuing step's form that a template prints unconditionally. */
 const TEMPLATE_FIELDS: Record<string, readonly string[]> = { refusal: ['reason'], correction: ['deadline'] };

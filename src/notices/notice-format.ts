@@ -1,5 +1,4 @@
 import { maskBankAccount, maskIdNumber, maskPhone } from '../http/mask.ts';
-import type { NoticeSettings } from './notice.settings.ts';
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
@@ -55,19 +54,6 @@ export function maskName(name: string): string {
 export function selfReference(title: string): string {
   const m = /(告知书|通知书|决定书|意见书|答复书|确认单|通知|回执|函)$/.exec(title);
   return `本${m ? m[1] : '文书'}`;
-}
-
-/**
- * The remedies sentence required by 行政许可法 art. 38 and, for the period to start, 行政复议法
- * art. 20: 复议 to the reviewing body within 60 days (2023 law), or a lawsuit within 6 months.
- */
-export function remediesSentence(s: NoticeSettings, title: string): string {
-  const doc = selfReference(title);
-  const days = chineseNumber(s.reviewDays);
-  if (s.reviewFirst) {
-    return `如对本决定不服，应当自收到${doc}之日起${days}日内向${s.reviewBody}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内向${s.court}提起行政诉讼。`;
-  }
-  return `如对本决定不服，可以自收到${doc}之日起${days}日内向${s.reviewBody}申请行政复议，也可以自收到${doc}之日起${chineseNumber(s.lawsuitMonths)}个月内向${s.court}提起行政诉讼。`;
 }
 
 const SENSITIVE: Record<string, (v: string) => string> = {

@@ -1,6 +1,8 @@
 import type { JsonSchema, Material, NoticeDef, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { markupSafe } from './markup.ts';
-import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, remediesSentence, yuan } from './notice-format.ts';
+import { ADVERSE_NOTICE_KINDS, takenTransition } from '../definitions/transitions.ts';
+import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, yuan } from './notice-format.ts';
+import { remedySentence } from './remedies.ts';
 import type { NoticeSettings } from './notice.settings.ts';
 
 /** What a notice is made from, gathered inside the step's transaction. */
@@ -38,7 +40,7 @@ export interface Field {
 type Props = Record<string, JsonSchema>;
 
 /** Fields that have a place of their own on a notice rather than in the list of results. */
-const DECISION_FIELDS = new Set(['reasonCode', 'reason', 'legalBasis', 'appealRoute', 'decisionBody', 'documentNumber', 'decisionDate']);
+const DECISION_FIELDS = new Set(['reasonCode', 'reason', 'legalBasis', 'decisionBody', 'reviewBody', 'court', 'documentNumber', 'decisionDate']);
 const CORRECTION_FIELDS = new Set(['missing', 'deadline', 'note']);
 const NEVER_LISTED = new Set(['materials', 'noticePlace', 'publicNoticeRequired']);
 
@@ -153,13 +155,16 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     reasonLabel: reasonLabel && reasonLabel !== '其他' ? markupSafe(reasonLabel) : null,
     // A refusal names the basis the step gave; other adverse notices fall back to the item's own.
     legalBasis: text(d.legalBasis) ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
-    appealRoute: text(d.appealRoute) ?? (isRefusal ? undefined : null),
     decisionBody: external ?? null,
     documentNumber: text(d.documentNumber) ?? null,
     decisionDate: typeof d.decisionDate === 'string' ? chineseIsoDate(d.decisionDate) : null,
   });
-  // An external body's decision carries that body's remedies, which the step records; ours follow the settings.
-  const remedies = external && decision.appealRoute ? decision.appealRoute : remediesSentence(f.settings, f.notice.title.zh);
+  // The route is the one the transition names (the linter makes every adverse one name it); a
+  // notice without one prints none, and an adverse template's strict `remedies` then fails the step.
+  const remedy = f.event.fromState ? takenTransition(def, f.event.fromState, f.event.type, f.event.toState)?.remedy : undefined;
+  const remedies = remedy
+    ? markupSafe(remedySentence(remedy, f.settings, f.notice.title.zh, { decisionBody: external, reviewBody: text(d.reviewBody), court: text(d.court) }))
+    : undefined;
 
   const periodEnd = f.timerAt ?? f.dueAt;
   const resultFields = fieldsOf(form, d, new Set([...DECISION_FIELDS, ...CORRECTION_FIELDS]));
@@ -196,7 +201,7 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
       deadline: typeof d.deadline === 'string' ? chineseIsoDate(d.deadline) : undefined,
     }),
     decision,
-    remedies,
+    remedies: remedies ?? (ADVERSE_NOTICE_KINDS.has(f.notice.kind) ? undefined : null),
     publicNotice: {
       rows: [{ no: 1, name: markupSafe(f.personName), station: markupSafe(f.station), content: publicContent.map((x) => `${x.label}：${x.value}`).join('；') || markupSafe(def.title.zh) }],
       from: chineseDate(f.issuedAt),

@@ -25,8 +25,8 @@ export interface IssueInput {
   now: Date;
 }
 
-/** A refusal states its reason, the basis relied on and the routes of appeal; the step must supply them. */
-const REFUSAL_NEEDS = ['reason', 'legalBasis', 'appealRoute'] as const;
+/** A refusal states its reason and the basis relied on; the step must supply them (its remedies come from the definition). */
+const REFUSAL_NEEDS = ['reason', 'legalBasis'] as const;
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');

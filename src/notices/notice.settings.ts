@@ -4,8 +4,12 @@ export interface NoticeSettings {
   reviewBody: string;
   /** The court for an administrative lawsuit (行政诉讼法 arts. 14, 18; local 集中管辖 may name another). COURT. */
   court: string;
-  /** 复议前置: when set, the notice says review must come first and a lawsuit only after the review decision. REVIEW_FIRST. */
-  reviewFirst: boolean;
+  /** 信访 复查: the body above the one that handled the matter (a local setting: which body it is depends on who handled it). PETITION_REVIEW_BODY. */
+  petitionReviewBody: string;
+  /** 信访 复核: the body above the 复查 body. PETITION_RECHECK_BODY. */
+  petitionRecheckBody: string;
+  /** Days to ask for 复查 and for 复核 (信访工作条例, not in the catalogue's laws folder: see src/notices/remedies.ts). */
+  petitionDays: number;
   /** Days to apply for review (行政复议法 art. 20). */
   reviewDays: number;
   /** Months to sue (行政诉讼法 art. 46). */
@@ -23,7 +27,9 @@ export interface NoticeSettings {
 export const NOTICE_DEFAULTS: NoticeSettings = {
   reviewBody: '新河区人民政府',
   court: '新河区人民法院',
-  reviewFirst: false,
+  petitionReviewBody: '江川市退役军人事务局',
+  petitionRecheckBody: '江川市人民政府',
+  petitionDays: 30,
   reviewDays: 60,
   lawsuitMonths: 6,
   publicBaseUrl: 'http://127.0.0.1:3000',
