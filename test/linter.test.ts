@@ -62,6 +62,9 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['an SLA beyond ten years', (d) => { d.machine.states.villagePrefill.meta.sla = { workingDays: 3661 }; }, '$.machine.states.villagePrefill.meta.sla.workingDays', /3660/],
   ['a calendar-day SLA of 1e999 (Infinity once parsed)', (d) => { d.machine.states.townAcceptance.meta.sla = { calendarDays: Infinity }; }, '$.machine.states.townAcceptance.meta.sla.calendarDays', /integer/],
   ['a timer beyond ten years', (d) => { d.machine.states.awaitingMaterials.meta.timer.workingDays = 100000; }, '$.machine.states.awaitingMaterials.meta.timer.workingDays', /3660/],
+  ['citation of a repealed instrument', (d) => { d.legalBasis.push({ instrument: '退役士兵安置条例（2011）', article: '第五十三条' }); }, '$.legalBasis[2].instrument', /repealed since 2024-09-01: cite 退役军人安置条例（2024）/],
+  ['citation of the superseded text of a revised instrument', (d) => { d.legalBasis.push({ instrument: '军人抚恤优待条例（2019）', article: '第八条' }); }, '$.legalBasis[2].instrument', /superseded .*军人抚恤优待条例（2024）/],
+  ['citation of an instrument the register does not know', (d) => { d.legalBasis[0].instrument = '退役军人优待条例'; }, '$.legalBasis[0].instrument', /"退役军人优待条例" is not in the instrument register/],
   ['event named like an entry the service writes', (d) => { d.events.RECALL = { label: { zh: '撤回', en: 'Recall' } }; }, '$.events.RECALL', /service writes itself/],
 ];
 

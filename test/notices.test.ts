@@ -91,7 +91,7 @@ t.test('a refusal needs its reason, basis and appeal route, and prints the remed
   const c = (await openCase(app, clerk, 'discharge-reporting', 'p-zhang-wei')).json();
   const refusal = {
     reasonCode: 'resettled-elsewhere', reason: '经核查，你的安置地为西湖区，不在本区。',
-    legalBasis: '《退役军人安置条例》第五十一条',
+    legalBasis: '《退役军人安置条例》第四十五条',
   };
   const { legalBasis: _, ...noBasis } = refusal;
   const bad = await send(app, clerk, c.id, 'REFUSE', noBasis, 1);

@@ -4,6 +4,7 @@ import type { ActionRef, JsonSchema, StateMeta, TransitionConfig, WorkflowDefini
 import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
 import { isAdverse, noticesOf, REFUSING_OUTCOMES, transitionsOf } from './transitions.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
+import { instrumentLabel, resolveInstrument } from './instruments.ts';
 
 export interface Finding {
   file: string;
@@ -78,6 +79,13 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
   }
   const def = input as unknown as WorkflowDefinition;
   const states = def.machine.states;
+  def.legalBasis.forEach((b, i) => {
+    const instrument = resolveInstrument(b.instrument);
+    if (!instrument) add(`$.legalBasis[${i}].instrument`, `"${b.instrument}" is not in the instrument register (docs/laws/instruments.json)`);
+    else if (instrument.status !== 'in-force') {
+      add(`$.legalBasis[${i}].instrument`, `${instrumentLabel(instrument)} is ${instrument.status} since ${instrument.statusDate}: cite ${instrument.replacedBy ?? 'the text in force'}`);
+    }
+  });
   const materialIds = new Set(def.materials.map((m) => m.id));
   // The candidate's schemas are compiled in an instance of their own, dropped with it: the shared
   // one keeps every schema it ever compiled, and a linted definition is not a stored version.

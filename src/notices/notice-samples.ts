@@ -44,7 +44,7 @@ export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
 
 const TEXT: Record<string, string> = {
   reason: '经核查，申请人提交的材料显示其安置地不在本区，不属于本机关的办理范围，请向安置地退役军人事务部门申请。',
-  legalBasis: '《退役军人安置条例》第五十一条、第五十三条',
+  legalBasis: '《退役军人安置条例》第四十五条',
   note: '身份证复印件字迹不清，请重新提供清晰的正反面复印件。',
   opinion: '经审核，材料齐全，情况属实，同意办理。',
   decisionBody: '浙江省退役军人事务厅',

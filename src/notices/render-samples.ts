@@ -15,11 +15,11 @@ import { codeOf, printedNumber } from './notice.service.ts';
 import { noticeSettings } from './notice.settings.ts';
 import { renderContent } from './notice.templates.ts';
 
-const SAMPLES: { kind: string; workflow: string; notice: string; name: string; data?: Record<string, unknown> }[] = [
+export const SAMPLES: { kind: string; workflow: string; notice: string; name: string; data?: Record<string, unknown> }[] = [
   { kind: 'receipt', workflow: 'discharge-reporting', notice: 'receipt', name: '吉𠮷' },
   { kind: 'accepted', workflow: 'discharge-reporting', notice: 'accepted', name: '王堃' },
   { kind: 'correction', workflow: 'discharge-reporting', notice: 'correction', name: '张喆', data: { missing: ['unit-letter', 'id-card'], note: '部队行政介绍信未加盖公章，请补盖后提交。' } },
-  { kind: 'refusal', workflow: 'hardship-assistance', notice: 'not-eligible', name: '刘䶮', data: { reason: '经入户核查，你家庭人均月收入高于本区帮扶标准，且未发现因病、因灾等特殊困难情形。', legalBasis: '《退役军人保障法》第六十一条、《新河区困难退役军人帮扶援助实施办法》第五条' } },
+  { kind: 'refusal', workflow: 'hardship-assistance', notice: 'not-eligible', name: '刘䶮', data: { reason: '经入户核查，你家庭人均月收入高于本区帮扶标准，且未发现因病、因灾等特殊困难情形。', legalBasis: '《退役军人保障法》第五十五条、《新河区困难退役军人帮扶援助实施办法》第五条' } },
   { kind: 'completion', workflow: 'self-employment-subsidy', notice: 'payment', name: '陈镕', data: { voucherNumber: '付字〔2026〕0318号' } },
   { kind: 'public-notice', workflow: 'hardship-assistance', notice: 'public-notice', name: '赵赟', data: { opinion: '情况属实，同意给予临时帮扶。', noticePlace: '桥头村村务公开栏' } },
   { kind: 'other', workflow: 'disability-pension', notice: 'assessment-referral', name: '周珺', data: { hospitalName: '新河区人民医院', letterNumber: '新退役介〔2026〕12号' } },
