@@ -118,20 +118,27 @@ t.test('a service with a seal configured seals the notices it issues', async (t)
 t.test('the signature block, seal and QR code never stand alone on a page, and no page is empty', async (t) => {
   const problems: string[] = [];
   const seen = new Set<number>();
-  // From bodies that end mid-page one to those that end at the bottom of page two, a line at a time.
+  const seal = loadSeal(sealFile);
+  // From bodies that end mid-page one to those that end at the bottom of page two, a line at a time,
+  // without a seal and with one (it reaches further down than the （印章） mark).
   for (let lines = 6; lines <= 36; lines++) {
-    const body = ['to: 张伟：', ...Array.from({ length: lines }, (_, i) => `p: 第${i + 1}行甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬`), 'note: 经办人：陈静'].join('\n');
-    const layout = readLayout(await renderPdf(doc(body)));
-    seen.add(layout.length);
-    const last = layout.at(-1)!;
-    const texts = last.texts.map((x) => x.text).join('');
-    const where = `${lines} lines, ${layout.length} page(s)`;
-    if (!texts.includes(DATE) || !texts.includes('扫码核验') || !texts.includes('（印章）') || !texts.includes('（经办人：陈静）')) problems.push(`${where}: the closing block is split`);
-    if (!/第\d+行/.test(texts)) problems.push(`${where}: the last page has no body text`);
-    layout.forEach((p, i) => {
-      if (!p.texts.some((x) => !/^—\s*\d+\s*—$/.test(x.text))) problems.push(`${where}: page ${i + 1} is empty`);
-      if (!p.texts.some((x) => x.text === `— ${i + 1} —`)) problems.push(`${where}: page ${i + 1} has no number`);
-    });
+    for (const sealed of [false, true]) {
+      const body = ['to: 张伟：', ...Array.from({ length: lines }, (_, i) => `p: 第${i + 1}行甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬`), 'note: 经办人：陈静'].join('\n');
+      const layout = readLayout(await renderPdf(doc(body, sealed ? { seal } : {})));
+      seen.add(layout.length);
+      const last = layout.at(-1)!;
+      const texts = last.texts.map((x) => x.text).join('');
+      const where = `${lines} lines${sealed ? ', sealed' : ''}, ${layout.length} page(s)`;
+      if (!texts.includes(DATE) || !texts.includes('扫码核验') || !texts.includes('（经办人：陈静）')) problems.push(`${where}: the closing block is split`);
+      if (sealed ? last.images.length !== 1 || layout.some((p) => p !== last && p.images.length) : !texts.includes('（印章）')) problems.push(`${where}: the seal is not with the date`);
+      // The 版心 ends 262 mm down the 297 mm page.
+      if (sealed && last.images[0]!.top + last.images[0]!.height > (last.height * 262) / 297 + 2) problems.push(`${where}: the seal runs past the type area`);
+      if (!/第\d+行/.test(texts)) problems.push(`${where}: the last page has no body text`);
+      layout.forEach((p, i) => {
+        if (!p.texts.some((x) => !/^—\s*\d+\s*—$/.test(x.text))) problems.push(`${where}: page ${i + 1} is empty`);
+        if (!p.texts.some((x) => x.text === `— ${i + 1} —`)) problems.push(`${where}: page ${i + 1} has no number`);
+      });
+    }
   }
   t.same(problems, []);
   t.ok(seen.has(1) && seen.has(2), `notices of ${[...seen].join(', ')} pages were tried`);

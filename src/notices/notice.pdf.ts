@@ -235,7 +235,8 @@ class Layout {
     const height = Math.max(dateLine + PITCH, qrTop + QR + 12);
     return {
       height,
-      extent: Math.max(height, sealMiddle + SEAL / 2),
+      // Only a real seal reaches below the date; the （印章） mark sits above the signature.
+      extent: doc.seal ? Math.max(height, sealMiddle + SEAL / 2) : height,
       draw: (top: number) => {
         if (!doc.seal) this.text('（印章）', BODY, centre - textWidth('（印章）', BODY) / 2, top + PITCH * 0.9, RED);
         this.text(doc.organ, BODY, organX, top + organLine + PITCH * 0.72);
