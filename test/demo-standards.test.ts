@@ -5,7 +5,9 @@ import { DEMO_STANDARDS } from '../src/demo/demo-standards.ts';
 // The demo must not present national standards as the district's documents (issue #15 §6).
 // The statute texts: the repository's copy (docs/laws) where it has one, else the catalogue beside it.
 const FILE = '军人抚恤优待条例(2024-08-05).md';
-const ordinance = readFileSync([new URL(`../docs/laws/${FILE}`, import.meta.url), new URL(`../../shared/catalogue/laws/${FILE}`, import.meta.url)].find((u) => existsSync(u))!, 'utf8');
+const found = [new URL(`../docs/laws/${FILE}`, import.meta.url), new URL(`../../shared/catalogue/laws/${FILE}`, import.meta.url)].find((u) => existsSync(u));
+if (!found) throw new Error(`${FILE} is neither in docs/laws nor in ../shared/catalogue/laws`);
+const ordinance = readFileSync(found, 'utf8');
 
 /** The text of one article, up to the next. */
 function article(no: string): string {

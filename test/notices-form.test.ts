@@ -25,6 +25,17 @@ function doc(body: string, extra: Partial<NoticeDocument> = {}): NoticeDocument 
   return { organ: ORGAN, number: '新退役告〔2026〕7号', title: '不予受理告知书', dateText: DATE, issuedAt, blocks: parseMarkup(body), verifyUrl: 'http://127.0.0.1:3000/verify/x', ...extra };
 }
 
+/** loadConfig on these variables alone: env-schema also reads the process's own (DATABASE_URL in a PostgreSQL run). */
+function configOf(env: Record<string, string>) {
+  const saved = process.env.DATABASE_URL;
+  delete process.env.DATABASE_URL;
+  try {
+    return loadConfig(env);
+  } finally {
+    if (saved !== undefined) process.env.DATABASE_URL = saved;
+  }
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'seal-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const sealFile = path.join(dir, 'seal.png');
@@ -40,7 +51,7 @@ t.test('the 文号 has no 第 and no padding; each kind numbers in its own serie
   t.same(parseSeries('refusal=不'), { series: { receipt: '收', accepted: '受', correction: '补', refusal: '不', decision: '决', letter: '介', completion: '办', 'public-notice': '公', other: '函' } });
   t.match(parseSeries('refusal=受'), { problems: [/accepted、refusal 共用代字"受"/] }, 'two kinds may not share a mark');
   t.match(parseSeries('verdict=判,receipt=R'), { problems: [/没有"verdict"这种文书/, /receipt 的代字须为一至四个汉字/] });
-  t.throws(() => loadConfig({ NOTICE_SERIES: 'refusal=受' }), /配置错误.*共用代字/, 'a bad series stops the start');
+  t.throws(() => configOf({ NOTICE_SERIES: 'refusal=受' }), /配置错误.*共用代字/, 'a bad series stops the start');
 
   const app = await build(t, { clock: manualClock('2026-11-24T02:30:00Z') });
   const clerk = await login(app, 'district-clerk');
@@ -99,8 +110,8 @@ t.test('the seal: （印章） without one; with one, an image over the signatur
   opaque[25] = 2; // colour type RGB: no alpha
   writeFileSync(path.join(dir, 'opaque.png'), opaque);
   t.throws(() => loadSeal(path.join(dir, 'opaque.png')), /没有透明背景/);
-  t.throws(() => loadConfig({ NOTICE_SEAL_IMAGE: sealFile }), /演示模式不加盖电子印章/, 'never in demo mode (embedded, DEMO unset)');
-  t.equal(loadConfig({ NOTICE_SEAL_IMAGE: sealFile, DEMO: 'false' }).notices?.sealImage, sealFile);
+  t.throws(() => configOf({ NOTICE_SEAL_IMAGE: sealFile }), /演示模式不加盖电子印章/, 'never in demo mode (embedded, DEMO unset)');
+  t.equal(configOf({ NOTICE_SEAL_IMAGE: sealFile, DEMO: 'false' }).notices?.sealImage, sealFile);
 });
 
 t.test('a service with a seal configured seals the notices it issues', async (t) => {
