@@ -1,6 +1,6 @@
 import { envSchema } from 'env-schema';
 import type { LoginPolicy } from './auth/login-guard.ts';
-import { NOTICE_DEFAULTS, type NoticeSettings } from './notices/notice.settings.ts';
+import { NOTICE_DEFAULTS, parseSeries, type NoticeSettings } from './notices/notice.settings.ts';
 
 /** Every setting the service reads, with its default; see README "Configuration". */
 const schema = {
@@ -36,6 +36,10 @@ const schema = {
     PETITION_RECHECK_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.petitionRecheckBody },
     PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://' },
     NOTICE_NUMBER_PREFIX: { type: 'string', minLength: 1, maxLength: 20 },
+    // kind=代字 pairs, e.g. receipt=收,accepted=受 (parseSeries in src/notices/notice.settings.ts).
+    NOTICE_SERIES: { type: 'string', maxLength: 400 },
+    // Path of the electronic seal, a PNG with transparency; refused in demo mode.
+    NOTICE_SEAL_IMAGE: { type: 'string', minLength: 1 },
     NOTICE_CONTACT_PHONE: { type: 'string', maxLength: 40 },
     NOTICE_SWEEP_SECONDS: { type: 'integer', minimum: 1, default: NOTICE_DEFAULTS.sweepSeconds },
   },
@@ -95,7 +99,7 @@ interface RawEnv {
 // The notices' variables (declaration merging keeps them apart from the rest).
 interface RawEnv {
   REVIEW_BODY: string; COURT: string; PETITION_REVIEW_BODY: string; PETITION_RECHECK_BODY: string; PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string;
-  NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
+  NOTICE_SERIES?: string; NOTICE_SEAL_IMAGE?: string; NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const hint = env.DATABASE_URL && !env.PUBLIC_BASE_URL ? `\n${PUBLIC_BASE_URL_NEEDED}` : '';
     throw new ConfigError(`配置错误 / invalid configuration: ${(err as Error).message}${hint}`);
   }
+  const demo = raw.DEMO ?? raw.DATABASE_URL === undefined;
+  const series = parseSeries(raw.NOTICE_SERIES);
+  const problems = 'problems' in series ? series.problems : [];
+  // A demo notice must never look sealed.
+  if (demo && raw.NOTICE_SEAL_IMAGE) problems.push('演示模式不加盖电子印章：请设 DEMO=false 或去掉 NOTICE_SEAL_IMAGE / no seal in demo mode: set DEMO=false or unset NOTICE_SEAL_IMAGE');
+  if (problems.length) throw new ConfigError(`配置错误 / invalid configuration: ${problems.join('；')}`);
   return {
     port: raw.PORT,
     host: raw.HOST,
@@ -126,11 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: raw.CLOCK,
     sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,
     escalationGraceWorkingDays: raw.ESCALATION_GRACE_WORKING_DAYS,
-    demo: raw.DEMO ?? raw.DATABASE_URL === undefined,
+    demo,
     notices: {
       reviewBody: raw.REVIEW_BODY, court: raw.COURT,
       petitionReviewBody: raw.PETITION_REVIEW_BODY, petitionRecheckBody: raw.PETITION_RECHECK_BODY, petitionDays: NOTICE_DEFAULTS.petitionDays,
       publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://${raw.HOST}:${raw.PORT}`, numberPrefix: raw.NOTICE_NUMBER_PREFIX,
+      ...('series' in series ? { series: series.series } : {}), sealImage: raw.NOTICE_SEAL_IMAGE,
       contactPhone: raw.NOTICE_CONTACT_PHONE, sweepSeconds: raw.NOTICE_SWEEP_SECONDS,
     },
     dataKey: raw.DATA_KEY?.trim(),

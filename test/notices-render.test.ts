@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import type { WorkflowDefinition } from '../src/definitions/definition.types.ts';
-import { unprintable } from '../src/notices/fonts.ts';
+import { fontFor, unprintable } from '../src/notices/fonts.ts';
 import { noticeProblems } from '../src/notices/notice-checks.ts';
 import { parseMarkup } from '../src/notices/markup.ts';
+import { codeOf, printedNumber } from '../src/notices/notice-format.ts';
 import { buildNoticeModel, type NoticeFacts } from '../src/notices/notice-model.ts';
 import { issuePoints, RARE_NAMES, sampleForm } from '../src/notices/notice-samples.ts';
 import { renderPdf } from '../src/notices/notice.pdf.ts';
-import { codeOf, printedNumber } from '../src/notices/notice.service.ts';
 import { noticeSettings } from '../src/notices/notice.settings.ts';
 import { MissingNoticeField, renderContent, templateNames } from '../src/notices/notice.templates.ts';
 import { flat, readPdf } from './helpers/notice-pdf.ts';
@@ -40,7 +40,7 @@ function factsFor(def: WorkflowDefinition, p: ReturnType<typeof issuePoints>[num
     dueAt: new Date('2026-12-01T15:59:59Z'), timerAt: null,
     personName: RARE_NAMES[i % RARE_NAMES.length]!, addressee: RARE_NAMES[i % RARE_NAMES.length]!,
     station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静',
-    number: printedNumber('新退役', 2026, i + 1), code: codeOf(2026, i + 1),
+    number: printedNumber('新退役', settings.series[def.notices[p.noticeKey]!.kind], 2026, i + 1), code: codeOf(def.notices[p.noticeKey]!.kind, 2026, i + 1),
     verifyUrl: `http://127.0.0.1:3000/verify/sample-token-${String(i).padStart(4, '0')}-abcdefghijklmnop`, issuedAt, settings,
   };
 }
@@ -58,12 +58,13 @@ t.test('every GB 2312 hanzi and the rare name characters have a glyph', async (t
   let all = '';
   for (let r = 0xb0; r <= 0xf7; r++) for (let c = 0xa1; c <= 0xfe; c++) if (!(r === 0xd7 && c > 0xf9)) all += dec.decode(new Uint8Array([r, c]));
   t.equal([...all].length, 6763);
-  t.same(unprintable(all), [], 'Song face with Hei fallback covers GB 2312');
-  t.same(unprintable(all, 'songBold'), []);
+  t.same([...all].filter((c) => !fontFor('fang').hasGlyphForCodePoint(c.codePointAt(0)!)), [], 'the FangSong body face alone covers GB 2312');
+  t.same(unprintable(all), [], 'and with its stand-ins');
+  t.same(unprintable(all, 'title'), [], 'and the 小标宋 stand-in of titles');
   t.same(unprintable('𠮷䶮堃喆昇镕赟珺龑'), []);
   // A document with all of them: no character may come out as the missing glyph.
   const blocks = parseMarkup(`to: 全部字符：\np: ${all}𠮷䶮堃喆昇镕赟珺龑`);
-  const pdf = await renderPdf({ organ: '新河区退役军人事务局', number: '新退役〔2026〕第000001号', title: '字库测试', dateText: '2026年11月24日', issuedAt, blocks, verifyUrl: 'http://127.0.0.1:3000/verify/x' });
+  const pdf = await renderPdf({ organ: '新河区退役军人事务局', number: '新退役收〔2026〕1号', title: '字库测试', dateText: '2026年11月24日', issuedAt, blocks, verifyUrl: 'http://127.0.0.1:3000/verify/x' });
   const facts = readPdf(pdf);
   t.equal(facts.notdefGlyphs, 0, 'no glyph id 0');
   t.ok(facts.pages >= 10, `${facts.pages} pages`);

@@ -3,6 +3,7 @@ import t from 'tap';
 import { manualClock } from '../src/clock.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { NoticeRenderJob } from '../src/notices/notice.jobs.ts';
+import { noticeSettings } from '../src/notices/notice.settings.ts';
 import { build, login } from './helpers/build.ts';
 import { dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { flat, readPdf } from './helpers/notice-pdf.ts';
@@ -26,8 +27,15 @@ t.test('notices are numbered, listed, printed the same each time, and verified',
   t.equal((await send(app, clerk, c.id, 'SUBMIT', dischargeIntake, 1)).statusCode, 200);
 
   const { items: all } = await notices(app, clerk, c.id);
-  t.same(all.map((n) => n.code), all.map((_, i) => `2026-${String(i + 1).padStart(6, '0')}`), 'numbers per district and year, in issue order');
-  t.ok(all.every((n, i) => n.number === `新退役〔2026〕第${String(i + 1).padStart(6, '0')}号`), 'printed in the official form');
+  // Each kind numbers in its own series of the district's year (receipt 收, acceptance 受…), from 1.
+  const mark = noticeSettings().series;
+  const serials = new Map<string, number>();
+  for (const n of all) {
+    const serial = (serials.get(n.kind) ?? 0) + 1;
+    serials.set(n.kind, serial);
+    t.equal(n.code, `2026-${n.kind}-${String(serial).padStart(6, '0')}`, `${n.kind}: the next code of its series`);
+    t.equal(n.number, `新退役${mark[n.kind as keyof typeof mark]}〔2026〕${serial}号`, `${n.kind}: printed without 第 or padding`);
+  }
   // The receipt first, then the others of the step.
   const items = [all.find((n) => n.kind === 'receipt' && n.title === '材料接收回执')!, ...all.filter((n) => n.title !== '材料接收回执')];
   t.ok(items[0], 'a receipt was issued');
@@ -101,7 +109,7 @@ t.test('a refusal needs its reason, basis and appeal route, and prints the remed
 
   t.equal((await send(app, clerk, c.id, 'REFUSE', refusal, 1)).statusCode, 200);
   const [n] = (await notices(app, clerk, c.id)).items;
-  t.match(n, { kind: 'refusal', code: '2026-000001' }, 'the failed attempt left no gap');
+  t.match(n, { kind: 'refusal', code: '2026-refusal-000001', number: '新退役告〔2026〕1号' }, 'the failed attempt left no gap');
   const pdf = (await app.inject({ url: `/api/v1/notices/${n!.code}.pdf`, headers: clerk })).rawPayload;
   const text = flat(readPdf(pdf).text);
   for (const s of [refusal.reason, refusal.legalBasis, '安置地不在本区', '六十日内向新河区人民政府申请行政复议', '六个月内向新河区人民法院提起行政诉讼', '不予受理告知书'])

@@ -299,7 +299,7 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     }
     const b = await payYear('disability-pension', 'DIS', cases.filter((c) => c.expect).map((c) => ({ caseId: c.caseId, months: c.expect!.months, multiplierPercent: 100, annualFen: c.expect!.annualFen, fen: c.expect!.fen, payee: c.name, account: c.account })),
       cases.filter((c) => !c.expect).map((c) => c.caseId));
-    t.match(b.standards, [{ key: 'disability-pension-annual', effectiveFrom: '2026-01-01', policyDocument: { number: '新退役发〔2025〕22号' } }], 'the seeded standard in force, as applied');
+    t.match(b.standards, [{ key: 'disability-pension-annual', effectiveFrom: '2026-01-01', policyDocument: { number: '《军人抚恤优待条例》第三十一条' } }], 'the seeded (national) standard in force, as applied');
     t.equal(b.totalFen, 19_005_900, '135,840 + 9,594 + 10,521 + 34,104 = 190,059 元');
 
     // Yearly confirmation in this item's own forms: two confirmed, the others stopped from the next month.

@@ -231,6 +231,8 @@ export interface NoticeTable {
   district_id: string | null;
   year: number | null;
   serial: number | null;
+  /** The notice kind whose number series the serial is in; '' before migration 0017 (one series). */
+  series: string;
   code: string | null;
   number: string | null;
   template: string | null;
@@ -246,6 +248,7 @@ export interface NoticeTable {
 
 export interface NoticeCounterTable {
   district_id: string;
+  series: string;
   year: number;
   last_serial: number;
 }

@@ -6,19 +6,23 @@ import type { Font } from 'fontkit';
 const require = createRequire(import.meta.url);
 
 /** The faces a notice uses, by role; each is an npm package's file, parsed once per process. */
-export type Face = 'song' | 'songBold' | 'hei' | 'heiBold';
+export type Face = 'fang' | 'title' | 'song' | 'hei' | 'heiBold';
 
 const FILES: Record<Face, [pkg: string, file: string]> = {
-  // Noto Serif SC (Google Fonts build, TrueType): the Song face for body, title and headings; all of GB 2312, no CJK Ext-B.
+  // FandolFang (CFF, GPL with the font exception: embedding allowed): 仿宋 for body, number, signature and tables
+  // (GB/T 9704); all of GB 2312, not the rarer name characters. Vendored unmodified as a local npm package (ADR 0010).
+  fang: ['fandol-fang', 'FandolFang-Regular.otf'],
+  // Noto Serif SC Black (OFL): the open stand-in for 小标宋, the face of the organ's name and the title.
+  title: ['@expo-google-fonts/noto-serif-sc', '900Black/NotoSerifSC_900Black.ttf'],
+  // Noto Serif SC: 宋体 for page numbers, and the first stand-in for a character FangSong lacks (堃, 镕, 珺…).
   song: ['@expo-google-fonts/noto-serif-sc', '400Regular/NotoSerifSC_400Regular.ttf'],
-  songBold: ['@expo-google-fonts/noto-serif-sc', '700Bold/NotoSerifSC_700Bold.ttf'],
-  // Source Han Sans SC (CFF): the fallback, character by character, for what the Song face lacks (CJK Ext-B such as 𠮷).
+  // Source Han Sans SC (CFF): 黑体 for headings and table labels, and the last stand-in (CJK Ext-B such as 𠮷).
   hei: ['node-source-han-sans-sc', 'SourceHanSansSC-Regular.otf'],
   heiBold: ['node-source-han-sans-sc', 'SourceHanSansSC-Bold.otf'],
 };
 
-/** Which face stands in for a character the first one lacks. */
-const FALLBACK: Record<Face, Face> = { song: 'hei', songBold: 'heiBold', hei: 'hei', heiBold: 'heiBold' };
+/** Which faces stand in, in order, for a character a face lacks: the nearest in style first. */
+const FALLBACK: Record<Face, Face[]> = { fang: ['song', 'hei'], title: ['heiBold'], song: ['hei'], hei: [], heiBold: [] };
 
 const cache = new Map<Face, Font>();
 
@@ -80,11 +84,10 @@ export interface Run {
 
 /** Splits text into runs of one face: each character goes to the face, or its fallback, that has a glyph for it. */
 export function runsOf(text: string, face: Face): Run[] {
-  const primary = fontFor(face);
   const runs: Run[] = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    const f = cp < 0x80 || primary.hasGlyphForCodePoint(cp) ? face : FALLBACK[face];
+    const f = cp < 0x80 ? face : faceWith(cp, face) ?? face;
     const last = runs[runs.length - 1];
     if (last && last.face === f) last.text += ch;
     else runs.push({ face: f, text: ch });
@@ -92,13 +95,18 @@ export function runsOf(text: string, face: Face): Run[] {
   return runs;
 }
 
+/** The face, or the first stand-in, that has a glyph for a character. */
+function faceWith(cp: number, face: Face): Face | undefined {
+  return [face, ...FALLBACK[face]].find((f) => fontFor(f).hasGlyphForCodePoint(cp));
+}
+
 /** Characters that no face has: printing them would show the missing glyph. */
-export function unprintable(text: string, face: Face = 'song'): string[] {
+export function unprintable(text: string, face: Face = 'fang'): string[] {
   const out = new Set<string>();
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     if (cp < 0x20 || /\s/.test(ch)) continue;
-    if (!fontFor(face).hasGlyphForCodePoint(cp) && !fontFor(FALLBACK[face]).hasGlyphForCodePoint(cp)) out.add(ch);
+    if (!faceWith(cp, face)) out.add(ch);
   }
   return [...out];
 }

@@ -8,6 +8,20 @@ export function shanghaiParts(t: Date): { y: number; m: number; d: number; h: nu
   return { y: l.getUTCFullYear(), m: l.getUTCMonth() + 1, d: l.getUTCDate(), h: l.getUTCHours(), min: l.getUTCMinutes() };
 }
 
+/**
+ * The printed 文号: prefix, the series' 代字, the year in 〔〕, the serial without 第 and without leading
+ * zeros, 号: 新退役受〔2026〕123号 (GB/T 9704-2012 on 发文字号; not in the laws folder, as issue #15 gives
+ * it, 2026-12-02).
+ */
+export function printedNumber(prefix: string, mark: string, year: number, serial: number): string {
+  return `${prefix}${mark}〔${year}〕${serial}号`;
+}
+
+/** The notice's code in URLs (2026-receipt-000123): ASCII, one per district, whichever series. */
+export function codeOf(series: string, year: number, serial: number): string {
+  return `${year}-${series ? `${series}-` : ''}${String(serial).padStart(6, '0')}`;
+}
+
 /** 成文日期 in Arabic numerals without padding (GB/T 9704 §7.3.5.4): 2026年11月24日. */
 export function chineseDate(t: Date): string {
   const p = shanghaiParts(t);

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { renderPdf } from './notice.pdf.ts';
 import { findById, pendingIds, recordRenderFailure, savePdf } from './notice.repository.ts';
+import { noticeRuntime } from './notice.runtime.ts';
 import { documentOf, sha256 } from './notice.service.ts';
 
 /**
@@ -81,7 +82,7 @@ export class NoticeRenderJob {
         return findById(trx, id);
       });
       if (!notice || notice.pdf) return; // rolled back, or done elsewhere
-      const pdf = await renderPdf(documentOf(notice));
+      const pdf = await renderPdf(documentOf(notice, noticeRuntime(this.db).seal));
       await this.db.transaction().execute((trx) => savePdf(trx, id, pdf, sha256(pdf), this.clock.now()));
     } catch (err) {
       this.log.error({ err, noticeId: id }, 'notice PDF rendering failed; the sweep will retry it');

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { preloadFonts } from './fonts.ts';
 import { NoticeRenderJob } from './notice.jobs.ts';
 import { setNoticeRuntime } from './notice.runtime.ts';
+import { loadSeal } from './notice.seal.ts';
 import { noticeSettings, type NoticeSettings } from './notice.settings.ts';
 
 declare module 'fastify' {
@@ -11,14 +12,15 @@ declare module 'fastify' {
 }
 
 /**
- * Printed notices: settings, the fonts (parsed once, at start), and the job that renders PDFs
+ * Printed notices: settings, the fonts and the seal (read once, at start), and the job that renders PDFs
  * after commit. The case service issues notices through the `db` it holds (notice.runtime.ts).
  */
 export default fp<{ settings?: Partial<NoticeSettings> }>(async (app, opts) => {
   const settings = noticeSettings(opts.settings);
   preloadFonts();
   const renderJob = new NoticeRenderJob(app.db, app.clock, app.log, settings.sweepSeconds * 1000);
-  setNoticeRuntime(app.db, { settings, afterIssue: (id) => renderJob.enqueue(id) });
+  const seal = settings.sealImage ? loadSeal(settings.sealImage) : undefined;
+  setNoticeRuntime(app.db, { settings, seal, afterIssue: (id) => renderJob.enqueue(id) });
   app.decorate('notices', { settings, renderJob });
   app.addHook('onReady', async () => renderJob.start());
   app.addHook('onClose', async () => renderJob.close());

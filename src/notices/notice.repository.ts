@@ -22,14 +22,14 @@ export interface StoredNotice {
 }
 
 /**
- * Takes the next number of a district's year. The counter row stays locked until the step's
- * transaction ends, so concurrent steps queue here, and a rolled-back step gives its number back:
- * numbers have no gaps.
+ * Takes the next number of a district's series (a notice kind) in a year. The counter row stays
+ * locked until the step's transaction ends, so concurrent steps of one series queue here, and a
+ * rolled-back step gives its number back: numbers have no gaps.
  */
-export async function takeSerial(trx: Executor, districtId: string, year: number): Promise<number> {
+export async function takeSerial(trx: Executor, districtId: string, series: string, year: number): Promise<number> {
   const r = await sql<{ last_serial: number }>`
-    insert into notice_counters (district_id, year, last_serial) values (${districtId}, ${year}, 1)
-    on conflict (district_id, year) do update set last_serial = notice_counters.last_serial + 1
+    insert into notice_counters (district_id, series, year, last_serial) values (${districtId}, ${series}, ${year}, 1)
+    on conflict (district_id, series, year) do update set last_serial = notice_counters.last_serial + 1
     returning last_serial`.execute(trx);
   return r.rows[0]!.last_serial;
 }
@@ -46,6 +46,7 @@ export interface NewNotice {
   issuedAt: Date;
   districtId: string;
   year: number;
+  series: string;
   serial: number;
   code: string;
   number: string;
@@ -59,7 +60,7 @@ export async function insertNotice(trx: Executor, n: NewNotice): Promise<void> {
   await trx.insertInto('notices').values({
     id: n.id, case_id: n.caseId, event_seq: n.eventSeq, notice_key: n.noticeKey, kind: n.kind, title: n.title,
     data: JSON.stringify(n.data), issued_by: n.issuedBy, issued_at: n.issuedAt, district_id: n.districtId, year: n.year,
-    serial: n.serial, code: n.code, number: n.number, template: n.template, content: n.content, content_sha256: n.contentSha256,
+    series: n.series, serial: n.serial, code: n.code, number: n.number, template: n.template, content: n.content, content_sha256: n.contentSha256,
     verify_token: n.verifyToken,
   }).execute();
 }
@@ -82,9 +83,9 @@ function toNotice(r: Row, pdf: { pdf: Buffer | null; sha256: string | null } = {
   };
 }
 
-/** A case's numbered notices, oldest first. */
+/** A case's numbered notices, in the order they were issued (each series numbers apart, so not by serial). */
 export async function listNumbered(db: Executor, caseId: string): Promise<StoredNotice[]> {
-  const rows = await base(db).where('notices.case_id', '=', caseId).orderBy('notices.district_id').orderBy('notices.year').orderBy('notices.serial').execute();
+  const rows = await base(db).where('notices.case_id', '=', caseId).orderBy('notices.event_seq').orderBy('notices.id').execute();
   return rows.map((r) => toNotice(r));
 }
 

@@ -8,8 +8,8 @@ import { pdfOf } from './notice.service.ts';
 const noticeItem = {
   type: 'object', additionalProperties: false, required: ['code', 'number', 'kind', 'title', 'key', 'issuedAt', 'verifyUrl'],
   properties: {
-    code: { type: 'string', description: 'URL code of the notice, e.g. 2026-000123' },
-    number: { type: 'string', description: 'Printed number, e.g. 新退役〔2026〕第000123号' },
+    code: { type: 'string', description: 'URL code of the notice, e.g. 2026-receipt-000123 (2026-000123 for notices numbered before per-kind series)' },
+    number: { type: 'string', description: 'Printed number, e.g. 新退役收〔2026〕123号' },
     kind: { type: 'string' }, title: { type: 'string' }, key: { type: 'string' },
     issuedAt: { type: 'string', format: 'date-time' }, verifyUrl: { type: 'string' },
   },
@@ -37,7 +37,7 @@ export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { code: string } }>('/notices/:code.pdf', {
     schema: {
       tags: ['notices'], summary: 'The PDF of a notice (the same bytes every time)',
-      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^\\d{4}-\\d{6}$' } } },
+      params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^\\d{4}-(?:[a-z]+(?:-[a-z]+)*-)?\\d{6}$' } } },
     },
   }, async (req, reply) => {
     const n = await findByCode(app.db, req.params.code, req.user!.stationPath, true);

@@ -7,7 +7,7 @@ import type { CompiledWorkflow } from '../engine/compile.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
 import { parseMarkup } from './markup.ts';
-import { shanghaiParts } from './notice-format.ts';
+import { codeOf, printedNumber, shanghaiParts } from './notice-format.ts';
 import { buildNoticeModel } from './notice-model.ts';
 import { renderPdf, type NoticeDocument } from './notice.pdf.ts';
 import { insertNotice, savePdf, takeSerial, type StoredNotice } from './notice.repository.ts';
@@ -46,14 +46,6 @@ export function contentHash(n: { number: string; data: Record<string, unknown>; 
   return sha256(canonicalJson({ number: n.number, data: n.data, content: n.content }));
 }
 
-export function codeOf(year: number, serial: number): string {
-  return `${year}-${String(serial).padStart(6, '0')}`;
-}
-
-export function printedNumber(prefix: string, year: number, serial: number): string {
-  return `${prefix}〔${year}〕第${String(serial).padStart(6, '0')}号`;
-}
-
 function missingField(title: string, field: string): AppError {
   return new AppError('VALIDATION_FAILED', {
     errors: [{ path: `/${field}`, message: `出具《${title}》须填写此项 / the notice "${title}" needs this field` }],
@@ -61,9 +53,9 @@ function missingField(title: string, field: string): AppError {
 }
 
 /**
- * Issues one notice inside the step's transaction: takes the district's next number, renders the
- * strict template (a missing field fails the step) and stores the text with the data it was made
- * from. The PDF is made after commit by the render job.
+ * Issues one notice inside the step's transaction: takes the next number of the district's series
+ * for the notice's kind, renders the strict template (a missing field fails the step) and stores the
+ * text with the data it was made from. The PDF is made after commit by the render job.
  */
 export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Promise<string> {
   const runtime = noticeRuntime(db);
@@ -89,10 +81,11 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
   }
 
   const year = shanghaiParts(input.now).y;
-  const serial = await takeSerial(trx, district.id, year);
+  const series = notice.kind;
+  const serial = await takeSerial(trx, district.id, series, year);
   const prefix = runtime.settings.numberPrefix ?? `${[...district.name_zh][0]}退役`;
-  const number = printedNumber(prefix, year, serial);
-  const code = codeOf(year, serial);
+  const number = printedNumber(prefix, runtime.settings.series[series], year, serial);
+  const code = codeOf(series, year, serial);
   const verifyToken = randomBytes(24).toString('base64url');
   const context = input.snapshot.context;
   const row = c as unknown as { timer_at?: Date | null };
@@ -117,7 +110,7 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
   const id = newId(input.now.getTime());
   await insertNotice(trx, {
     id, caseId: input.caseId, eventSeq: input.eventSeq, noticeKey: input.noticeKey, kind: notice.kind, title: notice.title.zh,
-    data: model, issuedBy: input.actorId, issuedAt: input.now, districtId: district.id, year, serial, code, number,
+    data: model, issuedBy: input.actorId, issuedAt: input.now, districtId: district.id, year, series, serial, code, number,
     template: notice.template, content, contentSha256: contentHash({ number, data: model, content }), verifyToken,
   });
   // The render job takes this lock's shared form, so it starts only once this transaction has ended.
@@ -126,17 +119,17 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
   return id;
 }
 
-/** The renderer's input, entirely from the stored notice. */
-export function documentOf(n: StoredNotice): NoticeDocument {
+/** The renderer's input: the stored notice, and the service's seal. */
+export function documentOf(n: StoredNotice, seal: Buffer | undefined): NoticeDocument {
   const d = n.data as { organ: string; issuedDate: string; verifyUrl: string };
-  return { organ: d.organ, number: n.number, title: n.title, dateText: d.issuedDate, issuedAt: n.issuedAt, blocks: parseMarkup(n.content), verifyUrl: d.verifyUrl };
+  return { organ: d.organ, number: n.number, title: n.title, dateText: d.issuedDate, issuedAt: n.issuedAt, blocks: parseMarkup(n.content), verifyUrl: d.verifyUrl, seal };
 }
 
 /** The PDF of a notice: the stored bytes, or, before the render job has run, made and stored now. */
 export async function pdfOf(db: Db, n: StoredNotice, now: Date): Promise<Buffer> {
   if (n.pdf) return n.pdf;
   // Rendering is deterministic: if the job stores its copy first, the bytes are the same.
-  const pdf = await renderPdf(documentOf(n));
+  const pdf = await renderPdf(documentOf(n, noticeRuntime(db).seal));
   await db.transaction().execute((trx) => savePdf(trx, n.id, pdf, sha256(pdf), now));
   return pdf;
 }

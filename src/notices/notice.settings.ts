@@ -1,3 +1,7 @@
+import type { NoticeDef } from '../definitions/definition.types.ts';
+
+export type NoticeKind = NoticeDef['kind'];
+
 /** Settings of printed notices; each comes from an environment variable (src/config.ts). */
 export interface NoticeSettings {
   /** 复议机关: under the 2023 行政复议法 (art. 24) the people's government at the bureau's own level. REVIEW_BODY. */
@@ -16,8 +20,15 @@ export interface NoticeSettings {
   lawsuitMonths: number;
   /** Address the QR code points at: `${publicBaseUrl}/verify/<token>`. PUBLIC_BASE_URL. */
   publicBaseUrl: string;
-  /** Number prefix (机关代字), e.g. 新退役 in 新退役〔2026〕第000123号; by default the district name's first character + 退役. NOTICE_NUMBER_PREFIX. */
+  /** Number prefix (机关代字), e.g. 新退役 in 新退役受〔2026〕123号; by default the district name's first character + 退役. NOTICE_NUMBER_PREFIX. */
   numberPrefix?: string;
+  /**
+   * Each notice kind's own number series, by the 代字 that follows the prefix (受 in 新退役受〔2026〕123号),
+   * apart from the bureau's 公文 series: the bureau's office assigns them, so they are settings. NOTICE_SERIES.
+   */
+  series: Record<NoticeKind, string>;
+  /** A PNG of the electronic seal, pressed over the signature and date; unset (and always in demo mode): （印章）. NOTICE_SEAL_IMAGE. */
+  sealImage?: string;
   /** Phone printed for questions and objections. NOTICE_CONTACT_PHONE. */
   contactPhone?: string;
   /** Seconds between sweeps for notices whose PDF is still missing. NOTICE_SWEEP_SECONDS. */
@@ -33,10 +44,33 @@ export const NOTICE_DEFAULTS: NoticeSettings = {
   reviewDays: 60,
   lawsuitMonths: 6,
   publicBaseUrl: 'http://127.0.0.1:3000',
+  series: { receipt: '收', accepted: '受', correction: '补', refusal: '告', decision: '决', letter: '介', completion: '办', 'public-notice': '公', other: '函' },
   sweepSeconds: 30,
 };
 
+/**
+ * NOTICE_SERIES: `kind=代字` pairs, comma-separated (`refusal=不,letter=函`); kinds not named keep their
+ * default. Returns the whole table, or the problems in plain words: an unknown kind, a 代字 that is not
+ * one to four hanzi, or two kinds sharing one (their numbers would print alike).
+ */
+export function parseSeries(text: string | undefined): { series: Record<NoticeKind, string> } | { problems: string[] } {
+  const series = { ...NOTICE_DEFAULTS.series };
+  const problems: string[] = [];
+  for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [kind = '', mark = ''] = pair.split('=').map((p) => p.trim());
+    if (!(kind in series)) problems.push(`NOTICE_SERIES：没有"${kind}"这种文书 / no notice kind "${kind}"`);
+    else if (!/^\p{Script=Han}{1,4}$/u.test(mark)) problems.push(`NOTICE_SERIES：${kind} 的代字须为一至四个汉字 / the mark of ${kind} must be one to four hanzi`);
+    else series[kind as NoticeKind] = mark;
+  }
+  const byMark = new Map<string, string[]>();
+  for (const [kind, mark] of Object.entries(series)) byMark.set(mark, [...(byMark.get(mark) ?? []), kind]);
+  for (const [mark, kinds] of byMark) {
+    if (kinds.length > 1) problems.push(`NOTICE_SERIES：${kinds.join('、')} 共用代字"${mark}"，文号会重复 / ${kinds.join(', ')} share the mark ${mark}: their numbers would repeat`);
+  }
+  return problems.length ? { problems } : { series };
+}
+
 export function noticeSettings(partial: Partial<NoticeSettings> = {}): NoticeSettings {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  return { ...NOTICE_DEFAULTS, ...defined, publicBaseUrl: (partial.publicBaseUrl ?? NOTICE_DEFAULTS.publicBaseUrl).replace(/\/+$/, '') };
+  return { ...NOTICE_DEFAULTS, ...defined, series: { ...NOTICE_DEFAULTS.series, ...partial.series }, publicBaseUrl: (partial.publicBaseUrl ?? NOTICE_DEFAULTS.publicBaseUrl).replace(/\/+$/, '') };
 }

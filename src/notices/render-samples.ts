@@ -8,10 +8,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import { parseMarkup } from './markup.ts';
+import { codeOf, printedNumber } from './notice-format.ts';
 import { buildNoticeModel } from './notice-model.ts';
 import { issuePoints, sampleForm } from './notice-samples.ts';
 import { renderPdf } from './notice.pdf.ts';
-import { codeOf, printedNumber } from './notice.service.ts';
 import { noticeSettings } from './notice.settings.ts';
 import { renderContent } from './notice.templates.ts';
 
@@ -34,15 +34,15 @@ export async function renderSamples(outDir: string): Promise<string[]> {
     const def: WorkflowDefinition = JSON.parse(readFileSync(new URL(`../../workflows/${s.workflow}.json`, import.meta.url), 'utf8'));
     const p = issuePoints(def).find((x) => x.noticeKey === s.notice)!;
     const data = { ...sampleForm(p.form ? def.forms[p.form] : undefined), ...s.data };
-    const number = printedNumber('新退役', 2026, 123 + i);
-    const verifyUrl = `https://tyjr.xinhe.example.gov.cn/verify/${'Yk3v9Qx2LmPZ8wR4tN6sHcJ1aB5dE7f'}${i}`;
     const notice = def.notices[s.notice]!;
+    const number = printedNumber('新退役', settings.series[notice.kind], 2026, 123 + i);
+    const verifyUrl = `https://tyjr.xinhe.example.gov.cn/verify/${'Yk3v9Qx2LmPZ8wR4tN6sHcJ1aB5dE7f'}${i}`;
     const model = buildNoticeModel({
       definition: def, noticeKey: s.notice, notice, event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
       caseData: data, materials: def.materials.filter((m) => m.required).map((m) => m.id),
       caseId: '019ab8c2-5f3e-7000-8000-00000000007b', appliedAt: new Date('2026-11-20T01:00:00Z'), dueAt: new Date('2026-12-01T15:59:59Z'),
       timerAt: s.kind === 'public-notice' ? new Date('2026-12-01T15:59:59Z') : null, personName: s.name, addressee: s.name,
-      station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number, code: codeOf(2026, 123 + i), verifyUrl, issuedAt, settings,
+      station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number, code: codeOf(notice.kind, 2026, 123 + i), verifyUrl, issuedAt, settings,
     });
     const content = renderContent(notice.template, model);
     const pdf = await renderPdf({ organ: '新河区退役军人事务局', number, title: notice.title.zh, dateText: '2026年11月24日', issuedAt, blocks: parseMarkup(content), verifyUrl });

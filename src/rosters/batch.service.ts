@@ -9,6 +9,7 @@ import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { documentOf } from '../notices/notice.service.ts';
 import { renderPdfBatch } from '../notices/notice.pdf.ts';
+import { sealOf } from '../notices/notice.runtime.ts';
 import type { StoredNotice } from '../notices/notice.repository.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
@@ -172,7 +173,7 @@ async function noticesOf(db: Executor, pairs: Pair[], scopePath: string): Promis
       .select(['notices.id', 'notices.case_id', 'notices.event_seq', 'notices.notice_key', 'notices.kind', 'notices.title', 'notices.code', 'notices.number',
         'notices.template', 'notices.content', 'notices.content_sha256', 'notices.data', 'notices.verify_token', 'notices.issued_at', 'notices.district_id', 'cases.station_path', 'notices.serial'])
       .where('notices.number', 'is not', null).where('notices.case_id', 'in', ids.slice(i, i + 1000)).where(inScope(scopePath))
-      .orderBy('notices.year').orderBy('notices.serial').execute());
+      .orderBy('notices.event_seq').orderBy('notices.id').execute());
   }
   const byCase = new Map<string, typeof rows>();
   for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r]);
@@ -201,7 +202,7 @@ export async function batchNoticesPdf(db: Executor, user: User, batchId: string,
   if (!b) return undefined;
   const pairs = b.results.filter((r) => r.ok).map((r) => ({ caseId: r.caseId, seq: (r as { version?: number }).version ?? null }));
   const notices = await noticesOf(db, pairs, user.stationPath);
-  const pdf = await renderPdfBatch(notices.map(documentOf), { title: `批量打印 ${notices.length}份文书`, author: await organOf(db, user), at: now }, { duplex });
+  const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title: `批量打印 ${notices.length}份文书`, author: await organOf(db, user), at: now }, { duplex });
   return { pdf, count: notices.length };
 }
 
@@ -210,13 +211,13 @@ export async function rosterNoticesPdf(db: Executor, user: User, rosterId: strin
   const rows = await db.selectFrom('roster_rows').select(['case_id']).where('roster_id', '=', rosterId).where('case_id', 'is not', null).orderBy('row_no').execute();
   let notices = await noticesOf(db, rows.map((r) => ({ caseId: r.case_id!, seq: null })), user.stationPath);
   if (noticeKey) notices = notices.filter((n) => n.noticeKey === noticeKey);
-  const pdf = await renderPdfBatch(notices.map(documentOf), { title: `名册文书 ${notices.length}份`, author: await organOf(db, user), at: now }, { duplex });
+  const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title: `名册文书 ${notices.length}份`, author: await organOf(db, user), at: now }, { duplex });
   return { pdf, count: notices.length };
 }
 
 /** Notices of given (case, history entry) pairs in order, e.g. a payment batch's lines. */
 export async function pairsNoticesPdf(db: Executor, user: User, pairs: Pair[], title: string, now: Date, duplex = false): Promise<{ pdf: Buffer; count: number }> {
   const notices = await noticesOf(db, pairs, user.stationPath);
-  const pdf = await renderPdfBatch(notices.map(documentOf), { title, author: await organOf(db, user), at: now }, { duplex });
+  const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title, author: await organOf(db, user), at: now }, { duplex });
   return { pdf, count: notices.length };
 }

@@ -91,3 +91,30 @@ function inkRatio(pgm: Buffer): number {
 export function flat(text: string): string {
   return text.replace(/\s+/g, '');
 }
+
+export interface PlacedText { text: string; font: string; top: number; left: number; width: number; height: number }
+export interface PageLayout { height: number; texts: PlacedText[]; images: { top: number; left: number; width: number; height: number }[] }
+
+/** Where each piece of text and each image sits, page by page, with the text's font (poppler's pdftohtml -xml). */
+export function readLayout(pdf: Buffer): PageLayout[] {
+  return withFile(pdf, (file, dir) => {
+    const xml = execFileSync('pdftohtml', ['-xml', '-stdout', '-q', file, path.join(dir, 'x')], { encoding: 'utf8' });
+    const attrs = (tag: string) => Object.fromEntries([...tag.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const fonts = new Map([...xml.matchAll(/<fontspec [^>]*>/g)].map((m) => { const a = attrs(m[0]); return [a.id!, a.family!]; }));
+    const box = (a: Record<string, string>) => ({ top: Number(a.top), left: Number(a.left), width: Number(a.width), height: Number(a.height) });
+    return [...xml.matchAll(/<page ([^>]*)>([\s\S]*?)<\/page>/g)].map((p) => ({
+      height: Number(attrs(p[1]!).height),
+      texts: [...p[2]!.matchAll(/<text ([^>]*)>([\s\S]*?)<\/text>/g)].map((m) => {
+        const a = attrs(m[1]!);
+        return { text: m[2]!.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'), font: fonts.get(a.font!) ?? '', ...box(a) };
+      }),
+      images: [...p[2]!.matchAll(/<image [^>]*>/g)].map((m) => box(attrs(m[0]))),
+    }));
+  });
+}
+
+/** The images of a PDF as `pdfimages -list` gives them: page and type (image, smask…). */
+export function listImages(pdf: Buffer): { page: number; type: string }[] {
+  return withFile(pdf, (file) => execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim())
+    .map((l) => { const c = l.trim().split(/\s+/); return { page: Number(c[0]), type: c[2]! }; }));
+}
