@@ -3,10 +3,10 @@ import t from 'tap';
 import type { Remedy, WorkflowDefinition } from '../src/definitions/definition.types.ts';
 import { ADVERSE_NOTICE_KINDS, takenTransition } from '../src/definitions/transitions.ts';
 import { parseMarkup } from '../src/notices/markup.ts';
+import { codeOf, printedNumber } from '../src/notices/notice-format.ts';
 import { buildNoticeModel } from '../src/notices/notice-model.ts';
 import { issuePoints, sampleForm } from '../src/notices/notice-samples.ts';
 import { renderPdf } from '../src/notices/notice.pdf.ts';
-import { codeOf, printedNumber } from '../src/notices/notice.service.ts';
 import { noticeSettings } from '../src/notices/notice.settings.ts';
 import { renderContent } from '../src/notices/notice.templates.ts';
 import { flat, readPdf } from './helpers/notice-pdf.ts';
@@ -49,7 +49,7 @@ t.test('every adverse notice of every item prints exactly the route its transiti
         definition: def, noticeKey: p.noticeKey, notice, event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
         caseData: data, materials: [], caseId: '019ab8c2-5f3e-7000-8000-000000000001', appliedAt: new Date('2026-11-20T01:00:00Z'),
         dueAt: null, timerAt: null, personName: '王建华', addressee: '王建华', station: '桥头村退役军人服务站', organ: '新河区退役军人事务局',
-        handler: '区局 陈静', number: printedNumber('新退役', 2026, i + 1), code: codeOf(2026, i + 1), verifyUrl: 'http://127.0.0.1:3000/verify/x', issuedAt: new Date('2026-11-24T02:30:00Z'), settings,
+        handler: '区局 陈静', number: printedNumber('新退役', settings.series[notice.kind]!, 2026, i + 1), code: codeOf(notice.kind, 2026, i + 1), verifyUrl: 'http://127.0.0.1:3000/verify/x', issuedAt: new Date('2026-11-24T02:30:00Z'), settings,
       });
       const content = renderContent(notice.template, model);
       const pdf = await renderPdf({ organ: '新河区退役军人事务局', number: model.number as string, title: notice.title.zh, dateText: '2026年11月24日', issuedAt: new Date('2026-11-24T02:30:00Z'), blocks: parseMarkup(content), verifyUrl: 'http://127.0.0.1:3000/verify/x' });
