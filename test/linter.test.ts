@@ -47,7 +47,16 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['invalid JSON Schema in a form', (d) => { d.forms.delivery.properties.cardNumber.type = 'text'; }, '$.forms.delivery', /invalid JSON Schema/],
   ['missing material', (d) => { d.machine.states.villagePrefill.meta.materials.push('ghost-paper'); }, '$.machine.states.villagePrefill.meta.materials[5]', /material "ghost-paper"/],
   ['prefilled field in no form', (d) => { d.prefill.shoeSize = 'shoeSize'; }, '$.prefill.shoeSize', /in no form/],
-  ['refusal without appeal route', (d) => { d.forms.refusal.required = ['reasonCode', 'reason', 'legalBasis']; }, '$.machine.states.townAcceptance.meta.events.REFUSE', /requires "appealRoute"/],
+  ['refusal without legal basis', (d) => { d.forms.refusal.required = ['reasonCode', 'reason']; }, '$.machine.states.identityCheck.meta.events.REFUSE', /requires "legalBasis"/],
+  ['a town step refusing in the bureau\'s name', (d) => {
+    d.machine.states.townAcceptance.on.REFUSE = { target: 'refused' };
+    d.machine.states.townAcceptance.meta.events.REFUSE = { form: 'refusal' };
+  }, '$.machine.states.townAcceptance.on.REFUSE', /town step may not refuse.+district step that decides/],
+  ['a village step issuing a decision notice on the way', (d) => {
+    d.notices.stopNotice = { kind: 'decision', title: { zh: '中止告知书', en: 'Notice of suspension' }, template: 'refusal' };
+    d.machine.states.villagePrefill.on.SUBMIT.actions.push({ type: 'issueNotice', params: { notice: 'stopNotice' } });
+  }, '$.machine.states.villagePrefill.on.SUBMIT', /village step may not refuse/],
+  ['a town step reaching a state that issues a refusal on arrival', (d) => { d.notices.completion.kind = 'refusal'; }, '$.machine.states.delivery.on.DELIVER', /town step may not refuse/],
   ['external step without document number', (d) => { d.forms.externalDecision.required = ['decisionBody', 'decisionDate']; }, '$.machine.states.cityReview.meta.events.RECORD_DECISION', /"documentNumber"/],
   ['final state without outcome', (d) => { delete d.machine.states.granted.meta.outcome; }, '$.machine.states.granted.meta.outcome', /outcome/],
   ['timer event not handled', (d) => { d.machine.states.awaitingMaterials.meta.timer.event = 'ESCALATE'; d.events.ESCALATE = { label: { zh: '升级', en: 'Escalate' } }; }, '$.machine.states.awaitingMaterials.meta.timer.event', /does not handle its timer event/],

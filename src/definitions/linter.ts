@@ -13,6 +13,9 @@ export interface Finding {
 
 const validateDefinition = ajv.compile(definitionSchema);
 const REFUSING_OUTCOMES = new Set(['refused', 'not-accepted', 'not-eligible', 'revoked']);
+const DECIDING_NOTICES = new Set(['refusal', 'decision']);
+/** Stations below the district: they serve the bureau but decide nothing in its name (docs/adr/0014-the-right-body-decides.md). */
+const STATION_LEVELS = new Set(['village', 'town']);
 
 function jsonPath(pointer: string): string {
   if (!pointer) return '$';
@@ -29,6 +32,13 @@ function transitionsOf(state: StateConfig): [string, TransitionConfig, string][]
     else out.push([type, t, `.on.${type}`]);
   }
   return out;
+}
+
+/** A refusal or adverse decision: it ends in a refusing outcome or issues a refusal or decision notice, on the way or on arrival. */
+function decidesAgainst(def: WorkflowDefinition, t: TransitionConfig, target: StateConfig): boolean {
+  if (target.type === 'final' && REFUSING_OUTCOMES.has(target.meta.outcome ?? '')) return true;
+  return [...(t.actions ?? []), ...(target.entry ?? [])].some((a) =>
+    a.type === 'issueNotice' && DECIDING_NOTICES.has(def.notices[a.params.notice]?.kind ?? ''));
 }
 
 function requiredOf(schema: JsonSchema | undefined): string[] {
@@ -159,9 +169,13 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
       const targetState = states[target]!;
       if (targetState.type === 'final' && REFUSING_OUTCOMES.has(targetState.meta.outcome ?? '')) {
         const required = requiredOf(form);
-        for (const f of ['reason', 'legalBasis', 'appealRoute']) {
+        // The route of appeal is the transition's `remedy`, printed by the notice, not a free field of the form.
+        for (const f of ['reason', 'legalBasis']) {
           if (!required.includes(f)) add(`${base}.meta.events.${type}`, `a refusal needs a form that requires "${f}"`);
         }
+      }
+      if (STATION_LEVELS.has(meta.level ?? '') && decidesAgainst(def, t, targetState)) {
+        add(path, `a ${meta.level} step may not refuse or decide against the person in the bureau's name: send the case back, or propose (e.g. PROPOSE_REFUSAL) to a district step that decides`);
       }
       if (type === 'RETURN' && !requiredOf(form).includes('missing')) add(`${base}.meta.events.${type}`, 'a return for materials needs a form that requires "missing"');
       if (meta.external && !(SYSTEM_EVENTS as readonly string[]).includes(type)) {
