@@ -16,7 +16,7 @@ interface Row {
   notices: (string | RegExp)[];
   time?: Rule[];
   publicNotice?: boolean;
-  /** Bodies above the district that section 2 names for this item (e.g. who delivers a 一等功 喜报). */
+  /** Bodies above the district that section 2 names for this item (e.g. who delivers a 一等功 喜报), or that decide one of its grounds (the province suspends or cancels a benefit for a crime: 条例第五十九条第二款). */
   above?: string[];
 }
 
@@ -31,7 +31,7 @@ const table: Record<string, Row> = {
   'military-family-hardship-aid': { stage: 'service', order: 8, levels: ['district'], notices: ['受理', '补正', '不符合条件', '办结'] },
   'military-children-education': { stage: 'service', order: 9, levels: ['district'], notices: ['资格确认函', '不予确认告知书'] },
   'rights-petition-legal-aid': { stage: 'service', order: 10, levels: ['district'], notices: ['受理告知书', '不予受理告知书', '答复意见书'], time: [{ calendarDays: 15 }, { calendarDays: 60 }], above: ['city'] },
-  'death-pension-survivors': { stage: 'service', order: 11, levels: ['district'], notices: ['证明书', '发放通知'], time: [{ before: ['09-30', '10-01'] }] },
+  'death-pension-survivors': { stage: 'service', order: 11, levels: ['district'], notices: ['证明书', '发放通知'], time: [{ before: ['09-30', '10-01'] }], above: ['province'] },
   'discharge-reporting': { stage: 'discharge', order: 12, levels: ['district'], notices: ['报到登记表', '户口登记介绍信', '补正'], time: [{ calendarDays: 30 }] },
   'veteran-profile': { stage: 'discharge', order: 13, levels: ['town', 'district'], notices: ['采集表', '补正'] },
   'preferential-card': { stage: 'discharge', order: 14, levels: ['district', 'city', 'province'], notices: ['受理', '不予通过告知书', '领取通知'], time: [{ workingDays: 30 }, { workingDays: 10 }] },
@@ -42,7 +42,7 @@ const table: Record<string, Row> = {
   'social-insurance-transfer': { stage: 'discharge', order: 19, levels: ['district'], notices: ['转介函', '办结'] },
   'disability-pension': { stage: 'discharge', order: 20, levels: ['district', 'city', 'province'], notices: ['受理', '鉴定介绍信', '公示书', '不予评残', '残疾军人证'], time: [{ calendarDays: 60 }, { workingDays: 7, timer: true }], publicNotice: true },
   'hardship-assistance': { stage: 'discharge', order: 21, levels: ['district', 'village'], notices: ['受理', '补正', '不符合条件', '办结'], publicNotice: true },
-  'rural-veteran-elderly-subsidy': { stage: 'discharge', order: 22, levels: ['district', 'village'], notices: ['受理', '不符合条件', '办结'], time: [{ calendarDays: 7, timer: true }], publicNotice: true },
+  'rural-veteran-elderly-subsidy': { stage: 'discharge', order: 22, levels: ['district', 'village'], notices: ['受理', '不符合条件', '办结'], time: [{ calendarDays: 7, timer: true }], publicNotice: true, above: ['province'] },
 };
 
 const defs = new Map<string, WorkflowDefinition>(readWorkflowFiles().files.map((f) => [f.definition.id, f.definition]));

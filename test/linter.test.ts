@@ -54,6 +54,15 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['an external route at a district step', (d) => { d.machine.states.identityCheck.on.REFUSE.remedy = { kind: 'external' }; }, '$.machine.states.identityCheck.on.REFUSE.remedy', /recorded at an external step/],
   ['a remedy where no notice is issued', (d) => { d.machine.states.identityCheck.on.APPROVE.remedy = { kind: 'administrative' }; }, '$.machine.states.identityCheck.on.APPROVE.remedy', /issues none/],
   ['review first without its source', (d) => { d.machine.states.identityCheck.on.REFUSE.remedy = { kind: 'administrative', reviewFirst: true }; }, '$.machine.states.identityCheck.on.REFUSE.remedy', /source/],
+  ['a town step refusing in the bureau\'s name', (d) => {
+    d.machine.states.townAcceptance.on.REFUSE = { target: 'refused' };
+    d.machine.states.townAcceptance.meta.events.REFUSE = { form: 'refusal' };
+  }, '$.machine.states.townAcceptance.on.REFUSE', /town step may not refuse.+district step that decides/],
+  ['a village step issuing a decision notice on the way', (d) => {
+    d.notices.stopNotice = { kind: 'decision', title: { zh: '中止告知书', en: 'Notice of suspension' }, template: 'refusal' };
+    d.machine.states.villagePrefill.on.SUBMIT.actions.push({ type: 'issueNotice', params: { notice: 'stopNotice' } });
+  }, '$.machine.states.villagePrefill.on.SUBMIT', /village step may not refuse/],
+  ['a town step reaching a state that issues a refusal on arrival', (d) => { d.notices.completion.kind = 'refusal'; }, '$.machine.states.delivery.on.DELIVER', /town step may not refuse/],
   ['external step without document number', (d) => { d.forms.externalDecision.required = ['decisionBody', 'decisionDate']; }, '$.machine.states.cityReview.meta.events.RECORD_DECISION', /"documentNumber"/],
   ['final state without outcome', (d) => { delete d.machine.states.granted.meta.outcome; }, '$.machine.states.granted.meta.outcome', /outcome/],
   ['timer event not handled', (d) => { d.machine.states.awaitingMaterials.meta.timer.event = 'ESCALATE'; d.events.ESCALATE = { label: { zh: '升级', en: 'Escalate' } }; }, '$.machine.states.awaitingMaterials.meta.timer.event', /does not handle its timer event/],

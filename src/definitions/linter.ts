@@ -14,6 +14,8 @@ export interface Finding {
 }
 
 const validateDefinition = ajv.compile(definitionSchema);
+/** Stations below the district: they serve the bureau but decide nothing in its name (docs/adr/0014-the-right-body-decides.md). */
+const STATION_LEVELS = new Set(['village', 'town']);
 
 function jsonPath(pointer: string): string {
   if (!pointer) return '$';
@@ -183,6 +185,9 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
         }
       }
       for (const problem of remedyProblems(def, name, meta, t, form)) add(`${path}.remedy`, problem);
+      if (STATION_LEVELS.has(meta.level ?? '') && isAdverse(def, name, t)) {
+        add(path, `a ${meta.level} step may not refuse or decide against the person in the bureau's name: send the case back, or propose (e.g. PROPOSE_REFUSAL) to a district step that decides`);
+      }
       if (type === 'RETURN' && !requiredOf(form).includes('missing')) add(`${base}.meta.events.${type}`, 'a return for materials needs a form that requires "missing"');
       if (meta.external && !(SYSTEM_EVENTS as readonly string[]).includes(type)) {
         for (const f of ['decisionBody', 'documentNumber']) {
