@@ -3,6 +3,7 @@ import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
 import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
+import { letterFindings } from './letter-lint.ts';
 
 export interface Finding {
   file: string;
@@ -102,6 +103,8 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
       add(path, `invalid JSON Schema: ${(err as Error).message}`);
     }
   }
+
+  for (const f of letterFindings(def)) add(f.path, f.message);
 
   const formFields = new Set(Object.values(def.forms).flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
   for (const field of Object.keys(def.prefill ?? {})) {

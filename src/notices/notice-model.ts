@@ -1,4 +1,5 @@
 import type { JsonSchema, Material, NoticeDef, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { letterParts } from './letter-model.ts';
 import { markupSafe } from './markup.ts';
 import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, remediesSentence, yuan } from './notice-format.ts';
 import type { NoticeSettings } from './notice.settings.ts';
@@ -204,5 +205,6 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
       place: text(d.noticePlace) ?? markupSafe(f.station),
     },
     verifyUrl: f.verifyUrl,
+    ...letterParts(f, formatValue),
   };
 }

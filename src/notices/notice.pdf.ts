@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import qrcode from 'qrcode-generator';
 import { fontFor, type Face } from './fonts.ts';
+import { gridWidths } from './grid.ts';
 import { breakLines, placeLine, textWidth, type TextStyle } from './layout.ts';
 import type { Block } from './markup.ts';
 
@@ -92,6 +93,8 @@ class Layout {
       if (block.type === 'gap') this.y += PITCH;
       else if (block.type === 'table') this.table(block.header, block.rows);
       else if (block.type === 'kv') this.pairs(block.pairs);
+      else if (block.type === 'grid') this.grid(block.rows);
+      else if (block.type === 'sign') this.signBoxes(block.boxes);
       else this.paragraph(block.text, block.type === 'h' ? HEADING : BODY, block.type === 'to' ? 0 : 2 * CHAR);
     }
     this.signature(doc);
@@ -189,6 +192,29 @@ class Layout {
       }
     }
     this.y += 6;
+  }
+
+  /** A form's grid of labelled cells, labels in bold. */
+  private grid(rows: [string, string][][]): void {
+    const widths = gridWidths(rows, BOX.width, (l) => textWidth(l, { ...TABLE, face: 'songBold' }) + 8);
+    this.y += 3;
+    rows.forEach((r, i) => this.row(r.flat(), widths[i]!, r.flatMap((): Face[] => ['songBold', 'song'])));
+    this.y += 6;
+  }
+
+  /** Boxes left blank for a signature or seal: the label at the top, the date line at the foot. */
+  private signBoxes(labels: string[]): void {
+    const height = 3 * PITCH;
+    const width = BOX.width / labels.length;
+    const date = '年　　月　　日';
+    this.room(height);
+    labels.forEach((label, i) => {
+      const x = BOX.left + i * width;
+      this.pdf.save().lineWidth(0.5).rect(x, this.y, width, height).stroke().restore();
+      this.text(label, { ...TABLE, face: 'songBold' }, x + 3, this.y + 16);
+      this.text(date, TABLE, x + width - textWidth(date, TABLE) - 6, this.y + height - 8);
+    });
+    this.y += height + 6;
   }
 
   /** 署名 centred over the date, the date four characters in from the right; the QR check code to the left. */

@@ -18,6 +18,8 @@ export interface NoticeSettings {
   contactPhone?: string;
   /** Seconds between sweeps for notices whose PDF is still missing. NOTICE_SWEEP_SECONDS. */
   sweepSeconds: number;
+  /** Bodies letters are written to, by name (a letter's `addressee: { setting }`); the names are the ones defined here. */
+  addressees: Record<string, string>;
 }
 
 export const NOTICE_DEFAULTS: NoticeSettings = {
@@ -28,9 +30,11 @@ export const NOTICE_DEFAULTS: NoticeSettings = {
   lawsuitMonths: 6,
   publicBaseUrl: 'http://127.0.0.1:3000',
   sweepSeconds: 30,
+  // The demo district's own offices; a deployment names its own.
+  addressees: { legalAidCentre: '新河区法律援助中心', socialInsuranceAgency: '新河区社会保险事业管理中心' },
 };
 
 export function noticeSettings(partial: Partial<NoticeSettings> = {}): NoticeSettings {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  return { ...NOTICE_DEFAULTS, ...defined, publicBaseUrl: (partial.publicBaseUrl ?? NOTICE_DEFAULTS.publicBaseUrl).replace(/\/+$/, '') };
+  return { ...NOTICE_DEFAULTS, ...defined, addressees: { ...NOTICE_DEFAULTS.addressees, ...partial.addressees }, publicBaseUrl: (partial.publicBaseUrl ?? NOTICE_DEFAULTS.publicBaseUrl).replace(/\/+$/, '') };
 }
