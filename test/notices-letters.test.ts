@@ -116,6 +116,17 @@ t.test('the district hands over the army\'s 因公牺牲/病故 证明书 and is
   t.ok(text.includes('证明书编号因公牺牲证字第2026036号') && text.includes('领取人签收'));
 });
 
+t.test('the 残疾军人证领取通知 names the province that issued the certificate, not the district', async (t) => {
+  const def = definition('disability-pension');
+  const samples = JSON.parse(readFileSync(new URL('../workflows/samples/disability-pension.json', import.meta.url), 'utf8'));
+  const decision = [samples.forms.provinceDecision].flat()[0];
+  const { facts } = await printed(def, 'certificate', decision);
+  const text = flat(facts.text);
+  t.ok(text.includes(`${decision.decisionBody}已以${decision.documentNumber}作出决定`), 'the deciding body and its document');
+  t.ok(text.includes('所发证件已送达本机关') && text.includes(`残疾军人证编号${decision.certificateNumber}`));
+  t.notOk(text.includes('本机关已于'), 'the district does not present the decision as its own');
+});
+
 t.test('the linter: a letter names an addressee that exists', async (t) => {
   const base = definition('discharge-reporting');
   const lint = (edit: (d: WorkflowDefinition) => void) => {
