@@ -7,7 +7,7 @@ import { buildNoticeModel } from '../src/notices/notice-model.ts';
 import { issuePoints } from '../src/notices/notice-samples.ts';
 import { renderPdf } from '../src/notices/notice.pdf.ts';
 import { noticeSettings } from '../src/notices/notice.settings.ts';
-import { MissingNoticeField, renderContent } from '../src/notices/notice.templates.ts';
+import { renderContent } from '../src/notices/notice.templates.ts';
 import { build, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { flat, readPdf, readText } from './helpers/notice-pdf.ts';
@@ -92,10 +92,11 @@ t.test('the 伤残鉴定介绍信 goes to the designated hospital with what the 
   t.match(text, /公民身份号码330102\*{8}3710/, 'the ID number masked');
   t.equal(facts.pages, 1);
 
-  // Sent again after an objection, the letter takes the hospital from what the case recorded earlier.
-  const again = await printed(def, 'assessment-referral', { findings: '经调查，需重新鉴定。' }, { ...application, ...referral });
-  t.match(flat(again.facts.text), /杭州市第一人民医院（伤残鉴定定点医院）：/);
-  await t.rejects(printed(def, 'assessment-referral', { findings: '经调查，需重新鉴定。' }, application), new MissingNoticeField('letter-assessment', 'hospitalName'), 'no hospital on record: the step fails naming the field');
+  // Sent again after an objection: to the hospital and on the date this step names, the rest as recorded.
+  const reassessment = samples.forms.reassessment;
+  const again = await printed(def, 'assessment-referral', reassessment, { ...application, ...referral, ...reassessment });
+  t.match(flat(again.facts.text), /江川市第一人民医院：兹介绍何建平同志于2026年11月5日前往/);
+  t.ok(flat(again.facts.text).includes('出生日期1983年9月9日'));
 });
 
 t.test('a letter addressed by a setting takes the body the service is configured with', async (t) => {
@@ -139,5 +140,7 @@ t.test('the linter: a letter names an addressee that exists', async (t) => {
   t.match(lint((d) => { d.notices.hukouLetter!.addressee = { field: 'policeStaton' }; }), [{ path: '$.notices.hukouLetter.addressee.field', message: /"policeStaton" is in no form/ }]);
   t.match(lint((d) => { d.notices.hukouLetter!.addressee = { field: 'archiveReceivedDate' }; }), [{ path: '$.notices.hukouLetter.addressee.field', message: /in no form as text/ }], 'a date is no addressee');
   t.match(lint((d) => { d.notices.hukouLetter!.addressee = { setting: 'policeHeadquarters' }; }), [{ path: '$.notices.hukouLetter.addressee.setting', message: /not an addressee setting/ }]);
+  t.match(lint((d) => { d.forms.archive!.required = (d.forms.archive!.required as string[]).filter((f) => f !== 'policeStation'); }),
+    [{ path: '$.notices.hukouLetter.addressee.field', message: /archiveCheck\.RECORD_ARCHIVE issues this letter but its form does not require "policeStation"/ }]);
   t.match(lint((d) => { d.notices.completion!.addressee = { field: 'policeStation' }; }), [{ path: '$.notices.completion.addressee', message: /only a letter/ }]);
 });

@@ -2,7 +2,6 @@ import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.t
 import { markupSafe } from './markup.ts';
 import { chineseDate } from './notice-format.ts';
 import type { NoticeFacts } from './notice-model.ts';
-import { MissingNoticeField } from './notice.templates.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -31,7 +30,7 @@ function particulars(f: NoticeFacts, format: Format): Record<string, string> {
   return out;
 }
 
-/** Whom the letter is written to: the form field the clerk filled, or the named setting. */
+/** Whom the letter is written to: the form field the clerk filled at this step, or the named setting. */
 function addresseeOf(f: NoticeFacts): string {
   const to = f.notice.addressee!;
   if ('setting' in to) {
@@ -39,9 +38,9 @@ function addresseeOf(f: NoticeFacts): string {
     if (!name) throw new Error(`notice setting addressees.${to.setting} is not set`);
     return markupSafe(name);
   }
-  const value = f.event.data[to.field] ?? f.caseData[to.field];
-  // Named after the form field, so that the step's 422 points the clerk at it.
-  if (typeof value !== 'string' || !value.trim()) throw new MissingNoticeField(f.notice.template, to.field);
+  // Every step that issues a letter requires its addressee field (the linter's rule), so the form has it.
+  const value = f.event.data[to.field];
+  if (typeof value !== 'string' || !value.trim()) throw new Error(`letter ${f.noticeKey}: the step gave no ${to.field}`);
   return markupSafe(value.trim());
 }
 

@@ -97,18 +97,17 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
   const context = input.snapshot.context;
   const row = c as unknown as { timer_at?: Date | null };
 
-  let model: Record<string, unknown>;
+  const model = buildNoticeModel({
+    definition: def, noticeKey: input.noticeKey, notice,
+    event: { type: event.type, data: eventData, fromState: event.from_state, toState: event.to_state ?? input.snapshot.value },
+    caseData: context.data, materials: context.materials,
+    caseId: input.caseId, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
+    personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh, organ: district.name_zh,
+    handler: handler ?? '系统', number, code, verifyUrl: `${runtime.settings.publicBaseUrl}/verify/${verifyToken}`,
+    issuedAt: input.now, settings: runtime.settings,
+  });
   let content: string;
   try {
-    model = buildNoticeModel({
-      definition: def, noticeKey: input.noticeKey, notice,
-      event: { type: event.type, data: eventData, fromState: event.from_state, toState: event.to_state ?? input.snapshot.value },
-      caseData: context.data, materials: context.materials,
-      caseId: input.caseId, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
-      personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh, organ: district.name_zh,
-      handler: handler ?? '系统', number, code, verifyUrl: `${runtime.settings.publicBaseUrl}/verify/${verifyToken}`,
-      issuedAt: input.now, settings: runtime.settings,
-    });
     content = renderContent(notice.template, model);
   } catch (err) {
     if (err instanceof MissingNoticeField) throw missingField(notice.title.zh, err.field);
