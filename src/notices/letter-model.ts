@@ -1,3 +1,4 @@
+import { isSealedField } from '../crypto/sealed-data.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { markupSafe } from './markup.ts';
 import { chineseDate } from './notice-format.ts';
@@ -25,7 +26,8 @@ function particulars(f: NoticeFacts, format: Format): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, prop] of fieldSchemas(f.definition)) {
     const value = key in f.event.data ? f.event.data[key] : f.caseData[key];
-    out[key] = markupSafe(format(key, prop, value));
+    // Stored with every notice, unsealed: a field the repositories seal is masked even if its schema forgot to say so.
+    out[key] = markupSafe(format(key, isSealedField(key) ? { ...prop, 'x-sensitive': true } : prop, value));
   }
   return out;
 }
