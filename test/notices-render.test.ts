@@ -46,7 +46,7 @@ function factsFor(def: WorkflowDefinition, p: ReturnType<typeof issuePoints>[num
 }
 
 t.test('every template exists, every notice is issued by a step, every refusal step requires its reason and basis', async (t) => {
-  t.same(templateNames().sort(), ['accepted', 'completion', 'correction', 'public-notice', 'receipt', 'refusal']);
+  t.same(templateNames().sort(), ['accepted', 'certificate-collection', 'certificate-handover', 'completion', 'correction', 'letter-assessment', 'letter-hukou', 'public-notice', 'receipt', 'refusal', 'registration-form']);
   for (const def of definitions) t.same(noticeProblems(def), [], def.id);
   const broken = structuredClone(definitions.find((d) => d.id === 'discharge-reporting')!);
   (broken.forms.refusal!.required as string[]).splice((broken.forms.refusal!.required as string[]).indexOf('legalBasis'), 1);

@@ -5,6 +5,7 @@ import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
 import { isAdverse, noticesOf, REFUSING_OUTCOMES, transitionsOf } from './transitions.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
 import { instrumentLabel, resolveInstrument } from './instruments.ts';
+import { letterFindings } from './letter-lint.ts';
 
 export interface Finding {
   file: string;
@@ -123,6 +124,8 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
       add(path, `invalid JSON Schema: ${(err as Error).message}`);
     }
   }
+
+  for (const f of letterFindings(def)) add(f.path, f.message);
 
   const formFields = new Set(Object.values(def.forms).flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
   for (const field of Object.keys(def.prefill ?? {})) {

@@ -9,16 +9,21 @@
  *   th: 序号 | 姓名 | 内容    starts a table (header row); `tr:` lines add rows
  *   kv: 发放金额 | 1,200.00元  one label and value of a results table (consecutive lines form one table,
  *                            two pairs to a row where the values are short)
+ *   cell: 姓名 | 陈宇航 | 性别 | 男   one row of a form's grid: labels and values in turn (consecutive lines
+ *                            form one grid; a row with fewer pairs stretches its last value to the edge)
+ *   sign: 报到人签名 | 经办人签名   a row of boxes left empty for signatures, seals and dates
  *   gap:                     one blank line
  */
 export type Block =
   | { type: 'to' | 'p' | 'h' | 'note'; text: string }
   | { type: 'table'; header: string[]; rows: string[][] }
   | { type: 'kv'; pairs: [string, string][] }
+  | { type: 'grid'; rows: [string, string][][] }
+  | { type: 'sign'; boxes: string[] }
   | { type: 'gap' };
 
 // `s`: a value's own characters never end a line (only \n does), whatever they are.
-const DIRECTIVE = /^(to|p|h|note|th|tr|kv|gap):\s?(.*)$/s;
+const DIRECTIVE = /^(to|p|h|note|th|tr|kv|cell|sign|gap):\s?(.*)$/s;
 
 export class MarkupError extends Error {}
 
@@ -38,6 +43,14 @@ export function parseMarkup(source: string): Block[] {
       if (last?.type === 'kv') last.pairs.push([label, value.join('｜')]);
       else blocks.push({ type: 'kv', pairs: [[label, value.join('｜')]] });
     }
+    else if (kind === 'cell') {
+      const c = cells(text);
+      const row = Array.from({ length: Math.ceil(c.length / 2) }, (_, j) => [c[2 * j] ?? '', c[2 * j + 1] ?? ''] as [string, string]);
+      const last = blocks[blocks.length - 1];
+      if (last?.type === 'grid') last.rows.push(row);
+      else blocks.push({ type: 'grid', rows: [row] });
+    }
+    else if (kind === 'sign') blocks.push({ type: 'sign', boxes: cells(text) });
     else if (kind === 'th') blocks.push({ type: 'table', header: cells(text), rows: [] });
     else if (kind === 'tr') {
       const table = blocks[blocks.length - 1];

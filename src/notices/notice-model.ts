@@ -1,4 +1,5 @@
 import type { JsonSchema, Material, NoticeDef, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { letterParts } from './letter-model.ts';
 import { markupSafe } from './markup.ts';
 import { ADVERSE_NOTICE_KINDS, takenTransition } from '../definitions/transitions.ts';
 import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, yuan } from './notice-format.ts';
@@ -209,5 +210,6 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
       place: text(d.noticePlace) ?? markupSafe(f.station),
     },
     verifyUrl: f.verifyUrl,
+    ...letterParts(f, formatValue),
   };
 }

@@ -52,6 +52,11 @@ const TEXT: Record<string, string> = {
   court: '杭州市中级人民法院',
   documentNumber: '浙退役〔2026〕45号',
   noticePlace: '桥头村村务公开栏',
+  policeStation: '新河区公安分局桥头派出所',
+  hospitalName: '江川市第一人民医院',
+  issuingUnit: '中国人民解放军某部政治工作部',
+  originalHukouPlace: '浙江省新河区桥头镇桥头村',
+  registerAddress: '浙江省新河区桥头镇桥头村8号',
 };
 
 function sampleString(key: string, prop: JsonSchema): string {

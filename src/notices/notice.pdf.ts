@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import qrcode from 'qrcode-generator';
 import { fontFor, type Face } from './fonts.ts';
+import { gridWidths } from './grid.ts';
 import { breakLines, placeLine, textWidth, type TextStyle } from './layout.ts';
 import type { Block } from './markup.ts';
 
@@ -119,6 +120,8 @@ class Layout {
       if (block.type === 'gap') body.push(space(PITCH));
       else if (block.type === 'table') body.push(...this.table(block.header, block.rows));
       else if (block.type === 'kv') body.push(...this.pairs(block.pairs));
+      else if (block.type === 'grid') body.push(...this.grid(block.rows));
+      else if (block.type === 'sign') body.push(this.signBoxes(block.boxes));
       else body.push(...this.paragraph(block.text, block.type === 'h' ? HEADING : BODY, block.type === 'to' ? 0 : 2 * CHAR));
     }
     const notes = doc.blocks.flatMap((n) => (n.type === 'note' ? this.paragraph(`（${n.text}）`, NOTE, 2 * CHAR, PITCH * 0.8) : []));
@@ -193,6 +196,28 @@ class Layout {
   private table(header: string[], rows: string[][]): Piece[] {
     const widths = columnWidths([header, ...rows], TABLE, BOX.width, 3);
     return [space(3), this.row(header, widths, header.map(() => 'hei')), ...rows.map((r) => this.row(r, widths, r.map(() => 'fang'))), space(6)];
+  }
+
+  /** A form's grid of labelled cells, labels in 黑体. */
+  private grid(rows: [string, string][][]): Piece[] {
+    const widths = gridWidths(rows, BOX.width, (l) => textWidth(l, { ...TABLE, face: 'hei' }) + 8);
+    return [space(3), ...rows.map((r, i) => this.row(r.flat(), widths[i]!, r.flatMap((): Face[] => ['hei', 'fang']))), space(6)];
+  }
+
+  /** Boxes left blank for a signature or seal: the label at the top, the date line at the foot. */
+  private signBoxes(labels: string[]): Piece {
+    const height = 3 * PITCH;
+    const width = BOX.width / labels.length;
+    const date = '年　　月　　日';
+    return {
+      height,
+      draw: (top: number) => labels.forEach((label, i) => {
+        const x = BOX.left + i * width;
+        this.pdf.save().lineWidth(0.5).rect(x, top, width, height).stroke().restore();
+        this.text(label, { ...TABLE, face: 'hei' }, x + 3, top + 16);
+        this.text(date, TABLE, x + width - textWidth(date, TABLE) - 6, top + height - 8);
+      }),
+    };
   }
 
   /** A results table: label and value, two pairs to a row while both values are short. */

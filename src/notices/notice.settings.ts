@@ -33,6 +33,8 @@ export interface NoticeSettings {
   contactPhone?: string;
   /** Seconds between sweeps for notices whose PDF is still missing. NOTICE_SWEEP_SECONDS. */
   sweepSeconds: number;
+  /** Bodies letters are written to, by name (a letter's `addressee: { setting }`); the names are the ones defined here. */
+  addressees: Record<string, string>;
 }
 
 export const NOTICE_DEFAULTS: NoticeSettings = {
@@ -46,6 +48,8 @@ export const NOTICE_DEFAULTS: NoticeSettings = {
   publicBaseUrl: 'http://127.0.0.1:3000',
   series: { receipt: '收', accepted: '受', correction: '补', refusal: '告', decision: '决', letter: '介', completion: '办', 'public-notice': '公', other: '函' },
   sweepSeconds: 30,
+  // The demo district's own offices; a deployment names its own.
+  addressees: { legalAidCentre: '新河区法律援助中心', socialInsuranceAgency: '新河区社会保险事业管理中心' },
 };
 
 /**
@@ -72,5 +76,5 @@ export function parseSeries(text: string | undefined): { series: Record<NoticeKi
 
 export function noticeSettings(partial: Partial<NoticeSettings> = {}): NoticeSettings {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  return { ...NOTICE_DEFAULTS, ...defined, series: { ...NOTICE_DEFAULTS.series, ...partial.series }, publicBaseUrl: (partial.publicBaseUrl ?? NOTICE_DEFAULTS.publicBaseUrl).replace(/\/+$/, '') };
+  return { ...NOTICE_DEFAULTS, ...defined, series: { ...NOTICE_DEFAULTS.series, ...partial.series }, addressees: { ...NOTICE_DEFAULTS.addressees, ...partial.addressees }, publicBaseUrl: (partial.publicBaseUrl ?? NOTICE_DEFAULTS.publicBaseUrl).replace(/\/+$/, '') };
 }

@@ -22,7 +22,8 @@ export const SAMPLES: { kind: string; workflow: string; notice: string; name: st
   { kind: 'refusal', workflow: 'hardship-assistance', notice: 'not-eligible', name: '刘䶮', data: { reason: '经入户核查，你家庭人均月收入高于本区帮扶标准，且未发现因病、因灾等特殊困难情形。', legalBasis: '《退役军人保障法》第五十五条、《新河区困难退役军人帮扶援助实施办法》第五条' } },
   { kind: 'completion', workflow: 'self-employment-subsidy', notice: 'payment', name: '陈镕', data: { voucherNumber: '付字〔2026〕0318号' } },
   { kind: 'public-notice', workflow: 'hardship-assistance', notice: 'public-notice', name: '赵赟', data: { opinion: '情况属实，同意给予临时帮扶。', noticePlace: '桥头村村务公开栏' } },
-  { kind: 'other', workflow: 'disability-pension', notice: 'assessment-referral', name: '周珺', data: { hospitalName: '新河区人民医院', letterNumber: '新退役介〔2026〕12号' } },
+  { kind: 'letter', workflow: 'discharge-reporting', notice: 'hukouLetter', name: '周珺', data: { name: '周珺', idNumber: '330102200402111370', reportDate: '2026-09-20', dischargeDate: '2026-09-05', soldierType: 'conscript', placementType: 'self-employment', sex: 'female', birthDate: '2004-02-11', enlistmentDate: '2024-09-10' } },
+  { kind: 'form', workflow: 'discharge-reporting', notice: 'registrationForm', name: '李昇', data: { name: '李昇', sex: 'male', birthDate: '2004-02-11', enlistmentDate: '2024-09-10' } },
 ];
 
 export async function renderSamples(outDir: string): Promise<string[]> {
