@@ -3,6 +3,7 @@ import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
 import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
+import { lapseFindings } from './lapse-rules.ts';
 
 export interface Finding {
   file: string;
@@ -171,6 +172,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
       }
     }
   }
+  for (const f of lapseFindings(def, transitionsOf)) add(f.path, f.message);
   for (const type of Object.keys(def.events)) if (!usedEvents.has(type)) add(`$.events.${type}`, `event "${type}" is declared but never used`);
   for (const type of Object.keys(def.events)) if (RESERVED_EVENTS.includes(type)) add(`$.events.${type}`, `"${type}" is an entry the service writes itself; choose another event name`);
 
