@@ -83,7 +83,7 @@ t.test('补正 stops the clock and keeps the days left; a send-back starts afres
   const c = await d.open();
   t.equal(c.dueAt, endOf('2026-11-09'), '5 working days');
   d.clock.set('2026-11-04T09:00:00+08:00');
-  await send(d.app, d.town, c.id, 'RETURN', { missing: ['form'], deadline: '2026-11-18' });
+  await send(d.app, d.town, c.id, 'RETURN', { missing: ['form'] });
   const paused = await d.get(c.id);
   t.equal(paused.state, 'awaitingMaterials');
   t.equal(paused.dueAt, null, 'no SLA runs while the applicant gathers materials');
@@ -107,7 +107,7 @@ t.test('a public notice ends by itself; an unanswered 补正 lapses; both catch 
     ids.push(c.id);
   }
   const lapsing = await d.open();
-  await send(d.app, d.town, lapsing.id, 'RETURN', { missing: ['form'], deadline: '2026-11-16' });
+  await send(d.app, d.town, lapsing.id, 'RETURN', { missing: ['form'] });
   t.equal((await d.get(ids[0]!)).state, 'publicNotice');
   d.clock.set('2026-11-05T09:00:00+08:00');
   t.match(await d.sweepNow(), { timers: 0 }, 'nothing is due yet');
