@@ -70,9 +70,9 @@ export function workingDaysLeft(now: Date, due: Date, cal: WorkingCalendar): num
 
 /**
  * A period counted in calendar days whose last day is a rest day or an official holiday ends at the
- * end of the next working day: 民法典第二百零三条 (not in ../shared/catalogue/laws; rule as published
- * by the NPC, checked 2026-12-02; docs/adr/0013-deadlines-and-lapses.md). A year the calendar does
- * not know is flagged uncertain.
+ * end of the next working day: 民法典第二百零三条 (not in ../shared/catalogue/laws, so not checked
+ * against its text; noted 2026-12-02, docs/adr/0013-deadlines-and-lapses.md). A year the calendar
+ * does not know is flagged uncertain.
  */
 function nextWorkingDay(last: Date, cal: WorkingCalendar): Deadline {
   let day = last;
