@@ -106,7 +106,6 @@ t.test('a clerk completes an item in the browser: register, start, a mistake fix
   await page.getByLabel('报到日期').fill('');
   await page.getByLabel('安置方式').selectOption('self-employment');
   await page.getByRole('group', { name: /是否党（团）员/ }).getByLabel('否').check();
-  await page.getByRole('group', { name: /30日内报到/ }).getByLabel('是').check();
   for (const m of ['退出现役证', '部队行政介绍信', '居民身份证或户口登记材料']) await page.getByRole('group', { name: /已收材料/ }).getByRole('checkbox', { name: m }).check();
   await page.getByRole('button', { name: '下一步：核对信息' }).click();
   const summary = page.locator('.error-summary');
