@@ -21,7 +21,10 @@ t.test('working days follow the official holidays and make-up working days', asy
   t.equal(addWorkingDays(new Date('2026-02-27T10:00:00+08:00'), 1, cal).at.toISOString(), endOf('2026-02-28'), 'Saturday 28 February is a working day');
   t.equal(addWorkingDays(new Date('2026-11-20T23:30:00+08:00'), 1, cal).at.toISOString(), endOf('2026-11-23'), 'a Friday evening in Shanghai counts from Friday');
   t.equal(workingDaysLeft(new Date('2026-09-29T09:00:00+08:00'), new Date(endOf('2026-10-12')), cal), 5, '30th, 8th, 9th, 10th, 12th');
-  t.equal(dueAt({ calendarDays: 7 }, new Date('2026-09-30T10:00:00+08:00'), cal).at.toISOString(), endOf('2026-10-07'));
+  t.equal(dueAt({ calendarDays: 7 }, new Date('2026-09-30T10:00:00+08:00'), cal).at.toISOString(), endOf('2026-10-08'), 'the 7th day, 7 October, is a holiday: the period ends on Thursday the 8th');
+  t.equal(dueAt({ calendarDays: 10 }, new Date('2026-09-30T10:00:00+08:00'), cal).at.toISOString(), endOf('2026-10-10'), 'Saturday 10 October is a make-up working day: no move');
+  t.equal(dueAt({ calendarDays: 2 }, new Date('2026-11-19T10:00:00+08:00'), cal).at.toISOString(), endOf('2026-11-23'), 'a period ending on Saturday ends on Monday');
+  t.equal(dueAt({ calendarDays: 1 }, new Date('2026-11-19T10:00:00+08:00'), cal).at.toISOString(), endOf('2026-11-20'), 'a period ending on a working day stays');
   t.equal(dueAt({ before: '08-01' }, new Date('2026-11-24T10:00:00+08:00'), cal).at.toISOString(), new Date('2027-08-01T00:00:00+08:00').toISOString(), '"before 1 August" means next year once this one has passed');
 });
 
@@ -80,7 +83,7 @@ t.test('补正 stops the clock and keeps the days left; a send-back starts afres
   const c = await d.open();
   t.equal(c.dueAt, endOf('2026-11-09'), '5 working days');
   d.clock.set('2026-11-04T09:00:00+08:00');
-  await send(d.app, d.town, c.id, 'RETURN', { missing: ['form'], deadline: '2026-11-18' });
+  await send(d.app, d.town, c.id, 'RETURN', { missing: ['form'] });
   const paused = await d.get(c.id);
   t.equal(paused.state, 'awaitingMaterials');
   t.equal(paused.dueAt, null, 'no SLA runs while the applicant gathers materials');
@@ -104,7 +107,7 @@ t.test('a public notice ends by itself; an unanswered 补正 lapses; both catch 
     ids.push(c.id);
   }
   const lapsing = await d.open();
-  await send(d.app, d.town, lapsing.id, 'RETURN', { missing: ['form'], deadline: '2026-11-16' });
+  await send(d.app, d.town, lapsing.id, 'RETURN', { missing: ['form'] });
   t.equal((await d.get(ids[0]!)).state, 'publicNotice');
   d.clock.set('2026-11-05T09:00:00+08:00');
   t.match(await d.sweepNow(), { timers: 0 }, 'nothing is due yet');

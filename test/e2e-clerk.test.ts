@@ -77,7 +77,6 @@ t.test('a clerk completes an item in the browser: register, start, a mistake fix
   // Return for materials (一次性告知补正).
   await page.getByRole('link', { name: '一次性告知补正' }).click();
   await page.getByRole('group', { name: /需补正的材料/ }).getByRole('checkbox', { name: '退出现役证' }).check();
-  await page.getByLabel('补正期限').fill('2026-12-31');
   await page.getByLabel('补正说明').fill('请补交退出现役证原件');
   await page.getByRole('button', { name: '下一步：核对信息' }).click();
   await page.waitForURL(/\/act\/RETURN\/check$/);
@@ -107,7 +106,6 @@ t.test('a clerk completes an item in the browser: register, start, a mistake fix
   await page.getByLabel('报到日期').fill('');
   await page.getByLabel('安置方式').selectOption('self-employment');
   await page.getByRole('group', { name: /是否党（团）员/ }).getByLabel('否').check();
-  await page.getByRole('group', { name: /30日内报到/ }).getByLabel('是').check();
   for (const m of ['退出现役证', '部队行政介绍信', '居民身份证或户口登记材料']) await page.getByRole('group', { name: /已收材料/ }).getByRole('checkbox', { name: m }).check();
   await page.getByRole('button', { name: '下一步：核对信息' }).click();
   const summary = page.locator('.error-summary');

@@ -63,7 +63,7 @@ t.test('guards see the case data and the materials', async (t) => {
 
 t.test('system events come only from the service', async (t) => {
   let s = ok(step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh' }));
-  s = ok(step(card, s, { type: 'RETURN', data: { missing: ['photo'], deadline: '2026-12-10' } }, town, { lang: 'zh' }));
+  s = ok(step(card, s, { type: 'RETURN', data: { missing: ['photo'] } }, town, { lang: 'zh' }));
   t.equal(s.value, 'awaitingMaterials');
   t.equal((step(card, s, { type: 'DEADLINE' }, town, { lang: 'zh' }) as { code: string }).code, 'SYSTEM_EVENT');
   t.equal(ok(step(card, s, { type: 'DEADLINE' }, { id: 'system', role: 'system', level: 'system' }, { lang: 'zh' })).value, 'withdrawn');

@@ -74,6 +74,16 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['citation of a repealed instrument', (d) => { d.legalBasis.push({ instrument: '退役士兵安置条例（2011）', article: '第五十三条' }); }, '$.legalBasis[2].instrument', /repealed since 2024-09-01: cite 退役军人安置条例（2024）/],
   ['citation of the superseded text of a revised instrument', (d) => { d.legalBasis.push({ instrument: '军人抚恤优待条例（2019）', article: '第八条' }); }, '$.legalBasis[2].instrument', /superseded .*军人抚恤优待条例（2024）/],
   ['citation of an instrument the register does not know', (d) => { d.legalBasis[0].instrument = '退役军人优待条例'; }, '$.legalBasis[0].instrument', /"退役军人优待条例" is not in the instrument register/],
+  // Lapses (issue #15 §3): what a timer may do when nobody acts.
+  ['a 补正 lapse that closes an application without a notice', (d) => { delete d.machine.states.awaitingMaterials.on.DEADLINE.actions; }, '$.machine.states.awaitingMaterials.on.DEADLINE', /issues a notice of kind "decision" or "refusal"/],
+  ['a lapse with no remedy', (d) => { delete d.machine.states.awaitingMaterials.on.DEADLINE.remedy; }, '$.machine.states.awaitingMaterials.on.DEADLINE.remedy', /name its remedy/],
+  ['a lapse notice with no reason of its own', (d) => { delete d.notices['withdrawn-by-lapse'].reason; }, '$.notices.withdrawn-by-lapse', /needs its own "reason"/],
+  ['a 补正 lapse that refuses instead of withdrawing', (d) => { d.machine.states.awaitingMaterials.on.DEADLINE.target = 'refused'; }, '$.machine.states.awaitingMaterials.on.DEADLINE', /as withdrawn/],
+  ['a 补正 lapse that ends an ex-officio case', (d) => { d.initiation = 'ex-officio'; }, '$.machine.states.awaitingMaterials.on.DEADLINE', /duty is the state's/],
+  ['a 补正 lapse back to an ordinary step, unflagged', (d) => { d.machine.states.awaitingMaterials.on.DEADLINE = { target: 'townAcceptance' }; }, '$.machine.states.awaitingMaterials.on.DEADLINE', /a step of its own/],
+  ['a 补正 form with a free deadline', (d) => { d.forms.correction.properties.deadline = { type: 'string', format: 'date' }; }, '$.forms.correction.properties.deadline', /timer's date/],
+  ['a 补正 that waits without a timer', (d) => { delete d.machine.states.awaitingMaterials.meta.timer; delete d.machine.states.awaitingMaterials.on.DEADLINE; }, '$.machine.states.townAcceptance.on.RETURN', /needs a timer/],
+  ['a daysLate guard without a label', (d) => { d.machine.states.townAcceptance.on.ACCEPT.guard = { type: 'daysLate', params: { from: 'a', at: 'b', moreThan: 30 } }; }, '$.machine.states.townAcceptance.on.ACCEPT', /.+/],
   ['event named like an entry the service writes', (d) => { d.events.RECALL = { label: { zh: '撤回', en: 'Recall' } }; }, '$.events.RECALL', /service writes itself/],
 ];
 

@@ -37,7 +37,8 @@ function factsFor(def: WorkflowDefinition, p: ReturnType<typeof issuePoints>[num
     event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
     caseData: data, materials: def.materials.map((m) => m.id),
     caseId: '019ab8c2-5f3e-7000-8000-000000000001', appliedAt: new Date('2026-11-20T01:00:00Z'),
-    dueAt: new Date('2026-12-01T15:59:59Z'), timerAt: null,
+    // A 补正 notice prints its waiting step's timer: the end of 20 November in Shanghai.
+    dueAt: new Date('2026-12-01T15:59:59Z'), timerAt: def.notices[p.noticeKey]!.kind === 'correction' ? new Date('2026-11-20T15:59:59Z') : null,
     personName: RARE_NAMES[i % RARE_NAMES.length]!, addressee: RARE_NAMES[i % RARE_NAMES.length]!,
     station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静',
     number: printedNumber('新退役', settings.series[def.notices[p.noticeKey]!.kind], 2026, i + 1), code: codeOf(def.notices[p.noticeKey]!.kind, 2026, i + 1),
@@ -104,7 +105,10 @@ t.test('every notice of the 22 workflows renders from realistic data', async (t)
       }
       if (notice.kind === 'correction') {
         for (const id of d.missing as string[]) if (!text.includes(flat(def.materials.find((m) => m.id === id)!.title.zh))) problems.push(`missing ${id}`);
-        if (!text.includes('2026年11月20日')) problems.push('correction deadline');
+        if (!text.includes('请于2026年11月20日前')) problems.push('correction deadline');
+        const withdraws = def.machine.states[p.toState]!.on?.DEADLINE;
+        const ends = def.machine.states[(Array.isArray(withdraws) ? withdraws[0] : withdraws)?.target ?? '']?.type === 'final';
+        if (text.includes('视为撤回') !== ends) problems.push(`视为撤回 printed: ${text.includes('视为撤回')}, the timer ends the case: ${ends}`);
       }
       const fields = model.fields as { label: string; value: string }[];
       if (notice.template === 'completion' && fields.length && !text.includes(flat(fields[0]!.value).slice(0, 10))) problems.push('result');
@@ -129,9 +133,8 @@ t.test('a strict template fails on a missing field instead of printing a blank',
   const def = definitions.find((d) => d.id === 'discharge-reporting')!;
   const p = issuePoints(def).find((x) => x.noticeKey === 'correction')!;
   const facts = factsFor(def, p, 0);
-  const { deadline: _, ...rest } = facts.event.data;
-  const model = buildNoticeModel({ ...facts, event: { ...facts.event, data: rest } });
-  t.equal(thrown(() => renderContent('correction', model))?.field, 'deadline', 'no deadline, no notice');
+  const model = buildNoticeModel({ ...facts, timerAt: null });
+  t.equal(thrown(() => renderContent('correction', model))?.field, 'deadline', 'no timer, no date to state: no notice');
   const refusal = issuePoints(def).find((x) => x.noticeKey === 'refusal')!;
   const rf = factsFor(def, refusal, 0);
   const { legalBasis: __, ...noBasis } = rf.event.data;

@@ -170,7 +170,7 @@ t.test('pages: sessions, CSRF, language, registration, the step form, drafts, co
 
     const guard = await clerk.postMultipart(`/cases/${caseId}/act/SUBMIT`, {
       _version: String(version), _draft: '1', _action: 'continue', 'd.name': '刘备', 'd.idNumber': makeIdNumber('330102', '1988-02-29', 412), 'd.dischargeDate': '2026-09-05',
-      'd.reportDate': '2026-09-20', 'd.soldierType': 'nco', 'd.placementType': 'self-employment', 'd.partyMember': 'false', 'd.reportedInTime': 'true', _present: '1', 'd.materials': 'id-card',
+      'd.reportDate': '2026-09-20', 'd.soldierType': 'nco', 'd.placementType': 'self-employment', 'd.partyMember': 'false', _present: '1', 'd.materials': 'id-card',
     });
     t.equal(guard.statusCode, 422, 'the materials guard is checked before the check page');
     t.match(errorSummary(guard.body), '材料不齐全');

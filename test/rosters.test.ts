@@ -181,7 +181,7 @@ t.test('XLSX, jurisdiction, all-or-nothing, and batch actions with their notices
   // Return with a reason, for the one that failed: the correction notice.
   const ret = await app.inject({
     method: 'POST', url: '/api/v1/batch-actions', headers: town,
-    payload: { workflowId: 'conscript-family-allowance', state: 'payeeRegistration', type: 'RETURN', caseIds: [s.results[2].caseId], data: { missing: ['student-proof'], note: '请补交保留入学资格审批表', deadline: '2026-12-31' } },
+    payload: { workflowId: 'conscript-family-allowance', state: 'payeeRegistration', type: 'RETURN', caseIds: [s.results[2].caseId], data: { missing: ['student-proof'], note: '请补交保留入学资格审批表' } },
   });
   t.match(ret.json(), { counts: { succeeded: 1 } });
   t.equal(readPdf((await app.inject({ url: `/api/v1/batch-actions/${ret.json().id}/notices.pdf`, headers: town })).rawPayload).pages >= 1, true, 'its correction notice prints');

@@ -69,16 +69,32 @@ export function workingDaysLeft(now: Date, due: Date, cal: WorkingCalendar): num
 }
 
 /**
+ * A period counted in calendar days whose last day is a rest day or an official holiday ends at the
+ * end of the next working day: 民法典第二百零三条 (not in ../shared/catalogue/laws, so not checked
+ * against its text; noted 2026-12-02, docs/adr/0013-deadlines-and-lapses.md). A year the calendar
+ * does not know is flagged uncertain.
+ */
+function nextWorkingDay(last: Date, cal: WorkingCalendar): Deadline {
+  let day = last;
+  let uncertain = !cal.knowsYear(day.getUTCFullYear());
+  while (!cal.isWorkday(isoDate(day))) {
+    day = new Date(day.getTime() + DAY_MS);
+    if (!cal.knowsYear(day.getUTCFullYear())) uncertain = true;
+  }
+  return { at: endOfDay(day), uncertain };
+}
+
+/**
  * When a step entered at `from` is due: the end of the n-th working day after it (official
- * holidays and make-up working days counted), the end of the n-th calendar day, or the start of
- * a month-day deadline ("before 08-01").
+ * holidays and make-up working days counted), the end of the n-th calendar day (moved on to the
+ * next working day when it is not one), or the start of a month-day deadline ("before 08-01").
  */
 export function dueAt(sla: Sla, from: Date, cal: WorkingCalendar): Deadline {
   const today = shanghaiDay(from);
   if ('workingDays' in sla) return addWorkingDays(from, sla.workingDays, cal);
   if ('calendarDays' in sla) {
     checkDays(sla.calendarDays);
-    return { at: endOfDay(new Date(today.getTime() + sla.calendarDays * DAY_MS)), uncertain: false };
+    return nextWorkingDay(new Date(today.getTime() + sla.calendarDays * DAY_MS), cal);
   }
   const [month, date] = sla.before.split('-').map(Number) as [number, number];
   let year = today.getUTCFullYear();

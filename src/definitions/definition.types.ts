@@ -14,10 +14,21 @@ export type Sla =
   /** A calendar deadline, month-day, e.g. "08-01" for "before 1 August". */
   | { before: string };
 
-export interface GuardRef {
-  type: 'matches' | 'materialsComplete';
-  params?: { schema?: JsonSchema; message?: Localized };
+/** Lateness counted from two date fields of the case: `at` more than `moreThan` days after `from` + `calendarDays`. */
+export interface DaysLate {
+  from: string;
+  calendarDays?: number;
+  at: string;
+  moreThan: number;
+  label: Localized;
+  message?: Localized;
 }
+
+export type GuardRef =
+  | { type: 'matches'; params: { schema: JsonSchema; message: Localized } }
+  | { type: 'materialsComplete'; params?: undefined }
+  | { type: 'daysLate'; params: DaysLate }
+  | { type: 'all'; params: { guards: GuardRef[] } };
 
 export type ActionRef =
   | { type: 'issueNotice'; params: { notice: string } }
@@ -89,6 +100,9 @@ export interface NoticeDef {
   addressee?: { field: string } | { setting: string };
   /** A letter's period of validity from its date; `note` names the source of the period. */
   validity?: { calendarDays: number; note: string };
+  /** What a notice the machine issues by itself (a timer's) states as its reason and basis. */
+  reason?: Localized;
+  legalBasis?: string;
 }
 
 export interface WorkflowDefinition {

@@ -6,6 +6,7 @@ import { isAdverse, noticesOf, REFUSING_OUTCOMES, transitionsOf } from './transi
 import { isSealedField } from '../crypto/sealed-data.ts';
 import { instrumentLabel, resolveInstrument } from './instruments.ts';
 import { letterFindings } from './letter-lint.ts';
+import { lapseFindings } from './lapse-rules.ts';
 
 export interface Finding {
   file: string;
@@ -188,7 +189,8 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
         }
       }
       for (const problem of remedyProblems(def, name, meta, t, form)) add(`${path}.remedy`, problem);
-      if (STATION_LEVELS.has(meta.level ?? '') && isAdverse(def, name, t)) {
+      // A timer's lapse follows the rule the district set and the 补正 notice announced: no station decides it.
+      if (STATION_LEVELS.has(meta.level ?? '') && !(SYSTEM_EVENTS as readonly string[]).includes(type) && type !== meta.timer?.event && isAdverse(def, name, t)) {
         add(path, `a ${meta.level} step may not refuse or decide against the person in the bureau's name: send the case back, or propose (e.g. PROPOSE_REFUSAL) to a district step that decides`);
       }
       if (type === 'RETURN' && !requiredOf(form).includes('missing')) add(`${base}.meta.events.${type}`, 'a return for materials needs a form that requires "missing"');
@@ -199,6 +201,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
       }
     }
   }
+  for (const f of lapseFindings(def)) add(f.path, f.message);
   for (const type of Object.keys(def.events)) if (!usedEvents.has(type)) add(`$.events.${type}`, `event "${type}" is declared but never used`);
   for (const type of Object.keys(def.events)) if (RESERVED_EVENTS.includes(type)) add(`$.events.${type}`, `"${type}" is an entry the service writes itself; choose another event name`);
 

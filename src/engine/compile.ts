@@ -1,7 +1,8 @@
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import { ajv, type Ajv2020, type ValidateFunction } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
-import type { ActionRef, GuardRef, JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { daysLate } from './days-late.ts';
+import type { ActionRef, GuardRef, JsonSchema, Localized, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
 export interface CaseContext {
@@ -43,8 +44,28 @@ export function missingMaterials(wf: CompiledWorkflow, subject: Record<string, u
 /** Evaluates one declarative guard; the registry has exactly these kinds. */
 export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): boolean {
   const subject = guardSubject(context, event);
-  if (guard.type === 'matches') return wf.guards.get(guard.params!.schema!)!(subject) as boolean;
+  if (guard.type === 'matches') return wf.guards.get(guard.params.schema)!(subject) as boolean;
+  if (guard.type === 'daysLate') return (daysLate(guard.params, subject) ?? 0) > guard.params.moreThan;
+  if (guard.type === 'all') return guard.params.guards.every((g) => evaluateGuard(wf, g, context, event));
   return missingMaterials(wf, subject).length === 0;
+}
+
+const MATERIALS_MISSING = { zh: '材料不齐全', en: 'Required materials are missing' };
+
+/** Why a guard does not pass, as the step tells it: of a combined guard, the first part that fails. */
+export function guardMessage(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): Localized {
+  if (guard.type === 'matches') return guard.params.message;
+  if (guard.type === 'materialsComplete') return MATERIALS_MISSING;
+  if (guard.type === 'daysLate') {
+    return guard.params.message ?? { zh: `${guard.params.label.zh}未超过${guard.params.moreThan}日`, en: `${guard.params.label.en}: not more than ${guard.params.moreThan} days` };
+  }
+  const failing = guard.params.guards.find((g) => !evaluateGuard(wf, g, context, event)) ?? guard.params.guards[0]!;
+  return guardMessage(wf, failing, context, event);
+}
+
+/** The guard and the guards it is made of. */
+export function guardParts(guard: GuardRef): GuardRef[] {
+  return guard.type === 'all' ? [guard, ...guard.params.guards.flatMap(guardParts)] : [guard];
 }
 
 function mapAction(a: ActionRef) {
@@ -81,7 +102,7 @@ export function compile(definition: WorkflowDefinition, validators: Ajv2020 = aj
   for (const m of definition.materials) if (m.condition) materialConditions.set(m.id, validators.compile(m.condition));
   for (const state of Object.values(definition.machine.states)) {
     for (const t of Object.values(state.on ?? {}).flat()) {
-      if (t.guard?.type === 'matches') guards.set(t.guard.params!.schema!, validators.compile(t.guard.params!.schema!));
+      for (const g of t.guard ? guardParts(t.guard) : []) if (g.type === 'matches') guards.set(g.params.schema, validators.compile(g.params.schema));
     }
   }
   const wf = { definition, forms, guards, materialConditions } as CompiledWorkflow;
@@ -95,6 +116,8 @@ export function compile(definition: WorkflowDefinition, validators: Ajv2020 = aj
     guards: {
       matches: ({ context, event }, params: GuardRef) => evaluateGuard(wf, params, context, event),
       materialsComplete: ({ context, event }, params: GuardRef) => evaluateGuard(wf, params, context, event),
+      daysLate: ({ context, event }, params: GuardRef) => evaluateGuard(wf, params, context, event),
+      all: ({ context, event }, params: GuardRef) => evaluateGuard(wf, params, context, event),
     },
     actions: {
       recordEventData: assign(({ context, event }) => {

@@ -3,7 +3,7 @@ import { fieldErrors } from '../definitions/ajv.ts';
 import { ADMIN_ACTS, SYSTEM_EVENTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
 import type { FieldError, ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
-import { evaluateGuard, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
+import { evaluateGuard, guardMessage, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
 
 /** The stored form of a case's machine state; carries the definition it belongs to. */
 export interface StoredSnapshot {
@@ -147,10 +147,9 @@ export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEv
 
   const failed = candidates.filter((t) => t.guard && !evaluateGuard(wf, t.guard, stored.context, { ...event, data }));
   if (failed.length === candidates.length) {
-    const message = failed.map((t) => t.guard!.type === 'matches'
-      ? t.guard!.params!.message!
-      : { zh: '材料不齐全', en: 'Required materials are missing' });
-    return { ok: false, code: 'GUARD_FAILED', detail: { zh: message.map((m) => m.zh).join('；'), en: message.map((m) => m.en).join('; ') } };
+    const message = failed.map((t) => guardMessage(wf, t.guard!, stored.context, { ...event, data }));
+    const told = (lang: 'zh' | 'en') => [...new Set(message.map((m) => m[lang]))];
+    return { ok: false, code: 'GUARD_FAILED', detail: { zh: told('zh').join('；'), en: told('en').join('; ') } };
   }
 
   const [next, actions] = transition(wf.machine, restore(wf, stored), { type: event.type, data });

@@ -6,12 +6,12 @@ import { templateNames } from './notice.templates.ts';
 export const REFUSAL_FIELDS = ['reason', 'legalBasis'] as const;
 
 /** Fields of the issuing step's form that a template prints unconditionally. */
-const TEMPLATE_FIELDS: Record<string, readonly string[]> = { refusal: ['reason'], correction: ['deadline'] };
+const TEMPLATE_FIELDS: Record<string, readonly string[]> = { refusal: ['reason'] };
 
 /**
  * Problems with a definition's notices, for the linter and tests: a template that does not exist,
  * a notice that no step issues, a step whose form does not require what its notice must print (a
- * refusal's reason, basis and appeal route; a correction's deadline).
+ * refusal's reason, basis and appeal route; the 补正 date comes from the machine's timer).
  */
 export function noticeProblems(def: WorkflowDefinition): string[] {
   const problems: string[] = [];
@@ -26,6 +26,8 @@ export function noticeProblems(def: WorkflowDefinition): string[] {
     if (!notice) continue;
     const required = (p.form ? (def.forms[p.form]?.required as string[] | undefined) : undefined) ?? [];
     const needs = new Set([...(notice.kind === 'refusal' ? REFUSAL_FIELDS : []), ...(TEMPLATE_FIELDS[notice.template] ?? [])]);
+    // A notice that states its own reason (a timer's, with no form) does not take it from the form.
+    if (notice.reason) needs.delete('reason');
     const lacking = [...needs].filter((f) => !required.includes(f));
     if (lacking.length) problems.push(`${p.fromState ?? '(start)'}.${p.event} issues ${p.noticeKey} but its form does not require ${lacking.join(', ')}`);
   }

@@ -1,5 +1,6 @@
 import type { JsonSchema, Material, NoticeDef, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { letterParts } from './letter-model.ts';
+import { correctionTerms } from './correction-terms.ts';
 import { markupSafe } from './markup.ts';
 import { ADVERSE_NOTICE_KINDS, takenTransition } from '../definitions/transitions.ts';
 import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, yuan } from './notice-format.ts';
@@ -19,7 +20,7 @@ export interface NoticeFacts {
   caseId: string;
   appliedAt: Date;
   dueAt: Date | null;
-  /** End of the public-notice period when the state has a timer. */
+  /** When the entered state's timer runs out (a public notice's end, a 补正's period). */
   timerAt: Date | null;
   personName: string;
   addressee: string;
@@ -31,6 +32,8 @@ export interface NoticeFacts {
   verifyUrl: string;
   issuedAt: Date;
   settings: NoticeSettings;
+  /** Delays the definition computes from the case's dates (src/notices/lateness.ts); a decision prints them. */
+  lateness?: Field[];
 }
 
 export interface Field {
@@ -42,7 +45,7 @@ type Props = Record<string, JsonSchema>;
 
 /** Fields that have a place of their own on a notice rather than in the list of results. */
 const DECISION_FIELDS = new Set(['reasonCode', 'reason', 'legalBasis', 'decisionBody', 'reviewBody', 'court', 'documentNumber', 'decisionDate']);
-const CORRECTION_FIELDS = new Set(['missing', 'deadline', 'note']);
+const CORRECTION_FIELDS = new Set(['missing', 'note']);
 const NEVER_LISTED = new Set(['materials', 'noticePlace', 'publicNoticeRequired']);
 
 function formOf(def: WorkflowDefinition, state: string | null, event: string): JsonSchema | undefined {
@@ -152,10 +155,11 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
   const reasonLabel = reasonCode && formProps.reasonCode ? formatValue('reasonCode', formProps.reasonCode, reasonCode) : undefined;
   const external = text(d.decisionBody);
   const decision = defined({
-    reason: text(d.reason),
+    // A notice the machine issues by itself (a timer's) has no form: its definition states why.
+    reason: text(d.reason) ?? (f.notice.reason ? markupSafe(f.notice.reason.zh) : undefined),
     reasonLabel: reasonLabel && reasonLabel !== '其他' ? markupSafe(reasonLabel) : null,
     // A refusal names the basis the step gave; other adverse notices fall back to the item's own.
-    legalBasis: text(d.legalBasis) ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
+    legalBasis: text(d.legalBasis) ?? text(f.notice.legalBasis) ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
     decisionBody: external ?? null,
     documentNumber: text(d.documentNumber) ?? null,
     decisionDate: typeof d.decisionDate === 'string' ? chineseIsoDate(d.decisionDate) : null,
@@ -194,13 +198,9 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     isFinal: toState?.type === 'final',
     dueDate: f.dueAt && toState?.type !== 'final' ? chineseDate(f.dueAt) : null,
     itemLegalBasis: markupSafe(legalBasisOf(def)),
-    fields: resultFields,
+    fields: f.notice.kind === 'decision' ? [...resultFields, ...(f.lateness ?? [])] : resultFields,
     materials: { received, missing },
-    correction: defined({
-      items: missing,
-      notes: correctionNotes,
-      deadline: typeof d.deadline === 'string' ? chineseIsoDate(d.deadline) : undefined,
-    }),
+    correction: defined({ items: missing, notes: correctionNotes, ...correctionTerms(def, f.event.toState, f.timerAt) }),
     decision,
     remedies: remedies ?? (ADVERSE_NOTICE_KINDS.has(f.notice.kind) ? undefined : null),
     publicNotice: {

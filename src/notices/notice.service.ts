@@ -8,6 +8,7 @@ import type { StoredSnapshot } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
 import { parseMarkup } from './markup.ts';
 import { codeOf, printedNumber, shanghaiParts } from './notice-format.ts';
+import { latenessFields } from './lateness.ts';
 import { buildNoticeModel } from './notice-model.ts';
 import { renderPdf, type NoticeDocument } from './notice.pdf.ts';
 import { insertNotice, savePdf, takeSerial, type StoredNotice } from './notice.repository.ts';
@@ -97,7 +98,7 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
     caseId: input.caseId, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
     personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh, organ: district.name_zh,
     handler: handler ?? '系统', number, code, verifyUrl: `${runtime.settings.publicBaseUrl}/verify/${verifyToken}`,
-    issuedAt: input.now, settings: runtime.settings,
+    issuedAt: input.now, settings: runtime.settings, lateness: latenessFields(input.wf, context),
   });
   let content: string;
   try {

@@ -3,7 +3,7 @@ import { makeIdNumber } from '../../src/persons/id-number.ts';
 
 export const dischargeIntake = {
   name: '张伟', idNumber: makeIdNumber('330102', '2002-03-15', 131), dischargeDate: '2026-09-05', reportDate: '2026-09-20',
-  soldierType: 'conscript', placementType: 'self-employment', partyMember: false, reportedInTime: true,
+  soldierType: 'conscript', placementType: 'self-employment', partyMember: false,
   materials: ['discharge-certificate', 'unit-letter', 'id-card'],
 };
 
