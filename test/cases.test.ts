@@ -1,4 +1,5 @@
 import t from 'tap';
+import { manualClock } from '../src/clock.ts';
 import { build, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 
@@ -45,6 +46,33 @@ t.test('a discharge report walks from the window to completion, with notices and
   const closedAgain = await send(app, clerk, c.id, 'SUBMIT', dischargeIntake, 3);
   t.equal(closedAgain.statusCode, 409);
   t.equal(closedAgain.json().code, 'CASE_CLOSED');
+});
+
+t.test('a form\'s cross-field rules: 422 naming both fields, judged on the Shanghai day of the service clock, skipped on bad data', async (t) => {
+  // 00:30 on 1 October in Shanghai, still 30 September in UTC.
+  const app = await build(t, { clock: manualClock('2026-09-30T16:30:00Z') });
+  const clerk = await login(app, 'district-clerk');
+  const c = (await openCase(app, clerk, 'discharge-reporting', 'p-zhang-wei')).json();
+  const errorsOf = async (data: Record<string, unknown>, headers = clerk) => {
+    const res = await send(app, headers, c.id, 'SUBMIT', { ...dischargeIntake, ...data }, 1);
+    t.equal(res.statusCode, 422, JSON.stringify(data));
+    t.equal(res.json().code, 'VALIDATION_FAILED');
+    return res.json().errors as { path: string; message: string }[];
+  };
+  t.same(await errorsOf({ reportDate: '2026-09-01' }), [{ path: '/reportDate', message: '「报到日期」不能早于「批准退出现役日期」' }], 'a report before the discharge');
+  t.same(await errorsOf({ reportDate: '2026-09-01' }, { ...clerk, 'accept-language': 'en' }), [{ path: '/reportDate', message: 'Date of reporting cannot be earlier than Date of discharge' }], 'in English on request');
+  t.same(await errorsOf({ reportDate: '2026-10-02' }), [{ path: '/reportDate', message: '「报到日期」不能晚于今天（2026-10-01）' }], 'a report tomorrow, in Shanghai');
+  t.same(await errorsOf({ dischargeDate: '2026-10-02', reportDate: '2026-10-02' }), [
+    { path: '/dischargeDate', message: '「批准退出现役日期」不能晚于今天（2026-10-01）' },
+    { path: '/reportDate', message: '「报到日期」不能晚于今天（2026-10-01）' },
+  ], 'every rule broken is reported at once');
+  const malformed = await errorsOf({ dischargeDate: '2026-02-30', reportDate: '2026-09-01' });
+  t.same(malformed.map((e) => e.path), ['/dischargeDate'], 'a date that does not exist is the format\'s error; the rule comparing with it is skipped');
+  const { dischargeDate: _, ...withoutDischarge } = dischargeIntake;
+  const missing = await send(app, clerk, c.id, 'SUBMIT', { ...withoutDischarge, reportDate: 12 }, 1);
+  t.equal(missing.statusCode, 422, 'a missing field and a number for a date: no rule runs, no 500');
+  t.same(missing.json().errors.map((e: { path: string }) => e.path).sort(), ['/dischargeDate', '/reportDate']);
+  t.equal((await send(app, clerk, c.id, 'SUBMIT', { ...dischargeIntake, reportDate: '2026-10-01' }, 1)).statusCode, 200, 'reporting today is accepted');
 });
 
 t.test('field errors come back in Chinese, or English on request, and nothing is written', async (t) => {

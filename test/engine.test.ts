@@ -14,6 +14,8 @@ const application = {
   name: '李军', idNumber: makeIdNumber('330102', '1960-01-20', 171), mobile: '13800138000', cardBank: 'icbc', byAgent: false,
   materials: ['id-card', 'household-register', 'discharge-certificate', 'photo'],
 };
+// The engine is pure: the day its date rules judge against is given, as the service gives its clock's.
+const NOW = new Date('2026-12-02T04:00:00Z');
 const decision = { decisionBody: '某市退役军人事务局', documentNumber: '某退役审〔2026〕15号', decisionDate: '2026-11-20' };
 
 function ok(r: ReturnType<typeof step>): StoredSnapshot {
@@ -22,7 +24,7 @@ function ok(r: ReturnType<typeof step>): StoredSnapshot {
 }
 
 t.test('a pure walk through the card: levels, four eyes, external decisions, replay', async (t) => {
-  const opts = { lang: 'zh' as const };
+  const opts = { lang: 'zh' as const, now: NOW };
   let s = start(card, { name: '李军' }).snapshot;
   t.equal(s.value, 'villagePrefill');
   t.same(allowedEvents(card, s, town).map((e) => e.type), [], 'a town clerk has nothing to do at a village step');
@@ -55,23 +57,23 @@ t.test('a pure walk through the card: levels, four eyes, external decisions, rep
 
 t.test('guards see the case data and the materials', async (t) => {
   const s = start(card).snapshot;
-  const afterSubmit = ok(step(card, s, { type: 'SUBMIT', data: { ...application, byAgent: true } }, village, { lang: 'en' }));
-  const accept = step(card, afterSubmit, { type: 'ACCEPT', data: { opinion: '受理' } }, town, { lang: 'en' });
+  const afterSubmit = ok(step(card, s, { type: 'SUBMIT', data: { ...application, byAgent: true } }, village, { lang: 'en', now: NOW }));
+  const accept = step(card, afterSubmit, { type: 'ACCEPT', data: { opinion: '受理' } }, town, { lang: 'en', now: NOW });
   t.equal((accept as { code: string }).code, 'GUARD_FAILED', 'an agent needs a power of attorney');
   t.match((accept as { detail: { en: string } }).detail.en, /materials/i);
 });
 
 t.test('system events come only from the service', async (t) => {
-  let s = ok(step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh' }));
-  s = ok(step(card, s, { type: 'RETURN', data: { missing: ['photo'] } }, town, { lang: 'zh' }));
+  let s = ok(step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh', now: NOW }));
+  s = ok(step(card, s, { type: 'RETURN', data: { missing: ['photo'] } }, town, { lang: 'zh', now: NOW }));
   t.equal(s.value, 'awaitingMaterials');
-  t.equal((step(card, s, { type: 'DEADLINE' }, town, { lang: 'zh' }) as { code: string }).code, 'SYSTEM_EVENT');
-  t.equal(ok(step(card, s, { type: 'DEADLINE' }, { id: 'system', role: 'system', level: 'system' }, { lang: 'zh' })).value, 'withdrawn');
+  t.equal((step(card, s, { type: 'DEADLINE' }, town, { lang: 'zh', now: NOW }) as { code: string }).code, 'SYSTEM_EVENT');
+  t.equal(ok(step(card, s, { type: 'DEADLINE' }, { id: 'system', role: 'system', level: 'system' }, { lang: 'zh', now: NOW })).value, 'withdrawn');
 });
 
 t.test('the engine is pure: the same input gives the same output', async (t) => {
-  const a = step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh' });
-  const b = step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh' });
+  const a = step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh', now: NOW });
+  const b = step(card, start(card).snapshot, { type: 'SUBMIT', data: application }, village, { lang: 'zh', now: NOW });
   t.same(a, b);
   t.same((a as { effects: unknown[] }).effects, [{ type: 'issueNotice', notice: 'receipt' }]);
 });

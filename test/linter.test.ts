@@ -84,6 +84,17 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['a 补正 form with a free deadline', (d) => { d.forms.correction.properties.deadline = { type: 'string', format: 'date' }; }, '$.forms.correction.properties.deadline', /timer's date/],
   ['a 补正 that waits without a timer', (d) => { delete d.machine.states.awaitingMaterials.meta.timer; delete d.machine.states.awaitingMaterials.on.DEADLINE; }, '$.machine.states.townAcceptance.on.RETURN', /needs a timer/],
   ['a daysLate guard without a label', (d) => { d.machine.states.townAcceptance.on.ACCEPT.guard = { type: 'daysLate', params: { from: 'a', at: 'b', moreThan: 30 } }; }, '$.machine.states.townAcceptance.on.ACCEPT', /.+/],
+  ['a form rule of an unknown name', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notOnSunday', field: 'deliveredOn' }]; }, '$.forms.delivery.x-rules[0].rule', /unknown rule "notOnSunday"/],
+  ['a form rule on a field the form does not have', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notFuture', field: 'handedOverOn' }]; }, '$.forms.delivery.x-rules[0].field', /"handedOverOn" is not in the form's properties/],
+  ['a date rule on a field that is not a date', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notFuture', field: 'cardNumber' }]; }, '$.forms.delivery.x-rules[0].field', /"cardNumber" must have format "date"/],
+  ['a date comparison with a field that is not a date', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notBefore', field: 'deliveredOn', other: 'cardNumber' }]; }, '$.forms.delivery.x-rules[0].other', /"cardNumber" to have format "date"/],
+  ['a date comparison with no other field', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notAfter', field: 'deliveredOn' }]; }, '$.forms.delivery.x-rules[0]', /needs the other field/],
+  ['a date comparison with a field the form does not have', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notAfter', field: 'deliveredOn', other: 'decisionDate' }]; }, '$.forms.delivery.x-rules[0].other', /"decisionDate" is not in the form's properties/],
+  ['a birth date checked against a field that is not an ID number', (d) => {
+    d.forms.application.properties.birthDate = { type: 'string', format: 'date', title: '出生日期' };
+    d.forms.application['x-rules'] = [{ rule: 'birthDateMatchesId', field: 'birthDate', other: 'mobile' }];
+  }, '$.forms.application.x-rules[0].other', /"mobile" to have format "cn-id-number"/],
+  ['a form rule of the wrong shape', (d) => { d.forms.delivery['x-rules'] = [{ rule: 'notFuture', field: 'deliveredOn', when: 'always' }]; }, '$.forms.delivery', /invalid JSON Schema/],
   ['event named like an entry the service writes', (d) => { d.events.RECALL = { label: { zh: '撤回', en: 'Recall' } }; }, '$.events.RECALL', /service writes itself/],
 ];
 

@@ -174,6 +174,14 @@ t.test('pages: sessions, CSRF, language, registration, the step form, drafts, co
     });
     t.equal(guard.statusCode, 422, 'the materials guard is checked before the check page');
     t.match(errorSummary(guard.body), '材料不齐全');
+
+    const early = await clerk.postMultipart(`/cases/${caseId}/act/SUBMIT`, {
+      _version: String(version), _draft: '2', _action: 'continue', 'd.name': '刘备', 'd.idNumber': makeIdNumber('330102', '1988-02-29', 412), 'd.dischargeDate': '2026-09-05',
+      'd.reportDate': '2026-09-01', 'd.soldierType': 'nco', 'd.placementType': 'self-employment', 'd.partyMember': 'false', 'd.reportedInTime': 'true', _present: '1', 'd.materials': 'id-card',
+    });
+    t.equal(early.statusCode, 422, 'the form\'s cross-field rules are checked before the check page');
+    t.match(errorSummary(early.body), '「报到日期」不能早于「批准退出现役日期」', 'the summary names both fields');
+    t.match(early.body, /<a href="#f-reportDate">「报到日期」不能早于/, 'and links to the field the rule is on');
   });
 
   await t.test('drafts are saved and resumed; a second clerk gets "changed by someone else", not an overwrite', async (t) => {

@@ -216,3 +216,16 @@ t.test('a CSV saved by Excel on Chinese Windows (GB18030) and mapping mistakes',
   const bySupervisor = multipart({ workflowId: 'conscript-family-allowance', period: '2026' }, { name: 'a.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...supervisor, ...bySupervisor.headers }, payload: bySupervisor.payload })).statusCode, 403, 'clerks import');
 });
+
+t.test('a row that breaks a form\'s cross-field rule is an error in the preview, named as the step would name it', async (t) => {
+  const app = await build(t);
+  const clerk = await login(app, 'district-clerk');
+  const rows = conscriptRows({ rows: 2, seed: 9100, enlistmentDate: (i) => (i === 1 ? '2099-09-10' : '2026-09-10') });
+  const body = multipart({ workflowId: 'conscript-family-allowance', period: '2026-H2', mapping: JSON.stringify(ROSTER_MAPPING), defaults: JSON.stringify(ROSTER_DEFAULTS) }, { name: 'r.csv', bytes: csvBytes(ROSTER_HEADERS, rows) });
+  const res = await app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...clerk, ...body.headers }, payload: body.payload });
+  t.equal(res.statusCode, 201, res.body.slice(0, 300));
+  const [ok, future] = res.json().rows as Row[];
+  t.equal(ok!.status, 'valid');
+  t.equal(future!.status, 'error');
+  t.match(future!.errors, [{ field: 'enlistmentDate', message: /^「批准入伍日期（优待金起算日）」不能晚于今天（\d{4}-\d{2}-\d{2}）$/ }]);
+});

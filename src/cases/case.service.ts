@@ -221,7 +221,7 @@ export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: stri
 /** A system event on a case the caller has locked; false when the current step does not take it. */
 export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow, type: string, now: Date): Promise<boolean> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
-  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh' });
+  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now });
   if (!result.ok) return false;
   await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
   return true;
@@ -249,7 +249,7 @@ async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, hi
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
-  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, previousActorId });
+  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, previousActorId });
   if (!result.ok) {
     const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
       ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, previousActorId) } : {};

@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormatsModule from 'ajv-formats';
 import localizeModule from 'ajv-i18n';
 import { customFormats, standardFormatMessages } from './formats.ts';
+import { FORM_RULES_KEYWORD, fieldTitle, formRulesMetaSchema } from './form-rules.ts';
 import { PLAIN_TEXT_KEYWORD } from './plain-text.ts';
 import type { FieldError } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
@@ -20,6 +21,8 @@ export function createAjv(opts: { coerceTypes?: boolean; useDefaults?: boolean }
   for (const [name, f] of Object.entries(customFormats)) ajv.addFormat(name, { type: 'string', validate: f.validate });
   // Annotations for people and pages, not for validation.
   for (const keyword of ['x-ui', 'x-error', 'x-title-en', 'x-sensitive', 'x-prefill', 'x-raw']) ajv.addKeyword({ keyword, schemaType: ['object', 'string', 'boolean'] });
+  // Cross-field rules are checked after ajv, with the service's date (src/definitions/form-rules.ts).
+  ajv.addKeyword({ keyword: FORM_RULES_KEYWORD, schemaType: 'array', metaSchema: formRulesMetaSchema });
   return ajv;
 }
 
@@ -29,12 +32,6 @@ export const ajv = createAjv();
 function pointer(base: string, child?: string): string {
   if (child === undefined) return base || '';
   return `${base}/${child.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-}
-
-function fieldTitle(schema: JsonSchema | undefined, lang: Lang): string | undefined {
-  if (!schema) return undefined;
-  if (lang === 'en' && typeof schema['x-title-en'] === 'string') return schema['x-title-en'];
-  return typeof schema.title === 'string' ? schema.title : undefined;
 }
 
 function messageFor(error: ErrorObject, lang: Lang): { path: string; message: string } {

@@ -1,4 +1,5 @@
 import { ajv, createAjv } from './ajv.ts';
+import { lintFormRules } from './form-rules.ts';
 import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, JsonSchema, StateMeta, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
 import { RESERVED_EVENTS, SYSTEM_EVENTS } from './definition.types.ts';
@@ -111,6 +112,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
     for (const [i, m] of ((items as string[] | undefined) ?? []).entries()) {
       if (!materialIds.has(m)) add(`$.forms.${id}.properties.materials.items.enum[${i}]`, `material "${m}" is not in the materials list`);
     }
+    for (const f of lintFormRules(form)) add(`$.forms.${id}${f.path}`, f.message);
     for (const [path, name, format] of personalFields(form, `$.forms.${id}`)) {
       if (!isSealedField(name)) add(path, `a "${format}" field must be named like idNumber, …IdNumber, bankAccount, …BankAccount, mobile or …Phone, so that it is encrypted at rest`);
     }

@@ -1,8 +1,12 @@
 import { assign, setup, type AnyStateMachine } from 'xstate';
-import { ajv, type Ajv2020, type ValidateFunction } from '../definitions/ajv.ts';
+import { shanghaiDate } from '../clock.ts';
+import { ajv, fieldErrors, type Ajv2020, type ValidateFunction } from '../definitions/ajv.ts';
+import { ruleErrors } from '../definitions/form-rules.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import { daysLate } from './days-late.ts';
 import type { ActionRef, GuardRef, JsonSchema, Localized, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
+import type { FieldError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
 export interface CaseContext {
@@ -30,6 +34,17 @@ export function guardSubject(context: CaseContext, event: CaseEvent): Record<str
   const incoming = event.data ?? {};
   const received = Array.isArray(incoming.materials) ? (incoming.materials as string[]) : [];
   return { ...context.data, ...incoming, materials: [...new Set([...context.materials, ...received])] };
+}
+
+/**
+ * What is wrong with `data` as an answer to a form: ajv's field errors, then the form's
+ * cross-field rules judged on the Shanghai day of `now` (the service clock). Empty when it passes.
+ * Every place that accepts form data asks here, so a rule holds for the API, the pages and batches alike.
+ */
+export function formErrors(wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang): FieldError[] {
+  const validate = wf.forms.get(formId)!;
+  const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang);
+  return [...schemaErrors, ...ruleErrors(wf.definition.forms[formId]!, data, shanghaiDate(now), lang)];
 }
 
 /** Required materials not yet received, given the case data (conditional ones included when they apply). */

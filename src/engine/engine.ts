@@ -1,9 +1,8 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { fieldErrors } from '../definitions/ajv.ts';
 import { ADMIN_ACTS, SYSTEM_EVENTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
 import type { FieldError, ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
-import { evaluateGuard, guardMessage, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
+import { evaluateGuard, formErrors, guardMessage, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
 
 /** The stored form of a case's machine state; carries the definition it belongs to. */
 export interface StoredSnapshot {
@@ -46,6 +45,8 @@ export interface AllowedEvent {
 
 export interface StepOptions {
   lang: Lang;
+  /** The service clock's instant: date rules of forms (`x-rules`) judge against its day. */
+  now: Date;
   /** Who sent the previous machine event (four-eyes steps). */
   previousActorId?: string | null;
 }
@@ -139,8 +140,8 @@ export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEv
   const formId = state.meta.events?.[event.type]?.form;
   const data = event.data ?? {};
   if (formId) {
-    const validate = wf.forms.get(formId)!;
-    if (!validate(data)) return { ok: false, code: 'VALIDATION_FAILED', errors: fieldErrors(validate.errors, opts.lang) };
+    const errors = formErrors(wf, formId, data, opts.now, opts.lang);
+    if (errors.length > 0) return { ok: false, code: 'VALIDATION_FAILED', errors };
   } else if (Object.keys(data).length > 0) {
     return { ok: false, code: 'VALIDATION_FAILED', errors: [{ path: '', message: opts.lang === 'zh' ? '该操作不需要填写表单' : 'This action takes no form data' }] };
   }

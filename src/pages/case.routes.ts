@@ -323,7 +323,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
       return formPage(req, reply, lc, info, { data, errors, version: lc.c.version, draftVersion: saved.version, conflict }, 409);
     }
     // The same checks the step itself will make (form, guards, who may act), without writing anything.
-    const result = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(withoutRaw(data, parsed.raw)) }, actorOf(user), { lang, previousActorId: lc.previousActorId });
+    const result = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(withoutRaw(data, parsed.raw)) }, actorOf(user), { lang, now: app.clock.now(), previousActorId: lc.previousActorId });
     if (!result.ok) {
       if (result.errors?.length) mergeServiceErrors(errors, info.schema, result.errors, lang);
       else addError(errors, '', result.detail?.[lang] ?? errorText(lang, new AppError(result.code)));
@@ -349,7 +349,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.wf, lang, counter) });
     const version = draft?.caseVersion ?? lc.c.version;
     // What the step will do, worked out by the same pure step function (nothing is written).
-    const preview = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(data) }, actorOf(user), { lang, previousActorId: lc.previousActorId });
+    const preview = step(lc.wf, lc.c.snapshot, { type: info.event.type, data: cleanData(data) }, actorOf(user), { lang, now: app.clock.now(), previousActorId: lc.previousActorId });
     const outcome = preview.ok ? {
       next: preview.snapshot.status === 'done'
         ? tr(lang, `案件办结（${outcomeText(preview.snapshot.context.outcome, lang) || loc(lang, lc.wf.definition.machine.states[preview.snapshot.value]?.meta.step)}）`, `The case closes (${outcomeText(preview.snapshot.context.outcome, lang) || loc(lang, lc.wf.definition.machine.states[preview.snapshot.value]?.meta.step)})`)

@@ -7,9 +7,8 @@ import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
-import { fieldErrors } from '../definitions/ajv.ts';
 import { RECALL } from '../definitions/definition.types.ts';
-import type { CompiledWorkflow } from '../engine/compile.ts';
+import { formErrors, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
 import type { Lang } from '../http/language.ts';
 import { maskBankAccount } from '../http/mask.ts';
@@ -82,15 +81,15 @@ export interface Skipped { caseId: string; reason: string }
  * opened before the item was changed stays on its version), or null when it can: a paid line it
  * could not record would stay failed.
  */
-function notRecordable(wf: CompiledWorkflow | undefined, version: number, state: string, data: Record<string, unknown>): string | null {
+function notRecordable(wf: CompiledWorkflow | undefined, version: number, state: string, data: Record<string, unknown>, now: Date): string | null {
   const migrate = '，请先将案件迁移到现行版本（POST /api/v1/workflows/:id/migrations）再发放';
   const st = wf?.definition.machine.states[state];
   if (!wf || !st) return `案件所在的事项第${version}版定义缺失或没有“${state}”状态${migrate}`;
   if (!st.on?.RECORD_PAYMENT) return `案件所在的事项第${version}版在“${st.meta.step.zh}”环节不能登记发放（RECORD_PAYMENT）${migrate}`;
   const formId = st.meta.events?.RECORD_PAYMENT?.form;
-  const validate = formId ? wf.forms.get(formId) : undefined;
-  if (formId && (!validate || !validate(data))) {
-    const why = fieldErrors(validate?.errors, 'zh').map((e) => `${e.path || '/'} ${e.message}`).join('；');
+  const errors = formId && wf.forms.has(formId) ? formErrors(wf, formId, data, now, 'zh') : [];
+  if (formId && (!wf.forms.has(formId) || errors.length > 0)) {
+    const why = errors.map((e) => `${e.path || '/'} ${e.message}`).join('；');
     return `案件所在的事项第${version}版的发放登记表单不接受本批次的数据（${why || formId}）${migrate}`;
   }
   if (!formId && Object.keys(data).length > 0) return `案件所在的事项第${version}版的发放登记不填写表单${migrate}`;
@@ -146,7 +145,7 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
       // The RECORD_PAYMENT that recordBatch will send (its day and bank reference are not known yet).
       if (!versions.has(c.workflow_version)) versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
       const eventData = rule.eventData({ period: input.period, months: line.months, amountFen: line.amountFen, start: rule.window(data, null)?.start ?? null, periodFrom: range.from }, { number, paidOn: today });
-      const why = notRecordable(versions.get(c.workflow_version), c.workflow_version, c.state, eventData);
+      const why = notRecordable(versions.get(c.workflow_version), c.workflow_version, c.state, eventData, now);
       if (why) skipped.push({ caseId: c.id, reason: why });
       else lines.push({ caseId: c.id, ...line });
     }

@@ -70,7 +70,7 @@ export function simulate(wf: CompiledWorkflow, events: { type: string; data?: Re
   let snap = first.snapshot;
   out.push(describe(snap.value, null, first.effects));
   for (const e of events) {
-    const r = step(wf, snap, e, SIMULATOR, { lang: 'zh' });
+    const r = step(wf, snap, e, SIMULATOR, { lang: 'zh', now: from });
     if (!r.ok) {
       out[out.length - 1]!.rejected = { code: r.code, errors: r.errors, detail: r.detail };
       break;

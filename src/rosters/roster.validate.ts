@@ -1,7 +1,9 @@
 import { ageOn } from '../cases/case-inputs.ts';
 import { sql } from 'kysely';
+import { shanghaiDate } from '../clock.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
+import { ruleErrors } from '../definitions/form-rules.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
 import { maskIdNumber } from '../http/mask.ts';
@@ -294,6 +296,10 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
       if (source && (row.attributes[source] !== undefined || ['name', 'idNumber', 'sex', 'birthDate'].includes(source))) continue;
       if (row.errors.some((e) => e.field === key)) continue;
       row.errors.push({ field: key, message: `${rosterField(def, key)!.title}：未填写` });
+    }
+    // The forms' cross-field rules, as the step that takes this row will apply them.
+    for (const formId of touched) {
+      for (const e of ruleErrors(def.forms[formId]!, row.data, shanghaiDate(v.now), 'zh')) row.errors.push({ field: e.path.slice(1), message: e.message });
     }
     if (row.errors.length) continue;
     const cases = person ? existing.get(person.id) ?? [] : [];

@@ -1,0 +1,156 @@
+import { parseIdNumber } from '../persons/id-number.ts';
+import type { FieldError } from '../http/errors.ts';
+import type { Lang } from '../http/language.ts';
+import type { JsonSchema } from './definition.types.ts';
+
+/*
+ * Cross-field rules of a form (`x-rules`): what one field's JSON Schema cannot say because it
+ * needs another field or today's date. A named set, like the guards, so that a definition stays
+ * data and the linter can check each rule against the form. A rule judges only values that are
+ * already well formed: a missing field or a malformed date is ajv's to report, never the rule's.
+ */
+
+export const FORM_RULES_KEYWORD = 'x-rules';
+
+/** One rule as a definition writes it: `{ "rule": "notBefore", "field": "reportDate", "other": "dischargeDate" }`. */
+export interface FormRule {
+  rule: string;
+  field: string;
+  other?: string;
+}
+
+/** The shape of `x-rules`, checked when a form is compiled; names and fields are the linter's. */
+export const formRulesMetaSchema = {
+  type: 'array',
+  items: {
+    type: 'object', additionalProperties: false, required: ['rule', 'field'],
+    properties: { rule: { type: 'string' }, field: { type: 'string' }, other: { type: 'string' } },
+  },
+};
+
+interface Titles {
+  field: string;
+  other: string;
+  today: string;
+}
+
+interface RuleKind {
+  /** What `other` must be: absent, another date field, or an ID-number field. */
+  other: 'none' | 'date' | 'cn-id-number';
+  /** Whether a well-formed value (and other value) satisfies the rule on `today` (YYYY-MM-DD, Shanghai). */
+  holds(value: string, other: string | undefined, today: string): boolean;
+  message(t: Titles, lang: Lang, other: string | undefined): string;
+}
+
+/** ISO dates compare as strings, so every date rule is a string comparison. */
+export const FORM_RULES: Record<string, RuleKind> = {
+  notBefore: {
+    other: 'date',
+    holds: (v, o) => v >= o!,
+    message: (t, lang) => (lang === 'zh' ? `「${t.field}」不能早于「${t.other}」` : `${t.field} cannot be earlier than ${t.other}`),
+  },
+  notAfter: {
+    other: 'date',
+    holds: (v, o) => v <= o!,
+    message: (t, lang) => (lang === 'zh' ? `「${t.field}」不能晚于「${t.other}」` : `${t.field} cannot be later than ${t.other}`),
+  },
+  notFuture: {
+    other: 'none',
+    holds: (v, _, today) => v <= today,
+    message: (t, lang) => (lang === 'zh' ? `「${t.field}」不能晚于今天（${t.today}）` : `${t.field} cannot be later than today (${t.today})`),
+  },
+  inFuture: {
+    other: 'none',
+    holds: (v, _, today) => v > today,
+    message: (t, lang) => (lang === 'zh' ? `「${t.field}」应在今天（${t.today}）之后` : `${t.field} must be after today (${t.today})`),
+  },
+  birthDateMatchesId: {
+    other: 'cn-id-number',
+    holds: (v, o) => parseIdNumber(o!)!.birthDate === v,
+    message: (t, lang, o) => {
+      const born = parseIdNumber(o!)!.birthDate;
+      return lang === 'zh' ? `「${t.field}」与「${t.other}」中的出生日期（${born}）不一致` : `${t.field} does not match the birth date in ${t.other} (${born})`;
+    },
+  },
+};
+
+/** A real calendar date written YYYY-MM-DD (ajv's `date` format, without which no date rule runs). */
+function isDate(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const [y, m, d] = v.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+function wellFormed(kind: RuleKind['other'], v: unknown): v is string {
+  return kind === 'cn-id-number' ? typeof v === 'string' && parseIdNumber(v) !== null : isDate(v);
+}
+
+/** The rules a form declares (none when it declares none). */
+export function formRules(form: JsonSchema): FormRule[] {
+  const rules = form[FORM_RULES_KEYWORD];
+  return Array.isArray(rules) ? (rules as FormRule[]) : [];
+}
+
+/** A field's title in the client's language, or its name. */
+export function fieldTitle(schema: JsonSchema | undefined, lang: Lang): string | undefined {
+  if (!schema) return undefined;
+  if (lang === 'en' && typeof schema['x-title-en'] === 'string') return schema['x-title-en'];
+  return typeof schema.title === 'string' ? schema.title : undefined;
+}
+
+function pointer(field: string): string {
+  return `/${field.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+}
+
+/**
+ * The rules `data` breaks, as field errors on the rule's `field` (the shape ajv's errors take).
+ * A rule whose values are missing or malformed is skipped; so is a rule name the registry does
+ * not know (the linter refuses it before a definition is stored).
+ */
+export function ruleErrors(form: JsonSchema, data: Record<string, unknown>, today: string, lang: Lang): FieldError[] {
+  const props = (form.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const out: FieldError[] = [];
+  for (const r of formRules(form)) {
+    const kind = FORM_RULES[r.rule];
+    if (!kind) continue;
+    const value = data[r.field];
+    const other = r.other === undefined ? undefined : data[r.other];
+    if (!isDate(value) || (kind.other !== 'none' && !wellFormed(kind.other, other))) continue;
+    if (kind.holds(value, other as string | undefined, today)) continue;
+    const titles = {
+      field: fieldTitle(props[r.field], lang) ?? r.field,
+      other: r.other === undefined ? '' : fieldTitle(props[r.other], lang) ?? r.other,
+      today,
+    };
+    out.push({ path: pointer(r.field), message: kind.message(titles, lang, other as string | undefined) });
+  }
+  return out;
+}
+
+/** What a form's rules get wrong (paths relative to the form): the linter refuses a definition with any. */
+export function lintFormRules(form: JsonSchema): { path: string; message: string }[] {
+  const props = (form.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const out: { path: string; message: string }[] = [];
+  const formatOf = (field: string) => props[field]?.format;
+  formRules(form).forEach((r, i) => {
+    const at = `.${FORM_RULES_KEYWORD}[${i}]`;
+    const kind = FORM_RULES[r.rule];
+    if (!kind) {
+      out.push({ path: `${at}.rule`, message: `unknown rule "${r.rule}" (known: ${Object.keys(FORM_RULES).join(', ')})` });
+      return;
+    }
+    if (!(r.field in props)) out.push({ path: `${at}.field`, message: `field "${r.field}" is not in the form's properties` });
+    else if (formatOf(r.field) !== 'date') out.push({ path: `${at}.field`, message: `rule "${r.rule}" compares dates: field "${r.field}" must have format "date"` });
+    if (kind.other === 'none') {
+      if (r.other !== undefined) out.push({ path: `${at}.other`, message: `rule "${r.rule}" takes no other field` });
+      return;
+    }
+    if (r.other === undefined) out.push({ path: at, message: `rule "${r.rule}" needs the other field it compares with ("other")` });
+    else if (!(r.other in props)) out.push({ path: `${at}.other`, message: `field "${r.other}" is not in the form's properties` });
+    else if (formatOf(r.other) !== kind.other) {
+      out.push({ path: `${at}.other`, message: `rule "${r.rule}" needs "${r.other}" to have format "${kind.other}"` });
+    }
+  });
+  return out;
+}
