@@ -47,7 +47,7 @@ const cases: [string, (d: any) => void, string, RegExp][] = [
   ['invalid JSON Schema in a form', (d) => { d.forms.delivery.properties.cardNumber.type = 'text'; }, '$.forms.delivery', /invalid JSON Schema/],
   ['missing material', (d) => { d.machine.states.villagePrefill.meta.materials.push('ghost-paper'); }, '$.machine.states.villagePrefill.meta.materials[5]', /material "ghost-paper"/],
   ['prefilled field in no form', (d) => { d.prefill.shoeSize = 'shoeSize'; }, '$.prefill.shoeSize', /in no form/],
-  ['refusal without its basis', (d) => { d.forms.refusal.required = ['reasonCode', 'reason']; }, '$.machine.states.townAcceptance.meta.events.REFUSE', /requires "legalBasis"/],
+  ['refusal without its basis', (d) => { d.forms.refusal.required = ['reasonCode', 'reason']; }, '$.machine.states.identityCheck.meta.events.REFUSE', /requires "legalBasis"/],
   ['refusal without a remedy', (d) => { delete d.machine.states.identityCheck.on.REFUSE.remedy; }, '$.machine.states.identityCheck.on.REFUSE.remedy', /must name its remedy/],
   ['an external body\'s refusal given the district\'s route', (d) => { d.machine.states.cityReview.on.RECORD_REFUSAL.remedy = { kind: 'administrative' }; }, '$.machine.states.cityReview.on.RECORD_REFUSAL.remedy', /that body's route/],
   ['the deciding body\'s route without its review body', (d) => { d.forms.externalRefusal.required = d.forms.externalRefusal.required.filter((f: string) => f !== 'reviewBody'); }, '$.machine.states.cityReview.on.RECORD_REFUSAL.remedy', /requires "reviewBody"/],
