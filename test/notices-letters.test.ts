@@ -90,7 +90,11 @@ t.test('the 伤残鉴定介绍信 goes to the designated hospital with what the 
     t.ok(text.includes(p), `particular: ${p}`);
   }
   t.match(text, /公民身份号码330102\*{8}3710/, 'the ID number masked');
-  t.equal(facts.pages, 1);
+  // 三号 FangSong on 22 lines a page: the particulars take the letter onto a second page, and the
+  // signature block goes there with the body's last lines, never alone.
+  t.ok(facts.pages <= 2, `${facts.pages} page(s)`);
+  const lastPage = facts.text.split('\f').filter((p) => p.trim()).at(-1)!;
+  t.match(flat(lastPage), /有效期至.+新河区退役军人事务局/, 'the last page holds body text with the signature');
 
   // Sent again after an objection: to the hospital and on the date this step names, the rest as recorded.
   const reassessment = samples.forms.reassessment;
