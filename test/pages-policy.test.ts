@@ -80,7 +80,7 @@ t.test('policy editor pages: list, editor, read-only for others, CSRF, diagram, 
     t.equal(ok.statusCode, 200);
     t.same(ok.json().findings, []);
     const broken = structuredClone(def);
-    broken.machine.states.reception.on.SUBMIT.target = 'nowhere';
+    broken.machine.states.reception.on.RETURN.target = 'nowhere';
     delete broken.machine.states.archiveCheck.meta.step;
     const bad = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/lint', headers: policy, payload: { definition: broken } });
     t.equal(bad.statusCode, 200);
@@ -106,15 +106,15 @@ t.test('policy editor pages: list, editor, read-only for others, CSRF, diagram, 
 
     const def = (await app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1', headers: await login(app, 'policy') })).json().definition;
     const broken = structuredClone(def);
-    broken.machine.states.reception.on.SUBMIT.target = 'nowhere';
+    broken.machine.states.reception.on.RETURN.target = 'nowhere';
     const saved = await c.post('/policy/workflows/discharge-reporting/drafts', { definition: JSON.stringify(broken), note: '坏草稿' });
     t.equal(saved.statusCode, 303);
     t.match(saved.headers.location, '/policy/workflows/discharge-reporting?version=2');
     const page = await c.follow(saved);
-    t.match(page.body, /id="findings"[\s\S]*?\$\.machine\.states\.reception\.on\.SUBMIT\.target/, 'findings with their paths');
+    t.match(page.body, /id="findings"[\s\S]*?\$\.machine\.states\.reception\.on\.RETURN\.target/, 'findings with their paths');
     const pub = await c.post('/policy/workflows/discharge-reporting/versions/2/publish', {});
     t.equal(pub.statusCode, 422);
-    t.match(pub.body, /id="publish-errors"[\s\S]*草稿未通过检查[\s\S]*\$\.machine\.states\.reception\.on\.SUBMIT\.target/, 'the 422 findings are shown');
+    t.match(pub.body, /id="publish-errors"[\s\S]*草稿未通过检查[\s\S]*\$\.machine\.states\.reception\.on\.RETURN\.target/, 'the 422 findings are shown');
 
     const changed = structuredClone(def);
     changed.machine.states.reception.meta.sla.workingDays = 2;

@@ -27,11 +27,11 @@ t.test('drafts, lint, diff, publish, and new cases on the new version only', asy
   t.equal(oldCase.workflowVersion, 1);
 
   const broken = structuredClone(published);
-  broken.machine.states.reception.on.SUBMIT.target = 'nowhere';
+  broken.machine.states.reception.on.RETURN.target = 'nowhere';
   const draft1 = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: policy, payload: { definition: broken, note: '试改' } });
   t.equal(draft1.statusCode, 201, 'a broken draft is still stored');
   t.equal(draft1.json().version, 2);
-  t.ok(draft1.json().findings.some((f: { path: string }) => f.path === '$.machine.states.reception.on.SUBMIT.target'), 'with the finding and its JSON path');
+  t.ok(draft1.json().findings.some((f: { path: string }) => f.path === '$.machine.states.reception.on.RETURN.target'), 'with the finding and its JSON path');
   const refused = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions/2/publish', headers: policy, payload: {} });
   t.equal(refused.statusCode, 422, 'and cannot be published');
   t.ok(refused.json().errors.length > 0);
@@ -100,7 +100,9 @@ t.test('moving running cases: a dry run that matches the real run; a removed sta
   const renamed = revised();
   renamed.machine.states.fileCheck = renamed.machine.states.archiveCheck;
   delete renamed.machine.states.archiveCheck;
-  renamed.machine.states.reception.on.SUBMIT.target = 'fileCheck';
+  for (const state of Object.values(renamed.machine.states) as { on?: Record<string, { target?: string } | { target?: string }[]> }[]) {
+    for (const t of Object.values(state.on ?? {}).flat()) if (t.target === 'archiveCheck') t.target = 'fileCheck';
+  }
   const v = (await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: policy, payload: { definition: renamed, note: '档案环节更名' } })).json().version;
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: policy, payload: {} })).statusCode, 200);
 
