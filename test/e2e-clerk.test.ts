@@ -137,6 +137,15 @@ t.test('a clerk completes an item in the browser: register, start, a mistake fix
   await page.getByLabel('档案密封完好').check();
   await page.getByLabel('户口登记介绍信编号').fill('新退役户〔2026〕88号');
   await page.getByLabel(/已告知40日内/).check();
+  // The 户口登记介绍信's particulars: what the person file gave is prefilled, the rest typed.
+  const prefilled = async (field: string, value: string) => { const f = page.locator(`[name="d.${field}"]`); if (await f.count() && !(await f.inputValue())) await f.fill(value); };
+  await prefilled('birthDate', '1990-05-17');
+  await prefilled('enlistmentDate', '2020-09-10');
+  const sex = page.locator('[name="d.sex"]');
+  if (await sex.count() && !(await page.locator('[name="d.sex"]:checked').count())) await sex.first().check();
+  await page.getByLabel('入伍时户口所在地').fill('浙江省新河区东城镇河西村');
+  await page.getByLabel('落户地址').fill('浙江省新河区东城镇河西村12号');
+  await page.getByLabel('办理户口登记的公安派出所').fill('新河区公安分局东城派出所');
   await page.getByRole('button', { name: '下一步：核对信息' }).click();
   await page.waitForURL(/\/act\/RECORD_ARCHIVE\/check$/);
   await page.getByRole('button', { name: /确认提交/ }).click();
