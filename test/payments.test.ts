@@ -349,7 +349,7 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     const expected = [];
     for (const x of claims) {
       const p = await payingSurvivor(x.deathType, x.startMonth, x.expect.annualFen);
-      if (x.stoppedOn) t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'imprisonment', reason: '领取人被判处有期徒刑，中止发放。', stoppedOn: x.stoppedOn })).state, 'suspended');
+      if (x.stoppedOn) t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'under-review', reason: '领取人条件变化待核实，中止发放。', stoppedOn: x.stoppedOn })).state, 'suspended');
       expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen, fen: x.expect.fen, payee: p.name, account: p.account });
     }
     const b = await payYear('death-pension-survivors', 'DPS', expected, []);

@@ -18,7 +18,7 @@ t.test('lint is for policy staff; a definition over 512 KiB is refused before it
   t.equal((await lint(await login(app, 'supervisor'), base)).statusCode, 403, 'nor a supervisor');
   t.same((await lint(policy, base)).json().findings, [], 'policy staff may');
 
-  const bulky = { ...base, legalBasis: [...base.legalBasis, ...Array.from({ length: 1000 }, (_, i) => ({ ...base.legalBasis[0], article: `第${i + 1}条` }))] };
+  const bulky = { ...base, legalBasis: [...base.legalBasis, ...Array.from({ length: 1000 }, (_, i) => ({ instrument: base.legalBasis[0].instrument, article: `第${i + 1}条`, text: '条'.repeat(200) }))] };
   const size = Buffer.byteLength(JSON.stringify({ definition: bulky }));
   t.ok(size > 512 * 1024 && size < 1024 * 1024, `${Math.round(size / 1024)} KiB: under the service-wide 1 MiB, over 512 KiB`);
   const big = await lint(policy, bulky);
