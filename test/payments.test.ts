@@ -292,7 +292,7 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
       });
       t.equal(paying.state, 'paying', d.note);
       if (d.stop) {
-        const stopped = await step('district-clerk', p.caseId, 'STOP', { reasonCode: 'imprisonment', reason: '本人被判处有期徒刑，依规中止发放残疾抚恤金。', legalBasis: '《军人抚恤优待条例》（2024）第五十九条', effectiveMonth: d.stop });
+        const stopped = await step('district-clerk', p.caseId, 'STOP', { reasonCode: 'annual-confirmation-missed', reason: '本人未按规定完成年度确认，依规暂停发放残疾抚恤金。', legalBasis: '《军人抚恤优待条例》（2024）第五十八条', effectiveMonth: d.stop });
         t.equal(stopped.state, 'suspended');
       }
       cases.push({ ...d, ...p });
