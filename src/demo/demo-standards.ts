@@ -16,8 +16,6 @@ import { newId } from '../db/ids.ts';
 /** Monthly amounts in whole yuan by grade 1–10 → fen per year (each × 12 × 100). */
 const perYear = (monthlyYuan: number[]) => Object.fromEntries(monthlyYuan.map((y, i) => [String(i + 1), y * 1200]));
 
-const ORDINANCE = '军人抚恤优待条例';
-
 /** A national standard: the state sets it under an article of the ordinance (revision of 2024-08-05). */
 const national = (article: string) => ({
   issuer: '国务院退役军人工作主管部门会同国务院财政部门（全国标准）', number: `《军人抚恤优待条例》${article}`, date: '2024-08-05',
