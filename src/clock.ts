@@ -20,8 +20,3 @@ export function manualClock(start: string | Date): Clock & { set(t: string | Dat
     advance: (ms) => { t += ms; },
   };
 }
-
-/** The calendar day of an instant in Asia/Shanghai (UTC+8 all year, no daylight saving), YYYY-MM-DD. */
-export function shanghaiDate(t: Date): string {
-  return new Date(t.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-}

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { errorCatalogue } from '../src/http/errors.ts';
+import { errorMessages } from '../src/messages/error.messages.ts';
 import { findDraft, listAttachments, saveDraft } from '../src/pages/store.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { findPerson, insertRelation, listRelations } from '../src/persons/person.repository.ts';
@@ -228,7 +228,7 @@ const act = (type: string, fields: Record<string, string>): Cell => async (c, p,
   const r = await p.post(`/cases/${id}/acts`, { _act: type, _version: String(before), ...fields });
   const outcome = to(r, `/cases/${id}?acted=${type}#history`);
   if (outcome !== 303 && (await versionOf(c, id)) !== before) return `${outcome}, but recorded`;
-  if (outcome === 422 && !r.body.includes(errorCatalogue.FORBIDDEN.zh)) return '422, not for the role';
+  if (outcome === 422 && !r.body.includes(errorMessages.FORBIDDEN.zh)) return '422, not for the role';
   return outcome;
 };
 
@@ -238,7 +238,7 @@ const supervise = (action: string, fields: Record<string, string>): Cell => asyn
   const o = to(r, '/supervision#results');
   if (o !== 303) return o;
   const flash = JSON.parse(Buffer.from(r.cookies.find((x) => x.name === 'flash')!.value, 'base64url').toString('utf8'));
-  return flash.ok === 1 ? 'ok' : flash.failed[0]?.message === errorCatalogue.NOT_FOUND.zh ? 'nf' : `flash ${JSON.stringify(flash)}`;
+  return flash.ok === 1 ? 'ok' : flash.failed[0]?.message === errorMessages.NOT_FOUND.zh ? 'nf' : `flash ${JSON.stringify(flash)}`;
 };
 
 /** A draft of a definition saved through the API by policy staff, for a publish to take. */

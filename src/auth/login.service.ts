@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { findUserByUsername, setPasswordHash, type User } from '../users/user.repository.ts';
 import type { AuthSession } from './auth.plugin.ts';
 import { ALL_CLIENTS, clearFailures, countAttempt, DEFAULT_LOGIN_POLICY, pruneLoginCounters, takeFailureSlot, type LoginPolicy } from './login-guard.ts';

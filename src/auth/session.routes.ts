@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { languageOf } from '../http/language.ts';
+import { languageOf } from '../messages/lang.ts';
 import { SESSION_COOKIE } from './auth.plugin.ts';
 import type { LoginRefusal } from './login.service.ts';
 import { MAX_PASSWORD_LENGTH } from './password-rule.ts';

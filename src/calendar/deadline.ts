@@ -1,15 +1,13 @@
 import type { Sla } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
+import { shanghaiDate, shanghaiDays, startOfShanghaiDay } from '../time/shanghai.ts';
 import type { WorkingCalendar } from './working-calendar.ts';
 
-/** Mainland China has one time zone and no daylight saving: Asia/Shanghai is UTC+8 all year. */
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** The Shanghai calendar day of an instant, as midnight UTC of that date. */
+/** The Shanghai calendar day of an instant, as midnight UTC of that date (days are counted in UTC). */
 function shanghaiDay(t: Date): Date {
-  const local = new Date(t.getTime() + SHANGHAI_OFFSET_MS);
-  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
+  return new Date(`${shanghaiDate(t)}T00:00:00Z`);
 }
 
 export function isoDate(day: Date): string {
@@ -18,7 +16,8 @@ export function isoDate(day: Date): string {
 
 /** The last instant of a Shanghai calendar day. */
 function endOfDay(day: Date): Date {
-  return new Date(day.getTime() + DAY_MS - 1 - SHANGHAI_OFFSET_MS);
+  const date = isoDate(day);
+  return new Date(shanghaiDays(date, date)[1].getTime() - 1);
 }
 
 export interface Deadline {
@@ -99,5 +98,5 @@ export function dueAt(sla: Sla, from: Date, cal: WorkingCalendar): Deadline {
   const [month, date] = sla.before.split('-').map(Number) as [number, number];
   let year = today.getUTCFullYear();
   if (Date.UTC(year, month - 1, date) <= today.getTime()) year++;
-  return { at: new Date(Date.UTC(year, month - 1, date) - SHANGHAI_OFFSET_MS), uncertain: false };
+  return { at: startOfShanghaiDay(isoDate(new Date(Date.UTC(year, month - 1, date)))), uncertain: false };
 }

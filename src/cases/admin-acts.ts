@@ -1,7 +1,7 @@
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 
 /** History entries that never move the machine: who may make them and what they carry. */
 const acts = {

@@ -1,18 +1,11 @@
 import type { Executor } from '../db/database.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { Person } from '../persons/person.repository.ts';
+import { ageOn } from '../time/shanghai.ts';
 import { openSnapshot } from './case.repository.ts';
 
 const DONE_OUTCOMES = ['completed', 'granted', 'transferred'];
 
-/** Age in whole years on a Shanghai calendar day. */
-export function ageOn(birthDate: string, now: Date): number {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
-  let age = shanghai.getUTCFullYear() - y;
-  if (shanghai.getUTCMonth() + 1 < m || (shanghai.getUTCMonth() + 1 === m && shanghai.getUTCDate() < d)) age--;
-  return age;
-}
 
 /** What an eligibility schema is checked against: the person file and the items already completed. */
 export async function eligibilitySubject(db: Executor, person: Person, now: Date): Promise<Record<string, unknown>> {

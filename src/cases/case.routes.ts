@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { languageOf } from '../http/language.ts';
+import { languageOf } from '../messages/lang.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import { caseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';

@@ -7,7 +7,7 @@ import type { CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import { inSubtree } from '../stations/station.repository.ts';

@@ -3,7 +3,7 @@ import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
 import type { JsonSchema, Localized } from '../definitions/definition.types.ts';
 import { allowedEvents, type AllowedEvent } from '../engine/engine.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { maskData } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';

@@ -5,7 +5,7 @@ import { withPlainText } from '../definitions/plain-text.ts';
 import { RECALL, type Localized } from '../definitions/definition.types.ts';
 import { replay } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
 import { updateCase, type CaseRow } from './case.repository.ts';

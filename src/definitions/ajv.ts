@@ -4,8 +4,8 @@ import localizeModule from 'ajv-i18n';
 import { customFormats, standardFormatMessages } from './formats.ts';
 import { FORM_RULES_KEYWORD, fieldTitle, formRulesMetaSchema } from './form-rules.ts';
 import { PLAIN_TEXT_KEYWORD } from './plain-text.ts';
-import type { FieldError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { FieldError } from '../messages/field-error.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { JsonSchema, Localized } from './definition.types.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

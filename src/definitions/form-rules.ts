@@ -1,6 +1,6 @@
 import { parseIdNumber } from '../persons/id-number.ts';
-import type { FieldError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { FieldError } from '../messages/field-error.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { JsonSchema } from './definition.types.ts';
 
 /*

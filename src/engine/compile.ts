@@ -1,12 +1,12 @@
 import { assign, setup, type AnyStateMachine } from 'xstate';
-import { shanghaiDate } from '../clock.ts';
+import { shanghaiDate } from '../time/shanghai.ts';
 import { ajv, fieldErrors, type Ajv2020, type ValidateFunction } from '../definitions/ajv.ts';
 import { ruleErrors } from '../definitions/form-rules.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import { daysLate } from './days-late.ts';
 import type { ActionRef, GuardRef, JsonSchema, Localized, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
-import type { FieldError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { FieldError } from '../messages/field-error.ts';
+import type { Lang } from '../messages/lang.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
 export interface CaseContext {

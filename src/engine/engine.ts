@@ -1,7 +1,8 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { ADMIN_ACTS, SYSTEM_EVENTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
-import type { FieldError, ErrorCode } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { FieldError } from '../messages/field-error.ts';
+import type { ErrorCode } from '../messages/error.messages.ts';
+import type { Lang } from '../messages/lang.ts';
 import { evaluateGuard, formErrors, guardMessage, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
 
 /** The stored form of a case's machine state; carries the definition it belongs to. */

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldErrors } from '../definitions/ajv.ts';
-import { AppError, errorCatalogue, type ErrorCode } from './errors.ts';
-import { languageOf } from './language.ts';
+import { message } from '../messages/catalogue.ts';
+import type { ErrorCode } from '../messages/error.messages.ts';
+import { AppError, errorStatus } from './errors.ts';
+import { languageOf } from '../messages/lang.ts';
 
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']);
 
@@ -22,10 +24,9 @@ export function isDataException(err: unknown): boolean {
 
 function send(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, extras: AppError['extras'] = {}) {
   const lang = languageOf(req.headers['accept-language']);
-  const entry = errorCatalogue[code];
   const { detail, retryAfter, ...rest } = extras;
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.status(entry.status).type('application/json; charset=utf-8').send({ code, message: detail?.[lang] ?? entry[lang], ...rest });
+  return reply.status(errorStatus[code]).type('application/json; charset=utf-8').send({ code, message: detail?.[lang] ?? message(lang, code), ...rest });
 }
 
 /** One place turns every failure into the documented error shape; 5xx details never leave the server. */

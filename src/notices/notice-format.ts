@@ -1,12 +1,6 @@
 import { maskBankAccount, maskIdNumber, maskPhone } from '../http/mask.ts';
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The Shanghai calendar date of an instant: year, month, day, hour, minute. */
-export function shanghaiParts(t: Date): { y: number; m: number; d: number; h: number; min: number } {
-  const l = new Date(t.getTime() + SHANGHAI_OFFSET_MS);
-  return { y: l.getUTCFullYear(), m: l.getUTCMonth() + 1, d: l.getUTCDate(), h: l.getUTCHours(), min: l.getUTCMinutes() };
-}
+import { shanghaiParts } from '../time/shanghai.ts';
 
 /**
  * The printed 文号: prefix, the series' 代字, the year in 〔〕, the serial without 第 and without leading

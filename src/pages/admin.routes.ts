@@ -4,7 +4,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-rule.
 import type { Role } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { listStations } from '../stations/station.repository.ts';
 import { insertUser } from '../users/user.repository.ts';
 import { label, ROLES } from './labels.ts';

@@ -1,7 +1,7 @@
 import { lockCase } from '../cases/case.repository.ts';
 import { appendAdminEntry, type CaseDeps } from '../cases/case.service.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 import { insertAttachment, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, sniffMime, type AttachmentMeta } from './store.ts';
 import { cleanFilename, wholeFileType } from './upload-check.ts';

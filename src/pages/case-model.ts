@@ -7,7 +7,7 @@ import { RECALL, type JsonSchema, type Localized } from '../definitions/definiti
 import { stepsInEffect } from '../cases/history-replay.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
 import { listNumbered } from '../notices/notice.repository.ts';
 import { findPerson, type Person } from '../persons/person.repository.ts';

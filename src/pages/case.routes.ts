@@ -5,8 +5,8 @@ import { actorOf } from '../cases/actor.ts';
 import { RECALL, type JsonSchema } from '../definitions/definition.types.ts';
 import { allowedEvents, step, type AllowedEvent } from '../engine/engine.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
-import { AppError, errorCatalogue } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import { AppError, errorStatus, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
 import { attachFiles, type Upload } from './attachments.service.ts';
 import {
   caseDataRows, dueOf, enumLabelFor, fileView, loadCase, materialsOf, noticesOf, outcomeText, personHeader, stepsOf, timelineOf, type LoadedCase,
@@ -16,7 +16,7 @@ import { label, LEVELS, ROLES } from './labels.ts';
 import { usersAbove } from './queries.ts';
 import { deleteDraft, findAttachment, findDraft, saveDraft, type Draft } from './store.ts';
 import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
-import { COUNTER_COOKIE, errorText, pageLang, posted, see, sendPage, type PageOptions, type PostedForm } from './web.ts';
+import { COUNTER_COOKIE, pageLang, posted, see, sendPage, type PageOptions, type PostedForm } from './web.ts';
 
 type IdParams = { id: string };
 type ActParams = { id: string; type: string };
@@ -418,7 +418,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
       const text = err.code === 'STALE_VERSION' ? tr(lang, '案件刚被他人更新，请核对后再操作。', 'The case was just changed by someone else; check it first.') : (err.extras.errors?.map((e) => e.message).join('；') || errorText(lang, err));
-      return casePage(req, reply, req.params.id, { pageError: text }, errorCatalogue[err.code].status);
+      return casePage(req, reply, req.params.id, { pageError: text }, errorStatus[err.code]);
     }
   }
 

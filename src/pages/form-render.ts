@@ -6,7 +6,7 @@
  * errors are tied to it with aria-describedby, invalid ones carry aria-invalid.
  */
 import type { JsonSchema } from '../definitions/definition.types.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { escapeHtml as esc, tr } from './view.ts';
 
 export type Errors = Map<string, string[]>;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
 import { findPerson, searchPersons, type Person } from '../persons/person.repository.ts';
 import { findStation } from '../stations/station.repository.ts';

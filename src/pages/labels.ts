@@ -1,5 +1,5 @@
 import type { Localized } from '../definitions/definition.types.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 
 type Dict = Record<string, Localized>;
 

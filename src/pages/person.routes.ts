@@ -6,10 +6,11 @@ import { personChain } from '../chain/chain.service.ts';
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
-import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
+import { ageOn } from '../time/shanghai.ts';
 import { findPerson, listRelations, searchPersons } from '../persons/person.repository.ts';
 import { correctPerson, listCorrections, type PersonChanges } from '../persons/person-correction.service.ts';
 import { findOutgoingTransfer } from '../persons/person-transfer.service.ts';
@@ -21,7 +22,7 @@ import { applyGroupAction, errorList, parseForm, renderForm, type Errors } from 
 import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
 import { stationsWithin } from './queries.ts';
 import { loc, tr } from './view.ts';
-import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
@@ -81,14 +82,6 @@ function validatorOf(schema: JsonSchema) {
 
 async function villagesOf(app: FastifyInstance, user: User, lang: Lang) {
   return (await stationsWithin(app.db, user.stationPath)).filter((s) => s.level === 'village').map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh }));
-}
-
-function ageOn(birthDate: string, now: Date): number {
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const sh = new Date(now.getTime() + 8 * 3600_000);
-  let age = sh.getUTCFullYear() - y;
-  if (sh.getUTCMonth() + 1 < m || (sh.getUTCMonth() + 1 === m && sh.getUTCDate() < d)) age--;
-  return age;
 }
 
 export default async function personPages(app: FastifyInstance, opts: PageOptions): Promise<void> {

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chainItems } from '../chain/chain.service.ts';
 import { MAX_VERSION, type JsonSchema, type WorkflowDefinition } from '../definitions/definition.types.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
-import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
 import { diffDefinitions } from '../policy/definition-diff.ts';
 import { LEVEL_COLOURS, stateDiagram } from '../policy/diagram.ts';
 import { getVersion, listVersions } from '../policy/policy.repository.ts';
@@ -11,7 +11,7 @@ import { createDraft, impactReport, publish } from '../policy/policy.service.ts'
 import { renderForm } from './form-render.ts';
 import { label, LEVELS } from './labels.ts';
 import { loc, SafeString, tr } from './view.ts';
-import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 
 const STATUS: Record<string, { zh: string; en: string }> = {
   draft: { zh: '草稿', en: 'draft' }, published: { zh: '已发布', en: 'published' }, retired: { zh: '已停用', en: 'retired' },

@@ -3,13 +3,13 @@ import type { JsonSchema } from '../definitions/definition.types.ts';
 import { allowedEvents } from '../engine/engine.ts';
 import { actorOf } from '../cases/actor.ts';
 import { openSnapshot } from '../cases/case.repository.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, errorText } from '../http/errors.ts';
 import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } from '../rosters/batch.service.ts';
 import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
 import { itemTitles } from './queries.ts';
 import { loc, tr } from './view.ts';
-import { errorText, pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 
 /** Items whose cases are opened from a list (the item's initiation, or a roster known to the import). */
 async function rosterItems(app: FastifyInstance, lang: 'zh' | 'en') {

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
-import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
 import { tr } from './view.ts';
-import { COUNTER_COOKIE, errorText, pageLang, posted, safeNext, see, sendPage, type PageOptions } from './web.ts';
+import { COUNTER_COOKIE, pageLang, posted, safeNext, see, sendPage, type PageOptions } from './web.ts';
 
 const passwordHint = (lang: Lang) => tr(lang, `至少${MIN_PASSWORD_LENGTH}个字符，包含字母、数字、符号中的至少两类，不能包含用户名。`,
   `${MIN_PASSWORD_LENGTH} characters at least, with two of letters, digits and symbols, and not the user name.`);

@@ -5,12 +5,15 @@ import { toCase } from '../cases/case.repository.ts';
 import { sendEvent } from '../cases/case.service.ts';
 import { chainItems } from '../chain/chain.service.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
-import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
+import { AppError, errorStatus } from '../http/errors.ts';
+import { message } from '../messages/catalogue.ts';
+import type { ErrorCode } from '../messages/error.messages.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
 import { bottleneckReport, stationReport } from '../supervision/reports.service.ts';
 import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
 import { isoDate } from '../calendar/deadline.ts';
+import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
 import { label, LEVELS } from './labels.ts';
 import { personNames, stationsWithin, usersWithin } from './queries.ts';
@@ -105,8 +108,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
     const nextCursor = rows.length === PAGE && last ? Buffer.from(JSON.stringify([sortOf(last), last.id])).toString('base64url') : null;
 
     const report = await stationReport(app.caseDeps, user.stationPath, f.soonDays, f.idleDays);
-    const from = new Date(`${f.from}T00:00:00+08:00`);
-    const to = new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000);
+    const [from, to] = shanghaiDays(f.from, f.to);
     const bottlenecks = to > from ? (await bottleneckReport(app.caseDeps, user.stationPath, from, to))
       .filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 10)
       .map((r) => ({ ...r, item: itemTitle.get(r.workflowId) ?? r.workflowId, stepText: loc(lang, r.step), median: r.medianHours?.toFixed(1), p90: r.p90Hours?.toFixed(1), returnedPct: Math.round(r.returnedShare * 100), refusedPct: Math.round(r.refusedShare * 100) })) : [];
@@ -172,7 +174,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
         }
       }
     }
-    const flash = { act, ok: results.filter((r) => r.ok).length, failed: results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({ caseId: r.caseId, message: errorCatalogue[r.code as ErrorCode]?.[lang] ?? r.message })), error };
+    const flash = { act, ok: results.filter((r) => r.ok).length, failed: results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({ caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message })), error };
     reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });
     return see(reply, `/supervision${back ? `?${back}` : ''}#results`);
   });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Localized } from '../definitions/definition.types.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
+import { formatShanghai, shanghaiDate } from '../time/shanghai.ts';
 
 /** Templates of the pages: templates/pages/*.hbs, partials in templates/pages/partials/. */
 export const templatesDir = fileURLToPath(new URL('../../templates/pages', import.meta.url));
@@ -11,22 +12,19 @@ export const templatesDir = fileURLToPath(new URL('../../templates/pages', impor
 // An environment of our own: helpers registered here do not leak into the notices' templates.
 const hb = Handlebars.create();
 
-const TZ = 'Asia/Shanghai';
-const dateFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
-const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false });
 
 /** 2026-09-20 in Beijing time. */
 export function fmtDate(v: Date | string | null | undefined): string {
   if (!v) return '';
   const d = typeof v === 'string' ? new Date(v) : v;
-  return Number.isNaN(d.getTime()) ? String(v) : dateFmt.format(d);
+  return Number.isNaN(d.getTime()) ? String(v) : shanghaiDate(d);
 }
 
 /** 2026-09-20 14:05 in Beijing time. */
 export function fmtDateTime(v: Date | string | null | undefined): string {
   if (!v) return '';
   const d = typeof v === 'string' ? new Date(v) : v;
-  return Number.isNaN(d.getTime()) ? String(v) : `${dateFmt.format(d)} ${timeFmt.format(d)}`;
+  return Number.isNaN(d.getTime()) ? String(v) : formatShanghai(d, 'yyyy-MM-dd HH:mm');
 }
 
 export function tr(lang: Lang, zh: string, en: string): string {

@@ -1,10 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
 import { tokenHash } from '../auth/session.repository.ts';
-import { AppError, errorCatalogue } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { csrfToken } from './csrf.ts';
-import { render, tr } from './view.ts';
+import { render } from './view.ts';
 
 export const LANG_COOKIE = 'lang';
 export const COUNTER_COOKIE = 'counter';
@@ -138,7 +137,3 @@ export function see(reply: FastifyReply, url: string): FastifyReply {
   return reply.redirect(url, 303);
 }
 
-/** The message of a service error, in the page's language. */
-export function errorText(lang: Lang, err: AppError): string {
-  return err.extras.detail?.[lang] ?? errorCatalogue[err.code]?.[lang] ?? tr(lang, '操作未完成', 'The action was not completed');
-}

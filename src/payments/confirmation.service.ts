@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
-import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
-import { shanghaiParts } from '../notices/notice-format.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
+import { shanghaiParts } from '../time/shanghai.ts';
 import type { User } from '../users/user.repository.ts';
 import { ruleFor } from './payment.service.ts';
 import '../rosters/tables.ts';
@@ -75,7 +75,7 @@ async function step(deps: CaseDeps, user: User, caseId: string, type: string, da
     return { ok: true as const, seq: view.version };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    return { ok: false as const, error: `${err.code}: ${err.extras.detail?.[lang] ?? errorCatalogue[err.code as ErrorCode][lang]}${err.extras.errors?.length ? `（${err.extras.errors.map((e) => e.message).join('；')}）` : ''}` };
+    return { ok: false as const, error: `${err.code}: ${errorText(lang, err)}${err.extras.errors?.length ? `（${err.extras.errors.map((e) => e.message).join('；')}）` : ''}` };
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { languageOf } from '../http/language.ts';
+import { languageOf } from '../messages/lang.ts';
 import { findUserById } from '../users/user.repository.ts';
 import { closeRun, confirmCases, runView, startRun } from './confirmation.service.ts';
 import { approveBatch, bankFile, batchView, buildBatch, cancelBatch, claimBatch, findBatch, listBatches, recordClaimed, SYNC_RECORD_LINES } from './payment.service.ts';

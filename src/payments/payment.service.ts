@@ -9,10 +9,10 @@ import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { formErrors, type CompiledWorkflow } from '../engine/compile.ts';
-import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
 import { maskBankAccount } from '../http/mask.ts';
-import { shanghaiParts } from '../notices/notice-format.ts';
+import { shanghaiParts } from '../time/shanghai.ts';
 import { toCsv } from '../supervision/csv.ts';
 import type { User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
@@ -369,7 +369,7 @@ async function recordLine(deps: CaseDeps, user: User, b: Batch, l: BatchLine, te
       if (!(err instanceof AppError)) throw err;
       // Moved meanwhile, or paid by a request racing this one: look again.
       if ((err.code === 'STALE_VERSION' || err.code === 'PAYMENT_ALREADY_RECORDED') && attempt < LINE_ATTEMPTS) continue;
-      await failLine(deps.db, l.id, `${err.code}: ${err.extras.detail?.[lang] ?? errorCatalogue[err.code as ErrorCode][lang]}`);
+      await failLine(deps.db, l.id, `${err.code}: ${errorText(lang, err)}`);
       return;
     }
   }

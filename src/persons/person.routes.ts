@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listPersonCasesView } from '../cases/case-list.ts';
 import { AppError } from '../http/errors.ts';
-import { languageOf } from '../http/language.ts';
+import { languageOf } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
 import { correctPerson, listCorrections, type PersonChanges } from './person-correction.service.ts';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
 import { parseIdNumber } from './id-number.ts';

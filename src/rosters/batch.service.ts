@@ -5,8 +5,8 @@ import { openSnapshot } from '../cases/case.repository.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
-import { AppError, errorCatalogue, type ErrorCode } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import type { Lang } from '../messages/lang.ts';
 import { documentOf } from '../notices/notice.service.ts';
 import { renderPdfBatch } from '../notices/notice.pdf.ts';
 import { sealOf } from '../notices/notice.runtime.ts';
@@ -129,7 +129,7 @@ export async function runBatch(deps: CaseDeps, user: User, batchId: string, comm
       outcome = { ok: true, version: view.version, state: view.state };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      outcome = { ok: false, code: err.code, message: err.extras.detail?.[lang] ?? errorCatalogue[err.code as ErrorCode][lang], errors: err.extras.errors };
+      outcome = { ok: false, code: err.code, message: errorText(lang, err), errors: err.extras.errors };
     }
     await deps.db.updateTable('batch_action_cases').set({
       ok: outcome.ok, event_seq: outcome.version ?? null, code: outcome.code ?? null, message: outcome.message ?? null,

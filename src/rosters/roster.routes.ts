@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { AppError } from '../http/errors.ts';
-import { languageOf } from '../http/language.ts';
+import { languageOf } from '../messages/lang.ts';
 import { findUserById } from '../users/user.repository.ts';
 import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
 import { MAX_FILE_BYTES, MAX_ROWS } from './roster.parse.ts';

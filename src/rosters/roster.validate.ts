@@ -1,6 +1,5 @@
-import { ageOn } from '../cases/case-inputs.ts';
 import { sql } from 'kysely';
-import { shanghaiDate } from '../clock.ts';
+import { ageOn, shanghaiDate } from '../time/shanghai.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
 import { ruleErrors } from '../definitions/form-rules.ts';

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { languageOf } from '../http/language.ts';
+import { languageOf } from '../messages/lang.ts';
 import { maskText } from '../http/mask.ts';
 import { findPerson } from '../persons/person.repository.ts';
+import { shanghaiDays } from '../time/shanghai.ts';
 import { toCsv } from './csv.ts';
 import { bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
 import { bulkAct, escalateCases } from './supervision.service.ts';
@@ -15,8 +16,7 @@ const period = {
 } as const;
 
 function periodOf(q: { from: string; to: string }): [Date, Date] {
-  const from = new Date(`${q.from}T00:00:00+08:00`);
-  const to = new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000);
+  const [from, to] = shanghaiDays(q.from, q.to);
   if (to <= from) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/to', message: '结束日期须不早于开始日期 / "to" must not be before "from"' }] });
   return [from, to];
 }

@@ -1,7 +1,7 @@
 import { EVERYWHERE, findCase, lockCase } from '../cases/case.repository.ts';
 import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import { AppError } from '../http/errors.ts';
-import type { Lang } from '../http/language.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 
 export type BulkOutcome = { caseId: string; ok: true; version: number } | { caseId: string; ok: false; code: string; message: string };

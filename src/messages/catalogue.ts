@@ -1,0 +1,19 @@
+import { errorMessages } from './error.messages.ts';
+import type { Lang } from './lang.ts';
+
+/**
+ * The one message catalogue: every text the service shows a person (API errors, pages, the linter's
+ * findings, notices' fixed wording), keyed like the error codes, in Chinese and English. Each area
+ * keeps its part in `<area>.messages.ts`; this file puts them together, so a key is defined once.
+ */
+export const catalogue = {
+  ...errorMessages,
+} as const;
+
+export type MessageKey = keyof typeof catalogue;
+
+/** A catalogue text in `lang`, with `{name}` placeholders filled from `vars`. */
+export function message(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const text: string = catalogue[key][lang];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
