@@ -26,3 +26,8 @@ export async function setSessionExpiry(db: Executor, hash: string, expiresAt: Da
 export async function deleteOtherSessions(db: Executor, userId: string, keepHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '<>', keepHash).execute();
 }
+
+/** Every session and API token of the user (an account disabled). */
+export async function deleteUserSessions(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}

@@ -22,6 +22,8 @@ export function caseSummary(c: CaseRow, now = new Date()) {
   };
 }
 
+export type CaseSummary = ReturnType<typeof caseSummary>;
+
 export async function listPersonCasesView(db: Executor, personId: string, now: Date) {
   return (await listPersonCases(db, personId)).map((c) => caseSummary(c, now));
 }

@@ -1,11 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../http/errors.ts';
 import { languageOf } from '../messages/lang.ts';
-import { findStation, inSubtree } from '../stations/station.repository.ts';
-import { caseSummary } from './case-list.ts';
-import { toCase } from './case.repository.ts';
-import { addWorkingDays } from '../calendar/deadline.ts';
-import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
+import { listCases, type DueFilter } from './case-list.service.ts';
 import { getCase, openCase, sendEvent, type EventInput, type OpenCaseInput } from './case.service.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -53,17 +48,6 @@ interface ListQuery {
   due?: DueFilter; soonDays: number; idleDays: number; stepLevel?: string; assigneeId?: string; minAgeDays?: number;
 }
 
-function decodeCursor(cursor: string | undefined): { sort: string | null; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [sort, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string | null, string];
-    if (typeof id !== 'string' || (sort !== null && Number.isNaN(Date.parse(sort)))) throw new Error('bad cursor');
-    return { sort, id };
-  } catch {
-    throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/cursor', message: '分页游标无效 / invalid cursor' }] });
-  }
-}
-
 export default async function caseRoutes(app: FastifyInstance): Promise<void> {
   const deps = () => app.caseDeps;
 
@@ -92,27 +76,5 @@ export default async function caseRoutes(app: FastifyInstance): Promise<void> {
       tags: ['cases'], querystring: listQuery,
       summary: 'Cases in your jurisdiction: all (newest first), or overdue / due soon (by due date) / idle (by last event); keyset pagination',
     },
-  }, async (req) => {
-    const q = req.query;
-    let scopePath = req.user!.stationPath;
-    if (q.stationId) {
-      const station = await findStation(app.db, q.stationId);
-      if (!station || !inSubtree(station.path, scopePath)) throw new AppError('NOT_FOUND');
-      scopePath = station.path;
-    }
-    const now = app.clock.now();
-    const rows = (await dashboardCases(app.db, {
-      scopePath, now, due: q.due, workflowId: q.workflowId, state: q.state, status: q.status, stepLevel: q.stepLevel, assigneeId: q.assigneeId,
-      soonUntil: addWorkingDays(now, q.soonDays, app.calendar.current).at,
-      idleSince: new Date(now.getTime() - q.idleDays * 86_400_000),
-      createdBefore: q.minAgeDays !== undefined ? new Date(now.getTime() - q.minAgeDays * 86_400_000) : undefined,
-      cursor: decodeCursor(q.cursor), limit: q.limit,
-    })).map(toCase);
-    const last = rows[rows.length - 1];
-    const sortOf = (c: typeof last) => (q.due === 'idle' ? c!.lastEventAt : q.due ? c!.dueAt : null)?.toISOString() ?? null;
-    return {
-      items: rows.map((c) => caseSummary(c, now)),
-      nextCursor: rows.length === q.limit && last ? Buffer.from(JSON.stringify([sortOf(last), last.id])).toString('base64url') : null,
-    };
-  });
+  }, async (req) => listCases(deps(), req.user!, req.query));
 }

@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
-import { hashPassword } from '../auth/password.ts';
+import { issueApiToken } from '../auth/api-token.service.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
-import { newToken, tokenHash, insertSession } from '../auth/session.repository.ts';
 import { embeddedSessionSecret } from '../db/embedded.ts';
-import { newId } from '../db/ids.ts';
-import { findStation } from '../stations/station.repository.ts';
-import { insertUser } from '../users/user.repository.ts';
+import { findStation } from '../stations/station.service.ts';
+import { addUser, ROLE_LIST, type Role } from '../users/user.service.ts';
 import { openConfiguredDatabase, runCli } from './database.ts';
 
 const MAX_TOKEN_DAYS = 366;
@@ -20,7 +18,7 @@ runCli(async () => {
   });
   const password = process.env.USER_PASSWORD;
   if (!values.username || !values.name || !values.role || !values.station || !password) throw new Error(usage);
-  if (!['clerk', 'supervisor', 'policy', 'admin'].includes(values.role)) throw new Error(`未知角色 / unknown role "${values.role}"\n${usage}`);
+  if (!ROLE_LIST.includes(values.role as Role)) throw new Error(`未知角色 / unknown role "${values.role}"\n${usage}`);
   if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`密码至少${MIN_PASSWORD_LENGTH}位 / the password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   const tokenDays = Number(values['token-days'] ?? 90);
   if (!Number.isInteger(tokenDays) || tokenDays < 1 || tokenDays > MAX_TOKEN_DAYS) throw new Error(`--token-days 须为1至${MAX_TOKEN_DAYS}的整数 / --token-days must be a whole number from 1 to ${MAX_TOKEN_DAYS}\n${usage}`);
@@ -28,20 +26,15 @@ runCli(async () => {
   const { db, close } = await openConfiguredDatabase(config);
   try {
     if (!(await findStation(db, values.station))) throw new Error(`服务站不存在 / no station "${values.station}"`);
-    const id = newId();
     const now = new Date();
-    await insertUser(db, { id, username: values.username, displayName: values.name, role: values.role as 'clerk', stationId: values.station, passwordHash: await hashPassword(password) }, now);
-    console.log(`已创建用户 / user created: ${values.username} (${id})`);
+    const added = await addUser(db, { username: values.username, displayName: values.name, role: values.role as Role, stationId: values.station, password }, now);
+    if (added === 'taken') throw new Error(`用户名已存在 / username "${values.username}" is taken`);
+    console.log(`已创建用户 / user created: ${values.username} (${added.id})`);
     if (values['api-token']) {
-      const token = newToken();
       const secret = config.sessionSecret ?? embeddedSessionSecret(config.dataDir);
-      const expiresAt = new Date(now.getTime() + tokenDays * 86_400_000);
-      await insertSession(db, { hash: tokenHash(secret, token), userId: id, kind: 'api', now, expiresAt });
+      const { token, expiresAt } = await issueApiToken(db, secret, added.id, now, tokenDays);
       console.log(`API token (shown once), valid until ${expiresAt.toISOString()}: ${token}`);
     }
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new Error(`用户名已存在 / username "${values.username}" is taken`);
-    throw err;
   } finally {
     await close();
   }

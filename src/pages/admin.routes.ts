@@ -1,21 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hashPassword } from '../auth/password.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
-import type { Role } from '../db/database.ts';
-import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
-import { listStations } from '../stations/station.repository.ts';
-import { insertUser } from '../users/user.repository.ts';
+import { addStation, findStation, listStations } from '../stations/station.service.ts';
+import { addUser, ROLE_LIST, setUserDisabled, userAccount, userAccounts, usernameTaken, type Role } from '../users/user.service.ts';
 import { label, ROLES } from './labels.ts';
 import { tr } from './view.ts';
 import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 
-const ROLE_LIST: Role[] = ['clerk', 'supervisor', 'policy', 'admin'];
 const LEVEL: Record<string, { zh: string; en: string }> = {
   district: { zh: '区', en: 'district' }, town: { zh: '镇（街道）', en: 'town' }, village: { zh: '村（社区）', en: 'village' },
 };
-const CHILD_LEVEL = { district: 'town', town: 'village' } as const;
 const STATION_ID = /^[a-z][a-z0-9-]*$/;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -28,11 +23,6 @@ interface AdminState {
   stationErrors?: FieldErrors;
   rowError?: string;
   status?: number;
-}
-
-/** A unique-constraint violation, on PostgreSQL and the embedded database alike. */
-function isDuplicate(err: unknown): boolean {
-  return (err as { code?: string }).code === '23505';
 }
 
 function adminOnly(req: FastifyRequest): void {
@@ -51,8 +41,7 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
       const s = id ? byId.get(id) : undefined;
       return s ? (lang === 'en' ? s.name_en : s.name_zh) : '';
     };
-    const users = await app.db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'station_id', 'disabled'])
-      .orderBy('username').execute();
+    const users = await userAccounts(app.db);
     const self = req.user!.id;
     const uf = st.userForm ?? {};
     const sf = st.stationForm ?? {};
@@ -73,8 +62,8 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
       done: req.method === 'GET' ? done : null,
       errorSummary: summary,
       users: users.map((u) => ({
-        id: u.id, username: u.username, displayName: u.display_name, role: label(ROLES, u.role, lang),
-        station: name(u.station_id), disabled: u.disabled, isSelf: u.id === self,
+        id: u.id, username: u.username, displayName: u.displayName, role: label(ROLES, u.role, lang),
+        station: name(u.stationId), disabled: u.disabled, isSelf: u.id === self,
       })),
       stations: stations.map((s) => ({
         id: s.id, name: lang === 'en' ? s.name_en : s.name_zh, level: label(LEVEL, s.level, lang), parent: name(s.parent_id),
@@ -113,22 +102,15 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
     if (!form.displayName) errors.displayName = tr(lang, '请填写姓名', 'Enter the name');
     else if (form.displayName.length > 100) errors.displayName = tr(lang, '姓名不超过100个字符', 'The name is 100 characters at most');
     if (!ROLE_LIST.includes(form.role as Role)) errors.role = tr(lang, '请选择角色', 'Choose a role');
-    const station = form.stationId ? await app.db.selectFrom('stations').select('id').where('id', '=', form.stationId).executeTakeFirst() : undefined;
+    const station = form.stationId ? await findStation(app.db, form.stationId) : undefined;
     if (!station) errors.stationId = tr(lang, '请选择所属站点', 'Choose the station');
     if (password.length < MIN_PASSWORD_LENGTH) errors.password = tr(lang, `初始密码至少${MIN_PASSWORD_LENGTH}个字符`, `The initial password needs ${MIN_PASSWORD_LENGTH} characters at least`);
     else if (password.length > MAX_PASSWORD_LENGTH) errors.password = tr(lang, `初始密码不超过${MAX_PASSWORD_LENGTH}个字符`, `The initial password is ${MAX_PASSWORD_LENGTH} characters at most`);
     const duplicate = () => tr(lang, `用户名“${form.username}”已存在，请换一个`, `The user name “${form.username}” is taken; choose another`);
-    if (!errors.username) {
-      const taken = await app.db.selectFrom('users').select('id').where('username', '=', form.username).executeTakeFirst();
-      if (taken) errors.username = duplicate();
-    }
+    if (!errors.username && await usernameTaken(app.db, form.username)) errors.username = duplicate();
     if (Object.keys(errors).length) return page(req, reply, { userForm: form, userErrors: errors, status: 422 });
-    try {
-      await insertUser(app.db, { id: newId(), username: form.username, displayName: form.displayName, role: form.role as Role, stationId: form.stationId, passwordHash: await hashPassword(password) }, app.clock.now());
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      return page(req, reply, { userForm: form, userErrors: { username: duplicate() }, status: 422 });
-    }
+    const added = await addUser(app.db, { ...form, role: form.role as Role, password }, app.clock.now());
+    if (added === 'taken') return page(req, reply, { userForm: form, userErrors: { username: duplicate() }, status: 422 });
     req.log.info({ admin: req.user!.id, username: form.username, role: form.role }, 'user added');
     return see(reply, '/admin?done=user');
   });
@@ -138,13 +120,12 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
     const disable = posted(req).first('disabled') === '1';
     const id = req.params.id;
     if (id.length > 100) throw new AppError('NOT_FOUND');
-    const user = await app.db.selectFrom('users').select(['id', 'username']).where('id', '=', id).executeTakeFirst();
+    const user = await userAccount(app.db, id);
     if (!user) throw new AppError('NOT_FOUND');
     if (disable && user.id === req.user!.id) {
       return page(req, reply, { rowError: tr(lang, '不能停用您自己的账户。', 'You cannot disable your own account.'), status: 422 });
     }
-    await app.db.updateTable('users').set({ disabled: disable }).where('id', '=', id).execute();
-    if (disable) await app.db.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await setUserDisabled(app.db, id, disable);
     req.log.info({ admin: req.user!.id, username: user.username, disabled: disable }, 'user status changed');
     return see(reply, `/admin?done=${disable ? 'disabled' : 'enabled'}`);
   });
@@ -159,7 +140,7 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
       nameEn: (f.first('nameEn') ?? '').trim(),
     };
     const errors: FieldErrors = {};
-    const parent = form.parentId ? await app.db.selectFrom('stations').selectAll().where('id', '=', form.parentId).executeTakeFirst() : undefined;
+    const parent = form.parentId ? await findStation(app.db, form.parentId) : undefined;
     if (!parent) errors.parentId = tr(lang, '请选择上级站点', 'Choose the parent station');
     else if (parent.level === 'village') errors.parentId = tr(lang, '村（社区）站点下不能再设站点', 'A village station has no stations under it');
     if (!form.id) errors.id = tr(lang, '请填写站点编号', 'Enter the station id');
@@ -169,17 +150,9 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
     if (!form.nameEn) errors.nameEn = tr(lang, '请填写英文名称', 'Enter the English name');
     else if (form.nameEn.length > 100) errors.nameEn = tr(lang, '英文名称不超过100个字符', 'The English name is 100 characters at most');
     const duplicate = () => tr(lang, `站点编号“${form.id}”已存在，请换一个`, `The station id “${form.id}” is taken; choose another`);
-    if (!errors.id) {
-      const taken = await app.db.selectFrom('stations').select('id').where('id', '=', form.id).executeTakeFirst();
-      if (taken) errors.id = duplicate();
-    }
+    if (!errors.id && await findStation(app.db, form.id)) errors.id = duplicate();
     if (Object.keys(errors).length || !parent || parent.level === 'village') return page(req, reply, { stationForm: form, stationErrors: errors, status: 422 });
-    try {
-      await app.db.insertInto('stations').values({
-        id: form.id, parent_id: parent.id, level: CHILD_LEVEL[parent.level], path: `${parent.path}.${form.id}`, name_zh: form.nameZh, name_en: form.nameEn,
-      }).execute();
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
+    if (await addStation(app.db, { ...parent, level: parent.level }, form) === 'taken') {
       return page(req, reply, { stationForm: form, stationErrors: { id: duplicate() }, status: 422 });
     }
     req.log.info({ admin: req.user!.id, station: form.id }, 'station added');

@@ -14,7 +14,8 @@ import { findPerson, type Person } from '../persons/person.repository.ts';
 import type { User } from '../users/user.repository.ts';
 import { answerRows, fieldId } from './form-render.ts';
 import { ACTS, label, LEVELS, OUTCOMES, SEX } from './labels.ts';
-import { personNames, userNames } from './queries.ts';
+import { personNames } from '../persons/person-lookup.service.ts';
+import { userNames } from '../users/user.service.ts';
 import { draftTypes, listAttachments, type AttachmentMeta } from './store.ts';
 import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
 

@@ -13,7 +13,7 @@ import {
 } from './case-model.ts';
 import { answerRows, applyGroupAction, errorList, parseForm, renderForm, schemaAt, titleOf, withoutRaw, type Errors } from './form-render.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
-import { usersAbove } from './queries.ts';
+import { usersAbove } from '../users/user.service.ts';
 import { deleteDraft, findAttachment, findDraft, saveDraft, type Draft } from './store.ts';
 import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
 import { COUNTER_COOKIE, pageLang, posted, see, sendPage, type PageOptions, type PostedForm } from './web.ts';

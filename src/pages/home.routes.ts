@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
-import { findPerson, searchPersons, type Person } from '../persons/person.repository.ts';
-import { findStation } from '../stations/station.repository.ts';
-import { urgesFor } from '../supervision/urges.repository.ts';
+import { copiedToMe, myQueue, recentPersons, urgesFor } from '../cases/case-queue.service.ts';
+import { itemTitles } from '../chain/item-titles.ts';
+import { searchPersons, type Person } from '../persons/person-lookup.service.ts';
+import { findStation } from '../stations/station.service.ts';
 import { label, LEVELS, SEX } from './labels.ts';
 import { myDrafts } from './store.ts';
-import { copiedToMe, itemTitles, myQueue, recentPersonIds } from './queries.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
 import { stepTitle } from './case-model.ts';
@@ -37,11 +37,7 @@ export default async function homePages(app: FastifyInstance, opts: PageOptions)
     const urges = (await urgesFor(app.db, user, 20)).map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
     const copies = (await copiedToMe(app.db, user)).map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
     const drafts = await myDrafts(app.db, user.id, 10);
-    const recent = [];
-    for (const id of await recentPersonIds(app.db, user)) {
-      const p = await findPerson(app.db, id, user.stationPath);
-      if (p) recent.push(personRow(p, lang));
-    }
+    const recent = (await recentPersons(app.db, user)).map((p) => personRow(p, lang));
     const station = await findStation(app.db, user.stationId);
     return sendPage(req, reply, opts, 'home', tr(lang, '工作台', 'Home'), {
       station: station && (lang === 'en' ? station.name_en : station.name_zh), level: label(LEVELS, user.stationLevel, lang),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
-import { listPersonCases } from '../cases/case.repository.ts';
+import { listPersonCases } from '../cases/case-list.service.ts';
 import { openCase } from '../cases/case.service.ts';
 import { personChain } from '../chain/chain.service.ts';
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
@@ -11,19 +11,18 @@ import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
 import { ageOn } from '../time/shanghai.ts';
-import { findPerson, listRelations, searchPersons } from '../persons/person.repository.ts';
+import { findPerson, listRelations, recordPersonReveal, searchPersons } from '../persons/person-lookup.service.ts';
+import { findStation, stationsWithin } from '../stations/station.service.ts';
 import { correctPerson, listCorrections, type PersonChanges } from '../persons/person-correction.service.ts';
 import { findOutgoingTransfer } from '../persons/person-transfer.service.ts';
 import { correctionBody } from '../persons/person.routes.ts';
 import { personNameSchema, registerPerson } from '../persons/person.service.ts';
-import type { User } from '../users/user.repository.ts';
+import type { User } from '../users/user.service.ts';
 import { dueOf, noticesOf, outcomeText, stepTitle } from './case-model.ts';
 import { applyGroupAction, errorList, parseForm, renderForm, type Errors } from './form-render.ts';
 import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
-import { stationsWithin } from './queries.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
-import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
@@ -183,7 +182,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     const now = app.clock.now();
     const reveal = req.query.reveal === '1';
     if (reveal) {
-      await recordReveal(app.db, { userId: user.id, subject: `person:${person.id}`, fields: ['idNumber', 'phone'], at: now });
+      await recordPersonReveal(app.db, user.id, person.id, now);
       req.log.info({ userId: user.id, personId: person.id }, 'personal data revealed');
     }
     const chain = await personChain(app.db, app.registry, person, now);
@@ -211,7 +210,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
         canStart: user.role === 'clerk' && i.status !== 'in-progress' && i.status !== 'not-applicable',
       })),
     }));
-    const station = await app.db.selectFrom('stations').select(['name_zh', 'name_en']).where('id', '=', person.stationId).executeTakeFirst();
+    const station = await findStation(app.db, person.stationId);
     const relations = await listRelations(app.db, person.id, user.stationPath);
     return sendPage(req, reply, opts, 'person', person.name, {
       person: {

@@ -7,7 +7,7 @@ import { AppError, errorText } from '../http/errors.ts';
 import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } from '../rosters/batch.service.ts';
 import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
-import { itemTitles } from './queries.ts';
+import { itemTitles } from '../chain/item-titles.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 

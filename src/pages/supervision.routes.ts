@@ -1,22 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { addWorkingDays } from '../calendar/deadline.ts';
-import { caseSummary } from '../cases/case-list.ts';
-import { toCase } from '../cases/case.repository.ts';
-import { sendEvent } from '../cases/case.service.ts';
+import { isCaseCursor, listCases, type DueFilter } from '../cases/case-list.service.ts';
 import { chainItems } from '../chain/chain.service.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorStatus } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
-import { findStation, inSubtree } from '../stations/station.repository.ts';
-import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
 import { bottleneckReport, stationReport } from '../supervision/reports.service.ts';
 import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
 import { isoDate } from '../calendar/deadline.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
 import { label, LEVELS } from './labels.ts';
-import { personNames, stationsWithin, usersWithin } from './queries.ts';
+import { personNames } from '../persons/person-lookup.service.ts';
+import { stationsWithin } from '../stations/station.service.ts';
+import { usersWithin } from '../users/user.service.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 
@@ -70,42 +67,25 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
     if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
     const now = app.clock.now();
     const f = filtersOf(req.query as Record<string, unknown>, now);
-    let scopePath = user.stationPath;
-    if (f.stationId) {
-      const st = await findStation(app.db, f.stationId);
-      if (!st || !inSubtree(st.path, user.stationPath)) throw new AppError('NOT_FOUND');
-      scopePath = st.path;
-    }
-    let cursor: { sort: string | null; id: string } | undefined;
-    if (f.cursor) {
-      try {
-        const [sort, id] = JSON.parse(Buffer.from(f.cursor, 'base64url').toString('utf8')) as [string | null, string];
-        if (typeof id === 'string') cursor = { sort, id };
-      } catch { /* a bad cursor starts from the top */ }
-    }
-    const due = f.due === 'all' ? undefined : f.due;
-    const rows = (await dashboardCases(app.db, {
-      scopePath, now, due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
-      soonUntil: addWorkingDays(now, f.soonDays, app.calendar.current).at, idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
-      createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined, cursor, limit: PAGE,
-    })).map(toCase);
+    // A bad cursor starts from the top.
+    const cursor = f.cursor && isCaseCursor(f.cursor) ? f.cursor : undefined;
+    const list = await listCases(app.caseDeps, user, {
+      stationId: f.stationId, due: f.due === 'all' ? undefined : f.due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel,
+      assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays, cursor, limit: PAGE,
+    });
     const [stations, users, items] = [await stationsWithin(app.db, user.stationPath), await usersWithin(app.db, user.stationPath), await chainItems(app.db, now)];
     const stationName = new Map(stations.map((s) => [s.id, lang === 'en' ? s.name_en : s.name_zh]));
     const userName = new Map(users.map((u) => [u.id, u.name]));
     const itemTitle = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
-    const persons = await personNames(app.db, rows.map((r) => r.personId));
+    const persons = await personNames(app.db, list.items.map((r) => r.personId));
     const cases = [];
-    for (const c of rows) {
-      const s = caseSummary(c, now);
+    for (const c of list.items) {
       cases.push({
-        ...s, item: itemTitle.get(c.workflowId) ?? c.workflowId, person: persons.get(c.personId) ?? '', step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
-        holder: s.holderStationId ? stationName.get(s.holderStationId) ?? s.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
+        ...c, item: itemTitle.get(c.workflowId) ?? c.workflowId, person: persons.get(c.personId) ?? '', step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        holder: c.holderStationId ? stationName.get(c.holderStationId) ?? c.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
         assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null, escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
       });
     }
-    const last = rows[rows.length - 1];
-    const sortOf = (c: NonNullable<typeof last>) => (f.due === 'idle' ? c.lastEventAt : due ? c.dueAt : null)?.toISOString() ?? null;
-    const nextCursor = rows.length === PAGE && last ? Buffer.from(JSON.stringify([sortOf(last), last.id])).toString('base64url') : null;
 
     const report = await stationReport(app.caseDeps, user.stationPath, f.soonDays, f.idleDays);
     const [from, to] = shanghaiDays(f.from, f.to);
@@ -123,7 +103,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
       label: { overdue: tr(lang, '已超期', 'Overdue'), soon: tr(lang, '即将到期', 'Due soon'), idle: tr(lang, '长期未动', 'Idle'), all: tr(lang, '全部在办', 'All open') }[d],
     }));
     return sendPage(req, reply, opts, 'supervision', tr(lang, '督办工作台', 'Supervision'), {
-      f, dueTabs, cases, nextCursor: nextCursor && `/supervision?${queryString(f, { cursor: nextCursor })}`,
+      f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
       stations: stations.map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh, depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
       users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
       items: items.map((i) => ({ id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId })),
@@ -161,18 +141,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
       if (act === 'REASSIGN') results = await bulkAct(app.caseDeps, user, caseIds, 'REASSIGN', { userId, ...(text ? { reason: text } : {}) }, lang);
       else if (act === 'URGE') results = await bulkAct(app.caseDeps, user, caseIds, 'URGE', { text }, lang);
       else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text);
-      else {
-        for (const id of caseIds) {
-          try {
-            const c = await app.db.selectFrom('cases').select('version').where('id', '=', id).executeTakeFirst();
-            const v = await sendEvent(app.caseDeps, user, id, { type: 'COMMENT', data: { text }, expectedVersion: c?.version ?? 0 }, undefined, lang);
-            results.push({ caseId: id, ok: true, version: v.version });
-          } catch (err) {
-            if (!(err instanceof AppError)) throw err;
-            results.push({ caseId: id, ok: false, code: err.code, message: err.message });
-          }
-        }
-      }
+      else results = await bulkAct(app.caseDeps, user, caseIds, 'COMMENT', { text }, lang);
     }
     const flash = { act, ok: results.filter((r) => r.ok).length, failed: results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({ caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message })), error };
     reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });

@@ -14,3 +14,7 @@ export async function listStations(db: Executor): Promise<Station[]> {
 export function inSubtree(path: string, root: string): boolean {
   return path === root || path.startsWith(`${root}.`);
 }
+
+export async function insertStation(db: Executor, s: Station): Promise<void> {
+  await db.insertInto('stations').values(s).execute();
+}

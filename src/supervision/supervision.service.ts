@@ -27,7 +27,7 @@ async function eachCase(caseIds: string[], act: (id: string) => Promise<number>)
 }
 
 /** An administrative act (REASSIGN, URGE, COMMENT…) on many cases at their current versions. */
-export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], type: 'REASSIGN' | 'URGE', data: Record<string, unknown>, lang: Lang): Promise<BulkOutcome[]> {
+export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], type: 'REASSIGN' | 'URGE' | 'COMMENT', data: Record<string, unknown>, lang: Lang): Promise<BulkOutcome[]> {
   requireSupervisor(user);
   return eachCase(caseIds, async (id) => {
     const c = await findCase(deps.db, id, user.stationPath);

@@ -1,14 +1,7 @@
-import type { Executor, Role } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { Role, User, UserAccount, UserChoice } from './user.types.ts';
 
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  stationId: string;
-  stationLevel: 'district' | 'town' | 'village';
-  stationPath: string;
-}
+export type { User };
 
 const columns = ['users.id', 'users.username', 'users.display_name', 'users.role', 'users.station_id', 'stations.level', 'stations.path'] as const;
 
@@ -45,4 +38,36 @@ export async function insertUser(db: Executor, u: { id: string; username: string
   await db.insertInto('users').values({
     id: u.id, username: u.username, display_name: u.displayName, role: u.role, station_id: u.stationId, password_hash: u.passwordHash, created_at: now,
   }).execute();
+}
+
+export async function isUsernameTaken(db: Executor, username: string): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined;
+}
+
+/** Every account, disabled ones too, by user name. */
+export async function listAccounts(db: Executor): Promise<UserAccount[]> {
+  const rows = await db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'station_id', 'disabled']).orderBy('username').execute();
+  return rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name, role: r.role, stationId: r.station_id, disabled: r.disabled }));
+}
+
+export async function findAccount(db: Executor, id: string): Promise<{ id: string; username: string } | undefined> {
+  return db.selectFrom('users').select(['id', 'username']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function setDisabled(db: Executor, id: string, disabled: boolean): Promise<void> {
+  await db.updateTable('users').set({ disabled }).where('id', '=', id).execute();
+}
+
+/** Enabled users in station-tree order, with their station's path (the service picks by jurisdiction). */
+export async function listChoices(db: Executor): Promise<(UserChoice & { stationPath: string })[]> {
+  const rows = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select(['users.id', 'users.display_name', 'users.role', 'users.station_id', 'stations.path'])
+    .where('users.disabled', '=', false).orderBy('stations.path').orderBy('users.display_name').execute();
+  return rows.map((r) => ({ id: r.id, name: r.display_name, role: r.role, stationId: r.station_id, stationPath: r.path }));
+}
+
+export async function displayNames(db: Executor, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [...new Set(ids)]).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
 }
