@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { languageOf } from '../messages/lang.ts';
-import { SESSION_COOKIE } from './auth.plugin.ts';
+import { clearSessionCookie, setRetryAfter, setSessionCookie } from './session-cookie.ts';
 import type { LoginRefusal } from './login.service.ts';
 import { MAX_PASSWORD_LENGTH } from './password-rule.ts';
 
@@ -23,7 +23,7 @@ function publicUser(u: { id: string; username: string; displayName: string; role
 
 /** A refused login as the API answers it: 401, 423 or 429 (with Retry-After). */
 export function refuse(reply: FastifyReply, r: LoginRefusal): never {
-  if (r.retryAfterSeconds) reply.header('retry-after', String(r.retryAfterSeconds));
+  setRetryAfter(reply, r);
   throw r.error;
 }
 
@@ -36,9 +36,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
   }, async (req, reply) => {
     const r = await app.logins.logIn(req.body.username, req.body.password, req.ip);
     if (!r.ok) return refuse(reply, r);
-    reply.setCookie(SESSION_COOKIE, r.token, {
-      path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: r.expiresAt,
-    });
+    setSessionCookie(req, reply, r.token, r.expiresAt);
     return { user: publicUser(r.user), expiresAt: r.expiresAt.toISOString() };
   });
 
@@ -46,7 +44,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
 
   app.delete('/session', { schema: { tags: ['session'], summary: 'Log out: ends the session, or revokes the bearer token the request carries' } }, async (req, reply) => {
     await app.logins.logOut(req.authSession);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(reply);
     return reply.status(204).send();
   });
 

@@ -1,4 +1,5 @@
 import { errorMessages } from './error.messages.ts';
+import { pagesMessages } from './pages.messages.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -8,6 +9,7 @@ import type { Lang } from './lang.ts';
  */
 export const catalogue = {
   ...errorMessages,
+  ...pagesMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

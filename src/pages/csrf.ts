@@ -1,16 +1,15 @@
 import { createHmac } from 'node:crypto';
 import fp from 'fastify-plugin';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
 import { AppError } from '../http/errors.ts';
 import { isOwnOrigin } from '../http/origin.ts';
+import { catalogue } from '../messages/catalogue.ts';
 
 export const CSRF_COOKIE = 'csrf';
 
-export const CSRF_FAILED = new AppError('FORBIDDEN', {
-  detail: { zh: '页面已过期或来源不明，表单未提交。请返回上一页，刷新后重新提交。', en: 'The page expired or came from elsewhere, so the form was not sent. Go back, reload and send it again.' },
-});
+const CSRF_FAILED = new AppError('FORBIDDEN', { detail: catalogue.PAGE_CSRF_FAILED });
 
 /**
  * What a token is bound to: the session cookie as it was when the form was drawn. A token and
@@ -25,11 +24,6 @@ function sessionOf(req: FastifyRequest): string {
 /** The token a page's forms carry in `_csrf` (and its scripts in `x-csrf-token`). */
 export function csrfToken(req: FastifyRequest, reply: FastifyReply): string {
   return reply.generateCsrf({ userInfo: sessionOf(req), secure: req.protocol === 'https' });
-}
-
-/** The refusals of @fastify/csrf-protection, which the page error handler words as CSRF_FAILED. */
-export function isCsrfRefusal(err: unknown): boolean {
-  return /^FST_CSRF_/.test((err as FastifyError).code ?? '');
 }
 
 /**

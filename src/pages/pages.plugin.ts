@@ -3,11 +3,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { isDataException, isMalformedMultipart } from '../http/error-handler.ts';
-import { AppError, errorText } from '../http/errors.ts';
+import { classifyError, type ClassifiedError } from '../http/error-classifier.ts';
+import type { AppError } from '../http/errors.ts';
+import { message, type MessageKey } from '../messages/catalogue.ts';
 import { MAX_ATTACHMENT_BYTES } from './store.ts';
-import { loadTemplates, tr } from './view.ts';
-import pageCsrf, { CSRF_FAILED, isCsrfRefusal } from './csrf.ts';
+import { loadTemplates } from './view.ts';
+import pageCsrf from './csrf.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
 import sessionPages from './session.routes.ts';
 import homePages from './home.routes.ts';
@@ -22,6 +23,23 @@ export const publicDir = fileURLToPath(new URL('../../public', import.meta.url))
 
 /** Content-Security-Policy of the pages when nothing else (helmet) has set one: this site only. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+/**
+ * How an error page words a failure: an error of the service's own says what it says (a page not
+ * found, or outside the area, is told as one); the framework's get a page's plainer wording, and
+ * the database being down is, to a clerk, the service failing.
+ */
+function pageError(c: ClassifiedError): [status: number, text: MessageKey | undefined] {
+  switch (c.cause) {
+    case 'app': return [c.status, c.code === 'NOT_FOUND' ? 'PAGE_ERROR_NOT_FOUND' : undefined];
+    case 'too-large': return [413, 'PAGE_ERROR_TOO_LARGE'];
+    case 'rate-limit': return [429, 'PAGE_ERROR_TOO_MANY_REQUESTS'];
+    case 'malformed': case 'unstorable': return [400, 'PAGE_ERROR_MALFORMED'];
+    case 'validation': return [400, 'PAGE_ERROR_BAD_REQUEST'];
+    case 'media-type': case 'bad-request': return [c.status, 'PAGE_ERROR_BAD_REQUEST'];
+    case 'database-down': case 'internal': return [500, 'PAGE_ERROR_INTERNAL'];
+  }
+}
 
 /**
  * The clerks' and supervisors' pages: server-rendered HTML over the same services as the API.
@@ -62,30 +80,12 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
   });
 
   app.setErrorHandler(async (thrown: FastifyError | AppError, req, reply) => {
-    const err = isCsrfRefusal(thrown) ? CSRF_FAILED : thrown;
     const lang = pageLang(req);
-    let status = 500;
-    let message = tr(lang, '系统内部错误，请稍后再试。', 'Something went wrong; try again later.');
-    if (err instanceof AppError) {
-      status = err.statusCode;
-      message = err.code === 'NOT_FOUND' ? tr(lang, '未找到该页面，或它不在您的辖区内。', 'Not found, or not in your area.') : errorText(lang, err);
-    } else if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE' || (err as FastifyError).statusCode === 413) {
-      status = 413;
-      message = tr(lang, '提交的内容过大（单个文件不超过10MB）。', 'What you sent is too large (10 MB per file at most).');
-    } else if ((err as FastifyError).statusCode === 429) {
-      status = 429;
-      message = tr(lang, '请求过于频繁，请稍后再试。', 'Too many requests; try again later.');
-    } else if (isMalformedMultipart(err) || isDataException(err)) {
-      // A cut-short upload or a value the database cannot hold (a NUL byte) is the sender's fault.
-      status = 400;
-      message = tr(lang, '提交的内容格式不正确，请重新提交。', 'What you sent is malformed; please send it again.');
-    } else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! < 500) {
-      status = (err as FastifyError).statusCode!;
-      message = tr(lang, '请求格式不正确。', 'The request is malformed.');
-    } else {
-      req.log.error({ err }, 'page failed');
-    }
-    return sendPage(req, reply, opts, 'error', tr(lang, '出错了', 'Something went wrong'), { status, message }, status);
+    const c = classifyError(thrown, lang);
+    const [status, key] = pageError(c);
+    if (key === 'PAGE_ERROR_INTERNAL') req.log.error({ err: thrown }, 'page failed');
+    const text = key ? message(lang, key) : c.extras.detail?.[lang] ?? message(lang, c.code);
+    return sendPage(req, reply, opts, 'error', message(lang, 'PAGE_ERROR_TITLE'), { status, message: text }, status);
   });
 
   await app.register(sessionPages, opts);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
+import { clearSessionCookie, setRetryAfter, setSessionCookie } from '../auth/session-cookie.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -32,11 +33,11 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     if (!errors.length) {
       const r = await app.logins.logIn(username, password, req.ip);
       if (r.ok) {
-        reply.setCookie(SESSION_COOKIE, r.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: r.expiresAt });
+        setSessionCookie(req, reply, r.token, r.expiresAt);
         req.log.info({ userId: r.user.id }, 'logged in (pages)');
         return see(reply, next === '/login' ? '/' : next);
       }
-      if (r.retryAfterSeconds) reply.header('retry-after', String(r.retryAfterSeconds));
+      setRetryAfter(reply, r);
       status = r.error.statusCode;
       errors.push({ href: '#username', field: 'username', text: errorText(lang, r.error) });
     }
@@ -47,7 +48,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
 
   app.post('/logout', async (req, reply) => {
     await app.logins.logOut(req.authSession);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    clearSessionCookie(reply);
     return see(reply, '/login?bye=1');
   });
 
@@ -55,7 +56,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
   app.post('/session/extend', async (req, reply) => {
     const expiresAt = await app.logins.extend(req.authSession!);
     const token = req.cookies[SESSION_COOKIE];
-    if (token) reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', expires: expiresAt });
+    if (token) setSessionCookie(req, reply, token, expiresAt);
     if (req.headers.accept?.includes('application/json')) return { expiresAt: expiresAt.toISOString() };
     return see(reply, safeNext(posted(req).first('next')));
   });

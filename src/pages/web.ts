@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
-import { tokenHash } from '../auth/session.repository.ts';
 import type { Lang } from '../messages/lang.ts';
 import { csrfToken } from './csrf.ts';
 import { render } from './view.ts';
@@ -74,18 +73,15 @@ export interface PageOptions {
 }
 
 /** What every page's layout needs: who is logged in, the language, the CSRF token, the session's end. */
-export async function frame(req: FastifyRequest, reply: FastifyReply, opts: PageOptions, title: string): Promise<Record<string, unknown>> {
+export async function frame(req: FastifyRequest, reply: FastifyReply, title: string): Promise<Record<string, unknown>> {
   const lang = pageLang(req);
   const q = (req.query as { lang?: string } | undefined)?.lang;
   if ((q === 'en' || q === 'zh') && req.cookies?.[LANG_COOKIE] !== q) {
     reply.setCookie(LANG_COOKIE, q, { path: '/', sameSite: 'lax', maxAge: 365 * 86400, secure: req.protocol === 'https' });
   }
-  let expiresAt: string | null = null;
-  const token = req.cookies?.[SESSION_COOKIE];
-  if (req.user && token) {
-    const row = await req.server.db.selectFrom('sessions').select('expires_at').where('token_hash', '=', tokenHash(opts.secret, token)).executeTakeFirst();
-    expiresAt = row?.expires_at?.toISOString() ?? null;
-  }
+  // The browser session's end, for the warning banner (an API token in a page request has none to extend).
+  const session = req.authSession;
+  const expiresAt = session?.kind === 'cookie' && req.cookies?.[SESSION_COOKIE] ? session.expiresAt.toISOString() : null;
   const path = req.url.split('?')[0] ?? '/';
   // The language link reloads the same page by GET; a page shown after a POST goes to its GET twin.
   const getPath = req.method === 'GET' ? path : path === '/search' ? '/' : path.replace(/\/(acts|attachments)$/, '');
@@ -110,9 +106,9 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, opts: Page
   };
 }
 
-/** Sends a rendered page. */
-export async function sendPage(req: FastifyRequest, reply: FastifyReply, opts: PageOptions, name: string, title: string, ctx: Record<string, unknown>, status = 200): Promise<FastifyReply> {
-  const base = await frame(req, reply, opts, title);
+/** Sends a rendered page. (`_opts` is unused since the frame reads the session from the request; the callers drop it with slice casepages.) */
+export async function sendPage(req: FastifyRequest, reply: FastifyReply, _opts: PageOptions, name: string, title: string, ctx: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+  const base = await frame(req, reply, title);
   const html = render(name, { ...base, ...ctx });
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
