@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { JsonSchema } from '../definitions/definition.types.ts';
-import { allowedEvents } from '../engine/engine.ts';
-import { actorOf } from '../cases/actor.ts';
-import { openSnapshot } from '../cases/case.repository.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } from '../rosters/batch.service.ts';
 import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
+import { rosterDecisions } from '../rosters/roster-decisions.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
 import { itemTitles } from '../chain/item-titles.ts';
 import { loc, tr } from './view.ts';
@@ -76,24 +73,8 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
       ...r, statusText: tr(lang, STATUS[r.status as keyof typeof STATUS][0], STATUS[r.status as keyof typeof STATUS][1]),
       bad: r.status === 'error', messages: (r.errors as { message: string }[]).map((e) => e.message),
     }));
-    // The decisions the imported cases can take together: events of their step whose form the case data already fills.
-    const decisions: { type: string; label: string; state: string; count: number }[] = [];
-    if (v.status === 'committed') {
-      const open = await app.db.selectFrom('cases').select(['id', 'state', 'workflow_id', 'workflow_version', 'snapshot']).where('roster_id', '=', v.id).where('status', '=', 'open').execute();
-      const byState = new Map<string, typeof open>();
-      for (const c of open) byState.set(c.state, [...(byState.get(c.state) ?? []), c]);
-      for (const [state, cases] of byState) {
-        const c = cases[0]!;
-        const wf = await app.registry.get(app.db, c.workflow_id, c.workflow_version);
-        if (!wf) continue;
-        const snap = openSnapshot(c.id, c.snapshot);
-        for (const e of allowedEvents(wf, snap, actorOf(user))) {
-          const schema = e.form ? wf.definition.forms[e.form] as JsonSchema & { required?: string[] } : undefined;
-          const filled = !schema || (schema.required ?? []).every((k) => k === 'materials' || snap.context.data[k] !== undefined);
-          if (filled) decisions.push({ type: e.type, label: loc(lang, e.label), state, count: cases.length });
-        }
-      }
-    }
+    const decisions = v.status === 'committed'
+      ? (await rosterDecisions(app.caseDeps, user, v.id)).map((d) => ({ ...d, label: loc(lang, d.label) })) : [];
     const batch = req.query.batch ? await batchView(app.db, user, req.query.batch) : undefined;
     return sendPage(req, reply, opts, 'roster', tr(lang, '名册预览', 'Roster preview'), {
       roster: v, item: loc(lang, items.get(v.workflowId)) || v.workflowId, rows, decisions, canCommit: v.status === 'preview' && v.counts.valid > 0,
