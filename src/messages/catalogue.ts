@@ -1,3 +1,4 @@
+import { casePagesMessages } from './case-pages.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import type { Lang } from './lang.ts';
 
@@ -8,6 +9,7 @@ import type { Lang } from './lang.ts';
  */
 export const catalogue = {
   ...errorMessages,
+  ...casePagesMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

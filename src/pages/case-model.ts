@@ -15,7 +15,7 @@ import type { User } from '../users/user.repository.ts';
 import { answerRows, fieldId } from './form-render.ts';
 import { ACTS, label, LEVELS, OUTCOMES, SEX } from './labels.ts';
 import { personNames, userNames } from './queries.ts';
-import { draftTypes, listAttachments, type AttachmentMeta } from './store.ts';
+import { caseAttachments, type AttachmentMeta } from '../attachments/attachment.service.ts';
 import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
 
 export interface LoadedCase {
@@ -35,7 +35,7 @@ export async function loadCase(app: FastifyInstance, user: User, id: string, lan
   const wf = (await app.registry.get(app.db, c.workflowId, c.workflowVersion))!;
   const view = await buildCaseView(app.db, app.registry, c, user, { reveal: false, lang });
   const person = (await findPerson(app.db, c.personId, user.stationPath))!;
-  const attachments = await listAttachments(app.db, c.id);
+  const attachments = await caseAttachments(app.db, c.id);
   return { c, wf, view, previousActorId: stepsInEffect(view.history).at(-1)?.actor ?? null, person, attachments };
 }
 
@@ -201,10 +201,6 @@ export function caseDataRows(wf: CompiledWorkflow, data: Record<string, unknown>
     props.forEach((k) => seen.add(k));
   }
   return rows;
-}
-
-export async function draftsOf(app: FastifyInstance, caseId: string, userId: string) {
-  return draftTypes(app.db, caseId, userId);
 }
 
 export { fieldId, personNames };

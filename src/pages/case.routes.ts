@@ -7,14 +7,14 @@ import { allowedEvents, step, type AllowedEvent } from '../engine/engine.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorStatus, errorText } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
-import { attachFiles, type Upload } from './attachments.service.ts';
+import { attachFiles, attachmentFor, type Upload } from '../attachments/attachment.service.ts';
+import { deleteDraft, findDraft, saveDraft, type Draft } from '../drafts/draft.service.ts';
 import {
   caseDataRows, dueOf, enumLabelFor, fileView, loadCase, materialsOf, noticesOf, outcomeText, personHeader, stepsOf, timelineOf, type LoadedCase,
 } from './case-model.ts';
 import { answerRows, applyGroupAction, errorList, parseForm, renderForm, schemaAt, titleOf, withoutRaw, type Errors } from './form-render.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
 import { usersAbove } from './queries.ts';
-import { deleteDraft, findAttachment, findDraft, saveDraft, type Draft } from './store.ts';
 import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
 import { COUNTER_COOKIE, pageLang, posted, see, sendPage, type PageOptions, type PostedForm } from './web.ts';
 
@@ -454,7 +454,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
 
   // Files are served only inside the jurisdiction of the case they belong to.
   app.get<{ Params: IdParams }>('/attachments/:id', async (req, reply) => {
-    const a = await findAttachment(app.db, req.params.id, req.user!.stationPath);
+    const a = await attachmentFor(app.db, req.user!, req.params.id);
     if (!a) throw new AppError('NOT_FOUND');
     return reply.type(a.mime).header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
       .header('cache-control', 'private, max-age=3600').header('etag', `"${a.sha256}"`)
@@ -462,7 +462,7 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
   });
 
   app.get<{ Params: IdParams }>('/attachments/:id/thumb', async (req, reply) => {
-    const a = await findAttachment(app.db, req.params.id, req.user!.stationPath);
+    const a = await attachmentFor(app.db, req.user!, req.params.id);
     if (!a || a.mime === 'application/pdf') throw new AppError('NOT_FOUND');
     const thumb = a.thumbnail;
     return reply.type(thumb ? (thumb[0] === 0xff ? 'image/jpeg' : 'image/png') : a.mime).header('cache-control', 'private, max-age=86400').send(thumb ?? a.bytes);

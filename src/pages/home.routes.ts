@@ -6,7 +6,7 @@ import { findPerson, searchPersons, type Person } from '../persons/person.reposi
 import { findStation } from '../stations/station.repository.ts';
 import { urgesFor } from '../supervision/urges.repository.ts';
 import { label, LEVELS, SEX } from './labels.ts';
-import { myDrafts } from './store.ts';
+import { myDrafts } from '../drafts/draft.service.ts';
 import { copiedToMe, itemTitles, myQueue, recentPersonIds } from './queries.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';

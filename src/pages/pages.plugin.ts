@@ -5,7 +5,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { isDataException, isMalformedMultipart } from '../http/error-handler.ts';
 import { AppError, errorText } from '../http/errors.ts';
-import { MAX_ATTACHMENT_BYTES } from './store.ts';
+import { MAX_ATTACHMENT_BYTES } from '../attachments/file-check.ts';
 import { loadTemplates, tr } from './view.ts';
 import pageCsrf, { CSRF_FAILED, isCsrfRefusal } from './csrf.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
