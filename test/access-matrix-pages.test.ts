@@ -1,7 +1,8 @@
 import t from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { errorMessages } from '../src/messages/error.messages.ts';
-import { findDraft, listAttachments, saveDraft } from '../src/pages/store.ts';
+import { listAttachments } from '../src/attachments/attachment.repository.ts';
+import { findDraft, saveDraft } from '../src/drafts/draft.service.ts';
 import { makeIdNumber } from '../src/persons/id-number.ts';
 import { findPerson, insertRelation, listRelations } from '../src/persons/person.repository.ts';
 import { freshRoster, freshVeteran, ROLES, uploaderOf, USERNAME, villageOf, type Maker, type Role, type Target } from './helpers/access.ts';

@@ -1,7 +1,10 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { JsonSchema, WorkflowDefinition } from '../src/definitions/definition.types.ts';
-import { answerRows, applyGroupAction, errorList, parseForm, renderForm, withoutRaw } from '../src/pages/form-render.ts';
+import { answerRows } from '../src/pages/form-answers.ts';
+import { errorList } from '../src/pages/form-errors.ts';
+import { applyGroupAction, parseForm, withoutRaw } from '../src/pages/form-parse.ts';
+import { renderForm } from '../src/pages/form-render.ts';
 
 const workflowsDir = new URL('../workflows/', import.meta.url);
 const definitions = readdirSync(workflowsDir).filter((f) => f.endsWith('.json'))

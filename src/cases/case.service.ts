@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
-import type { CompiledWorkflow } from '../engine/compile.ts';
+import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
 import { AppError } from '../http/errors.ts';
@@ -21,7 +21,9 @@ import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { currentTiming, timingOnEntry } from './step-timing.ts';
 import { isBatchKey, recallStep } from './recall.ts';
-import { RECALL } from '../definitions/definition.types.ts';
+import { RECALL, type Localized, type WorkflowDefinition } from '../definitions/definition.types.ts';
+import { listNumbered } from '../notices/notice.repository.ts';
+import { listCaseNotices } from './notice.repository.ts';
 import { keepPaymentRecord } from '../payments/payment-record.repository.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
@@ -265,4 +267,65 @@ export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal
     await recordReveal(deps.db, { userId: user.id, subject: `case:${caseId}`, fields: ['data'], at: deps.clock.now() });
   }
   return buildCaseView(deps.db, deps.registry, c, user, { reveal, lang });
+}
+
+/** A case inside the user's jurisdiction, as the pages work on it: its row, definition, view and person. */
+export interface CaseAtHand {
+  row: CaseRow;
+  definition: WorkflowDefinition;
+  view: CaseView;
+  person: Person;
+}
+
+/** The case with what its pages show; outside the user's jurisdiction it does not exist (404). */
+export async function caseAtHand(deps: CaseDeps, user: User, caseId: string, lang: Lang): Promise<CaseAtHand> {
+  const row = await findCase(deps.db, caseId, user.stationPath);
+  if (!row) throw new AppError('NOT_FOUND');
+  const wf = (await deps.registry.get(deps.db, row.workflowId, row.workflowVersion))!;
+  const view = await buildCaseView(deps.db, deps.registry, row, user, { reveal: false, lang });
+  const person = (await findPerson(deps.db, row.personId, user.stationPath))!;
+  return { row, definition: wf.definition, view, person };
+}
+
+/** What a step would do, worked out without writing anything: where the case goes, which notices and cases follow. */
+export type StepPreview =
+  | { ok: true; state: string; done: boolean; outcome: string | null; notices: Localized[]; children: Localized[] }
+  | { ok: false; error: AppError };
+
+/**
+ * The same checks and moves as `sendEvent` (form, guards, who may act, four eyes), on the case as
+ * the caller holds it, so that a form can be told its mistakes and the check-your-answers page
+ * what will follow.
+ */
+export async function previewStep(deps: CaseDeps, user: User, at: CaseAtHand, input: { type: string; data?: Record<string, unknown> }, lang: Lang): Promise<StepPreview> {
+  const wf = (await deps.registry.get(deps.db, at.row.workflowId, at.row.workflowVersion))!;
+  const now = deps.clock.now();
+  const previousActorId = stepsInEffect(at.view.history).at(-1)?.actor ?? null;
+  const result = step(wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user), { lang, now, previousActorId });
+  if (!result.ok) return { ok: false, error: rejection(result) };
+  const children: Localized[] = [];
+  for (const e of result.effects) {
+    if (e.type !== 'startCase') continue;
+    const title = (await deps.registry.inForce(deps.db, e.workflowId, now))?.definition.title;
+    if (title) children.push(title);
+  }
+  return {
+    ok: true, state: result.snapshot.value, done: result.snapshot.status === 'done', outcome: result.snapshot.context.outcome,
+    notices: result.effects.flatMap((e) => (e.type === 'issueNotice' && wf.definition.notices[e.notice] ? [wf.definition.notices[e.notice]!.title] : [])),
+    children,
+  };
+}
+
+/** The materials of the case's current step that its data, with `data` added, makes required. */
+export async function requiredMaterials(deps: CaseDeps, at: CaseAtHand, data: Record<string, unknown>): Promise<Set<string>> {
+  const wf = (await deps.registry.get(deps.db, at.row.workflowId, at.row.workflowVersion))!;
+  const subject = guardSubject(at.row.snapshot.context, { type: 'x', data });
+  return new Set(missingMaterials(wf, { ...subject, materials: [] }));
+}
+
+/** A case's notices with their numbers and, for the step that issued each, its history entry. */
+export async function caseNotices(deps: CaseDeps, caseId: string) {
+  const [numbered, all] = [await listNumbered(deps.db, caseId), await listCaseNotices(deps.db, caseId)];
+  const seqOf = new Map(all.map((n) => [n.id, n.eventSeq]));
+  return numbered.map((n) => ({ ...n, eventSeq: seqOf.get(n.id) ?? 0 }));
 }

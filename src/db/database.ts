@@ -1,7 +1,9 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { AttachmentTable } from '../attachments/attachment.table.ts';
+import type { DraftTable } from '../drafts/draft.table.ts';
 
-type Timestamp = ColumnType<Date, Date, Date>;
-type Json<T> = ColumnType<T, string, string>;
+export type Timestamp = ColumnType<Date, Date, Date>;
+export type Json<T> = ColumnType<T, string, string>;
 
 export interface StationTable {
   id: string;
@@ -307,6 +309,8 @@ export interface Database {
   jobs: JobTable;
   local_standards: LocalStandardTable;
   payment_records: PaymentRecordTable;
+  attachments: AttachmentTable;
+  page_drafts: DraftTable;
 }
 
 export type Db = Kysely<Database>;

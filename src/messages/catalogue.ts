@@ -1,3 +1,4 @@
+import { casePagesMessages } from './case-pages.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
 import type { Lang } from './lang.ts';
@@ -10,6 +11,7 @@ import type { Lang } from './lang.ts';
 export const catalogue = {
   ...errorMessages,
   ...pagesMessages,
+  ...casePagesMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

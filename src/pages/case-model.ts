@@ -1,43 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import { workingDaysLeft } from '../calendar/deadline.ts';
-import { findCase, type CaseRow } from '../cases/case.repository.ts';
-import { buildCaseView, type CaseView } from '../cases/case.view.ts';
-import { listCaseNotices } from '../cases/notice.repository.ts';
-import { RECALL, type JsonSchema, type Localized } from '../definitions/definition.types.ts';
-import { stepsInEffect } from '../cases/history-replay.ts';
-import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
-import { AppError } from '../http/errors.ts';
+import type { FastifyRequest } from 'fastify';
+import { caseAtHand, caseNotices, requiredMaterials, type CaseAtHand } from '../cases/case.service.ts';
+import type { CaseView } from '../cases/case.view.ts';
+import { RECALL, type JsonSchema, type WorkflowDefinition } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
-import { listNumbered } from '../notices/notice.repository.ts';
-import { findPerson, type Person } from '../persons/person.repository.ts';
-import type { User } from '../users/user.repository.ts';
-import { answerRows, fieldId } from './form-render.ts';
+import { answerRows } from './form-answers.ts';
+import { titleOf } from './form-schema.ts';
 import { ACTS, label, LEVELS, OUTCOMES, SEX } from './labels.ts';
-import { personNames } from '../persons/person-lookup.service.ts';
 import { userNames } from '../users/user.service.ts';
-import { draftTypes, listAttachments, type AttachmentMeta } from './store.ts';
-import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
+import { caseAttachments, type AttachmentMeta } from '../attachments/attachment.service.ts';
+import { fmtDateTime, loc } from './view.ts';
 
-export interface LoadedCase {
-  c: CaseRow;
-  wf: CompiledWorkflow;
-  view: CaseView;
-  /** Who sent the step in effect (four-eyes steps), read off the view's history. */
-  previousActorId: string | null;
-  person: Person;
+/** The case a page shows: the service's case at hand and its attachments. */
+export interface LoadedCase extends CaseAtHand {
   attachments: AttachmentMeta[];
 }
 
 /** A case inside the user's jurisdiction with its definition and view; outside it, 404. */
-export async function loadCase(app: FastifyInstance, user: User, id: string, lang: Lang): Promise<LoadedCase> {
-  const c = await findCase(app.db, id, user.stationPath);
-  if (!c) throw new AppError('NOT_FOUND');
-  const wf = (await app.registry.get(app.db, c.workflowId, c.workflowVersion))!;
-  const view = await buildCaseView(app.db, app.registry, c, user, { reveal: false, lang });
-  const person = (await findPerson(app.db, c.personId, user.stationPath))!;
-  const attachments = await listAttachments(app.db, c.id);
-  return { c, wf, view, previousActorId: stepsInEffect(view.history).at(-1)?.actor ?? null, person, attachments };
+export async function loadCase(app: FastifyInstance, user: FastifyRequest['user'] & object, id: string, lang: Lang): Promise<LoadedCase> {
+  const at = await caseAtHand(app.caseDeps, user, id, lang);
+  return { ...at, attachments: await caseAttachments(app.db, at.row.id) };
+}
+
+/** The moves the user may make on the case now, as the case view offers them. */
+export function movesOf(lc: LoadedCase): NonNullable<CaseView['currentStep']>['allowedEvents'] {
+  return lc.view.status === 'open' ? lc.view.currentStep?.allowedEvents ?? [] : [];
 }
 
 export async function stepTitle(app: FastifyInstance, workflowId: string, version: number, state: string, lang: Lang): Promise<string> {
@@ -45,30 +35,30 @@ export async function stepTitle(app: FastifyInstance, workflowId: string, versio
   return loc(lang, wf?.definition.machine.states[state]?.meta.step) || state;
 }
 
-export function materialTitle(wf: CompiledWorkflow, id: string, lang: Lang): string | undefined {
-  const m = wf.definition.materials.find((x) => x.id === id);
+export function materialTitle(def: WorkflowDefinition, id: string, lang: Lang): string | undefined {
+  const m = def.materials.find((x) => x.id === id);
   return m ? loc(lang, m.title) : undefined;
 }
 
 /** Labels for material ids wherever a form lists them (received, missing, supplied). */
-export function enumLabelFor(wf: CompiledWorkflow, lang: Lang, counter = false) {
+export function enumLabelFor(def: WorkflowDefinition, lang: Lang, counter = false) {
   return (_pointer: string, value: string) => {
-    const m = wf.definition.materials.find((x) => x.id === value);
+    const m = def.materials.find((x) => x.id === value);
     if (!m) return undefined;
-    return loc(lang, m.title) + (counter && m.originalSeen ? tr(lang, '（原件已核）', ' (original seen)') : '');
+    return loc(lang, m.title) + (counter && m.originalSeen ? message(lang, 'MATERIAL_ORIGINAL_SEEN') : '');
   };
 }
 
 /** Where the case is on the item's steps: done, current, still to come. */
-export function stepsOf(wf: CompiledWorkflow, c: CaseRow, view: CaseView, lang: Lang) {
+export function stepsOf(def: WorkflowDefinition, c: CaseAtHand['row'], view: CaseView, lang: Lang) {
   const visited = new Set(view.history.map((h) => h.to).filter(Boolean));
-  const states = Object.entries(wf.definition.machine.states);
+  const states = Object.entries(def.machine.states);
   const steps = states.filter(([, s]) => s.type !== 'final').map(([name, s]) => ({
     name, title: loc(lang, s.meta.step), level: s.meta.external ? label(LEVELS, s.meta.level, lang) : label(LEVELS, s.meta.level, lang),
     current: c.status === 'open' && name === c.state, done: name !== c.state && visited.has(name),
   }));
   if (c.status === 'closed') {
-    const final = wf.definition.machine.states[c.state];
+    const final = def.machine.states[c.state];
     steps.push({ name: c.state, title: loc(lang, final?.meta.step) || c.state, level: '', current: true, done: true });
   }
   const index = steps.findIndex((s) => s.current);
@@ -76,17 +66,15 @@ export function stepsOf(wf: CompiledWorkflow, c: CaseRow, view: CaseView, lang: 
 }
 
 /** The materials of the current step: required or not (conditions worked out on the data), received, files. */
-export function materialsOf(wf: CompiledWorkflow, c: CaseRow, attachments: AttachmentMeta[], lang: Lang, data: Record<string, unknown> = {}) {
-  const state = wf.definition.machine.states[c.state];
-  const ids = state?.meta.materials ?? [];
-  const subject = guardSubject(c.snapshot.context, { type: 'x', data });
-  const needed = new Set(missingMaterials(wf, { ...subject, materials: [] }));
-  const received = new Set(c.snapshot.context.materials);
+export async function materialsOf(app: FastifyInstance, lc: LoadedCase, lang: Lang, data: Record<string, unknown> = {}) {
+  const ids = lc.definition.machine.states[lc.row.state]?.meta.materials ?? [];
+  const needed = await requiredMaterials(app.caseDeps, lc, data);
+  const received = new Set(lc.row.snapshot.context.materials);
   return ids.map((id) => {
-    const m = wf.definition.materials.find((x) => x.id === id)!;
+    const m = lc.definition.materials.find((x) => x.id === id)!;
     return {
       id, title: loc(lang, m.title), required: needed.has(id), conditional: !m.required && m.condition !== undefined, originalSeen: m.originalSeen === true,
-      received: received.has(id), files: attachments.filter((a) => a.materialId === id).map(fileView),
+      received: received.has(id), files: lc.attachments.filter((a) => a.materialId === id).map(fileView),
     };
   });
 }
@@ -98,89 +86,89 @@ export function fileView(a: AttachmentMeta) {
 
 /** Notices of a case with their print links; `atSeq` picks those a given step issued. */
 export async function noticesOf(app: FastifyInstance, caseId: string) {
-  const [numbered, all] = [await listNumbered(app.db, caseId), await listCaseNotices(app.db, caseId)];
-  const seqOf = new Map(all.map((n) => [n.id, n.eventSeq]));
-  return numbered.map((n) => ({
-    id: n.id, code: n.code, number: n.number, title: n.title, kind: n.kind, issuedAt: n.issuedAt, eventSeq: seqOf.get(n.id) ?? 0,
+  return (await caseNotices(app.caseDeps, caseId)).map((n) => ({
+    id: n.id, code: n.code, number: n.number, title: n.title, kind: n.kind, issuedAt: n.issuedAt, eventSeq: n.eventSeq,
     pdf: `/api/v1/notices/${n.code}.pdf`, verifyUrl: (n.data as { verifyUrl?: string }).verifyUrl ?? null,
   }));
 }
 
-function eventLabel(wf: CompiledWorkflow, type: string, lang: Lang): string {
+function eventLabel(def: WorkflowDefinition, type: string, lang: Lang): string {
   if (ACTS[type]) return label(ACTS, type, lang);
-  return loc(lang, wf.definition.events[type]?.label) || type;
+  return loc(lang, def.events[type]?.label) || type;
 }
+
+/** The free-text parts of a history act and how the timeline labels them. */
+const ACT_TEXTS = [['text', 'TIMELINE_TEXT'], ['reason', 'TIMELINE_REASON'], ['note', 'TIMELINE_NOTE']] as const;
 
 const TEXT_FIELDS = ['reason', 'note', 'opinion', 'comment', 'text', 'decision', 'conclusion', 'result'];
 
 /** The case history as a timeline people can read: who, what, when, from which step to which, and why. */
-export async function timelineOf(app: FastifyInstance, wf: CompiledWorkflow, view: CaseView, attachments: AttachmentMeta[], lang: Lang) {
+export async function timelineOf(app: FastifyInstance, def: WorkflowDefinition, view: CaseView, attachments: AttachmentMeta[], lang: Lang) {
   const ids = view.history.flatMap((h) => [h.payload.userId].filter((x): x is string => typeof x === 'string'));
   const names = await userNames(app.db, ids);
-  const states = wf.definition.machine.states;
+  const states = def.machine.states;
   const byId = new Map(attachments.map((a) => [a.id, a]));
   const stepName = (s: string | null) => (s ? loc(lang, states[s]?.meta.step) || s : '');
   const recalled = new Set(view.history.filter((h) => h.type === RECALL).map((h) => Number(h.payload.recalledSeq)));
   return view.history.slice().reverse().map((h) => {
-    const details: { label: string; value: string; html?: boolean }[] = [];
+    const details: { label: string; value: string; files?: { what: string; href: string | null; filename: string }[] }[] = [];
     const data = (h.kind === 'machine' ? (h.payload.data as Record<string, unknown> | undefined) : h.payload) ?? {};
-    if (h.type === 'START' && h.payload.parentCaseId) details.push({ label: tr(lang, '来源', 'Started by'), value: tr(lang, '由关联事项自动启动', 'another case, automatically') });
+    if (h.type === 'START' && h.payload.parentCaseId) details.push({ label: message(lang, 'TIMELINE_STARTED_BY'), value: message(lang, 'TIMELINE_STARTED_BY_CASE') });
     if (h.kind === 'machine' && h.type !== 'START' && h.type !== RECALL) {
       const event = Object.values(states[h.from ?? '']?.meta.events ?? {}).length ? states[h.from ?? '']?.meta.events?.[h.type] : undefined;
-      const schema = event?.form ? wf.definition.forms[event.form] as JsonSchema : undefined;
+      const schema = event?.form ? def.forms[event.form] as JsonSchema : undefined;
       for (const key of ['missing', 'materials']) {
         if (Array.isArray(data[key]) && (data[key] as unknown[]).length) {
-          const titles = (data[key] as string[]).map((m) => materialTitle(wf, m, lang) ?? m).join(lang === 'en' ? ', ' : '、');
-          details.push({ label: key === 'missing' ? tr(lang, '需补正材料', 'Materials to supply') : tr(lang, '收到材料', 'Materials received'), value: titles });
+          const titles = (data[key] as string[]).map((m) => materialTitle(def, m, lang) ?? m).join(message(lang, 'FORM_LIST_SEPARATOR'));
+          details.push({ label: message(lang, key === 'missing' ? 'TIMELINE_MATERIALS_MISSING' : 'TIMELINE_MATERIALS_RECEIVED'), value: titles });
         }
       }
-      if (typeof data.deadline === 'string') details.push({ label: tr(lang, '补正期限', 'Supply by'), value: data.deadline });
+      if (typeof data.deadline === 'string') details.push({ label: message(lang, 'TIMELINE_SUPPLY_BY'), value: data.deadline });
       for (const key of TEXT_FIELDS) {
         if (typeof data[key] === 'string' && data[key]) {
           const prop = (schema?.properties as Record<string, JsonSchema> | undefined)?.[key];
-          details.push({ label: prop ? (lang === 'en' ? String(prop['x-title-en'] ?? prop.title) : String(prop.title)) : key, value: String(data[key]) });
+          details.push({ label: prop ? titleOf(prop, lang, String(prop.title)) : key, value: String(data[key]) });
         }
       }
     }
     if (h.type === RECALL) {
-      details.push({ label: tr(lang, '撤回的步骤', 'Step taken back'), value: `${eventLabel(wf, String(h.payload.recalledType), lang)}（#${String(h.payload.recalledSeq)}）` });
-      if (typeof h.payload.reason === 'string') details.push({ label: tr(lang, '原因', 'Reason'), value: h.payload.reason });
+      details.push({ label: message(lang, 'TIMELINE_STEP_TAKEN_BACK'), value: `${eventLabel(def, String(h.payload.recalledType), lang)}（#${String(h.payload.recalledSeq)}）` });
+      if (typeof h.payload.reason === 'string') details.push({ label: message(lang, 'TIMELINE_REASON'), value: h.payload.reason });
     }
     if (h.kind === 'admin') {
-      if (typeof h.payload.userId === 'string') details.push({ label: h.type === 'COPY_TO' ? tr(lang, '抄送给', 'Copied to') : tr(lang, '交给', 'Handed to'), value: names.get(h.payload.userId) ?? h.payload.userId });
-      for (const key of ['text', 'reason', 'note']) if (typeof h.payload[key] === 'string' && h.payload[key]) details.push({ label: key === 'text' ? tr(lang, '内容', 'Text') : key === 'reason' ? tr(lang, '原因', 'Reason') : tr(lang, '说明', 'Note'), value: String(h.payload[key]) });
-      if (h.type === 'ESCALATE') details.push({ label: tr(lang, '升级', 'Escalated'), value: `${label(LEVELS, String(h.payload.fromLevel ?? ''), lang)} → ${label(LEVELS, String(h.payload.toLevel ?? ''), lang)}${h.payload.automatic ? tr(lang, '（超期自动）', ' (automatic, overdue)') : ''}` });
+      if (typeof h.payload.userId === 'string') details.push({ label: message(lang, h.type === 'COPY_TO' ? 'TIMELINE_COPIED_TO' : 'TIMELINE_HANDED_TO'), value: names.get(h.payload.userId) ?? h.payload.userId });
+      for (const [key, name] of ACT_TEXTS) if (typeof h.payload[key] === 'string' && h.payload[key]) details.push({ label: message(lang, name), value: String(h.payload[key]) });
+      if (h.type === 'ESCALATE') details.push({ label: message(lang, 'TIMELINE_ESCALATED'), value: `${label(LEVELS, String(h.payload.fromLevel ?? ''), lang)} → ${label(LEVELS, String(h.payload.toLevel ?? ''), lang)}${h.payload.automatic ? message(lang, 'TIMELINE_ESCALATED_AUTOMATICALLY') : ''}` });
       if (h.type === 'ATTACH' && Array.isArray(h.payload.files)) {
-        const links = (h.payload.files as { attachmentId: string; filename: string; materialId: string | null }[]).map((f) => {
-          const known = byId.get(f.attachmentId);
-          const what = f.materialId ? `${materialTitle(wf, f.materialId, lang) ?? f.materialId}：` : '';
-          return known ? `${esc(what)}<a href="/attachments/${esc(f.attachmentId)}">${esc(f.filename)}</a>` : esc(`${what}${f.filename}`);
-        });
-        details.push({ label: tr(lang, '文件', 'Files'), value: links.join('；'), html: true });
+        const files = (h.payload.files as { attachmentId: string; filename: string; materialId: string | null }[]).map((f) => ({
+          what: f.materialId ? `${materialTitle(def, f.materialId, lang) ?? f.materialId}：` : '',
+          href: byId.has(f.attachmentId) ? `/attachments/${f.attachmentId}` : null, filename: f.filename,
+        }));
+        details.push({ label: message(lang, 'TIMELINE_FILES'), value: '', files });
       }
     }
     const moved = h.kind === 'machine' && h.from !== h.to && h.type !== 'START';
     return {
-      seq: h.seq, at: h.at, atText: fmtDateTime(h.at), actor: h.actorName ?? (h.actor ? h.actor : tr(lang, '系统', 'System')),
-      action: eventLabel(wf, h.type, lang) + (recalled.has(h.seq) ? tr(lang, '（已撤回）', ' (taken back)') : ''), kind: h.kind, system: !h.actor,
+      seq: h.seq, at: h.at, atText: fmtDateTime(h.at), actor: h.actorName ?? (h.actor ? h.actor : message(lang, 'TIMELINE_SYSTEM')),
+      action: eventLabel(def, h.type, lang) + (recalled.has(h.seq) ? message(lang, 'TIMELINE_TAKEN_BACK') : ''), kind: h.kind, system: !h.actor,
       from: moved ? stepName(h.from) : '', to: h.type === 'START' || moved ? stepName(h.to) : '', details,
     };
   });
 }
 
 /** The due date, in words: overdue, or working days left. */
-export function dueOf(app: FastifyInstance, c: CaseRow, lang: Lang) {
+export function dueOf(app: FastifyInstance, c: { dueAt: Date | null; status: string; dueUncertain: boolean }, lang: Lang) {
   if (!c.dueAt || c.status !== 'open') return null;
   const now = app.clock.now();
   const overdue = c.dueAt < now;
   const left = overdue ? 0 : workingDaysLeft(now, c.dueAt, app.calendar.current);
   return {
     at: c.dueAt, overdue, left, uncertain: c.dueUncertain,
-    text: overdue ? tr(lang, '已超期', 'Overdue') : left <= 1 ? tr(lang, '今明两日到期', 'Due within a day') : tr(lang, `还剩${left}个工作日`, `${left} working days left`),
+    text: overdue ? message(lang, 'DUE_OVERDUE') : left <= 1 ? message(lang, 'DUE_WITHIN_A_DAY') : message(lang, 'DUE_DAYS_LEFT', { left }),
   };
 }
 
-export function personHeader(p: Person, lang: Lang) {
+export function personHeader(p: CaseAtHand['person'], lang: Lang) {
   return { id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate };
 }
 
@@ -189,14 +177,14 @@ export function outcomeText(outcome: string | null, lang: Lang): string {
 }
 
 /** The data the case holds, shown with the titles of the forms that asked for it. */
-export function caseDataRows(wf: CompiledWorkflow, data: Record<string, unknown>, lang: Lang) {
+export function caseDataRows(def: WorkflowDefinition, data: Record<string, unknown>, lang: Lang) {
   const seen = new Set<string>();
   const rows: { label: string; value: string }[] = [];
-  for (const form of Object.values(wf.definition.forms)) {
+  for (const form of Object.values(def.forms)) {
     const props = Object.keys((form.properties as object | undefined) ?? {}).filter((k) => k in data && !seen.has(k) && k !== 'materials');
     if (!props.length) continue;
     const sub: JsonSchema = { ...form, properties: Object.fromEntries(props.map((k) => [k, (form.properties as Record<string, JsonSchema>)[k]])) };
-    for (const r of answerRows(sub, data, lang, { enumLabel: enumLabelFor(wf, lang) })) {
+    for (const r of answerRows(sub, data, lang, { enumLabel: enumLabelFor(def, lang) })) {
       rows.push({ label: r.label, value: r.value });
     }
     props.forEach((k) => seen.add(k));
@@ -204,9 +192,3 @@ export function caseDataRows(wf: CompiledWorkflow, data: Record<string, unknown>
   return rows;
 }
 
-export async function draftsOf(app: FastifyInstance, caseId: string, userId: string) {
-  return draftTypes(app.db, caseId, userId);
-}
-
-export { fieldId, personNames };
-export type { Localized };

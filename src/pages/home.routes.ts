@@ -7,7 +7,7 @@ import { itemTitles } from '../chain/item-titles.ts';
 import { searchPersons, type Person } from '../persons/person-lookup.service.ts';
 import { findStation } from '../stations/station.service.ts';
 import { label, LEVELS, SEX } from './labels.ts';
-import { myDrafts } from './store.ts';
+import { myDrafts } from '../drafts/draft.service.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
 import { stepTitle } from './case-model.ts';

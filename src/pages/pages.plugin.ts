@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import { classifyError, type ClassifiedError } from '../http/error-classifier.ts';
 import type { AppError } from '../http/errors.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
-import { MAX_ATTACHMENT_BYTES } from './store.ts';
+import { MAX_ATTACHMENT_BYTES } from '../attachments/file-check.ts';
 import { loadTemplates } from './view.ts';
 import pageCsrf from './csrf.ts';
 import { pageLang, posted, sendPage, type PageOptions } from './web.ts';

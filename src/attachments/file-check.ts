@@ -1,4 +1,15 @@
-import { sniffMime, type AttachmentMime } from './store.ts';
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_THUMBNAIL_BYTES = 64 * 1024;
+
+export type AttachmentMime = 'application/pdf' | 'image/jpeg' | 'image/png';
+
+/** What the first bytes say the file is; only PDF, JPEG and PNG are taken. */
+export function sniffMime(b: Buffer): AttachmentMime | null {
+  if (b.length >= 5 && b.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  return null;
+}
 
 /*
  * An upload is what it says only if it is whole: the first bytes name the type, the last bytes

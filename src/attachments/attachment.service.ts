@@ -2,9 +2,13 @@ import { lockCase } from '../cases/case.repository.ts';
 import { appendAdminEntry, type CaseDeps } from '../cases/case.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Db } from '../db/database.ts';
 import type { User } from '../users/user.repository.ts';
-import { insertAttachment, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, sniffMime, type AttachmentMeta } from './store.ts';
-import { cleanFilename, wholeFileType } from './upload-check.ts';
+import { findAttachment, insertAttachment, listAttachments, type AttachmentFile, type AttachmentMeta } from './attachment.repository.ts';
+import { cleanFilename, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, sniffMime, wholeFileType } from './file-check.ts';
+
+export type { AttachmentFile, AttachmentMeta };
 
 export interface Upload {
   /** The form field it came in (for error messages beside it). */
@@ -22,18 +26,8 @@ export interface UploadProblem {
   message: string;
 }
 
-const text = {
-  tooLarge: { zh: '文件「{f}」超过10MB，请压缩或分页扫描后再上传', en: 'File "{f}" is larger than 10 MB; compress it or scan fewer pages' },
-  badType: { zh: '文件「{f}」不是PDF、JPEG或PNG格式，或文件不完整', en: 'File "{f}" is not a PDF, JPEG or PNG, or it is incomplete' },
-  empty: { zh: '文件「{f}」是空文件', en: 'File "{f}" is empty' },
-};
-
-function say(m: { zh: string; en: string }, lang: Lang, filename: string): string {
-  return m[lang].replace('{f}', filename);
-}
-
 /**
- * Checks uploads (size, whole PDF/JPEG/PNG files: src/pages/upload-check.ts) and records the good ones with the
+ * Checks uploads (size, whole PDF/JPEG/PNG files: ./file-check.ts) and records the good ones with the
  * case: the bytes go into `attachments` and one ATTACH entry goes into the case history, in one
  * transaction under the case lock. Returns what was stored and what was refused, and the case version after.
  */
@@ -43,11 +37,11 @@ export async function attachFiles(deps: CaseDeps, user: User, caseId: string, up
   const good: (Upload & { mime: NonNullable<ReturnType<typeof sniffMime>> })[] = [];
   for (const u of uploads) {
     const filename = cleanFilename(u.filename);
-    if (u.truncated || u.bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: u.field, message: say(text.tooLarge, lang, filename) });
-    else if (u.bytes.length === 0) problems.push({ field: u.field, message: say(text.empty, lang, filename) });
+    if (u.truncated || u.bytes.length > MAX_ATTACHMENT_BYTES) problems.push({ field: u.field, message: message(lang, 'UPLOAD_TOO_LARGE', { f: filename }) });
+    else if (u.bytes.length === 0) problems.push({ field: u.field, message: message(lang, 'UPLOAD_EMPTY', { f: filename }) });
     else {
       const mime = wholeFileType(u.bytes);
-      if (!mime) problems.push({ field: u.field, message: say(text.badType, lang, filename) });
+      if (!mime) problems.push({ field: u.field, message: message(lang, 'UPLOAD_BAD_TYPE', { f: filename }) });
       else {
         // A thumbnail is only a convenience: kept when it is a small JPEG or PNG, dropped otherwise.
         const thumb = u.thumbnail && u.thumbnail.length <= MAX_THUMBNAIL_BYTES && ['image/jpeg', 'image/png'].includes(sniffMime(u.thumbnail) ?? '') ? u.thumbnail : null;
@@ -74,4 +68,14 @@ export async function attachFiles(deps: CaseDeps, user: User, caseId: string, up
     }, now);
     return { attached, problems, version: seq };
   });
+}
+
+/** A case's attachments, oldest first, without their bytes. */
+export async function caseAttachments(db: Db, caseId: string): Promise<AttachmentMeta[]> {
+  return listAttachments(db, caseId);
+}
+
+/** An attachment with its bytes when its case lies inside the user's jurisdiction; outside it, none. */
+export async function attachmentFor(db: Db, user: User, id: string): Promise<AttachmentFile | undefined> {
+  return findAttachment(db, id, user.stationPath);
 }

@@ -1,0 +1,28 @@
+import type { Db } from '../db/database.ts';
+import { deleteDraft, findDraft, listMyDrafts, lockDraftVersion, writeDraft, type Draft, type DraftKey } from './draft.repository.ts';
+
+export type { Draft };
+export { deleteDraft, findDraft };
+
+export type SavedDraft = { ok: true; version: number } | { ok: false; current: Draft };
+
+/**
+ * Saves a draft. `expectedDraftVersion` (the version the form was loaded with; 0 for none)
+ * must match the stored one, else nothing is written and the stored draft is returned.
+ */
+export async function saveDraft(db: Db, d: DraftKey & { data: Record<string, unknown>; caseVersion: number; now: Date }, expectedDraftVersion?: number): Promise<SavedDraft> {
+  return db.transaction().execute(async (trx) => {
+    const current = await lockDraftVersion(trx, d);
+    if (expectedDraftVersion !== undefined && (current ?? 0) !== expectedDraftVersion) {
+      return { ok: false as const, current: (await findDraft(trx, d.caseId, d.userId, d.eventType))! };
+    }
+    const version = (current ?? 0) + 1;
+    await writeDraft(trx, { ...d, version });
+    return { ok: true as const, version };
+  });
+}
+
+/** Cases this user has drafts on, newest first (the home page). */
+export async function myDrafts(db: Db, userId: string, limit: number): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
+  return listMyDrafts(db, userId, limit);
+}

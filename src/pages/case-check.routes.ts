@@ -1,0 +1,77 @@
+import { previewStep, sendEvent, type StepPreview } from '../cases/case.service.ts';
+import { deleteDraft, findDraft } from '../drafts/draft.service.ts';
+import { AppError } from '../http/errors.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
+import { enumLabelFor, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
+import { casePage, formPage, type CasePages } from './case-page.ts';
+import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind } from './case-step-form.ts';
+import { answerRows } from './form-answers.ts';
+import type { Errors } from './form-schema.ts';
+import { loc } from './view.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
+
+type ActParams = { id: string; type: string };
+
+/** What the check page says will follow the step, or nothing when the step would be refused. */
+function outcomeOf(lc: LoadedCase, preview: StepPreview, lang: Lang) {
+  if (!preview.ok) return null;
+  const stepOf = (state: string) => loc(lang, lc.definition.machine.states[state]?.meta.step);
+  const next = preview.done
+    ? message(lang, 'CHECK_CASE_CLOSES', { outcome: outcomeText(preview.outcome, lang) || stepOf(preview.state) })
+    : preview.state === lc.row.state ? null : stepOf(preview.state);
+  return { next, notices: preview.notices.map((t) => loc(lang, t)), children: preview.children.map((t) => loc(lang, t)).filter(Boolean) };
+}
+
+/** Check your answers (everything the step will record, read back before it is sent) and the step sent. */
+export default async function caseCheckPages({ app, opts }: CasePages): Promise<void> {
+  const p = { app, opts };
+
+  app.get<{ Params: ActParams }>('/cases/:id/act/:type/check', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const lc = await loadCase(app, user, req.params.id, lang);
+    const info = eventInfo(lc, req.params.type);
+    if (!info) return see(reply, `/cases/${lc.row.id}`);
+    const draft = await findDraft(app.db, lc.row.id, user.id, info.event.type);
+    if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
+    const data = draft?.data ?? {};
+    const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) });
+    const version = draft?.caseVersion ?? lc.row.version;
+    const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
+    return sendPage(req, reply, opts, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
+      case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step) },
+      person: personHeader(lc.person, lang),
+      event: { type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type), hasForm: Boolean(info.formId) },
+      rows, files: lc.attachments.map(fileView), version, draftVersion: draft?.version ?? 0, outcome: outcomeOf(lc, preview, lang),
+      editHref: `/cases/${lc.row.id}/act/${info.event.type}`,
+      conflict: version !== lc.row.version ? changedBy(lc, version, user.id, lang) : undefined,
+    });
+  });
+
+  /** The step is sent: the same service call as POST /api/v1/cases/:id/events. */
+  app.post<{ Params: ActParams }>('/cases/:id/act/:type/check', async (req, reply) => {
+    const lang = pageLang(req);
+    const user = req.user!;
+    const form = posted(req);
+    const lc = await loadCase(app, user, req.params.id, lang);
+    const info = eventInfo(lc, req.params.type);
+    const draft = await findDraft(app.db, lc.row.id, user.id, req.params.type);
+    if (!info) return casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
+    if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
+    const expectedVersion = draft?.caseVersion ?? Number(form.first('_version'));
+    const data = info.formId ? cleanData(draft!.data) : undefined;
+    try {
+      const view = await sendEvent(app.caseDeps, user, lc.row.id, { type: info.event.type, data, expectedVersion }, `page:${info.event.type}:${expectedVersion}`, lang);
+      if (draft) await deleteDraft(app.db, lc.row.id, user.id, info.event.type);
+      return see(reply, `/cases/${lc.row.id}?done=${view.version}`);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const errors: Errors = new Map();
+      const state = { data: draft?.data ?? {}, errors, version: lc.row.version, draftVersion: draft?.version ?? 0 };
+      if (err.code === 'STALE_VERSION') return formPage(p, req, reply, lc, info, { ...state, conflict: changedBy(lc, expectedVersion, user.id, lang) }, 409);
+      explainRefusal(errors, info.schema, err, lang);
+      return formPage(p, req, reply, lc, info, state, err.statusCode);
+    }
+  });
+}

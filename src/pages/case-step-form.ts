@@ -1,0 +1,143 @@
+/** A step's form on the case pages: which move it is, its fields and file boxes, the files posted with it, its problems in words. */
+import type { FastifyRequest } from 'fastify';
+import type { Upload } from '../attachments/attachment.service.ts';
+import type { JsonSchema } from '../definitions/definition.types.ts';
+import { AppError, errorText } from '../http/errors.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
+import { fileView, movesOf, enumLabelFor, type LoadedCase } from './case-model.ts';
+import type { MaterialFiles, UploadBox } from './form-fields.ts';
+import { addError } from './form-parse.ts';
+import { renderForm, renderUploads } from './form-render.ts';
+import { schemaAt, titleOf, type Errors } from './form-schema.ts';
+import { fmtDateTime, loc } from './view.ts';
+import { COUNTER_COOKIE, type PostedForm } from './web.ts';
+
+const EMPTY_FORM: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+/** Keys of a draft that are the page's own, not the step's data. */
+const RESERVED = /^\$/;
+
+export interface EventInfo {
+  event: { type: string; label: { zh: string; en: string } };
+  formId: string | undefined;
+  schema: JsonSchema;
+}
+
+export function cleanData(data: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(data).filter(([k]) => !RESERVED.test(k)));
+}
+
+export function isCounter(req: FastifyRequest): boolean {
+  return req.cookies?.[COUNTER_COOKIE] === '1';
+}
+
+/** The move `type` if the user may make it now, with its form. */
+export function eventInfo(lc: LoadedCase, type: string): EventInfo | undefined {
+  const event = movesOf(lc).find((e) => e.type === type);
+  if (!event) return undefined;
+  return { event, formId: event.formId, schema: event.formId ? (lc.definition.forms[event.formId] as JsonSchema) : EMPTY_FORM };
+}
+
+/** What kind of move an event is, for the button's look and the words around it. */
+export function moveKind(type: string): 'return' | 'refuse' | 'withdraw' | 'sendback' | 'main' {
+  if (type === 'RETURN') return 'return';
+  if (type === 'SEND_BACK') return 'sendback';
+  if (type === 'WITHDRAW') return 'withdraw';
+  if (/^(REFUSE|NOT_ACCEPT|RECORD_REFUSAL|REVOKE)$/.test(type)) return 'refuse';
+  return 'main';
+}
+
+/** The data a step's form starts with: the case's answers for its fields (materials are ticked afresh). */
+export function initialData(lc: LoadedCase, schema: JsonSchema): Record<string, unknown> {
+  const data = lc.row.snapshot.context.data;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys((schema.properties as object | undefined) ?? {})) if (key !== 'materials' && data[key] !== undefined) out[key] = structuredClone(data[key]);
+  return out;
+}
+
+function materialUpload(lc: LoadedCase, id: string, lang: Lang): UploadBox {
+  const title = loc(lang, lc.definition.materials.find((m) => m.id === id)!.title);
+  return { id: `up-${id}`, name: `file.${id}`, text: message(lang, 'UPLOAD_SCAN_OR_PHOTO'), hidden: message(lang, 'UPLOAD_FOR_MATERIAL', { title }) };
+}
+
+/** The file boxes outside the form's fields: the step's materials when the form does not list them, and other papers. */
+export function uploadsHtml(lc: LoadedCase, lang: Lang, schema: JsonSchema = EMPTY_FORM): string {
+  const stateMaterials = lc.definition.machine.states[lc.row.state]?.meta.materials ?? [];
+  const listed = Boolean((schema.properties as Record<string, JsonSchema> | undefined)?.materials);
+  const received = new Set(lc.row.snapshot.context.materials);
+  const files = lc.attachments.map(fileView);
+  return renderUploads({
+    // Steps that check materials without listing them in the form still take their files here.
+    materials: listed ? [] : stateMaterials.map((id) => ({
+      title: loc(lang, lc.definition.materials.find((x) => x.id === id)!.title), received: received.has(id) ? message(lang, 'MATERIAL_RECEIVED') : undefined,
+      files: files.filter((f) => f.materialId === id), upload: materialUpload(lc, id, lang),
+    })),
+    other: { id: 'up-other', name: 'file._other', text: message(lang, 'UPLOAD_OTHER'), hint: message(lang, 'UPLOAD_HINT') },
+  }, lang);
+}
+
+/** The form of a step, with the materials checklist (ticks, files, upload) where the form lists materials. */
+export function stepFormHtml(lc: LoadedCase, info: EventInfo, data: Record<string, unknown>, errors: Errors, lang: Lang, counter: boolean): { fields: string; uploads: string } {
+  const files = lc.attachments.map(fileView);
+  const received = new Set(lc.row.snapshot.context.materials);
+  const materialsField = (info.schema.properties as Record<string, JsonSchema> | undefined)?.materials;
+  // The checklist says once how files are taken; each material then has its own file box.
+  const description = message(lang, counter ? 'MATERIALS_TICK_COUNTER' : 'MATERIALS_TICK', { hint: message(lang, 'UPLOAD_HINT') });
+  const schema = materialsField ? { ...info.schema, properties: { ...(info.schema.properties as object), materials: { ...materialsField, description } } } : info.schema;
+  const afterOption = (pointer: string, value: string): MaterialFiles | undefined => {
+    if (pointer !== '/materials' || !lc.definition.materials.some((m) => m.id === value)) return undefined;
+    return {
+      receivedEarlier: received.has(value) ? message(lang, 'MATERIAL_RECEIVED_EARLIER') : undefined,
+      files: files.filter((f) => f.materialId === value), upload: materialUpload(lc, value, lang),
+    };
+  };
+  const fields = renderForm(schema, data, { lang, errors, enumLabel: enumLabelFor(lc.definition, lang, counter), afterOption });
+  return { fields, uploads: uploadsHtml(lc, lang, info.schema) };
+}
+
+/** A thumbnail the page's script made (a data: URL in `_thumb.<field>`, one per file, in order). */
+function thumbOf(dataUrl: string | undefined): Buffer | null {
+  const m = /^data:image\/(jpeg|png);base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl ?? '');
+  return m ? Buffer.from(m[2]!, 'base64') : null;
+}
+
+/** Files posted with a form, each tied to the material its input belongs to. */
+export function uploadsOf(form: PostedForm, lc: LoadedCase): Upload[] {
+  const known = new Set(lc.definition.materials.map((m) => m.id));
+  const seen = new Map<string, number>();
+  return form.files.filter((f) => f.field.startsWith('file.')).map((f) => {
+    const material = f.field.slice(5);
+    const i = seen.get(f.field) ?? 0;
+    seen.set(f.field, i + 1);
+    return {
+      field: f.field, materialId: known.has(material) ? material : null, filename: f.filename, bytes: f.bytes, truncated: f.truncated,
+      thumbnail: thumbOf(form.get(`_thumb.${f.field}`)[i]),
+    };
+  });
+}
+
+/** A refused step's problems beside their fields, with plainer words where the generic text says little. */
+export function explainRefusal(errors: Errors, schema: JsonSchema, err: AppError, lang: Lang): void {
+  const list = err.extras.errors ?? [];
+  if (!list.length) {
+    addError(errors, '', errorText(lang, err));
+    return;
+  }
+  for (const e of list) {
+    const s = e.path ? schemaAt(schema, e.path) : undefined;
+    let text = e.message;
+    if (s && s.const === true && !s['x-error']) text = message(lang, 'FORM_TICK', { title: titleOf(s, lang, '') });
+    if (errors.has(e.path) && e.path) continue; // already explained while reading the form
+    addError(errors, e.path, text);
+  }
+}
+
+/** Who changed the case since the clerk loaded it, in words. */
+export function changedBy(lc: LoadedCase, sinceVersion: number, userId: string, lang: Lang): string {
+  const later = lc.view.history.filter((h) => h.seq > sinceVersion && h.actor !== userId);
+  const last = later[later.length - 1];
+  const who = last ? (last.actorName ?? message(lang, 'CASE_CHANGED_BY_SYSTEM')) : message(lang, 'CASE_CHANGED_BY_SOMEONE');
+  const what = last ? (loc(lang, lc.definition.events[last.type]?.label) || last.type) : '';
+  if (!what) return message(lang, 'CASE_CHANGED_WHILE_TYPING', { who });
+  return message(lang, 'CASE_CHANGED_WHILE_TYPING_BY', { who, what, when: fmtDateTime(last!.at) });
+}

@@ -1,0 +1,136 @@
+/**
+ * Reading a step's JSON Schema as a form: which fields it has, their titles, widgets and option
+ * labels. Field names follow the data: `d.name`, `d.members.0.relation`; ids follow the JSON
+ * Pointer of the value (`/members/0/relation` → `f-members-0-relation`), so an error's path finds
+ * its field.
+ */
+import type { JsonSchema } from '../definitions/definition.types.ts';
+import type { Lang } from '../messages/lang.ts';
+
+/** Messages by the JSON Pointer of the value they concern ('' for the whole form). */
+export type Errors = Map<string, string[]>;
+
+/** Labels for enum values the schema does not label itself (material ids, for instance). */
+export type EnumLabel = (pointer: string, value: string) => string | undefined;
+
+const NAME_PREFIX = 'd';
+
+export function fieldId(pointer: string): string {
+  return `f${pointer.replaceAll('/', '-')}` || 'f';
+}
+
+export function fieldName(pointer: string): string {
+  return `${NAME_PREFIX}${pointer.replaceAll('/', '.')}`;
+}
+
+/** The name of a form's hidden companion field (`_count.members`, `_present.confirmed`). */
+export function companionName(prefix: '_count' | '_present', pointer: string): string {
+  return `${prefix}${fieldName(pointer).slice(NAME_PREFIX.length)}`;
+}
+
+export function titleOf(schema: JsonSchema, lang: Lang, fallback: string): string {
+  if (lang === 'en' && typeof schema['x-title-en'] === 'string') return schema['x-title-en'];
+  return typeof schema.title === 'string' ? schema.title : fallback;
+}
+
+interface Ui {
+  widget?: string;
+  labels?: Record<string, string>;
+  labelsEn?: Record<string, string>;
+  unit?: string;
+  placeholder?: string;
+}
+
+export function uiOf(schema: JsonSchema): Ui {
+  return (schema['x-ui'] as Ui | undefined) ?? {};
+}
+
+export function typeOf(schema: JsonSchema): string | undefined {
+  const t = schema.type;
+  if (Array.isArray(t)) return (t as string[]).find((x) => x !== 'null');
+  return t as string | undefined;
+}
+
+export function itemsOf(schema: JsonSchema): JsonSchema {
+  return (schema.items ?? {}) as JsonSchema;
+}
+
+/** A repeating group: a list of objects, one fieldset per item. */
+export function isGroup(schema: JsonSchema): boolean {
+  return typeOf(schema) === 'array' && typeOf(itemsOf(schema)) === 'object';
+}
+
+function humanize(v: string): string {
+  return v.replace(/[-_]/g, ' ');
+}
+
+export function optionLabel(schema: JsonSchema, value: unknown, lang: Lang, pointer = '', enumLabel?: EnumLabel): string {
+  const ui = uiOf(schema);
+  const v = String(value);
+  if (lang === 'en') return ui.labelsEn?.[v] ?? enumLabel?.(pointer, v) ?? (ui.labels?.[v] && !/^[a-z0-9-]+$/i.test(v) ? ui.labels[v]! : humanize(v));
+  return ui.labels?.[v] ?? enumLabel?.(pointer, v) ?? v;
+}
+
+export function enumOf(schema: JsonSchema): unknown[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum as unknown[];
+  return undefined;
+}
+
+export function isMoneyFen(schema: JsonSchema): boolean {
+  const ui = uiOf(schema);
+  return ui.widget === 'money-fen' || (ui.widget === 'money' && (ui.unit ?? 'fen') === 'fen');
+}
+
+/** "12,345.67 元" for an amount in fen. */
+export function yuan(fen: number): string {
+  return `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+}
+
+/** Fields that a form-level `if`/`then` asks for only when another field has a given value. */
+export interface Condition {
+  field: string;
+  values: unknown[];
+}
+
+export function conditionsOf(schema: JsonSchema): Map<string, Condition> {
+  const out = new Map<string, Condition>();
+  const blocks = [schema, ...((schema.allOf as JsonSchema[] | undefined) ?? [])];
+  for (const b of blocks) {
+    const cond = b.if as JsonSchema | undefined;
+    const then = b.then as JsonSchema | undefined;
+    if (!cond || !then) continue;
+    const props = Object.entries((cond.properties as Record<string, JsonSchema> | undefined) ?? {});
+    if (props.length !== 1) continue;
+    const [field, test] = props[0]!;
+    const values = test.const !== undefined ? [test.const] : Array.isArray(test.enum) ? (test.enum as unknown[]) : undefined;
+    if (!values) continue;
+    const names = new Set([...((then.required as string[] | undefined) ?? []), ...Object.keys((then.properties as object | undefined) ?? {})]);
+    for (const n of names) if (n !== field) out.set(n, { field, values });
+  }
+  return out;
+}
+
+/** Properties a form may show: its own, plus those only a conditional `then` declares. */
+export function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
+  const own = { ...((schema.properties as Record<string, JsonSchema> | undefined) ?? {}) };
+  for (const b of [schema, ...((schema.allOf as JsonSchema[] | undefined) ?? [])]) {
+    const then = b.then as JsonSchema | undefined;
+    for (const [k, v] of Object.entries((then?.properties as Record<string, JsonSchema> | undefined) ?? {})) if (!own[k]) own[k] = v;
+  }
+  return Object.entries(own);
+}
+
+export function requiredOf(schema: JsonSchema): Set<string> {
+  return new Set((schema.required as string[] | undefined) ?? []);
+}
+
+/** The schema of the value at a JSON Pointer, if the form has such a field. */
+export function schemaAt(schema: JsonSchema, pointer: string): JsonSchema | undefined {
+  let s: JsonSchema | undefined = schema;
+  for (const part of pointer.split('/').slice(1)) {
+    if (!s) return undefined;
+    if (typeOf(s) === 'array') s = s.items as JsonSchema | undefined;
+    else s = Object.fromEntries(propertiesOf(s))[part];
+  }
+  return s;
+}
