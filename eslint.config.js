@@ -26,7 +26,7 @@ export default [
       // Loops wait on flags that timers and callbacks set, which the rule cannot see.
       'no-unmodified-loop-condition': 'off',
       'promise/param-names': 'off',
-      // Chinese text is set with full-width spaces (　) in notices and their tests.
+      // Chinese text is set with full-width spaces (U+3000) in notices and their tests.
       'no-irregular-whitespace': ['error', { skipStrings: true, skipTemplates: true }],
     },
   },
