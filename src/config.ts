@@ -3,7 +3,7 @@ import type { LoginPolicy } from './auth/login-guard.ts';
 import { NOTICE_DEFAULTS, parseSeries, type NoticeSettings } from './notices/notice.settings.ts';
 
 /** Every setting the service reads, with its default; see README "Configuration". */
-const schema = {
+export const configSchema = {
   type: 'object',
   properties: {
     PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
@@ -111,7 +111,7 @@ const PUBLIC_BASE_URL_NEEDED = '使用 DATABASE_URL 时必须设置 PUBLIC_BASE_
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let raw: RawEnv;
   try {
-    raw = envSchema<RawEnv>({ schema, data: env, dotenv: false });
+    raw = envSchema<RawEnv>({ schema: configSchema, data: env, dotenv: false });
   } catch (err) {
     const hint = env.DATABASE_URL && !env.PUBLIC_BASE_URL ? `\n${PUBLIC_BASE_URL_NEEDED}` : '';
     throw new ConfigError(`配置错误 / invalid configuration: ${(err as Error).message}${hint}`);

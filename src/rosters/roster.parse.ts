@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { CsvError, parse } from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { AppError } from '../http/errors.ts';
 import { WorkbookRefused, xlsxRows } from './xlsx-rows.ts';
@@ -29,50 +31,33 @@ function tooLarge(zh: string, en: string): AppError {
 
 const tooManyRows = () => tooLarge(`名册超过${MAX_ROWS}行：一次最多导入${MAX_ROWS}行，请分批导入`, `The roster has more than ${MAX_ROWS} rows: import at most ${MAX_ROWS} at a time`);
 
-/** UTF-8 (with or without BOM); files saved by Excel on a Chinese Windows are GB18030 (GBK). */
-export function decodeText(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
+/** UTF-8 (with or without BOM) as it is; files saved by Excel on a Chinese Windows are GB18030 (GBK). */
+function csvInput(bytes: Buffer): Buffer | string {
+  return isUtf8(bytes) ? bytes : new TextDecoder('gb18030').decode(bytes);
 }
 
+/** Records read at most: past them the file is refused anyway, so the rest is never parsed. */
+const MAX_RECORDS = MAX_ROWS + MAX_BLANK_ROWS + 1;
+/** A spreadsheet has 16,384 columns (XFD): a wider row was not saved from one, and would be built whole. */
+const SPREADSHEET_COLUMNS = 16_384;
+
+const tooWide = () => tooLarge(`CSV文件中有一行超过${SPREADSHEET_COLUMNS}列，不像名册：请检查文件`, `A row of the CSV file has more than ${SPREADSHEET_COLUMNS} columns, which no spreadsheet holds: check the file`);
+
 /**
- * RFC 4180 CSV, row by row: quoted cells with doubled quotes, commas and line breaks inside
- * quotes, CRLF or LF. Cells past MAX_COLUMNS are dropped as they are read.
+ * RFC 4180 CSV: quoted cells with doubled quotes, commas and line breaks inside quotes, CRLF, LF or
+ * CR; a quote inside an unquoted cell is kept as text; blank lines stay, as rows of one empty cell.
+ * Cells past MAX_COLUMNS are dropped; a row wider than a spreadsheet is refused.
  */
-export function* csvRows(text: string): Generator<string[]> {
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  const n = text.length;
-  const endCell = () => {
-    if (row.length < MAX_COLUMNS) row.push(cell);
-    cell = '';
-  };
-  while (i < n) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-        quoted = false; i++; continue;
-      }
-      cell += ch; i++; continue;
-    }
-    if (ch === '"' && cell === '') { quoted = true; i++; continue; }
-    if (ch === ',') { endCell(); i++; continue; }
-    if (ch === '\r' || ch === '\n') {
-      endCell();
-      yield row;
-      row = [];
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      continue;
-    }
-    cell += ch; i++;
-  }
-  if (cell !== '' || row.length > 0) { endCell(); yield row; }
+export function csvRows(input: Buffer | string): string[][] {
+  return parse(input, {
+    bom: true, delimiter: ',', quote: '"', escape: '"', record_delimiter: ['\r\n', '\n', '\r'],
+    relax_quotes: true, relax_column_count: true, skip_empty_lines: false, to: MAX_RECORDS,
+    cast: (cell, { index }) => {
+      if (index >= SPREADSHEET_COLUMNS) throw tooWide();
+      return cell;
+    },
+    on_record: (cells: string[]) => (cells.length > MAX_COLUMNS ? cells.slice(0, MAX_COLUMNS) : cells),
+  });
 }
 
 function blank(cells: Cell[]): boolean {
@@ -132,9 +117,16 @@ async function parseXlsx(bytes: Buffer): Promise<ParsedSheet> {
   }
 }
 
-function* csvTable(text: string): Generator<{ line: number; cells: Cell[] }> {
-  let line = 0;
-  for (const cells of csvRows(text)) yield { line: ++line, cells };
+function csvTable(input: Buffer | string): { line: number; cells: Cell[] }[] {
+  try {
+    return csvRows(input).map((cells, i) => ({ line: i + 1, cells }));
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw bad('CSV文件中有引号没有闭合，请检查带引号的单元格', 'a quote in the CSV file is never closed: check the cells in quotes');
+    }
+    throw bad(`无法读取该CSV文件（第${err.lines}行格式有误）`, `cannot read this CSV file (line ${err.lines} is malformed)`);
+  }
 }
 
 /**
@@ -147,5 +139,5 @@ export async function parseRoster(fileName: string, bytes: Buffer): Promise<Pars
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (zip || /\.xlsx$/i.test(fileName)) return parseXlsx(bytes);
   if (/\.xls$/i.test(fileName)) throw bad('不支持旧版.xls格式，请另存为.xlsx或CSV', 'old .xls files are not supported: save as .xlsx or CSV');
-  return collect('csv', csvTable(decodeText(bytes)));
+  return collect('csv', csvTable(csvInput(bytes)));
 }

@@ -1,0 +1,72 @@
+/**
+ * The layers of README "Architecture": request -> route -> service -> engine -> repository.
+ * `npm run lint:deps` (depcruise src). Type-only imports count: a cycle through types is still a cycle.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules that import each other (also through types) cannot be understood or tested apart.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-circular-folders',
+      // A warning until the feature folders are untangled (issue #16): it reports, it does not fail.
+      severity: 'warn',
+      scope: 'folder',
+      comment: 'Feature folders that import each other (cases <-> supervision) are one feature in two places.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'http-skin-not-to-data',
+      severity: 'error',
+      comment: 'Pages and routes call services; only services and repositories reach the tables and src/db/.',
+      from: { path: ['^src/pages/', '^src/.+[.]routes[.]ts$'] },
+      to: { path: ['^src/.+[.]repository[.]ts$', '^src/.+[.]table[.]ts$', '^src/db/'] },
+    },
+    {
+      name: 'engine-stays-pure',
+      severity: 'error',
+      comment: 'The engine is pure (no I/O): it uses definitions, messages, the calendar and the clock, and packages.',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/', pathNot: ['^src/(engine|definitions|messages|calendar)/', '^src/clock[.]ts$'] },
+    },
+    {
+      name: 'definitions-and-engine-not-to-http',
+      severity: 'error',
+      comment: 'Error codes and languages the engine and the definitions need live outside src/http/.',
+      // A route file is the HTTP layer itself, wherever its feature folder is.
+      from: { path: '^src/(definitions|engine)/', pathNot: '[.]routes[.]ts$' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment: 'A module nothing imports and that imports nothing is dead, or an entry point knip should know of.',
+      from: { orphan: true, pathNot: ['[.]d[.]ts$'] },
+      to: {},
+    },
+    {
+      name: 'no-dev-deps-in-src',
+      severity: 'error',
+      comment: 'npm ci --omit=dev must still run the service; type-only imports vanish at run time.',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
