@@ -7,7 +7,6 @@ import type { Lang } from '../messages/lang.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
 import type { User } from '../users/user.repository.ts';
 import { ruleFor } from './payment.service.ts';
-import '../rosters/tables.ts';
 
 /**
  * Yearly confirmation of recurring payments (军人抚恤优待条例第八条): a run lists everyone being

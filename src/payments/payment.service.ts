@@ -18,7 +18,6 @@ import type { User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
 import { findPaymentRecord, lockPeriod, RECORD_PAYMENT } from './payment-record.repository.ts';
 import { lineOf, PAYMENT_RULES, stopsOf, type Line, type PaymentRule, type PauseStep } from './payment.rules.ts';
-import '../rosters/tables.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 /** Batches with more lines than this are recorded by a background job. */

@@ -13,7 +13,6 @@ import { sealOf } from '../notices/notice.runtime.ts';
 import type { StoredNotice } from '../notices/notice.repository.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
-import './tables.ts';
 
 export interface BatchInput {
   workflowId: string;

@@ -21,7 +21,6 @@ import { withImportSlot } from './import-slots.ts';
 import { rosterFields } from './roster.fields.ts';
 import { parseRoster } from './roster.parse.ts';
 import { lockPeriod, recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
-import './tables.ts';
 
 export const PERIOD_PATTERN = '^\\d{4}(-[A-Za-z0-9]{1,8})?$';
 

@@ -12,7 +12,6 @@ import { inSubtree, listStations, type Station } from '../stations/station.repos
 import type { User } from '../users/user.repository.ts';
 import { autoField, convertCell, prefillSource, rosterField, rosterFields, SUBJECT_ID, SUBJECT_NAME, SUBJECT_PHONE, SUBJECT_STATION } from './roster.fields.ts';
 import type { Cell, ParsedSheet } from './roster.parse.ts';
-import './tables.ts';
 
 /** One row of a roster as stored: its line in the file and the cells of the mapped columns, by field. */
 export interface RosterRecord {
