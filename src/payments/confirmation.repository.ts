@@ -46,7 +46,7 @@ export async function unsettledEntries(db: Executor, runId: string, caseIds?: st
   return q.where('status', 'in', ['pending', 'failed']).orderBy('position').execute();
 }
 
-export type EntryOutcome =
+type EntryOutcome =
   | { status: 'confirmed' | 'suspended'; eventSeq: number; by: string; at: Date }
   | { status: 'failed'; error: string };
 

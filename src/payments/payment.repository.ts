@@ -19,7 +19,7 @@ export async function standardsBefore(db: Executor, keys: string[], before: stri
     .where('key', 'in', keys).where('effective_from', '<', before).orderBy('key').orderBy('effective_from').execute();
 }
 
-export interface PayableQuery { workflowId: string; period: string; states: string[]; stationPath: string }
+interface PayableQuery { workflowId: string; period: string; states: string[]; stationPath: string }
 
 /** Open cases of an item in the states paid and in an area with no payment for the period, on a line or recorded; in roster order. */
 export async function casesUnpaidFor(db: Executor, q: PayableQuery) {
@@ -91,7 +91,7 @@ export async function markExported(db: Executor, id: string, at: Date, sha256: s
   await db.updateTable('payment_batches').set({ status: 'exported', exported_at: at, export_sha256: sha256 }).where('id', '=', id).where('status', '=', 'approved').execute();
 }
 
-export interface RecordingClaim {
+interface RecordingClaim {
   id: string;
   stationPath: string;
   claim: string;

@@ -7,7 +7,7 @@ import type { BatchActionTable } from './roster.table.ts';
 /** Cases per statement when a batch's cases are written or their notices read. */
 const CHUNK = 1000;
 
-export interface CasesAtStep {
+interface CasesAtStep {
   workflowId: string;
   state: string;
   stationPath: string;
@@ -55,7 +55,7 @@ export async function batchCaseResults(db: Executor, batchId: string) {
   return db.selectFrom('batch_action_cases').select(['position', 'case_id', 'ok', 'event_seq', 'code', 'message', 'errors']).where('batch_id', '=', batchId).orderBy('position').execute();
 }
 
-export interface BatchCaseResult { ok: boolean; eventSeq: number | null; code: string | null; message: string | null; errors: unknown }
+interface BatchCaseResult { ok: boolean; eventSeq: number | null; code: string | null; message: string | null; errors: unknown }
 
 export async function recordBatchCase(db: Executor, batchId: string, position: number, r: BatchCaseResult): Promise<void> {
   await db.updateTable('batch_action_cases').set({
