@@ -1,4 +1,4 @@
-import type { Timestamp } from '../db/database.ts';
+import type { Timestamp } from '../db/column-types.ts';
 
 /** Scans and photos kept with a case (migration 0005); filename, bytes and thumbnail are encrypted. */
 export interface AttachmentTable {

@@ -3,7 +3,6 @@ import { RECALL } from '../definitions/definition.types.ts';
 import { paidPeriod, RECORD_PAYMENT } from '../payments/payment-record.repository.ts';
 import { PAYMENT_RULES } from '../payments/payment.rules.ts';
 import type { Mismatch } from './verify-history.ts';
-import '../rosters/tables.ts';
 
 export interface PaymentsResult {
   /** RECORD_PAYMENT entries in effect. */

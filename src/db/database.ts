@@ -1,9 +1,10 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Json, Timestamp } from './column-types.ts';
 import type { AttachmentTable } from '../attachments/attachment.table.ts';
 import type { DraftTable } from '../drafts/draft.table.ts';
+import type { PaymentTables } from '../payments/payment.table.ts';
+import type { RosterTables } from '../rosters/roster.table.ts';
 
-export type Timestamp = ColumnType<Date, Date, Date>;
-export type Json<T> = ColumnType<T, string, string>;
 
 export interface StationTable {
   id: string;
@@ -186,6 +187,9 @@ export interface CaseTable {
   escalated_to: string | null;
   /** The hash of the last history entry (src/cases/history-chain.ts), so a removed last entry shows too. */
   history_hash: Generated<string | null>;
+  /** The period and roster of a case opened from a roster (migration 0007). */
+  period: ColumnType<string | null, string | null | undefined, string | null>;
+  roster_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CalendarDayTable {
@@ -286,7 +290,7 @@ export interface PaymentRecordTable {
   recorded_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends RosterTables, PaymentTables {
   stations: StationTable;
   users: UserTable;
   sessions: SessionTable;

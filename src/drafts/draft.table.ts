@@ -1,4 +1,4 @@
-import type { Json, Timestamp } from '../db/database.ts';
+import type { Json, Timestamp } from '../db/column-types.ts';
 
 /** What a clerk typed into a step's form before sending it (migration 0005); `data` is sealed. */
 export interface DraftTable {

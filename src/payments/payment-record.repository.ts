@@ -4,7 +4,6 @@ import type { Executor } from '../db/database.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
 import { PAYMENT_RULES } from './payment.rules.ts';
-import '../rosters/tables.ts';
 
 export const RECORD_PAYMENT = 'RECORD_PAYMENT';
 

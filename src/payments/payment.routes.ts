@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { languageOf } from '../messages/lang.ts';
-import { findUserById } from '../users/user.repository.ts';
 import { closeRun, confirmCases, runView, startRun } from './confirmation.service.ts';
-import { approveBatch, bankFile, batchView, buildBatch, cancelBatch, claimBatch, findBatch, listBatches, recordClaimed, SYNC_RECORD_LINES } from './payment.service.ts';
+import { approveBatch, bankFile, batchView, buildBatch, cancelBatch, claimBatch, findBatch, listBatches, recordClaimed, recordClaimedAs, SYNC_RECORD_LINES } from './payment.service.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -15,9 +14,7 @@ export default async function paymentRoutes(app: FastifyInstance): Promise<void>
   const deps = () => app.caseDeps;
 
   app.jobs.register('payment-record', async (a, params, progress) => {
-    const user = await findUserById(a.db, params.userId as string);
-    if (!user) throw new Error('the user no longer exists');
-    const v = await recordClaimed(a.caseDeps, user, params.batchId as string, params.claim as string, params.lang === 'en' ? 'en' : 'zh', progress);
+    const v = await recordClaimedAs(a.caseDeps, params.userId as string, params.batchId as string, params.claim as string, params.lang === 'en' ? 'en' : 'zh', progress);
     return { batchId: params.batchId, paid: v?.lines.filter((l) => l.status === 'paid').length, failed: v?.lines.filter((l) => l.status === 'failed').length };
   });
 

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import { openPayload } from '../cases/case-event.repository.ts';
-import { openSnapshot } from '../cases/case.repository.ts';
+import { EVERYWHERE, findCase, openSnapshot } from '../cases/case.repository.ts';
 import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
@@ -14,11 +13,14 @@ import type { Lang } from '../messages/lang.ts';
 import { maskBankAccount } from '../http/mask.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
 import { toCsv } from '../supervision/csv.ts';
-import type { User } from '../users/user.repository.ts';
+import { findUserById, type User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
 import { findPaymentRecord, lockPeriod, RECORD_PAYMENT } from './payment-record.repository.ts';
+import {
+  approveDraft, batchLines, cancelUnrecorded, casesUnpaidFor, claimForRecording, countBatchesOf, entryPayload, findBatchInArea, insertBatch, listBatchesInArea,
+  markExported, markLineFailed, markLinePaid, pauseEntries, releaseClaim, renewClaim, standardsBefore, type BatchLine, type PaymentBatchRow,
+} from './payment.repository.ts';
 import { lineOf, PAYMENT_RULES, stopsOf, type Line, type PaymentRule, type PauseStep } from './payment.rules.ts';
-import '../rosters/tables.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 /** Batches with more lines than this are recorded by a background job. */
@@ -50,8 +52,7 @@ interface Standard { key: string; value: unknown; effectiveFrom: string; policyD
  * in force on its first day (the latest effective_from on or before it) and those taking effect later in it.
  */
 export async function standardsDuring(db: Executor, keys: string[], range: { from: string; to: string }): Promise<Standard[]> {
-  const rows = await db.selectFrom('local_standards').select(['key', 'value', 'effective_from', 'policy_document'])
-    .where('key', 'in', keys).where('effective_from', '<', range.to).orderBy('key').orderBy('effective_from').execute();
+  const rows = await standardsBefore(db, keys, range.to);
   const out: Standard[] = [];
   for (const r of rows) {
     const s = { key: r.key, value: r.value, effectiveFrom: isoDay(r.effective_from), policyDocument: r.policy_document };
@@ -66,12 +67,6 @@ function valueOn(standards: readonly Standard[], key: string, day: string): unkn
   let value: unknown;
   for (const s of standards) if (s.key === key && s.effectiveFrom <= day) value = s.value;
   return value;
-}
-
-/** Rows of `table` at the user's station or below it. */
-function inScope(table: 'cases' | 'payment_batches', user: User) {
-  const column = sql.ref(`${table}.station_path`);
-  return sql<boolean>`(${column} = ${user.stationPath} or ${column} like ${`${user.stationPath}.%`})`;
 }
 
 export interface Skipped { caseId: string; reason: string }
@@ -117,15 +112,9 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     if (mistyped) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${mistyped.effectiveFrom}起执行的“${rule.standard.key}”标准不是整数分（${rule.standard.unit}），请政策岗更正 / a standard taking effect during the year is not in integer fen` }] });
     }
-    const cases = await trx.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
-      .innerJoin('persons', 'persons.id', 'cases.person_id')
-      .select(['cases.id', 'cases.state', 'cases.workflow_version', 'cases.snapshot', 'persons.name'])
-      .where('cases.workflow_id', '=', input.workflowId).where('cases.state', 'in', PAYABLE_STATES).where('cases.status', '=', 'open').where(inScope('cases', user))
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', input.period))))
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payment_records').select('payment_records.case_id').whereRef('payment_records.case_id', '=', 'cases.id').where('payment_records.period', '=', input.period))))
-      .orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').execute();
+    const cases = await casesUnpaidFor(trx, { workflowId: input.workflowId, period: input.period, states: PAYABLE_STATES, stationPath: user.stationPath });
     const pauses = await pauseSteps(trx, cases.map((c) => c.id));
-    const seq = Number((await trx.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', input.workflowId).where('period', '=', input.period).executeTakeFirstOrThrow()).n) + 1;
+    const seq = await countBatchesOf(trx, input.workflowId, input.period) + 1;
     const number = `${rule.prefix}-${input.period}-${String(seq).padStart(3, '0')}`;
     const p = shanghaiParts(now);
     const today = `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
@@ -151,21 +140,19 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     }
     const id = newId(now.getTime());
     const total = lines.reduce((s, l) => s + l.amountFen, 0);
-    await trx.insertInto('payment_batches').values({
-      id, number, workflow_id: input.workflowId, period: input.period, status: 'draft', line_count: lines.length, total_fen: total,
+    const batch = {
+      id, number, workflow_id: input.workflowId, period: input.period, status: 'draft' as const, line_count: lines.length, total_fen: total,
       standards: JSON.stringify(standards), station_path: user.stationPath, created_by: user.id, created_at: now,
       approved_by: null, approved_at: null, exported_at: null, export_sha256: null, recorded_by: null, recorded_at: null, paid_on: null, cancelled_at: null,
-    }).execute();
-    for (let i = 0; i < lines.length; i += 500) {
-      await trx.insertInto('payments').values(lines.slice(i, i + 500).map((l, j) => {
-        const pid = newId(now.getTime());
-        return {
-          id: pid, batch_id: id, line_no: i + j + 1, case_id: l.caseId, period: input.period, months: l.months, multiplier_percent: l.multiplierPercent,
-          annual_fen: l.annualFen, amount_fen: l.amountFen, payee_name: l.payee.name, bank_name: l.payee.bankName,
-          bank_account_enc: encryptField(keys, l.payee.bankAccount, `payments.bank_account:${pid}`), status: 'pending' as const, event_seq: null, error: null,
-        };
-      })).execute();
-    }
+    };
+    await insertBatch(trx, batch, lines.map((l, i) => {
+      const pid = newId(now.getTime());
+      return {
+        id: pid, batch_id: id, line_no: i + 1, case_id: l.caseId, period: input.period, months: l.months, multiplier_percent: l.multiplierPercent,
+        annual_fen: l.annualFen, amount_fen: l.amountFen, payee_name: l.payee.name, bank_name: l.payee.bankName,
+        bank_account_enc: encryptField(keys, l.payee.bankAccount, `payments.bank_account:${pid}`), status: 'pending' as const, event_seq: null, error: null,
+      };
+    }));
     return { id, skipped };
   });
 }
@@ -173,37 +160,27 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
 /** The STOP and RESUME steps of cases still in effect (a RECALL names the step it took back), oldest first. */
 async function pauseSteps(db: Executor, caseIds: string[]): Promise<Map<string, PauseStep[]>> {
   const out = new Map<string, PauseStep[]>();
-  for (let i = 0; i < caseIds.length; i += 1000) {
-    const rows = await db.selectFrom('case_events').select(['case_id', 'seq', 'type', 'payload']).where('case_id', 'in', caseIds.slice(i, i + 1000))
-      .where('kind', '=', 'machine').where('type', 'in', ['STOP', 'RESUME', RECALL]).orderBy('case_id').orderBy('seq').execute();
-    const recalled = new Set(rows.filter((r) => r.type === RECALL).map((r) => `${r.case_id}:${(r.payload as { recalledSeq?: unknown }).recalledSeq}`));
-    for (const r of rows) {
-      if (r.type === RECALL || recalled.has(`${r.case_id}:${r.seq}`)) continue;
-      const data = (openPayload(r.case_id, r.seq, r.payload) as { data?: Record<string, unknown> }).data ?? {};
-      const steps = out.get(r.case_id) ?? [];
-      steps.push({ type: r.type as PauseStep['type'], data });
-      out.set(r.case_id, steps);
-    }
+  const rows = await pauseEntries(db, caseIds);
+  const recalled = new Set(rows.filter((r) => r.type === RECALL).map((r) => `${r.case_id}:${(r.payload as { recalledSeq?: unknown }).recalledSeq}`));
+  for (const r of rows) {
+    if (r.type === RECALL || recalled.has(`${r.case_id}:${r.seq}`)) continue;
+    const data = (openPayload(r.case_id, r.seq, r.payload) as { data?: Record<string, unknown> }).data ?? {};
+    const steps = out.get(r.case_id) ?? [];
+    steps.push({ type: r.type as PauseStep['type'], data });
+    out.set(r.case_id, steps);
   }
   return out;
 }
 
 export async function findBatch(db: Executor, user: User, id: string) {
-  return db.selectFrom('payment_batches').selectAll().where('id', '=', id).where(inScope('payment_batches', user)).executeTakeFirst();
-}
-
-async function linesOf(db: Executor, batchId: string) {
-  return db.selectFrom('payments').innerJoin('cases', 'cases.id', 'payments.case_id').innerJoin('persons', 'persons.id', 'cases.person_id')
-    .select(['payments.id', 'payments.line_no', 'payments.case_id', 'payments.period', 'payments.months', 'payments.multiplier_percent', 'payments.annual_fen', 'payments.amount_fen',
-      'payments.payee_name', 'payments.bank_name', 'payments.bank_account_enc', 'payments.status', 'payments.event_seq', 'payments.error', 'persons.name as person_name'])
-    .where('payments.batch_id', '=', batchId).orderBy('payments.line_no').execute();
+  return findBatchInArea(db, id, user.stationPath);
 }
 
 export async function batchView(db: Executor, user: User, id: string) {
   const b = await findBatch(db, user, id);
   if (!b) return undefined;
   const keys = dataKeys();
-  const lines = await linesOf(db, id);
+  const lines = await batchLines(db, id);
   return {
     id: b.id, number: b.number, workflowId: b.workflow_id, period: b.period, status: b.status, lineCount: b.line_count, totalFen: Number(b.total_fen),
     totalYuan: yuan(Number(b.total_fen)), standards: b.standards, createdBy: b.created_by, createdAt: b.created_at.toISOString(),
@@ -224,9 +201,7 @@ export async function approveBatch(deps: CaseDeps, user: User, id: string): Prom
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   if (b.created_by === user.id) throw new AppError('FOUR_EYES');
-  const r = await deps.db.updateTable('payment_batches').set({ status: 'approved', approved_by: user.id, approved_at: deps.clock.now() })
-    .where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '只有草稿状态的发放批次可以审批', en: 'Only a draft batch can be approved' } });
+  if (!await approveDraft(deps.db, id, user.id, deps.clock.now())) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '只有草稿状态的发放批次可以审批', en: 'Only a draft batch can be approved' } });
 }
 
 /** Cancels a batch that was not recorded; its lines are removed, so its cases can go into another batch. */
@@ -235,10 +210,7 @@ export async function cancelBatch(deps: CaseDeps, user: User, id: string): Promi
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   await deps.db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('payment_batches').set({ status: 'cancelled', cancelled_at: deps.clock.now() })
-      .where('id', '=', id).where('status', 'in', ['draft', 'approved', 'exported']).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '已登记发放的批次不能作废', en: 'A recorded batch cannot be cancelled' } });
-    await trx.deleteFrom('payments').where('batch_id', '=', id).execute();
+    if (!await cancelUnrecorded(trx, id, deps.clock.now())) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '已登记发放的批次不能作废', en: 'A recorded batch cannot be cancelled' } });
   });
 }
 
@@ -258,7 +230,7 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
   }
   const keys = dataKeys();
   const rule = ruleFor(b.workflow_id);
-  const lines = await linesOf(deps.db, id);
+  const lines = await batchLines(deps.db, id);
   const summary = `${rule.summary}${b.period}`;
   const csv = toCsv(BANK_FILE_HEADER, lines.map((l) => [
     l.line_no, l.payee_name, decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`), l.bank_name,
@@ -268,10 +240,7 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
   await deps.db.transaction().execute(async (trx) => {
     // Every payee's full account number leaves the service: recorded like a reveal, or not handed out.
     await recordReveal(trx, { userId: user.id, subject: `payment-batch:${id}`, fields: ['bankAccount'], at: now });
-    if (b.status === 'approved') {
-      await trx.updateTable('payment_batches').set({ status: 'exported', exported_at: now, export_sha256: createHash('sha256').update(csv).digest('hex') })
-        .where('id', '=', id).where('status', '=', 'approved').execute();
-    }
+    if (b.status === 'approved') await markExported(trx, id, now, createHash('sha256').update(csv).digest('hex'));
   });
   return { csv, number: b.number };
 }
@@ -296,13 +265,10 @@ export async function claimBatch(deps: CaseDeps, user: User, id: string, terms: 
   const now = deps.clock.now();
   const claim = randomUUID();
   const reference = terms.bankReference ?? null;
-  const claimed = await deps.db.updateTable('payment_batches')
-    .set({ status: 'recording', recording_claim: claim, recording_at: now, paid_on: sql`coalesce(paid_on, ${terms.paidOn}::date)`, bank_reference: sql`case when paid_on is null then ${reference}::text else bank_reference end` })
-    .where('id', '=', id).where(inScope('payment_batches', user))
-    .where((eb) => eb.or([eb('status', 'in', ['exported', 'recorded']), eb.and([eb('status', '=', 'recording'), eb('recording_at', '<', new Date(now.getTime() - CLAIM_LEASE_MS))])]))
-    .where((eb) => eb.or([eb('paid_on', 'is', null), eb.and([eb('paid_on', '=', terms.paidOn), sql<boolean>`bank_reference is not distinct from ${reference}::text`])]))
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) === 1) return claim;
+  const claimed = await claimForRecording(deps.db, {
+    id, stationPath: user.stationPath, claim, at: now, staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS), paidOn: terms.paidOn, bankReference: reference,
+  });
+  if (claimed) return claim;
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   if (!['exported', 'recording', 'recorded'].includes(b.status)) throw new AppError('EVENT_NOT_ALLOWED', { detail: NOT_EXPORTED });
@@ -324,7 +290,7 @@ export async function claimBatch(deps: CaseDeps, user: User, id: string, terms: 
 export async function recordClaimed(deps: CaseDeps, user: User, id: string, claim: string, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
-  const lines = (await linesOf(deps.db, id)).filter((l) => l.status !== 'paid');
+  const lines = (await batchLines(deps.db, id)).filter((l) => l.status !== 'paid');
   const terms = { paidOn: isoDay(b.paid_on!), bankReference: b.bank_reference ?? undefined };
   try {
     let n = 0;
@@ -337,30 +303,32 @@ export async function recordClaimed(deps: CaseDeps, user: User, id: string, clai
     }
   } finally {
     // Lines left unpaid by an error stay for a retry; should this fail too, the claim's lease frees the batch.
-    await deps.db.updateTable('payment_batches')
-      .set({ status: 'recorded', recording_claim: null, recorded_by: sql`coalesce(recorded_by, ${user.id})`, recorded_at: sql`coalesce(recorded_at, ${deps.clock.now()})` })
-      .where('id', '=', id).where('recording_claim', '=', claim).execute().catch(() => undefined);
+    await releaseClaim(deps.db, id, claim, user.id, deps.clock.now()).catch(() => undefined);
   }
   return batchView(deps.db, user, id);
 }
 
-/** A sign of life of the claim; a claim taken over (its request was thought dead) stops here. */
-async function holdClaim(deps: CaseDeps, id: string, claim: string): Promise<void> {
-  const r = await deps.db.updateTable('payment_batches').set({ recording_at: deps.clock.now() }).where('id', '=', id).where('recording_claim', '=', claim).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new AppError('BATCH_RECORDING');
+/** A background job's recording of a batch, by the user who claimed it. */
+export async function recordClaimedAs(deps: CaseDeps, userId: string, id: string, claim: string, lang: Lang, progress: (p: Record<string, unknown>) => Promise<void>) {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new Error('the user no longer exists');
+  return recordClaimed(deps, user, id, claim, lang, progress);
 }
 
-type Batch = NonNullable<Awaited<ReturnType<typeof findBatch>>>;
-type BatchLine = Awaited<ReturnType<typeof linesOf>>[number];
+/** A sign of life of the claim; a claim taken over (its request was thought dead) stops here. */
+async function holdClaim(deps: CaseDeps, id: string, claim: string): Promise<void> {
+  if (!await renewClaim(deps.db, id, claim, deps.clock.now())) throw new AppError('BATCH_RECORDING');
+}
 
-async function recordLine(deps: CaseDeps, user: User, b: Batch, l: BatchLine, terms: RecordTerms, lang: Lang): Promise<void> {
+async function recordLine(deps: CaseDeps, user: User, b: PaymentBatchRow, l: BatchLine, terms: RecordTerms, lang: Lang): Promise<void> {
   const rule = ruleFor(b.workflow_id);
   for (let attempt = 1; ; attempt++) {
     const recorded = await findPaymentRecord(deps.db, l.case_id, l.period);
     if (recorded) return settleLine(deps.db, b, l, recorded.eventSeq, lang);
     try {
-      const c = await deps.db.selectFrom('cases').select(['version', 'snapshot']).where('id', '=', l.case_id).executeTakeFirstOrThrow();
-      const data = openSnapshot(l.case_id, c.snapshot).context.data;
+      const c = await findCase(deps.db, l.case_id, EVERYWHERE);
+      if (!c) throw new Error(`case ${l.case_id} of payment line ${l.id} is gone`);
+      const data = c.snapshot.context.data;
       const start = rule.window(data, null)?.start ?? null;
       const eventData = rule.eventData({ period: b.period, months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: periodRange(b.period).from }, { number: b.number, ...terms });
       await sendEvent(deps, user, l.case_id, { type: RECORD_PAYMENT, data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang, l.id);
@@ -369,32 +337,24 @@ async function recordLine(deps: CaseDeps, user: User, b: Batch, l: BatchLine, te
       if (!(err instanceof AppError)) throw err;
       // Moved meanwhile, or paid by a request racing this one: look again.
       if ((err.code === 'STALE_VERSION' || err.code === 'PAYMENT_ALREADY_RECORDED') && attempt < LINE_ATTEMPTS) continue;
-      await failLine(deps.db, l.id, `${err.code}: ${errorText(lang, err)}`);
+      await markLineFailed(deps.db, l.id, `${err.code}: ${errorText(lang, err)}`);
       return;
     }
   }
 }
 
 /** A line whose period the case has already recorded: paid, if it was this batch's payment; failed, naming the entry, if not. */
-async function settleLine(db: Executor, b: Batch, l: BatchLine, seq: number, lang: Lang): Promise<void> {
-  const e = await db.selectFrom('case_events').select('payload').where('case_id', '=', l.case_id).where('seq', '=', seq).executeTakeFirstOrThrow();
-  const data = (openPayload(l.case_id, seq, e.payload).data ?? {}) as Record<string, unknown>;
+async function settleLine(db: Executor, b: PaymentBatchRow, l: BatchLine, seq: number, lang: Lang): Promise<void> {
+  const data = (openPayload(l.case_id, seq, await entryPayload(db, l.case_id, seq)).data ?? {}) as Record<string, unknown>;
   if (data.batchNumber === b.number && Number(data.amountFen) === Number(l.amount_fen)) {
-    await db.updateTable('payments').set({ status: 'paid', event_seq: seq, error: null }).where('id', '=', l.id).where('status', '<>', 'paid').execute();
+    await markLinePaid(db, l.id, seq);
     return;
   }
   const why = lang === 'zh' ? `该案件${l.period}期已在本批次之外登记发放（办理记录第${seq}条）` : `${l.period} is already paid in this case outside this batch (history entry ${seq})`;
-  await failLine(db, l.id, `PAYMENT_ALREADY_RECORDED: ${why}`);
-}
-
-async function failLine(db: Executor, lineId: string, error: string): Promise<void> {
-  await db.updateTable('payments').set({ status: 'failed', error }).where('id', '=', lineId).where('status', '<>', 'paid').execute();
+  await markLineFailed(db, l.id, `PAYMENT_ALREADY_RECORDED: ${why}`);
 }
 
 export async function listBatches(db: Executor, user: User, workflowId?: string) {
-  let q = db.selectFrom('payment_batches').select(['id', 'number', 'workflow_id', 'period', 'status', 'line_count', 'total_fen', 'created_at'])
-    .where(inScope('payment_batches', user));
-  if (workflowId) q = q.where('workflow_id', '=', workflowId);
-  const rows = await q.orderBy('created_at', 'desc').limit(100).execute();
+  const rows = await listBatchesInArea(db, user.stationPath, workflowId);
   return rows.map((r) => ({ id: r.id, number: r.number, workflowId: r.workflow_id, period: r.period, status: r.status, lineCount: r.line_count, totalFen: Number(r.total_fen), createdAt: r.created_at.toISOString() }));
 }

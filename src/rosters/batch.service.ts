@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { sendEvent } from '../cases/case.service.ts';
-import { openSnapshot } from '../cases/case.repository.ts';
+import { EVERYWHERE, findCase } from '../cases/case.repository.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
@@ -12,8 +11,12 @@ import { renderPdfBatch } from '../notices/notice.pdf.ts';
 import { sealOf } from '../notices/notice.runtime.ts';
 import type { StoredNotice } from '../notices/notice.repository.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
-import type { User } from '../users/user.repository.ts';
-import './tables.ts';
+import { findUserById, type User } from '../users/user.repository.ts';
+import {
+  batchCaseResults, casesAtStep, findBatchAction, findBatchActionWithCreator, finishBatchAction, insertBatchAction, numberedNotices, pendingBatchCases,
+  recordBatchCase, stationNameAt,
+} from './batch.repository.ts';
+import { findRosterOrigin, rosterCaseIds } from './roster.repository.ts';
 
 export interface BatchInput {
   workflowId: string;
@@ -33,10 +36,6 @@ export interface BatchInput {
 export const SYNC_BATCH_CASES = 100;
 export const MAX_BATCH_CASES = 5000;
 
-function inScope(path: string) {
-  return sql<boolean>`(cases.station_path = ${path} or cases.station_path like ${`${path}.%`})`;
-}
-
 /** The cases a batch applies to: at the step, open, in the user's jurisdiction; in roster order when from a roster. */
 async function selectCases(db: Executor, user: User, b: BatchInput): Promise<string[]> {
   if (!b.caseIds && !b.rosterId && !b.filter) throw new AppError('VALIDATION_FAILED', { errors: [{ path: '', message: '请选择案件：caseIds、rosterId 或 filter / choose the cases' }] });
@@ -46,14 +45,10 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
     if (!s || !inSubtree(s.path, scope)) throw new AppError('NOT_FOUND');
     scope = s.path;
   }
-  let q = db.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
-    .select(['cases.id']).where('cases.workflow_id', '=', b.workflowId).where('cases.state', '=', b.state).where('cases.status', '=', 'open')
-    .where(inScope(scope));
-  if (b.caseIds) q = q.where('cases.id', 'in', b.caseIds.length ? b.caseIds : ['-']);
-  if (b.rosterId) q = q.where('cases.roster_id', '=', b.rosterId);
-  if (b.filter?.period) q = q.where('cases.period', '=', b.filter.period);
-  const rows = await q.orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').limit(Math.min(b.limit ?? MAX_BATCH_CASES, MAX_BATCH_CASES)).execute();
-  const ids = rows.map((r) => r.id);
+  const ids = await casesAtStep(db, {
+    workflowId: b.workflowId, state: b.state, stationPath: scope, caseIds: b.caseIds, rosterId: b.rosterId, period: b.filter?.period,
+    limit: Math.min(b.limit ?? MAX_BATCH_CASES, MAX_BATCH_CASES),
+  });
   if (b.caseIds) {
     const order = new Map(b.caseIds.map((id, i) => [id, i]));
     if (!b.rosterId) ids.sort((a, c) => order.get(a)! - order.get(c)!);
@@ -65,32 +60,26 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
 export async function createBatch(deps: CaseDeps, user: User, b: BatchInput): Promise<{ id: string; caseIds: string[] }> {
   if (user.role !== 'clerk' && user.role !== 'supervisor' && user.role !== 'policy') throw new AppError('FORBIDDEN');
   if (b.rosterId) {
-    const r = await deps.db.selectFrom('rosters').select(['station_path', 'workflow_id']).where('id', '=', b.rosterId).executeTakeFirst();
+    const r = await findRosterOrigin(deps.db, b.rosterId);
     if (!r || !inSubtree(r.station_path, user.stationPath) && !inSubtree(user.stationPath, r.station_path)) throw new AppError('NOT_FOUND');
   }
   const caseIds = await selectCases(deps.db, user, b);
   const now = deps.clock.now();
   const id = newId(now.getTime());
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.insertInto('batch_actions').values({
-      id, workflow_id: b.workflowId, state: b.state, event_type: b.type, roster_id: b.rosterId ?? null, case_count: caseIds.length,
-      succeeded: 0, failed: 0, status: 'running', created_by: user.id, created_at: now, finished_at: null,
-    }).execute();
-    for (let i = 0; i < caseIds.length; i += 1000) {
-      await trx.insertInto('batch_action_cases').values(caseIds.slice(i, i + 1000).map((caseId, j) => ({
-        batch_id: id, position: i + j + 1, case_id: caseId, ok: null, event_seq: null, code: null, message: null, errors: null,
-      }))).execute();
-    }
-  });
+  const batch = {
+    id, workflow_id: b.workflowId, state: b.state, event_type: b.type, roster_id: b.rosterId ?? null, case_count: caseIds.length,
+    succeeded: 0, failed: 0, status: 'running' as const, created_by: user.id, created_at: now, finished_at: null,
+  };
+  await deps.db.transaction().execute((trx) => insertBatchAction(trx, batch, caseIds));
   return { id, caseIds };
 }
 
 /** The form data for one case: the form's fields the case already holds, then the batch's common data. */
 async function dataFor(deps: CaseDeps, db: Executor, caseId: string, type: string, common: Record<string, unknown>) {
-  const c = await db.selectFrom('cases').select(['workflow_id', 'workflow_version', 'snapshot', 'version', 'state']).where('id', '=', caseId).executeTakeFirst();
+  const c = await findCase(db, caseId, EVERYWHERE);
   if (!c) return undefined;
-  const wf = await deps.registry.get(db, c.workflow_id, c.workflow_version);
-  const snap = openSnapshot(caseId, c.snapshot);
+  const wf = await deps.registry.get(db, c.workflowId, c.workflowVersion);
+  const snap = c.snapshot;
   const formId = wf?.definition.machine.states[c.state]?.meta.events?.[type]?.form;
   if (!wf || !formId) return { version: c.version, data: Object.keys(common).length ? common : undefined };
   const props = ((wf.definition.forms[formId] as JsonSchema).properties ?? {}) as Record<string, unknown>;
@@ -117,8 +106,8 @@ export interface CaseOutcome {
  * on. Safe to run again: each step carries the batch's idempotency key, and cases done are skipped.
  */
 export async function runBatch(deps: CaseDeps, user: User, batchId: string, common: Record<string, unknown>, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
-  const batch = await deps.db.selectFrom('batch_actions').selectAll().where('id', '=', batchId).executeTakeFirstOrThrow();
-  const pending = await deps.db.selectFrom('batch_action_cases').select(['position', 'case_id']).where('batch_id', '=', batchId).where('ok', 'is', null).orderBy('position').execute();
+  const batch = await findBatchAction(deps.db, batchId);
+  const pending = await pendingBatchCases(deps.db, batchId);
   let n = 0;
   for (const p of pending) {
     let outcome: Omit<CaseOutcome, 'position' | 'caseId'>;
@@ -131,24 +120,27 @@ export async function runBatch(deps: CaseDeps, user: User, batchId: string, comm
       if (!(err instanceof AppError)) throw err;
       outcome = { ok: false, code: err.code, message: errorText(lang, err), errors: err.extras.errors };
     }
-    await deps.db.updateTable('batch_action_cases').set({
-      ok: outcome.ok, event_seq: outcome.version ?? null, code: outcome.code ?? null, message: outcome.message ?? null,
-      errors: outcome.errors ? JSON.stringify(outcome.errors) : null,
-    }).where('batch_id', '=', batchId).where('position', '=', p.position).execute();
+    await recordBatchCase(deps.db, batchId, p.position, {
+      ok: outcome.ok, eventSeq: outcome.version ?? null, code: outcome.code ?? null, message: outcome.message ?? null, errors: outcome.errors,
+    });
     if (++n % 50 === 0) await progress?.({ done: n, of: pending.length });
   }
-  const tally = await deps.db.selectFrom('batch_action_cases').select([sql<number>`count(*) filter (where ok)::int`.as('ok'), sql<number>`count(*) filter (where not ok)::int`.as('failed')])
-    .where('batch_id', '=', batchId).executeTakeFirstOrThrow();
-  await deps.db.updateTable('batch_actions').set({ status: 'done', succeeded: tally.ok, failed: tally.failed, finished_at: deps.clock.now() }).where('id', '=', batchId).execute();
+  await finishBatchAction(deps.db, batchId, deps.clock.now());
   return batchView(deps.db, user, batchId);
 }
 
+/** A background job's run of a batch, by the user who asked for it. */
+export async function runBatchAs(deps: CaseDeps, userId: string, batchId: string, common: Record<string, unknown>, lang: Lang, progress: (p: Record<string, unknown>) => Promise<void>) {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new Error('the user no longer exists');
+  return runBatch(deps, user, batchId, common, lang, progress);
+}
+
 export async function batchView(db: Executor, user: User, batchId: string) {
-  const b = await db.selectFrom('batch_actions').innerJoin('users', 'users.id', 'batch_actions.created_by').innerJoin('stations', 'stations.id', 'users.station_id')
-    .selectAll('batch_actions').select('stations.path as creator_path').where('batch_actions.id', '=', batchId).executeTakeFirst();
+  const b = await findBatchActionWithCreator(db, batchId);
   // The one who ran it, the administrator, and supervisors over the station of the one who ran it.
   if (!b || (b.created_by !== user.id && user.role !== 'admin' && !(user.role === 'supervisor' && inSubtree(b.creator_path, user.stationPath)))) return undefined;
-  const rows = await db.selectFrom('batch_action_cases').select(['position', 'case_id', 'ok', 'event_seq', 'code', 'message', 'errors']).where('batch_id', '=', batchId).orderBy('position').execute();
+  const rows = await batchCaseResults(db, batchId);
   return {
     id: b.id, workflowId: b.workflow_id, state: b.state, type: b.event_type, rosterId: b.roster_id, status: b.status,
     counts: { cases: b.case_count, succeeded: b.succeeded, failed: b.failed },
@@ -166,15 +158,7 @@ type Pair = { caseId: string; seq: number | null };
 
 /** Numbered notices of (case, history entry) pairs in the given order; seq null = all of the case's notices. */
 async function noticesOf(db: Executor, pairs: Pair[], scopePath: string): Promise<StoredNotice[]> {
-  const ids = [...new Set(pairs.map((p) => p.caseId))];
-  const rows = [];
-  for (let i = 0; i < ids.length; i += 1000) {
-    rows.push(...await db.selectFrom('notices').innerJoin('cases', 'cases.id', 'notices.case_id')
-      .select(['notices.id', 'notices.case_id', 'notices.event_seq', 'notices.notice_key', 'notices.kind', 'notices.title', 'notices.code', 'notices.number',
-        'notices.template', 'notices.content', 'notices.content_sha256', 'notices.data', 'notices.verify_token', 'notices.issued_at', 'notices.district_id', 'cases.station_path', 'notices.serial'])
-      .where('notices.number', 'is not', null).where('notices.case_id', 'in', ids.slice(i, i + 1000)).where(inScope(scopePath))
-      .orderBy('notices.event_seq').orderBy('notices.id').execute());
-  }
+  const rows = await numberedNotices(db, [...new Set(pairs.map((p) => p.caseId))], scopePath);
   const byCase = new Map<string, typeof rows>();
   for (const r of rows) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r]);
   const out: StoredNotice[] = [];
@@ -192,8 +176,7 @@ async function noticesOf(db: Executor, pairs: Pair[], scopePath: string): Promis
 }
 
 async function organOf(db: Executor, user: User): Promise<string> {
-  const district = await db.selectFrom('stations').select('name_zh').where('path', '=', user.stationPath.split('.')[0]!).executeTakeFirst();
-  return district?.name_zh ?? '';
+  return await stationNameAt(db, user.stationPath.split('.')[0]!) ?? '';
 }
 
 /** All notices a batch action issued, in the batch's (roster) order, as one PDF ready to print. */
@@ -208,8 +191,8 @@ export async function batchNoticesPdf(db: Executor, user: User, batchId: string,
 
 /** All notices of a roster's cases (optionally of one notice kind), in roster order. */
 export async function rosterNoticesPdf(db: Executor, user: User, rosterId: string, now: Date, noticeKey?: string, duplex = false): Promise<{ pdf: Buffer; count: number }> {
-  const rows = await db.selectFrom('roster_rows').select(['case_id']).where('roster_id', '=', rosterId).where('case_id', 'is not', null).orderBy('row_no').execute();
-  let notices = await noticesOf(db, rows.map((r) => ({ caseId: r.case_id!, seq: null })), user.stationPath);
+  const caseIds = await rosterCaseIds(db, rosterId);
+  let notices = await noticesOf(db, caseIds.map((caseId) => ({ caseId, seq: null })), user.stationPath);
   if (noticeKey) notices = notices.filter((n) => n.noticeKey === noticeKey);
   const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title: `名册文书 ${notices.length}份`, author: await organOf(db, user), at: now }, { duplex });
   return { pdf, count: notices.length };

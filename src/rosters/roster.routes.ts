@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { AppError } from '../http/errors.ts';
 import { languageOf } from '../messages/lang.ts';
-import { findUserById } from '../users/user.repository.ts';
-import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
+import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, runBatchAs, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
 import { MAX_FILE_BYTES, MAX_ROWS } from './roster.parse.ts';
-import { commitRoster, discardRoster, findRoster, listRosters, PERIOD_PATTERN, rosterFieldsOf, rosterView, SYNC_COMMIT_ROWS, uploadRoster, type UploadInput } from './roster.service.ts';
+import { commitRoster, commitRosterAs, discardRoster, findRoster, listRosters, PERIOD_PATTERN, rosterFieldsOf, rosterView, SYNC_COMMIT_ROWS, uploadRoster, type UploadInput } from './roster.service.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -30,15 +29,9 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 } });
   const deps = () => app.caseDeps;
 
-  app.jobs.register('roster-commit', async (a, params, progress) => {
-    const user = await findUserById(a.db, params.userId as string);
-    if (!user) throw new Error('the uploader no longer exists');
-    return commitRoster(a.caseDeps, user, params.rosterId as string, progress);
-  });
+  app.jobs.register('roster-commit', (a, params, progress) => commitRosterAs(a.caseDeps, params.userId as string, params.rosterId as string, progress));
   app.jobs.register('batch-action', async (a, params, progress) => {
-    const user = await findUserById(a.db, params.userId as string);
-    if (!user) throw new Error('the user no longer exists');
-    const view = await runBatch(a.caseDeps, user, params.batchId as string, (params.data ?? {}) as Record<string, unknown>, params.lang === 'en' ? 'en' : 'zh', progress);
+    const view = await runBatchAs(a.caseDeps, params.userId as string, params.batchId as string, (params.data ?? {}) as Record<string, unknown>, params.lang === 'en' ? 'en' : 'zh', progress);
     return { batchId: params.batchId, counts: view?.counts };
   });
 

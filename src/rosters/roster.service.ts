@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
@@ -16,12 +15,15 @@ import { appendEvents } from '../cases/case-event.repository.ts';
 import { sealSnapshot } from '../cases/case.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
-import type { User } from '../users/user.repository.ts';
+import { findUserById, type User } from '../users/user.repository.ts';
 import { withImportSlot } from './import-slots.ts';
 import { rosterFields } from './roster.fields.ts';
 import { parseRoster } from './roster.parse.ts';
-import { lockPeriod, recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
-import './tables.ts';
+import {
+  discardPreview, findRosterInArea, insertPersons, insertRoster, insertRosterCases, listRostersInArea, lockImportPeriod, lockRoster, markRosterCommitted,
+  settleRosterRows, shownRosterRows, storedRosterRows, type RosterRowStatus, type RowOutcome,
+} from './roster.repository.ts';
+import { recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
 
 export const PERIOD_PATTERN = '^\\d{4}(-[A-Za-z0-9]{1,8})?$';
 
@@ -96,35 +98,29 @@ async function storePreview(deps: CaseDeps, user: User, wf: CompiledWorkflow, in
   const id = newId(now.getTime());
   const c = counts(rows);
   const keys = dataKeys();
-  await deps.db.transaction().execute(async (trx) => {
-    await trx.insertInto('rosters').values({
-      id, workflow_id: wf.definition.id, period: input.period, file_name: encryptField(keys, input.fileName.slice(0, 200), fileNameAad(id)), file_sha256: createHash('sha256').update(input.bytes).digest('hex'),
-      format: sheet.format, mapping: JSON.stringify(applied), defaults: JSON.stringify({ ...defaults, ...(input.personAttributes ? { '@personAttributes': input.personAttributes } : {}) }),
-      headers: JSON.stringify(sheet.headers), status: 'preview', row_count: rows.length, valid_count: c.valid, duplicate_count: c.duplicate, error_count: c.error,
-      created_count: null, station_id: user.stationId, station_path: user.stationPath, uploaded_by: user.id, created_at: now,
-    }).execute();
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await trx.insertInto('roster_rows').values(rows.slice(i, i + CHUNK).map((r, j) => ({
-        roster_id: id, row_no: r.line, data_enc: encryptField(keys, JSON.stringify(records[i + j]!.values), aad(id, r.line)),
-        display: JSON.stringify(r.display), status: r.status, errors: JSON.stringify(r.errors), person_id: r.person?.id ?? null, case_id: null,
-      }))).execute();
-    }
-  });
+  const roster = {
+    id, workflow_id: wf.definition.id, period: input.period, file_name: encryptField(keys, input.fileName.slice(0, 200), fileNameAad(id)), file_sha256: createHash('sha256').update(input.bytes).digest('hex'),
+    format: sheet.format, mapping: JSON.stringify(applied), defaults: JSON.stringify({ ...defaults, ...(input.personAttributes ? { '@personAttributes': input.personAttributes } : {}) }),
+    headers: JSON.stringify(sheet.headers), status: 'preview' as const, row_count: rows.length, valid_count: c.valid, duplicate_count: c.duplicate, error_count: c.error,
+    created_count: null, station_id: user.stationId, station_path: user.stationPath, uploaded_by: user.id, created_at: now,
+  };
+  const stored = rows.map((r, i) => ({
+    roster_id: id, row_no: r.line, data_enc: encryptField(keys, JSON.stringify(records[i]!.values), aad(id, r.line)),
+    display: JSON.stringify(r.display), status: r.status, errors: JSON.stringify(r.errors), person_id: r.person?.id ?? null, case_id: null,
+  }));
+  await deps.db.transaction().execute((trx) => insertRoster(trx, roster, stored));
   return { id, unmapped };
 }
 
 export async function findRoster(db: Executor, user: User, id: string) {
-  return db.selectFrom('rosters').selectAll().where('id', '=', id)
-    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)])).executeTakeFirst();
+  return findRosterInArea(db, id, user.stationPath);
 }
 
 /** The roster with its per-row results (names and masked ID numbers only), in file order. */
 export async function rosterView(db: Executor, user: User, id: string, opts: { status?: string; offset?: number; limit?: number } = {}) {
   const r = await findRoster(db, user, id);
   if (!r) return undefined;
-  let q = db.selectFrom('roster_rows').select(['row_no', 'display', 'status', 'errors', 'person_id', 'case_id']).where('roster_id', '=', id);
-  if (opts.status) q = q.where('status', '=', opts.status as 'valid');
-  const rows = await q.orderBy('row_no').offset(opts.offset ?? 0).limit(opts.limit ?? 5000).execute();
+  const rows = await shownRosterRows(db, id, { status: opts.status as RosterRowStatus | undefined, offset: opts.offset ?? 0, limit: opts.limit ?? 5000 });
   return {
     id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), format: r.format, status: r.status,
     mapping: r.mapping, headers: r.headers, defaults: Object.fromEntries(Object.entries(r.defaults as Record<string, unknown>).filter(([k]) => !k.startsWith('@'))),
@@ -162,12 +158,10 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
   const result = await deps.db.transaction().execute(async (trx) => {
     const roster = await findRoster(trx, user, rosterId);
     if (!roster) throw new AppError('NOT_FOUND');
-    await sql`select 1 from rosters where id = ${rosterId} for update`.execute(trx);
-    const status = (await trx.selectFrom('rosters').select('status').where('id', '=', rosterId).executeTakeFirstOrThrow()).status;
-    if (status !== 'preview') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
-    await lockPeriod(trx, roster.workflow_id, roster.period);
+    if (await lockRoster(trx, rosterId) !== 'preview') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
+    await lockImportPeriod(trx, roster.workflow_id, roster.period);
     const wf = await workflowFor(deps, trx, roster.workflow_id, now);
-    const stored = await trx.selectFrom('roster_rows').select(['row_no', 'data_enc']).where('roster_id', '=', rosterId).orderBy('row_no').execute();
+    const stored = await storedRosterRows(trx, rosterId);
     const records: RosterRecord[] = stored.map((r) => ({ line: r.row_no, values: JSON.parse(decryptField(keys, r.data_enc, aad(rosterId, r.row_no))) }));
     const { '@personAttributes': personAttributes, ...defaults } = roster.defaults as Record<string, unknown>;
     const rows = await validateRecords(trx, { wf, user, period: roster.period, records, defaults, personAttributes: (personAttributes ?? {}) as Record<string, unknown>, now });
@@ -182,7 +176,7 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
 
     // New persons, in bulk, through the repository's encryption of ID numbers and phones.
     const persons = new Map<number, Omit<Person, 'createdAt'>>();
-    const fresh: Record<string, unknown>[] = [];
+    const fresh: Parameters<typeof insertPersons>[1] = [];
     for (const r of todo) {
       if (r.person) continue;
       const facts = parseIdNumber(r.idNumber)!;
@@ -196,7 +190,7 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
         station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes), created_by: user.id, created_at: now,
       });
     }
-    for (let i = 0; i < fresh.length; i += CHUNK) await trx.insertInto('persons').values(fresh.slice(i, i + CHUNK) as never).execute();
+    await insertPersons(trx, fresh);
 
     // The cases: the same start as a clerk's, data pre-filled from the person file plus the row.
     const planned: { row: CheckedRow; id: string; personId: string; stationId: string; stationPath: string; data: Record<string, unknown>; snapshot: ReturnType<typeof start>['snapshot']; effects: ReturnType<typeof start>['effects'] }[] = [];
@@ -221,7 +215,7 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
     const created = new Set<string>();
     for (let i = 0; i < planned.length; i += CHUNK) {
       const chunk = planned.slice(i, i + CHUNK);
-      const inserted = await trx.insertInto('cases').values(chunk.map((c) => {
+      const inserted = await insertRosterCases(trx, chunk.map((c) => {
         const t = timingOnEntry(wf, null, c.snapshot, now, deps.calendar.current)!;
         const done = c.snapshot.status === 'done';
         return {
@@ -233,8 +227,8 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
           escalated_at: t.escalatedAt, escalated_to: t.escalatedTo, assignee_id: null, created_by: user.id, created_at: now, updated_at: now,
           closed_at: done ? now : null, last_event_at: now, period: roster.period, roster_id: rosterId,
         };
-      })).onConflict((oc) => oc.doNothing()).returning('id').execute();
-      for (const r of inserted) created.add(r.id);
+      }));
+      for (const id of inserted) created.add(id);
       await appendEvents(trx, chunk.filter((c) => created.has(c.id)).map((c) => ({
         caseId: c.id,
         event: { seq: 1, kind: 'machine', type: 'START', payload: { data: c.data, parentCaseId: null, rosterId, rosterRow: c.row.line }, actorId: user.id, fromState: null, toState: c.snapshot.value, at: now },
@@ -249,26 +243,17 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
       }
     }
 
-    const outcome = new Map<number, { status: string; errors: unknown; personId: string | null; caseId: string | null }>();
+    const outcome = new Map<number, RowOutcome>();
     for (const r of rows) outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
     for (const r of valid.filter((x) => x.heldElsewhere)) outcome.set(r.line, { status: 'error', errors: [{ field: 'person.idNumber', message: PENDING_REGISTRATION }], personId: null, caseId: null });
     for (const c of planned) {
       if (created.has(c.id)) outcome.set(c.row.line, { status: 'created', errors: [], personId: c.personId, caseId: c.id });
       else outcome.set(c.row.line, { status: 'duplicate', errors: [{ field: 'person.idNumber', message: '导入时发现已有该人员的同一事项案件，未重复创建' }], personId: c.personId, caseId: null });
     }
-    const list = [...outcome.entries()];
-    for (let i = 0; i < list.length; i += CHUNK) {
-      const values = sql.join(list.slice(i, i + CHUNK).map(([line, o]) => sql`(${line}::int, ${o.status}, ${JSON.stringify(o.errors)}::jsonb, ${o.personId}::text, ${o.caseId}::text)`));
-      await sql`update roster_rows r set status = v.status, errors = v.errors, person_id = v.person_id, case_id = v.case_id
-        from (values ${values}) as v(row_no, status, errors, person_id, case_id)
-        where r.roster_id = ${rosterId} and r.row_no = v.row_no`.execute(trx);
-    }
+    await settleRosterRows(trx, rosterId, [...outcome.entries()]);
     const final = [...outcome.values()];
     const n = (s: string) => final.filter((o) => o.status === s).length;
-    await trx.updateTable('rosters').set({
-      status: 'committed', created_count: created.size, valid_count: 0, duplicate_count: n('duplicate'), error_count: n('error'),
-      committed_by: user.id, committed_at: now,
-    }).where('id', '=', rosterId).execute();
+    await markRosterCommitted(trx, rosterId, { created: created.size, duplicates: n('duplicate'), errors: n('error') }, user.id, now);
     return { rosterId, created: created.size, duplicates: n('duplicate'), errors: n('error'), newPersons: fresh.length };
   });
   // Never inside the transaction: the job's progress is written through another connection.
@@ -276,18 +261,22 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
   return result;
 }
 
+/** A background job's commit, by the uploader who asked for it. */
+export async function commitRosterAs(deps: CaseDeps, userId: string, rosterId: string, progress: (p: Record<string, unknown>) => Promise<void>) {
+  const user = await findUserById(deps.db, userId);
+  if (!user) throw new Error('the uploader no longer exists');
+  return commitRoster(deps, user, rosterId, progress);
+}
+
 export async function discardRoster(deps: CaseDeps, user: User, rosterId: string): Promise<void> {
   requireClerk(user);
   const r = await findRoster(deps.db, user, rosterId);
   if (!r) throw new AppError('NOT_FOUND');
-  const done = await deps.db.updateTable('rosters').set({ status: 'discarded' }).where('id', '=', rosterId).where('status', '=', 'preview').executeTakeFirst();
-  if (Number(done.numUpdatedRows) === 0) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
+  if (!await discardPreview(deps.db, rosterId)) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
 }
 
 export async function listRosters(db: Executor, user: User, limit = 50) {
-  const rows = await db.selectFrom('rosters').select(['id', 'workflow_id', 'period', 'file_name', 'status', 'row_count', 'valid_count', 'duplicate_count', 'error_count', 'created_count', 'created_at'])
-    .where((eb) => eb.or([eb('station_path', '=', user.stationPath), eb('station_path', 'like', `${user.stationPath}.%`)]))
-    .orderBy('created_at', 'desc').limit(limit).execute();
+  const rows = await listRostersInArea(db, user.stationPath, limit);
   return rows.map((r) => ({
     id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), status: r.status, createdAt: r.created_at.toISOString(),
     counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { ageOn, shanghaiDate } from '../time/shanghai.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
@@ -10,9 +9,9 @@ import { parseIdNumber } from '../persons/id-number.ts';
 import { idNumberHash } from '../persons/person.repository.ts';
 import { inSubtree, listStations, type Station } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
+import { completedItemsOf, itemCasesOf, personsByIdHash } from './roster.repository.ts';
 import { autoField, convertCell, prefillSource, rosterField, rosterFields, SUBJECT_ID, SUBJECT_NAME, SUBJECT_PHONE, SUBJECT_STATION } from './roster.fields.ts';
 import type { Cell, ParsedSheet } from './roster.parse.ts';
-import './tables.ts';
 
 /** One row of a roster as stored: its line in the file and the cells of the mapped columns, by field. */
 export interface RosterRecord {
@@ -228,31 +227,18 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   // The person file, in bulk by the keyed hash of the ID number (numbers are encrypted at rest).
   const valid = rows.filter((r) => r.idNumber && parseIdNumber(r.idNumber));
   const byHash = new Map<string, KnownPerson>();
-  const hashes = [...new Set(valid.map((r) => idNumberHash(r.idNumber)))];
-  for (let i = 0; i < hashes.length; i += 1000) {
-    const found = await db.selectFrom('persons').select(['id', 'name', 'station_id', 'station_path', 'sex', 'birth_date', 'attributes', 'id_number_hash'])
-      .where('id_number_hash', 'in', hashes.slice(i, i + 1000)).execute();
-    for (const p of found) {
-      byHash.set(p.id_number_hash, {
-        id: p.id, name: p.name, stationId: p.station_id, stationPath: p.station_path, sex: p.sex, birthDate: isoDay(p.birth_date),
-        attributes: p.attributes as unknown as Record<string, unknown>,
-      });
-    }
+  for (const p of await personsByIdHash(db, [...new Set(valid.map((r) => idNumberHash(r.idNumber)))])) {
+    byHash.set(p.id_number_hash, {
+      id: p.id, name: p.name, stationId: p.station_id, stationPath: p.station_path, sex: p.sex, birthDate: isoDay(p.birth_date),
+      attributes: p.attributes as unknown as Record<string, unknown>,
+    });
   }
   const personIds = [...byHash.values()].map((p) => p.id);
   const existing = new Map<string, { period: string | null; status: string; exclusive: boolean }[]>();
+  for (const c of await itemCasesOf(db, def.id, personIds, v.period)) existing.set(c.person_id, [...(existing.get(c.person_id) ?? []), c]);
   const completed = new Map<string, string[]>();
-  for (let i = 0; i < personIds.length; i += 1000) {
-    const chunk = personIds.slice(i, i + 1000);
-    const cases = await db.selectFrom('cases').select(['person_id', 'period', 'status', 'exclusive'])
-      .where('workflow_id', '=', def.id).where('person_id', 'in', chunk)
-      .where((eb) => eb.or([eb('period', '=', v.period), eb('status', '=', 'open')])).execute();
-    for (const c of cases) existing.set(c.person_id, [...(existing.get(c.person_id) ?? []), c]);
-    if (v.wf.eligibility) {
-      const done = await db.selectFrom('cases').select(['person_id', 'workflow_id']).distinct().where('person_id', 'in', chunk)
-        .where('status', '=', 'closed').where('outcome', 'in', DONE_OUTCOMES).execute();
-      for (const d of done) completed.set(d.person_id, [...(completed.get(d.person_id) ?? []), d.workflow_id]);
-    }
+  if (v.wf.eligibility) {
+    for (const d of await completedItemsOf(db, personIds, DONE_OUTCOMES)) completed.set(d.person_id, [...(completed.get(d.person_id) ?? []), d.workflow_id]);
   }
 
   for (const row of rows) {
@@ -322,9 +308,4 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   }
   for (const row of rows) if (row.status === 'valid' && row.errors.length) row.status = 'error';
   return rows;
-}
-
-/** Serialises imports of one item and period (two clerks committing the same list at once). */
-export async function lockPeriod(trx: Executor, workflowId: string, period: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`roster:${workflowId}:${period}`}, 0))`.execute(trx);
 }
