@@ -23,6 +23,7 @@ const rosterFields = {
   defaults: OpenObject('Field → value for every row'), counts: RosterCounts, uploadedBy: Type.String(), createdAt: DateTime(), committedAt: Nullable(DateTime()),
   rows: Type.Array(Type.Object({
     row: Type.Integer(), status: Type.Union([Type.Literal('valid'), Type.Literal('duplicate'), Type.Literal('error'), Type.Literal('created')]),
+    name: Type.String(), idMasked: Type.String({ description: 'The ID number, masked' }), station: Nullable(Type.String({ description: 'The station cell as written' })),
     errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })), personId: Nullable(Type.String()), caseId: Nullable(Type.String()),
   })),
 };
