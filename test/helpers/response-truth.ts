@@ -34,7 +34,7 @@ export function watchResponses(app: FastifyInstance, report: (u: Untruth) => voi
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const hidden = (req.routeOptions.schema as { hide?: boolean } | undefined)?.hide && !req.routeOptions.schema?.response;
-    if (!made.has(req) || typeof payload !== 'string' || hidden) return payload;
+    if (!made.has(req) || typeof payload !== 'string' || hidden || !req.routeOptions.url) return payload;
     checked += 1;
     const route = `${req.method} ${req.routeOptions.url}`;
     const sent = JSON.parse(payload);
