@@ -5,6 +5,7 @@ import securityPlugin, { DOCS_HELMET } from './http/security.ts';
 import apiCsrf from './http/api-csrf.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { describeOperation, swaggerOptions } from './docs/openapi.ts';
 import authPlugin from './auth/auth.plugin.ts';
 import { LoginService } from './auth/login.service.ts';
 import sessionRoutes from './auth/session.routes.ts';
@@ -94,9 +95,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config as object), public: true, helmet: DOCS_HELMET } as typeof route.config;
   });
-  await app.register(fastifySwagger, {
-    openapi: { info: { title: '退役军人服务事项办理 API / Veterans service checklists API', version: '1' }, components: { securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: 'sid' }, bearer: { type: 'http', scheme: 'bearer' } } } },
-  });
+  app.addHook('onRoute', describeOperation);
+  await app.register(fastifySwagger, swaggerOptions);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(clockPlugin, { clock });
   await app.register(dbPlugin, { databaseUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, dataKey });

@@ -3,6 +3,8 @@ import { languageOf } from '../messages/lang.ts';
 import { clearSessionCookie, setRetryAfter, setSessionCookie } from './session-cookie.ts';
 import type { LoginRefusal } from './login.service.ts';
 import { MAX_PASSWORD_LENGTH } from './password-rule.ts';
+import { LoggedIn, SessionUser } from './session.schemas.ts';
+import { NoContent } from '../http/response.schemas.ts';
 
 const loginBody = {
   type: 'object', additionalProperties: false, required: ['username', 'password'],
@@ -32,7 +34,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
   app.post<{ Body: { username: string; password: string } }>('/session', {
     bodyLimit: 16 * 1024,
     config: { public: true },
-    schema: { tags: ['session'], summary: 'Log in: sets the session cookie', body: loginBody },
+    schema: { tags: ['session'], response: { 200: LoggedIn }, summary: 'Log in: sets the session cookie', body: loginBody },
   }, async (req, reply) => {
     const r = await app.logins.logIn(req.body.username, req.body.password, req.ip);
     if (!r.ok) return refuse(reply, r);
@@ -40,9 +42,9 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
     return { user: publicUser(r.user), expiresAt: r.expiresAt.toISOString() };
   });
 
-  app.get('/session', { schema: { tags: ['session'], summary: 'The logged-in user' } }, async (req) => ({ user: publicUser(req.user!) }));
+  app.get('/session', { schema: { tags: ['session'], response: { 200: SessionUser }, summary: 'The logged-in user' } }, async (req) => ({ user: publicUser(req.user!) }));
 
-  app.delete('/session', { schema: { tags: ['session'], summary: 'Log out: ends the session, or revokes the bearer token the request carries' } }, async (req, reply) => {
+  app.delete('/session', { schema: { tags: ['session'], response: { 204: NoContent }, summary: 'Log out: ends the session, or revokes the bearer token the request carries' } }, async (req, reply) => {
     await app.logins.logOut(req.authSession);
     clearSessionCookie(reply);
     return reply.status(204).send();
@@ -50,7 +52,7 @@ export default async function sessionRoutes(app: FastifyInstance): Promise<void>
 
   app.put<{ Body: { currentPassword: string; newPassword: string } }>('/session/password', {
     bodyLimit: 16 * 1024,
-    schema: { tags: ['session'], summary: 'Change my password: ends my other sessions and API tokens', body: passwordBody },
+    schema: { tags: ['session'], response: { 204: NoContent }, summary: 'Change my password: ends my other sessions and API tokens', body: passwordBody },
   }, async (req, reply) => {
     await app.logins.changePassword(req.user!, req.authSession!, { ...req.body, client: req.ip, lang: languageOf(req.headers['accept-language']) });
     return reply.status(204).send();

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { CalendarLoaded, CalendarYear } from './calendar.schemas.ts';
 
 const dates = { type: 'array', maxItems: 120, uniqueItems: true, items: { type: 'string', format: 'date' } } as const;
 const yearParam = { type: 'object', required: ['year'], properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 } } } as const;
@@ -11,7 +12,7 @@ const yearParam = { type: 'object', required: ['year'], properties: { year: { ty
 export default async function calendarRoutes(app: FastifyInstance): Promise<void> {
   app.put<{ Params: { year: number }; Body: { source: string; holidays: string[]; workdays: string[] } }>('/calendar/:year', {
     schema: {
-      tags: ['calendar'], summary: "Load a year's holidays and make-up working days (admin)", params: yearParam,
+      tags: ['calendar'], response: { 200: CalendarLoaded }, summary: "Load a year's holidays and make-up working days (admin)", params: yearParam,
       body: {
         type: 'object', additionalProperties: false, required: ['source', 'holidays', 'workdays'],
         properties: { source: { type: 'string', title: '依据文件', 'x-title-en': 'Source document', minLength: 4, maxLength: 200 }, holidays: { ...dates, title: '放假日期', 'x-title-en': 'Holidays' }, workdays: { ...dates, title: '调休上班日期', 'x-title-en': 'Make-up working days' } },
@@ -40,7 +41,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     return { year, holidays: req.body.holidays.length, workdays: req.body.workdays.length };
   });
 
-  app.get<{ Params: { year: number } }>('/calendar/:year', { schema: { tags: ['calendar'], summary: "A year's calendar as the service counts it", params: yearParam } }, async (req) => {
+  app.get<{ Params: { year: number } }>('/calendar/:year', { schema: { tags: ['calendar'], response: { 200: CalendarYear }, summary: "A year's calendar as the service counts it", params: yearParam } }, async (req) => {
     const { year } = req.params;
     const loaded = await app.db.selectFrom('calendar_years').selectAll().where('year', '=', year).executeTakeFirst();
     const days: string[] = [];

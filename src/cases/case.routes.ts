@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { languageOf } from '../messages/lang.ts';
 import { listCases, type DueFilter } from './case-list.service.ts';
 import { getCase, openCase, sendEvent, type EventInput, type OpenCaseInput } from './case.service.ts';
+import { CaseList, CaseView } from './case.schemas.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -51,13 +52,13 @@ interface ListQuery {
 export default async function caseRoutes(app: FastifyInstance): Promise<void> {
   const deps = () => app.caseDeps;
 
-  app.post<{ Body: OpenCaseInput }>('/cases', { schema: { tags: ['cases'], summary: 'Open a case of an item for a person', body: openBody } }, async (req, reply) => {
+  app.post<{ Body: OpenCaseInput }>('/cases', { schema: { tags: ['cases'], response: { 201: CaseView }, summary: 'Open a case of an item for a person', body: openBody } }, async (req, reply) => {
     const view = await openCase(deps(), req.user!, req.body, languageOf(req.headers['accept-language']));
     return reply.status(201).send(view);
   });
 
   app.get<{ Params: { id: string }; Querystring: { reveal?: string } }>('/cases/:id', {
-    schema: { tags: ['cases'], summary: 'A case at its current step, with its history', params: idParam, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { enum: ['0', '1'] } } } },
+    schema: { tags: ['cases'], response: { 200: CaseView }, summary: 'A case at its current step, with its history', params: idParam, querystring: { type: 'object', additionalProperties: false, properties: { reveal: { enum: ['0', '1'] } } } },
   }, async (req) => {
     const reveal = req.query.reveal === '1';
     if (reveal) req.log.info({ userId: req.user!.id, caseId: req.params.id }, 'personal data revealed');
@@ -66,14 +67,14 @@ export default async function caseRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { id: string }; Body: EventInput; Headers: { 'idempotency-key'?: string } }>('/cases/:id/events', {
     schema: {
-      tags: ['cases'], summary: 'Send an event (a step, or an administrative act) to a case', params: idParam, body: eventBody,
+      tags: ['cases'], response: { 200: CaseView }, summary: 'Send an event (a step, or an administrative act) to a case', params: idParam, body: eventBody,
       headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
     },
   }, async (req) => sendEvent(deps(), req.user!, req.params.id, req.body, req.headers['idempotency-key'], languageOf(req.headers['accept-language'])));
 
   app.get<{ Querystring: ListQuery }>('/cases', {
     schema: {
-      tags: ['cases'], querystring: listQuery,
+      tags: ['cases'], response: { 200: CaseList }, querystring: listQuery,
       summary: 'Cases in your jurisdiction: all (newest first), or overdue / due soon (by due date) / idle (by last event); keyset pagination',
     },
   }, async (req) => listCases(deps(), req.user!, req.query));

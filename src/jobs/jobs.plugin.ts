@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { claimJob, findJob, finishJob, insertJob, setProgress } from './job.repository.ts';
+import { Job } from './job.schemas.ts';
 
 export type JobHandler = (app: FastifyInstance, params: Record<string, unknown>, progress: (p: Record<string, unknown>) => Promise<void>) => Promise<unknown>;
 
@@ -74,7 +75,7 @@ export default fp<{ pollSeconds: number }>(async (app, opts) => {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/jobs/:id', {
-    schema: { tags: ['jobs'], summary: 'Progress and result of a background job', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
+    schema: { tags: ['jobs'], response: { 200: Job }, summary: 'Progress and result of a background job', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
   }, async (req) => {
     const job = await findJob(app.db, req.params.id);
     if (!job || (job.createdBy !== req.user!.id && req.user!.role !== 'admin')) throw new AppError('NOT_FOUND');

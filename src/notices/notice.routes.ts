@@ -4,16 +4,8 @@ import { listNumbered } from './notice.repository.ts';
 import { findByCode } from './notice.repository.ts';
 import { caseInScope, verifyNotice, type Verification } from './notice.verify.ts';
 import { pdfOf } from './notice.service.ts';
-
-const noticeItem = {
-  type: 'object', additionalProperties: false, required: ['code', 'number', 'kind', 'title', 'key', 'issuedAt', 'verifyUrl'],
-  properties: {
-    code: { type: 'string', description: 'URL code of the notice, e.g. 2026-receipt-000123 (2026-000123 for notices numbered before per-kind series)' },
-    number: { type: 'string', description: 'Printed number, e.g. 新退役收〔2026〕123号' },
-    kind: { type: 'string' }, title: { type: 'string' }, key: { type: 'string' },
-    issuedAt: { type: 'string', format: 'date-time' }, verifyUrl: { type: 'string' },
-  },
-} as const;
+import { NoticeList, NoticeVerification, VerificationAnswer } from './notice.schemas.ts';
+import { Pdf } from '../http/response.schemas.ts';
 
 /** GET /cases/:id/notices and GET /notices/:code.pdf, under /api/v1; a session is required and the jurisdiction checked. */
 export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
@@ -21,7 +13,7 @@ export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
     schema: {
       tags: ['notices'], summary: "A case's notices, in the order they were numbered",
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-      response: { 200: { type: 'object', required: ['items'], properties: { items: { type: 'array', items: noticeItem } } } },
+      response: { 200: NoticeList },
     },
   }, async (req) => {
     if (!(await caseInScope(app.db, req.params.id, req.user!.stationPath))) throw new AppError('NOT_FOUND');
@@ -36,7 +28,7 @@ export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { code: string } }>('/notices/:code.pdf', {
     schema: {
-      tags: ['notices'], summary: 'The PDF of a notice (the same bytes every time)',
+      tags: ['notices'], response: { 200: Pdf }, summary: 'The PDF of a notice (the same bytes every time)',
       params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^\\d{4}-(?:[a-z]+(?:-[a-z]+)*-)?\\d{6}$' } } },
     },
   }, async (req, reply) => {
@@ -51,14 +43,6 @@ export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
 }
 
 const tokenParams = { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } } } as const;
-
-const verificationSchema = {
-  type: 'object', additionalProperties: false, required: ['genuine'],
-  properties: {
-    genuine: { type: 'boolean' }, unchanged: { type: ['boolean', 'null'] }, matchesFile: { type: ['boolean', 'null'] },
-    kind: { type: 'string' }, title: { type: 'string' }, issuedDate: { type: 'string' }, issuer: { type: 'string' }, name: { type: 'string' },
-  },
-} as const;
 
 /** Public and unauthenticated: a per-address limit (tokens are 192 random bits; this only keeps scanners polite). */
 const VERIFY_RATE = { max: 60, timeWindow: 60_000 };
@@ -87,7 +71,7 @@ export async function verifyRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { token: string } }>('/verify/:token', {
     config: { public: true, rateLimit: VERIFY_RATE },
-    schema: { tags: ['notices'], summary: 'Verify a notice from its QR code (public)', params: tokenParams, response: { 200: verificationSchema, 404: verificationSchema } },
+    schema: { tags: ['notices'], summary: 'Verify a notice from its QR code (public)', params: tokenParams, response: { 200: VerificationAnswer('Genuine: JSON on request (Accept: application/json), a page otherwise'), 404: VerificationAnswer('No notice has this token') } },
   }, async (req, reply) => {
     const v = await verifyNotice(app.db, req.params.token);
     reply.header('cache-control', 'no-store').status(v.genuine ? 200 : 404);
@@ -97,7 +81,7 @@ export async function verifyRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { token: string }; Body: Buffer }>('/verify/:token', {
     config: { public: true, rateLimit: VERIFY_RATE },
-    schema: { tags: ['notices'], summary: 'Check that a PDF file is the notice as issued (public)', params: tokenParams, response: { 200: verificationSchema, 404: verificationSchema } },
+    schema: { tags: ['notices'], summary: 'Check that a PDF file is the notice as issued (public)', params: tokenParams, response: { 200: NoticeVerification, 404: NoticeVerification } },
   }, async (req, reply) => {
     const v = await verifyNotice(app.db, req.params.token, Buffer.isBuffer(req.body) ? req.body : undefined);
     return reply.header('cache-control', 'no-store').status(v.genuine ? 200 : 404).send(v);

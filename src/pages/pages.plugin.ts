@@ -53,6 +53,7 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
   app.addHook('onRoute', (route) => {
     const isAsset = route.url.startsWith('/assets/');
     route.config = { ...(route.config as object), page: true, ...(isAsset ? { public: true } : {}) };
+    route.schema = { ...route.schema, hide: true };
   });
 
   await app.register(fastifyStatic, {

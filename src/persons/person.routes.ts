@@ -7,6 +7,7 @@ import { findPerson, listRelations, searchPersons, type Person } from './person.
 import { correctPerson, listCorrections, type PersonChanges } from './person-correction.service.ts';
 import { personNameSchema, registerPerson, type NewPerson } from './person.service.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
+import { PersonCorrected, PersonFile, PersonList, PersonSummary } from './person.schemas.ts';
 
 const attributes = {
   type: 'object', additionalProperties: false,
@@ -76,14 +77,14 @@ export function personSummary(p: Person, reveal = false) {
 }
 
 export default async function personRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: NewPerson }>('/persons', { schema: { tags: ['persons'], summary: 'Register a person (一人一档)', body: personBody } }, async (req, reply) => {
+  app.post<{ Body: NewPerson }>('/persons', { schema: { tags: ['persons'], response: { 201: PersonSummary }, summary: 'Register a person (一人一档)', body: personBody } }, async (req, reply) => {
     if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
     const p = await registerPerson(app.db, req.user!, req.body, app.clock.now(), languageOf(req.headers['accept-language']));
     return reply.status(201).send(personSummary(p));
   });
 
   app.post<{ Body: { idNumber?: string; name?: string } }>('/persons/search', {
-    schema: { tags: ['persons'], summary: 'Find persons by ID number or name (never an ID number in a URL)', body: searchBody },
+    schema: { tags: ['persons'], response: { 200: PersonList }, summary: 'Find persons by ID number or name (never an ID number in a URL)', body: searchBody },
   }, async (req) => {
     const found = await searchPersons(app.db, { idNumber: req.body.idNumber?.toUpperCase(), name: req.body.name }, req.user!.stationPath, 50);
     return { items: found.map((p) => personSummary(p)) };
@@ -91,7 +92,7 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
 
   app.get<{ Params: { id: string }; Querystring: { reveal?: string } }>('/persons/:id', {
     schema: {
-      tags: ['persons'], summary: 'The person file: details, household relations and all cases along the chain',
+      tags: ['persons'], response: { 200: PersonFile }, summary: 'The person file: details, household relations and all cases along the chain',
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
       querystring: { type: 'object', additionalProperties: false, properties: { reveal: { enum: ['0', '1'] } } },
     },
@@ -113,7 +114,7 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
 
   app.patch<{ Params: { id: string }; Body: { changes: PersonChanges; reason: string } }>('/persons/:id', {
     schema: {
-      tags: ['persons'], summary: "Correct a person's particulars (recorded with the reason; the ID number by district staff only)",
+      tags: ['persons'], response: { 200: PersonCorrected }, summary: "Correct a person's particulars (recorded with the reason; the ID number by district staff only)",
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } }, body: correctionBody,
     },
   }, async (req) => {

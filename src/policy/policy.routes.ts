@@ -9,6 +9,7 @@ import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
 import { createDraft, impactReport, planMigration, publish, requirePolicy, runMigration } from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
+import { Diff, DefinitionFile, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published, Simulation, Version, Versions } from './policy.schemas.ts';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 const versionParams = { type: 'object', required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 100 }, version: { type: 'integer', minimum: 1, maximum: MAX_VERSION } } } as const;
@@ -47,7 +48,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
 
   app.jobs.register(MIGRATION_JOB, (a, p, progress) => runMigration(a.caseDeps, p.workflowId as string, p.toVersion as number, p.mapping as Record<string, string>, (p.userId as string) ?? null, progress));
 
-  app.get<{ Params: { id: string } }>('/workflows/:id/versions', { schema: { tags: ['policy'], summary: 'Every version with who changed it, when and why', params: idParams } }, async (req) => {
+  app.get<{ Params: { id: string } }>('/workflows/:id/versions', { schema: { tags: ['policy'], response: { 200: Versions }, summary: 'Every version with who changed it, when and why', params: idParams } }, async (req) => {
     const rows = await listVersions(app.db, req.params.id);
     if (rows.length === 0) throw new AppError('NOT_FOUND');
     return { workflowId: req.params.id, versions: rows.map(summary) };
@@ -56,7 +57,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown>; note: string; policyDocument?: { issuer: string; number: string; date: string }; effectiveFrom?: string } }>('/workflows/:id/versions', {
     bodyLimit: DEFINITION_BODY_LIMIT,
     schema: {
-      tags: ['policy'], summary: 'Store a draft (201, with the linter findings)', params: idParams,
+      tags: ['policy'], response: { 201: Draft }, summary: 'Store a draft (201, with the linter findings)', params: idParams,
       body: {
         type: 'object', additionalProperties: false, required: ['definition', 'note'],
         properties: { definition: { type: 'object' }, note: { type: 'string', title: '修改说明', 'x-title-en': 'Change note', minLength: 2, maxLength: 2000 }, policyDocument, effectiveFrom: { type: 'string', format: 'date' } },
@@ -66,7 +67,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown> } }>('/workflows/:id/lint', {
     bodyLimit: DEFINITION_BODY_LIMIT,
-    schema: { tags: ['policy'], summary: 'Check a definition as it is typed (policy staff): the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
+    schema: { tags: ['policy'], response: { 200: Lint }, summary: 'Check a definition as it is typed (policy staff): the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
   }, async (req) => {
     // Only the editors' page calls it; it compiles every form of what it is sent.
     requirePolicy(req.user!);
@@ -76,19 +77,19 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     return { workflowId: req.params.id, findings: findings.map((f) => ({ path: f.path, message: f.message })) };
   });
 
-  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version', { schema: { tags: ['policy'], summary: 'One version: definition, findings, policy document', params: versionParams } }, async (req) => {
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version', { schema: { tags: ['policy'], response: { 200: Version }, summary: 'One version: definition, findings, policy document', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     return { ...summary(v), definition: v.definition, findings: v.findings };
   });
 
-  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/export', { schema: { tags: ['policy'], summary: 'The definition as a workflows/*.json file', params: versionParams } }, async (req, reply) => {
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/export', { schema: { tags: ['policy'], response: { 200: DefinitionFile }, summary: 'The definition as a workflows/*.json file', params: versionParams } }, async (req, reply) => {
     const v = await version(req.params.id, req.params.version);
     const file = { $schema: '../src/definitions/definition.schema.json', ...v.definition };
     return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${v.workflowId}.json"`).send(`${JSON.stringify(file, null, 2)}\n`);
   });
 
   app.get<{ Params: { id: string; version: number }; Querystring: { against?: number } }>('/workflows/:id/versions/:version/diff', {
-    schema: { tags: ['policy'], summary: 'What this version changes against another (default: the version in force)', params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { against: { type: 'integer', minimum: 1, maximum: MAX_VERSION } } } },
+    schema: { tags: ['policy'], response: { 200: Diff }, summary: 'What this version changes against another (default: the version in force)', params: versionParams, querystring: { type: 'object', additionalProperties: false, properties: { against: { type: 'integer', minimum: 1, maximum: MAX_VERSION } } } },
   }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     const base = req.query.against ? await version(req.params.id, req.query.against) : await (async () => {
@@ -99,13 +100,13 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     return { from: base.version, to: v.version, changes: diffDefinitions(base.definition, v.definition) };
   });
 
-  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/impact', { schema: { tags: ['policy'], summary: 'What this version would mean for every open case of the item', params: versionParams } }, async (req) => {
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/impact', { schema: { tags: ['policy'], response: { 200: Impact }, summary: 'What this version would mean for every open case of the item', params: versionParams } }, async (req) => {
     // It lists every open case of the item in the whole district: policy staff only (test/access-matrix.test.ts).
     requirePolicy(req.user!);
     return impactReport(app.caseDeps, req.params.id, req.params.version);
   });
 
-  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/paths', { schema: { tags: ['policy'], summary: 'Every path from the start to each final state', params: versionParams } }, async (req) => {
+  app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/paths', { schema: { tags: ['policy'], response: { 200: Paths }, summary: 'Every path from the start to each final state', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' }, errors: v.findings.map((f) => ({ path: f.path, message: f.message })) });
     return { paths: allPaths(v.definition) };
@@ -114,7 +115,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Params: { id: string; version: number }; Body: { events: { type: string; data?: Record<string, unknown> }[]; startAt?: string } }>('/workflows/:id/versions/:version/simulate', {
     bodyLimit: DEFINITION_BODY_LIMIT,
     schema: {
-      tags: ['policy'], summary: 'Walk events with sample data: the forms, notices and deadlines it would produce; nothing is stored', params: versionParams,
+      tags: ['policy'], response: { 200: Simulation }, summary: 'Walk events with sample data: the forms, notices and deadlines it would produce; nothing is stored', params: versionParams,
       body: { type: 'object', additionalProperties: false, required: ['events'], properties: { startAt: { type: 'string', format: 'date-time' }, events: { type: 'array', maxItems: 200, items: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { type: 'string', maxLength: 64 }, data: { type: 'object' } } } } } },
     },
   }, async (req) => {
@@ -125,12 +126,12 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publish', {
-    schema: { tags: ['policy'], summary: 'Publish a clean draft (422 with findings otherwise); answers with the impact on running cases', params: versionParams, body: { type: 'object', additionalProperties: false, properties: { effectiveFrom: { type: 'string', format: 'date' } } } },
+    schema: { tags: ['policy'], response: { 200: Published }, summary: 'Publish a clean draft (422 with findings otherwise); answers with the impact on running cases', params: versionParams, body: { type: 'object', additionalProperties: false, properties: { effectiveFrom: { type: 'string', format: 'date' } } } },
   }, async (req) => publish(app.caseDeps, req.user!, req.params.id, req.params.version, req.body?.effectiveFrom));
 
   app.post<{ Params: { id: string }; Body: { toVersion: number; mapping: Record<string, string>; dryRun: boolean } }>('/workflows/:id/migrations', {
     schema: {
-      tags: ['policy'], summary: 'Move running cases to a version: a dry run lists each case and its fate; the real run is a job (202)', params: idParams,
+      tags: ['policy'], response: { 200: MigrationPlan, 202: MigrationQueued }, summary: 'Move running cases to a version: a dry run lists each case and its fate; the real run is a job (202)', params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['toVersion', 'dryRun'], properties: { toVersion: { type: 'integer', minimum: 1 }, mapping: { type: 'object', additionalProperties: { type: 'string', maxLength: 100 }, default: {} }, dryRun: { type: 'boolean' } } },
     },
   }, async (req, reply) => {

@@ -3,6 +3,7 @@ import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import { requirePolicy } from './policy.service.ts';
+import { Created, Standards } from './policy.schemas.ts';
 
 /**
  * Dated local standards (an allowance per year, a rate per year of service, a multiplier), each
@@ -10,7 +11,7 @@ import { requirePolicy } from './policy.service.ts';
  */
 export default async function standardsRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { key?: string; on?: string } }>('/standards', {
-    schema: { tags: ['policy'], summary: 'Local standards; with `on`, only the one in force that day per key', querystring: { type: 'object', additionalProperties: false, properties: { key: { type: 'string', maxLength: 100 }, on: { type: 'string', format: 'date' } } } },
+    schema: { tags: ['policy'], response: { 200: Standards }, summary: 'Local standards; with `on`, only the one in force that day per key', querystring: { type: 'object', additionalProperties: false, properties: { key: { type: 'string', maxLength: 100 }, on: { type: 'string', format: 'date' } } } },
   }, async (req) => {
     let q = app.db.selectFrom('local_standards as s').leftJoin('users as u', 'u.id', 's.author')
       .select(['s.id', 's.key', 's.value', 's.unit', 's.effective_from', 's.policy_document', 's.note', 'u.display_name', 's.created_at']);
@@ -27,7 +28,7 @@ export default async function standardsRoutes(app: FastifyInstance): Promise<voi
 
   app.post<{ Body: { key: string; value: unknown; unit: string; effectiveFrom: string; policyDocument: { issuer: string; number: string; date: string }; note: string } }>('/standards', {
     schema: {
-      tags: ['policy'], summary: 'Record a local standard from a date (policy staff)',
+      tags: ['policy'], response: { 201: Created }, summary: 'Record a local standard from a date (policy staff)',
       body: {
         type: 'object', additionalProperties: false, required: ['key', 'value', 'unit', 'effectiveFrom', 'policyDocument', 'note'],
         properties: {

@@ -5,6 +5,8 @@ import { languageOf } from '../messages/lang.ts';
 import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, runBatchAs, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
 import { MAX_FILE_BYTES, MAX_ROWS } from './roster.parse.ts';
 import { commitRoster, commitRosterAs, discardRoster, findRoster, listRosters, PERIOD_PATTERN, rosterFieldsOf, rosterView, SYNC_COMMIT_ROWS, uploadRoster, type UploadInput } from './roster.service.ts';
+import { BatchQueued, BatchView, RosterCommitted, RosterFields, RosterList, RosterQueued, RosterUploaded, RosterView } from './roster.schemas.ts';
+import { NoContent, Pdf } from '../http/response.schemas.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -35,15 +37,15 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
     return { batchId: params.batchId, counts: view?.counts };
   });
 
-  app.get('/rosters', { schema: { tags: ['rosters'], summary: 'Rosters uploaded in your jurisdiction, newest first' } }, async (req) => ({ items: await listRosters(app.db, req.user!) }));
+  app.get('/rosters', { schema: { tags: ['rosters'], response: { 200: RosterList }, summary: 'Rosters uploaded in your jurisdiction, newest first' } }, async (req) => ({ items: await listRosters(app.db, req.user!) }));
 
   app.get<{ Querystring: { workflowId: string } }>('/rosters/fields', {
-    schema: { tags: ['rosters'], summary: "The fields a roster of an item can fill (a column whose header is a field's title maps by itself)", querystring: { type: 'object', required: ['workflowId'], properties: { workflowId: { type: 'string', maxLength: 100 } } } },
+    schema: { tags: ['rosters'], response: { 200: RosterFields }, summary: "The fields a roster of an item can fill (a column whose header is a field's title maps by itself)", querystring: { type: 'object', required: ['workflowId'], properties: { workflowId: { type: 'string', maxLength: 100 } } } },
   }, async (req) => ({ items: await rosterFieldsOf(deps(), req.query.workflowId) }));
 
   app.post('/rosters', {
     schema: {
-      tags: ['rosters'], consumes: ['multipart/form-data'],
+      tags: ['rosters'], response: { 201: RosterUploaded }, consumes: ['multipart/form-data'],
       summary: 'Upload a roster (CSV or XLSX) for an item and period: multipart `file`, `workflowId`, `period`, optional `mapping` {header: field}, `defaults` {field: value}, `personAttributes`; answers the preview with each row\'s result',
     },
   }, async (req, reply) => {
@@ -72,7 +74,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
 
   app.get<{ Params: { id: string }; Querystring: { status?: string; offset?: number; limit?: number } }>('/rosters/:id', {
     schema: {
-      tags: ['rosters'], summary: 'A roster with the result of each row (names and masked ID numbers only)', params: idParam,
+      tags: ['rosters'], response: { 200: RosterView }, summary: 'A roster with the result of each row (names and masked ID numbers only)', params: idParam,
       querystring: { type: 'object', additionalProperties: false, properties: { status: { enum: ['valid', 'duplicate', 'error', 'created'] }, offset: { type: 'integer', minimum: 0, maximum: MAX_ROWS }, limit: { type: 'integer', minimum: 1, maximum: 20000 } } },
     },
   }, async (req) => {
@@ -82,7 +84,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
   });
 
   app.post<{ Params: { id: string } }>('/rosters/:id/commit', {
-    schema: { tags: ['rosters'], summary: `Create the cases of every valid row, all or nothing; over ${SYNC_COMMIT_ROWS} rows as a background job (202, GET /api/v1/jobs/:id)`, params: idParam },
+    schema: { tags: ['rosters'], response: { 201: RosterCommitted, 202: RosterQueued }, summary: `Create the cases of every valid row, all or nothing; over ${SYNC_COMMIT_ROWS} rows as a background job (202, GET /api/v1/jobs/:id)`, params: idParam },
   }, async (req, reply) => {
     const user = req.user!;
     const r = await findRoster(app.db, user, req.params.id);
@@ -96,14 +98,14 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
     return reply.status(201).send(await commitRoster(deps(), user, r.id));
   });
 
-  app.delete<{ Params: { id: string } }>('/rosters/:id', { schema: { tags: ['rosters'], summary: 'Discard a roster that was not committed', params: idParam } }, async (req, reply) => {
+  app.delete<{ Params: { id: string } }>('/rosters/:id', { schema: { tags: ['rosters'], response: { 204: NoContent }, summary: 'Discard a roster that was not committed', params: idParam } }, async (req, reply) => {
     await discardRoster(deps(), req.user!, req.params.id);
     return reply.status(204).send();
   });
 
   app.get<{ Params: { id: string }; Querystring: { noticeKey?: string; duplex?: string } }>('/rosters/:id/notices.pdf', {
     schema: {
-      tags: ['rosters'], summary: "All notices of a roster's cases as one PDF, in roster order", params: idParam,
+      tags: ['rosters'], response: { 200: Pdf }, summary: "All notices of a roster's cases as one PDF, in roster order", params: idParam,
       querystring: { type: 'object', additionalProperties: false, properties: { noticeKey: { type: 'string', maxLength: 60 }, duplex: { enum: ['0', '1'] } } },
     },
   }, async (req, reply) => {
@@ -115,7 +117,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Body: BatchInput }>('/batch-actions', {
     schema: {
-      tags: ['rosters'], summary: `Apply one decision to many cases at one step (by ids, by roster, or by filter); each case its own event, notices and outcome; over ${SYNC_BATCH_CASES} cases as a background job`,
+      tags: ['rosters'], response: { 200: BatchView, 202: BatchQueued }, summary: `Apply one decision to many cases at one step (by ids, by roster, or by filter); each case its own event, notices and outcome; over ${SYNC_BATCH_CASES} cases as a background job`,
       body: {
         type: 'object', additionalProperties: false, required: ['workflowId', 'state', 'type'],
         properties: {
@@ -138,14 +140,14 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
     return reply.status(200).send(await runBatch(deps(), user, id, req.body.data ?? {}, lang));
   });
 
-  app.get<{ Params: { id: string } }>('/batch-actions/:id', { schema: { tags: ['rosters'], summary: 'A batch action and each case\'s outcome', params: idParam } }, async (req) => {
+  app.get<{ Params: { id: string } }>('/batch-actions/:id', { schema: { tags: ['rosters'], response: { 200: BatchView }, summary: 'A batch action and each case\'s outcome', params: idParam } }, async (req) => {
     const v = await batchView(app.db, req.user!, req.params.id);
     if (!v) throw new AppError('NOT_FOUND');
     return v;
   });
 
   app.get<{ Params: { id: string }; Querystring: { duplex?: string } }>('/batch-actions/:id/notices.pdf', {
-    schema: { tags: ['rosters'], summary: 'All notices a batch action issued, as one PDF in the batch\'s order, ready to print', params: idParam, querystring: { type: 'object', additionalProperties: false, properties: { duplex: { enum: ['0', '1'] } } } },
+    schema: { tags: ['rosters'], response: { 200: Pdf }, summary: 'All notices a batch action issued, as one PDF in the batch\'s order, ready to print', params: idParam, querystring: { type: 'object', additionalProperties: false, properties: { duplex: { enum: ['0', '1'] } } } },
   }, async (req, reply) => {
     const out = await batchNoticesPdf(app.db, req.user!, req.params.id, app.clock.now(), req.query.duplex === '1');
     if (!out) throw new AppError('NOT_FOUND');

@@ -8,6 +8,7 @@ import { toCsv } from './csv.ts';
 import { bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
 import { bulkAct, escalateCases } from './supervision.service.ts';
 import { urgesFor } from './urges.repository.ts';
+import { ActResults, AuditEvents, Bottlenecks, PersonHistory, StationReport, Urges } from './supervision.schemas.ts';
 
 const caseIds = { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', maxLength: 64 }, title: '案件', 'x-title-en': 'Cases' } as const;
 const period = {
@@ -31,14 +32,14 @@ function requireOversight(role: string): void {
 
 export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { soonDays: number; idleDays: number } }>('/reports/stations', {
-    schema: { tags: ['supervision'], summary: 'Open, overdue, due-soon, idle and escalated cases per station (subtree) and per item', querystring: { type: 'object', additionalProperties: false, properties: { soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 }, idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 } } } },
+    schema: { tags: ['supervision'], response: { 200: StationReport }, summary: 'Open, overdue, due-soon, idle and escalated cases per station (subtree) and per item', querystring: { type: 'object', additionalProperties: false, properties: { soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 }, idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 } } } },
   }, async (req) => {
     requireOversight(req.user!.role);
     return stationReport(app.caseDeps, req.user!.stationPath, req.query.soonDays, req.query.idleDays);
   });
 
   app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/reports/bottlenecks', {
-    schema: { tags: ['supervision'], summary: 'Median and 90th-percentile time per item and step, share returned or refused (json, csv or svg)', querystring: period },
+    schema: { tags: ['supervision'], response: { 200: Bottlenecks }, summary: 'Median and 90th-percentile time per item and step, share returned or refused (json, csv or svg)', querystring: period },
   }, async (req, reply) => {
     requireOversight(req.user!.role);
     const [from, to] = periodOf(req.query);
@@ -54,24 +55,24 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   });
 
   app.post<{ Body: { caseIds: string[]; userId: string; reason?: string } }>('/supervision/reassign', {
-    schema: { tags: ['supervision'], summary: 'Hand many cases to another holder (转办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'userId'], properties: { caseIds, userId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 2000 } } } },
+    schema: { tags: ['supervision'], response: { 200: ActResults }, summary: 'Hand many cases to another holder (转办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'userId'], properties: { caseIds, userId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 2000 } } } },
   }, async (req) => ({ results: await bulkAct(app.caseDeps, req.user!, req.body.caseIds, 'REASSIGN', { userId: req.body.userId, ...(req.body.reason ? { reason: req.body.reason } : {}) }, languageOf(req.headers['accept-language'])) }));
 
   app.post<{ Body: { caseIds: string[]; text: string } }>('/supervision/urge', {
-    schema: { tags: ['supervision'], summary: 'Urge the holders of many cases (催办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'text'], properties: { caseIds, text: { type: 'string', minLength: 1, maxLength: 2000 } } } },
+    schema: { tags: ['supervision'], response: { 200: ActResults }, summary: 'Urge the holders of many cases (催办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'text'], properties: { caseIds, text: { type: 'string', minLength: 1, maxLength: 2000 } } } },
   }, async (req) => ({ results: await bulkAct(app.caseDeps, req.user!, req.body.caseIds, 'URGE', { text: req.body.text }, languageOf(req.headers['accept-language'])) }));
 
   app.post<{ Body: { caseIds: string[]; reason: string } }>('/supervision/escalate', {
-    schema: { tags: ['supervision'], summary: 'Escalate cases to the next level by hand', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'reason'], properties: { caseIds, reason: { type: 'string', minLength: 2, maxLength: 2000 } } } },
+    schema: { tags: ['supervision'], response: { 200: ActResults }, summary: 'Escalate cases to the next level by hand', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'reason'], properties: { caseIds, reason: { type: 'string', minLength: 2, maxLength: 2000 } } } },
   }, async (req) => ({ results: await escalateCases(app.caseDeps, req.user!, req.body.caseIds, req.body.reason) }));
 
-  app.get('/me/urges', { schema: { tags: ['supervision'], summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
+  app.get('/me/urges', { schema: { tags: ['supervision'], response: { 200: Urges }, summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
     const urges = await urgesFor(app.db, req.user!, 100);
     return { items: urges.map((r) => ({ caseId: r.caseId, workflowId: r.workflowId, state: r.state, text: maskText(r.text), at: r.at.toISOString(), by: r.by })) };
   });
 
   app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/audit/events', {
-    schema: { tags: ['audit'], summary: 'Every history entry in a period inside your area, for inspectors (json or csv)', querystring: period },
+    schema: { tags: ['audit'], response: { 200: AuditEvents }, summary: 'Every history entry in a period inside your area, for inspectors (json or csv)', querystring: period },
   }, async (req, reply) => {
     requireOversight(req.user!.role);
     const [from, to] = periodOf(req.query);
@@ -92,7 +93,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   });
 
   app.get<{ Params: { id: string } }>('/persons/:id/history', {
-    schema: { tags: ['audit'], summary: "A person's full history across all their cases", params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
+    schema: { tags: ['audit'], response: { 200: PersonHistory }, summary: "A person's full history across all their cases", params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
   }, async (req) => {
     const person = await findPerson(app.db, req.params.id, req.user!.stationPath);
     if (!person) throw new AppError('NOT_FOUND');

@@ -1,0 +1,58 @@
+import Type from 'typebox';
+import { DateTime, Localized, Nullable } from '../http/response.schemas.ts';
+
+/** Response schemas of the reports, supervision acts and audit trails (src/supervision/). */
+
+const counts = { open: Type.Integer(), overdue: Type.Integer(), dueSoon: Type.Integer(), idle: Type.Integer(), escalated: Type.Integer() };
+
+export const StationReport = Type.Object({
+  generatedAt: DateTime(), soonDays: Type.Integer(), idleDays: Type.Integer(),
+  byStation: Type.Array(Type.Object({
+    ...counts, stationId: Type.String(), name: Localized, level: Type.Union([Type.Literal('village'), Type.Literal('town'), Type.Literal('district')]), parentId: Nullable(Type.String()),
+  })),
+  byItem: Type.Array(Type.Object({ ...counts, workflowId: Type.String() })),
+});
+
+const BottleneckReport = Type.Object({
+  from: DateTime(), to: DateTime(),
+  rows: Type.Array(Type.Object({
+    workflowId: Type.String(), state: Type.String(), step: Localized, entries: Type.Integer(), medianHours: Nullable(Type.Number()), p90Hours: Nullable(Type.Number()),
+    returned: Type.Integer(), refused: Type.Integer(), returnedShare: Type.Number(), refusedShare: Type.Number(),
+  })),
+});
+
+/** One 200 in three formats (`format`): JSON, or a CSV or SVG file. */
+export const Bottlenecks = {
+  description: 'The report as JSON, CSV or SVG',
+  content: {
+    'application/json': { schema: BottleneckReport },
+    'text/csv': { schema: Type.String() },
+    'image/svg+xml': { schema: Type.String() },
+  },
+};
+
+/** The result per case of a supervision act: the new version, or why it was refused. */
+export const ActResults = Type.Object({
+  results: Type.Array(Type.Object({
+    caseId: Type.String(), ok: Type.Boolean(), version: Type.Optional(Type.Integer()), code: Type.Optional(Type.String()), message: Type.Optional(Type.String()),
+  })),
+});
+
+export const Urges = Type.Object({
+  items: Type.Array(Type.Object({ caseId: Type.String(), workflowId: Type.String(), state: Type.String(), text: Type.String(), at: DateTime(), by: Nullable(Type.String()) })),
+});
+
+const eventFields = {
+  caseId: Type.String(), workflowId: Type.String(), seq: Type.Integer(), kind: Type.String(), type: Type.String(), actor: Nullable(Type.String({ description: 'Display name' })),
+  from: Nullable(Type.String()), to: Nullable(Type.String()), at: DateTime(),
+};
+
+export const AuditEvents = {
+  description: 'History entries as JSON or a CSV file',
+  content: {
+    'application/json': { schema: Type.Object({ items: Type.Array(Type.Object({ ...eventFields, actorId: Nullable(Type.String()) })) }) },
+    'text/csv': { schema: Type.String() },
+  },
+};
+
+export const PersonHistory = Type.Object({ personId: Type.String(), items: Type.Array(Type.Object(eventFields)) });
