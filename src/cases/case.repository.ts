@@ -1,42 +1,14 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
-import type { CaseTable, Executor } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { CaseTable } from './case.table.ts';
+import type { Case } from './case.types.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import type { StepTiming } from './step-timing.ts';
 
-export interface CaseRow {
-  id: string;
-  workflowId: string;
-  workflowVersion: number;
-  parentCaseId: string | null;
-  personId: string;
-  applicantId: string | null;
-  payeeId: string | null;
-  agent: Record<string, unknown> | null;
-  stationId: string;
-  stationPath: string;
-  state: string;
-  status: 'open' | 'closed';
-  outcome: string | null;
-  version: number;
-  snapshot: StoredSnapshot;
-  stepLevel: string | null;
-  dueAt: Date | null;
-  assigneeId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  closedAt: Date | null;
-  timerAt: Date | null;
-  stepEnteredAt: Date | null;
-  lastEventAt: Date | null;
-  dueUncertain: boolean;
-  pausedState: string | null;
-  pausedWorkingDays: number | null;
-  overdueAt: Date | null;
-  escalatedAt: Date | null;
-  escalatedTo: string | null;
-}
+/** A row of `cases` as kysely reads it; the service works with `Case` (case.types.ts). */
+export type CaseRow = Selectable<CaseTable>;
 
 /** A case's snapshot as stored: ID numbers, bank accounts and phones sealed for this case and field (src/crypto/sealed-data.ts). */
 export function sealSnapshot(caseId: string, snapshot: StoredSnapshot, previous?: StoredSnapshot): StoredSnapshot {
@@ -57,7 +29,7 @@ export function openAgent(caseId: string, stored: unknown): Record<string, unkno
   return stored ? openJson(stored as Record<string, unknown>, `cases.agent:${caseId}:`) : null;
 }
 
-export function toCase(r: Selectable<CaseTable>): CaseRow {
+export function toCase(r: CaseRow): Case {
   const c = {
     id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id,
@@ -67,7 +39,7 @@ export function toCase(r: Selectable<CaseTable>): CaseRow {
     createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
     lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain, pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
     overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to,
-  } as CaseRow;
+  } as Case;
   // Lists (dashboards, the person file) never read the form data: it is decrypted when first read, not for every row.
   let snapshot: StoredSnapshot | undefined;
   Object.defineProperty(c, 'snapshot', {
@@ -86,13 +58,13 @@ function inScope(scopePath: string) {
   return sql<boolean>`(station_path = ${scopePath} or station_path like ${`${scopePath}.%`})`;
 }
 
-export async function findCase(db: Executor, id: string, scopePath: string): Promise<CaseRow | undefined> {
+export async function findCase(db: Executor, id: string, scopePath: string): Promise<Case | undefined> {
   const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).executeTakeFirst();
   return r && toCase(r);
 }
 
 /** Locks the case row for the rest of the transaction; named so every writer takes the same lock. */
-export async function lockCase(db: Executor, id: string, scopePath: string): Promise<CaseRow | undefined> {
+export async function lockCase(db: Executor, id: string, scopePath: string): Promise<Case | undefined> {
   const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).forUpdate().executeTakeFirst();
   return r && toCase(r);
 }
@@ -131,7 +103,7 @@ export interface CaseUpdate {
 }
 
 /** Moves the case to version + 1 and returns it as written (no second read); the caller holds the row lock. */
-export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: Date): Promise<CaseRow> {
+export async function updateCase(db: Executor, c: Case, u: CaseUpdate, now: Date): Promise<Case> {
   const snap = u.snapshot;
   const done = snap?.status === 'done';
   const r = await db.updateTable('cases').set({
@@ -148,7 +120,7 @@ export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: D
   return toCase(r);
 }
 
-export async function listPersonCases(db: Executor, personId: string): Promise<CaseRow[]> {
+export async function listPersonCases(db: Executor, personId: string): Promise<Case[]> {
   const rows = await db.selectFrom('cases').selectAll().where('person_id', '=', personId).orderBy('id').execute();
   return rows.map(toCase);
 }

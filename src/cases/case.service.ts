@@ -14,7 +14,8 @@ import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, listEvents, type CaseEventRow, type WrittenEvent } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
-import { EVERYWHERE, findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
+import { EVERYWHERE, findCase, insertCase, lockCase, updateCase } from './case.repository.ts';
+import type { Case } from './case.types.ts';
 import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
@@ -42,7 +43,7 @@ export interface OpenCaseInput {
 
 /** What a step wrote: the case row and the history entry. */
 export interface Written {
-  row: CaseRow;
+  row: Case;
   entry: WrittenEvent;
 }
 
@@ -190,7 +191,7 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
   });
 }
 
-async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
+async function recordAdminAct(trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user.role, input.data, lang);
   let assigneeId: string | undefined;
   if (typeof payload.userId === 'string') {
@@ -219,7 +220,7 @@ export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: stri
 }
 
 /** A system event on a case the caller has locked; false when the current step does not take it. */
-export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow, type: string, now: Date): Promise<boolean> {
+export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: Case, type: string, now: Date): Promise<boolean> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now });
   if (!result.ok) return false;
@@ -228,13 +229,13 @@ export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow
 }
 
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
-export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<Written> {
+export async function appendAdminEntry(trx: Executor, c: Case, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<Written> {
   const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
   const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
   return { row, entry };
 }
 
-async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
+async function persistStep(trx: Executor, deps: CaseDeps, c: Case, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
   const seq = c.version + 1;
   const row = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
   const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
@@ -245,7 +246,7 @@ async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: Compil
   return { row, entry };
 }
 
-async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang): Promise<Written> {
+async function advance(trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang): Promise<Written> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);

@@ -8,7 +8,8 @@ import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
-import { updateCase, type CaseRow } from './case.repository.ts';
+import { updateCase } from './case.repository.ts';
+import type { Case } from './case.types.ts';
 import type { CaseDeps, Written } from './case.service.ts';
 import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
@@ -80,7 +81,7 @@ const recallData = withPlainText(ajv.compile({
 }));
 
 /** Takes back the user's last step, inside the caller's transaction with the case locked. */
-export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {
+export async function recallStep(trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {
   if (!recallData(data ?? {})) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(recallData.errors, lang) });
   if (c.status === 'closed') throw new AppError('CASE_CLOSED');
   const notices = await listCaseNotices(trx, c.id);

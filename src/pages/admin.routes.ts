@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hashPassword } from '../auth/password.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
-import type { Role } from '../db/database.ts';
+import type { Role } from '../users/user.types.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { workingDaysLeft } from '../calendar/deadline.ts';
-import { findCase, type CaseRow } from '../cases/case.repository.ts';
+import { findCase } from '../cases/case.repository.ts';
+import type { Case } from '../cases/case.types.ts';
 import { buildCaseView, type CaseView } from '../cases/case.view.ts';
 import { listCaseNotices } from '../cases/notice.repository.ts';
 import { RECALL, type JsonSchema, type Localized } from '../definitions/definition.types.ts';
@@ -19,7 +20,7 @@ import { draftTypes, listAttachments, type AttachmentMeta } from './store.ts';
 import { escapeHtml as esc, fmtDateTime, loc, tr } from './view.ts';
 
 export interface LoadedCase {
-  c: CaseRow;
+  c: Case;
   wf: CompiledWorkflow;
   view: CaseView;
   /** Who sent the step in effect (four-eyes steps), read off the view's history. */
@@ -59,7 +60,7 @@ export function enumLabelFor(wf: CompiledWorkflow, lang: Lang, counter = false) 
 }
 
 /** Where the case is on the item's steps: done, current, still to come. */
-export function stepsOf(wf: CompiledWorkflow, c: CaseRow, view: CaseView, lang: Lang) {
+export function stepsOf(wf: CompiledWorkflow, c: Case, view: CaseView, lang: Lang) {
   const visited = new Set(view.history.map((h) => h.to).filter(Boolean));
   const states = Object.entries(wf.definition.machine.states);
   const steps = states.filter(([, s]) => s.type !== 'final').map(([name, s]) => ({
@@ -75,7 +76,7 @@ export function stepsOf(wf: CompiledWorkflow, c: CaseRow, view: CaseView, lang: 
 }
 
 /** The materials of the current step: required or not (conditions worked out on the data), received, files. */
-export function materialsOf(wf: CompiledWorkflow, c: CaseRow, attachments: AttachmentMeta[], lang: Lang, data: Record<string, unknown> = {}) {
+export function materialsOf(wf: CompiledWorkflow, c: Case, attachments: AttachmentMeta[], lang: Lang, data: Record<string, unknown> = {}) {
   const state = wf.definition.machine.states[c.state];
   const ids = state?.meta.materials ?? [];
   const subject = guardSubject(c.snapshot.context, { type: 'x', data });
@@ -168,7 +169,7 @@ export async function timelineOf(app: FastifyInstance, wf: CompiledWorkflow, vie
 }
 
 /** The due date, in words: overdue, or working days left. */
-export function dueOf(app: FastifyInstance, c: CaseRow, lang: Lang) {
+export function dueOf(app: FastifyInstance, c: Case, lang: Lang) {
   if (!c.dueAt || c.status !== 'open') return null;
   const now = app.clock.now();
   const overdue = c.dueAt < now;

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { chainItems } from '../chain/chain.service.ts';
 import { openPayload } from '../cases/case-event.repository.ts';
-import { toCase, type CaseRow } from '../cases/case.repository.ts';
+import { toCase } from '../cases/case.repository.ts';
+import type { Case } from '../cases/case.types.ts';
 import type { Db, Executor } from '../db/database.ts';
 import type { Localized } from '../definitions/definition.types.ts';
 import { listStations, type Station } from '../stations/station.repository.ts';
@@ -20,7 +21,7 @@ export async function itemTitles(db: Db, now: Date): Promise<Map<string, Localiz
  * The clerk's own queue: open cases in their area waiting at their level and not handed to
  * someone else, or handed to them; the nearest due date first, those without one last.
  */
-export async function myQueue(db: Executor, user: User, limit: number): Promise<(CaseRow & { personName: string })[]> {
+export async function myQueue(db: Executor, user: User, limit: number): Promise<(Case & { personName: string })[]> {
   const rows = await db.selectFrom('cases').innerJoin('persons', 'persons.id', 'cases.person_id')
     .selectAll('cases').select('persons.name as person_name')
     .where('cases.status', '=', 'open')

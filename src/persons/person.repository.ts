@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import type { Executor, PersonTable } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { PersonTable } from './person.table.ts';
 import { blindIndex, dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import { isoDay } from '../db/dates.ts';
 
@@ -17,7 +18,9 @@ export interface Person {
   createdAt: Date;
 }
 
-function toPerson(r: Selectable<PersonTable>): Person {
+export type PersonRow = Selectable<PersonTable>;
+
+function toPerson(r: PersonRow): Person {
   const birthDate = isoDay(r.birth_date);
   const keys = dataKeys();
   return {

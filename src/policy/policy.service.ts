@@ -8,7 +8,7 @@ import { appendEvent } from '../cases/case-event.repository.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import { compile, type CompiledWorkflow } from '../engine/compile.ts';
 import { migrateSnapshot } from '../engine/engine.ts';
-import type { PolicyDocument } from '../db/database.ts';
+import type { PolicyDocument } from '../definitions/policy-document.ts';
 import { AppError } from '../http/errors.ts';
 import type { User } from '../users/user.repository.ts';
 import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } from './policy.repository.ts';

@@ -10,10 +10,6 @@ type Fen = ColumnType<string | number, number, number>;
  * the shared src/db/database.ts stays as it is.
  */
 declare module '../db/database.ts' {
-  interface CaseTable {
-    period: ColumnType<string | null, string | null | undefined, string | null>;
-    roster_id: ColumnType<string | null, string | null | undefined, string | null>;
-  }
   interface Database {
     rosters: RosterTable;
     roster_rows: RosterRowTable;

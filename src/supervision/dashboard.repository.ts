@@ -1,5 +1,6 @@
-import { sql, type Selectable } from 'kysely';
-import type { CaseTable, Executor } from '../db/database.ts';
+import { sql } from 'kysely';
+import type { CaseRow } from '../cases/case.repository.ts';
+import type { Executor } from '../db/database.ts';
 
 export type DueFilter = 'overdue' | 'soon' | 'idle';
 
@@ -28,7 +29,7 @@ function scope(path: string) {
  * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
  * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
  */
-export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<Selectable<CaseTable>[]> {
+export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
   let q = db.selectFrom('cases').selectAll().where(scope(f.scopePath));
   if (f.due) q = q.where('status', '=', 'open');
   else if (f.status) q = q.where('status', '=', f.status);

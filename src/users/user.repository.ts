@@ -1,4 +1,5 @@
-import type { Executor, Role } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { Role } from './user.types.ts';
 
 export interface User {
   id: string;
