@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
@@ -6,6 +5,7 @@ import type { CaseTable } from './case.table.ts';
 import type { Case } from './case.types.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import type { StepTiming } from './step-timing.ts';
+import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 
 /** A row of `cases` as kysely reads it; the service works with `Case` (case.types.ts). */
 export type CaseRow = Selectable<CaseTable>;
@@ -50,22 +50,14 @@ export function toCase(r: CaseRow): Case {
   return c;
 }
 
-/** The scope of the service's own work (timers, sweeps): every station. */
-export const EVERYWHERE = '';
-
-function inScope(scopePath: string) {
-  if (scopePath === EVERYWHERE) return sql<boolean>`true`;
-  return sql<boolean>`(station_path = ${scopePath} or station_path like ${`${scopePath}.%`})`;
-}
-
-export async function findCase(db: Executor, id: string, scopePath: string): Promise<Case | undefined> {
-  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).executeTakeFirst();
+export async function findCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).executeTakeFirst();
   return r && toCase(r);
 }
 
 /** Locks the case row for the rest of the transaction; named so every writer takes the same lock. */
-export async function lockCase(db: Executor, id: string, scopePath: string): Promise<Case | undefined> {
-  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).forUpdate().executeTakeFirst();
+export async function lockCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).forUpdate().executeTakeFirst();
   return r && toCase(r);
 }
 

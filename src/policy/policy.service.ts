@@ -3,7 +3,8 @@ import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.t
 import { lintDefinition } from '../definitions/linter.ts';
 import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
-import { EVERYWHERE, lockCase, sealSnapshot, toCase } from '../cases/case.repository.ts';
+import { lockCase, sealSnapshot, toCase } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendEvent } from '../cases/case-event.repository.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import { compile, type CompiledWorkflow } from '../engine/compile.ts';

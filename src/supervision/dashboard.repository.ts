@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CaseRow } from '../cases/case.repository.ts';
 import type { Executor } from '../db/database.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 
 export type DueFilter = 'overdue' | 'soon' | 'idle';
 
@@ -21,16 +22,12 @@ export interface DashboardFilter {
   limit: number;
 }
 
-function scope(path: string) {
-  return sql<boolean>`(station_path = ${path} or station_path like ${`${path}.%`})`;
-}
-
 /**
  * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
  * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
  */
 export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
-  let q = db.selectFrom('cases').selectAll().where(scope(f.scopePath));
+  let q = db.selectFrom('cases').selectAll().where(withinArea('station_path', f.scopePath));
   if (f.due) q = q.where('status', '=', 'open');
   else if (f.status) q = q.where('status', '=', f.status);
   if (f.due === 'overdue') q = q.where('due_at', '<', f.now);
@@ -70,7 +67,7 @@ export async function openCounts(db: Executor, scopePath: string, now: Date, soo
       count(*) filter (where due_at >= ${now} and due_at < ${soonUntil}) as due_soon,
       count(*) filter (where last_event_at < ${idleSince}) as idle,
       count(*) filter (where escalated_at is not null) as escalated
-    from cases where status = 'open' and ${scope(scopePath)}
+    from cases where status = 'open' and ${withinArea('station_path', scopePath)}
     group by station_path, workflow_id`.execute(db);
   return rows.rows.map((r) => ({
     stationPath: r.station_path, workflowId: r.workflow_id, open: Number(r.open), overdue: Number(r.overdue),
@@ -101,7 +98,7 @@ export async function stepStats(db: Executor, scopePath: string, from: Date, to:
         lead(e.type) over (partition by e.case_id order by e.seq) as next_type,
         lead(e.to_state) over (partition by e.case_id order by e.seq) as next_state
       from case_events e join cases c on c.id = e.case_id
-      where e.kind = 'machine' and ${scope(scopePath).$castTo<boolean>()}
+      where e.kind = 'machine' and ${withinArea('c.station_path', scopePath)}
     )
     select workflow_id, state, count(*) as entries,
       percentile_cont(0.5) within group (order by extract(epoch from (left_at - entered)) / 3600) filter (where left_at is not null) as median_h,

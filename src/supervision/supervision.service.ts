@@ -1,4 +1,5 @@
-import { EVERYWHERE, findCase, lockCase } from '../cases/case.repository.ts';
+import { findCase, lockCase } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';

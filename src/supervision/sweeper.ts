@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { addWorkingDays, dueAt } from '../calendar/deadline.ts';
-import { lockCase, EVERYWHERE } from '../cases/case.repository.ts';
+import { lockCase } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendAdminEntry, applySystemEvent, type CaseDeps } from '../cases/case.service.ts';
 import type { Executor } from '../db/database.ts';
 
