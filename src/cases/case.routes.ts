@@ -5,7 +5,7 @@ import { findStation, inSubtree } from '../stations/station.repository.ts';
 import { caseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
 import { addWorkingDays } from '../calendar/deadline.ts';
-import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
+import { dashboardCases, type DueFilter } from './case-list.repository.ts';
 import { getCase, openCase, sendEvent, type EventInput, type OpenCaseInput } from './case.service.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;

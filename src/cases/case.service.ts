@@ -1,8 +1,5 @@
-import type { CalendarService } from '../calendar/working-calendar.ts';
-import type { Clock } from '../clock.ts';
-import type { Db, Executor } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
@@ -12,11 +9,13 @@ import { findPerson, lockPerson, type Person } from '../persons/person.repositor
 import { findUserById, type User } from '../users/user.repository.ts';
 import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
-import { appendEvent, listEvents, type CaseEventRow, type WrittenEvent } from './case-event.repository.ts';
+import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { findCase, insertCase, lockCase, updateCase } from './case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
-import type { Case } from './case.types.ts';
+import type { Case, CaseDeps, Written } from './case.types.ts';
+
+export type { CaseDeps, Written } from './case.types.ts';
 import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
@@ -27,25 +26,12 @@ import { RECALL } from '../definitions/definition.types.ts';
 import { keepPaymentRecord } from '../payments/payment-record.repository.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
-export interface CaseDeps {
-  db: Db;
-  registry: WorkflowRegistry;
-  clock: Clock;
-  calendar: CalendarService;
-}
-
 export interface OpenCaseInput {
   workflowId: string;
   personId: string;
   applicantId?: string;
   payeeId?: string;
   agent?: Record<string, unknown>;
-}
-
-/** What a step wrote: the case row and the history entry. */
-export interface Written {
-  row: Case;
-  entry: WrittenEvent;
 }
 
 export interface EventInput {

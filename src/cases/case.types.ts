@@ -1,4 +1,9 @@
+import type { CalendarService } from '../calendar/working-calendar.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
+import type { WrittenEvent } from './case-event.repository.ts';
 
 /** A case as the service and its views see it: snapshot and agent opened. */
 export interface Case {
@@ -32,4 +37,18 @@ export interface Case {
   overdueAt: Date | null;
   escalatedAt: Date | null;
   escalatedTo: string | null;
+}
+
+/** What the case service works with. */
+export interface CaseDeps {
+  db: Db;
+  registry: WorkflowRegistry;
+  clock: Clock;
+  calendar: CalendarService;
+}
+
+/** What a step wrote: the case row and the history entry. */
+export interface Written {
+  row: Case;
+  entry: WrittenEvent;
 }

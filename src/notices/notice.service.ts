@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { openPayload } from '../cases/case-event.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { chainItems } from '../chain/chain.service.ts';
-import { openPayload } from '../cases/case-event.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
 import { toCase } from '../cases/case.repository.ts';
 import type { Case } from '../cases/case.types.ts';
 import type { Db, Executor } from '../db/database.ts';

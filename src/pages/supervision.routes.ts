@@ -9,7 +9,7 @@ import { AppError, errorStatus } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import { findStation, inSubtree } from '../stations/station.repository.ts';
-import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
+import { dashboardCases, type DueFilter } from '../cases/case-list.repository.ts';
 import { bottleneckReport, stationReport } from '../supervision/reports.service.ts';
 import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
 import { isoDate } from '../calendar/deadline.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { openPayload } from '../cases/case-event.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
 import type { Executor } from '../db/database.ts';
 import type { User } from '../users/user.repository.ts';
 import { withinArea } from '../jurisdiction/within-area.ts';
