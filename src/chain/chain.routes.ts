@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { findPerson } from '../persons/person.repository.ts';
+import { findPerson } from '../persons/person.service.ts';
 import { chainItems, personChain } from './chain.service.ts';
 
 export default async function chainRoutes(app: FastifyInstance): Promise<void> {

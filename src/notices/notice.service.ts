@@ -16,6 +16,9 @@ import { insertNotice, savePdf, takeSerial, type StoredNotice } from './notice.r
 import { noticeRuntime } from './notice.runtime.ts';
 import { MissingNoticeField, renderContent } from './notice.templates.ts';
 
+// Reads the routes make as they are; findByCode scopes to the user's area itself.
+export { findByCode, listNumbered } from './notice.repository.ts';
+
 export interface IssueInput {
   caseId: string;
   eventSeq: number;

@@ -14,6 +14,10 @@ import { AppError } from '../http/errors.ts';
 import type { User } from '../users/user.repository.ts';
 import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } from './policy.repository.ts';
 
+// Reads the routes make as they are.
+export { listVersionsInForce } from '../definitions/workflow.repository.ts';
+export { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
+
 export function requirePolicy(user: User): void {
   if (user.role !== 'policy' && user.role !== 'admin') throw new AppError('FORBIDDEN');
 }
