@@ -116,3 +116,46 @@ export async function listPersonCases(db: Executor, personId: string): Promise<C
   const rows = await db.selectFrom('cases').selectAll().where('person_id', '=', personId).orderBy('id').execute();
   return rows.map(toCase);
 }
+
+/** The items a person has finished with one of `outcomes`, once each. */
+export async function completedWorkflows(db: Executor, personId: string, outcomes: readonly string[]): Promise<string[]> {
+  const rows = await db.selectFrom('cases').select('workflow_id').distinct().where('person_id', '=', personId)
+    .where('status', '=', 'closed').where('outcome', 'in', outcomes).execute();
+  return rows.map((r) => r.workflow_id);
+}
+
+/** The form data of a person's cases, oldest first (snapshots opened). */
+export async function personCaseData(db: Executor, personId: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.selectFrom('cases').select(['id', 'snapshot']).where('person_id', '=', personId).orderBy('id').execute();
+  return rows.map((r) => openSnapshot(r.id, r.snapshot).context.data);
+}
+
+export async function hasOpenCase(db: Executor, workflowId: string, personId: string): Promise<boolean> {
+  const open = await db.selectFrom('cases').select('id').where('workflow_id', '=', workflowId).where('person_id', '=', personId)
+    .where('status', '=', 'open').executeTakeFirst();
+  return open !== undefined;
+}
+
+/** Whether the case started a child case at or after `since`. */
+export async function hasChildSince(db: Executor, caseId: string, since: Date): Promise<boolean> {
+  const child = await db.selectFrom('cases').select('id').where('parent_case_id', '=', caseId).where('created_at', '>=', since).executeTakeFirst();
+  return child !== undefined;
+}
+
+/** Marks an escalation on the case row; the history entry is the caller's. */
+export async function markEscalated(db: Executor, caseId: string, to: string, now: Date): Promise<void> {
+  await db.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', caseId).execute();
+}
+
+export async function listOpenCases(db: Executor, workflowId: string): Promise<Case[]> {
+  const rows = await db.selectFrom('cases').selectAll().where('workflow_id', '=', workflowId).where('status', '=', 'open').orderBy('id').execute();
+  return rows.map(toCase);
+}
+
+/** Moves an open case to another version of its definition; the caller holds the row lock and writes the MIGRATE entry. */
+export async function moveToVersion(db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date): Promise<void> {
+  await db.updateTable('cases').set({
+    workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value, version: c.version + 1, updated_at: now,
+    ...(timing ? { step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt, step_entered_at: timing.stepEnteredAt } : {}),
+  }).where('id', '=', c.id).where('version', '=', c.version).execute();
+}

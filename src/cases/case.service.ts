@@ -11,7 +11,7 @@ import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
-import { findCase, insertCase, lockCase, updateCase } from './case.repository.ts';
+import { findCase, hasOpenCase, insertCase, lockCase, updateCase } from './case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 
@@ -106,9 +106,7 @@ async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, eff
 async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
   const wf = await deps.registry.inForce(trx, workflowId, c.now);
   if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
-  const open = await trx.selectFrom('cases').select('id').where('workflow_id', '=', workflowId).where('person_id', '=', c.person.id)
-    .where('status', '=', 'open').executeTakeFirst();
-  if (open && !wf.definition.allowConcurrentCases) return;
+  if (!wf.definition.allowConcurrentCases && (await hasOpenCase(trx, workflowId, c.person.id))) return;
   await startCase(trx, deps, { wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1 });
 }
 

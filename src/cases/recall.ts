@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
@@ -8,7 +7,8 @@ import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
-import { updateCase } from './case.repository.ts';
+import { hasChildSince, updateCase } from './case.repository.ts';
+import { sentUnderKeyPrefix } from './idempotency.repository.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
@@ -67,11 +67,7 @@ export function isBatchKey(idempotencyKey: string): boolean {
 }
 
 export async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
-  const r = await trx.selectFrom('idempotency_keys').select('key')
-    .where('route', '=', 'POST /api/v1/cases/:id/events')
-    .where((eb) => eb.or(BATCH_KEY_PREFIXES.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
-    .where(sql<boolean>`(response->>'version')::int = ${seq}`).executeTakeFirst();
-  return r !== undefined;
+  return sentUnderKeyPrefix(trx, 'POST /api/v1/cases/:id/events', caseId, BATCH_KEY_PREFIXES, seq);
 }
 
 const recallData = withPlainText(ajv.compile({
@@ -88,8 +84,7 @@ export async function recallStep(trx: Executor, deps: CaseDeps, c: Case, user: U
   if (!found.ok) throw new AppError('RECALL_REFUSED', { detail: found.reason });
   const { target } = found;
   const recalled = history.find((e) => e.seq === target.seq)!;
-  const child = await trx.selectFrom('cases').select('id').where('parent_case_id', '=', c.id).where('created_at', '>=', recalled.at).executeTakeFirst();
-  if (child) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
+  if (await hasChildSince(trx, c.id, recalled.at)) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
   if (await sentByBatch(trx, c.id, target.seq)) throw new AppError('RECALL_REFUSED', { detail: SENT_BY_BATCH });
 
   const versions = await historyVersions(trx, deps.registry, c.workflowId, c.workflowVersion, history);
