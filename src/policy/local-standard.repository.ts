@@ -2,19 +2,23 @@ import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
 import type { PolicyDocument } from '../definitions/policy-document.ts';
 
-export interface LocalStandard {
-  id: string;
+/** A standard's value from a date, with the document it comes from. */
+export interface StandardValue {
   key: string;
   value: unknown;
   unit: string;
   effectiveFrom: string;
   policyDocument: PolicyDocument;
   note: string;
+}
+
+export interface LocalStandard extends StandardValue {
+  id: string;
   author: string | null;
   createdAt: Date;
 }
 
-export type NewLocalStandard = Omit<LocalStandard, 'author'> & { authorId: string };
+export type NewLocalStandard = StandardValue & { id: string; authorId: string; createdAt: Date };
 
 /** Standards by key, each key's newest first; with `on`, none that start after that day. */
 export async function listStandards(db: Executor, f: { key?: string; on?: string }): Promise<LocalStandard[]> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { recordStandard, standardsOn, type StandardInput } from './standards.service.ts';
+import { recordStandard, standardsOn, type StandardValue } from './standards.service.ts';
 
 /**
  * Dated local standards (an allowance per year, a rate per year of service, a multiplier), each
@@ -13,7 +13,7 @@ export default async function standardsRoutes(app: FastifyInstance): Promise<voi
     return { items };
   });
 
-  app.post<{ Body: StandardInput }>('/standards', {
+  app.post<{ Body: StandardValue }>('/standards', {
     schema: {
       tags: ['policy'], summary: 'Record a local standard from a date (policy staff)',
       body: {

@@ -1,19 +1,11 @@
 import type { Db } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
-import type { PolicyDocument } from '../definitions/policy-document.ts';
 import { AppError } from '../http/errors.ts';
 import type { User } from '../users/user.repository.ts';
-import { insertStandard, listStandards, type LocalStandard } from './local-standard.repository.ts';
-import { requirePolicy } from './policy.service.ts';
+import { insertStandard, listStandards, type LocalStandard, type StandardValue } from './local-standard.repository.ts';
 
-export interface StandardInput {
-  key: string;
-  value: unknown;
-  unit: string;
-  effectiveFrom: string;
-  policyDocument: PolicyDocument;
-  note: string;
-}
+export type { StandardValue } from './local-standard.repository.ts';
+import { requirePolicy } from './policy.service.ts';
 
 /** The standards recorded, or with `on` only the one in force that day per key. */
 export async function standardsOn(db: Db, f: { key?: string; on?: string }): Promise<LocalStandard[]> {
@@ -23,7 +15,7 @@ export async function standardsOn(db: Db, f: { key?: string; on?: string }): Pro
 }
 
 /** Records a standard from a date (policy staff); one value per standard and day. */
-export async function recordStandard(db: Db, user: User, input: StandardInput, now: Date): Promise<string> {
+export async function recordStandard(db: Db, user: User, input: StandardValue, now: Date): Promise<string> {
   requirePolicy(user);
   const id = newId(now.getTime());
   try {
