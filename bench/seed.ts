@@ -219,7 +219,7 @@ export async function caseSealing(pool: pg.Pool, dataKey: Buffer | undefined): P
   if (!dataKey) throw new Error('case data keeps ID numbers encrypted: the seeder needs the data key');
   const { useDataKey, dataKeys, decryptField } = await import(new URL('../src/crypto/data-key.ts', import.meta.url).href) as typeof import('../src/crypto/data-key.ts');
   const { sealSnapshot } = await import(new URL('../src/cases/case.repository.ts', import.meta.url).href) as typeof import('../src/cases/case.repository.ts');
-  const { sealPayload } = await import(new URL('../src/cases/case-event.repository.ts', import.meta.url).href) as typeof import('../src/cases/case-event.repository.ts');
+  const { sealPayload } = await import(new URL('../src/crypto/sealed-payload.ts', import.meta.url).href) as typeof import('../src/crypto/sealed-payload.ts');
   useDataKey(dataKey);
   return {
     snapshot: (caseId, snapshot) => sealSnapshot(caseId, snapshot as Parameters<typeof sealSnapshot>[1]),

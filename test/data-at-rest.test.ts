@@ -2,7 +2,7 @@ import t from 'tap';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Kysely, sql } from 'kysely';
-import { openPayload } from '../src/cases/case-event.repository.ts';
+import { openPayload } from '../src/crypto/sealed-payload.ts';
 import { findCase, openSnapshot } from '../src/cases/case.repository.ts';
 import { verifyHistories } from '../src/cli/verify-history.ts';
 import { parseDataKey } from '../src/crypto/data-key.ts';

@@ -85,7 +85,7 @@ t.test('migration 0016 chains the histories already stored, in seq order, over t
   await db.insertInto('persons').values({ id: 'p', name: '旧', id_number_enc: 'v1:x', id_number_hash: 'h', sex: 'male', birth_date: '1970-01-01', station_id: 'v', station_path: 'v', attributes: '{}', created_by: 'u', created_at: now }).execute();
   await db.insertInto('workflow_versions').values({ workflow_id: 'w', version: 1, status: 'published', definition: '{}', note: '', author: 'u', created_at: now }).execute();
   // More than one batch of the migration's 500, written through the service's own sealing at that schema.
-  const { sealPayload } = await import('../src/cases/case-event.repository.ts');
+  const { sealPayload } = await import('../src/crypto/sealed-payload.ts');
   const cases = Array.from({ length: 520 }, (_, i) => ({
     id: `c-${String(i).padStart(4, '0')}`, workflow_id: 'w', workflow_version: 1, person_id: 'p', station_id: 'v', station_path: 'v', state: 's', status: 'open', exclusive: false, version: 3,
     snapshot: '{}', created_at: now, updated_at: now,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { CalendarLoaded, CalendarYear } from './calendar.schemas.ts';
+import { loadedSource, loadYear } from './calendar.service.ts';
 
 const dates = { type: 'array', maxItems: 120, uniqueItems: true, items: { type: 'string', format: 'date' } } as const;
 const yearParam = { type: 'object', required: ['year'], properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 } } } as const;
@@ -26,16 +27,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     const both = req.body.holidays.filter((d) => req.body.workdays.includes(d));
     if (both.length) throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/workdays', message: `同一天不能既放假又上班：${both.join('、')} / a day cannot be both` }] });
     const now = app.clock.now();
-    await app.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('calendar_days').where('day', '>=', `${year}-01-01`).where('day', '<=', `${year}-12-31`).execute();
-      const rows = [
-        ...req.body.holidays.map((day) => ({ day, workday: false, note: req.body.source, loaded_by: req.user!.id, loaded_at: now })),
-        ...req.body.workdays.map((day) => ({ day, workday: true, note: req.body.source, loaded_by: req.user!.id, loaded_at: now })),
-      ];
-      if (rows.length) await trx.insertInto('calendar_days').values(rows).execute();
-      await trx.insertInto('calendar_years').values({ year, source: req.body.source, loaded_by: req.user!.id, loaded_at: now })
-        .onConflict((oc) => oc.column('year').doUpdateSet({ source: req.body.source, loaded_by: req.user!.id, loaded_at: now })).execute();
-    });
+    await loadYear(app.db, { year, ...req.body, loadedBy: req.user!.id, at: now });
     await app.calendar.refresh(app.db);
     req.log.info({ year, holidays: req.body.holidays.length, workdays: req.body.workdays.length }, 'calendar year loaded');
     return { year, holidays: req.body.holidays.length, workdays: req.body.workdays.length };
@@ -43,7 +35,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
 
   app.get<{ Params: { year: number } }>('/calendar/:year', { schema: { tags: ['calendar'], response: { 200: CalendarYear }, summary: "A year's calendar as the service counts it", params: yearParam } }, async (req) => {
     const { year } = req.params;
-    const loaded = await app.db.selectFrom('calendar_years').selectAll().where('year', '=', year).executeTakeFirst();
+    const loaded = await loadedSource(app.db, year);
     const days: string[] = [];
     const holidays: string[] = [];
     const workdays: string[] = [];
@@ -54,6 +46,6 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       if (cal.isWorkday(day) && weekend) workdays.push(day);
       if (!cal.isWorkday(day) && !weekend) holidays.push(day);
     }
-    return { year, known: cal.knowsYear(year), source: loaded?.source ?? (cal.knowsYear(year) ? 'chinese-days' : null), holidays, workdays };
+    return { year, known: cal.knowsYear(year), source: loaded ?? (cal.knowsYear(year) ? 'chinese-days' : null), holidays, workdays };
   });
 }

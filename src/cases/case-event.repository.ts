@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { openJson, sealJson } from '../crypto/sealed-data.ts';
+import { openPayload, sealPayload } from '../crypto/sealed-payload.ts';
 import type { Executor } from '../db/database.ts';
 import { entryDigest, genesisHash, linkHashSql } from './history-chain.ts';
 import type { StepTiming } from './step-timing.ts';
@@ -14,16 +14,6 @@ export interface CaseEventRow {
   fromState: string | null;
   toState: string | null;
   at: Date;
-}
-
-/** A history entry's payload as stored: personal data sealed for this case, entry and field (src/crypto/sealed-data.ts). */
-export function sealPayload(caseId: string, seq: number, payload: Record<string, unknown>): Record<string, unknown> {
-  return sealJson(payload, `case_events.payload:${caseId}:${seq}:`);
-}
-
-/** Every reader of `case_events.payload` outside this file goes through here. */
-export function openPayload(caseId: string, seq: number, stored: unknown): Record<string, unknown> {
-  return openJson(stored as Record<string, unknown>, `case_events.payload:${caseId}:${seq}:`);
 }
 
 /** The entry written, as a reader of the history would get it (the actor's name is the caller's to add). */

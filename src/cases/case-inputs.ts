@@ -2,18 +2,17 @@ import type { Executor } from '../db/database.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { Person } from '../persons/person.repository.ts';
 import { ageOn } from '../time/shanghai.ts';
-import { openSnapshot } from './case.repository.ts';
+import { completedWorkflows, personCaseData } from './case.repository.ts';
 
 const DONE_OUTCOMES = ['completed', 'granted', 'transferred'];
 
 
 /** What an eligibility schema is checked against: the person file and the items already completed. */
 export async function eligibilitySubject(db: Executor, person: Person, now: Date): Promise<Record<string, unknown>> {
-  const done = await db.selectFrom('cases').select('workflow_id').distinct().where('person_id', '=', person.id)
-    .where('status', '=', 'closed').where('outcome', 'in', DONE_OUTCOMES).execute();
+  const done = await completedWorkflows(db, person.id, DONE_OUTCOMES);
   return {
     person: { ...person.attributes, sex: person.sex, birthDate: person.birthDate, age: ageOn(person.birthDate, now) },
-    completedItems: done.map((r) => r.workflow_id),
+    completedItems: done,
   };
 }
 
@@ -23,9 +22,8 @@ export async function eligibilitySubject(db: Executor, person: Person, now: Date
  */
 export async function prefillData(db: Executor, def: WorkflowDefinition, person: Person): Promise<Record<string, unknown>> {
   if (!def.prefill) return {};
-  const earlier = await db.selectFrom('cases').select(['id', 'snapshot']).where('person_id', '=', person.id).orderBy('id').execute();
   const known: Record<string, unknown> = {};
-  for (const r of earlier) Object.assign(known, openSnapshot(r.id, r.snapshot).context.data);
+  for (const data of await personCaseData(db, person.id)) Object.assign(known, data);
   Object.assign(known, person.attributes, { name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate });
   if (person.phone) known.mobile = person.phone;
   const data: Record<string, unknown> = {};

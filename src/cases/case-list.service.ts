@@ -1,7 +1,7 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { dashboardCases, type DueFilter } from '../supervision/dashboard.repository.ts';
+import { dashboardCases, type DueFilter } from './case-list.repository.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
-import { listPersonCases, type CaseRow } from './case.repository.ts';
+import { listPersonCases } from './case.repository.ts';
+import type { Case } from './case.types.ts';
 
 const LEVEL_DEPTH: Record<string, number> = { district: 1, town: 2, village: 3 };
 
@@ -10,7 +11,7 @@ export function holderStation(stationPath: string, stepLevel: string | null): st
 }
 
 /** The short form of a case used in lists and the person file: where it is, since when, who holds it. */
-export function caseSummary(c: CaseRow, now = new Date()) {
+export function caseSummary(c: Case, now = new Date()) {
   return {
     id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, parentCaseId: c.parentCaseId, personId: c.personId,
     state: c.state, status: c.status, outcome: c.outcome, version: c.version, dueAt: c.dueAt?.toISOString() ?? null,

@@ -1,22 +1,20 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import type { User } from '../users/user.types.ts';
-import { openPayload } from './case-event.repository.ts';
-import { toCase, type CaseRow } from './case.repository.ts';
-
-function scope(path: string, column = 'station_path') {
-  return sql<boolean>`(${sql.ref(column)} = ${path} or ${sql.ref(column)} like ${`${path}.%`})`;
-}
+import { openPayload } from '../crypto/sealed-payload.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
+import { toCase } from './case.repository.ts';
+import type { Case } from './case.types.ts';
 
 /**
  * The clerk's own queue: open cases in their area waiting at their level and not handed to
  * someone else, or handed to them; the nearest due date first, those without one last.
  */
-export async function myQueue(db: Executor, user: User, limit: number): Promise<(CaseRow & { personName: string })[]> {
+export async function myQueue(db: Executor, user: User, limit: number): Promise<(Case & { personName: string })[]> {
   const rows = await db.selectFrom('cases').innerJoin('persons', 'persons.id', 'cases.person_id')
     .selectAll('cases').select('persons.name as person_name')
     .where('cases.status', '=', 'open')
-    .where(scope(user.stationPath, 'cases.station_path'))
+    .where(withinArea('cases.station_path', user.stationPath))
     .where((eb) => eb.or([
       eb('cases.assignee_id', '=', user.id),
       eb.and([eb('cases.assignee_id', 'is', null), eb('cases.step_level', '=', user.stationLevel)]),

@@ -1,42 +1,14 @@
-import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
-import type { CaseTable, Executor } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { CaseTable } from './case.table.ts';
+import type { Case } from './case.types.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import type { StepTiming } from './step-timing.ts';
+import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 
-export interface CaseRow {
-  id: string;
-  workflowId: string;
-  workflowVersion: number;
-  parentCaseId: string | null;
-  personId: string;
-  applicantId: string | null;
-  payeeId: string | null;
-  agent: Record<string, unknown> | null;
-  stationId: string;
-  stationPath: string;
-  state: string;
-  status: 'open' | 'closed';
-  outcome: string | null;
-  version: number;
-  snapshot: StoredSnapshot;
-  stepLevel: string | null;
-  dueAt: Date | null;
-  assigneeId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  closedAt: Date | null;
-  timerAt: Date | null;
-  stepEnteredAt: Date | null;
-  lastEventAt: Date | null;
-  dueUncertain: boolean;
-  pausedState: string | null;
-  pausedWorkingDays: number | null;
-  overdueAt: Date | null;
-  escalatedAt: Date | null;
-  escalatedTo: string | null;
-}
+/** A row of `cases` as kysely reads it; the service works with `Case` (case.types.ts). */
+export type CaseRow = Selectable<CaseTable>;
 
 /** A case's snapshot as stored: ID numbers, bank accounts and phones sealed for this case and field (src/crypto/sealed-data.ts). */
 export function sealSnapshot(caseId: string, snapshot: StoredSnapshot, previous?: StoredSnapshot): StoredSnapshot {
@@ -57,7 +29,7 @@ export function openAgent(caseId: string, stored: unknown): Record<string, unkno
   return stored ? openJson(stored as Record<string, unknown>, `cases.agent:${caseId}:`) : null;
 }
 
-export function toCase(r: Selectable<CaseTable>): CaseRow {
+export function toCase(r: CaseRow): Case {
   const c = {
     id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id,
@@ -67,7 +39,7 @@ export function toCase(r: Selectable<CaseTable>): CaseRow {
     createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
     lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain, pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
     overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to,
-  } as CaseRow;
+  } as Case;
   // Lists (dashboards, the person file) never read the form data: it is decrypted when first read, not for every row.
   let snapshot: StoredSnapshot | undefined;
   Object.defineProperty(c, 'snapshot', {
@@ -78,22 +50,14 @@ export function toCase(r: Selectable<CaseTable>): CaseRow {
   return c;
 }
 
-/** The scope of the service's own work (timers, sweeps): every station. */
-export const EVERYWHERE = '';
-
-function inScope(scopePath: string) {
-  if (scopePath === EVERYWHERE) return sql<boolean>`true`;
-  return sql<boolean>`(station_path = ${scopePath} or station_path like ${`${scopePath}.%`})`;
-}
-
-export async function findCase(db: Executor, id: string, scopePath: string): Promise<CaseRow | undefined> {
-  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).executeTakeFirst();
+export async function findCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).executeTakeFirst();
   return r && toCase(r);
 }
 
 /** Locks the case row for the rest of the transaction; named so every writer takes the same lock. */
-export async function lockCase(db: Executor, id: string, scopePath: string): Promise<CaseRow | undefined> {
-  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(inScope(scopePath)).forUpdate().executeTakeFirst();
+export async function lockCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).forUpdate().executeTakeFirst();
   return r && toCase(r);
 }
 
@@ -131,7 +95,7 @@ export interface CaseUpdate {
 }
 
 /** Moves the case to version + 1 and returns it as written (no second read); the caller holds the row lock. */
-export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: Date): Promise<CaseRow> {
+export async function updateCase(db: Executor, c: Case, u: CaseUpdate, now: Date): Promise<Case> {
   const snap = u.snapshot;
   const done = snap?.status === 'done';
   const r = await db.updateTable('cases').set({
@@ -148,7 +112,50 @@ export async function updateCase(db: Executor, c: CaseRow, u: CaseUpdate, now: D
   return toCase(r);
 }
 
-export async function listPersonCases(db: Executor, personId: string): Promise<CaseRow[]> {
+export async function listPersonCases(db: Executor, personId: string): Promise<Case[]> {
   const rows = await db.selectFrom('cases').selectAll().where('person_id', '=', personId).orderBy('id').execute();
   return rows.map(toCase);
+}
+
+/** The items a person has finished with one of `outcomes`, once each. */
+export async function completedWorkflows(db: Executor, personId: string, outcomes: readonly string[]): Promise<string[]> {
+  const rows = await db.selectFrom('cases').select('workflow_id').distinct().where('person_id', '=', personId)
+    .where('status', '=', 'closed').where('outcome', 'in', outcomes).execute();
+  return rows.map((r) => r.workflow_id);
+}
+
+/** The form data of a person's cases, oldest first (snapshots opened). */
+export async function personCaseData(db: Executor, personId: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.selectFrom('cases').select(['id', 'snapshot']).where('person_id', '=', personId).orderBy('id').execute();
+  return rows.map((r) => openSnapshot(r.id, r.snapshot).context.data);
+}
+
+export async function hasOpenCase(db: Executor, workflowId: string, personId: string): Promise<boolean> {
+  const open = await db.selectFrom('cases').select('id').where('workflow_id', '=', workflowId).where('person_id', '=', personId)
+    .where('status', '=', 'open').executeTakeFirst();
+  return open !== undefined;
+}
+
+/** Whether the case started a child case at or after `since`. */
+export async function hasChildSince(db: Executor, caseId: string, since: Date): Promise<boolean> {
+  const child = await db.selectFrom('cases').select('id').where('parent_case_id', '=', caseId).where('created_at', '>=', since).executeTakeFirst();
+  return child !== undefined;
+}
+
+/** Marks an escalation on the case row; the history entry is the caller's. */
+export async function markEscalated(db: Executor, caseId: string, to: string, now: Date): Promise<void> {
+  await db.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', caseId).execute();
+}
+
+export async function listOpenCases(db: Executor, workflowId: string): Promise<Case[]> {
+  const rows = await db.selectFrom('cases').selectAll().where('workflow_id', '=', workflowId).where('status', '=', 'open').orderBy('id').execute();
+  return rows.map(toCase);
+}
+
+/** Moves an open case to another version of its definition; the caller holds the row lock and writes the MIGRATE entry. */
+export async function moveToVersion(db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date): Promise<void> {
+  await db.updateTable('cases').set({
+    workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value, version: c.version + 1, updated_at: now,
+    ...(timing ? { step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt, step_entered_at: timing.stepEnteredAt } : {}),
+  }).where('id', '=', c.id).where('version', '=', c.version).execute();
 }

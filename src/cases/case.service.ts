@@ -1,8 +1,5 @@
-import type { CalendarService } from '../calendar/working-calendar.ts';
-import type { Clock } from '../clock.ts';
-import type { Db, Executor } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
@@ -12,9 +9,13 @@ import { findPerson, lockPerson, type Person } from '../persons/person.repositor
 import { findUserById, type User } from '../users/user.repository.ts';
 import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
-import { appendEvent, listEvents, type CaseEventRow, type WrittenEvent } from './case-event.repository.ts';
+import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
-import { EVERYWHERE, findCase, insertCase, lockCase, updateCase, type CaseRow } from './case.repository.ts';
+import { findCase, hasOpenCase, insertCase, lockCase, updateCase } from './case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
+import type { Case, CaseDeps, Written } from './case.types.ts';
+
+export type { CaseDeps, Written } from './case.types.ts';
 import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
@@ -27,25 +28,12 @@ import { listCaseNotices } from './notice.repository.ts';
 import { keepPaymentRecord } from '../payments/payment-record.repository.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
-export interface CaseDeps {
-  db: Db;
-  registry: WorkflowRegistry;
-  clock: Clock;
-  calendar: CalendarService;
-}
-
 export interface OpenCaseInput {
   workflowId: string;
   personId: string;
   applicantId?: string;
   payeeId?: string;
   agent?: Record<string, unknown>;
-}
-
-/** What a step wrote: the case row and the history entry. */
-export interface Written {
-  row: CaseRow;
-  entry: WrittenEvent;
 }
 
 export interface EventInput {
@@ -120,9 +108,7 @@ async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, eff
 async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
   const wf = await deps.registry.inForce(trx, workflowId, c.now);
   if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
-  const open = await trx.selectFrom('cases').select('id').where('workflow_id', '=', workflowId).where('person_id', '=', c.person.id)
-    .where('status', '=', 'open').executeTakeFirst();
-  if (open && !wf.definition.allowConcurrentCases) return;
+  if (!wf.definition.allowConcurrentCases && (await hasOpenCase(trx, workflowId, c.person.id))) return;
   await startCase(trx, deps, { wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1 });
 }
 
@@ -192,7 +178,7 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
   });
 }
 
-async function recordAdminAct(trx: Executor, c: CaseRow, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
+async function recordAdminAct(trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user.role, input.data, lang);
   let assigneeId: string | undefined;
   if (typeof payload.userId === 'string') {
@@ -221,7 +207,7 @@ export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: stri
 }
 
 /** A system event on a case the caller has locked; false when the current step does not take it. */
-export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow, type: string, now: Date): Promise<boolean> {
+export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: Case, type: string, now: Date): Promise<boolean> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now });
   if (!result.ok) return false;
@@ -230,13 +216,13 @@ export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: CaseRow
 }
 
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
-export async function appendAdminEntry(trx: Executor, c: CaseRow, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<Written> {
+export async function appendAdminEntry(trx: Executor, c: Case, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<Written> {
   const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
   const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
   return { row, entry };
 }
 
-async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
+async function persistStep(trx: Executor, deps: CaseDeps, c: Case, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
   const seq = c.version + 1;
   const row = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
   const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
@@ -247,7 +233,7 @@ async function persistStep(trx: Executor, deps: CaseDeps, c: CaseRow, wf: Compil
   return { row, entry };
 }
 
-async function advance(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang): Promise<Written> {
+async function advance(trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang): Promise<Written> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
@@ -271,7 +257,7 @@ export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal
 
 /** A case inside the user's jurisdiction, as the pages work on it: its row, definition, view and person. */
 export interface CaseAtHand {
-  row: CaseRow;
+  row: Case;
   definition: WorkflowDefinition;
   view: CaseView;
   person: Person;

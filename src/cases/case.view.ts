@@ -10,7 +10,7 @@ import { actorOf } from './actor.ts';
 import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { recallTarget, sentByBatch } from './recall.ts';
-import type { CaseRow } from './case.repository.ts';
+import type { Case } from './case.types.ts';
 import { listCaseNotices } from './notice.repository.ts';
 
 export interface CaseView {
@@ -63,7 +63,7 @@ export function sensitiveFields(wf: CompiledWorkflow): Set<string> {
   return out;
 }
 
-function currentStep(wf: CompiledWorkflow, c: CaseRow, user: User, previousActorId: string | null): CaseView['currentStep'] {
+function currentStep(wf: CompiledWorkflow, c: Case, user: User, previousActorId: string | null): CaseView['currentStep'] {
   if (c.snapshot.status === 'done') return null;
   const state = wf.definition.machine.states[c.snapshot.value]!;
   const events = allowedEvents(wf, c.snapshot, actorOf(user), previousActorId).map((e) => ({
@@ -95,7 +95,7 @@ export interface ViewOptions {
 }
 
 /** `history`: the case's history when the caller has it already (a step that just appended to it). */
-export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: CaseRow, user: User, opts: ViewOptions, history?: CaseEventRow[]): Promise<CaseView> {
+export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions, history?: CaseEventRow[]): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
   const [events, notices] = [history ?? await listEvents(db, c.id), await listCaseNotices(db, c.id)];
   const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;

@@ -29,3 +29,12 @@ export async function saveKey(db: Executor, s: IdempotencyScope, hash: string, s
     user_id: s.userId, route: s.route, key: s.key, request_hash: hash, status_code: statusCode, response: JSON.stringify(response), created_at: now,
   }).execute();
 }
+
+/** Whether the case's step `seq` was sent under an idempotency key starting `<case>:<prefix>` (a batch's keys). */
+export async function sentUnderKeyPrefix(db: Executor, route: string, caseId: string, prefixes: readonly string[], seq: number): Promise<boolean> {
+  const r = await db.selectFrom('idempotency_keys').select('key')
+    .where('route', '=', route)
+    .where((eb) => eb.or(prefixes.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
+    .where(sql<boolean>`(response->>'version')::int = ${seq}`).executeTakeFirst();
+  return r !== undefined;
+}

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
@@ -8,8 +7,9 @@ import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
-import { updateCase, type CaseRow } from './case.repository.ts';
-import type { CaseDeps, Written } from './case.service.ts';
+import { hasChildSince, updateCase } from './case.repository.ts';
+import { sentUnderKeyPrefix } from './idempotency.repository.ts';
+import type { Case, CaseDeps, Written } from './case.types.ts';
 import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
 import { timingFromJson, timingOnEntry } from './step-timing.ts';
@@ -67,11 +67,7 @@ export function isBatchKey(idempotencyKey: string): boolean {
 }
 
 export async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
-  const r = await trx.selectFrom('idempotency_keys').select('key')
-    .where('route', '=', 'POST /api/v1/cases/:id/events')
-    .where((eb) => eb.or(BATCH_KEY_PREFIXES.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
-    .where(sql<boolean>`(response->>'version')::int = ${seq}`).executeTakeFirst();
-  return r !== undefined;
+  return sentUnderKeyPrefix(trx, 'POST /api/v1/cases/:id/events', caseId, BATCH_KEY_PREFIXES, seq);
 }
 
 const recallData = withPlainText(ajv.compile({
@@ -80,7 +76,7 @@ const recallData = withPlainText(ajv.compile({
 }));
 
 /** Takes back the user's last step, inside the caller's transaction with the case locked. */
-export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {
+export async function recallStep(trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {
   if (!recallData(data ?? {})) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(recallData.errors, lang) });
   if (c.status === 'closed') throw new AppError('CASE_CLOSED');
   const notices = await listCaseNotices(trx, c.id);
@@ -88,8 +84,7 @@ export async function recallStep(trx: Executor, deps: CaseDeps, c: CaseRow, user
   if (!found.ok) throw new AppError('RECALL_REFUSED', { detail: found.reason });
   const { target } = found;
   const recalled = history.find((e) => e.seq === target.seq)!;
-  const child = await trx.selectFrom('cases').select('id').where('parent_case_id', '=', c.id).where('created_at', '>=', recalled.at).executeTakeFirst();
-  if (child) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
+  if (await hasChildSince(trx, c.id, recalled.at)) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
   if (await sentByBatch(trx, c.id, target.seq)) throw new AppError('RECALL_REFUSED', { detail: SENT_BY_BATCH });
 
   const versions = await historyVersions(trx, deps.registry, c.workflowId, c.workflowVersion, history);

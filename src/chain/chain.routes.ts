@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { findPerson } from '../persons/person.repository.ts';
+import { findPerson } from '../persons/person.service.ts';
 import { chainItems, personChain } from './chain.service.ts';
 import { Chain, PersonChain } from './chain.schemas.ts';
 

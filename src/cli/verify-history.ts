@@ -4,7 +4,7 @@ import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
 import { replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine.ts';
 import { historyEvent, historyVersions } from '../cases/history-replay.ts';
 import { RECALL } from '../definitions/definition.types.ts';
-import { openPayload } from '../cases/case-event.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
 import { openAgent, openSnapshot } from '../cases/case.repository.ts';
 import { CHAIN_CASE_COLUMNS, CHAIN_EVENT_COLUMNS, chainMismatch } from './verify-chain.ts';
 

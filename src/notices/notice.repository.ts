@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 
 export interface StoredNotice {
   id: string;
@@ -89,13 +90,9 @@ export async function listNumbered(db: Executor, caseId: string): Promise<Stored
   return rows.map((r) => toNotice(r));
 }
 
-function inScope(scopePath: string) {
-  return sql<boolean>`(cases.station_path = ${scopePath} or cases.station_path like ${`${scopePath}.%`})`;
-}
-
 /** A notice by its code inside a jurisdiction; outside it, the notice does not exist. */
 export async function findByCode(db: Executor, code: string, scopePath: string, withPdf: boolean): Promise<StoredNotice | undefined> {
-  const r = await base(db).select(['notices.pdf', 'notices.sha256']).where('notices.code', '=', code).where(inScope(scopePath))
+  const r = await base(db).select(['notices.pdf', 'notices.sha256']).where('notices.code', '=', code).where(withinArea('cases.station_path', scopePath))
     .orderBy('notices.district_id').executeTakeFirst();
   return r && toNotice(r, withPdf ? { pdf: r.pdf, sha256: r.sha256 } : { pdf: null, sha256: r.sha256 });
 }

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
-import { listNumbered } from './notice.repository.ts';
-import { findByCode } from './notice.repository.ts';
 import { caseInScope, verifyNotice, type Verification } from './notice.verify.ts';
-import { pdfOf } from './notice.service.ts';
+import { findByCode, listNumbered, pdfOf } from './notice.service.ts';
 import { NoticeList, NoticeVerification, VerificationAnswer } from './notice.schemas.ts';
 import { Pdf } from '../http/response.schemas.ts';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { openPayload } from '../cases/case-event.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
@@ -15,6 +15,9 @@ import { renderPdf, type NoticeDocument } from './notice.pdf.ts';
 import { insertNotice, savePdf, takeSerial, type StoredNotice } from './notice.repository.ts';
 import { noticeRuntime } from './notice.runtime.ts';
 import { MissingNoticeField, renderContent } from './notice.templates.ts';
+
+// Reads the routes make as they are; findByCode scopes to the user's area itself.
+export { findByCode, listNumbered } from './notice.repository.ts';
 
 export interface IssueInput {
   caseId: string;

@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { chunked } from '../rosters/chunked.ts';
-import { inArea } from '../rosters/roster.repository.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 import type { ConfirmationRunTable } from './payment.table.ts';
 
 export type ConfirmationRunRow = Selectable<ConfirmationRunTable>;
@@ -16,7 +16,7 @@ export async function findRunOfYear(db: Executor, workflowId: string, year: numb
 /** The open cases of an item being paid in an area, by station. */
 export async function casesBeingPaid(db: Executor, workflowId: string, stationPath: string): Promise<string[]> {
   const rows = await db.selectFrom('cases').select('cases.id').where('cases.workflow_id', '=', workflowId).where('cases.state', '=', 'paying')
-    .where('cases.status', '=', 'open').where(inArea('cases.station_path', stationPath)).orderBy('cases.station_path').orderBy('cases.id').execute();
+    .where('cases.status', '=', 'open').where(withinArea('cases.station_path', stationPath)).orderBy('cases.station_path').orderBy('cases.id').execute();
   return rows.map((r) => r.id);
 }
 
@@ -28,7 +28,7 @@ export async function insertRun(db: Executor, run: Insertable<ConfirmationRunTab
 }
 
 export async function findRunInArea(db: Executor, id: string, stationPath: string): Promise<ConfirmationRunRow | undefined> {
-  return db.selectFrom('confirmation_runs').selectAll().where('id', '=', id).where(inArea('station_path', stationPath)).executeTakeFirst();
+  return db.selectFrom('confirmation_runs').selectAll().where('id', '=', id).where(withinArea('station_path', stationPath)).executeTakeFirst();
 }
 
 /** The run's entries with the person, the one who settled each and the case's state, in order. */

@@ -1,4 +1,5 @@
-import { EVERYWHERE, findCase } from '../cases/case.repository.ts';
+import { findCase } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';

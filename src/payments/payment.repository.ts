@@ -2,7 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { chunked } from '../rosters/chunked.ts';
-import { inArea } from '../rosters/roster.repository.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 import type { PaymentBatchTable, PaymentTable } from './payment.table.ts';
 
 export type PaymentBatchRow = Selectable<PaymentBatchTable>;
@@ -26,7 +26,7 @@ export async function casesUnpaidFor(db: Executor, q: PayableQuery) {
   return db.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
     .innerJoin('persons', 'persons.id', 'cases.person_id')
     .select(['cases.id', 'cases.state', 'cases.workflow_version', 'cases.snapshot', 'persons.name'])
-    .where('cases.workflow_id', '=', q.workflowId).where('cases.state', 'in', q.states).where('cases.status', '=', 'open').where(inArea('cases.station_path', q.stationPath))
+    .where('cases.workflow_id', '=', q.workflowId).where('cases.state', 'in', q.states).where('cases.status', '=', 'open').where(withinArea('cases.station_path', q.stationPath))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', q.period))))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payment_records').select('payment_records.case_id').whereRef('payment_records.case_id', '=', 'cases.id').where('payment_records.period', '=', q.period))))
     .orderBy('cases.roster_id').orderBy('roster_rows.row_no').orderBy('cases.id').execute();
@@ -53,12 +53,12 @@ export async function insertBatch(db: Executor, batch: Insertable<PaymentBatchTa
 }
 
 export async function findBatchInArea(db: Executor, id: string, stationPath: string): Promise<PaymentBatchRow | undefined> {
-  return db.selectFrom('payment_batches').selectAll().where('id', '=', id).where(inArea('payment_batches.station_path', stationPath)).executeTakeFirst();
+  return db.selectFrom('payment_batches').selectAll().where('id', '=', id).where(withinArea('payment_batches.station_path', stationPath)).executeTakeFirst();
 }
 
 export async function listBatchesInArea(db: Executor, stationPath: string, workflowId?: string) {
   let q = db.selectFrom('payment_batches').select(['id', 'number', 'workflow_id', 'period', 'status', 'line_count', 'total_fen', 'created_at'])
-    .where(inArea('payment_batches.station_path', stationPath));
+    .where(withinArea('payment_batches.station_path', stationPath));
   if (workflowId) q = q.where('workflow_id', '=', workflowId);
   return q.orderBy('created_at', 'desc').limit(100).execute();
 }
@@ -110,7 +110,7 @@ interface RecordingClaim {
 export async function claimForRecording(db: Executor, c: RecordingClaim): Promise<boolean> {
   const r = await db.updateTable('payment_batches')
     .set({ status: 'recording', recording_claim: c.claim, recording_at: c.at, paid_on: sql`coalesce(paid_on, ${c.paidOn}::date)`, bank_reference: sql`case when paid_on is null then ${c.bankReference}::text else bank_reference end` })
-    .where('id', '=', c.id).where(inArea('payment_batches.station_path', c.stationPath))
+    .where('id', '=', c.id).where(withinArea('payment_batches.station_path', c.stationPath))
     .where((eb) => eb.or([eb('status', 'in', ['exported', 'recorded']), eb.and([eb('status', '=', 'recording'), eb('recording_at', '<', c.staleBefore)])]))
     .where((eb) => eb.or([eb('paid_on', 'is', null), eb.and([eb('paid_on', '=', c.paidOn), sql<boolean>`bank_reference is not distinct from ${c.bankReference}::text`])]))
     .executeTakeFirst();

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
-import { openPayload } from '../cases/case-event.repository.ts';
-import { EVERYWHERE, findCase, openSnapshot } from '../cases/case.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
+import { findCase, openSnapshot } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';

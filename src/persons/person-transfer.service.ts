@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import { dataKeys, decryptField } from '../crypto/data-key.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 import { maskIdNumber } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { recordCorrections } from './person-correction.service.ts';
@@ -15,17 +15,13 @@ import { findPerson, lockPerson } from './person.repository.ts';
  * was: their list has what they typed and the outcome.
  */
 
-function within(column: 'from_station_path' | 'to_station_path', root: string) {
-  return sql<boolean>`(${sql.ref(column)} = ${root} or ${sql.ref(column)} like ${`${root}.%`})`;
-}
-
 /**
  * Records the request; false when the person is already asked for by a station of the user's
  * area (registering the number again, as with a file of one's own, is a duplicate).
  */
 export async function requestTransfer(trx: Executor, r: { id: string; personId: string; from: { id: string; path: string }; to: { id: string; path: string }; name: string; user: User; now: Date }): Promise<boolean> {
   const asked = await trx.selectFrom('person_transfers').select('id').where('person_id', '=', r.personId).where('status', '=', 'pending')
-    .where(within('to_station_path', r.user.stationPath)).executeTakeFirst();
+    .where(withinArea('to_station_path', r.user.stationPath)).executeTakeFirst();
   if (asked) return false;
   const inserted = await trx.insertInto('person_transfers').values({
     id: r.id, person_id: r.personId, from_station_id: r.from.id, from_station_path: r.from.path, to_station_id: r.to.id, to_station_path: r.to.path,
@@ -39,8 +35,8 @@ export async function listTransfers(db: Db, user: User) {
   const base = db.selectFrom('person_transfers as t').innerJoin('persons as p', 'p.id', 't.person_id')
     .innerJoin('stations as to', 'to.id', 't.to_station_id').innerJoin('users as u', 'u.id', 't.requested_by')
     .select(['t.id', 't.person_id', 't.name', 't.status', 't.requested_at', 't.decided_at', 't.decision_reason', 't.from_station_path', 't.to_station_id', 'p.name as person_name', 'p.id_number_enc', 'to.name_zh as to_name', 'u.display_name as requested_by']);
-  const incoming = await base.where(within('from_station_path', user.stationPath)).orderBy('t.id', 'desc').limit(200).execute();
-  const outgoing = await base.where(within('to_station_path', user.stationPath)).orderBy('t.id', 'desc').limit(200).execute();
+  const incoming = await base.where(withinArea('from_station_path', user.stationPath)).orderBy('t.id', 'desc').limit(200).execute();
+  const outgoing = await base.where(withinArea('to_station_path', user.stationPath)).orderBy('t.id', 'desc').limit(200).execute();
   const keys = dataKeys();
   const idOf = (r: { person_id: string; id_number_enc: string }) => maskIdNumber(decryptField(keys, r.id_number_enc, `persons.id_number:${r.person_id}`));
   const common = (r: (typeof incoming)[number]) => ({
@@ -57,7 +53,7 @@ export async function listTransfers(db: Db, user: User) {
 /** A pending request the user's area must answer, locked; outside that area it does not exist. */
 async function pendingIncoming(trx: Executor, user: User, id: string) {
   if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
-  const t = await trx.selectFrom('person_transfers').selectAll().where('id', '=', id).where(within('from_station_path', user.stationPath)).forUpdate().executeTakeFirst();
+  const t = await trx.selectFrom('person_transfers').selectAll().where('id', '=', id).where(withinArea('from_station_path', user.stationPath)).forUpdate().executeTakeFirst();
   if (!t) throw new AppError('NOT_FOUND');
   if (t.status !== 'pending') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该转入申请已处理', en: 'This transfer request was already answered' } });
   return t;
@@ -92,6 +88,6 @@ export async function refuseTransfer(db: Db, user: User, id: string, reason: str
 /** A request made from the user's area, as its maker sees it (what they typed, and the outcome). */
 export async function findOutgoingTransfer(db: Executor, user: User, id: string) {
   const r = await db.selectFrom('person_transfers').select(['id', 'person_id', 'name', 'status', 'decision_reason']).where('id', '=', id)
-    .where(within('to_station_path', user.stationPath)).executeTakeFirst();
+    .where(withinArea('to_station_path', user.stationPath)).executeTakeFirst();
   return r && { id: r.id, name: r.name, status: r.status, reason: r.decision_reason, personId: r.status === 'accepted' ? r.person_id : null };
 }

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import type { Executor, PersonTable } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { PersonTable } from './person.table.ts';
 import { blindIndex, dataKeys, decryptField, encryptField } from '../crypto/data-key.ts';
 import { isoDay } from '../db/dates.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 
 export interface Person {
   id: string;
@@ -17,7 +19,9 @@ export interface Person {
   createdAt: Date;
 }
 
-function toPerson(r: Selectable<PersonTable>): Person {
+export type PersonRow = Selectable<PersonTable>;
+
+function toPerson(r: PersonRow): Person {
   const birthDate = isoDay(r.birth_date);
   const keys = dataKeys();
   return {
@@ -30,13 +34,13 @@ function toPerson(r: Selectable<PersonTable>): Person {
 /** Finds a person inside a jurisdiction (station subtree); outside it, the person does not exist. */
 export async function findPerson(db: Executor, id: string, scopePath: string): Promise<Person | undefined> {
   const r = await db.selectFrom('persons').selectAll().where('id', '=', id)
-    .where((eb) => eb.or([eb('station_path', '=', scopePath), eb('station_path', 'like', `${scopePath}.%`)])).executeTakeFirst();
+    .where(withinArea('station_path', scopePath)).executeTakeFirst();
   return r && toPerson(r);
 }
 
 export async function searchPersons(db: Executor, q: { idNumber?: string; name?: string }, scopePath: string, limit: number): Promise<Person[]> {
   let query = db.selectFrom('persons').selectAll()
-    .where((eb) => eb.or([eb('station_path', '=', scopePath), eb('station_path', 'like', `${scopePath}.%`)]));
+    .where(withinArea('station_path', scopePath));
   if (q.idNumber) query = query.where('id_number_hash', '=', idNumberHash(q.idNumber));
   if (q.name) query = query.where('name', 'like', `${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const rows = await query.orderBy('name').limit(limit).execute();
@@ -84,7 +88,7 @@ export async function insertRelation(db: Executor, personId: string, relatedId: 
 export async function listRelations(db: Executor, personId: string, scopePath: string): Promise<{ personId: string; name: string; relation: string }[]> {
   const rows = await db.selectFrom('person_relations').innerJoin('persons', 'persons.id', 'person_relations.related_person_id')
     .select(['persons.id', 'persons.name', 'person_relations.relation']).where('person_relations.person_id', '=', personId)
-    .where((eb) => eb.or([eb('persons.station_path', '=', scopePath), eb('persons.station_path', 'like', `${scopePath}.%`)])).execute();
+    .where(withinArea('persons.station_path', scopePath)).execute();
   return rows.map((r) => ({ personId: r.id, name: r.name, relation: r.relation }));
 }
 

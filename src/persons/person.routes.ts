@@ -3,10 +3,10 @@ import { listPersonCasesView } from '../cases/case-list.ts';
 import { AppError } from '../http/errors.ts';
 import { languageOf } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
-import { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
 import { correctPerson, listCorrections, type PersonChanges } from './person-correction.service.ts';
-import { personNameSchema, registerPerson, type NewPerson } from './person.service.ts';
-import { recordReveal } from '../auth/reveal-log.repository.ts';
+import {
+  findPerson, listRelations, personNameSchema, recordPersonReveal, registerPerson, searchPersons, type NewPerson, type Person,
+} from './person.service.ts';
 import { PersonCorrected, PersonFile, PersonList, PersonSummary } from './person.schemas.ts';
 
 const attributes = {
@@ -101,7 +101,7 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
     if (!person) throw new AppError('NOT_FOUND');
     const reveal = req.query.reveal === '1';
     if (reveal) {
-      await recordReveal(app.db, { userId: req.user!.id, subject: `person:${person.id}`, fields: ['idNumber', 'phone'], at: app.clock.now() });
+      await recordPersonReveal(app.db, req.user!.id, person.id, app.clock.now());
       req.log.info({ userId: req.user!.id, personId: person.id }, 'personal data revealed');
     }
     return {

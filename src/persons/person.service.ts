@@ -1,4 +1,5 @@
-import type { Db } from '../db/database.ts';
+import { recordReveal } from '../auth/reveal-log.repository.ts';
+import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -7,6 +8,14 @@ import type { User } from '../users/user.repository.ts';
 import { parseIdNumber } from './id-number.ts';
 import { requestTransfer } from './person-transfer.service.ts';
 import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
+
+// Reads the routes make as they are: the repository already scopes them to the user's area.
+export { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
+
+/** Every full view of a person's ID number and phone is logged, whoever asks. */
+export async function recordPersonReveal(db: Executor, userId: string, personId: string, at: Date): Promise<void> {
+  await recordReveal(db, { userId, subject: `person:${personId}`, fields: ['idNumber', 'phone'], at });
+}
 
 export interface NewPerson {
   name: string;

@@ -1,4 +1,5 @@
-import type { Executor, PolicyDocument } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { PolicyDocument } from '../definitions/policy-document.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { Finding } from '../definitions/linter.ts';
 

@@ -5,9 +5,9 @@ import { MAX_VERSION } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
 import { diffDefinitions } from './definition-diff.ts';
 import { lintDefinition } from '../definitions/linter.ts';
-import { listVersionsInForce } from '../definitions/workflow.repository.ts';
-import { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
-import { createDraft, impactReport, planMigration, publish, requirePolicy, runMigration } from './policy.service.ts';
+import {
+  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, requirePolicy, runMigration, type VersionRecord,
+} from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
 import { Diff, DefinitionFile, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published, Simulation, Version, Versions } from './policy.schemas.ts';
 

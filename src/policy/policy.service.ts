@@ -3,15 +3,20 @@ import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.t
 import { lintDefinition } from '../definitions/linter.ts';
 import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
-import { EVERYWHERE, lockCase, sealSnapshot, toCase } from '../cases/case.repository.ts';
+import { listOpenCases, lockCase, moveToVersion } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendEvent } from '../cases/case-event.repository.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import { compile, type CompiledWorkflow } from '../engine/compile.ts';
 import { migrateSnapshot } from '../engine/engine.ts';
-import type { PolicyDocument } from '../db/database.ts';
+import type { PolicyDocument } from '../definitions/policy-document.ts';
 import { AppError } from '../http/errors.ts';
 import type { User } from '../users/user.repository.ts';
 import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } from './policy.repository.ts';
+
+// Reads the routes make as they are.
+export { listVersionsInForce } from '../definitions/workflow.repository.ts';
+export { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
 
 export function requirePolicy(user: User): void {
   if (user.role !== 'policy' && user.role !== 'admin') throw new AppError('FORBIDDEN');
@@ -61,7 +66,7 @@ export async function impactReport(deps: CaseDeps, workflowId: string, version: 
   if (!target) throw new AppError('NOT_FOUND');
   // Usually a draft, not in the registry: its validators go with the report.
   const wf = compile(target.definition, createAjv());
-  const rows = (await deps.db.selectFrom('cases').selectAll().where('workflow_id', '=', workflowId).where('status', '=', 'open').orderBy('id').execute()).map(toCase);
+  const rows = await listOpenCases(deps.db, workflowId);
   const cases = rows.map((c) => ({
     caseId: c.id, fromVersion: c.workflowVersion, state: c.state,
     stateExists: c.state in wf.definition.machine.states, dataErrors: dataErrors(wf, c.snapshot.context.data),
@@ -132,10 +137,7 @@ export async function runMigration(deps: CaseDeps, workflowId: string, toVersion
       const now = deps.clock.now();
       const next = migrateSnapshot(to, c.snapshot, fate.toState!);
       const timing = timingOnEntry(to, c, next, now, deps.calendar.current);
-      await trx.updateTable('cases').set({
-        workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value, version: c.version + 1, updated_at: now,
-        ...(timing ? { step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt, step_entered_at: timing.stepEnteredAt } : {}),
-      }).where('id', '=', c.id).where('version', '=', c.version).execute();
+      await moveToVersion(trx, c, toVersion, next, timing, now);
       await appendEvent(trx, c.id, {
         seq: c.version + 1, kind: 'machine', type: 'MIGRATE', actorId,
         payload: { fromVersion: c.workflowVersion, toVersion, fromState: c.state, toState: next.value }, fromState: c.state, toState: next.value, at: now,

@@ -1,8 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isoDay } from '../db/dates.ts';
-import { newId } from '../db/ids.ts';
-import { AppError } from '../http/errors.ts';
-import { requirePolicy } from './policy.service.ts';
+import { recordStandard, standardsOn, type StandardValue } from './standards.service.ts';
 import { Created, Standards } from './policy.schemas.ts';
 
 /**
@@ -13,20 +10,11 @@ export default async function standardsRoutes(app: FastifyInstance): Promise<voi
   app.get<{ Querystring: { key?: string; on?: string } }>('/standards', {
     schema: { tags: ['policy'], response: { 200: Standards }, summary: 'Local standards; with `on`, only the one in force that day per key', querystring: { type: 'object', additionalProperties: false, properties: { key: { type: 'string', maxLength: 100 }, on: { type: 'string', format: 'date' } } } },
   }, async (req) => {
-    let q = app.db.selectFrom('local_standards as s').leftJoin('users as u', 'u.id', 's.author')
-      .select(['s.id', 's.key', 's.value', 's.unit', 's.effective_from', 's.policy_document', 's.note', 'u.display_name', 's.created_at']);
-    if (req.query.key) q = q.where('s.key', '=', req.query.key);
-    if (req.query.on) q = q.where('s.effective_from', '<=', req.query.on);
-    const rows = await q.orderBy('s.key').orderBy('s.effective_from', 'desc').execute();
-    const seen = new Set<string>();
-    const items = rows.filter((r) => !req.query.on || (!seen.has(r.key) && seen.add(r.key))).map((r) => ({
-      id: r.id, key: r.key, value: r.value, unit: r.unit, effectiveFrom: isoDay(r.effective_from),
-      policyDocument: r.policy_document, note: r.note, author: r.display_name, createdAt: r.created_at.toISOString(),
-    }));
+    const items = (await standardsOn(app.db, req.query)).map((s) => ({ ...s, createdAt: s.createdAt.toISOString() }));
     return { items };
   });
 
-  app.post<{ Body: { key: string; value: unknown; unit: string; effectiveFrom: string; policyDocument: { issuer: string; number: string; date: string }; note: string } }>('/standards', {
+  app.post<{ Body: StandardValue }>('/standards', {
     schema: {
       tags: ['policy'], response: { 201: Created }, summary: 'Record a local standard from a date (policy staff)',
       body: {
@@ -45,17 +33,7 @@ export default async function standardsRoutes(app: FastifyInstance): Promise<voi
       },
     },
   }, async (req, reply) => {
-    requirePolicy(req.user!);
-    const id = newId(app.clock.now().getTime());
-    try {
-      await app.db.insertInto('local_standards').values({
-        id, key: req.body.key, value: JSON.stringify(req.body.value), unit: req.body.unit, effective_from: req.body.effectiveFrom,
-        policy_document: JSON.stringify(req.body.policyDocument), note: req.body.note, author: req.user!.id, created_at: app.clock.now(),
-      }).execute();
-    } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/effectiveFrom', message: '该标准在这一天已有取值 / this standard already has a value from that date' }] });
-      throw err;
-    }
+    const id = await recordStandard(app.db, req.user!, req.body, app.clock.now());
     return reply.status(201).send({ id });
   });
 }

@@ -1,7 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { chunked } from './chunked.ts';
-import { inArea } from './roster.repository.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 import type { BatchActionTable } from './roster.table.ts';
 
 /** Cases per statement when a batch's cases are written or their notices read. */
@@ -21,7 +21,7 @@ interface CasesAtStep {
 export async function casesAtStep(db: Executor, q: CasesAtStep): Promise<string[]> {
   let query = db.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
     .select(['cases.id']).where('cases.workflow_id', '=', q.workflowId).where('cases.state', '=', q.state).where('cases.status', '=', 'open')
-    .where(inArea('cases.station_path', q.stationPath));
+    .where(withinArea('cases.station_path', q.stationPath));
   if (q.caseIds) query = query.where('cases.id', 'in', q.caseIds.length ? q.caseIds : ['-']);
   if (q.rosterId) query = query.where('cases.roster_id', '=', q.rosterId);
   if (q.period) query = query.where('cases.period', '=', q.period);
@@ -75,7 +75,7 @@ export async function numberedNotices(db: Executor, caseIds: string[], stationPa
   return chunked(caseIds, CHUNK, (slice) => db.selectFrom('notices').innerJoin('cases', 'cases.id', 'notices.case_id')
     .select(['notices.id', 'notices.case_id', 'notices.event_seq', 'notices.notice_key', 'notices.kind', 'notices.title', 'notices.code', 'notices.number',
       'notices.template', 'notices.content', 'notices.content_sha256', 'notices.data', 'notices.verify_token', 'notices.issued_at', 'notices.district_id', 'cases.station_path', 'notices.serial'])
-    .where('notices.number', 'is not', null).where('notices.case_id', 'in', slice).where(inArea('cases.station_path', stationPath))
+    .where('notices.number', 'is not', null).where('notices.case_id', 'in', slice).where(withinArea('cases.station_path', stationPath))
     .orderBy('notices.event_seq').orderBy('notices.id').execute());
 }
 

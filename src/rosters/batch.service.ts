@@ -1,6 +1,7 @@
 import type { CaseDeps } from '../cases/case.service.ts';
 import { sendEvent } from '../cases/case.service.ts';
-import { EVERYWHERE, findCase } from '../cases/case.repository.ts';
+import { findCase } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';

@@ -1,5 +1,8 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { CaseTable, Executor, PersonTable } from '../db/database.ts';
+import type { CaseTable } from '../cases/case.table.ts';
+import type { Executor } from '../db/database.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
+import type { PersonTable } from '../persons/person.table.ts';
 import { chunked } from './chunked.ts';
 import type { RosterRowTable, RosterTable } from './roster.table.ts';
 
@@ -10,15 +13,6 @@ export type RosterRowStatus = RosterRowTable['status'];
 const WRITE_CHUNK = 500;
 /** Values per `in (…)` list of a lookup. */
 const LOOKUP_CHUNK = 1000;
-
-/**
- * Rows whose station path (`column`) is `stationPath` or lies below it. The one scope of the
- * rosters' and payments' queries until src/jurisdiction/within-area.ts takes its place.
- */
-export function inArea(column: string, stationPath: string) {
-  const path = sql.ref(column);
-  return sql<boolean>`(${path} = ${stationPath} or ${path} like ${`${stationPath}.%`})`;
-}
 
 /** Serialises imports of one item and period (two clerks committing the same list at once). */
 export async function lockImportPeriod(trx: Executor, workflowId: string, period: string): Promise<void> {
@@ -31,7 +25,7 @@ export async function insertRoster(db: Executor, roster: Insertable<RosterTable>
 }
 
 export async function findRosterInArea(db: Executor, id: string, stationPath: string): Promise<RosterRow | undefined> {
-  return db.selectFrom('rosters').selectAll().where('id', '=', id).where(inArea('station_path', stationPath)).executeTakeFirst();
+  return db.selectFrom('rosters').selectAll().where('id', '=', id).where(withinArea('station_path', stationPath)).executeTakeFirst();
 }
 
 /** Where a roster was uploaded and for which item, wherever that is. */
@@ -46,7 +40,7 @@ export async function lockRoster(trx: Executor, id: string): Promise<RosterRow['
 
 export async function listRostersInArea(db: Executor, stationPath: string, limit: number) {
   return db.selectFrom('rosters').select(['id', 'workflow_id', 'period', 'file_name', 'status', 'row_count', 'valid_count', 'duplicate_count', 'error_count', 'created_count', 'created_at'])
-    .where(inArea('station_path', stationPath)).orderBy('created_at', 'desc').limit(limit).execute();
+    .where(withinArea('station_path', stationPath)).orderBy('created_at', 'desc').limit(limit).execute();
 }
 
 /** A page of a roster's rows as shown (no ID numbers), in file order. */

@@ -1,4 +1,5 @@
-import type { Executor, StationTable } from '../db/database.ts';
+import type { Executor } from '../db/database.ts';
+import type { StationTable } from './station.table.ts';
 
 export type Station = StationTable;
 

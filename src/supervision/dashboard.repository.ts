@@ -1,55 +1,6 @@
-import { sql, type Selectable } from 'kysely';
-import type { CaseTable, Executor } from '../db/database.ts';
-
-export type DueFilter = 'overdue' | 'soon' | 'idle';
-
-export interface DashboardFilter {
-  scopePath: string;
-  due?: DueFilter;
-  now: Date;
-  /** For `soon`: due before this instant. For `idle`: no machine event since this instant. */
-  soonUntil: Date;
-  idleSince: Date;
-  workflowId?: string;
-  state?: string;
-  stepLevel?: string;
-  assigneeId?: string;
-  createdBefore?: Date;
-  status?: 'open' | 'closed';
-  cursor?: { sort: string | null; id: string };
-  limit: number;
-}
-
-function scope(path: string) {
-  return sql<boolean>`(station_path = ${path} or station_path like ${`${path}.%`})`;
-}
-
-/**
- * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
- * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
- */
-export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<Selectable<CaseTable>[]> {
-  let q = db.selectFrom('cases').selectAll().where(scope(f.scopePath));
-  if (f.due) q = q.where('status', '=', 'open');
-  else if (f.status) q = q.where('status', '=', f.status);
-  if (f.due === 'overdue') q = q.where('due_at', '<', f.now);
-  if (f.due === 'soon') q = q.where('due_at', '>=', f.now).where('due_at', '<', f.soonUntil);
-  if (f.due === 'idle') q = q.where('last_event_at', '<', f.idleSince);
-  if (f.workflowId) q = q.where('workflow_id', '=', f.workflowId);
-  if (f.state) q = q.where('state', '=', f.state);
-  if (f.stepLevel) q = q.where('step_level', '=', f.stepLevel);
-  if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
-  if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
-  const sortColumn = f.due === 'idle' ? 'last_event_at' : f.due ? 'due_at' : null;
-  if (sortColumn) {
-    if (f.cursor?.sort) q = q.where(sql<boolean>`(${sql.ref(sortColumn)}, id) > (${new Date(f.cursor.sort)}, ${f.cursor.id})`);
-    q = q.orderBy(sortColumn).orderBy('id');
-  } else {
-    if (f.cursor) q = q.where('id', '<', f.cursor.id);
-    q = q.orderBy('id', 'desc');
-  }
-  return q.limit(f.limit).execute();
-}
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 
 export interface StationCounts {
   stationPath: string;
@@ -69,7 +20,7 @@ export async function openCounts(db: Executor, scopePath: string, now: Date, soo
       count(*) filter (where due_at >= ${now} and due_at < ${soonUntil}) as due_soon,
       count(*) filter (where last_event_at < ${idleSince}) as idle,
       count(*) filter (where escalated_at is not null) as escalated
-    from cases where status = 'open' and ${scope(scopePath)}
+    from cases where status = 'open' and ${withinArea('station_path', scopePath)}
     group by station_path, workflow_id`.execute(db);
   return rows.rows.map((r) => ({
     stationPath: r.station_path, workflowId: r.workflow_id, open: Number(r.open), overdue: Number(r.overdue),
@@ -100,7 +51,7 @@ export async function stepStats(db: Executor, scopePath: string, from: Date, to:
         lead(e.type) over (partition by e.case_id order by e.seq) as next_type,
         lead(e.to_state) over (partition by e.case_id order by e.seq) as next_state
       from case_events e join cases c on c.id = e.case_id
-      where e.kind = 'machine' and ${scope(scopePath).$castTo<boolean>()}
+      where e.kind = 'machine' and ${withinArea('c.station_path', scopePath)}
     )
     select workflow_id, state, count(*) as entries,
       percentile_cont(0.5) within group (order by extract(epoch from (left_at - entered)) / 3600) filter (where left_at is not null) as median_h,

@@ -2,12 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { languageOf } from '../messages/lang.ts';
 import { maskText } from '../http/mask.ts';
-import { findPerson } from '../persons/person.repository.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
 import { toCsv } from './csv.ts';
 import { bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
 import { bulkAct, escalateCases } from './supervision.service.ts';
-import { urgesFor } from './urges.repository.ts';
+import { auditEntries, personHistory, urgesFor } from './audit.service.ts';
 import { ActResults, AuditEvents, Bottlenecks, PersonHistory, StationReport, Urges } from './supervision.schemas.ts';
 
 const caseIds = { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', maxLength: 64 }, title: '案件', 'x-title-en': 'Cases' } as const;
@@ -76,13 +75,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   }, async (req, reply) => {
     requireOversight(req.user!.role);
     const [from, to] = periodOf(req.query);
-    const path = req.user!.stationPath;
-    const rows = await app.db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id').leftJoin('users as u', 'u.id', 'e.actor_id')
-      .select(['e.case_id', 'c.workflow_id', 'e.seq', 'e.kind', 'e.type', 'e.actor_id', 'u.display_name', 'e.from_state', 'e.to_state', 'e.at'])
-      .where('e.at', '>=', from).where('e.at', '<', to)
-      .where((eb) => eb.or([eb('c.station_path', '=', path), eb('c.station_path', 'like', `${path}.%`)]))
-      .orderBy('e.at').orderBy('e.case_id').orderBy('e.seq').limit(100_000).execute();
-    const items = rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actorId: r.actor_id, actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at.toISOString() }));
+    const items = (await auditEntries(app.db, req.user!, from, to)).map((e) => ({ ...e, at: e.at.toISOString() }));
     if (req.query.format === 'csv') {
       return attachment(reply, `events-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
         ['案件 case', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
@@ -95,11 +88,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   app.get<{ Params: { id: string } }>('/persons/:id/history', {
     schema: { tags: ['audit'], response: { 200: PersonHistory }, summary: "A person's full history across all their cases", params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
   }, async (req) => {
-    const person = await findPerson(app.db, req.params.id, req.user!.stationPath);
-    if (!person) throw new AppError('NOT_FOUND');
-    const rows = await app.db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id').leftJoin('users as u', 'u.id', 'e.actor_id')
-      .select(['e.case_id', 'c.workflow_id', 'e.seq', 'e.kind', 'e.type', 'u.display_name', 'e.from_state', 'e.to_state', 'e.at'])
-      .where('c.person_id', '=', person.id).orderBy('e.at').orderBy('e.case_id').orderBy('e.seq').execute();
-    return { personId: person.id, items: rows.map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at.toISOString() })) };
+    const { personId, items } = await personHistory(app.db, req.user!, req.params.id);
+    return { personId, items: items.map(({ actorId: _, ...e }) => ({ ...e, at: e.at.toISOString() })) };
   });
 }

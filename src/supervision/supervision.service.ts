@@ -1,4 +1,5 @@
-import { EVERYWHERE, findCase, lockCase } from '../cases/case.repository.ts';
+import { findCase, lockCase, markEscalated } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -46,7 +47,7 @@ export async function escalateCases(deps: CaseDeps, user: User, caseIds: string[
     if (c.status !== 'open') throw new AppError('CASE_CLOSED');
     const to = NEXT_LEVEL[c.stepLevel ?? 'district']!;
     await appendAdminEntry(trx, c, { type: 'ESCALATE', payload: { fromLevel: c.stepLevel, toLevel: to, reason, automatic: false }, actorId: user.id }, now);
-    await trx.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', id).execute();
+    await markEscalated(trx, id, to, now);
     return (await lockCase(trx, id, EVERYWHERE))!.version;
   }));
 }

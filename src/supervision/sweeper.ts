@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
 import { addWorkingDays, dueAt } from '../calendar/deadline.ts';
-import { lockCase, EVERYWHERE } from '../cases/case.repository.ts';
+import { lockCase, markEscalated } from '../cases/case.repository.ts';
+import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendAdminEntry, applySystemEvent, type CaseDeps } from '../cases/case.service.ts';
 import type { Executor } from '../db/database.ts';
+import { claimDueCases, markOverdue, setTimer, type SweepDue } from './sweep.repository.ts';
 
 export interface SweepOptions {
   /** Working days an overdue step may wait before it is escalated to the next level. */
@@ -19,18 +20,12 @@ export interface SweepResult {
 
 const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
 
-/** Ids after `after` of open cases matching a condition, locked for this transaction; rows another sweeper holds are skipped. */
-async function claim(trx: Executor, condition: ReturnType<typeof sql>, after: string, limit: number): Promise<string[]> {
-  const rows = await sql<{ id: string }>`select id from cases where status = 'open' and id > ${after} and ${condition} order by id limit ${limit} for update skip locked`.execute(trx);
-  return rows.rows.map((r) => r.id);
-}
-
 /** Runs `batch` over successive claimed batches (keyset by id, so every row is visited once) until none is full. */
-async function inBatches(deps: CaseDeps, condition: ReturnType<typeof sql>, limit: number, batch: (trx: Executor, ids: string[]) => Promise<void>): Promise<void> {
+async function inBatches(deps: CaseDeps, due: SweepDue, now: Date, limit: number, batch: (trx: Executor, ids: string[]) => Promise<void>): Promise<void> {
   let after = '';
   for (;;) {
     const ids = await deps.db.transaction().execute(async (trx) => {
-      const claimed = await claim(trx, condition, after, limit);
+      const claimed = await claimDueCases(trx, due, now, after, limit);
       await batch(trx, claimed);
       return claimed;
     });
@@ -51,7 +46,7 @@ export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepRe
   const now = deps.clock.now();
   await deps.calendar.refresh(deps.db);
   const cal = deps.calendar.current;
-  await inBatches(deps, sql`timer_at <= ${now}`, opts.batchSize, async (trx, ids) => {
+  await inBatches(deps, 'timer', now, opts.batchSize, async (trx, ids) => {
     for (const id of ids) {
       const c = (await lockCase(trx, id, EVERYWHERE))!;
       const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
@@ -60,12 +55,12 @@ export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepRe
       const after = (await lockCase(trx, id, EVERYWHERE))!;
       // A timer that leaves the case in the same step (or could not fire) starts its next period.
       if (after.state === c.state && after.timerAt?.getTime() === c.timerAt?.getTime()) {
-        await trx.updateTable('cases').set({ timer_at: timer ? dueAt(timer, now, cal).at : null }).where('id', '=', id).execute();
+        await setTimer(trx, id, timer ? dueAt(timer, now, cal).at : null);
       }
       if (moved) result.timers++;
     }
   });
-  await inBatches(deps, sql`due_at < ${now} and overdue_at is null`, opts.batchSize, async (trx, ids) => {
+  await inBatches(deps, 'deadline', now, opts.batchSize, async (trx, ids) => {
     for (const id of ids) {
       const c = (await lockCase(trx, id, EVERYWHERE))!;
       const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
@@ -74,11 +69,11 @@ export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepRe
         result.deadlines++;
         continue;
       }
-      await trx.updateTable('cases').set({ overdue_at: now }).where('id', '=', id).execute();
+      await markOverdue(trx, id, now);
       result.overdue++;
     }
   });
-  await inBatches(deps, sql`overdue_at is not null and escalated_at is null`, opts.batchSize, async (trx, ids) => {
+  await inBatches(deps, 'escalation', now, opts.batchSize, async (trx, ids) => {
     for (const id of ids) {
       const c = (await lockCase(trx, id, EVERYWHERE))!;
       if (!c.dueAt || addWorkingDays(c.dueAt, opts.graceWorkingDays, cal).at > now) continue;
@@ -89,7 +84,7 @@ export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepRe
       }
       const to = NEXT_LEVEL[c.stepLevel ?? 'district']!;
       await appendAdminEntry(trx, c, { type: 'ESCALATE', payload: { fromLevel: c.stepLevel, toLevel: to, dueAt: c.dueAt.toISOString(), automatic: true }, actorId: null }, now);
-      await trx.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', id).execute();
+      await markEscalated(trx, id, to, now);
       result.escalated++;
     }
   });

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
-import { openPayload } from '../cases/case-event.repository.ts';
+import { openPayload } from '../crypto/sealed-payload.ts';
 import type { Executor } from '../db/database.ts';
 import type { User } from '../users/user.repository.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
 
 export interface Urge {
   caseId: string;
@@ -20,7 +21,7 @@ export async function urgesFor(db: Executor, u: User, limit: number): Promise<Ur
     from case_events e join cases c on c.id = e.case_id join persons p on p.id = c.person_id left join users usr on usr.id = e.actor_id
     where e.type = 'URGE' and c.status = 'open'
       and (c.assignee_id = ${u.id} or (c.assignee_id is null and c.step_level = ${u.stationLevel}
-           and (c.station_path = ${u.stationPath} or c.station_path like ${`${u.stationPath}.%`})))
+           and ${withinArea('c.station_path', u.stationPath)}))
     order by e.at desc limit ${limit}`.execute(db);
   return rows.rows.map((r) => ({
     caseId: r.case_id, workflowId: r.workflow_id, state: r.state, text: String(openPayload(r.case_id, r.seq, r.payload).text ?? ''),

@@ -1,6 +1,4 @@
-import type { Role } from '../db/database.ts';
-
-export type { Role };
+export type Role = 'clerk' | 'supervisor' | 'policy' | 'admin';
 
 /** Every role, in the order the administrator's page offers them. */
 export const ROLE_LIST: readonly Role[] = ['clerk', 'supervisor', 'policy', 'admin'];

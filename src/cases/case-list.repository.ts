@@ -1,0 +1,50 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/database.ts';
+import { withinArea } from '../jurisdiction/within-area.ts';
+import type { CaseRow } from './case.repository.ts';
+
+export type DueFilter = 'overdue' | 'soon' | 'idle';
+
+export interface DashboardFilter {
+  scopePath: string;
+  due?: DueFilter;
+  now: Date;
+  /** For `soon`: due before this instant. For `idle`: no machine event since this instant. */
+  soonUntil: Date;
+  idleSince: Date;
+  workflowId?: string;
+  state?: string;
+  stepLevel?: string;
+  assigneeId?: string;
+  createdBefore?: Date;
+  status?: 'open' | 'closed';
+  cursor?: { sort: string | null; id: string };
+  limit: number;
+}
+
+/**
+ * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
+ * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
+ */
+export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
+  let q = db.selectFrom('cases').selectAll().where(withinArea('station_path', f.scopePath));
+  if (f.due) q = q.where('status', '=', 'open');
+  else if (f.status) q = q.where('status', '=', f.status);
+  if (f.due === 'overdue') q = q.where('due_at', '<', f.now);
+  if (f.due === 'soon') q = q.where('due_at', '>=', f.now).where('due_at', '<', f.soonUntil);
+  if (f.due === 'idle') q = q.where('last_event_at', '<', f.idleSince);
+  if (f.workflowId) q = q.where('workflow_id', '=', f.workflowId);
+  if (f.state) q = q.where('state', '=', f.state);
+  if (f.stepLevel) q = q.where('step_level', '=', f.stepLevel);
+  if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
+  if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
+  const sortColumn = f.due === 'idle' ? 'last_event_at' : f.due ? 'due_at' : null;
+  if (sortColumn) {
+    if (f.cursor?.sort) q = q.where(sql<boolean>`(${sql.ref(sortColumn)}, id) > (${new Date(f.cursor.sort)}, ${f.cursor.id})`);
+    q = q.orderBy(sortColumn).orderBy('id');
+  } else {
+    if (f.cursor) q = q.where('id', '<', f.cursor.id);
+    q = q.orderBy('id', 'desc');
+  }
+  return q.limit(f.limit).execute();
+}

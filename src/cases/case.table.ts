@@ -1,0 +1,42 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { Json, Timestamp } from '../db/column-types.ts';
+
+export interface CaseTable {
+  id: string;
+  workflow_id: string;
+  workflow_version: number;
+  parent_case_id: string | null;
+  person_id: string;
+  applicant_id: string | null;
+  payee_id: string | null;
+  agent: Json<Record<string, unknown> | null> | null;
+  station_id: string;
+  station_path: string;
+  state: string;
+  status: 'open' | 'closed';
+  exclusive: boolean;
+  outcome: string | null;
+  version: number;
+  snapshot: Json<unknown>;
+  step_level: string | null;
+  due_at: Timestamp | null;
+  assignee_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+  timer_at: Timestamp | null;
+  step_entered_at: Timestamp | null;
+  last_event_at: Timestamp | null;
+  due_uncertain: Generated<boolean>;
+  paused_state: string | null;
+  paused_working_days: number | null;
+  overdue_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  escalated_to: string | null;
+  /** The hash of the last history entry (src/cases/history-chain.ts), so a removed last entry shows too. */
+  history_hash: Generated<string | null>;
+  /** The period and roster a case was started for by a roster import (migration 0007). */
+  period: ColumnType<string | null, string | null | undefined, string | null>;
+  roster_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
