@@ -1,5 +1,5 @@
-import { issuePoints } from '../notices/notice-samples.ts';
-import { NOTICE_DEFAULTS } from '../notices/notice.settings.ts';
+import { issuePoints } from './issue-points.ts';
+import { ADDRESSEE_SETTINGS } from './addressees.ts';
 import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 
 /**
@@ -28,8 +28,8 @@ export function letterFindings(def: WorkflowDefinition): { path: string; message
         if (!required?.includes(to.field)) out.push({ path: `${base}.addressee.field`, message: `${p.fromState ?? '(start)'}.${p.event} issues this letter but its form does not require "${to.field}"` });
       }
     }
-    else if ('setting' in to && !(to.setting in NOTICE_DEFAULTS.addressees)) {
-      out.push({ path: `${base}.addressee.setting`, message: `"${to.setting}" is not an addressee setting (${Object.keys(NOTICE_DEFAULTS.addressees).join(', ')})` });
+    else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {
+      out.push({ path: `${base}.addressee.setting`, message: `"${to.setting}" is not an addressee setting (${Object.keys(ADDRESSEE_SETTINGS).join(', ')})` });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { chainItems } from '../chain/chain.service.ts';
+import { chainItems } from './chain-items.ts';
 import { AppError } from '../http/errors.ts';
 
 export default async function workflowRoutes(app: FastifyInstance): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Field } from './notice-model.ts';
+import type { Field } from './notice-facts.ts';
 import { daysLate } from '../engine/days-late.ts';
 import { evaluateGuard, guardParts, type CaseContext, type CompiledWorkflow } from '../engine/compile.ts';
 import { markupSafe } from './markup.ts';

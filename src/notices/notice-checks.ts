@@ -1,5 +1,5 @@
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
-import { issuePoints } from './notice-samples.ts';
+import { issuePoints } from '../definitions/issue-points.ts';
 import { templateNames } from './notice.templates.ts';
 
 /** What a refusal states, so the step that issues one must require it (行政许可法 art. 38, 行政复议法 art. 20). */

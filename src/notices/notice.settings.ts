@@ -1,3 +1,4 @@
+import { ADDRESSEE_SETTINGS } from '../definitions/addressees.ts';
 import type { NoticeDef } from '../definitions/definition.types.ts';
 
 export type NoticeKind = NoticeDef['kind'];
@@ -48,8 +49,7 @@ export const NOTICE_DEFAULTS: NoticeSettings = {
   publicBaseUrl: 'http://127.0.0.1:3000',
   series: { receipt: '收', accepted: '受', correction: '补', refusal: '告', decision: '决', letter: '介', completion: '办', 'public-notice': '公', other: '函' },
   sweepSeconds: 30,
-  // The demo district's own offices; a deployment names its own.
-  addressees: { legalAidCentre: '新河区法律援助中心', socialInsuranceAgency: '新河区社会保险事业管理中心' },
+  addressees: { ...ADDRESSEE_SETTINGS },
 };
 
 /**
