@@ -1,5 +1,6 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { ADMIN_ACTS, SYSTEM_EVENTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
+import { ADMIN_ACTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
+import { isSystemEvent } from '../definitions/transitions.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -55,10 +56,6 @@ export interface StepOptions {
 const LEVEL_OF_EXTERNAL: Record<Level, 'village' | 'town' | 'district'> = {
   village: 'village', town: 'town', district: 'district', city: 'district', province: 'district',
 };
-
-export function isSystemEvent(type: string): boolean {
-  return (SYSTEM_EVENTS as readonly string[]).includes(type);
-}
 
 export function isAdminAct(type: string): boolean {
   return (ADMIN_ACTS as readonly string[]).includes(type);

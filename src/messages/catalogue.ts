@@ -1,4 +1,8 @@
+import { cliMessages } from './cli.messages.ts';
+import { engineMessages } from './engine.messages.ts';
 import { errorMessages } from './error.messages.ts';
+import { lintMessages } from './lint.messages.ts';
+import { noticeMessages } from './notice.messages.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -8,6 +12,10 @@ import type { Lang } from './lang.ts';
  */
 export const catalogue = {
   ...errorMessages,
+  ...lintMessages,
+  ...noticeMessages,
+  ...cliMessages,
+  ...engineMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;
