@@ -1,6 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { ADMIN_ACTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
 import { isSystemEvent } from '../definitions/transitions.ts';
+import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -141,7 +142,7 @@ export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEv
     const errors = formErrors(wf, formId, data, opts.now, opts.lang);
     if (errors.length > 0) return { ok: false, code: 'VALIDATION_FAILED', errors };
   } else if (Object.keys(data).length > 0) {
-    return { ok: false, code: 'VALIDATION_FAILED', errors: [{ path: '', message: opts.lang === 'zh' ? '该操作不需要填写表单' : 'This action takes no form data' }] };
+    return { ok: false, code: 'VALIDATION_FAILED', errors: [{ path: '', message: message(opts.lang, 'STEP_TAKES_NO_FORM') }] };
   }
 
   const failed = candidates.filter((t) => t.guard && !evaluateGuard(wf, t.guard, stored.context, { ...event, data }));
