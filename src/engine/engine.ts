@@ -147,8 +147,8 @@ export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEv
 
   const failed = candidates.filter((t) => t.guard && !evaluateGuard(wf, t.guard, stored.context, { ...event, data }));
   if (failed.length === candidates.length) {
-    const message = failed.map((t) => guardMessage(wf, t.guard!, stored.context, { ...event, data }));
-    const told = (lang: 'zh' | 'en') => [...new Set(message.map((m) => m[lang]))];
+    const reasons = failed.map((t) => guardMessage(wf, t.guard!, stored.context, { ...event, data }));
+    const told = (lang: 'zh' | 'en') => [...new Set(reasons.map((m) => m[lang]))];
     return { ok: false, code: 'GUARD_FAILED', detail: { zh: told('zh').join('；'), en: told('en').join('; ') } };
   }
 

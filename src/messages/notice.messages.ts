@@ -4,6 +4,9 @@
  * the English says what each sentence is.
  */
 export const noticeMessages = {
+  NOTICE_DATE_TO_FILL: { zh: '年　　月　　日', en: 'Date:' },
+  NOTICE_SEAL_MARK: { zh: '（印章）', en: '(seal)' },
+  NOTICE_SCAN_TO_VERIFY: { zh: '扫码核验 {url}', en: 'Scan to verify {url}' },
   NOTICE_YES: { zh: '是', en: 'Yes' },
   NOTICE_NO: { zh: '否', en: 'No' },
   NOTICE_ORIGINAL_SEEN: { zh: '原件已核验，复印件留存', en: 'Original checked, copy kept' },
