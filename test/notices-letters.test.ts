@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from '../src/definitions/definition.types.ts'
 import { lintDefinition } from '../src/definitions/linter.ts';
 import { parseMarkup } from '../src/notices/markup.ts';
 import { buildNoticeModel } from '../src/notices/notice-model.ts';
-import { issuePoints } from '../src/notices/notice-samples.ts';
+import { issuePoints } from '../src/definitions/issue-points.ts';
 import { renderPdf } from '../src/notices/notice.pdf.ts';
 import { noticeSettings } from '../src/notices/notice.settings.ts';
 import { renderContent } from '../src/notices/notice.templates.ts';

@@ -5,7 +5,8 @@ import { ADVERSE_NOTICE_KINDS, takenTransition } from '../src/definitions/transi
 import { parseMarkup } from '../src/notices/markup.ts';
 import { codeOf, printedNumber } from '../src/notices/notice-format.ts';
 import { buildNoticeModel } from '../src/notices/notice-model.ts';
-import { issuePoints, sampleForm } from '../src/notices/notice-samples.ts';
+import { issuePoints } from '../src/definitions/issue-points.ts';
+import { sampleForm } from '../src/notices/notice-samples.ts';
 import { renderPdf } from '../src/notices/notice.pdf.ts';
 import { noticeSettings } from '../src/notices/notice.settings.ts';
 import { renderContent } from '../src/notices/notice.templates.ts';

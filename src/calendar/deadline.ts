@@ -1,5 +1,6 @@
 import type { Sla } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
+import { localized } from '../messages/localized.ts';
 import { shanghaiDate, shanghaiDays, startOfShanghaiDay } from '../time/shanghai.ts';
 import type { WorkingCalendar } from './working-calendar.ts';
 
@@ -35,7 +36,7 @@ export const MAX_DAYS = 3660;
 
 function checkDays(n: number): void {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_DAYS) {
-    throw new AppError('BAD_REQUEST', { detail: { zh: `天数须为 0 至 ${MAX_DAYS} 之间的整数`, en: `A number of days must be a whole number from 0 to ${MAX_DAYS}` } });
+    throw new AppError('BAD_REQUEST', { detail: localized('DEADLINE_DAYS_OUT_OF_RANGE', { max: MAX_DAYS }) });
   }
 }
 

@@ -1,29 +1,13 @@
 import { eligibilitySubject } from '../cases/case-inputs.ts';
 import { listPersonCases } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
-import type { Localized, Stage } from '../definitions/definition.types.ts';
+import { chainItems, type ChainItem } from '../definitions/chain-items.ts';
+import type { Localized } from '../definitions/definition.types.ts';
 import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
-import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import type { Person } from '../persons/person.repository.ts';
 
-const STAGES: Stage[] = ['enlistment', 'service', 'discharge'];
-
-export interface ChainItem {
-  workflowId: string;
-  version: number;
-  stage: Stage;
-  order: number;
-  title: Localized;
-  initiation: string;
-}
-
-/** The items in force along the soldier's chain: enlistment → service → discharge, then catalogue order. */
-export async function chainItems(db: Db, now: Date): Promise<ChainItem[]> {
-  const rows = await listVersionsInForce(db, now);
-  return rows
-    .map((r) => ({ workflowId: r.workflowId, version: r.version, stage: r.definition.stage, order: r.definition.order, title: r.definition.title, initiation: r.definition.initiation }))
-    .sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order);
-}
+// The list of items is the definitions' own (the workflows route serves it too); the chain adds where a person stands.
+export { chainItems, type ChainItem };
 
 export type ChainStatus =
   | { status: 'not-applicable'; reason: Localized }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { loadWorkflowFiles } from '../definitions/workflow.loader.ts';
+import { bilingual } from '../messages/localized.ts';
 import { openConfiguredDatabase, runCli } from './database.ts';
 
 runCli(async () => {
@@ -11,5 +12,5 @@ runCli(async () => {
   } finally {
     await close();
   }
-  console.log('已写入演示区县及演示用户（密码 demo1234） / demo district and users seeded (password demo1234)');
+  console.log(bilingual('CLI_DEMO_SEEDED'));
 });

@@ -6,6 +6,7 @@ import { historyEvent, historyVersions } from '../cases/history-replay.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { openPayload } from '../crypto/sealed-payload.ts';
 import { openAgent, openSnapshot } from '../cases/case.repository.ts';
+import { message } from '../messages/catalogue.ts';
 import { CHAIN_CASE_COLUMNS, CHAIN_EVENT_COLUMNS, chainMismatch } from './verify-chain.ts';
 
 export interface Mismatch {
@@ -39,7 +40,7 @@ function opened(c: CaseRow, events: EventRow[]): { c: CaseRow; events: EventRow[
     openAgent(c.id, c.agent);
     return { c: { ...c, snapshot: openSnapshot(c.id, c.snapshot) }, events: events.map((e) => ({ ...e, payload: openPayload(e.case_id, e.seq, e.payload) })) };
   } catch (err) {
-    return { problem: `personal data does not decrypt: ${(err as Error).message}` };
+    return { problem: message('en', 'CLI_VERIFY_SEALED', { detail: (err as Error).message }) };
   }
 }
 
@@ -56,15 +57,15 @@ function asStored(v: unknown): unknown {
  */
 async function checkCase(db: Executor, registry: WorkflowRegistry, c: CaseRow, events: EventRow[]): Promise<string[]> {
   const problems: string[] = [];
-  if (events.length === 0) return ['no history at all (a half-written case)'];
+  if (events.length === 0) return [message('en', 'CLI_VERIFY_NO_HISTORY')];
   const gaps = events.map((e, i) => (e.seq === i + 1 ? null : `${i + 1}→${e.seq}`)).filter(Boolean);
-  if (gaps.length) problems.push(`history entries not numbered 1..n (${gaps.slice(0, 5).join(', ')})`);
-  if (c.version !== events.length) problems.push(`case version ${c.version}, but ${events.length} history entries`);
+  if (gaps.length) problems.push(message('en', 'CLI_VERIFY_GAPS', { gaps: gaps.slice(0, 5).join(', ') }));
+  if (c.version !== events.length) problems.push(message('en', 'CLI_VERIFY_VERSION', { version: c.version, entries: events.length }));
   const first = events[0]!;
-  if (first.type !== 'START' || first.kind !== 'machine') return [...problems, `first history entry is ${first.type}, not START`];
+  if (first.type !== 'START' || first.kind !== 'machine') return [...problems, message('en', 'CLI_VERIFY_FIRST_ENTRY', { type: first.type })];
 
   const versions = await historyVersions(db, registry, c.workflow_id, c.workflow_version, events);
-  if ('missing' in versions) return [...problems, `definition ${versions.missing} is missing`];
+  if ('missing' in versions) return [...problems, message('en', 'CLI_VERIFY_NO_DEFINITION', { definition: versions.missing })];
   const wf0 = versions.first;
   const initialData = (first.payload.data as Record<string, unknown> | undefined) ?? {};
   const machine = events.slice(1).filter((e) => e.kind === 'machine');
@@ -79,24 +80,24 @@ async function checkCase(db: Executor, registry: WorkflowRegistry, c: CaseRow, e
       if (e.seq > 1 && e.kind === 'machine') {
         done.push(historyEvent(e));
         if (e.type !== RECALL) inEffect.push(e.seq);
-        else if (Number(e.payload.recalledSeq) !== inEffect.pop()) problems.push(`entry ${e.seq} (RECALL) names entry ${String(e.payload.recalledSeq)}, not the step in effect`);
+        else if (Number(e.payload.recalledSeq) !== inEffect.pop()) problems.push(message('en', 'CLI_VERIFY_RECALL', { seq: e.seq, named: String(e.payload.recalledSeq) }));
       }
       const after = replay(wf0, initialData, done, byVersion).value;
       if (e.from_state !== before || e.to_state !== after) {
-        problems.push(`entry ${e.seq} (${e.type}) records ${e.from_state}→${e.to_state}, the replay ${before}→${after}`);
+        problems.push(message('en', 'CLI_VERIFY_STATES', { seq: e.seq, type: e.type, recorded: `${e.from_state}→${e.to_state}`, replayed: `${before}→${after}` }));
         break;
       }
       before = after;
     }
     replayed = replay(wf0, initialData, machine.map(historyEvent), byVersion);
   } catch (err) {
-    return [...problems, `the history does not replay: ${(err as Error).message}`];
+    return [...problems, message('en', 'CLI_VERIFY_NO_REPLAY', { detail: (err as Error).message })];
   }
-  if (!isDeepStrictEqual(asStored(c.snapshot), asStored(replayed))) problems.push('stored snapshot differs from the replay of its history');
-  if (c.state !== replayed.value) problems.push(`state column ${c.state}, replay ${replayed.value}`);
+  if (!isDeepStrictEqual(asStored(c.snapshot), asStored(replayed))) problems.push(message('en', 'CLI_VERIFY_SNAPSHOT'));
+  if (c.state !== replayed.value) problems.push(message('en', 'CLI_VERIFY_COLUMN', { column: 'state', stored: c.state, replayed: replayed.value }));
   const status = replayed.status === 'done' ? 'closed' : 'open';
-  if (c.status !== status) problems.push(`status column ${c.status}, replay ${status}`);
-  if ((c.outcome ?? null) !== (replayed.context.outcome ?? null)) problems.push(`outcome column ${c.outcome}, replay ${replayed.context.outcome}`);
+  if (c.status !== status) problems.push(message('en', 'CLI_VERIFY_COLUMN', { column: 'status', stored: c.status, replayed: status }));
+  if ((c.outcome ?? null) !== (replayed.context.outcome ?? null)) problems.push(message('en', 'CLI_VERIFY_COLUMN', { column: 'outcome', stored: String(c.outcome), replayed: String(replayed.context.outcome) }));
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import type { Db, Executor } from '../db/database.ts';
 import { RECALL } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
 import { paidPeriod, RECORD_PAYMENT } from '../payments/payment-record.repository.ts';
 import { PAYMENT_RULES } from '../payments/payment.rules.ts';
 import type { Mismatch } from './verify-history.ts';
@@ -31,11 +32,11 @@ async function verifyIn(db: Executor): Promise<PaymentsResult> {
   for (const [caseId, entries] of paid) {
     for (const e of entries) {
       if (e.period === null) {
-        problem(caseId, `entry ${e.seq} (RECORD_PAYMENT) names no period`);
+        problem(caseId, message('en', 'CLI_VERIFY_NO_PERIOD', { seq: e.seq }));
         continue;
       }
       const first = byPeriod.get(`${caseId}\t${e.period}`);
-      if (first) problem(caseId, `period ${e.period} is paid twice in the history (entries ${first.seq} and ${e.seq})`);
+      if (first) problem(caseId, message('en', 'CLI_VERIFY_PAID_TWICE', { period: e.period, first: first.seq, seq: e.seq }));
       else byPeriod.set(`${caseId}\t${e.period}`, e);
     }
   }
@@ -44,12 +45,12 @@ async function verifyIn(db: Executor): Promise<PaymentsResult> {
   const recorded = new Map(records.map((r) => [`${r.case_id}\t${r.period}`, r.event_seq]));
   for (const r of records) {
     const e = byPeriod.get(`${r.case_id}\t${r.period}`);
-    if (!e) problem(r.case_id, `payment record of ${r.period} names entry ${r.event_seq}, but the history has no RECORD_PAYMENT in effect for ${r.period}`);
-    else if (e.seq !== r.event_seq) problem(r.case_id, `payment record of ${r.period} names entry ${r.event_seq}, the history's payment is entry ${e.seq}`);
+    if (!e) problem(r.case_id, message('en', 'CLI_VERIFY_RECORD_NO_ENTRY', { period: r.period, seq: r.event_seq }));
+    else if (e.seq !== r.event_seq) problem(r.case_id, message('en', 'CLI_VERIFY_RECORD_OTHER_ENTRY', { period: r.period, seq: r.event_seq, paid: e.seq }));
   }
   for (const [key, e] of byPeriod) {
     const caseId = key.split('\t')[0]!;
-    if (!recorded.has(key)) problem(caseId, `entry ${e.seq} (RECORD_PAYMENT of ${e.period}) has no payment record`);
+    if (!recorded.has(key)) problem(caseId, message('en', 'CLI_VERIFY_ENTRY_NO_RECORD', { seq: e.seq, period: String(e.period) }));
   }
 
   const lines = await db.selectFrom('payments').innerJoin('payment_batches', 'payment_batches.id', 'payments.batch_id')
@@ -57,12 +58,13 @@ async function verifyIn(db: Executor): Promise<PaymentsResult> {
     .orderBy('payments.case_id').execute();
   for (const l of lines) {
     const e = byPeriod.get(`${l.case_id}\t${l.period}`);
-    const line = `line ${l.line_no} of batch ${l.number}`;
+    const line = message('en', 'CLI_VERIFY_LINE', { line: l.line_no, batch: l.number });
     const paidByLine = e !== undefined && e.data.batchNumber === l.number && Number(e.data.amountFen) === Number(l.amount_fen);
     if (l.status === 'paid' && (!e || e.seq !== l.event_seq || !paidByLine)) {
-      problem(l.case_id, `${line} is paid by entry ${l.event_seq}, but the history's payment of ${l.period} is ${e ? `entry ${e.seq} (${String(e.data.batchNumber)}, ${String(e.data.amountFen)} fen)` : 'none'}`);
+      const paid = e ? message('en', 'CLI_VERIFY_HISTORY_PAYMENT', { seq: e.seq, batch: String(e.data.batchNumber), fen: String(e.data.amountFen) }) : message('en', 'CLI_VERIFY_NONE');
+      problem(l.case_id, message('en', 'CLI_VERIFY_LINE_PAID', { line, seq: String(l.event_seq), period: l.period, paid }));
     } else if (l.status !== 'paid' && paidByLine) {
-      problem(l.case_id, `${line} is ${l.status}, though entry ${e.seq} paid it`);
+      problem(l.case_id, message('en', 'CLI_VERIFY_LINE_UNPAID', { line, status: l.status, seq: e.seq }));
     }
   }
   return { payments: [...paid.values()].reduce((n, es) => n + es.length, 0), mismatches };

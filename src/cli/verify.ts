@@ -1,5 +1,7 @@
 import { loadConfig } from '../config.ts';
 import { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import { message } from '../messages/catalogue.ts';
+import { bilingual } from '../messages/localized.ts';
 import { openConfiguredDatabase, runCli } from './database.ts';
 import { verifyHistories } from './verify-history.ts';
 import { verifyPayments } from './verify-payments.ts';
@@ -16,14 +18,14 @@ runCli(async () => {
     const r = await verifyHistories(db, new WorkflowRegistry());
     const p = await verifyPayments(db);
     const mismatches = [...r.mismatches, ...p.mismatches];
-    for (const m of mismatches) console.log(`MISMATCH case ${m.caseId}: ${m.problem}`);
+    for (const m of mismatches) console.log(message('en', 'CLI_VERIFY_MISMATCH', { caseId: m.caseId, problem: m.problem }));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (mismatches.length > 0) {
       const cases = new Set(mismatches.map((m) => m.caseId)).size;
-      console.log(`核验未通过 / verify FAILED: ${cases} of ${r.cases} cases do not match their history (${r.events} history entries, ${p.payments} payments, ${seconds} s)`);
+      console.log(`${bilingual('CLI_VERIFY_FAILED')}: ${message('en', 'CLI_VERIFY_FAILED_DETAIL', { cases, total: r.cases, events: r.events, payments: p.payments, seconds })}`);
       process.exitCode = 1;
     } else {
-      console.log(`核验通过 / verify OK: ${r.cases} cases, ${r.events} history entries; every snapshot equals the replay of its history, every history chain holds, ${p.payments} payments agree with it (${seconds} s)`);
+      console.log(`${bilingual('CLI_VERIFY_OK')}: ${message('en', 'CLI_VERIFY_OK_DETAIL', { cases: r.cases, events: r.events, payments: p.payments, seconds })}`);
     }
   } finally {
     await close();

@@ -4,6 +4,7 @@ import localizeModule from 'ajv-i18n';
 import { customFormats, standardFormatMessages } from './formats.ts';
 import { FORM_RULES_KEYWORD, fieldTitle, formRulesMetaSchema } from './form-rules.ts';
 import { PLAIN_TEXT_KEYWORD } from './plain-text.ts';
+import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { JsonSchema, Localized } from './definition.types.ts';
@@ -40,7 +41,7 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
     const missing = (error.params as { missingProperty: string }).missingProperty;
     const fieldSchema = (parent.properties as Record<string, JsonSchema> | undefined)?.[missing];
     const title = fieldTitle(fieldSchema, lang) ?? missing;
-    return { path: pointer(error.instancePath, missing), message: lang === 'zh' ? `「${title}」为必填项` : `${title} is required` };
+    return { path: pointer(error.instancePath, missing), message: message(lang, 'FORM_REQUIRED', { title }) };
   }
   const title = fieldTitle(parent, lang);
   if (error.keyword === PLAIN_TEXT_KEYWORD) {
@@ -48,7 +49,7 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
     const char = (error.params as { char: string }).char;
     return {
       path: error.instancePath,
-      message: lang === 'zh' ? `「${field}」含有不能使用的控制字符或分隔符（${char}），请删除后重新填写` : `${field}: contains a control or separator character (${char}); remove it`,
+      message: message(lang, 'FORM_NOT_TEXT', { field, char }),
     };
   }
   const custom = parent['x-error'] as Localized | undefined;
@@ -56,13 +57,13 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
   if (custom) text = custom[lang];
   else if (error.keyword === 'format') {
     const format = (error.params as { format: string }).format;
-    text = (customFormats[format]?.message ?? standardFormatMessages[format])?.[lang] ?? error.message ?? '';
+    const key = customFormats[format]?.message ?? standardFormatMessages[format];
+    text = key ? message(lang, key) : error.message ?? '';
   } else if (error.keyword === 'additionalProperties') {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    return { path: pointer(error.instancePath, extra), message: lang === 'zh' ? `不允许填写字段「${extra}」` : `Field "${extra}" is not allowed` };
+    return { path: pointer(error.instancePath, extra), message: message(lang, 'FORM_FIELD_NOT_ALLOWED', { field: extra }) };
   } else text = error.message ?? '';
-  const prefix = title ? (lang === 'zh' ? `「${title}」` : `${title}: `) : '';
-  return { path: error.instancePath, message: `${prefix}${text}` };
+  return { path: error.instancePath, message: title ? message(lang, 'FORM_FIELD_PROBLEM', { title, problem: text }) : text };
 }
 
 /** Field-level errors with JSON Pointers and messages in the client's language. */

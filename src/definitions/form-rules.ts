@@ -1,7 +1,9 @@
 import { parseIdNumber } from '../persons/id-number.ts';
+import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { JsonSchema } from './definition.types.ts';
+import type { Report } from './finding.ts';
 
 /*
  * Cross-field rules of a form (`x-rules`): what one field's JSON Schema cannot say because it
@@ -39,7 +41,9 @@ interface RuleKind {
   other: 'none' | 'date' | 'cn-id-number';
   /** Whether a well-formed value (and other value) satisfies the rule on `today` (YYYY-MM-DD, Shanghai). */
   holds(value: string, other: string | undefined, today: string): boolean;
-  message(t: Titles, lang: Lang, other: string | undefined): string;
+  /** What the person is told; `{field}`, `{other}` and `{today}` are filled in, and what `told` adds. */
+  text: MessageKey;
+  told?: (other: string) => Record<string, string>;
 }
 
 /** ISO dates compare as strings, so every date rule is a string comparison. */
@@ -47,30 +51,28 @@ export const FORM_RULES: Record<string, RuleKind> = {
   notBefore: {
     other: 'date',
     holds: (v, o) => v >= o!,
-    message: (t, lang) => (lang === 'zh' ? `「${t.field}」不能早于「${t.other}」` : `${t.field} cannot be earlier than ${t.other}`),
+    text: 'FORM_RULE_NOT_BEFORE',
   },
   notAfter: {
     other: 'date',
     holds: (v, o) => v <= o!,
-    message: (t, lang) => (lang === 'zh' ? `「${t.field}」不能晚于「${t.other}」` : `${t.field} cannot be later than ${t.other}`),
+    text: 'FORM_RULE_NOT_AFTER',
   },
   notFuture: {
     other: 'none',
     holds: (v, _, today) => v <= today,
-    message: (t, lang) => (lang === 'zh' ? `「${t.field}」不能晚于今天（${t.today}）` : `${t.field} cannot be later than today (${t.today})`),
+    text: 'FORM_RULE_NOT_FUTURE',
   },
   inFuture: {
     other: 'none',
     holds: (v, _, today) => v > today,
-    message: (t, lang) => (lang === 'zh' ? `「${t.field}」应在今天（${t.today}）之后` : `${t.field} must be after today (${t.today})`),
+    text: 'FORM_RULE_IN_FUTURE',
   },
   birthDateMatchesId: {
     other: 'cn-id-number',
     holds: (v, o) => parseIdNumber(o!)!.birthDate === v,
-    message: (t, lang, o) => {
-      const born = parseIdNumber(o!)!.birthDate;
-      return lang === 'zh' ? `「${t.field}」与「${t.other}」中的出生日期（${born}）不一致` : `${t.field} does not match the birth date in ${t.other} (${born})`;
-    },
+    text: 'FORM_RULE_BIRTH_DATE_MATCHES_ID',
+    told: (o) => ({ born: parseIdNumber(o)!.birthDate }),
   },
 };
 
@@ -118,39 +120,40 @@ export function ruleErrors(form: JsonSchema, data: Record<string, unknown>, toda
     const other = r.other === undefined ? undefined : data[r.other];
     if (!isDate(value) || (kind.other !== 'none' && !wellFormed(kind.other, other))) continue;
     if (kind.holds(value, other as string | undefined, today)) continue;
-    const titles = {
+    const titles: Titles = {
       field: fieldTitle(props[r.field], lang) ?? r.field,
       other: r.other === undefined ? '' : fieldTitle(props[r.other], lang) ?? r.other,
       today,
     };
-    out.push({ path: pointer(r.field), message: kind.message(titles, lang, other as string | undefined) });
+    out.push({ path: pointer(r.field), message: message(lang, kind.text, { ...titles, ...kind.told?.(other as string) }) });
   }
   return out;
 }
 
-/** What a form's rules get wrong (paths relative to the form): the linter refuses a definition with any. */
-export function lintFormRules(form: JsonSchema): { path: string; message: string }[] {
+/** The fields a form requires (none when it declares none). */
+export function requiredFields(form: JsonSchema | undefined): string[] {
+  return Array.isArray(form?.required) ? (form.required as string[]) : [];
+}
+
+/** What a form's rules get wrong, reported at paths relative to the form: the linter refuses a definition with any. */
+export function lintFormRules(form: JsonSchema, report: Report): void {
   const props = (form.properties as Record<string, JsonSchema> | undefined) ?? {};
-  const out: { path: string; message: string }[] = [];
   const formatOf = (field: string) => props[field]?.format;
   formRules(form).forEach((r, i) => {
     const at = `.${FORM_RULES_KEYWORD}[${i}]`;
     const kind = FORM_RULES[r.rule];
     if (!kind) {
-      out.push({ path: `${at}.rule`, message: `unknown rule "${r.rule}" (known: ${Object.keys(FORM_RULES).join(', ')})` });
+      report(`${at}.rule`, 'LINT_RULE_UNKNOWN', { rule: r.rule, known: Object.keys(FORM_RULES).join(', ') });
       return;
     }
-    if (!(r.field in props)) out.push({ path: `${at}.field`, message: `field "${r.field}" is not in the form's properties` });
-    else if (formatOf(r.field) !== 'date') out.push({ path: `${at}.field`, message: `rule "${r.rule}" compares dates: field "${r.field}" must have format "date"` });
+    if (!(r.field in props)) report(`${at}.field`, 'LINT_RULE_FIELD_MISSING', { field: r.field });
+    else if (formatOf(r.field) !== 'date') report(`${at}.field`, 'LINT_RULE_NOT_DATE', { rule: r.rule, field: r.field });
     if (kind.other === 'none') {
-      if (r.other !== undefined) out.push({ path: `${at}.other`, message: `rule "${r.rule}" takes no other field` });
+      if (r.other !== undefined) report(`${at}.other`, 'LINT_RULE_NO_OTHER', { rule: r.rule });
       return;
     }
-    if (r.other === undefined) out.push({ path: at, message: `rule "${r.rule}" needs the other field it compares with ("other")` });
-    else if (!(r.other in props)) out.push({ path: `${at}.other`, message: `field "${r.other}" is not in the form's properties` });
-    else if (formatOf(r.other) !== kind.other) {
-      out.push({ path: `${at}.other`, message: `rule "${r.rule}" needs "${r.other}" to have format "${kind.other}"` });
-    }
+    if (r.other === undefined) report(at, 'LINT_RULE_NEEDS_OTHER', { rule: r.rule });
+    else if (!(r.other in props)) report(`${at}.other`, 'LINT_RULE_FIELD_MISSING', { field: r.other });
+    else if (formatOf(r.other) !== kind.other) report(`${at}.other`, 'LINT_RULE_OTHER_FORMAT', { rule: r.rule, other: r.other, format: kind.other });
   });
-  return out;
 }

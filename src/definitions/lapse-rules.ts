@@ -1,11 +1,7 @@
 import type { WorkflowDefinition } from './definition.types.ts';
 import { SYSTEM_EVENTS } from './definition.types.ts';
+import type { Report } from './finding.ts';
 import { noticesOf, transitionsOf } from './transitions.ts';
-
-export interface LapseFinding {
-  path: string;
-  message: string;
-}
 
 /** Outcomes that leave the person with what the item gives; every other end takes something away. */
 const FAVOURABLE = new Set(['granted', 'completed', 'transferred']);
@@ -29,10 +25,11 @@ export function correctionStates(def: WorkflowDefinition): Set<string> {
  * transition's, is checked by the linter's remedy rule). A 补正 notice prints
  * the timer's date, so the state it leads to has a timer and the form no free deadline.
  */
-export function lapseFindings(def: WorkflowDefinition): LapseFinding[] {
-  const out: LapseFinding[] = [];
+export function lintLapses(def: WorkflowDefinition, report: Report): void {
   const states = def.machine.states;
   const correction = correctionStates(def);
+  // A form used by several 补正 steps is told once.
+  const freeDeadlines = new Set<string>();
   const enteredBy = new Map<string, string[]>();
   for (const state of Object.values(states)) {
     for (const [type, t] of transitionsOf(state)) if (t.target) enteredBy.set(t.target, [...(enteredBy.get(t.target) ?? []), type]);
@@ -46,31 +43,33 @@ export function lapseFindings(def: WorkflowDefinition): LapseFinding[] {
       const path = `${base}${suffix}`;
       const notices = noticesOf(def, name, t);
       if (notices.some((n) => def.notices[n]?.kind === 'correction')) {
-        if (!target.meta.timer) out.push({ path, message: 'a 补正 notice prints the date its timer runs out: the state it leads to needs a timer' });
+        if (!target.meta.timer) report(path, 'LINT_CORRECTION_NEEDS_TIMER');
         const formId = state.meta.events?.[type]?.form;
         const props = formId ? (def.forms[formId]?.properties as Record<string, unknown> | undefined) : undefined;
-        if (props?.deadline && !out.some((f) => f.path === `$.forms.${formId}.properties.deadline`)) out.push({ path: `$.forms.${formId}.properties.deadline`, message: 'a 补正 form takes no free deadline: the notice prints the timer\'s date' });
+        if (props?.deadline && !freeDeadlines.has(formId!)) {
+          freeDeadlines.add(formId!);
+          report(`$.forms.${formId}.properties.deadline`, 'LINT_CORRECTION_NO_DEADLINE');
+        }
       }
       if (!lapseEvents.has(type) || (t.target ?? name) === name) continue;
       const ends = target.type === 'final';
       if (correction.has(name) && !ends) {
         const own = (enteredBy.get(t.target!) ?? []).every((e) => lapseEvents.has(e));
         if (!target.meta.level || !target.meta.sla || correction.has(t.target!) || !own) {
-          out.push({ path, message: 'an unanswered 补正 goes back to a clerk through a step of its own (named for it, with a level and an SLA), entered only by the lapse' });
+          report(path, 'LINT_LAPSE_OWN_STEP');
         }
       }
       if (!ends || FAVOURABLE.has(target.meta.outcome ?? '')) continue;
       if (correction.has(name)) {
         if (def.initiation !== 'application') {
-          out.push({ path, message: `where the duty is the state's (initiation "${def.initiation}"), an unanswered 补正 cannot end the case: it goes back to a clerk's step` });
+          report(path, 'LINT_LAPSE_STATE_DUTY', { initiation: def.initiation });
           continue;
         }
-        if (target.meta.outcome !== 'withdrawn') out.push({ path, message: 'an unanswered 补正 closes an application as withdrawn (视为撤回), nothing else' });
+        if (target.meta.outcome !== 'withdrawn') report(path, 'LINT_LAPSE_WITHDRAWN');
       }
       const adverse = notices.filter((n) => ADVERSE_KINDS.has(def.notices[n]?.kind ?? ''));
-      if (adverse.length === 0) out.push({ path, message: 'a lapse that ends a right issues a notice of kind "decision" or "refusal"' });
-      for (const n of adverse) if (!def.notices[n]!.reason) out.push({ path: `$.notices.${n}`, message: 'a notice issued when time runs out has no form behind it: it needs its own "reason"' });
+      if (adverse.length === 0) report(path, 'LINT_LAPSE_NOTICE');
+      for (const n of adverse) if (!def.notices[n]!.reason) report(`$.notices.${n}`, 'LINT_LAPSE_REASON');
     }
   }
-  return out;
 }

@@ -1,6 +1,7 @@
-import { issuePoints } from '../notices/notice-samples.ts';
-import { NOTICE_DEFAULTS } from '../notices/notice.settings.ts';
+import { ADDRESSEE_SETTINGS } from './addressees.ts';
 import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
+import type { Report } from './finding.ts';
+import { issuePoints } from './issue-points.ts';
 
 /**
  * A letter goes to the body that acts on it, so it must say which: a text field that the form of
@@ -8,29 +9,27 @@ import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
  * written), or a setting the service knows. An addressee or a validity on anything but a letter
  * would be printed nowhere.
  */
-export function letterFindings(def: WorkflowDefinition): { path: string; message: string }[] {
-  const out: { path: string; message: string }[] = [];
+export function lintLetters(def: WorkflowDefinition, report: Report): void {
   const textFields = new Set(Object.values(def.forms).flatMap((form) => Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)
     .filter(([, prop]) => prop.type === 'string' && !prop.format).map(([key]) => key)));
   for (const [key, n] of Object.entries(def.notices)) {
     const base = `$.notices.${key}`;
     if (n.kind !== 'letter') {
-      if (n.addressee) out.push({ path: `${base}.addressee`, message: 'only a letter (kind "letter") has an addressee' });
-      if (n.validity) out.push({ path: `${base}.validity`, message: 'only a letter (kind "letter") has a validity' });
+      if (n.addressee) report(`${base}.addressee`, 'LINT_ADDRESSEE_NOT_LETTER');
+      if (n.validity) report(`${base}.validity`, 'LINT_VALIDITY_NOT_LETTER');
       continue;
     }
     const to = n.addressee;
-    if (!to) out.push({ path: base, message: 'a letter must name its addressee: a form field ({ "field": … }) or a setting ({ "setting": … })' });
-    else if ('field' in to && !textFields.has(to.field)) out.push({ path: `${base}.addressee.field`, message: `field "${to.field}" is in no form as text` });
+    if (!to) report(base, 'LINT_LETTER_NO_ADDRESSEE');
+    else if ('field' in to && !textFields.has(to.field)) report(`${base}.addressee.field`, 'LINT_ADDRESSEE_FIELD_NOT_TEXT', { field: to.field });
     else if ('field' in to) {
       for (const p of issuePoints(def).filter((x) => x.noticeKey === key)) {
         const required = (p.form ? def.forms[p.form]?.required : undefined) as string[] | undefined;
-        if (!required?.includes(to.field)) out.push({ path: `${base}.addressee.field`, message: `${p.fromState ?? '(start)'}.${p.event} issues this letter but its form does not require "${to.field}"` });
+        if (!required?.includes(to.field)) report(`${base}.addressee.field`, 'LINT_ADDRESSEE_NOT_REQUIRED', { step: `${p.fromState ?? '(start)'}.${p.event}`, field: to.field });
       }
     }
-    else if ('setting' in to && !(to.setting in NOTICE_DEFAULTS.addressees)) {
-      out.push({ path: `${base}.addressee.setting`, message: `"${to.setting}" is not an addressee setting (${Object.keys(NOTICE_DEFAULTS.addressees).join(', ')})` });
+    else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {
+      report(`${base}.addressee.setting`, 'LINT_ADDRESSEE_SETTING_UNKNOWN', { setting: to.setting, known: Object.keys(ADDRESSEE_SETTINGS).join(', ') });
     }
   }
-  return out;
 }

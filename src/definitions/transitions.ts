@@ -1,9 +1,14 @@
-import type { NoticeDef, StateConfig, TransitionConfig, WorkflowDefinition } from './definition.types.ts';
+import { SYSTEM_EVENTS, type NoticeDef, type StateConfig, type TransitionConfig, type WorkflowDefinition } from './definition.types.ts';
 
 /** Outcomes that end a case against the person: a decision in the deciding body's name. */
 export const REFUSING_OUTCOMES: ReadonlySet<string> = new Set(['refused', 'not-accepted', 'not-eligible', 'revoked']);
 /** Notice kinds that carry a decision against the person, and so its remedies. */
 export const ADVERSE_NOTICE_KINDS: ReadonlySet<NoticeDef['kind']> = new Set(['refusal', 'decision']);
+
+/** Events only the service itself sends (timers, escalation, migration). */
+export function isSystemEvent(type: string): boolean {
+  return (SYSTEM_EVENTS as readonly string[]).includes(type);
+}
 
 /** A state's transitions as [event, transition, JSON-path suffix], guarded alternatives one by one. */
 export function transitionsOf(state: StateConfig): [string, TransitionConfig, string][] {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findingsOf } from './finding.ts';
 import { lintDefinition, type Finding } from './linter.ts';
 import type { WorkflowDefinition } from './definition.types.ts';
 
@@ -21,14 +22,14 @@ export function readWorkflowFiles(folder = workflowsFolder): { files: WorkflowFi
     try {
       parsed.push({ file, body: JSON.parse(readFileSync(join(folder, name), 'utf8')) });
     } catch (err) {
-      findings.push({ file, path: '$', message: `not valid JSON: ${(err as Error).message}` });
+      findingsOf(file, findings).report('$', 'LINT_NOT_JSON', { detail: (err as Error).message });
     }
   }
   const ids = new Set(parsed.map((p) => (p.body as { id?: string }).id).filter((id): id is string => typeof id === 'string'));
   for (const p of parsed) {
     findings.push(...lintDefinition(p.file, p.body, ids));
     const id = (p.body as { id?: unknown }).id;
-    if (typeof id === 'string' && !p.file.endsWith(`/${id}.json`)) findings.push({ file: p.file, path: '$.id', message: `the file must be named ${id}.json` });
+    if (typeof id === 'string' && !p.file.endsWith(`/${id}.json`)) findingsOf(p.file, findings).report('$.id', 'LINT_FILE_NAME', { id });
   }
   return { files: parsed.map((p) => ({ file: p.file, definition: p.body as WorkflowDefinition })), findings };
 }

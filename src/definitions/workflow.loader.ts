@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { bilingual } from '../messages/localized.ts';
 import { readWorkflowFiles } from './workflow-files.ts';
 import { insertVersionIfMissing } from './workflow.repository.ts';
 
@@ -11,7 +12,7 @@ export class WorkflowLintError extends Error {}
 export async function loadWorkflowFiles(db: Db, now: Date): Promise<{ inserted: string[] }> {
   const { files, findings } = readWorkflowFiles();
   if (findings.length > 0) {
-    throw new WorkflowLintError(`工作流定义有误 / workflow definitions have problems:\n${findings.map((f) => `${f.file}: ${f.path}: ${f.message}`).join('\n')}`);
+    throw new WorkflowLintError(`${bilingual('LINT_DEFINITIONS_BROKEN')}:\n${findings.map((f) => `${f.file}: ${f.path}: ${f.message}`).join('\n')}`);
   }
   const inserted: string[] = [];
   for (const { file, definition } of files) {

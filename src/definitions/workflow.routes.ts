@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { chainItems } from '../chain/chain.service.ts';
+import { chainItems } from './chain-items.ts';
 import { AppError } from '../http/errors.ts';
 import { Workflows } from '../chain/chain.schemas.ts';
 import { Definition } from './workflow.schemas.ts';

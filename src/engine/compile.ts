@@ -7,6 +7,7 @@ import { daysLate } from './days-late.ts';
 import type { ActionRef, GuardRef, JsonSchema, Localized, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
+import { localized } from '../messages/localized.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
 export interface CaseContext {
@@ -65,14 +66,13 @@ export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: Ca
   return missingMaterials(wf, subject).length === 0;
 }
 
-const MATERIALS_MISSING = { zh: '材料不齐全', en: 'Required materials are missing' };
-
 /** Why a guard does not pass, as the step tells it: of a combined guard, the first part that fails. */
 export function guardMessage(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): Localized {
   if (guard.type === 'matches') return guard.params.message;
-  if (guard.type === 'materialsComplete') return MATERIALS_MISSING;
+  if (guard.type === 'materialsComplete') return localized('STEP_MATERIALS_MISSING');
   if (guard.type === 'daysLate') {
-    return guard.params.message ?? { zh: `${guard.params.label.zh}未超过${guard.params.moreThan}日`, en: `${guard.params.label.en}: not more than ${guard.params.moreThan} days` };
+    const { label, moreThan } = guard.params;
+    return guard.params.message ?? localized('STEP_NOT_LATE', (lang) => ({ label: label[lang], days: moreThan }));
   }
   const failing = guard.params.guards.find((g) => !evaluateGuard(wf, g, context, event)) ?? guard.params.guards[0]!;
   return guardMessage(wf, failing, context, event);

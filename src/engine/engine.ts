@@ -1,5 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { ADMIN_ACTS, SYSTEM_EVENTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
+import { ADMIN_ACTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
+import { isSystemEvent } from '../definitions/transitions.ts';
+import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -55,10 +57,6 @@ export interface StepOptions {
 const LEVEL_OF_EXTERNAL: Record<Level, 'village' | 'town' | 'district'> = {
   village: 'village', town: 'town', district: 'district', city: 'district', province: 'district',
 };
-
-export function isSystemEvent(type: string): boolean {
-  return (SYSTEM_EVENTS as readonly string[]).includes(type);
-}
 
 export function isAdminAct(type: string): boolean {
   return (ADMIN_ACTS as readonly string[]).includes(type);
@@ -144,13 +142,13 @@ export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEv
     const errors = formErrors(wf, formId, data, opts.now, opts.lang);
     if (errors.length > 0) return { ok: false, code: 'VALIDATION_FAILED', errors };
   } else if (Object.keys(data).length > 0) {
-    return { ok: false, code: 'VALIDATION_FAILED', errors: [{ path: '', message: opts.lang === 'zh' ? '该操作不需要填写表单' : 'This action takes no form data' }] };
+    return { ok: false, code: 'VALIDATION_FAILED', errors: [{ path: '', message: message(opts.lang, 'STEP_TAKES_NO_FORM') }] };
   }
 
   const failed = candidates.filter((t) => t.guard && !evaluateGuard(wf, t.guard, stored.context, { ...event, data }));
   if (failed.length === candidates.length) {
-    const message = failed.map((t) => guardMessage(wf, t.guard!, stored.context, { ...event, data }));
-    const told = (lang: 'zh' | 'en') => [...new Set(message.map((m) => m[lang]))];
+    const reasons = failed.map((t) => guardMessage(wf, t.guard!, stored.context, { ...event, data }));
+    const told = (lang: 'zh' | 'en') => [...new Set(reasons.map((m) => m[lang]))];
     return { ok: false, code: 'GUARD_FAILED', detail: { zh: told('zh').join('；'), en: told('en').join('; ') } };
   }
 

@@ -1,5 +1,9 @@
 import { casePagesMessages } from './case-pages.messages.ts';
+import { cliMessages } from './cli.messages.ts';
+import { engineMessages } from './engine.messages.ts';
 import { errorMessages } from './error.messages.ts';
+import { lintMessages } from './lint.messages.ts';
+import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
 import type { Lang } from './lang.ts';
 
@@ -12,6 +16,10 @@ export const catalogue = {
   ...errorMessages,
   ...pagesMessages,
   ...casePagesMessages,
+  ...lintMessages,
+  ...noticeMessages,
+  ...cliMessages,
+  ...engineMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

@@ -1,4 +1,5 @@
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
 import { chineseDate } from './notice-format.ts';
 
 export interface CorrectionTerms {
@@ -22,9 +23,9 @@ export function correctionTerms(def: WorkflowDefinition, toState: string, timerA
   const first = Array.isArray(on) ? on[0] : on;
   const target = first ? def.machine.states[first.target ?? toState] : undefined;
   const consequence = target?.type !== 'final'
-    ? '逾期未补正的，本机关将依据现有材料继续办理，不因此终止本事项'
+    ? message('zh', 'NOTICE_LAPSE_CONTINUES')
     : target.meta.outcome === 'withdrawn'
-      ? '逾期未补正且无正当理由的，视为撤回本次申请，本机关将出具书面告知'
-      : `逾期未补正的，本事项将以“${target.meta.step.zh}”办结，本机关将出具书面告知`;
+      ? message('zh', 'NOTICE_LAPSE_WITHDRAWN')
+      : message('zh', 'NOTICE_LAPSE_ENDS', { step: target.meta.step.zh });
   return { deadline: chineseDate(timerAt), consequence };
 }

@@ -1,6 +1,7 @@
-import type { Field } from './notice-model.ts';
+import type { Field } from './notice-facts.ts';
 import { daysLate } from '../engine/days-late.ts';
 import { evaluateGuard, guardParts, type CaseContext, type CompiledWorkflow } from '../engine/compile.ts';
+import { message } from '../messages/catalogue.ts';
 import { markupSafe } from './markup.ts';
 import { chineseIsoDate } from './notice-format.ts';
 
@@ -25,7 +26,7 @@ export function latenessFields(wf: CompiledWorkflow, context: CaseContext): Fiel
         const late = daysLate(g.params, context.data);
         if (late === null || out.has(g.params.label.zh)) continue;
         const end = isoPlus(context.data[g.params.from] as string, g.params.calendarDays ?? 0);
-        const value = `${late}日（期限届满之日为${chineseIsoDate(end)}，实际为${chineseIsoDate(context.data[g.params.at] as string)}）`;
+        const value = message('zh', 'NOTICE_DAYS_LATE', { days: late, end: chineseIsoDate(end), at: chineseIsoDate(context.data[g.params.at] as string) });
         out.set(g.params.label.zh, { label: markupSafe(g.params.label.zh), value: markupSafe(value) });
       }
     }

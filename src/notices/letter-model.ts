@@ -2,7 +2,7 @@ import { isSealedField } from '../crypto/sealed-data.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { markupSafe } from './markup.ts';
 import { chineseDate } from './notice-format.ts';
-import type { NoticeFacts } from './notice-model.ts';
+import type { NoticeFacts } from './notice-facts.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,6 @@
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
-import { issuePoints } from './notice-samples.ts';
+import { issuePoints } from '../definitions/issue-points.ts';
+import { message } from '../messages/catalogue.ts';
 import { templateNames } from './notice.templates.ts';
 
 /** What a refusal states, so the step that issues one must require it (行政许可法 art. 38, 行政复议法 art. 20). */
@@ -18,8 +19,8 @@ export function noticeProblems(def: WorkflowDefinition): string[] {
   const templates = new Set(templateNames());
   const points = issuePoints(def);
   for (const [key, n] of Object.entries(def.notices)) {
-    if (!templates.has(n.template)) problems.push(`notice ${key}: no template templates/notices/${n.template}.hbs`);
-    if (!points.some((p) => p.noticeKey === key)) problems.push(`notice ${key}: no step issues it`);
+    if (!templates.has(n.template)) problems.push(message('en', 'LINT_NOTICE_NO_TEMPLATE', { notice: key, template: n.template }));
+    if (!points.some((p) => p.noticeKey === key)) problems.push(message('en', 'LINT_NOTICE_NOT_ISSUED', { notice: key }));
   }
   for (const p of points) {
     const notice = def.notices[p.noticeKey];
@@ -29,7 +30,7 @@ export function noticeProblems(def: WorkflowDefinition): string[] {
     // A notice that states its own reason (a timer's, with no form) does not take it from the form.
     if (notice.reason) needs.delete('reason');
     const lacking = [...needs].filter((f) => !required.includes(f));
-    if (lacking.length) problems.push(`${p.fromState ?? '(start)'}.${p.event} issues ${p.noticeKey} but its form does not require ${lacking.join(', ')}`);
+    if (lacking.length) problems.push(message('en', 'LINT_NOTICE_FORM_LACKS', { step: `${p.fromState ?? '(start)'}.${p.event}`, notice: p.noticeKey, fields: lacking.join(', ') }));
   }
   return problems;
 }

@@ -1,45 +1,12 @@
-import type { JsonSchema, Material, NoticeDef, WorkflowDefinition } from '../definitions/definition.types.ts';
+import type { JsonSchema, Material, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Field, NoticeFacts } from './notice-facts.ts';
 import { letterParts } from './letter-model.ts';
 import { correctionTerms } from './correction-terms.ts';
 import { markupSafe } from './markup.ts';
 import { ADVERSE_NOTICE_KINDS, takenTransition } from '../definitions/transitions.ts';
 import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, yuan } from './notice-format.ts';
 import { remedySentence } from './remedies.ts';
-import type { NoticeSettings } from './notice.settings.ts';
-
-/** What a notice is made from, gathered inside the step's transaction. */
-export interface NoticeFacts {
-  definition: WorkflowDefinition;
-  noticeKey: string;
-  notice: NoticeDef;
-  /** The event that issued the notice (its form data), and the state it left and entered. */
-  event: { type: string; data: Record<string, unknown>; fromState: string | null; toState: string };
-  caseData: Record<string, unknown>;
-  /** Materials received so far (ids). */
-  materials: string[];
-  caseId: string;
-  appliedAt: Date;
-  dueAt: Date | null;
-  /** When the entered state's timer runs out (a public notice's end, a 补正's period). */
-  timerAt: Date | null;
-  personName: string;
-  addressee: string;
-  station: string;
-  organ: string;
-  handler: string;
-  number: string;
-  code: string;
-  verifyUrl: string;
-  issuedAt: Date;
-  settings: NoticeSettings;
-  /** Delays the definition computes from the case's dates (src/notices/lateness.ts); a decision prints them. */
-  lateness?: Field[];
-}
-
-export interface Field {
-  label: string;
-  value: string;
-}
 
 type Props = Record<string, JsonSchema>;
 
@@ -63,7 +30,7 @@ function labelsOf(prop: JsonSchema): Record<string, string> | undefined {
 export function formatValue(key: string, prop: JsonSchema, value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   if (prop['x-sensitive'] && typeof value === 'string') return maskValue(key, value);
-  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (typeof value === 'boolean') return message('zh', value ? 'NOTICE_YES' : 'NOTICE_NO');
   if (typeof value === 'number') {
     if (/Fen$/.test(key)) return yuan(value);
     if (/Percent$/.test(key)) return `${value}%`;
@@ -140,16 +107,16 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
   const isRefusal = f.notice.kind === 'refusal';
 
   const received = f.materials.map((id) => materialTitle(def, id)).filter((m): m is Material => !!m)
-    .map((m, i) => ({ no: i + 1, title: markupSafe(m.title.zh), original: m.originalSeen ? '原件已核验，复印件留存' : '复印件' }));
+    .map((m, i) => ({ no: i + 1, title: markupSafe(m.title.zh), original: message('zh', m.originalSeen ? 'NOTICE_ORIGINAL_SEEN' : 'NOTICE_COPY') }));
 
   // The clerk picks what is missing from the item's checklist (the correction form's `missing`); all of it is told at once.
   const missingIds = [...new Set(Array.isArray(d.missing) ? (d.missing as string[]) : [])];
   const missing = missingIds.map((id, i) => {
     const m = materialTitle(def, id);
-    return { no: i + 1, title: markupSafe(m?.title.zh ?? id), requirement: m?.originalSeen ? '提供原件核验，复印件留存' : '提供复印件' };
+    return { no: i + 1, title: markupSafe(m?.title.zh ?? id), requirement: message('zh', m?.originalSeen ? 'NOTICE_BRING_ORIGINAL' : 'NOTICE_BRING_COPY') };
   });
   const correctionNotes = fieldsOf(form, d, new Set([...CORRECTION_FIELDS, ...DECISION_FIELDS]));
-  if (text(d.note)) correctionNotes.push({ label: '其他需补正事项', value: text(d.note)! });
+  if (text(d.note)) correctionNotes.push({ label: message('zh', 'NOTICE_OTHER_CORRECTIONS'), value: text(d.note)! });
 
   const reasonCode = typeof d.reasonCode === 'string' ? d.reasonCode : undefined;
   const reasonLabel = reasonCode && formProps.reasonCode ? formatValue('reasonCode', formProps.reasonCode, reasonCode) : undefined;
@@ -192,7 +159,7 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     issuedDateTime: chineseDateTime(f.issuedAt),
     appliedDate: chineseDate(f.appliedAt),
     // 不予受理 answers an application; a decision on a running payment or an ex-officio item does not.
-    appliedPhrase: def.initiation === 'application' ? `于${chineseDate(f.appliedAt)}申请办理的` : '的',
+    appliedPhrase: def.initiation === 'application' ? message('zh', 'NOTICE_APPLIED_ON', { date: chineseDate(f.appliedAt) }) : '的',
     step: markupSafe(def.events[f.event.type]?.label.zh ?? f.event.type),
     nextStep: toState && toState.type !== 'final' ? markupSafe(toState.meta.step.zh) : null,
     isFinal: toState?.type === 'final',

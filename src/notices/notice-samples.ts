@@ -1,46 +1,12 @@
 import { luhnComplete } from '../definitions/formats.ts';
-import type { JsonSchema, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
+import type { JsonSchema } from '../definitions/definition.types.ts';
 import { makeIdNumber } from '../persons/id-number.ts';
 
-/**
- * Specimen data for notices: every place a workflow issues a notice, and form data that a clerk
- * could have typed there, made from the form's JSON Schema. Tests render every notice of every
- * workflow from it, and the README's sample images come from it.
+/*
+ * Specimen data for notices: form data that a clerk could have typed where a workflow issues a
+ * notice (src/definitions/issue-points.ts), made from the form's JSON Schema. Tests render every
+ * notice of every workflow from it, and the README's sample images come from it.
  */
-export interface IssuePoint {
-  noticeKey: string;
-  fromState: string | null;
-  event: string;
-  toState: string;
-  form?: string;
-}
-
-function transitionsOf(state: StateConfig): [string, TransitionConfig][] {
-  return Object.entries(state.on ?? {}).flatMap(([e, t]) => (Array.isArray(t) ? t : [t]).map((x) => [e, x] as [string, TransitionConfig]));
-}
-
-/** Every (notice, event) pair a definition can produce: transition actions, and entry actions reached by each way in. */
-export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
-  const out: IssuePoint[] = [];
-  const incoming = new Map<string, { from: string; event: string; form?: string }[]>();
-  for (const [from, state] of Object.entries(def.machine.states)) {
-    for (const [event, t] of transitionsOf(state)) {
-      const to = t.target ?? from;
-      const form = state.meta.events?.[event]?.form;
-      incoming.set(to, [...(incoming.get(to) ?? []), { from, event, form }]);
-      for (const a of t.actions ?? []) if (a.type === 'issueNotice') out.push({ noticeKey: a.params.notice, fromState: from, event, toState: to, form });
-    }
-  }
-  for (const [name, state] of Object.entries(def.machine.states)) {
-    for (const a of state.entry ?? []) {
-      if (a.type !== 'issueNotice') continue;
-      const ways = incoming.get(name) ?? [];
-      if (ways.length === 0) out.push({ noticeKey: a.params.notice, fromState: null, event: 'START', toState: name });
-      for (const w of ways) out.push({ noticeKey: a.params.notice, fromState: w.from, event: w.event, toState: name, form: w.form });
-    }
-  }
-  return out;
-}
 
 const TEXT: Record<string, string> = {
   reason: '经核查，申请人提交的材料显示其安置地不在本区，不属于本机关的办理范围，请向安置地退役军人事务部门申请。',

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import qrcode from 'qrcode-generator';
+import { message } from '../messages/catalogue.ts';
 import { fontFor, type Face } from './fonts.ts';
 import { gridWidths } from './grid.ts';
 import { breakLines, placeLine, textWidth, type TextStyle } from './layout.ts';
@@ -208,7 +209,7 @@ class Layout {
   private signBoxes(labels: string[]): Piece {
     const height = 3 * PITCH;
     const width = BOX.width / labels.length;
-    const date = '年　　月　　日';
+    const date = message('zh', 'NOTICE_DATE_TO_FILL');
     return {
       height,
       draw: (top: number) => labels.forEach((label, i) => {
@@ -263,13 +264,14 @@ class Layout {
       // Only a real seal reaches below the date; the （印章） mark sits above the signature.
       extent: doc.seal ? Math.max(height, sealMiddle + SEAL / 2) : height,
       draw: (top: number) => {
-        if (!doc.seal) this.text('（印章）', BODY, centre - textWidth('（印章）', BODY) / 2, top + PITCH * 0.9, RED);
+        const sealMark = message('zh', 'NOTICE_SEAL_MARK');
+        if (!doc.seal) this.text(sealMark, BODY, centre - textWidth(sealMark, BODY) / 2, top + PITCH * 0.9, RED);
         this.text(doc.organ, BODY, organX, top + organLine + PITCH * 0.72);
         this.text(doc.dateText, BODY, dateRight - dateWidth, top + dateLine + PITCH * 0.72);
         // Drawn after the text: the seal lies over the signature and date (上压下).
         if (doc.seal) this.pdf.image(doc.seal, centre - SEAL / 2, top + sealMiddle - SEAL / 2, { width: SEAL, height: SEAL });
         this.qr(doc.verifyUrl, BOX.left, top + qrTop, QR);
-        this.text(`扫码核验 ${doc.verifyUrl}`, TINY, BOX.left, top + qrTop + QR + 8);
+        this.text(message('zh', 'NOTICE_SCAN_TO_VERIFY', { url: doc.verifyUrl }), TINY, BOX.left, top + qrTop + QR + 8);
       },
     };
   }

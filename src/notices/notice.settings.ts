@@ -1,4 +1,6 @@
+import { ADDRESSEE_SETTINGS } from '../definitions/addressees.ts';
 import type { NoticeDef } from '../definitions/definition.types.ts';
+import { bilingual } from '../messages/localized.ts';
 
 export type NoticeKind = NoticeDef['kind'];
 
@@ -48,8 +50,7 @@ export const NOTICE_DEFAULTS: NoticeSettings = {
   publicBaseUrl: 'http://127.0.0.1:3000',
   series: { receipt: '收', accepted: '受', correction: '补', refusal: '告', decision: '决', letter: '介', completion: '办', 'public-notice': '公', other: '函' },
   sweepSeconds: 30,
-  // The demo district's own offices; a deployment names its own.
-  addressees: { legalAidCentre: '新河区法律援助中心', socialInsuranceAgency: '新河区社会保险事业管理中心' },
+  addressees: { ...ADDRESSEE_SETTINGS },
 };
 
 /**
@@ -62,14 +63,14 @@ export function parseSeries(text: string | undefined): { series: Record<NoticeKi
   const problems: string[] = [];
   for (const pair of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const [kind = '', mark = ''] = pair.split('=').map((p) => p.trim());
-    if (!(kind in series)) problems.push(`NOTICE_SERIES：没有"${kind}"这种文书 / no notice kind "${kind}"`);
-    else if (!/^\p{Script=Han}{1,4}$/u.test(mark)) problems.push(`NOTICE_SERIES：${kind} 的代字须为一至四个汉字 / the mark of ${kind} must be one to four hanzi`);
+    if (!(kind in series)) problems.push(bilingual('NOTICE_SERIES_UNKNOWN_KIND', { kind }));
+    else if (!/^\p{Script=Han}{1,4}$/u.test(mark)) problems.push(bilingual('NOTICE_SERIES_BAD_MARK', { kind }));
     else series[kind as NoticeKind] = mark;
   }
   const byMark = new Map<string, string[]>();
   for (const [kind, mark] of Object.entries(series)) byMark.set(mark, [...(byMark.get(mark) ?? []), kind]);
   for (const [mark, kinds] of byMark) {
-    if (kinds.length > 1) problems.push(`NOTICE_SERIES：${kinds.join('、')} 共用代字"${mark}"，文号会重复 / ${kinds.join(', ')} share the mark ${mark}: their numbers would repeat`);
+    if (kinds.length > 1) problems.push(bilingual('NOTICE_SERIES_SHARED_MARK', (lang) => ({ kinds: kinds.join(lang === 'zh' ? '、' : ', '), mark })));
   }
   return problems.length ? { problems } : { series };
 }

@@ -1,4 +1,5 @@
 import type { Remedy } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
 import { chineseNumber, selfReference } from './notice-format.ts';
 import type { NoticeSettings } from './notice.settings.ts';
 
@@ -19,22 +20,24 @@ export interface DecidingBody {
  * outside administrative litigation. The bodies and day counts are settings, not text in code.
  */
 export function remedySentence(remedy: Remedy, s: NoticeSettings, title: string, body: DecidingBody): string {
-  const doc = selfReference(title);
-  const reviewDays = chineseNumber(s.reviewDays);
-  const petitionDays = chineseNumber(s.petitionDays);
+  const terms = {
+    doc: selfReference(title),
+    reviewDays: chineseNumber(s.reviewDays),
+    petitionDays: chineseNumber(s.petitionDays),
+    lawsuitMonths: chineseNumber(s.lawsuitMonths),
+    reviewBody: s.reviewBody,
+    court: s.court,
+    petitionReviewBody: s.petitionReviewBody,
+    petitionRecheckBody: s.petitionRecheckBody,
+  };
   switch (remedy.kind) {
     case 'administrative':
-      if (remedy.reviewFirst) {
-        return `如对本决定不服，应当自收到${doc}之日起${reviewDays}日内向${s.reviewBody}申请行政复议；对行政复议决定不服的，可以自收到行政复议决定书之日起十五日内向${s.court}提起行政诉讼。`;
-      }
-      return `如对本决定不服，可以自收到${doc}之日起${reviewDays}日内向${s.reviewBody}申请行政复议，也可以自收到${doc}之日起${chineseNumber(s.lawsuitMonths)}个月内向${s.court}提起行政诉讼。`;
+      return message('zh', remedy.reviewFirst ? 'NOTICE_REMEDY_REVIEW_FIRST' : 'NOTICE_REMEDY_ADMINISTRATIVE', terms);
     case 'external':
-      return `如对${body.decisionBody}作出的决定不服，可以自收到该决定之日起${reviewDays}日内向${body.reviewBody}申请行政复议，也可以自收到该决定之日起${chineseNumber(s.lawsuitMonths)}个月内向${body.court}提起行政诉讼。`;
+      // The deciding body's own review body and court, as the step recorded them.
+      return message('zh', 'NOTICE_REMEDY_EXTERNAL', { ...terms, decisionBody: String(body.decisionBody), reviewBody: String(body.reviewBody), court: String(body.court) });
     case 'petition':
-      if (remedy.next === 'recheck') {
-        return `如对复查意见不服，可以自收到${doc}之日起${petitionDays}日内向${s.petitionRecheckBody}请求复核。`;
-      }
-      return `如对本处理意见不服，可以自收到${doc}之日起${petitionDays}日内请求${s.petitionReviewBody}复查；对复查意见不服的，可以自收到复查意见之日起${petitionDays}日内向${s.petitionRecheckBody}请求复核。`;
+      return message('zh', remedy.next === 'recheck' ? 'NOTICE_REMEDY_RECHECK' : 'NOTICE_REMEDY_PETITION', terms);
     case 'none':
       return remedy.reason.zh;
   }

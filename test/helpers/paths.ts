@@ -4,7 +4,8 @@ import type { Test } from 'tap';
 import { sendSystemEvent } from '../../src/cases/case.service.ts';
 import type { StateConfig, TransitionConfig, WorkflowDefinition } from '../../src/definitions/definition.types.ts';
 import { compile, evaluateGuard, type CompiledWorkflow } from '../../src/engine/compile.ts';
-import { actingLevel, isSystemEvent, start, step, type StoredSnapshot } from '../../src/engine/engine.ts';
+import { isSystemEvent } from '../../src/definitions/transitions.ts';
+import { actingLevel, start, step, type StoredSnapshot } from '../../src/engine/engine.ts';
 import { makeIdNumber } from '../../src/persons/id-number.ts';
 import { login } from './build.ts';
 

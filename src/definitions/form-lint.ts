@@ -1,0 +1,56 @@
+import { createAjv } from './ajv.ts';
+import { isSealedField } from '../crypto/sealed-data.ts';
+import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
+import { within, type Report } from './finding.ts';
+import { lintFormRules } from './form-rules.ts';
+
+const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
+
+/** Fields holding ID numbers, cards or phones, in groups too: the repositories seal them by name (src/crypto/sealed-data.ts). */
+function personalFields(schema: JsonSchema, path: string): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const [name, prop] of Object.entries((schema.properties as Record<string, JsonSchema> | undefined) ?? {})) {
+    if (typeof prop.format === 'string' && PERSONAL_FORMATS.has(prop.format)) out.push([`${path}.properties.${name}`, name, prop.format]);
+    if (prop.type === 'object') out.push(...personalFields(prop, `${path}.properties.${name}`));
+    if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items as JsonSchema, `${path}.properties.${name}.items`));
+  }
+  return out;
+}
+
+/**
+ * The definition's forms and conditions as JSON Schemas: each compiles, a form is an object whose
+ * materials are the item's, whose cross-field rules fit it and whose personal fields are named to be
+ * sealed; eligibility and material conditions compile.
+ */
+export function lintForms(def: WorkflowDefinition, report: Report): void {
+  const materialIds = new Set(def.materials.map((m) => m.id));
+  // The candidate's schemas are compiled in an instance of their own, dropped with it: the shared
+  // one keeps every schema it ever compiled, and a linted definition is not a stored version.
+  const candidate = createAjv();
+  const compiles = (path: string, schema: JsonSchema): boolean => {
+    try {
+      candidate.compile(schema);
+      return true;
+    } catch (err) {
+      report(path, 'LINT_INVALID_SCHEMA', { detail: (err as Error).message });
+      return false;
+    }
+  };
+  for (const [id, form] of Object.entries(def.forms)) {
+    const base = `$.forms.${id}`;
+    if (!candidate.validateSchema(form)) {
+      report(base, 'LINT_INVALID_SCHEMA', { detail: candidate.errorsText(candidate.errors) });
+      continue;
+    }
+    if (!compiles(base, form)) continue;
+    if (form.type !== 'object') report(`${base}.type`, 'LINT_FORM_NOT_OBJECT');
+    const items = ((form.properties as Record<string, JsonSchema> | undefined)?.materials?.items as JsonSchema | undefined)?.enum;
+    for (const [i, material] of ((items as string[] | undefined) ?? []).entries()) {
+      if (!materialIds.has(material)) report(`${base}.properties.materials.items.enum[${i}]`, 'LINT_MATERIAL_NOT_LISTED', { material });
+    }
+    lintFormRules(form, within(base, report));
+    for (const [path, name, format] of personalFields(form, base)) if (!isSealedField(name)) report(path, 'LINT_PERSONAL_FIELD_NAME', { format });
+  }
+  if (def.eligibility) compiles('$.eligibility.schema', def.eligibility.schema);
+  def.materials.forEach((m, i) => m.condition && compiles(`$.materials[${i}].condition`, m.condition));
+}

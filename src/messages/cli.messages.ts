@@ -1,0 +1,43 @@
+/** What the command-line tools print (npm run migrate, seed:demo, verify, lint:workflows, readme:items). */
+export const cliMessages = {
+  CLI_MIGRATED: { zh: '数据库结构已是最新', en: 'migrations applied' },
+  CLI_DEMO_SEEDED: { zh: '已写入演示区县及演示用户（密码 demo1234）', en: 'demo district and users seeded (password demo1234)' },
+  CLI_LINT_SUMMARY: { zh: '工作流定义 {files} 个，问题 {problems} 个', en: '{files} workflow definitions, {problems} problems' },
+  CLI_README_ITEMS: { zh: 'README 事项表已更新', en: 'README items table updated' },
+  CLI_VERIFY_MISMATCH: { zh: '不一致：案件 {caseId}：{problem}', en: 'MISMATCH case {caseId}: {problem}' },
+  CLI_VERIFY_FAILED: { zh: '核验未通过', en: 'verify FAILED' },
+  CLI_VERIFY_FAILED_DETAIL: {
+    zh: '{total} 件案件中有 {cases} 件与其办理记录不符（记录 {events} 条，发放 {payments} 笔，{seconds} 秒）',
+    en: '{cases} of {total} cases do not match their history ({events} history entries, {payments} payments, {seconds} s)',
+  },
+  CLI_VERIFY_OK: { zh: '核验通过', en: 'verify OK' },
+  CLI_VERIFY_OK_DETAIL: {
+    zh: '案件 {cases} 件，办理记录 {events} 条；每个快照都等于其记录的重放，每条记录链都完整，{payments} 笔发放与之相符（{seconds} 秒）',
+    en: '{cases} cases, {events} history entries; every snapshot equals the replay of its history, every history chain holds, {payments} payments agree with it ({seconds} s)',
+  },
+  /* What `npm run verify` finds wrong with a case's history (reported in English, like the linter). */
+  CLI_VERIFY_SEALED: { zh: '个人信息无法解密：{detail}', en: 'personal data does not decrypt: {detail}' },
+  CLI_VERIFY_NO_HISTORY: { zh: '完全没有办理记录（案件只写了一半）', en: 'no history at all (a half-written case)' },
+  CLI_VERIFY_GAPS: { zh: '办理记录未按 1..n 连续编号（{gaps}）', en: 'history entries not numbered 1..n ({gaps})' },
+  CLI_VERIFY_VERSION: { zh: '案件版本为 {version}，但办理记录有 {entries} 条', en: 'case version {version}, but {entries} history entries' },
+  CLI_VERIFY_FIRST_ENTRY: { zh: '第一条办理记录是 {type}，不是 START', en: 'first history entry is {type}, not START' },
+  CLI_VERIFY_NO_DEFINITION: { zh: '缺少事项定义 {definition}', en: 'definition {definition} is missing' },
+  CLI_VERIFY_RECALL: { zh: '第 {seq} 条（RECALL）指向第 {named} 条，而不是当前有效的步骤', en: 'entry {seq} (RECALL) names entry {named}, not the step in effect' },
+  CLI_VERIFY_STATES: { zh: '第 {seq} 条（{type}）记为 {recorded}，重放为 {replayed}', en: 'entry {seq} ({type}) records {recorded}, the replay {replayed}' },
+  CLI_VERIFY_NO_REPLAY: { zh: '办理记录无法重放：{detail}', en: 'the history does not replay: {detail}' },
+  CLI_VERIFY_SNAPSHOT: { zh: '保存的快照与其办理记录的重放不一致', en: 'stored snapshot differs from the replay of its history' },
+  CLI_VERIFY_COLUMN: { zh: '{column} 列为 {stored}，重放为 {replayed}', en: '{column} column {stored}, replay {replayed}' },
+  CLI_VERIFY_NO_PERIOD: { zh: '第 {seq} 条（RECORD_PAYMENT）没有写明期间', en: 'entry {seq} (RECORD_PAYMENT) names no period' },
+  CLI_VERIFY_PAID_TWICE: { zh: '期间 {period} 在办理记录中发放了两次（第 {first} 条和第 {seq} 条）', en: 'period {period} is paid twice in the history (entries {first} and {seq})' },
+  CLI_VERIFY_RECORD_NO_ENTRY: {
+    zh: '{period} 的发放登记指向第 {seq} 条，但办理记录中没有 {period} 有效的 RECORD_PAYMENT',
+    en: 'payment record of {period} names entry {seq}, but the history has no RECORD_PAYMENT in effect for {period}',
+  },
+  CLI_VERIFY_RECORD_OTHER_ENTRY: { zh: '{period} 的发放登记指向第 {seq} 条，办理记录中的发放是第 {paid} 条', en: 'payment record of {period} names entry {seq}, the history\'s payment is entry {paid}' },
+  CLI_VERIFY_ENTRY_NO_RECORD: { zh: '第 {seq} 条（{period} 的 RECORD_PAYMENT）没有发放登记', en: 'entry {seq} (RECORD_PAYMENT of {period}) has no payment record' },
+  CLI_VERIFY_LINE: { zh: '批次 {batch} 第 {line} 行', en: 'line {line} of batch {batch}' },
+  CLI_VERIFY_LINE_PAID: { zh: '{line}由第 {seq} 条发放，但办理记录中 {period} 的发放为{paid}', en: '{line} is paid by entry {seq}, but the history\'s payment of {period} is {paid}' },
+  CLI_VERIFY_HISTORY_PAYMENT: { zh: '第 {seq} 条（{batch}，{fen} 分）', en: 'entry {seq} ({batch}, {fen} fen)' },
+  CLI_VERIFY_NONE: { zh: '无', en: 'none' },
+  CLI_VERIFY_LINE_UNPAID: { zh: '{line}状态为 {status}，但第 {seq} 条已发放', en: '{line} is {status}, though entry {seq} paid it' },
+} as const;
