@@ -1,3 +1,4 @@
+import { accessMessages } from './access.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import type { Lang } from './lang.ts';
 
@@ -8,6 +9,7 @@ import type { Lang } from './lang.ts';
  */
 export const catalogue = {
   ...errorMessages,
+  ...accessMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;
