@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { languageOf } from '../messages/lang.ts';
-import { findStation, inSubtree } from '../stations/station.repository.ts';
+import { findStation } from '../stations/station.repository.ts';
 import { caseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
 import { addWorkingDays } from '../calendar/deadline.ts';
@@ -97,7 +98,8 @@ export default async function caseRoutes(app: FastifyInstance): Promise<void> {
     let scopePath = req.user!.stationPath;
     if (q.stationId) {
       const station = await findStation(app.db, q.stationId);
-      if (!station || !inSubtree(station.path, scopePath)) throw new AppError('NOT_FOUND');
+      if (!station) throw new AppError('NOT_FOUND');
+      authorize(req.user!, 'station.view', { stationPath: station.path });
       scopePath = station.path;
     }
     const now = app.clock.now();

@@ -6,7 +6,8 @@ import { ACCESS_RULES, type Action, type Grant, type Rule } from './access-rules
 
 /** What an action is done to, as far as the rules care: whose it is and where it lies. */
 export interface Resource {
-  ownerId?: string;
+  /** Null: nobody's (started by the service itself). */
+  ownerId?: string | null;
   stationPath?: string;
 }
 

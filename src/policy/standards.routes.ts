@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { isoDay } from '../db/dates.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
-import { requirePolicy } from './policy.service.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 
 /**
  * Dated local standards (an allowance per year, a rate per year of service, a multiplier), each
@@ -44,7 +44,7 @@ export default async function standardsRoutes(app: FastifyInstance): Promise<voi
       },
     },
   }, async (req, reply) => {
-    requirePolicy(req.user!);
+    authorize(req.user!, 'policy.edit');
     const id = newId(app.clock.now().getTime());
     try {
       await app.db.insertInto('local_standards').values({

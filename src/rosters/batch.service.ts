@@ -6,12 +6,13 @@ import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { authorize, can } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { documentOf } from '../notices/notice.service.ts';
 import { renderPdfBatch } from '../notices/notice.pdf.ts';
 import { sealOf } from '../notices/notice.runtime.ts';
 import type { StoredNotice } from '../notices/notice.repository.ts';
-import { findStation, inSubtree } from '../stations/station.repository.ts';
+import { findStation } from '../stations/station.repository.ts';
 import type { User } from '../users/user.repository.ts';
 import './tables.ts';
 
@@ -43,7 +44,8 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
   let scope = user.stationPath;
   if (b.filter?.stationId) {
     const s = await findStation(db, b.filter.stationId);
-    if (!s || !inSubtree(s.path, scope)) throw new AppError('NOT_FOUND');
+    if (!s) throw new AppError('NOT_FOUND');
+    authorize(user, 'station.view', { stationPath: s.path });
     scope = s.path;
   }
   let q = db.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
@@ -63,10 +65,11 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
 
 /** Records the batch and its cases (in order); the steps are applied by runBatch. */
 export async function createBatch(deps: CaseDeps, user: User, b: BatchInput): Promise<{ id: string; caseIds: string[] }> {
-  if (user.role !== 'clerk' && user.role !== 'supervisor' && user.role !== 'policy') throw new AppError('FORBIDDEN');
+  authorize(user, 'batch.run');
   if (b.rosterId) {
     const r = await deps.db.selectFrom('rosters').select(['station_path', 'workflow_id']).where('id', '=', b.rosterId).executeTakeFirst();
-    if (!r || !inSubtree(r.station_path, user.stationPath) && !inSubtree(user.stationPath, r.station_path)) throw new AppError('NOT_FOUND');
+    if (!r) throw new AppError('NOT_FOUND');
+    authorize(user, 'batch.use-roster', { stationPath: r.station_path });
   }
   const caseIds = await selectCases(deps.db, user, b);
   const now = deps.clock.now();
@@ -147,7 +150,7 @@ export async function batchView(db: Executor, user: User, batchId: string) {
   const b = await db.selectFrom('batch_actions').innerJoin('users', 'users.id', 'batch_actions.created_by').innerJoin('stations', 'stations.id', 'users.station_id')
     .selectAll('batch_actions').select('stations.path as creator_path').where('batch_actions.id', '=', batchId).executeTakeFirst();
   // The one who ran it, the administrator, and supervisors over the station of the one who ran it.
-  if (!b || (b.created_by !== user.id && user.role !== 'admin' && !(user.role === 'supervisor' && inSubtree(b.creator_path, user.stationPath)))) return undefined;
+  if (!b || !can(user, 'batch.view', { ownerId: b.created_by, stationPath: b.creator_path })) return undefined;
   const rows = await db.selectFrom('batch_action_cases').select(['position', 'case_id', 'ok', 'event_seq', 'code', 'message', 'errors']).where('batch_id', '=', batchId).orderBy('position').execute();
   return {
     id: b.id, workflowId: b.workflow_id, state: b.state, type: b.event_type, rosterId: b.roster_id, status: b.status,
