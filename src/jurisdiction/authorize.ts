@@ -29,9 +29,15 @@ export function can(user: User, action: Action, resource: Resource = {}): boolea
   return rule.allow.some((g) => holds(user, g, resource));
 }
 
-/** Refuses the action unless the rules allow it: 403, or 404 for what the user must not know exists. */
+/** What a refused user is told: FORBIDDEN, or NOT_FOUND for what they must not know exists. */
+export function refusalOf(action: Action): 'FORBIDDEN' | 'NOT_FOUND' {
+  const rule: Rule = ACCESS_RULES[action];
+  return rule.refusal ?? 'FORBIDDEN';
+}
+
+/** Refuses the action unless the rules allow it. */
 export function authorize(user: User, action: Action, resource?: Resource): void {
   if (can(user, action, resource)) return;
   const rule: Rule = ACCESS_RULES[action];
-  throw new AppError(rule.refusal ?? 'FORBIDDEN', rule.detail && { detail: accessMessages[rule.detail] });
+  throw new AppError(refusalOf(action), rule.detail && { detail: accessMessages[rule.detail] });
 }

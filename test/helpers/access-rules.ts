@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { errorStatus } from '../../src/http/errors.ts';
+import type { Action } from '../../src/jurisdiction/access-rules.ts';
+import { can, refusalOf, type Resource } from '../../src/jurisdiction/authorize.ts';
+import { inSubtree } from '../../src/stations/station.repository.ts';
+import { findUserByUsername, type User } from '../../src/users/user.repository.ts';
+import { USERNAME, type Role, type Target } from './access.ts';
+
+/*
+ * How the access matrices read the rules table (src/jurisdiction/access-rules.ts): a row of a matrix
+ * names the action its route performs, and wherever the table refuses that action to a role, the
+ * cell is the rule's refusal. The cells the table does not decide (what an allowed request then
+ * meets: validation, the engine's steps, a record outside the area) stay written as data.
+ */
+
+/** The station paths of the targets: @Q in 桥头村 (东城镇), @S in 山下村 (西山镇). */
+export const pathOf = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
+
+export interface RuleOfRow {
+  action: Action;
+  /** What the action is done to, for rules of ownership and area. */
+  resource?: (target: Target) => Resource;
+  /** Where the record lies, when the route finds it in the user's area before asking the rule: outside, it does not exist. */
+  areaFirst?: (target: Target) => string;
+  /** The outcome a refusal has on this route, when it is not the rule's status (a page answering with its form). */
+  refused?: number;
+}
+
+export type Users = Record<Exclude<Role, 'anon'>, User>;
+
+/** The seeded users of the matrices' roles, as the service sees them. */
+export async function usersOf(app: FastifyInstance): Promise<Users> {
+  const entries = await Promise.all(Object.entries(USERNAME).map(async ([role, name]) => [role, (await findUserByUsername(app.db, name))!] as const));
+  return Object.fromEntries(entries) as unknown as Users;
+}
+
+/**
+ * A row as the rules table has it: the rule's refusal in every cell it refuses, the written cell
+ * elsewhere; and where the written row disagrees with the table (a refusal the table does not make,
+ * or one it makes that is not written), the disagreements, so that the two cannot drift apart.
+ */
+export function expectedRow<O>(users: Users, roles: Role[], written: O[], row: RuleOfRow | undefined, target: Target) {
+  const expected: (O | number)[] = [...written];
+  const disagreements: string[] = [];
+  if (!row) return { expected, disagreements };
+  const refusal = row.refused ?? errorStatus[refusalOf(row.action)];
+  roles.forEach((role, i) => {
+    if (role === 'anon') return;
+    const user = users[role];
+    const area = row.areaFirst?.(target);
+    if (area !== undefined && !inSubtree(area, user.stationPath)) return;
+    if (can(user, row.action, row.resource?.(target))) {
+      if (written[i] === refusal) disagreements.push(`${role}: written ${String(written[i])}, but ${row.action} allows it`);
+      return;
+    }
+    if (written[i] !== refusal) disagreements.push(`${role}: written ${String(written[i])}, but ${row.action} refuses it (${refusal})`);
+    expected[i] = refusal;
+  });
+  return { expected, disagreements };
+}
