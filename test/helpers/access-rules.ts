@@ -17,7 +17,8 @@ import { ROLES, USERNAME, type Role, type Target } from './access.ts';
 export const pathOf = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
 
 /** A batch action of the matrices' set-up: run by the clerk of the target's village. */
-export const batchOfTarget = (target: Target): Resource => ({ ownerId: target === 'Q' ? 'u-village-clerk' : 'u-xishan-clerk', stationPath: pathOf[target] });
+const ranBy = { Q: 'u-village-clerk', S: 'u-xishan-clerk' } as const;
+export const batchOfTarget = (target: Target): Resource => ({ ownerId: ranBy[target], stationPath: pathOf[target] });
 
 export interface RuleOfRow {
   action: Action;
@@ -34,14 +35,16 @@ export interface RuleOfRow {
 
 /** Rows of routes that do nothing but the action (no resource, no record looked up first), by action. */
 export function routesDoing(groups: Partial<Record<Action, string[]>>): Record<string, RuleOfRow> {
-  return Object.fromEntries(Object.entries(groups).flatMap(([action, routes]) => routes!.map((r) => [r, { action: action as Action }])));
+  const rows = Object.entries(groups).flatMap(([action, routes]) => routes!.map((r) => [r, { action } as RuleOfRow]));
+  return Object.fromEntries(rows);
 }
 
 export type Users = Record<Exclude<Role, 'anon'>, User>;
 
 /** The seeded users of the matrices' roles, as the service sees them. */
 export async function usersOf(app: FastifyInstance): Promise<Users> {
-  const entries = await Promise.all(Object.entries(USERNAME).map(async ([role, name]) => [role, (await findUserByUsername(app.db, name))!] as const));
+  const seeded = Object.entries(USERNAME).map(async ([role, name]) => [role, await findUserByUsername(app.db, name)]);
+  const entries = await Promise.all(seeded);
   return Object.fromEntries(entries) as unknown as Users;
 }
 
@@ -61,10 +64,10 @@ function expectedRow<O>(users: Users, written: O[], row: RuleOfRow | undefined, 
     const area = row.areaFirst === true ? pathOf[target] : row.areaFirst;
     if (area !== undefined && !inSubtree(area, user.stationPath)) return;
     if (can(user, row.action, row.resource?.(target))) {
-      if (written[i] === refusal) disagreements.push(`${role}: written ${String(written[i])}, but ${row.action} allows it`);
+      if (written[i] === refusal) disagreements.push(`${role}: written ${refusal}, ${row.action} allows it`);
       return;
     }
-    if (written[i] !== refusal) disagreements.push(`${role}: written ${String(written[i])}, but ${row.action} refuses it (${refusal})`);
+    if (written[i] !== refusal) disagreements.push(`${role}: written ${String(written[i])}, ${row.action} refuses it`);
     expected[i] = refusal;
   });
   return { expected, disagreements };
