@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { CalendarLoaded, CalendarYear } from './calendar.schemas.ts';
 import { loadedSource, loadYear } from './calendar.service.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 
 const dates = { type: 'array', maxItems: 120, uniqueItems: true, items: { type: 'string', format: 'date' } } as const;
 const yearParam = { type: 'object', required: ['year'], properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 } } } as const;
@@ -20,7 +21,7 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
       },
     },
   }, async (req) => {
-    if (req.user!.role !== 'admin') throw new AppError('FORBIDDEN');
+    authorize(req.user!, 'calendar.load');
     const { year } = req.params;
     const wrong = [...req.body.holidays.map((d, i) => [d, `/holidays/${i}`]), ...req.body.workdays.map((d, i) => [d, `/workdays/${i}`])].filter(([d]) => !d!.startsWith(`${year}-`));
     if (wrong.length) throw new AppError('VALIDATION_FAILED', { errors: wrong.map(([, path]) => ({ path: path!, message: `日期须在${year}年内 / the date must be in ${year}` })) });

@@ -4,6 +4,7 @@ import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
@@ -122,7 +123,7 @@ async function personInScope(db: Executor, id: string | undefined, user: User, p
 
 /** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
 export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
-  if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+  authorize(user, 'case.open');
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     const person = await findPerson(trx, input.personId, user.stationPath);
@@ -179,7 +180,7 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
 }
 
 async function recordAdminAct(trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
-  const payload = checkAdminAct(input.type as AdminActType, user.role, input.data, lang);
+  const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
   let assigneeId: string | undefined;
   if (typeof payload.userId === 'string') {
     const target = await findUserById(trx, payload.userId);

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { claimJob, findJob, finishJob, insertJob, setProgress } from './job.repository.ts';
 import { Job } from './job.schemas.ts';
 
@@ -78,7 +79,8 @@ export default fp<{ pollSeconds: number }>(async (app, opts) => {
     schema: { tags: ['jobs'], response: { 200: Job }, summary: 'Progress and result of a background job', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } },
   }, async (req) => {
     const job = await findJob(app.db, req.params.id);
-    if (!job || (job.createdBy !== req.user!.id && req.user!.role !== 'admin')) throw new AppError('NOT_FOUND');
+    if (!job) throw new AppError('NOT_FOUND');
+    authorize(req.user!, 'job.view', { ownerId: job.createdBy });
     return { id: job.id, kind: job.kind, status: job.status, progress: job.progress, result: job.result, error: job.error, createdAt: job.createdAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null };
   });
 }, { name: 'jobs', dependencies: ['db', 'clock', 'auth'] });

@@ -1,6 +1,7 @@
 import { casePagesMessages } from './case-pages.messages.ts';
 import { cliMessages } from './cli.messages.ts';
 import { engineMessages } from './engine.messages.ts';
+import { accessMessages } from './access.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import { lintMessages } from './lint.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
@@ -20,6 +21,7 @@ export const catalogue = {
   ...noticeMessages,
   ...cliMessages,
   ...engineMessages,
+  ...accessMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

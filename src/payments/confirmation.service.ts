@@ -4,6 +4,7 @@ import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
 import type { User } from '../users/user.repository.ts';
@@ -16,12 +17,8 @@ import { ruleFor } from './payment.service.ts';
  * payment of those who were not (STOP, with its notice).
  */
 
-function requireDistrictStaff(user: User): void {
-  if (user.stationLevel !== 'district' || (user.role !== 'clerk' && user.role !== 'supervisor')) throw new AppError('FORBIDDEN');
-}
-
 export async function startRun(deps: CaseDeps, user: User, input: { workflowId: string; year: number }) {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.confirm');
   // Confirming and closing fill in the item's own forms, which only a paying item's rule knows.
   ruleFor(input.workflowId);
   const now = deps.clock.now();
@@ -69,7 +66,7 @@ async function step(deps: CaseDeps, user: User, caseId: string, type: string, da
 
 /** Records the confirmation of the given cases: CONFIRM_YEAR with the run's year (in the item's field) and the common data. */
 export async function confirmCases(deps: CaseDeps, user: User, runId: string, input: { caseIds: string[]; data: Record<string, unknown> }, lang: Lang) {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.confirm');
   const r = await findRun(deps.db, user, runId);
   if (!r) throw new AppError('NOT_FOUND');
   if (r.status !== 'open') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '本年度确认已结束', en: 'This confirmation run is closed' } });
@@ -89,7 +86,7 @@ export async function confirmCases(deps: CaseDeps, user: User, runId: string, in
  * the item's "not confirmed this year"), each with its notice; the run's list says who.
  */
 export async function closeRun(deps: CaseDeps, user: User, runId: string, stopData: Record<string, unknown> | undefined, lang: Lang) {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.confirm');
   const r = await findRun(deps.db, user, runId);
   if (!r) throw new AppError('NOT_FOUND');
   if (r.status !== 'open') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '本年度确认已结束', en: 'This confirmation run is closed' } });

@@ -10,6 +10,7 @@ import { newId } from '../db/ids.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { formErrors, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskBankAccount } from '../http/mask.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
@@ -40,10 +41,6 @@ export function ruleFor(workflowId: string): PaymentRule {
 export function periodRange(period: string): { from: string; to: string } {
   const y = Number(period);
   return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
-}
-
-function requireDistrictStaff(user: User): void {
-  if (user.stationLevel !== 'district' || (user.role !== 'clerk' && user.role !== 'supervisor')) throw new AppError('FORBIDDEN');
 }
 
 interface Standard { key: string; value: unknown; effectiveFrom: string; policyDocument: unknown }
@@ -98,7 +95,7 @@ function notRecordable(wf: CompiledWorkflow | undefined, version: number, state:
  * months of its resumed stops left out. The lines reserve (case, period): a second batch for the year leaves them out.
  */
 export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId: string; period: string }) {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.batch');
   const rule = ruleFor(input.workflowId);
   const range = periodRange(input.period);
   const now = deps.clock.now();
@@ -198,7 +195,7 @@ export async function batchView(db: Executor, user: User, id: string) {
 
 /** A second person approves the batch before its bank file exists. */
 export async function approveBatch(deps: CaseDeps, user: User, id: string): Promise<void> {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.batch');
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   if (b.created_by === user.id) throw new AppError('FOUR_EYES');
@@ -207,7 +204,7 @@ export async function approveBatch(deps: CaseDeps, user: User, id: string): Prom
 
 /** Cancels a batch that was not recorded; its lines are removed, so its cases can go into another batch. */
 export async function cancelBatch(deps: CaseDeps, user: User, id: string): Promise<void> {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.batch');
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   await deps.db.transaction().execute(async (trx) => {
@@ -223,7 +220,7 @@ export const BANK_FILE_HEADER = ['序号', '收款人户名', '收款账号', '�
  * formulas escaped. The first export moves the batch to "exported" and keeps the file's hash.
  */
 export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<{ csv: string; number: string }> {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.batch');
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   if (!['approved', 'exported', 'recording', 'recorded'].includes(b.status)) {
@@ -262,7 +259,7 @@ const NOT_EXPORTED = { zh: '须先导出银行文件并由银行发放后才能�
  * retry, by anyone, must give the same. Returns the claim's token.
  */
 export async function claimBatch(deps: CaseDeps, user: User, id: string, terms: RecordTerms): Promise<string> {
-  requireDistrictStaff(user);
+  authorize(user, 'payment.batch');
   const now = deps.clock.now();
   const claim = randomUUID();
   const reference = terms.bankReference ?? null;

@@ -3,6 +3,7 @@ import { isSealedField } from '../crypto/sealed-data.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { parseIdNumber } from './id-number.ts';
@@ -65,12 +66,11 @@ export async function listCorrections(db: Executor, personId: string, reveal: bo
   }));
 }
 
-const ID_BY_DISTRICT = { zh: '公民身份号码只能由区级工作人员更正', en: 'Only district staff may correct an ID number' };
 const NOTHING = { zh: '所填内容与档案一致，没有需要更正的内容', en: 'Nothing differs from the file: there is nothing to correct' };
 
 /** Corrects a person of the user's area; outside it the person does not exist. Returns the fields changed. */
 export async function correctPerson(db: Db, user: User, personId: string, changes: PersonChanges, reason: string, now: Date): Promise<FieldChange[]> {
-  if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+  authorize(user, 'person.correct');
   return db.transaction().execute(async (trx) => {
     await lockPerson(trx, personId);
     const p = await findPerson(trx, personId, user.stationPath);
@@ -90,7 +90,7 @@ export async function correctPerson(db: Db, user: User, personId: string, change
     let idNumber = p.idNumber;
     const nextId = changes.idNumber?.toUpperCase();
     if (nextId !== undefined && nextId !== p.idNumber) {
-      if (user.stationLevel !== 'district') throw new AppError('FORBIDDEN', { detail: ID_BY_DISTRICT });
+      authorize(user, 'person.correct-id-number');
       // A district user's area is the whole district: naming the holder of the number tells nothing new.
       if (await findHolderOfIdNumber(trx, nextId)) throw new AppError('PERSON_EXISTS');
       const facts = parseIdNumber(nextId)!;

@@ -2,6 +2,7 @@ import { dataKeys, decryptField } from '../crypto/data-key.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import { withinArea } from '../jurisdiction/within-area.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { maskIdNumber } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { recordCorrections } from './person-correction.service.ts';
@@ -52,7 +53,7 @@ export async function listTransfers(db: Db, user: User) {
 
 /** A pending request the user's area must answer, locked; outside that area it does not exist. */
 async function pendingIncoming(trx: Executor, user: User, id: string) {
-  if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+  authorize(user, 'person.transfer');
   const t = await trx.selectFrom('person_transfers').selectAll().where('id', '=', id).where(withinArea('from_station_path', user.stationPath)).forUpdate().executeTakeFirst();
   if (!t) throw new AppError('NOT_FOUND');
   if (t.status !== 'pending') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该转入申请已处理', en: 'This transfer request was already answered' } });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listPersonCasesView } from '../cases/case-list.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { languageOf } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { correctPerson, listCorrections, type PersonChanges } from './person-correction.service.ts';
@@ -78,7 +79,7 @@ export function personSummary(p: Person, reveal = false) {
 
 export default async function personRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: NewPerson }>('/persons', { schema: { tags: ['persons'], response: { 201: PersonSummary }, summary: 'Register a person (一人一档)', body: personBody } }, async (req, reply) => {
-    if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
+    authorize(req.user!, 'person.register');
     const p = await registerPerson(app.db, req.user!, req.body, app.clock.now(), languageOf(req.headers['accept-language']));
     return reply.status(201).send(personSummary(p));
   });

@@ -3,10 +3,11 @@ import { createAjv } from '../definitions/ajv.ts';
 import { compile } from '../engine/compile.ts';
 import { MAX_VERSION } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { diffDefinitions } from './definition-diff.ts';
 import { lintDefinition } from '../definitions/linter.ts';
 import {
-  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, requirePolicy, runMigration, type VersionRecord,
+  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration, type VersionRecord,
 } from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
 import { Diff, DefinitionFile, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published, Simulation, Version, Versions } from './policy.schemas.ts';
@@ -70,7 +71,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     schema: { tags: ['policy'], response: { 200: Lint }, summary: 'Check a definition as it is typed (policy staff): the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
   }, async (req) => {
     // Only the editors' page calls it; it compiles every form of what it is sent.
-    requirePolicy(req.user!);
+    authorize(req.user!, 'policy.edit');
     const known = new Set((await listVersionsInForce(app.db, app.clock.now())).map((v) => v.workflowId).concat(req.params.id));
     const findings = lintDefinition(req.params.id, req.body.definition, known);
     if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
@@ -102,7 +103,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/impact', { schema: { tags: ['policy'], response: { 200: Impact }, summary: 'What this version would mean for every open case of the item', params: versionParams } }, async (req) => {
     // It lists every open case of the item in the whole district: policy staff only (test/access-matrix.test.ts).
-    requirePolicy(req.user!);
+    authorize(req.user!, 'policy.edit');
     return impactReport(app.caseDeps, req.params.id, req.params.version);
   });
 
@@ -135,7 +136,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
       body: { type: 'object', additionalProperties: false, required: ['toVersion', 'dryRun'], properties: { toVersion: { type: 'integer', minimum: 1 }, mapping: { type: 'object', additionalProperties: { type: 'string', maxLength: 100 }, default: {} }, dryRun: { type: 'boolean' } } },
     },
   }, async (req, reply) => {
-    requirePolicy(req.user!);
+    authorize(req.user!, 'policy.edit');
     const plan = await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping);
     if (req.body.dryRun) return { dryRun: true, ...plan };
     if (plan.blocked > 0) throw new AppError('VALIDATION_FAILED', { detail: { zh: `${plan.blocked}件案件无法迁移，请补充环节对应关系`, en: `${plan.blocked} cases cannot be moved; complete the state mapping` } });

@@ -11,6 +11,7 @@ import { compile, type CompiledWorkflow } from '../engine/compile.ts';
 import { migrateSnapshot } from '../engine/engine.ts';
 import type { PolicyDocument } from '../definitions/policy-document.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import type { User } from '../users/user.repository.ts';
 import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } from './policy.repository.ts';
 
@@ -18,13 +19,9 @@ import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } fro
 export { listVersionsInForce } from '../definitions/workflow.repository.ts';
 export { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
 
-export function requirePolicy(user: User): void {
-  if (user.role !== 'policy' && user.role !== 'admin') throw new AppError('FORBIDDEN');
-}
-
 /** Stores a draft whatever the linter says, with its findings; only a clean draft can be published. */
 export async function createDraft(deps: CaseDeps, user: User, workflowId: string, input: { definition: Record<string, unknown>; note: string; policyDocument?: PolicyDocument; effectiveFrom?: string }) {
-  requirePolicy(user);
+  authorize(user, 'policy.edit');
   if (input.definition.id !== workflowId) {
     throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/definition/id', message: `定义的 id 须为「${workflowId}」 / the definition's id must be "${workflowId}"` }] });
   }
@@ -76,7 +73,7 @@ export async function impactReport(deps: CaseDeps, workflowId: string, version: 
 
 /** Publishes a clean draft, effective now or on a date; the answer carries the impact on running cases. */
 export async function publish(deps: CaseDeps, user: User, workflowId: string, version: number, effectiveFrom?: string) {
-  requirePolicy(user);
+  authorize(user, 'policy.edit');
   const now = deps.clock.now();
   const draft = await getVersion(deps.db, workflowId, version);
   if (!draft) throw new AppError('NOT_FOUND');

@@ -5,7 +5,7 @@ import type { User } from '../users/user.repository.ts';
 import { insertStandard, listStandards, type LocalStandard, type StandardValue } from './local-standard.repository.ts';
 
 export type { StandardValue } from './local-standard.repository.ts';
-import { requirePolicy } from './policy.service.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 
 /** The standards recorded, or with `on` only the one in force that day per key. */
 export async function standardsOn(db: Db, f: { key?: string; on?: string }): Promise<LocalStandard[]> {
@@ -16,7 +16,7 @@ export async function standardsOn(db: Db, f: { key?: string; on?: string }): Pro
 
 /** Records a standard from a date (policy staff); one value per standard and day. */
 export async function recordStandard(db: Db, user: User, input: StandardValue, now: Date): Promise<string> {
-  requirePolicy(user);
+  authorize(user, 'policy.edit');
   const id = newId(now.getTime());
   try {
     await insertStandard(db, { ...input, id, authorId: user.id, createdAt: now });

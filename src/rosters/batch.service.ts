@@ -6,12 +6,13 @@ import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { authorize, can } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { documentOf } from '../notices/notice.service.ts';
 import { renderPdfBatch } from '../notices/notice.pdf.ts';
 import { sealOf } from '../notices/notice.runtime.ts';
 import type { StoredNotice } from '../notices/notice.repository.ts';
-import { findStation, inSubtree } from '../stations/station.repository.ts';
+import { findStation } from '../stations/station.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import {
   batchCaseResults, casesAtStep, findBatchAction, findBatchActionWithCreator, finishBatchAction, insertBatchAction, numberedNotices, pendingBatchCases,
@@ -43,7 +44,8 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
   let scope = user.stationPath;
   if (b.filter?.stationId) {
     const s = await findStation(db, b.filter.stationId);
-    if (!s || !inSubtree(s.path, scope)) throw new AppError('NOT_FOUND');
+    if (!s) throw new AppError('NOT_FOUND');
+    authorize(user, 'station.view', { stationPath: s.path });
     scope = s.path;
   }
   const ids = await casesAtStep(db, {
@@ -59,10 +61,11 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
 
 /** Records the batch and its cases (in order); the steps are applied by runBatch. */
 export async function createBatch(deps: CaseDeps, user: User, b: BatchInput): Promise<{ id: string; caseIds: string[] }> {
-  if (user.role !== 'clerk' && user.role !== 'supervisor' && user.role !== 'policy') throw new AppError('FORBIDDEN');
+  authorize(user, 'batch.run');
   if (b.rosterId) {
     const r = await findRosterOrigin(deps.db, b.rosterId);
-    if (!r || !inSubtree(r.station_path, user.stationPath) && !inSubtree(user.stationPath, r.station_path)) throw new AppError('NOT_FOUND');
+    if (!r) throw new AppError('NOT_FOUND');
+    authorize(user, 'batch.use-roster', { stationPath: r.station_path });
   }
   const caseIds = await selectCases(deps.db, user, b);
   const now = deps.clock.now();
@@ -140,7 +143,7 @@ export async function runBatchAs(deps: CaseDeps, userId: string, batchId: string
 export async function batchView(db: Executor, user: User, batchId: string) {
   const b = await findBatchActionWithCreator(db, batchId);
   // The one who ran it, the administrator, and supervisors over the station of the one who ran it.
-  if (!b || (b.created_by !== user.id && user.role !== 'admin' && !(user.role === 'supervisor' && inSubtree(b.creator_path, user.stationPath)))) return undefined;
+  if (!b || !can(user, 'batch.view', { ownerId: b.created_by, stationPath: b.creator_path })) return undefined;
   const rows = await batchCaseResults(db, batchId);
   return {
     id: b.id, workflowId: b.workflow_id, state: b.state, type: b.event_type, rosterId: b.roster_id, status: b.status,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { languageOf } from '../messages/lang.ts';
 import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, runBatchAs, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
 import { MAX_FILE_BYTES, MAX_ROWS } from './roster.parse.ts';
@@ -89,7 +90,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
     const user = req.user!;
     const r = await findRoster(app.db, user, req.params.id);
     if (!r) throw new AppError('NOT_FOUND');
-    if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+    authorize(user, 'roster.import');
     if (r.status !== 'preview') throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });
     if (r.row_count > SYNC_COMMIT_ROWS) {
       const jobId = await app.jobs.enqueue('roster-commit', { rosterId: r.id, userId: user.id }, user.id);

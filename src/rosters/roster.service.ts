@@ -5,6 +5,7 @@ import { newId } from '../db/ids.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import { start } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { maskText } from '../http/mask.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
@@ -44,10 +45,6 @@ const CHUNK = 500;
 
 const PENDING_REGISTRATION = '已提交登记申请，待核验；核验通过后请重新导入本行';
 
-function requireClerk(user: User): void {
-  if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
-}
-
 async function workflowFor(deps: CaseDeps, db: Executor, workflowId: string, now: Date): Promise<CompiledWorkflow> {
   const wf = await deps.registry.inForce(db, workflowId, now);
   if (!wf) throw new AppError('NO_PUBLISHED_VERSION');
@@ -82,7 +79,7 @@ function counts(rows: CheckedRow[]) {
  * written until the roster is committed.
  */
 export async function uploadRoster(deps: CaseDeps, user: User, input: UploadInput) {
-  requireClerk(user);
+  authorize(user, 'roster.import');
   const now = deps.clock.now();
   const wf = await workflowFor(deps, deps.db, input.workflowId, now);
   const { id, unmapped } = await withImportSlot(() => storePreview(deps, user, wf, input, now));
@@ -152,7 +149,7 @@ function prefillFromPerson(def: CompiledWorkflow['definition'], p: Omit<Person, 
  * the item, subject and period are skipped, so committing the same list again creates nothing.
  */
 export async function commitRoster(deps: CaseDeps, user: User, rosterId: string, progress?: (p: Record<string, unknown>) => Promise<void>) {
-  requireClerk(user);
+  authorize(user, 'roster.import');
   const now = deps.clock.now();
   const keys = dataKeys();
   const result = await deps.db.transaction().execute(async (trx) => {
@@ -269,7 +266,7 @@ export async function commitRosterAs(deps: CaseDeps, userId: string, rosterId: s
 }
 
 export async function discardRoster(deps: CaseDeps, user: User, rosterId: string): Promise<void> {
-  requireClerk(user);
+  authorize(user, 'roster.import');
   const r = await findRoster(deps.db, user, rosterId);
   if (!r) throw new AppError('NOT_FOUND');
   if (!await discardPreview(deps.db, rosterId)) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该名册已经导入或已作废', en: 'This roster was already committed or discarded' } });

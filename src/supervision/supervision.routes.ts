@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import { languageOf } from '../messages/lang.ts';
 import { maskText } from '../http/mask.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
@@ -25,22 +26,18 @@ function attachment(reply: FastifyReply, name: string, type: string, body: strin
   return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(body);
 }
 
-function requireOversight(role: string): void {
-  if (!['supervisor', 'admin'].includes(role)) throw new AppError('FORBIDDEN');
-}
-
 export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { soonDays: number; idleDays: number } }>('/reports/stations', {
     schema: { tags: ['supervision'], response: { 200: StationReport }, summary: 'Open, overdue, due-soon, idle and escalated cases per station (subtree) and per item', querystring: { type: 'object', additionalProperties: false, properties: { soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 }, idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 } } } },
   }, async (req) => {
-    requireOversight(req.user!.role);
+    authorize(req.user!, 'supervision.oversee');
     return stationReport(app.caseDeps, req.user!.stationPath, req.query.soonDays, req.query.idleDays);
   });
 
   app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/reports/bottlenecks', {
     schema: { tags: ['supervision'], response: { 200: Bottlenecks }, summary: 'Median and 90th-percentile time per item and step, share returned or refused (json, csv or svg)', querystring: period },
   }, async (req, reply) => {
-    requireOversight(req.user!.role);
+    authorize(req.user!, 'supervision.oversee');
     const [from, to] = periodOf(req.query);
     const rows = await bottleneckReport(app.caseDeps, req.user!.stationPath, from, to);
     if (req.query.format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(bottleneckSvg(rows));
@@ -73,7 +70,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
   app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/audit/events', {
     schema: { tags: ['audit'], response: { 200: AuditEvents }, summary: 'Every history entry in a period inside your area, for inspectors (json or csv)', querystring: period },
   }, async (req, reply) => {
-    requireOversight(req.user!.role);
+    authorize(req.user!, 'supervision.oversee');
     const [from, to] = periodOf(req.query);
     const items = (await auditEntries(app.db, req.user!, from, to)).map((e) => ({ ...e, at: e.at.toISOString() }));
     if (req.query.format === 'csv') {

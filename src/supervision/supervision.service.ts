@@ -2,16 +2,13 @@ import { findCase, lockCase, markEscalated } from '../cases/case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
 import { AppError } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 
 export type BulkOutcome = { caseId: string; ok: true; version: number } | { caseId: string; ok: false; code: string; message: string };
 
 const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
-
-function requireSupervisor(user: User): void {
-  if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
-}
 
 /** Applies one act to many cases; each case is its own transaction and gets its own history entry. */
 async function eachCase(caseIds: string[], act: (id: string) => Promise<number>): Promise<BulkOutcome[]> {
@@ -29,7 +26,7 @@ async function eachCase(caseIds: string[], act: (id: string) => Promise<number>)
 
 /** An administrative act (REASSIGN, URGE, COMMENT…) on many cases at their current versions. */
 export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], type: 'REASSIGN' | 'URGE' | 'COMMENT', data: Record<string, unknown>, lang: Lang): Promise<BulkOutcome[]> {
-  requireSupervisor(user);
+  authorize(user, 'supervision.oversee');
   return eachCase(caseIds, async (id) => {
     const c = await findCase(deps.db, id, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
@@ -39,7 +36,7 @@ export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], typ
 
 /** A supervisor sends cases up a level by hand; like the sweeper's escalation, recorded once per case. */
 export async function escalateCases(deps: CaseDeps, user: User, caseIds: string[], reason: string): Promise<BulkOutcome[]> {
-  requireSupervisor(user);
+  authorize(user, 'supervision.oversee');
   const now = deps.clock.now();
   return eachCase(caseIds, (id) => deps.db.transaction().execute(async (trx) => {
     const c = await lockCase(trx, id, user.stationPath);
