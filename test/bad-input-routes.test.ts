@@ -42,7 +42,6 @@ t.test('hostile parameters, query strings, headers and bodies on every route', a
   t.ok(seen.size >= w.routes.length * 0.9, `${seen.size} of ${w.routes.length} routes were hit`);
 });
 
-
 // ajv coerced "1e999" in a query string to Infinity past `maximum: 60`, and the working-day count
 // then held the process for two minutes (issue 14). Every query parameter of every route (and
 // each numeric path parameter) gets each such number, as each role that may call it: a 4xx (or a

@@ -120,7 +120,7 @@ t.test('page forms: the token belongs to its session, and an opaque origin is re
   await a.login('district-clerk');
   await b.login('district-clerk-2');
   const home = await a.get('/');
-  t.equal(home.headers['referrer-policy'], 'same-origin', "pages keep their Origin on their own forms (no-referrer would make it null) and tell other sites nothing");
+  t.equal(home.headers['referrer-policy'], 'same-origin', 'pages keep their Origin on their own forms (no-referrer would make it null) and tell other sites nothing');
   const tokenA = a.csrf!;
   const csrfA = a.cookies.get('csrf')!;
   const counter = (client: PageClient, cookie: string, token: string) => client.app.inject({

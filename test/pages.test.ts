@@ -3,7 +3,6 @@ import { makeIdNumber } from '../src/persons/id-number.ts';
 import { build, login } from './helpers/build.ts';
 import { errorSummary, inputValue, PageClient, textOf, wholePdf } from './helpers/pages.ts';
 
-
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
 const PDF = await wholePdf();
 

@@ -52,9 +52,11 @@ t.test('drafts, lint, diff, publish, and new cases on the new version only', asy
   t.ok(texts.includes('「窗口报到」时限由1个工作日改为2个工作日'), 'the diff says the deadline changed');
   t.ok(texts.includes('新增必交材料「近期免冠照片」'), 'and that a required material was added');
 
-  const sim = await app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/simulate`, headers: clerk, payload: {
-    startAt: '2026-11-24T09:00:00+08:00', events: [{ type: 'SUBMIT', data: { ...dischargeIntake, materials: [...dischargeIntake.materials, 'photo'] } }, { type: 'RECORD_ARCHIVE', data: archiveForm }],
-  } });
+  const sim = await app.inject({
+    method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/simulate`, headers: clerk, payload: {
+      startAt: '2026-11-24T09:00:00+08:00', events: [{ type: 'SUBMIT', data: { ...dischargeIntake, materials: [...dischargeIntake.materials, 'photo'] } }, { type: 'RECORD_ARCHIVE', data: archiveForm }],
+    }
+  });
   const steps = sim.json().steps;
   t.same(steps.map((s: { state: string }) => s.state), ['reception', 'archiveCheck', 'completed'], 'a simulated walk');
   t.equal(steps[0].dueAt, new Date('2026-11-26T23:59:59.999+08:00').toISOString(), 'with the new deadline');
@@ -133,9 +135,11 @@ t.test('dated local standards with their policy documents', async (t) => {
   const app = await build(t);
   const policy = await login(app, 'policy');
   const clerk = await login(app, 'district-clerk');
-  const add = (effectiveFrom: string, value: number, number: string) => app.inject({ method: 'POST', url: '/api/v1/standards', headers: policy, payload: {
-    key: 'conscript-family-allowance-annual', value, unit: 'fen/year', effectiveFrom, note: '义务兵家庭优待金年标准', policyDocument: { ...doc, number },
-  } });
+  const add = (effectiveFrom: string, value: number, number: string) => app.inject({
+    method: 'POST', url: '/api/v1/standards', headers: policy, payload: {
+      key: 'conscript-family-allowance-annual', value, unit: 'fen/year', effectiveFrom, note: '义务兵家庭优待金年标准', policyDocument: { ...doc, number },
+    }
+  });
   t.equal((await add('2025-01-01', 1_362_300, '新退役〔2025〕3号')).statusCode, 201);
   t.equal((await add('2026-01-01', 1_420_000, '新退役〔2026〕2号')).statusCode, 201);
   t.equal((await add('2026-01-01', 1, 'x')).statusCode, 422, 'one value per standard and date');

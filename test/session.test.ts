@@ -38,7 +38,7 @@ t.test('log in, use the session, log out', async (t) => {
 t.test('a bearer API token works like a session; nonsense does not', async (t) => {
   const app = await sharedApp();
   const token = newToken();
-  await insertSession(app.db, { hash: tokenHash(SECRET, token), userId: "u-district-clerk", kind: "api", now: new Date(), expiresAt: new Date(Date.now() + 86_400_000) });
+  await insertSession(app.db, { hash: tokenHash(SECRET, token), userId: 'u-district-clerk', kind: 'api', now: new Date(), expiresAt: new Date(Date.now() + 86_400_000) });
   const me = await app.inject({ url: '/api/v1/session', headers: { authorization: `Bearer ${token}` } });
   t.equal(me.statusCode, 200);
   t.equal(me.json().user.username, 'district-clerk');

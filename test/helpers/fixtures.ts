@@ -7,8 +7,10 @@ export const dischargeIntake = {
   materials: ['discharge-certificate', 'unit-letter', 'id-card'],
 };
 
-export const archiveForm = { archiveReceivedDate: '2026-09-22', sealsIntact: true, hukouLetterNo: '新退役户〔2026〕88号', militaryRegistrationReminded: true,
-  sex: 'male', birthDate: '2002-03-15', enlistmentDate: '2024-09-10', originalHukouPlace: '浙江省新河区东城镇河西村', registerAddress: '浙江省新河区东城镇河西村12号', policeStation: '新河区公安分局东城派出所' };
+export const archiveForm = {
+  archiveReceivedDate: '2026-09-22', sealsIntact: true, hukouLetterNo: '新退役户〔2026〕88号', militaryRegistrationReminded: true,
+  sex: 'male', birthDate: '2002-03-15', enlistmentDate: '2024-09-10', originalHukouPlace: '浙江省新河区东城镇河西村', registerAddress: '浙江省新河区东城镇河西村12号', policeStation: '新河区公安分局东城派出所'
+};
 
 /** Sends an event and returns the response; `version` defaults to the case's current one. */
 export async function send(app: FastifyInstance, headers: Record<string, string>, caseId: string, type: string, data?: Record<string, unknown>, version?: number, extraHeaders: Record<string, string> = {}) {

@@ -206,4 +206,3 @@ export async function check(w: World, state: DbState, opts: InjectOptions, auth:
   const r = await send(w, opts, auth);
   return judge(r, page) ?? (await state.after(r.statusCode));
 }
-
