@@ -3,7 +3,8 @@
  * the same concurrency and pool size, the plain way, one round trip per statement:
  *
  *   step:   BEGIN; SELECT … FROM cases WHERE id = $1 FOR UPDATE; UPDATE cases …; INSERT INTO case_events …; COMMIT
- *   create: BEGIN; SELECT … FROM persons WHERE id = $1 FOR UPDATE; INSERT INTO cases …; INSERT INTO case_events …; COMMIT
+ *   create: BEGIN; SELECT … FROM persons WHERE id = $1 FOR UPDATE; INSERT INTO cases …;
+ *           INSERT INTO case_events …; COMMIT
  *
  * Run as a child process by bench/run.ts: `node --import tsx bench/baseline.ts <plan.json> <out.json>`.
  * With the embedded database it opens the PGlite data folder itself, in-process behind the same
@@ -47,7 +48,10 @@ export interface BaselinePlan {
    * of the folder costs seconds), run VACUUM ANALYZE and the SQL probes, then the baseline.
    */
   seed?: { cases: number; createPersons: number; now: string; dataKeyHex?: string; samples: number };
-  /** The service's data key, when the schema keeps case data sealed (real PostgreSQL; embedded runs take the seed's). */
+  /**
+   * The service's data key, when the schema keeps case data sealed (real PostgreSQL; embedded runs
+   * take the seed's).
+   */
   dataKeyHex?: string;
 }
 
@@ -94,7 +98,8 @@ async function main(): Promise<void> {
   if (plan.seed) {
     const log = (m: string) => console.log(`[baseline] ${m}`);
     prepared = await seedAndProbe(pool, {
-      cases: plan.seed.cases, createPersons: plan.seed.createPersons, now: new Date(plan.seed.now), definitions: defs, streams: 1,
+      cases: plan.seed.cases, createPersons: plan.seed.createPersons, now: new Date(plan.seed.now),
+      definitions: defs, streams: 1,
       dataKey: plan.seed.dataKeyHex ? Buffer.from(plan.seed.dataKeyHex, 'hex') : undefined, log,
     }, plan.seed.samples);
     plan.stepPool = prepared.seeded.stepPool;
@@ -124,7 +129,9 @@ async function main(): Promise<void> {
 }
 
 /** `connections` workers, each with one transaction in flight, for warmup + duration; only the duration counts. */
-async function load<T>(run: BaselineRun, pool: pg.Pool, queue: ItemQueue<T>, tx: (item: T) => Promise<void>, release: (item: T) => void): Promise<BaselineRunResult> {
+async function load<T>(
+  run: BaselineRun, pool: pg.Pool, queue: ItemQueue<T>, tx: (item: T) => Promise<void>, release: (item: T) => void,
+): Promise<BaselineRunResult> {
   let recording = false;
   let stop = false;
   let ok = 0; let errors = 0; let exhausted = false;
@@ -165,8 +172,9 @@ async function load<T>(run: BaselineRun, pool: pg.Pool, queue: ItemQueue<T>, tx:
   const dbCpuMs = db ? await db.stop() : null;
   await Promise.all(workers);
   return {
-    kind: run.kind, connections: run.connections, ok, errors, elapsedS, perSecond: ok / elapsedS, latency: summarize(latencies), exhausted,
-    cpuMs: (cpu.user + cpu.system) / 1000, dbCpuMs, ...(firstError ? { firstError } : {}),
+    kind: run.kind, connections: run.connections, ok, errors, elapsedS, perSecond: ok / elapsedS,
+    latency: summarize(latencies), exhausted, cpuMs: (cpu.user + cpu.system) / 1000, dbCpuMs,
+    ...(firstError ? { firstError } : {}),
   };
 }
 
@@ -186,10 +194,16 @@ async function inTransaction(pool: pg.Pool, body: (client: pg.PoolClient) => Pro
 
 /** Set when a later migration has added the step clock (the service then writes last_event_at on every event). */
 let hasLastEventAt = false;
-/** Migration 0016's hash chain: each entry's hash over the previous one's and its payload's, the head kept on the case row (the plain way: no extra statement). */
+/**
+ * Migration 0016's hash chain: each entry's hash over the previous one's and its payload's, the
+ * head kept on the case row (the plain way: no extra statement).
+ */
 let hasChain = false;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-/** Set when case data is sealed (migration 0010): a created case is then written as the service writes it, readable by the service. */
+/**
+ * Set when case data is sealed (migration 0010): a created case is then written as the service
+ * writes it, readable by the service.
+ */
 let sealing: CaseSealing | undefined;
 
 interface CaseLockRow {
@@ -232,8 +246,12 @@ async function stepTx(pool: pg.Pool, kind: StepKind, c: StepCase): Promise<void>
 }
 
 interface PersonLockRow {
-  id: string; name: string; sex: string; birth_date: string; station_id: string; station_path: string; attributes: Record<string, unknown>;
-  /** In the clear in older schemas; encrypted (id_number_enc, phone_enc) in newer ones: either way a value of that size goes into the snapshot. */
+  id: string; name: string; sex: string; birth_date: string; station_id: string; station_path: string;
+  attributes: Record<string, unknown>;
+  /**
+   * In the clear in older schemas; encrypted (id_number_enc, phone_enc) in newer ones: either way
+   * a value of that size goes into the snapshot.
+   */
   id_number?: string; phone?: string | null; id_number_enc?: string; phone_enc?: string | null;
 }
 
@@ -255,13 +273,17 @@ async function createTx(pool: pg.Pool, def: WorkflowDefinition, p: CreatePair): 
     const snapshot = { workflowId: def.id, workflowVersion: def.version, value: initial, status: 'active', context: { data, materials: [], outcome: null } };
     const now = new Date();
     const id = newId(now.getTime());
-    const payload = JSON.stringify(sealing ? sealing.payload(id, 1, { data, parentCaseId: null }) : { data, parentCaseId: null });
+    const payload = JSON.stringify(
+      sealing ? sealing.payload(id, 1, { data, parentCaseId: null }) : { data, parentCaseId: null },
+    );
     const hash = sha256(sha256(`case_events chain v1:${id}`) + sha256(payload));
     await client.query(
       `INSERT INTO cases (id, workflow_id, workflow_version, person_id, station_id, station_path, state, status, exclusive, version, snapshot,
          step_level, due_at, created_by, created_at, updated_at${hasChain ? ', history_hash' : ''}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $10, $11, $12, $13, $13${hasChain ? ', $14' : ''})`,
-      [id, def.id, def.version, person.id, person.station_id, person.station_path, initial, !def.allowConcurrentCases, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
-        actingLevel(state), state.meta.sla || state.meta.timer ? new Date(now.getTime() + 14 * DAY) : null, ACTOR, now, ...(hasChain ? [hash] : [])],
+      [id, def.id, def.version, person.id, person.station_id, person.station_path, initial, !def.allowConcurrentCases,
+        JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
+        actingLevel(state), state.meta.sla || state.meta.timer ? new Date(now.getTime() + 14 * DAY) : null,
+        ACTOR, now, ...(hasChain ? [hash] : [])],
     );
     await client.query(
       `INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at${hasChain ? ', hash' : ''}) VALUES ($1, 1, $2, $3, $4, $5, NULL, $6, $7${hasChain ? ', $8' : ''})`,

@@ -74,7 +74,9 @@ export interface CensusRequests {
   personChain: ((i: number) => string) | null;
 }
 
-export async function census(svcOpts: ServiceOptions & { databaseUrl: string }, requests: CensusRequests, n = 10): Promise<{ startupStatements: number; lines: CensusLine[] }> {
+export async function census(
+  svcOpts: ServiceOptions & { databaseUrl: string }, requests: CensusRequests, n = 10,
+): Promise<{ startupStatements: number; lines: CensusLine[] }> {
   const c: Counters = { statements: 0, bytesOut: 0, bytesIn: 0, texts: new Map() };
   const u = new URL(svcOpts.databaseUrl);
   const proxy = await countingProxy({ host: u.hostname, port: Number(u.port || 5432) }, c);
@@ -99,10 +101,13 @@ export async function census(svcOpts: ServiceOptions & { databaseUrl: string }, 
       const s0 = c.statements; const o0 = c.bytesOut; const i0 = c.bytesIn;
       let bytes = 0;
       for (let i = 1; i <= n; i++) bytes += (await (await send(i)).arrayBuffer()).byteLength;
-      const top = [...c.texts.entries()].sort((a, b) => b[1] - a[1]).map(([sql, k]) => ({ perRequest: Math.round((k / n) * 10) / 10, sql }));
+      const top = [...c.texts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([sql, k]) => ({ perRequest: Math.round((k / n) * 10) / 10, sql }));
       lines.push({
-        request: name, statements: Math.round(((c.statements - s0) / n) * 10) / 10, kbToDb: Math.round((c.bytesOut - o0) / n / 102.4) / 10,
-        kbFromDb: Math.round((c.bytesIn - i0) / n / 102.4) / 10, responseKb: Math.round(bytes / n / 102.4) / 10, top,
+        request: name, statements: Math.round(((c.statements - s0) / n) * 10) / 10,
+        kbToDb: Math.round((c.bytesOut - o0) / n / 102.4) / 10, kbFromDb: Math.round((c.bytesIn - i0) / n / 102.4) / 10,
+        responseKb: Math.round(bytes / n / 102.4) / 10, top,
       });
     };
     const post = (r: { path: string; body: string }) => fetch(`${svc.baseUrl}${r.path}`, { method: 'POST', headers: { cookie: clerk, 'content-type': 'application/json' }, body: r.body });

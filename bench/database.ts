@@ -36,7 +36,9 @@ export async function prepareDatabase(url: string): Promise<void> {
 }
 
 /** A pool straight to PostgreSQL, for seeding and SQL probes. */
-export async function openDirect(databaseUrl: string, max: number): Promise<{ pool: pg.Pool; close: () => Promise<void> }> {
+export async function openDirect(
+  databaseUrl: string, max: number,
+): Promise<{ pool: pg.Pool; close: () => Promise<void> }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   return { pool, close: () => pool.end() };
 }

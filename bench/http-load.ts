@@ -31,7 +31,9 @@ interface Ctx { item?: unknown; t?: number }
  * expectedVersion, a fresh person), latency is timed per request here with sub-millisecond
  * resolution, and only 2xx responses count.
  */
-export async function httpLoad<T>(o: { baseUrl: string; cookie: string; connections: number; durationS: number; job: LoadJob<T> }): Promise<LoadResult> {
+export async function httpLoad<T>(o: {
+  baseUrl: string; cookie: string; connections: number; durationS: number; job: LoadJob<T>;
+}): Promise<LoadResult> {
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   let ok = 0; let errors = 0; let exhausted = false;
@@ -77,8 +79,9 @@ export async function httpLoad<T>(o: { baseUrl: string; cookie: string; connecti
   const cpu = process.cpuUsage(cpu0);
   errors += result.errors + result.timeouts;
   return {
-    connections: o.connections, ok, errors, statusCounts, elapsedS, perSecond: ok / elapsedS, latency: summarize(latencies),
-    exhausted, clientCpuMs: (cpu.user + cpu.system) / 1000, ...(firstError ? { firstError } : {}),
+    connections: o.connections, ok, errors, statusCounts, elapsedS, perSecond: ok / elapsedS,
+    latency: summarize(latencies), exhausted, clientCpuMs: (cpu.user + cpu.system) / 1000,
+    ...(firstError ? { firstError } : {}),
   };
 }
 

@@ -60,7 +60,10 @@ export interface ServiceRun extends LoadResult {
   dbCpuMs: number | null;
 }
 
-export async function serviceLoad<T>(svc: RunningService, cookie: string, connections: number, durationS: number, job: LoadJob<T>, monitor: pg.Client | undefined): Promise<ServiceRun> {
+export async function serviceLoad<T>(
+  svc: RunningService, cookie: string, connections: number, durationS: number, job: LoadJob<T>,
+  monitor: pg.Client | undefined,
+): Promise<ServiceRun> {
   const db = monitor ? backendCpu((q) => monitor.query<{ pid: number }>(q)) : undefined;
   await db?.start();
   const cpu0 = processCpuMs(svc.pid);

@@ -51,7 +51,11 @@ function plainLines(blocks: Block[]): { text: string; bold: boolean }[] {
 const MM = 72 / 25.4;
 
 /** Bare pdfkit: the same strings, its own line breaking, A4 with the GB/T 9704 margins. */
-function bareRender(fonts: { song: unknown; songBold: unknown }, doc: { organ: string; number: string; title: string; dateText: string }, lines: { text: string; bold: boolean }[]): Promise<Buffer> {
+function bareRender(
+  fonts: { song: unknown; songBold: unknown },
+  doc: { organ: string; number: string; title: string; dateText: string },
+  lines: { text: string; bold: boolean }[],
+): Promise<Buffer> {
   const pdf = new PDFDocument({ size: 'A4', margins: { top: 37 * MM, left: 28 * MM, right: 26 * MM, bottom: 35 * MM }, compress: true });
   pdf.registerFont('song', fonts.song as never);
   pdf.registerFont('songBold', fonts.songBold as never);
@@ -71,7 +75,9 @@ function bareRender(fonts: { song: unknown; songBold: unknown }, doc: { organ: s
   return done;
 }
 
-async function timeRenders(render: () => Promise<Buffer>, warm: number, n: number): Promise<{ first: number; times: number[]; bytes: number; buf: Buffer }> {
+async function timeRenders(
+  render: () => Promise<Buffer>, warm: number, n: number,
+): Promise<{ first: number; times: number[]; bytes: number; buf: Buffer }> {
   let t = performance.now();
   let buf = await render();
   const first = performance.now() - t;
@@ -91,7 +97,8 @@ function pageCount(pdf: Buffer): number {
 
 export async function benchNotice(repoRoot: string, samples: number): Promise<NoticeResult> {
   const empty: NoticeResult = {
-    ms: null, p99Ms: null, perSecond: null, kb: null, pages: null, firstMs: null, baselineMs: null, baselineKb: null, baselineFontFileMs: null, ratio: null, renderer: null, note: null,
+    ms: null, p99Ms: null, perSecond: null, kb: null, pages: null, firstMs: null,
+    baselineMs: null, baselineKb: null, baselineFontFileMs: null, ratio: null, renderer: null, note: null,
   };
   const rendererFile = path.join(repoRoot, 'src/notices/notice.pdf.ts');
   const markupFile = path.join(repoRoot, 'src/notices/markup.ts');
@@ -113,7 +120,8 @@ export async function benchNotice(repoRoot: string, samples: number): Promise<No
     };
     const warm = Math.max(3, Math.floor(samples / 5));
     const svc = await timeRenders(() => renderer.renderPdf!(doc), warm, samples);
-    // The same font files: parsed once per process (as the renderer does), and once per document (pdfkit's plain way, a path).
+    // The same font files: parsed once per process (as the renderer does), and once per document
+    // (pdfkit's plain way, a path).
     const shared = { song: fonts.fontFor('song'), songBold: fonts.fontFor('songBold') };
     const lines = plainLines(blocks);
     const base = await timeRenders(() => bareRender(shared, doc, lines), warm, samples);
@@ -123,13 +131,17 @@ export async function benchNotice(repoRoot: string, samples: number): Promise<No
     try {
       const files = { song: fontFile('@expo-google-fonts/noto-serif-sc|400Regular/NotoSerifSC_400Regular.ttf'), songBold: fontFile('@expo-google-fonts/noto-serif-sc|700Bold/NotoSerifSC_700Bold.ttf') };
       if (existsSync(files.song) && existsSync(files.songBold)) {
-        baselineFontFileMs = summarize((await timeRenders(() => bareRender(files, doc, lines), 1, Math.max(3, Math.floor(samples / 5)))).times).p50Ms;
+        const fromFiles = await timeRenders(
+          () => bareRender(files, doc, lines), 1, Math.max(3, Math.floor(samples / 5)),
+        );
+        baselineFontFileMs = summarize(fromFiles.times).p50Ms;
       }
     } catch { /* font package layout changed; leave it out */ }
     const s = summarize(svc.times);
     const b = summarize(base.times);
     return {
-      ms: s.p50Ms, p99Ms: s.p99Ms, perSecond: s.p50Ms ? round(1000 / s.p50Ms, 1) : null, kb: round(svc.bytes / 1024, 1), pages: pageCount(svc.buf),
+      ms: s.p50Ms, p99Ms: s.p99Ms, perSecond: s.p50Ms ? round(1000 / s.p50Ms, 1) : null,
+      kb: round(svc.bytes / 1024, 1), pages: pageCount(svc.buf),
       firstMs: round(svc.first, 1), baselineMs: b.p50Ms, baselineKb: round(base.bytes / 1024, 1), baselineFontFileMs,
       ratio: s.p50Ms && b.p50Ms ? round(s.p50Ms / b.p50Ms, 2) : null, renderer: 'src/notices/notice.pdf.ts renderPdf', note: null,
     };

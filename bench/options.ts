@@ -26,7 +26,8 @@ recreated; any other must be empty), the embedded PGlite otherwise (a temporary 
 export function parseOptions(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const o: Options = {
-    quick, cases: quick ? 5_000 : 100_000, connections: [16, 64], pool: process.env.DATABASE_URL ? 8 : 1, stepS: quick ? 2 : 15, createS: quick ? 1.5 : 8, warmupS: quick ? 0.5 : 3,
+    quick, cases: quick ? 5_000 : 100_000, connections: [16, 64], pool: process.env.DATABASE_URL ? 8 : 1,
+    stepS: quick ? 2 : 15, createS: quick ? 1.5 : 8, warmupS: quick ? 0.5 : 3,
     samples: quick ? 50 : 500, noticeSamples: quick ? 15 : 60, stepKind: 'machine', cpuProf: false, census: !quick, keep: false, write: true,
   };
   for (let i = 0; i < argv.length; i++) {

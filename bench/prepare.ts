@@ -9,7 +9,10 @@ export interface Prepared {
   probes: SqlProbeResult;
 }
 
-/** Seeds, runs VACUUM ANALYZE (as a running system's autovacuum would have), and times the overdue query on the database. */
+/**
+ * Seeds, runs VACUUM ANALYZE (as a running system's autovacuum would have), and times the overdue
+ * query on the database.
+ */
 export async function seedAndProbe(pool: pg.Pool, opts: SeedOptions, samples: number): Promise<Prepared> {
   const seeded = await seed(pool, opts);
   opts.log(`  ${seeded.persons.toLocaleString('en')} persons, ${seeded.cases.toLocaleString('en')} cases (${seeded.openCases.toLocaleString('en')} open, ${seeded.overdueCases.toLocaleString('en')} overdue), ${seeded.events.toLocaleString('en')} history entries in ${(seeded.seedMs / 1000).toFixed(1)} s`);

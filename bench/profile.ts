@@ -37,7 +37,9 @@ export interface ProfileSummary {
  * Self time per function from a V8 .cpuprofile (node --cpu-prof), busiest first; idle excluded.
  * `fromMs`/`toMs` (from the start of the profile) keep one window, e.g. start-up or the load.
  */
-export function hotSpots(file: string, root: string, window: { fromMs?: number; toMs?: number } = {}, top = 25): ProfileSummary {
+export function hotSpots(
+  file: string, root: string, window: { fromMs?: number; toMs?: number } = {}, top = 25,
+): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -65,6 +67,9 @@ export function hotSpots(file: string, root: string, window: { fromMs?: number; 
   }
   const spots = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
     .map(([fn, us]) => ({ fn, selfMs: Math.round(us / 1000), selfPct: Math.round((us / busy) * 1000) / 10 }));
-  const byArea = Object.fromEntries(Object.entries(areas).sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => [k, Math.round((v / (busy / 1000)) * 1000) / 10]));
-  return { windowMs: (Math.min(to, p.endTime - p.startTime) - from) / 1000, busyMs: Math.round(busy / 1000), spots, byArea };
+  const byArea = Object.fromEntries(Object.entries(areas).sort((a, b) => b[1] - a[1]).slice(0, 15)
+    .map(([k, v]) => [k, Math.round((v / (busy / 1000)) * 1000) / 10]));
+  return {
+    windowMs: (Math.min(to, p.endTime - p.startTime) - from) / 1000, busyMs: Math.round(busy / 1000), spots, byArea,
+  };
 }

@@ -11,7 +11,9 @@ export interface ReadResult extends LatencySummary {
  * One client, one request at a time (what a supervisor opening a page sees): rotates over the
  * given paths, discards `warmup` requests, then times `samples` of them.
  */
-export async function sampleReads(o: { baseUrl: string; cookie: string; paths: string[]; samples: number; warmup: number }): Promise<ReadResult> {
+export async function sampleReads(o: {
+  baseUrl: string; cookie: string; paths: string[]; samples: number; warmup: number;
+}): Promise<ReadResult> {
   const latencies: number[] = [];
   let errors = 0; let bytes = 0;
   let firstError: string | undefined;
@@ -30,10 +32,16 @@ export async function sampleReads(o: { baseUrl: string; cookie: string; paths: s
       firstError ??= `${res.status} ${path} ${body.slice(0, 200)}`;
     }
   }
-  return { ...summarize(latencies), errors, avgKb: latencies.length ? round(bytes / latencies.length / 1024, 1) : null, ...(firstError ? { firstError } : {}) };
+  return {
+    ...summarize(latencies), errors, avgKb: latencies.length ? round(bytes / latencies.length / 1024, 1) : null,
+    ...(firstError ? { firstError } : {}),
+  };
 }
 
-/** The overdue list: what GET /api/v1/cases?due=overdue&stationId=… runs (src/supervision/dashboard.repository.ts), on the partial index cases_open_due_idx. */
+/**
+ * The overdue list: what GET /api/v1/cases?due=overdue&stationId=… runs
+ * (src/supervision/dashboard.repository.ts), on the partial index cases_open_due_idx.
+ */
 export const OVERDUE_SQL = `select * from cases
   where (station_path = $1 or station_path like $2) and status = 'open' and due_at < now()
   order by due_at, id limit 50`;

@@ -42,7 +42,10 @@ export function headline(kindNote: string, pairings: Pairing[]) {
 
 export function readFigures(route: string | null, r: ReadResult | null) {
   if (!r || !route) return null;
-  return { route, p50Ms: r.p50Ms, p99Ms: r.p99Ms, meanMs: r.meanMs, samples: r.count, errors: r.errors, avgKb: r.avgKb, ...(r.firstError ? { firstError: r.firstError } : {}) };
+  return {
+    route, p50Ms: r.p50Ms, p99Ms: r.p99Ms, meanMs: r.meanMs, samples: r.count, errors: r.errors, avgKb: r.avgKb,
+    ...(r.firstError ? { firstError: r.firstError } : {}),
+  };
 }
 
 function fmt(v: number | null | undefined, digits = 1): string {
@@ -53,8 +56,14 @@ function fmt(v: number | null | undefined, digits = 1): string {
 export function printTable(r: {
   machine: { cores: number }; database: string; databaseVersion: string; cases: number; poolSize: number;
   steps: ReturnType<typeof headline>; create: ReturnType<typeof headline>;
-  overdueList: { route: string; openListVillage: { p50Ms: number | null; p99Ms: number | null }; p50Ms: number | null; p99Ms: number | null; sqlP50Ms: number | null; sqlP99Ms: number | null; sqlNoIndexP50Ms: number | null; town: { p50Ms: number | null; p99Ms: number | null }; district: { p50Ms: number | null; p99Ms: number | null } };
-  personFile: { p50Ms: number | null; p99Ms: number | null } | null; personChain: { p50Ms: number | null; p99Ms: number | null } | null;
+  overdueList: {
+    route: string; openListVillage: { p50Ms: number | null; p99Ms: number | null };
+    p50Ms: number | null; p99Ms: number | null;
+    sqlP50Ms: number | null; sqlP99Ms: number | null; sqlNoIndexP50Ms: number | null;
+    town: { p50Ms: number | null; p99Ms: number | null }; district: { p50Ms: number | null; p99Ms: number | null };
+  };
+  personFile: { p50Ms: number | null; p99Ms: number | null } | null;
+  personChain: { p50Ms: number | null; p99Ms: number | null } | null;
   notice: NoticeResult; rssMb: number | null; startupMs: number | null; startupFirstMs: number | null;
   targets: { target: string; value: number | null; limit: string; met: boolean | null }[];
 }): void {

@@ -44,9 +44,17 @@ const inTransaction = async (w: number) => {
     }
   }
 };
-const work = Promise.all([...Array.from({ length: 8 }, (_, w) => plain(w)), ...Array.from({ length: 8 }, (_, w) => inTransaction(w))]);
-const stalled = await Promise.race([work.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 30_000))]);
-console.log(JSON.stringify({ connections: max, ok, wrongResults: wrong, errors: Object.fromEntries(errors), idleErrors, stalledAfter30s: stalled }));
+const work = Promise.all([
+  ...Array.from({ length: 8 }, (_, w) => plain(w)),
+  ...Array.from({ length: 8 }, (_, w) => inTransaction(w)),
+]);
+const stalled = await Promise.race([
+  work.then(() => false),
+  new Promise<boolean>((r) => setTimeout(() => r(true), 30_000)),
+]);
+console.log(JSON.stringify({
+  connections: max, ok, wrongResults: wrong, errors: Object.fromEntries(errors), idleErrors, stalledAfter30s: stalled,
+}));
 if (stalled) process.exit(2);
 await pool.end();
 await db.close();

@@ -47,7 +47,8 @@ function results(b: Bench, m: Measured) {
     mode: o.quick ? 'quick' : 'full',
     machine: {
       cores, cpu: os.cpus()[0]?.model.trim() ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, os: `${os.platform()} ${os.release()} ${os.arch()}`,
-      // Other work on the machine during the run (1-minute load average at start and end): above the core count, figures are noisy.
+      // Other work on the machine during the run (1-minute load average at start and end): above the
+      // core count, figures are noisy.
       loadAverage: [round(b.loadAtStart, 1), round(os.loadavg()[0]!, 1)],
     },
     database: databaseKind,
@@ -55,8 +56,10 @@ function results(b: Bench, m: Measured) {
     poolSize: o.pool,
     cases: seeded.cases,
     data: {
-      persons: seeded.persons, stations: seeded.stations, items: seeded.workflowsUsed, openCases: seeded.openCases, overdueCases: seeded.overdueCases,
-      historyEntries: seeded.events, relations: seeded.relations, stepCases: m.seeded.stepPool.length, seedS: round(seeded.seedMs / 1000, 1),
+      persons: seeded.persons, stations: seeded.stations, items: seeded.workflowsUsed,
+      openCases: seeded.openCases, overdueCases: seeded.overdueCases,
+      historyEntries: seeded.events, relations: seeded.relations, stepCases: m.seeded.stepPool.length,
+      seedS: round(seeded.seedMs / 1000, 1),
     },
     steps,
     create,
@@ -82,10 +85,18 @@ function results(b: Bench, m: Measured) {
     } : null,
     targets: [] as { target: string; value: number | null; limit: string; met: boolean | null; note?: string }[],
     notes: b.notes,
-    ...(profile ? { profile: { startup: { ...profile.startup, spots: profile.startup.spots.slice(0, 10) }, load: { ...profile.load, spots: profile.load.spots.slice(0, 10) } } } : {}),
+    ...(profile
+      ? {
+          profile: {
+            startup: { ...profile.startup, spots: profile.startup.spots.slice(0, 10) },
+            load: { ...profile.load, spots: profile.load.spots.slice(0, 10) },
+          },
+        }
+      : {}),
   };
   const isPg = databaseKind === 'postgresql';
-  const t = (target: string, value: number | null, limit: string, met: boolean | null, note?: string) => r.targets.push({ target, value, limit, met: value === null ? null : met, ...(note ? { note } : {}) });
+  const t = (target: string, value: number | null, limit: string, met: boolean | null, note?: string) =>
+    r.targets.push({ target, value, limit, met: value === null ? null : met, ...(note ? { note } : {}) });
   t('steps/s vs bare-pg baseline @16', steps.ratio, '≥ 0.75', steps.ratio !== null && steps.ratio >= 0.75);
   t('step p99 @16 (ms)', steps.p99Ms, '< 30', steps.p99Ms !== null && steps.p99Ms < 30);
   t('throughput at 1,000,000 cases vs 10,000', null, 'within 10%', null, 'compare two runs: --cases 10000 and --million (bench/out/results-<db>-<cases>.json)');

@@ -47,9 +47,14 @@ async function freshDatabase(base: string): Promise<{ url: string; drop: () => P
 }
 
 /** `dataKey`: the key this process already serves (the seeder's), since one process serves one key. */
-export async function benchRosterImport(rows = 10_000, databaseUrl = process.env.DATABASE_URL, dataKey?: string): Promise<RosterResult> {
+export async function benchRosterImport(
+  rows = 10_000, databaseUrl = process.env.DATABASE_URL, dataKey?: string,
+): Promise<RosterResult> {
   const fresh = databaseUrl ? await freshDatabase(databaseUrl) : undefined;
-  const app = await buildApp(testConfig({ databaseUrl: fresh?.url, ...(dataKey ? { dataKey } : {}) }), { logger: false });
+  const app = await buildApp(
+    testConfig({ databaseUrl: fresh?.url, ...(dataKey ? { dataKey } : {}) }),
+    { logger: false },
+  );
   try {
     await app.ready();
     const clerk = await login(app, 'district-clerk');
@@ -77,8 +82,9 @@ export async function benchRosterImport(rows = 10_000, databaseUrl = process.env
     const r = (n: number) => Math.round(n);
     return {
       rows, database: databaseUrl ? 'postgresql' : 'embedded', previewMs: r(first.previewMs), commitMs: r(first.commitMs),
-      rowsPerSecond: r(rows / ((first.previewMs + first.commitMs) / 1000)), previewRowsPerSecond: r(rows / (first.previewMs / 1000)),
-      commitRowsPerSecond: r(rows / (first.commitMs / 1000)), reimportMs: r(again.previewMs + again.commitMs), created: first.created,
+      rowsPerSecond: r(rows / ((first.previewMs + first.commitMs) / 1000)),
+      previewRowsPerSecond: r(rows / (first.previewMs / 1000)), commitRowsPerSecond: r(rows / (first.commitMs / 1000)),
+      reimportMs: r(again.previewMs + again.commitMs), created: first.created,
     };
   } finally {
     await app.close();

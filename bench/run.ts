@@ -5,7 +5,8 @@
  *   npm run bench                      embedded PGlite, 100,000 cases
  *   DATABASE_URL=postgres://…/bench_x npm run bench   real PostgreSQL (a database named bench* is dropped and recreated)
  *   npm run bench -- --quick           ≈5,000 cases, short runs (under a minute on a quiet machine)
- *   npm run bench -- --million | --cases N | --connections 16,64 | --pool 8 | --step comment | --cpu-prof | --census | --keep | --no-write
+ *   npm run bench -- --million | --cases N | --connections 16,64 | --pool 8 | --step comment
+ *                    | --cpu-prof | --census | --keep | --no-write
  */
 import { parseOptions } from './options.ts';
 import { report } from './results.ts';

@@ -169,7 +169,9 @@ function ageOn(birthMs: number, now: number): number {
 }
 
 /** Inserts rows column-wise through unnest: one statement per batch, typed arrays per column. */
-async function insertColumns(client: pg.Pool | pg.PoolClient, table: string, columns: [string, string][], rows: unknown[][]): Promise<void> {
+async function insertColumns(
+  client: pg.Pool | pg.PoolClient, table: string, columns: [string, string][], rows: unknown[][],
+): Promise<void> {
   if (rows.length === 0) return;
   const arrays = columns.map((_, i) => rows.map((r) => r[i]));
   const names = columns.map(([n]) => n).join(', ');
@@ -188,7 +190,9 @@ type SecretColumns = (id: string, idNumber: string, phone: string | null) => Rec
  * How ID numbers and phones are stored: in the clear (id_number, phone), or encrypted with a
  * blind index (id_number_enc, id_number_hash, phone_enc), computed by the service's own code.
  */
-async function personSecrets(pool: pg.Pool, dataKey: Buffer | undefined): Promise<{ columns: [string, string][]; values: SecretColumns }> {
+async function personSecrets(
+  pool: pg.Pool, dataKey: Buffer | undefined,
+): Promise<{ columns: [string, string][]; values: SecretColumns }> {
   const cols = new Set((await pool.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'persons'`)).rows.map((r) => r.column_name));
   if (!cols.has('id_number_hash')) return { columns: [['id_number', 'text'], ['phone', 'text']], values: (_id, idNumber, phone) => ({ id_number: idNumber, phone }) };
   if (!dataKey) throw new Error('persons keeps ID numbers encrypted: the seeder needs the data key');
@@ -253,7 +257,8 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const caseCols = new Set((await pool.query<{ column_name: string }>(`select column_name from information_schema.columns where table_name = 'cases'`)).rows.map((r) => r.column_name));
   const hasClock = caseCols.has('step_entered_at') && caseCols.has('last_event_at');
   const hasTimer = caseCols.has('timer_at');
-  // The deadline sweeper's marks: seeded as a running system would have them (overdue noted, escalated after the grace).
+  // The deadline sweeper's marks: seeded as a running system would have them (overdue noted,
+  // escalated after the grace).
   const hasMarks = caseCols.has('overdue_at') && caseCols.has('escalated_at') && caseCols.has('escalated_to');
   // Migration 0016's hash chain over each history, computed as the service does (src/cases/history-chain.ts).
   const hasChain = caseCols.has('history_hash');
@@ -305,8 +310,13 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   }
 
   function eligibleItems(p: PersonRow, completed: string[]): string[] {
-    const subject = { person: { ...p.attributes, sex: p.sex, birthDate: p.birthDate, age: ageOn(Date.parse(p.birthDate), now) }, completedItems: completed };
-    return [...plans.values()].filter((pl) => !pl.compiled.eligibility || pl.compiled.eligibility(subject)).map((pl) => pl.def.id);
+    const subject = {
+      person: { ...p.attributes, sex: p.sex, birthDate: p.birthDate, age: ageOn(Date.parse(p.birthDate), now) },
+      completedItems: completed,
+    };
+    return [...plans.values()]
+      .filter((pl) => !pl.compiled.eligibility || pl.compiled.eligibility(subject))
+      .map((pl) => pl.def.id);
   }
 
   const personRow = (p: PersonRow) => {
@@ -316,7 +326,9 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   };
 
   const batcher = new Batcher(opts.streams);
-  const flush = (persons: unknown[][], cases: unknown[][], events: unknown[][], relations: unknown[][]) => batcher.add(async () => {
+  const flush = (
+    persons: unknown[][], cases: unknown[][], events: unknown[][], relations: unknown[][],
+  ) => batcher.add(async () => {
     await insertColumns(pool, 'persons', personColumns, persons);
     await insertColumns(pool, 'person_relations', [['person_id', 'text'], ['related_person_id', 'text'], ['relation', 'text']], relations);
     await insertColumns(pool, 'cases', caseColumns, cases);
@@ -370,7 +382,10 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       const data = prefill(plan.def, p);
       const snapshot = {
         workflowId: wfId, workflowVersion: plan.def.version, value: state, status: final ? 'done' : 'active',
-        context: { data, materials: path.length ? plan.requiredMaterials : [], outcome: final ? stateCfg.meta.outcome ?? null : null },
+        context: {
+          data, materials: path.length ? plan.requiredMaterials : [],
+          outcome: final ? stateCfg.meta.outcome ?? null : null,
+        },
       };
       // With a timer_at column a step's own timer is kept apart from its SLA (due_at), as the service does.
       const timed = !final && (hasTimer ? stateCfg.meta.sla : stateCfg.meta.sla || stateCfg.meta.timer);
@@ -387,16 +402,20 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       let head = genesisHash(id);
       for (const h of history) {
         if (hasChain) {
-          const [, seq, kind, type, , actorId, fromState, toState, at] = h.row as [string, number, string, string, string, string, string | null, string, string];
-          head = linkHash(head, entryDigest(id, { seq, kind, type, payload: h.payload, actorId, fromState, toState, at: new Date(at), priorTiming: null }));
+          const [, seq, kind, type, , actorId, fromState, toState, at] =
+            h.row as [string, number, string, string, string, string, string | null, string, string];
+          head = linkHash(head, entryDigest(id, {
+            seq, kind, type, payload: h.payload, actorId, fromState, toState, at: new Date(at), priorTiming: null,
+          }));
           h.row.push(head);
         }
         eBuf.push(h.row);
       }
       cBuf.push([
         id, wfId, plan.def.version, p.id, p.stationId, p.stationPath, state, final ? 'closed' : 'open', !plan.def.allowConcurrentCases,
-        snapshot.context.outcome, version, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot), final ? null : actingLevel(stateCfg),
-        dueAt === null ? null : new Date(dueAt).toISOString(), createdBy, new Date(createdAt).toISOString(), new Date(updatedAt).toISOString(),
+        snapshot.context.outcome, version, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
+        final ? null : actingLevel(stateCfg), dueAt === null ? null : new Date(dueAt).toISOString(), createdBy,
+        new Date(createdAt).toISOString(), new Date(updatedAt).toISOString(),
         final ? new Date(updatedAt).toISOString() : null,
         ...(hasClock ? [new Date(updatedAt).toISOString(), new Date(updatedAt).toISOString()] : []),
         ...(hasTimer ? [timerAt === null ? null : new Date(timerAt).toISOString()] : []),
@@ -451,6 +470,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   }
   return {
     stations: 1 + towns.length + villages.length, villages, towns, persons, cases, openCases, overdueCases: overdue,
-    events, relations: relationsCount, workflowsUsed: used.size, stepPool, createPairs, chainPersons, seedMs: performance.now() - t0,
+    events, relations: relationsCount, workflowsUsed: used.size, stepPool, createPairs, chainPersons,
+    seedMs: performance.now() - t0,
   };
 }

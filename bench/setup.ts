@@ -45,7 +45,9 @@ export async function setUp(o: Options): Promise<Bench> {
   rmSync(logFile, { force: true });
   const profDir = path.join(outDir, 'profile');
   if (o.cpuProf) rmSync(profDir, { recursive: true, force: true });
-  const common = { repoRoot, databaseUrl, dataDir, poolSize: o.pool, sessionSecret: secret, dataKey: dataKeyHex, logFile };
+  const common = {
+    repoRoot, databaseUrl, dataDir, poolSize: o.pool, sessionSecret: secret, dataKey: dataKeyHex, logFile,
+  };
   // To start the service again on the benchmark's database by hand (bench/out is not committed).
   if (databaseUrl) writeFileSync(path.join(outDir, 'service.env'), `DATABASE_URL=${databaseUrl}\nDATA_KEY=${dataKeyHex}\nSESSION_SECRET=${secret}\nPUBLIC_BASE_URL=http://127.0.0.1:3000\n`, { mode: 0o600 });
   const notes: string[] = [];
@@ -53,7 +55,9 @@ export async function setUp(o: Options): Promise<Bench> {
   if (!databaseUrl && o.pool === 1) {
     notes.push('Embedded runs use DB_POOL_SIZE=1 (service and baseline): PGlite runs one statement at a time anyway, and with several pool connections pglite-socket interleaves the extended-protocol messages of different connections (errors "portal does not exist", wrong sessions → 401/500, hangs); see bench/repro-pglite-socket.ts.');
   }
-  return { o, databaseUrl, dataDir, databaseKind, cores, definitions, dataKeyHex, logFile, profDir, common, notes, loadAtStart };
+  return {
+    o, databaseUrl, dataDir, databaseKind, cores, definitions, dataKeyHex, logFile, profDir, common, notes, loadAtStart,
+  };
 }
 
 /** The embedded data folder goes, unless --keep. */

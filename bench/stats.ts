@@ -88,7 +88,9 @@ export function postgresCpuMs(): number {
  * (other databases, other clients), so only the backends connected to ours count. Backends that
  * start in the window count from zero; ones that end in it are lost (pools keep theirs open).
  */
-export function backendCpu(query: (sql: string) => Promise<{ rows: { pid: number }[] }>): { start(): Promise<void>; stop(): Promise<number | null> } {
+export function backendCpu(
+  query: (sql: string) => Promise<{ rows: { pid: number }[] }>,
+): { start(): Promise<void>; stop(): Promise<number | null> } {
   let before = new Map<number, number>();
   const pids = async () => (await query('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid));
   return {

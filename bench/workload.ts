@@ -77,11 +77,18 @@ export function shortestPaths(def: WorkflowDefinition): Map<string, PathStep[]> 
 }
 
 /** The fields a definition pre-fills from the person file (what openCase puts in the first snapshot). */
-export function prefill(def: WorkflowDefinition, person: { name: string; idNumber: string; sex: string; birthDate: string; phone: string | null; attributes: Record<string, unknown> }): Record<string, unknown> {
-  const known: Record<string, unknown> = { ...person.attributes, name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate };
+export function prefill(def: WorkflowDefinition, person: {
+  name: string; idNumber: string; sex: string; birthDate: string; phone: string | null;
+  attributes: Record<string, unknown>;
+}): Record<string, unknown> {
+  const known: Record<string, unknown> = {
+    ...person.attributes, name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate,
+  };
   if (person.phone) known.mobile = person.phone;
   const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill ?? {})) if (known[source] !== undefined) data[field] = known[source];
+  for (const [field, source] of Object.entries(def.prefill ?? {})) {
+    if (known[source] !== undefined) data[field] = known[source];
+  }
   return data;
 }
 

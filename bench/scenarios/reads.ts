@@ -37,8 +37,13 @@ export async function runReads(b: Bench, s: Seeded, live: Live): Promise<Reads> 
   if (!overdueRoute.includes('due=overdue')) b.notes.push('No overdue filter on GET /api/v1/cases in this tree: overdueList times the open-case list of one village station (newest first, 50), the closest route; overdueList.sqlP50Ms/sqlP99Ms time the overdue query itself.');
   const overdue = await sampleReads({ baseUrl: svc.baseUrl, cookie: supervisor, paths: overduePaths, ...readSamples });
   const listOf = (station: string | null) => (overdueRoute.includes('due=overdue') ? `/api/v1/cases?due=overdue&limit=50` : '/api/v1/cases?status=open&limit=50') + (station ? `&stationId=${station}` : '');
-  const town = await sampleReads({ baseUrl: svc.baseUrl, cookie: supervisor, paths: seeded.towns.map(listOf), samples: Math.ceil(o.samples / 5), warmup: 5 });
-  const district = await sampleReads({ baseUrl: svc.baseUrl, cookie: supervisor, paths: [listOf(null)], samples: Math.ceil(o.samples / 5), warmup: 5 });
+  const town = await sampleReads({
+    baseUrl: svc.baseUrl, cookie: supervisor, paths: seeded.towns.map(listOf),
+    samples: Math.ceil(o.samples / 5), warmup: 5,
+  });
+  const district = await sampleReads({
+    baseUrl: svc.baseUrl, cookie: supervisor, paths: [listOf(null)], samples: Math.ceil(o.samples / 5), warmup: 5,
+  });
   const openList = overdueRoute.includes('due=overdue') ? await sampleReads({ baseUrl: svc.baseUrl, cookie: supervisor, paths: villagePaths, samples: Math.ceil(o.samples / 2), warmup: 5 }) : overdue;
   const personFile = await sampleReads({ baseUrl: svc.baseUrl, cookie: supervisor, paths: seeded.chainPersons.map((id) => `/api/v1/persons/${id}`), ...readSamples });
   const hasChain = await probe(svc.baseUrl, supervisor, `/api/v1/persons/${seeded.chainPersons[0]}/chain`);

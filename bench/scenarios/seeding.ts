@@ -15,7 +15,10 @@ export interface Seeded {
   /** The embedded baseline's runs, done while seeding; with PostgreSQL each runs beside its service run. */
   embeddedBaseline: BaselineRunResult[];
   stepPool: StepCase[];
-  /** 2 × connections + 2 disjoint slices of fresh pairs: one per creation run (baseline and service), the warm-up and the census. */
+  /**
+   * 2 × connections + 2 disjoint slices of fresh pairs: one per creation run (baseline and
+   * service), the warm-up and the census.
+   */
   slices: number;
   explainFile: string;
 }
@@ -50,7 +53,8 @@ export async function seedData(b: Bench): Promise<Seeded> {
     }
   } else {
     // PGlite is single-process and each opening of the folder costs seconds: the baseline script
-    // seeds the folder (with the key the service keeps beside it), then runs the baseline on it, before the service opens it.
+    // seeds the folder (with the key the service keeps beside it), then runs the baseline on it,
+    // before the service opens it.
     log(`baseline (bare node + pg on the same PGlite data folder, in its own process): seeding, then steps at ${o.connections.join('/')} connections, then case creation`);
     const runs: BaselineRun[] = [];
     for (const c of o.connections) runs.push({ kind: 'steps', connections: c, warmupS: o.warmupS, durationS: o.stepS });
@@ -60,7 +64,9 @@ export async function seedData(b: Bench): Promise<Seeded> {
       dataDir: b.dataDir, poolSize: o.pool, stepKind: o.stepKind, runs, stepPool: [], createPairs: [], slices,
       seed: { cases: o.cases, createPersons, now: now.toISOString(), ...(key ? { dataKeyHex: key.toString('hex') } : {}), samples },
     });
-    seeded = { prepared: out.prepared!, baselineBootMs: out.bootMs, embeddedBaseline: out.results, stepPool: out.stepPool };
+    seeded = {
+      prepared: out.prepared!, baselineBootMs: out.bootMs, embeddedBaseline: out.results, stepPool: out.stepPool,
+    };
     for (const r of out.results) log(`  baseline ${r.kind} @${r.connections}: ${r.perSecond.toFixed(0)}/s, p50 ${r.latency.p50Ms} ms, p99 ${r.latency.p99Ms} ms${r.errors ? `, ${r.errors} errors` : ''}`);
   }
   const explainFile = path.join(outDir, `explain-${b.databaseKind}-${o.cases}.txt`);

@@ -35,7 +35,10 @@ export async function startLive(b: Bench, s: Seeded): Promise<Live> {
     await monitor.connect();
   }
   const pgBaseline = (runs: BaselineRun[], createPairs: CreatePair[] = []): Promise<BaselineOutput> =>
-    runBaseline({ databaseUrl, poolSize: o.pool, stepKind: o.stepKind, runs, stepPool: s.stepPool, createPairs, slices: 1, dataKeyHex: b.dataKeyHex });
+    runBaseline({
+      databaseUrl, poolSize: o.pool, stepKind: o.stepKind, runs, stepPool: s.stepPool, createPairs, slices: 1,
+      dataKeyHex: b.dataKeyHex,
+    });
 
   log('starting the service on the seeded database');
   const svcSpawnedAt = performance.now();
@@ -53,10 +56,14 @@ async function warmUp(b: Bench, s: Seeded, live: Live): Promise<void> {
   const { svc, clerk } = live;
   log(`warming up the service for ${o.warmupS} s`);
   const job = stepJob(o.stepKind, s.stepPool);
-  const w = await httpLoad({ baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: o.warmupS, job });
+  const w = await httpLoad({
+    baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: o.warmupS, job,
+  });
   await refreshVersions(svc.baseUrl, clerk, job.inFlight);
   if (w.ok === 0) throw new Error(`the step load gets no 2xx from the service: ${w.firstError ?? 'no response'}`);
-  const cw = await httpLoad({ baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: 1, job: createJob(live.nextPairs()) });
+  const cw = await httpLoad({
+    baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: 1, job: createJob(live.nextPairs()),
+  });
   if (cw.ok === 0) throw new Error(`case creation gets no 2xx from the service: ${cw.firstError ?? 'no response'}`);
 }
 
