@@ -45,7 +45,9 @@ export async function uploadOne(c: Maker, h: Record<string, string>, target: Tar
   return c.app.inject({ method: 'POST', url: '/api/v1/rosters', headers: { ...h, ...body.headers }, payload: body.payload });
 }
 
-export async function freshRoster(c: Maker & { headers: Record<(typeof uploaderOf)[Target], Record<string, string>> }, target: Target): Promise<string> {
+export async function freshRoster(
+  c: Maker & { headers: Record<(typeof uploaderOf)[Target], Record<string, string>> }, target: Target,
+): Promise<string> {
   const r = await uploadOne(c, c.headers[uploaderOf[target]], target);
   if (r.statusCode !== 201) throw new Error(`setup roster: ${r.body.slice(0, 400)}`);
   return r.json().id;

@@ -106,7 +106,9 @@ export async function axeSerious(page: Page): Promise<AxeFinding[]> {
 }
 
 /** Saves a screenshot as a test artifact; with UPDATE_SCREENS=1 the key ones are copied for the README. */
-export async function screenshot(page: Page, name: string, opts: { key?: boolean; fullPage?: boolean } = {}): Promise<string> {
+export async function screenshot(
+  page: Page, name: string, opts: { key?: boolean; fullPage?: boolean } = {},
+): Promise<string> {
   const dir = new URL('e2e/', artifacts);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir.pathname, `${name}.png`);

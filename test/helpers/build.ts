@@ -10,7 +10,10 @@ export const SECRET = 'test-session-secret-0123456789abcdef';
 /** The tests' key of personal data at rest (DATA_KEY), so a spawned service or tool reads what a test wrote. */
 export const DATA_KEY = '7465737420646174612d6b65792030313233343536373839616263646566ff00';
 
-/** A database of this test file's own: a fresh PostgreSQL database when DATABASE_URL is set, else embedded in memory. */
+/**
+ * A database of this test file's own: a fresh PostgreSQL database when DATABASE_URL is set, else
+ * embedded in memory.
+ */
 export async function freshDatabase(t: Test): Promise<string | undefined> {
   const base = process.env.DATABASE_URL;
   if (!base) return undefined;
@@ -35,14 +38,17 @@ export async function freshDatabase(t: Test): Promise<string | undefined> {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET, dataKey: DATA_KEY,
-    sessionTtlMinutes: 60, sessionMaxHours: 12, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2, ...overrides,
+    sessionTtlMinutes: 60, sessionMaxHours: 12, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0,
+    escalationGraceWorkingDays: 2, ...overrides,
   };
 }
 
 /** Starts the real service on a database of its own, seeded with the demo district; closed at teardown. */
 export async function build(t: Test, opts: { clock?: Clock; config?: Partial<Config> } = {}): Promise<FastifyInstance> {
   const databaseUrl = await freshDatabase(t);
-  const app = await buildApp(testConfig({ databaseUrl, ...opts.config }), { clock: opts.clock, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false });
+  const app = await buildApp(testConfig({ databaseUrl, ...opts.config }), {
+    clock: opts.clock, logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false,
+  });
   await app.ready();
   t.teardown(() => app.close());
   return app;

@@ -9,11 +9,15 @@ export const dischargeIntake = {
 
 export const archiveForm = {
   archiveReceivedDate: '2026-09-22', sealsIntact: true, hukouLetterNo: '新退役户〔2026〕88号', militaryRegistrationReminded: true,
-  sex: 'male', birthDate: '2002-03-15', enlistmentDate: '2024-09-10', originalHukouPlace: '浙江省新河区东城镇河西村', registerAddress: '浙江省新河区东城镇河西村12号', policeStation: '新河区公安分局东城派出所'
+  sex: 'male', birthDate: '2002-03-15', enlistmentDate: '2024-09-10',
+  originalHukouPlace: '浙江省新河区东城镇河西村', registerAddress: '浙江省新河区东城镇河西村12号', policeStation: '新河区公安分局东城派出所',
 };
 
 /** Sends an event and returns the response; `version` defaults to the case's current one. */
-export async function send(app: FastifyInstance, headers: Record<string, string>, caseId: string, type: string, data?: Record<string, unknown>, version?: number, extraHeaders: Record<string, string> = {}) {
+export async function send(
+  app: FastifyInstance, headers: Record<string, string>, caseId: string, type: string, data?: Record<string, unknown>,
+  version?: number, extraHeaders: Record<string, string> = {},
+) {
   let expectedVersion = version;
   if (expectedVersion === undefined) {
     const current = await app.inject({ url: `/api/v1/cases/${caseId}`, headers });
@@ -22,6 +26,8 @@ export async function send(app: FastifyInstance, headers: Record<string, string>
   return app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: { ...headers, ...extraHeaders }, payload: { type, data, expectedVersion } });
 }
 
-export async function openCase(app: FastifyInstance, headers: Record<string, string>, workflowId: string, personId: string) {
+export async function openCase(
+  app: FastifyInstance, headers: Record<string, string>, workflowId: string, personId: string,
+) {
   return app.inject({ method: 'POST', url: '/api/v1/cases', headers, payload: { workflowId, personId } });
 }

@@ -18,6 +18,7 @@ export const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 
 export const HOSTILE = [
   "' OR '1'='1", "1'; DROP TABLE case_events; --", "'); DELETE FROM persons; --", '1 UNION SELECT password_hash FROM users', "' || pg_sleep(5) || '",
+  // eslint-disable-next-line no-template-curly-in-string -- a template-injection probe: the ${…} is the payload
   '{{constructor.constructor("return process")()}}', '{{#each this}}{{this}}{{/each}}', '${process.exit(1)}', '#{7*7}', '<%= 7*7 %>', '{{7*7}}',
   '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', 'javascript:alert(1)', '../../../../etc/passwd', '..\\..\\windows\\win.ini', '%2e%2e%2f',
   '\u0000', 'a\u0000b', '\u202eevil\u202c', '\u200b\u200c\u200d\ufeff', '\ud800', 'x\udfffy', 'Ａ１２３', '３３０１０２２００２０３１５１３１０', '330102200203151310\u0000',
@@ -40,16 +41,25 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Numbers that coercion turns into something else: Infinity, NaN, -0, hex read as 16, a 20-digit integer rounded. */
 export const HOSTILE_NUMBERS = ['1e999', 'Infinity', 'NaN', '-0', '0x10', '12345678901234567890'];
-/** More of them, for the parameters typed as numbers: exponents, signs, blanks and a trailing point that ajv reads as digits. */
+/**
+ * More of them, for the parameters typed as numbers: exponents, signs, blanks and a trailing point
+ * that ajv reads as digits.
+ */
 export const MORE_HOSTILE_NUMBERS = ['-1e999', '-Infinity', '1e1', ' 5', '5.', '+5'];
 
-/** What the pages read from a query string by hand (src/pages/); the API's parameters come from its OpenAPI document. */
+/**
+ * What the pages read from a query string by hand (src/pages/); the API's parameters come from its
+ * OpenAPI document.
+ */
 export const PAGE_QUERY = ['lang', 'next', 'bye', 'done', 'saved', 'acted', 'uploaded', 'reveal', 'registered', 'name', 'version', 'preview', 'published', 'batch', 'job',
   'due', 'stationId', 'workflowId', 'stepLevel', 'assigneeId', 'minAgeDays', 'soonDays', 'idleDays', 'cursor', 'from', 'to'];
 
 interface Parameter { in: string; name: string; schema?: { type?: string } }
 
-/** Each API route's query and path parameters, from the OpenAPI document the route schemas make ("GET /api/v1/cases/:id" → parameters). */
+/**
+ * Each API route's query and path parameters, from the OpenAPI document the route schemas make
+ * ("GET /api/v1/cases/:id" → parameters).
+ */
 export function apiParameters(app: FastifyInstance): Map<string, Parameter[]> {
   const spec = app.swagger() as { paths: Record<string, Record<string, { parameters?: Parameter[] }>> };
   const out = new Map<string, Parameter[]>();
@@ -67,7 +77,9 @@ export const KNOWN_FIELDS = ['username', 'password', 'name', 'idNumber', 'phone'
   'agent', 'type', 'data', 'expectedVersion', 'caseIds', 'userId', 'text', 'reason', 'source', 'holidays', 'workdays', 'definition', 'note', 'events', 'effectiveFrom',
   'toVersion', 'mapping', 'dryRun', 'key', 'value', 'unit', 'policyDocument', '_csrf', 'next', 'on', '__proto__', 'constructor'];
 
-export const hostileObject = fc.dictionary(fc.oneof(fc.constantFrom(...KNOWN_FIELDS), hostileString), hostileValue, { maxKeys: 6 });
+export const hostileObject = fc.dictionary(
+  fc.oneof(fc.constantFrom(...KNOWN_FIELDS), hostileString), hostileValue, { maxKeys: 6 },
+);
 
 export const BAD_JSON = ['{', '{"a":', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'tru', '{"a":NaN}', '{"a":undefined}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}',
   '\ufeff{"a":1}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '"just a string"', '12345', '{"a":1}{"b":2}', '{"a":1e99999}', `${'['.repeat(5000)}${']'.repeat(5000)}`,
@@ -93,7 +105,10 @@ export interface World {
   routes: { method: string; url: string; page: boolean }[];
 }
 
-/** A fingerprint of every table, leaving out what may change on its own (PDFs rendered after commit) or on purpose on a refusal (the login counters). */
+/**
+ * A fingerprint of every table, leaving out what may change on its own (PDFs rendered after
+ * commit) or on purpose on a refusal (the login counters).
+ */
 export async function fingerprint(app: FastifyInstance): Promise<string> {
   const tables = (await sql<{ table_name: string }>`select table_name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%' and table_name not like 'login\\_%' order by table_name`.execute(app.db)).rows.map((r) => r.table_name);
@@ -202,7 +217,9 @@ export class DbState {
 }
 
 /** Runs one request and checks the answer and, if it was refused, that nothing was written. */
-export async function check(w: World, state: DbState, opts: InjectOptions, auth: Auth, page: boolean): Promise<string | null> {
+export async function check(
+  w: World, state: DbState, opts: InjectOptions, auth: Auth, page: boolean,
+): Promise<string | null> {
   const r = await send(w, opts, auth);
   return judge(r, page) ?? (await state.after(r.statusCode));
 }

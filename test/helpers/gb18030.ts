@@ -1,4 +1,7 @@
-/** Encodes text as GB18030/GBK (Excel's CSV on Chinese Windows) for tests: ASCII as is, others by the decoder's table. */
+/**
+ * Encodes text as GB18030/GBK (Excel's CSV on Chinese Windows) for tests: ASCII as is, others by
+ * the decoder's table.
+ */
 let table: Map<string, Buffer> | undefined;
 
 export function encodeGb18030(text: string): Buffer {

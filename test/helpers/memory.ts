@@ -20,7 +20,9 @@ export function heapKeptMB(): number {
  * The most heap the work took above where it started (sampled while it runs), and the growth of
  * the process's peak resident memory: the second also sees work that never yields to a timer.
  */
-export async function peakDuring<T>(work: () => Promise<T>): Promise<{ result: T; heapMB: number; rssMB: number; ms: number }> {
+export async function peakDuring<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; heapMB: number; rssMB: number; ms: number }> {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const rssBefore = process.resourceUsage().maxRSS;
@@ -30,7 +32,10 @@ export async function peakDuring<T>(work: () => Promise<T>): Promise<{ result: T
   try {
     const result = await work();
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-    return { result, ms: Date.now() - started, heapMB: Math.round((heapPeak - heapBefore) / MB), rssMB: Math.round((process.resourceUsage().maxRSS - rssBefore) / 1024) };
+    return {
+      result, ms: Date.now() - started, heapMB: Math.round((heapPeak - heapBefore) / MB),
+      rssMB: Math.round((process.resourceUsage().maxRSS - rssBefore) / 1024),
+    };
   } finally {
     clearInterval(sampler);
   }

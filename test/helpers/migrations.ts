@@ -11,10 +11,15 @@ import { freshDatabase } from './build.ts';
 export async function migrationDatabase(t: Test): Promise<{ db: Kysely<any>; migrator: Migrator }> {
   const databaseUrl = await freshDatabase(t);
   const embedded = databaseUrl ? undefined : await startEmbeddedDatabase('memory://', 2);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }) }) });
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: databaseUrl ?? embedded!.connectionString, max: 2 }),
+    }),
+  });
   t.teardown(async () => {
     await db.destroy();
     await embedded?.close();
   });
-  return { db, migrator: new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }) }) };
+  const provider = new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder });
+  return { db, migrator: new Migrator({ db, provider }) };
 }

@@ -68,7 +68,10 @@ export function readPdf(pdf: Buffer): PdfFacts {
     });
     execFileSync('pdftoppm', ['-r', '30', '-gray', '-f', '1', '-l', '1', file, path.join(dir, 'p')]);
     const pgm = readFileSync(path.join(dir, `p-${'1'.padStart(String(pagesOf(file)).length, '0')}.pgm`));
-    return { text, pages: pagesOf(file), fonts, notdefGlyphs: shownGlyphIds(pdf).filter((g) => g === 0).length, inkRatio: inkRatio(pgm) };
+    return {
+      text, pages: pagesOf(file), fonts, notdefGlyphs: shownGlyphIds(pdf).filter((g) => g === 0).length,
+      inkRatio: inkRatio(pgm),
+    };
   });
 }
 
@@ -93,7 +96,9 @@ export function flat(text: string): string {
 }
 
 export interface PlacedText { text: string; font: string; top: number; left: number; width: number; height: number }
-export interface PageLayout { height: number; texts: PlacedText[]; images: { top: number; left: number; width: number; height: number }[] }
+export interface PageLayout {
+  height: number; texts: PlacedText[]; images: { top: number; left: number; width: number; height: number }[];
+}
 
 /** Where each piece of text and each image sits, page by page, with the text's font (poppler's pdftohtml -xml). */
 export function readLayout(pdf: Buffer): PageLayout[] {
@@ -101,7 +106,9 @@ export function readLayout(pdf: Buffer): PageLayout[] {
     const xml = execFileSync('pdftohtml', ['-xml', '-stdout', '-q', file, path.join(dir, 'x')], { encoding: 'utf8' });
     const attrs = (tag: string) => Object.fromEntries([...tag.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const fonts = new Map([...xml.matchAll(/<fontspec [^>]*>/g)].map((m) => { const a = attrs(m[0]); return [a.id!, a.family!]; }));
-    const box = (a: Record<string, string>) => ({ top: Number(a.top), left: Number(a.left), width: Number(a.width), height: Number(a.height) });
+    const box = (a: Record<string, string>) => ({
+      top: Number(a.top), left: Number(a.left), width: Number(a.width), height: Number(a.height),
+    });
     return [...xml.matchAll(/<page ([^>]*)>([\s\S]*?)<\/page>/g)].map((p) => ({
       height: Number(attrs(p[1]!).height),
       texts: [...p[2]!.matchAll(/<text ([^>]*)>([\s\S]*?)<\/text>/g)].map((m) => {

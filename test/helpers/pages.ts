@@ -42,7 +42,10 @@ export class PageClient {
     return this.get(String(res.headers.location));
   }
 
-  async post(url: string, fields: Record<string, string | string[] | undefined>, opts: { csrf?: string | null; headers?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string, fields: Record<string, string | string[] | undefined>,
+    opts: { csrf?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams();
     const token = opts.csrf === undefined ? this.csrf : opts.csrf;
     if (token) body.append('_csrf', token);
@@ -56,7 +59,9 @@ export class PageClient {
     }));
   }
 
-  async postMultipart(url: string, fields: Record<string, string | string[] | undefined>, files: Upload[] = []): Promise<LightMyRequestResponse> {
+  async postMultipart(
+    url: string, fields: Record<string, string | string[] | undefined>, files: Upload[] = [],
+  ): Promise<LightMyRequestResponse> {
     const boundary = `----pages${Math.random().toString(16).slice(2)}`;
     const parts: Buffer[] = [];
     const add = (head: string, body: Buffer) => parts.push(Buffer.from(`--${boundary}\r\n${head}\r\n\r\n`), body, Buffer.from('\r\n'));

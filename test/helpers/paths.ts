@@ -52,7 +52,9 @@ function transitions(state: StateConfig): [string, TransitionConfig[]][] {
 export function edgesOf(def: WorkflowDefinition): Edge[] {
   const out: Edge[] = [];
   for (const [from, state] of Object.entries(def.machine.states)) {
-    for (const [event, ts] of transitions(state)) ts.forEach((t, index) => out.push({ from, event, index, to: t.target ?? from }));
+    for (const [event, ts] of transitions(state)) {
+      ts.forEach((t, index) => out.push({ from, event, index, to: t.target ?? from }));
+    }
   }
   return out;
 }
@@ -63,7 +65,10 @@ function isFinal(def: WorkflowDefinition, state: string): boolean {
   return def.machine.states[state]!.type === 'final';
 }
 
-/** The sample data that may be sent along an edge: one or more alternatives (`undefined` where no form is filled in). */
+/**
+ * The sample data that may be sent along an edge: one or more alternatives (`undefined` where no
+ * form is filled in).
+ */
 export function alternativesFor(def: WorkflowDefinition, samples: Samples, e: Edge): (Data | undefined)[] {
   const t = samples.transitions ?? {};
   const specific = t[`${e.from}.${e.event}[${e.index}]`] ?? t[`${e.from}.${e.event}`];
@@ -111,7 +116,9 @@ class PathSearch {
   truncated = false;
   private readonly endCache = new Map<string, Step[] | null>();
 
-  constructor(readonly def: WorkflowDefinition, readonly samples: Samples, readonly maxDepth = 40, readonly maxNodes = 20_000) {
+  constructor(
+    readonly def: WorkflowDefinition, readonly samples: Samples, readonly maxDepth = 40, readonly maxNodes = 20_000,
+  ) {
     this.wf = compile(def);
     this.edges = edgesOf(def);
   }
@@ -200,7 +207,9 @@ function simulatedPrefill(def: WorkflowDefinition, samples: Samples): Data {
   const sex = samples.person.sex ?? 'male';
   const known: Data = { ...samples.person.attributes, name: '测试', idNumber: makeIdNumber('330102', birthDate, sex === 'male' ? 101 : 100), sex, birthDate };
   const data: Data = {};
-  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  for (const [field, source] of Object.entries(def.prefill)) {
+    if (known[source] !== undefined) data[field] = known[source];
+  }
   return data;
 }
 
@@ -350,7 +359,10 @@ export class PathRunner {
     return user;
   }
 
-  /** Takes one step through the HTTP API (or the service for system events); returns the case after it and who sent it. */
+  /**
+   * Takes one step through the HTTP API (or the service for system events); returns the case after
+   * it and who sent it.
+   */
   async take(def: WorkflowDefinition, caseView: { id: string; version: number }, e: Step, previous: string | null) {
     if (isSystemEvent(e.event)) {
       const ok = await sendSystemEvent(this.app.caseDeps, caseView.id, e.event, caseView.version);
@@ -428,7 +440,10 @@ export async function exerciseWorkflow(t: Test, app: FastifyInstance, id: string
   t.equal(taken.size, edgesOf(def).length, `${id}: every transition taken`);
 }
 
-async function checkInvalid(t: Test, runner: PathRunner, def: WorkflowDefinition, view: { id: string; version: number }, e: Step, formId: string, previous: string | null) {
+async function checkInvalid(
+  t: Test, runner: PathRunner, def: WorkflowDefinition, view: { id: string; version: number }, e: Step, formId: string,
+  previous: string | null,
+) {
   const schema = def.forms[formId]!;
   const valid = e.data ?? {};
   const required = (schema.required as string[] | undefined) ?? [];

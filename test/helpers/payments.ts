@@ -10,7 +10,9 @@ import { luhnComplete } from './rosters.ts';
  * payment batch has a line for it. `users` holds the login headers of village-clerk, town-clerk,
  * district-clerk and district-clerk-2. Answers the case as opened and as it ended.
  */
-export async function payingElderlySubsidy(app: FastifyInstance, users: Record<string, Record<string, string>>, seq: number): Promise<{ opened: { id: string; workflowVersion: number }; done: { state: string; workflowVersion: number } }> {
+export async function payingElderlySubsidy(
+  app: FastifyInstance, users: Record<string, Record<string, string>>, seq: number,
+): Promise<{ opened: { id: string; workflowVersion: number }; done: { state: string; workflowVersion: number } }> {
   const s = loadSamples('rural-veteran-elderly-subsidy').forms as Record<string, Record<string, unknown>>;
   const name = `老兵${seq}`;
   const idNumber = makeIdNumber('330102', '1958-06-15', 401 + seq * 2);

@@ -15,7 +15,9 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
 }
 
 /** Runs a command-line tool (`src/cli/<name>.ts`) to its end. */
-export async function runTool(name: string, env: Record<string, string | undefined>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runTool(
+  name: string, env: Record<string, string | undefined>, args: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${name}.ts`, ...args], { cwd: repoRoot, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -33,7 +35,9 @@ export interface Service {
 }
 
 /** Starts `src/server.ts` on a port; `ready()` waits until /ready answers 200. */
-export function startService(port: number, env: Record<string, string | undefined>): Service & { ready(timeoutMs?: number): Promise<void> } {
+export function startService(
+  port: number, env: Record<string, string | undefined>,
+): Service & { ready(timeoutMs?: number): Promise<void> } {
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: repoRoot, env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }), stdio: ['ignore', 'pipe', 'pipe'],

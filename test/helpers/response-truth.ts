@@ -19,12 +19,16 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
 
 function declaredSchema(req: FastifyRequest, statusCode: number): object | undefined {
-  const responses = (req.routeOptions.schema?.response ?? {}) as Record<string, { content?: Record<string, { schema: object }> } & object>;
+  const responses = (req.routeOptions.schema?.response ?? {}) as
+    Record<string, { content?: Record<string, { schema: object }> } & object>;
   const declared = responses[statusCode] ?? responses[`${String(statusCode)[0]}xx`];
   return declared?.content ? declared.content['application/json']?.schema : declared;
 }
 
-/** Adds hooks (before `ready`) that report every JSON answer the serializer changed or its schema refuses; returns how many were checked. */
+/**
+ * Adds hooks (before `ready`) that report every JSON answer the serializer changed or its schema
+ * refuses; returns how many were checked.
+ */
 export function watchResponses(app: FastifyInstance, report: (u: Untruth) => void): () => number {
   const made = new WeakMap<FastifyRequest, unknown>();
   let checked = 0;
@@ -33,7 +37,8 @@ export function watchResponses(app: FastifyInstance, report: (u: Untruth) => voi
     return payload;
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    const hidden = (req.routeOptions.schema as { hide?: boolean } | undefined)?.hide && !req.routeOptions.schema?.response;
+    const hidden = (req.routeOptions.schema as { hide?: boolean } | undefined)?.hide
+      && !req.routeOptions.schema?.response;
     if (!made.has(req) || typeof payload !== 'string' || hidden || !req.routeOptions.url) return payload;
     checked += 1;
     const route = `${req.method} ${req.routeOptions.url}`;

@@ -88,7 +88,9 @@ export async function xlsxBytes(headers: string[], rows: string[][]): Promise<Bu
 }
 
 /** A multipart/form-data body for app.inject. */
-export function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer; type?: string }): { payload: Buffer; headers: Record<string, string> } {
+export function multipart(
+  fields: Record<string, string>, file: { name: string; bytes: Buffer; type?: string },
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----roster${Math.random().toString(16).slice(2)}`;
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`, 'utf8'));
@@ -97,7 +99,10 @@ export function multipart(fields: Record<string, string>, file: { name: string; 
   return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
-/** A workbook of `rows` one-cell rows under one header, streamed to a temp file by exceljs' writer (the red team's 9 MB file). */
+/**
+ * A workbook of `rows` one-cell rows under one header, streamed to a temp file by exceljs' writer
+ * (the red team's 9 MB file).
+ */
 export async function tinyRowsXlsx(rows: number): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'roster-'));
   const file = join(dir, 'tiny-rows.xlsx');
