@@ -35,7 +35,7 @@ type Outcome = number | string;
 
 // prettier-ignore
 const MATRIX: Record<string, Outcome[]> = {
-  //                                                   anon      village   town      district  townSup   sup       policy    admin     xishan
+  // One column per role, in ROLES order: anon, village, town, district, townSup, sup, policy, admin, xishan.
   // Logging in is open to anyone (a wrong password gets the form again, 401); the rest needs a session.
   'GET /login':                                       [200,      200,      200,      200,      200,      200,      200,      200,      200],
   'POST /login':                                      [401,      303,      303,      303,      303,      303,      303,      303,      303],
@@ -312,7 +312,8 @@ const CELLS: Record<string, Cell> = {
   'POST /password': async (c, p, role) => {
     const before = role === 'anon' ? undefined : await c.app.db.selectFrom('users').select('password_hash').where('id', '=', c.userId[role]).executeTakeFirstOrThrow();
     const r = await p.post('/password', { currentPassword: 'demo1234', newPassword: 'matrix-password-1', confirmPassword: 'matrix-password-1' });
-    // This browser's session goes on (a change ends only the user's other ones); demo1234 comes back for the logins after.
+    // This browser's session goes on (a change ends only the user's other ones); demo1234 comes
+    // back for the logins after.
     if (before) await c.app.db.updateTable('users').set(before).where('id', '=', c.userId[role as Exclude<Role, 'anon'>]).execute();
     return to(r, '/password?done=1');
   },
@@ -504,7 +505,11 @@ t.test('every page route × every role × inside and outside the jurisdiction', 
     t.same(disagreements, [], `${key}: as the rules table has it`);
     const actual: Outcome[] = [];
     for (const role of ROLES) actual.push(await cell(ctx, client[role], role, target));
-    t.same(Object.fromEntries(ROLES.map((r, i) => [r, actual[i]])), Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])), key);
+    t.same(
+      Object.fromEntries(ROLES.map((r, i) => [r, actual[i]])),
+      Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])),
+      key,
+    );
   }
 
   // Each form post without its token is refused before it does anything, by a role the matrix lets send it.

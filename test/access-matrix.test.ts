@@ -26,7 +26,7 @@ type Outcome = number | 'seen' | 'unseen' | 'ok' | 'nf';
 
 // prettier-ignore
 const MATRIX: Record<string, Outcome[]> = {
-  //                                                   anon      village   town      district  townSup   sup       policy    admin     xishan
+  // One column per role, in ROLES order: anon, village, town, district, townSup, sup, policy, admin, xishan.
   // Session: anyone may try to log in; the rest needs a session.
   'POST /api/v1/session':                             [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'GET /api/v1/session':                              [401,      200,      200,      200,      200,      200,      200,      200,      200],
@@ -68,7 +68,8 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /api/v1/persons/:id/chain @S':                 [401,      404,      404,      200,      404,      200,      200,      200,      200],
   'GET /api/v1/persons/:id/history @Q':               [401,      200,      200,      200,      200,      200,      200,      200,      404],
   'GET /api/v1/persons/:id/history @S':               [401,      404,      404,      200,      404,      200,      200,      200,      200],
-  // Corrections of particulars: clerks of the person's area (the ID number by district staff: test/person-corrections.test.ts).
+  // Corrections of particulars: clerks of the person's area (the ID number by district staff:
+  // test/person-corrections.test.ts).
   'PATCH /api/v1/persons/:id @Q':                     [401,      200,      200,      200,      403,      403,      403,      403,      404],
   'PATCH /api/v1/persons/:id @S':                     [401,      404,      404,      200,      403,      403,      403,      403,      200],
   // Transfer requests (@Q: for a person of 桥头村, asked by 山下村; @S the other way): listed to the holding
@@ -251,7 +252,9 @@ async function versionOf(c: Ctx, caseId: string): Promise<number> {
   return (await c.app.db.selectFrom('cases').select('version').where('id', '=', caseId).executeTakeFirstOrThrow()).version;
 }
 
-const event = (type: string, data: (c: Ctx) => Record<string, unknown>, fresh = false): Cell => async (c, h, _role, target) => {
+const event = (
+  type: string, data: (c: Ctx) => Record<string, unknown>, fresh = false,
+): Cell => async (c, h, _role, target) => {
   const caseId = fresh ? await freshCase(c, target) : c.caseOf[target];
   return status(await c.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: h, payload: { type, data: data(c), expectedVersion: await versionOf(c, caseId) } }));
 };
@@ -274,7 +277,10 @@ async function freshPaymentBatch(c: Ctx, status: 'draft' | 'approved' | 'exporte
   return id;
 }
 
-/** An open confirmation run of the district, stored straight in the database (of a paying item: confirming and closing use its forms). */
+/**
+ * An open confirmation run of the district, stored straight in the database (of a paying item:
+ * confirming and closing use its forms).
+ */
 async function freshRun(c: Ctx): Promise<string> {
   const id = newId();
   await c.app.db.insertInto('confirmation_runs').values({ id, workflow_id: 'conscript-family-allowance', year: 3000 + c.seq(), status: 'open', station_path: 'xinhe', created_by: 'u-district-clerk-2', created_at: new Date(), closed_by: null, closed_at: null }).execute();
@@ -283,13 +289,18 @@ async function freshRun(c: Ctx): Promise<string> {
 
 let runYear = 2040;
 
-/** A pending request for a new person of the target's village, made by the other town's village (straight in the database). */
+/**
+ * A pending request for a new person of the target's village, made by the other town's village
+ * (straight in the database).
+ */
 async function freshTransfer(c: Ctx, target: 'Q' | 'S'): Promise<string> {
   const id = newId();
   const other = target === 'Q' ? 'S' : 'Q';
   const path = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
   await c.app.db.insertInto('person_transfers').values({
-    id, person_id: await freshVeteran(c, target), from_station_id: villageOf[target], from_station_path: path[target], to_station_id: villageOf[other], to_station_path: path[other],
+    id, person_id: await freshVeteran(c, target),
+    from_station_id: villageOf[target], from_station_path: path[target],
+    to_station_id: villageOf[other], to_station_path: path[other],
     name: '矩阵测试', status: 'pending', requested_by: other === 'Q' ? 'u-village-clerk' : 'u-xishan-clerk', requested_at: new Date(), decided_by: null, decided_at: null, decision_reason: null,
   }).execute();
   return id;
@@ -465,7 +476,11 @@ t.test('every route × every role × inside and outside the jurisdiction', async
     t.same(disagreements, [], `${key}: as the rules table has it`);
     const actual: Outcome[] = [];
     for (const role of ROLES) actual.push(await cell(ctx, role === 'anon' ? {} : headers[role], role, target));
-    t.same(Object.fromEntries(ROLES.map((r, i) => [r, actual[i]])), Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])), key);
+    t.same(
+      Object.fromEntries(ROLES.map((r, i) => [r, actual[i]])),
+      Object.fromEntries(ROLES.map((r, i) => [r, expected[i]])),
+      key,
+    );
   }
 });
 
@@ -485,7 +500,9 @@ t.test('every form post of the pages × every role: CSRF token required', async 
   t.ok(posts.length >= 3, `${posts.length} form posts: ${posts.join(', ')}`);
   const c = (await app.inject({ method: 'POST', url: '/api/v1/cases', headers: await login(app, 'district-clerk'), payload: { workflowId: 'discharge-reporting', personId: 'p-zhang-wei' } })).json();
   const url = (route: string) => route.split(' ')[1]!.replace(/:id/g, (_m, _offset: number, whole: string) => (whole.startsWith('/persons') ? 'p-zhang-wei' : c.id)).replace(':type', 'COMMENT');
-  const headersOf = Object.fromEntries(await Promise.all(Object.entries(USERNAME).map(async ([role, u]) => [role, await login(app, u)])));
+  const headersOf = Object.fromEntries(await Promise.all(
+    Object.entries(USERNAME).map(async ([role, u]) => [role, await login(app, u)]),
+  ));
   for (const route of posts) {
     const expected = Object.fromEntries(ROLES.map((r) => [r, r === 'anon' && route !== 'POST /login' ? 303 : 403]));
     const actual: Record<string, number> = {};

@@ -68,7 +68,8 @@ if (!process.env.DATABASE_URL) {
       await a.query(`drop role if exists ${target.pathname.slice(1)}_runtime`);
       await a.end();
     });
-    // --no-acl: the grants name the source's runtime role, which another server need not have; the service grants its own on start.
+    // --no-acl: the grants name the source's runtime role, which another server need not have; the
+    // service grants its own on start.
     execFileSync(tool('pg_restore'), ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${target}`, dump], { stdio: 'pipe' });
 
     const before = await tableDigests(source);

@@ -16,7 +16,11 @@ interface Row {
   notices: (string | RegExp)[];
   time?: Rule[];
   publicNotice?: boolean;
-  /** Bodies above the district that section 2 names for this item (e.g. who delivers a 一等功 喜报), or that decide one of its grounds (the province suspends or cancels a benefit for a crime: 条例第五十九条第二款). */
+  /**
+   * Bodies above the district that section 2 names for this item (e.g. who delivers a 一等功 喜报),
+   * or that decide one of its grounds (the province suspends or cancels a benefit for a crime:
+   * 条例第五十九条第二款).
+   */
   above?: string[];
 }
 
@@ -48,7 +52,8 @@ const table: Record<string, Row> = {
 const defs = new Map<string, WorkflowDefinition>(readWorkflowFiles().files.map((f) => [f.definition.id, f.definition]));
 
 function rules(def: WorkflowDefinition, timers: boolean): Sla[] {
-  return Object.values(def.machine.states).flatMap((s) => (timers ? [s.meta.timer] : [s.meta.sla, s.meta.timer]).filter((x): x is Sla => x !== undefined));
+  return Object.values(def.machine.states).flatMap((s) => (timers ? [s.meta.timer] : [s.meta.sla, s.meta.timer])
+    .filter((x): x is Sla => x !== undefined));
 }
 
 function hasRule(def: WorkflowDefinition, r: Rule): boolean {

@@ -9,7 +9,10 @@ import { dischargeIntake, openCase } from './helpers/fixtures.ts';
 if (!process.env.DATABASE_URL) {
   t.pass('runs in the PostgreSQL pass (DATABASE_URL)');
 } else {
-  const post = (app: FastifyInstance, headers: Record<string, string>, caseId: string, body: object, extra: Record<string, string> = {}) =>
+  const post = (
+    app: FastifyInstance, headers: Record<string, string>, caseId: string, body: object,
+    extra: Record<string, string> = {},
+  ) =>
     app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: { ...headers, ...extra }, payload: body });
 
   async function history(app: FastifyInstance, caseId: string) {

@@ -56,7 +56,9 @@ if (!process.env.DATABASE_URL) {
         }
       }
     };
-    const load = Promise.all(Array.from({ length: 10 }, (_, w) => worker(w).catch(() => { /* the connection dies with the process */ })));
+    const load = Promise.all(Array.from({ length: 10 }, (_, w) => worker(w).catch(() => {
+      // the connection dies with the process
+    })));
     const until = Date.now() + 20_000;
     while (ackEvents.length < 120 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     first.child.kill('SIGKILL');

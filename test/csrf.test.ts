@@ -132,7 +132,8 @@ t.test('page forms: the token belongs to its session, and an opaque origin is re
   const stolen = await counter(b, b.cookieHeader(), tokenA);
   t.equal(stolen.statusCode, 403, "session A's token in session B");
   t.match(stolen.body, '页面已过期或来源不明');
-  // A page on another port of this host can set cookies here (cookies ignore ports): its own csrf cookie and token do not fit the victim's session.
+  // A page on another port of this host can set cookies here (cookies ignore ports): its own csrf
+  // cookie and token do not fit the victim's session.
   const tossed = await counter(b, `sid=${b.cookies.get('sid')}; csrf=${csrfA}`, tokenA);
   t.equal(tossed.statusCode, 403, "session A's csrf cookie and token with session B's login");
   t.equal((await b.post('/counter', { on: '1', next: '/' })).statusCode, 303, "session B's own token still works");

@@ -146,7 +146,8 @@ t.test('ID numbers, bank accounts and phones in case data, history, agents, rost
   const supervisor = await login(app, 'supervisor');
   const policy = await login(app, 'policy');
 
-  // A case through its steps: the ID number typed into the form, the person's pre-filled, child cases started with them.
+  // A case through its steps: the ID number typed into the form, the person's pre-filled, child
+  // cases started with them.
   const done = (await openCase(app, district, 'discharge-reporting', 'p-zhang-wei')).json();
   t.equal((await send(app, district, done.id, 'SUBMIT', dischargeIntake, 1)).statusCode, 200);
   t.equal((await send(app, district, done.id, 'RECORD_ARCHIVE', archiveForm, 2)).json().state, 'completed');
@@ -247,7 +248,9 @@ t.test('numbers typed into comments, urges, reasons, file names and scans are no
   // Whole files (the upload check wants a PDF's cross-reference trailer and a JPEG's end marker).
   const pdfBody = Buffer.from(`%PDF-1.4\n% 身份证 ${secret.fileBytes}\n`);
   const pdf = Buffer.concat([pdfBody, Buffer.from(`xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1 >>\nstartxref\n${pdfBody.length}\n%%EOF\n`)]);
-  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(secret.fileBytes), Buffer.from([0xff, 0xd9])]);
+  const jpeg = Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(secret.fileBytes), Buffer.from([0xff, 0xd9]),
+  ]);
   const thumb = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(secret.thumbBytes)]);
   const uploaded = await page.postMultipart(`/cases/${c1.id}/attachments`, { '_thumb.file._other': ['', `data:image/jpeg;base64,${thumb.toString('base64')}`] }, [
     { field: 'file._other', filename: fileName, type: 'application/pdf', bytes: pdf },
@@ -278,7 +281,8 @@ t.test('numbers typed into comments, urges, reasons, file names and scans are no
 
   // Through the API and the pages: masked, whole on reveal.
   const masked = (await app.inject({ url: `/api/v1/cases/${c1.id}`, headers: district })).json();
-  const entry = (type: string, view: { history: { type: string; payload: Record<string, any> }[] }) => view.history.find((h) => h.type === type)!.payload;
+  const entry = (type: string, view: { history: { type: string; payload: Record<string, any> }[] }) =>
+    view.history.find((h) => h.type === type)!.payload;
   t.equal(entry('COMMENT', masked).text, `请核对：身份证${maskIdNumber(secret.comment)}，手机${maskPhone(secret.commentMobile)}`, 'a comment, masked in the view');
   t.equal(entry('ATTACH', masked).files[0].filename, `王浩然_${maskIdNumber(secret.fileName)}_银行卡.pdf`, 'a file name, masked');
   t.equal(entry('REASSIGN', masked).reason, `卡号${maskBankAccount(secret.reassignCard)}的申请人要求改由他人办理`);
@@ -325,13 +329,21 @@ t.test('a sealed value moved to another case, field or history entry does not de
   const b = (await openCase(app, clerk, 'discharge-reporting', 'p-li-jun')).json();
   const rawA = (await app.db.selectFrom('cases').select('snapshot').where('id', '=', a.id).executeTakeFirstOrThrow()).snapshot as any;
 
-  t.throws(() => openSnapshot(a.id, { ...rawA, context: { ...rawA.context, data: { ...rawA.context.data, mobile: rawA.context.data.idNumber } } }),
-    /cannot decrypt cases\.snapshot:.*:\/context\/data\/mobile/, 'to another field of the same case');
+  t.throws(
+    () => openSnapshot(a.id, {
+      ...rawA, context: { ...rawA.context, data: { ...rawA.context.data, mobile: rawA.context.data.idNumber } },
+    }),
+    /cannot decrypt cases\.snapshot:.*:\/context\/data\/mobile/, 'to another field of the same case',
+  );
   const events = await app.db.selectFrom('case_events').select(['seq', 'payload']).where('case_id', '=', a.id).orderBy('seq').execute();
   t.same(openPayload(a.id, 2, events[1]!.payload).data, dischargeIntake, 'the history entry opens where it was written');
   t.throws(() => openPayload(a.id, 3, events[1]!.payload), /cannot decrypt case_events\.payload/, 'but not as another entry');
-  t.throws(() => openSnapshot(a.id, { ...rawA, context: { ...rawA.context, data: { ...rawA.context.data, idNumber: dischargeIntake.idNumber } } }),
-    /not an encrypted value/, 'a value in clear where a sealed one belongs is refused too');
+  t.throws(
+    () => openSnapshot(a.id, {
+      ...rawA, context: { ...rawA.context, data: { ...rawA.context.data, idNumber: dischargeIntake.idNumber } },
+    }),
+    /not an encrypted value/, 'a value in clear where a sealed one belongs is refused too',
+  );
 
   await sql`update cases set snapshot = jsonb_set(snapshot, '{context,data,idNumber}', ${JSON.stringify(rawA.context.data.idNumber)}::jsonb) where id = ${b.id}`.execute(app.db);
   t.throws(() => openSnapshot(b.id, (rawA as unknown)), new RegExp(`cannot decrypt cases\\.snapshot:${b.id}:/context/data/idNumber`), 'to another case');

@@ -26,7 +26,11 @@ t.test('policy staff change an item in the browser: edit the JSON, check, save a
   const def = JSON.parse(await editor.inputValue()) as {
     materials: { id: string; title: { zh: string; en: string }; required: boolean; originalSeen?: boolean }[];
     forms: Record<string, { properties: Record<string, { items?: { enum?: string[] } }> }>;
-    machine: { states: Record<string, { meta: { sla?: { workingDays: number }; materials?: string[] }; on?: Record<string, { target?: string }> }> };
+    machine: {
+      states: Record<string, {
+        meta: { sla?: { workingDays: number }; materials?: string[] }; on?: Record<string, { target?: string }>;
+      }>;
+    };
   };
   t.equal(def.machine.states.reception!.meta.sla!.workingDays, 1);
 

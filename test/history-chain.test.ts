@@ -16,8 +16,9 @@ import { runTool } from './helpers/processes.ts';
 // Three services and tools on the embedded database, and a migration of 1,560 entries.
 t.setTimeout(400_000);
 
-// Each history entry's hash covers the one before it and the case keeps the last (src/cases/history-chain.ts):
-// whoever gets past the triggers (the owner) and changes or removes an entry, npm run verify names the case and the entry.
+// Each history entry's hash covers the one before it and the case keeps the last
+// (src/cases/history-chain.ts): whoever gets past the triggers (the owner) and changes or removes
+// an entry, npm run verify names the case and the entry.
 t.test('the owner changes an entry or removes the last one behind the triggers: verify names the case and the entry', async (t) => {
   const ids: Record<string, string> = {};
   const db = await ownedDatabase(t, async (app) => {
@@ -104,7 +105,8 @@ t.test('migration 0016 chains the histories already stored, in seq order, over t
   const check = async (id: string) => {
     const head = (await typed.selectFrom('cases').select('history_hash').where('id', '=', id).executeTakeFirstOrThrow()).history_hash;
     const rows = await typed.selectFrom('case_events').select(['seq', 'hash', 'prior_timing']).where('case_id', '=', id).orderBy('seq').execute();
-    const events = (await listEvents(typed, id)).map((e, i) => ({ ...e, priorTiming: rows[i]!.prior_timing, hash: rows[i]!.hash }));
+    const events = (await listEvents(typed, id))
+      .map((e, i) => ({ ...e, priorTiming: rows[i]!.prior_timing, hash: rows[i]!.hash }));
     return chainProblem(id, events, head);
   };
   for (const id of ['c-0000', 'c-0499', 'c-0500', 'c-0519']) t.equal(await check(id), null, `case ${id}: the chain the migration wrote is the one the service checks`);

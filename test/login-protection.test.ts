@@ -6,7 +6,10 @@ import { buildApp } from '../src/app.ts';
 import { manualClock } from '../src/clock.ts';
 import { build, freshDatabase, testConfig } from './helpers/build.ts';
 
-const attempt = (app: FastifyInstance, username: string, password: string, extra: { remoteAddress?: string; headers?: Record<string, string> } = {}) =>
+const attempt = (
+  app: FastifyInstance, username: string, password: string,
+  extra: { remoteAddress?: string; headers?: Record<string, string> } = {},
+) =>
   app.inject({ method: 'POST', url: '/api/v1/session', payload: { username, password }, remoteAddress: extra.remoteAddress, headers: extra.headers });
 
 /** The login page's form, posted as a browser would (with its CSRF token). */

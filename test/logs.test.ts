@@ -37,7 +37,9 @@ t.test('the log holds no password and no whole ID number or phone, and records e
   const lines = log.split('\n').filter((l) => l.trim());
   const broken = lines.filter((l) => { try { JSON.parse(l); return false; } catch { return true; } });
   t.same(broken, [], `every one of the ${lines.length} log lines is JSON`);
-  const times = lines.flatMap((l) => { try { return [JSON.parse(l).responseTime]; } catch { return []; } }).filter((v) => v !== undefined);
+  const times = lines
+    .flatMap((l) => { try { return [JSON.parse(l).responseTime]; } catch { return []; } })
+    .filter((v) => v !== undefined);
   t.ok(times.length >= 40 && times.every((v) => typeof v === 'number'), `response times stay numbers (${times.length} of them)`);
   t.ok(log.split('\n').length > 20, 'the trace log has plenty to say');
   for (const secret of ['demo1234', wrong, idNumber, phone, cookie.split('=')[1]!]) t.notOk(log.includes(secret), `"${secret.slice(0, 6)}…" is not in the log`);

@@ -71,7 +71,10 @@ t.test(`every notice of every workflow, ${TOTAL} issued at once: consecutive num
     const seq = last + 1 + i;
     return issueNotice(trx, app.db, {
       caseId: c.id, eventSeq: seq, noticeKey: p.noticeKey, wf, person,
-      snapshot: { ...(snapshot as object as StoredSnapshot), value: p.toState, context: { data, materials: wf.definition.materials.map((m) => m.id), outcome: null } },
+      snapshot: {
+        ...(snapshot as object as StoredSnapshot), value: p.toState,
+        context: { data, materials: wf.definition.materials.map((m) => m.id), outcome: null },
+      },
       actorId: 'u-district-clerk', now: clock.now(),
     });
   })));

@@ -97,7 +97,8 @@ t.test('the seal: （印章） without one; with one, an image over the signatur
   const seal = page!.images[0]!;
   const date = page!.texts.find((x) => x.text === DATE)!;
   const organ = page!.texts.filter((x) => x.text === ORGAN).at(-1)!;
-  const inside = (b: typeof date) => b.left >= seal.left && b.left + b.width <= seal.left + seal.width && b.top >= seal.top && b.top + b.height <= seal.top + seal.height;
+  const inside = (b: typeof date) => b.left >= seal.left && b.left + b.width <= seal.left + seal.width
+    && b.top >= seal.top && b.top + b.height <= seal.top + seal.height;
   t.ok(inside(date), 'the seal covers the date');
   t.ok(organ.top > seal.top && organ.top < seal.top + seal.height, 'and presses on the signature');
   t.ok(Math.abs(date.left + date.width / 2 - (seal.left + seal.width / 2)) < 2, 'centred on the date');

@@ -16,11 +16,15 @@ const definition = (id: string): WorkflowDefinition => JSON.parse(readFileSync(n
 const ISSUED = new Date('2026-11-24T02:30:00Z');
 
 /** One notice of a definition made from the given data and read back from its PDF (no service). */
-async function printed(def: WorkflowDefinition, key: string, data: Record<string, unknown>, caseData: Record<string, unknown> = data, settings = noticeSettings()) {
+async function printed(
+  def: WorkflowDefinition, key: string, data: Record<string, unknown>, caseData: Record<string, unknown> = data,
+  settings = noticeSettings(),
+) {
   const p = issuePoints(def).find((x) => x.noticeKey === key)!;
   const notice = def.notices[key]!;
   const model = buildNoticeModel({
-    definition: def, noticeKey: key, notice, event: { type: p.event, data, fromState: p.fromState, toState: p.toState }, caseData,
+    definition: def, noticeKey: key, notice, caseData,
+    event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
     materials: [], caseId: 'c-1', appliedAt: ISSUED, dueAt: null, timerAt: null, personName: '何建平', addressee: '何建平',
     station: '东城镇退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number: '新退役〔2026〕第000001号',
     code: '2026-000001', verifyUrl: 'https://x.example/verify/a', issuedAt: ISSUED, settings,
@@ -29,7 +33,9 @@ async function printed(def: WorkflowDefinition, key: string, data: Record<string
   return { model, facts: readPdf(pdf) };
 }
 
-async function noticePdf(app: Awaited<ReturnType<typeof build>>, headers: Record<string, string>, caseId: string, title: string) {
+async function noticePdf(
+  app: Awaited<ReturnType<typeof build>>, headers: Record<string, string>, caseId: string, title: string,
+) {
   const items = (await app.inject({ url: `/api/v1/cases/${caseId}/notices`, headers })).json().items as { code: string; title: string; kind: string; issuedAt: string }[];
   const n = items.find((x) => x.title === title)!;
   const pdf = (await app.inject({ url: `/api/v1/notices/${n.code}.pdf`, headers })).rawPayload;

@@ -59,7 +59,9 @@ t.test('every template exists, every notice is issued by a step, every refusal s
 t.test('every GB 2312 hanzi and the rare name characters have a glyph', async (t) => {
   const dec = new TextDecoder('gbk');
   let all = '';
-  for (let r = 0xb0; r <= 0xf7; r++) for (let c = 0xa1; c <= 0xfe; c++) if (!(r === 0xd7 && c > 0xf9)) all += dec.decode(new Uint8Array([r, c]));
+  for (let r = 0xb0; r <= 0xf7; r++) {
+    for (let c = 0xa1; c <= 0xfe; c++) if (!(r === 0xd7 && c > 0xf9)) all += dec.decode(new Uint8Array([r, c]));
+  }
   t.equal([...all].length, 6763);
   t.same([...all].filter((c) => !fontFor('fang').hasGlyphForCodePoint(c.codePointAt(0)!)), [], 'the FangSong body face alone covers GB 2312');
   t.same(unprintable(all), [], 'and with its stand-ins');

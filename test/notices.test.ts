@@ -13,7 +13,8 @@ t.setTimeout(240_000);
 
 async function notices(app: Awaited<ReturnType<typeof build>>, headers: Record<string, string>, caseId: string) {
   const res = await app.inject({ url: `/api/v1/cases/${caseId}/notices`, headers });
-  return { status: res.statusCode, items: res.statusCode === 200 ? (res.json().items as { code: string; number: string; kind: string; issuedAt: string; verifyUrl: string; title: string }[]) : [] };
+  type Item = { code: string; number: string; kind: string; issuedAt: string; verifyUrl: string; title: string };
+  return { status: res.statusCode, items: res.statusCode === 200 ? (res.json().items as Item[]) : [] };
 }
 
 function tokenOf(verifyUrl: string): string {
@@ -112,7 +113,9 @@ t.test('a refusal needs its reason, basis and appeal route, and prints the remed
   t.match(n, { kind: 'refusal', code: '2026-refusal-000001', number: '新退役告〔2026〕1号' }, 'the failed attempt left no gap');
   const pdf = (await app.inject({ url: `/api/v1/notices/${n!.code}.pdf`, headers: clerk })).rawPayload;
   const text = flat(readPdf(pdf).text);
-  for (const s of [refusal.reason, refusal.legalBasis, '安置地不在本区', '六十日内向新河区人民政府申请行政复议', '六个月内向新河区人民法院提起行政诉讼', '不予受理告知书']) { t.ok(text.includes(flat(s)), `says ${s}`); }
+  for (const s of [refusal.reason, refusal.legalBasis, '安置地不在本区', '六十日内向新河区人民政府申请行政复议', '六个月内向新河区人民法院提起行政诉讼', '不予受理告知书']) {
+    t.ok(text.includes(flat(s)), `says ${s}`);
+  }
 });
 
 t.test('a person named with rare characters gets a notice that prints the name', async (t) => {

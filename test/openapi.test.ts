@@ -4,7 +4,10 @@ import { freshDatabase, login, testConfig } from './helpers/build.ts';
 import { openCase } from './helpers/fixtures.ts';
 import { watchResponses, type Untruth } from './helpers/response-truth.ts';
 
-interface Operation { summary?: string; tags?: string[]; security?: unknown[]; responses?: Record<string, { content?: Record<string, { schema?: object }> }> }
+interface Operation {
+  summary?: string; tags?: string[]; security?: unknown[];
+  responses?: Record<string, { content?: Record<string, { schema?: object }> }>;
+}
 
 t.test('the OpenAPI document: every operation typed, summarised, tagged and secured; real answers match it', async (t) => {
   const app = await buildApp(testConfig({ databaseUrl: await freshDatabase(t) }), { logger: false });

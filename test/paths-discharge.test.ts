@@ -2,7 +2,8 @@ import t from 'tap';
 import { build } from './helpers/build.ts';
 import { exerciseWorkflow } from './helpers/paths.ts';
 
-// Discharge stage, first half (reporting, file, card, placement), in catalogue order: every transition of each item through the real service.
+// Discharge stage, first half (reporting, file, card, placement), in catalogue order: every
+// transition of each item through the real service.
 const workflows = ['discharge-reporting', 'veteran-profile', 'preferential-card', 'self-employment-subsidy', 'job-placement'];
 
 // Run directly with node, a file gets tap's 30 s default; give it the suite's per-file timeout (package.json).

@@ -12,7 +12,8 @@ const year = (y: number) => ({ from: `${y}-01-01`, to: `${y + 1}-01-01` });
 /** Months of service in a period, before counting part periods as six. */
 const servedInPeriod = (w: ServiceWindow, period: { from: string; to: string }) => monthsInPeriod(w, period).length;
 /** One line at one rate: the annual standard × percent × months / 12, half-up to the fen. */
-const lineAmountFen = (annualFen: number, percent: number, months: number) => segmentsAmountFen([{ months, annualFen, percent }], months);
+const lineAmountFen = (annualFen: number, percent: number, months: number) =>
+  segmentsAmountFen([{ months, annualFen, percent }], months);
 
 t.test('months', async (t) => {
   t.equal(addMonths('2026-01-31', 1), '2026-02-28', 'a day the month lacks is its last day');
@@ -61,8 +62,11 @@ t.test('two years of service over three calendar years: 24 months in all, each m
   const r = PAYMENT_RULES.get('conscript-family-allowance')!;
   const d = { startDate: '2025-09-10', collegeStudent: false, postedToTibetOrXinjiang: false, accountHolder: '张建国', bankName: '中国农业银行新河支行', bankAccount: '6228481234567890128' };
   const lines = [2025, 2026, 2027].map((y) => lineOf(r, d, () => HUILAI, { year: String(y), ...year(y) }, null));
-  t.match(lines, [{ months: 6, amountFen: 681_150 }, { months: 12, amountFen: 1_362_300 }, { months: 8, amountFen: 908_200 }],
-    'lines of 6 (4 served), 12 and 8 months: 13,623 元 × 6/12, × 12/12, × 8/12');
+  t.match(
+    lines,
+    [{ months: 6, amountFen: 681_150 }, { months: 12, amountFen: 1_362_300 }, { months: 8, amountFen: 908_200 }],
+    'lines of 6 (4 served), 12 and 8 months: 13,623 元 × 6/12, × 12/12, × 8/12',
+  );
 });
 
 t.test('amounts: integer fen, half-up per line', async (t) => {
@@ -181,7 +185,8 @@ t.test('yearly confirmation in each item\'s own forms', async (t) => {
 });
 
 /** Dated standards: for each key its values oldest first, [effective from, value]; the one in force on a day. */
-const dated = (values: Record<string, [string, unknown][]>) => (key: string, day: string) => values[key]?.filter(([from]) => from <= day).at(-1)?.[1];
+const dated = (values: Record<string, [string, unknown][]>) => (key: string, day: string) =>
+  values[key]?.filter(([from]) => from <= day).at(-1)?.[1];
 const DIS_2026 = seeded('disability-pension-annual') as { duty: Record<string, number> };
 // 因公八级 raised from 1,599 to 1,679 元 a month (1,918,800 → 2,014,800 fen a year) on 1 July.
 const DIS_RAISED = { ...DIS_2026, duty: { ...DIS_2026.duty, 8: 2_014_800 } };
@@ -197,8 +202,13 @@ t.test('months one by one, and which a resumed stop leaves unpaid', async (t) =>
   t.ok(withheld({ from: '2026-05-01', to: '2026-06-01' }, gap));
   t.ok(withheld({ from: '2026-08-01', to: '2026-09-01' }, gap));
   t.notOk(withheld({ from: '2026-09-01', to: '2026-10-01' }, gap), 'the month payment resumed in is paid (from the month approved)');
-  t.equal(segmentsAmountFen([{ months: 6, annualFen: 1_000_001, percent: 100 }, { months: 6, annualFen: 1_100_001, percent: 100 }], 12), 1_050_001,
-    '500,000.5 + 550,000.5 fen: one rounding for the line (each part rounded would make 1,050,002)');
+  t.equal(
+    segmentsAmountFen([
+      { months: 6, annualFen: 1_000_001, percent: 100 }, { months: 6, annualFen: 1_100_001, percent: 100 },
+    ], 12),
+    1_050_001,
+    '500,000.5 + 550,000.5 fen: one rounding for the line (each part rounded would make 1,050,002)',
+  );
   t.equal(segmentsAmountFen([{ months: 2, annualFen: HUILAI, percent: 100 }], 4), 454_100, 'four months counted over two paid: 13,623 元 × 4/12');
   t.equal(segmentsAmountFen([], 6), 0, 'nothing paid, nothing due');
   t.throws(() => segmentsAmountFen([{ months: 1, annualFen: 1.5, percent: 100 }], 1), 'fen are integers');
@@ -255,7 +265,8 @@ t.test('a standard changed during the year: each month at the standard in force 
   const cfa = rule('conscript-family-allowance');
   const multiplier = dated({ 'conscript-family-allowance-annual': [['2026-01-01', HUILAI]], 'tibet-xinjiang-multiplier': [['2020-01-01', 2], ['2026-07-01', 2.5]] });
   t.match(lineOf(cfa, { startDate: '2025-09-10', postedToTibetOrXinjiang: true, accountHolder: '张建国', ...account }, multiplier, P2026, null), {
-    months: 12, multiplierPercent: 250, amountFen: 3_065_175, segments: [{ months: 6, percent: 200 }, { months: 6, percent: 250 }],
+    months: 12, multiplierPercent: 250, amountFen: 3_065_175,
+    segments: [{ months: 6, percent: 200 }, { months: 6, percent: 250 }],
   }, 'a multiplier raised on 1 July: 13,623 × (6 × 200% + 6 × 250%) / 12 = 30,651.75 元');
 });
 

@@ -84,7 +84,12 @@ t.test('a batch recorded by three users at once, then again by a fourth: one REC
     method: 'POST', headers: { ...h, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ paidOn, bankReference: REFERENCE }),
   }).then(async (r) => ({ status: r.status, body: await r.json() as Record<string, unknown> }));
   const racers = [users.clerk, users.clerk2, users.supervisor];
-  const answers = racing ? await Promise.all(racers.map((h) => record(h))) : await racers.reduce(async (all, h) => [...await all, await record(h)], Promise.resolve([] as { status: number; body: Record<string, unknown> }[]));
+  const answers = racing
+    ? await Promise.all(racers.map((h) => record(h)))
+    : await racers.reduce(
+      async (all, h) => [...await all, await record(h)],
+      Promise.resolve([] as { status: number; body: Record<string, unknown> }[]),
+    );
   const statuses = answers.map((a) => a.status);
   t.ok(statuses.includes(200), `one request records the batch (${statuses.join(', ')})`);
   for (const a of answers.filter((x) => x.status !== 200)) {
@@ -158,7 +163,8 @@ t.test('a batch recorded by three users at once, then again by a fourth: one REC
   t.equal(good.code, 0, `verify exits 0: ${good.stdout}${good.stderr}`);
   t.match(good.stdout, /verify OK: .* 1[23] payments agree/);
 
-  // Tampered with as the owner: a payment record deleted, a second payment written into a history, a line marked failed.
+  // Tampered with as the owner: a payment record deleted, a second payment written into a
+  // history, a line marked failed.
   const owner = await buildApp(testConfig({ databaseUrl, dataDir, demo: false }), { logger: false });
   await owner.ready();
   await sql`delete from payment_records where case_id = ${caseIds[3]}`.execute(owner.db);

@@ -17,7 +17,10 @@ const doc = { issuer: '新河区人民政府', number: '新政办〔2026〕3号'
 const MATERIALS = ['registration-form', 'conscript-id', 'household-register', 'enlistment-notice', 'payee-bank-card'];
 
 // Ten conscripts of 东城镇 with different service in 2026 (the annual standard 13,623 元, Tibet/Xinjiang 2×, college 150%).
-const PEOPLE: { enlisted: string; tibet?: boolean; college?: boolean; expect: { months: number; pct: number; fen: number } | null; note: string }[] = [
+const PEOPLE: {
+  enlisted: string; tibet?: boolean; college?: boolean; expect: { months: number; pct: number; fen: number } | null;
+  note: string;
+}[] = [
   { enlisted: '2025-09-10', expect: { months: 12, pct: 100, fen: 1_362_300 }, note: 'a whole year' },
   { enlisted: '2025-09-10', tibet: true, expect: { months: 12, pct: 200, fen: 2_724_600 }, note: 'a whole year in Tibet: 2×' },
   { enlisted: '2026-03-01', expect: { months: 10, pct: 100, fen: 1_135_250 }, note: 'enlisted in March' },
@@ -64,7 +67,8 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.match(await batch(town, 'payeeRegistration', 'SUBMIT', { materials: [...MATERIALS, 'student-proof'] }), { counts: { succeeded: PEOPLE.length } });
   for (const [i, id] of caseIds.entries()) {
     const r = await send(app, supervisor, id, 'APPROVE', {
-      standardYear: 2026, annualStandardFen: 1_362_300, multiplierPercent: PEOPLE[i]!.tibet ? 200 : PEOPLE[i]!.college ? 150 : 100, annualAmountFen: 1_362_300,
+      standardYear: 2026, annualStandardFen: 1_362_300,
+      multiplierPercent: PEOPLE[i]!.tibet ? 200 : PEOPLE[i]!.college ? 150 : 100, annualAmountFen: 1_362_300,
       startDate: PEOPLE[i]!.enlisted, publicNoticeRequired: false, opinion: '经审核，符合义务兵家庭优待金发放条件。',
     });
     t.equal(r.json().state, 'paying', `approved: ${PEOPLE[i]!.note}`);
@@ -87,7 +91,9 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.equal(b.lines.length, expected.length);
   for (const x of expected) {
     const line = b.lines.find((l: { caseId: string }) => l.caseId === x.id);
-    t.match(line, { months: x.p.expect!.months, multiplierPercent: x.p.expect!.pct, amountFen: x.p.expect!.fen, annualFen: 1_362_300 }, x.p.note);
+    t.match(line, {
+      months: x.p.expect!.months, multiplierPercent: x.p.expect!.pct, amountFen: x.p.expect!.fen, annualFen: 1_362_300,
+    }, x.p.note);
   }
   const total = expected.reduce((s, x) => s + x.p.expect!.fen, 0);
   t.equal(b.totalFen, total, 'the total is the sum of the lines');
@@ -201,7 +207,10 @@ t.test('the yearly confirmation: who confirmed is recorded, the others are stopp
 
 // 残疾抚恤金 in 2026 from the demo district's seeded table (src/demo/demo-standards.ts, 2026-01-01): monthly
 // 因战一级 11,320 元, 因公三级 8,526, 因公五级 5,115, 因公八级 1,599, 因病六级 3,507 (× 12 a year).
-const DISABLED: { nature: string; grade: number; startMonth: string; stop?: string; expect: { months: number; annualFen: number; fen: number } | null; note: string }[] = [
+const DISABLED: {
+  nature: string; grade: number; startMonth: string; stop?: string;
+  expect: { months: number; annualFen: number; fen: number } | null; note: string;
+}[] = [
   { nature: 'war', grade: 1, startMonth: '2025-01', expect: { months: 12, annualFen: 13_584_000, fen: 13_584_000 }, note: '因战一级, the whole year: 135,840 元' },
   { nature: 'duty', grade: 8, startMonth: '2026-07', expect: { months: 6, annualFen: 1_918_800, fen: 959_400 }, note: '因公八级 from July: 6 × 1,599 元' },
   { nature: 'illness', grade: 6, startMonth: '2026-10', expect: { months: 3, annualFen: 4_208_400, fen: 1_052_100 }, note: '因病六级 from October: 3 × 3,507 元' },
@@ -329,11 +338,14 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
       const notice = await step('district-clerk', p.caseId, 'VERIFY', { ...s.verification, compulsoryServiceYearsVerified: x.years });
       t.ok(await sendSystemEvent(app.caseDeps, p.caseId, 'DEADLINE', notice.version), 'the 7-day public notice ends');
       const paying = await step('district-clerk-2', p.caseId, 'APPROVE', {
-        compulsoryServiceYears: x.years, rateYear: 2026, ratePerServiceYearFen: 6_000, monthlyAmountFen: 6_000 * x.years, startMonth: x.startMonth,
-        paymentChannel: 'social-security-card', bankName: '中国农业银行新河支行', bankAccount: p.account,
+        compulsoryServiceYears: x.years, rateYear: 2026, ratePerServiceYearFen: 6_000,
+        monthlyAmountFen: 6_000 * x.years, startMonth: x.startMonth, paymentChannel: 'social-security-card', bankName: '中国农业银行新河支行', bankAccount: p.account,
       });
       t.equal(paying.state, 'paying');
-      expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: x.years * 100, annualFen: 72_000, fen: x.expect.fen, payee: p.name, account: p.account });
+      expected.push({
+        caseId: p.caseId, months: x.expect.months, multiplierPercent: x.years * 100, annualFen: 72_000,
+        fen: x.expect.fen, payee: p.name, account: p.account,
+      });
     }
     const b = await payYear('rural-veteran-elderly-subsidy', 'RVE', expected, []);
     t.match(b.standards, [{ key: 'rural-veteran-elderly-subsidy-monthly', value: 6_000, effectiveFrom: '2025-01-01' }]);
@@ -350,7 +362,10 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     for (const x of claims) {
       const p = await payingSurvivor(x.deathType, x.startMonth, x.expect.annualFen);
       if (x.stoppedOn) t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'under-review', reason: '领取人条件变化待核实，中止发放。', stoppedOn: x.stoppedOn })).state, 'suspended');
-      expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen, fen: x.expect.fen, payee: p.name, account: p.account });
+      expected.push({
+        caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen,
+        fen: x.expect.fen, payee: p.name, account: p.account,
+      });
     }
     const b = await payYear('death-pension-survivors', 'DPS', expected, []);
     t.equal(b.totalFen, 5_140_000, '7,000 + 36,000 + 8,400 = 51,400 元');
@@ -366,7 +381,8 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     const cases = [
       // Paid January to April at 2,800 元 and September to December at 2,886.005 元: 11,200 + 11,544.02 元.
       { deathType: 'illness', startMonth: '2025-03', stop: '2026-04-15', resume: '2026-09-10', expect: { months: 8, annualFen: 3_463_206, fen: 2_274_402 } },
-      // January to June at 3,500 元, then July and December alone at 3,609.505 元: 21,000 + 7,219.01 元 (7,219.02 if each month were rounded).
+      // January to June at 3,500 元, then July and December alone at 3,609.505 元: 21,000 + 7,219.01 元
+      // (7,219.02 if each month were rounded).
       { deathType: 'martyr', startMonth: '2025-03', stop: '2026-08-01', resume: '2026-12-01', expect: { months: 8, annualFen: 4_331_406, fen: 2_821_901 } },
       // From April, still stopped from 20 November: 3 × 3,000 + 5 × 3,093.005 = 24,465.025 元, half up to the fen once.
       { deathType: 'duty', startMonth: '2026-04', stop: '2026-11-20', expect: { months: 8, annualFen: 3_711_606, fen: 2_446_503 } },
@@ -379,7 +395,10 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
       t.equal((await step('district-clerk', p.caseId, 'STOP', { stopReason: 'under-review', reason: '领取人条件变化待核实，中止发放。', stoppedOn: x.stop })).state, 'suspended');
       if (x.resume) t.equal((await step('district-clerk', p.caseId, 'RESUME', { resumedOn: x.resume, note: '经核实仍符合条件，恢复发放。' })).state, 'paying');
       if (x.recall) t.equal((await step('district-clerk', p.caseId, 'RECALL', { reason: '恢复依据尚未到位' })).state, 'suspended');
-      expected.push({ caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen, fen: x.expect.fen, payee: p.name, account: p.account });
+      expected.push({
+        caseId: p.caseId, months: x.expect.months, multiplierPercent: 100, annualFen: x.expect.annualFen,
+        fen: x.expect.fen, payee: p.name, account: p.account,
+      });
     }
     // The year's third batch: the second found nothing left to pay.
     const b = await payYear('death-pension-survivors', 'DPS', expected, [], '003');

@@ -53,9 +53,14 @@ t.test('drafts, lint, diff, publish, and new cases on the new version only', asy
   t.ok(texts.includes('新增必交材料「近期免冠照片」'), 'and that a required material was added');
 
   const sim = await app.inject({
-    method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/simulate`, headers: clerk, payload: {
-      startAt: '2026-11-24T09:00:00+08:00', events: [{ type: 'SUBMIT', data: { ...dischargeIntake, materials: [...dischargeIntake.materials, 'photo'] } }, { type: 'RECORD_ARCHIVE', data: archiveForm }],
-    }
+    method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/simulate`, headers: clerk,
+    payload: {
+      startAt: '2026-11-24T09:00:00+08:00',
+      events: [
+        { type: 'SUBMIT', data: { ...dischargeIntake, materials: [...dischargeIntake.materials, 'photo'] } },
+        { type: 'RECORD_ARCHIVE', data: archiveForm },
+      ],
+    },
   });
   const steps = sim.json().steps;
   t.same(steps.map((s: { state: string }) => s.state), ['reception', 'archiveCheck', 'completed'], 'a simulated walk');
@@ -102,7 +107,8 @@ t.test('moving running cases: a dry run that matches the real run; a removed sta
   const renamed = revised();
   renamed.machine.states.fileCheck = renamed.machine.states.archiveCheck;
   delete renamed.machine.states.archiveCheck;
-  for (const state of Object.values(renamed.machine.states) as { on?: Record<string, { target?: string } | { target?: string }[]> }[]) {
+  type Transitions = { on?: Record<string, { target?: string } | { target?: string }[]> };
+  for (const state of Object.values(renamed.machine.states) as Transitions[]) {
     for (const t of Object.values(state.on ?? {}).flat()) if (t.target === 'archiveCheck') t.target = 'fileCheck';
   }
   const v = (await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: policy, payload: { definition: renamed, note: '档案环节更名' } })).json().version;
@@ -136,9 +142,11 @@ t.test('dated local standards with their policy documents', async (t) => {
   const policy = await login(app, 'policy');
   const clerk = await login(app, 'district-clerk');
   const add = (effectiveFrom: string, value: number, number: string) => app.inject({
-    method: 'POST', url: '/api/v1/standards', headers: policy, payload: {
-      key: 'conscript-family-allowance-annual', value, unit: 'fen/year', effectiveFrom, note: '义务兵家庭优待金年标准', policyDocument: { ...doc, number },
-    }
+    method: 'POST', url: '/api/v1/standards', headers: policy,
+    payload: {
+      key: 'conscript-family-allowance-annual', value, unit: 'fen/year', effectiveFrom, note: '义务兵家庭优待金年标准',
+      policyDocument: { ...doc, number },
+    },
   });
   t.equal((await add('2025-01-01', 1_362_300, '新退役〔2025〕3号')).statusCode, 201);
   t.equal((await add('2026-01-01', 1_420_000, '新退役〔2026〕2号')).statusCode, 201);

@@ -13,7 +13,10 @@ t.setTimeout(300_000);
 const ZHAO_LEI = { name: '赵磊', idNumber: makeIdNumber('330102', '2004-11-02', 191), village: '山下村' };
 const ZHANG_WEI = { name: '张伟', idNumber: makeIdNumber('330102', '2002-03-15', 131), village: '桥头村' };
 
-type Row = { row: number; status: string; errors: { field: string; message: string }[]; personId: string | null; caseId: string | null; idMasked: string; name: string };
+type Row = {
+  row: number; status: string; errors: { field: string; message: string }[]; personId: string | null;
+  caseId: string | null; idMasked: string; name: string;
+};
 
 t.test('a 2,000-row roster: preview with per-row errors, all valid cases created at once, a second import creates nothing', async (t) => {
   const app = await build(t);

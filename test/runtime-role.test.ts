@@ -7,7 +7,8 @@ import { dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { runTool } from './helpers/processes.ts';
 
 // Two logins (docs/adr/0009-runtime-role.md): MIGRATION_DATABASE_URL owns the tables and migrates;
-// DATABASE_URL owns nothing and serves. Unlike SET ROLE, nothing the runtime login runs can give it the owner's rights back.
+// DATABASE_URL owns nothing and serves. Unlike SET ROLE, nothing the runtime login runs can give it
+// the owner's rights back.
 if (!process.env.DATABASE_URL) {
   t.pass('runs in the PostgreSQL pass (DATABASE_URL): the embedded database has one login');
 } else {
@@ -45,7 +46,8 @@ if (!process.env.DATABASE_URL) {
     t.same(who, { current: runtimeLogin, session: runtimeLogin }, 'and is that login, no SET ROLE');
 
     const refused = async (what: string, text: string) => {
-      const err = await sql.raw(text).execute(app.db).then(() => undefined, (e: { code?: string; message: string }) => e);
+      const err = await sql.raw(text).execute(app.db)
+        .then(() => undefined, (e: { code?: string; message: string }) => e);
       t.equal(err?.code, '42501', `${what} is refused: ${err?.message}`);
     };
     await refused('SET ROLE to the owner', 'set role postgres');
