@@ -110,7 +110,7 @@ export async function census(
         responseKb: Math.round(bytes / n / 102.4) / 10, top,
       });
     };
-    const post = (r: { path: string; body: string }) => fetch(`${svc.baseUrl}${r.path}`, { method: 'POST', headers: { cookie: clerk, 'content-type': 'application/json' }, body: r.body });
+    const post = (r: { path: string; body: string }) => fetch(`${svc.baseUrl}${r.path}`, { method: 'POST', headers: { cookie: clerk, 'content-type': 'application/json', 'x-requested-with': 'bench' }, body: r.body });
     await measure('POST /api/v1/cases/:id/events (step)', (i) => post(requests.step(i)));
     await measure('POST /api/v1/cases (create)', (i) => post(requests.create(i)));
     await measure('GET overdue list', () => fetch(`${svc.baseUrl}${requests.overdueList}`, { headers: { cookie: supervisor } }));

@@ -46,7 +46,8 @@ export async function httpLoad<T>(o: {
     pipelining: 1,
     duration: o.durationS,
     timeout: 30,
-    headers: { 'content-type': 'application/json', cookie: o.cookie, 'accept-language': 'zh-CN' },
+    // A cookie write needs the proof a script sent it, as every API client gives (ADR 0006).
+    headers: { 'content-type': 'application/json', cookie: o.cookie, 'accept-language': 'zh-CN', 'x-requested-with': 'bench' },
     requests: [{
       method: 'POST',
       setupRequest: ((req: Record<string, unknown>, ctx: Ctx) => {
