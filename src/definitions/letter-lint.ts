@@ -27,8 +27,7 @@ export function lintLetters(def: WorkflowDefinition, report: Report): void {
         const required = (p.form ? def.forms[p.form]?.required : undefined) as string[] | undefined;
         if (!required?.includes(to.field)) report(`${base}.addressee.field`, 'LINT_ADDRESSEE_NOT_REQUIRED', { step: `${p.fromState ?? '(start)'}.${p.event}`, field: to.field });
       }
-    }
-    else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {
+    } else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {
       report(`${base}.addressee.setting`, 'LINT_ADDRESSEE_SETTING_UNKNOWN', { setting: to.setting, known: Object.keys(ADDRESSEE_SETTINGS).join(', ') });
     }
   }

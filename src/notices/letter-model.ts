@@ -53,9 +53,9 @@ function addresseeOf(f: NoticeFacts): string {
 export function letterParts(f: NoticeFacts, format: Format): { case: Record<string, string>; letter: Record<string, string> | null } {
   const letter = f.notice.kind === 'letter'
     ? {
-      addressee: addresseeOf(f),
-      validUntil: f.notice.validity ? chineseDate(new Date(f.issuedAt.getTime() + f.notice.validity.calendarDays * DAY_MS)) : '',
-    }
+        addressee: addresseeOf(f),
+        validUntil: f.notice.validity ? chineseDate(new Date(f.issuedAt.getTime() + f.notice.validity.calendarDays * DAY_MS)) : '',
+      }
     : null;
   return { case: particulars(f, format), letter };
 }

@@ -114,7 +114,6 @@ function stationKey(s: string): string {
   return s.replace(/\s/g, '').replace(/退役军人服务站$/, '').replace(/服务站$/, '');
 }
 
-
 /** What was typed in the ID number column, for a masked display when it is not a valid number. */
 function rawId(values: Record<string, Cell>, keys: string[]): string {
   for (const k of keys) {
