@@ -24,7 +24,7 @@ export class NoticeRenderJob {
 
   start(): void {
     void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.sweepMs);
+    this.timer = setInterval(() => { void this.sweep(); }, this.sweepMs);
     this.timer.unref();
   }
 
