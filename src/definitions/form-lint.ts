@@ -6,7 +6,10 @@ import { lintFormRules } from './form-rules.ts';
 
 const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
 
-/** Fields holding ID numbers, cards or phones, in groups too: the repositories seal them by name (src/crypto/sealed-data.ts). */
+/**
+ * Fields holding ID numbers, cards or phones, in groups too: the
+ * repositories seal them by name (src/crypto/sealed-data.ts).
+ */
 function personalFields(schema: JsonSchema, path: string): [string, string, string][] {
   const out: [string, string, string][] = [];
   for (const [name, prop] of Object.entries((schema.properties as Record<string, JsonSchema> | undefined) ?? {})) {

@@ -125,7 +125,9 @@ export function ruleErrors(form: JsonSchema, data: Record<string, unknown>, toda
       other: r.other === undefined ? '' : fieldTitle(props[r.other], lang) ?? r.other,
       today,
     };
-    out.push({ path: pointer(r.field), message: message(lang, kind.text, { ...titles, ...kind.told?.(other as string) }) });
+    out.push({
+      path: pointer(r.field), message: message(lang, kind.text, { ...titles, ...kind.told?.(other as string) }),
+    });
   }
   return out;
 }

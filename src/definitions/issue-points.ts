@@ -10,7 +10,9 @@ export interface IssuePoint {
   form?: string;
 }
 
-/** Every (notice, event) pair a definition can produce: transition actions, and entry actions reached by each way in. */
+/**
+ * Every (notice, event) pair a definition can produce: transition actions, and entry actions reached by each way in.
+ */
 export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
   const out: IssuePoint[] = [];
   const incoming = new Map<string, { from: string; event: string; form?: string }[]>();

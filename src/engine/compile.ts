@@ -42,7 +42,9 @@ export function guardSubject(context: CaseContext, event: CaseEvent): Record<str
  * cross-field rules judged on the Shanghai day of `now` (the service clock). Empty when it passes.
  * Every place that accepts form data asks here, so a rule holds for the API, the pages and batches alike.
  */
-export function formErrors(wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang): FieldError[] {
+export function formErrors(
+  wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang,
+): FieldError[] {
   const validate = wf.forms.get(formId)!;
   const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang);
   return [...schemaErrors, ...ruleErrors(wf.definition.forms[formId]!, data, shanghaiDate(now), lang)];

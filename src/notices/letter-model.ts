@@ -50,7 +50,9 @@ function addresseeOf(f: NoticeFacts): string {
  * What letters and forms add to a notice's model: `case`, the particulars by field name, and for a
  * letter (kind `letter`) `letter`: its addressee and the last day it is valid.
  */
-export function letterParts(f: NoticeFacts, format: Format): { case: Record<string, string>; letter: Record<string, string> | null } {
+export function letterParts(
+  f: NoticeFacts, format: Format,
+): { case: Record<string, string>; letter: Record<string, string> | null } {
   const letter = f.notice.kind === 'letter'
     ? {
         addressee: addresseeOf(f),

@@ -109,7 +109,8 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
   const received = f.materials.map((id) => materialTitle(def, id)).filter((m): m is Material => !!m)
     .map((m, i) => ({ no: i + 1, title: markupSafe(m.title.zh), original: message('zh', m.originalSeen ? 'NOTICE_ORIGINAL_SEEN' : 'NOTICE_COPY') }));
 
-  // The clerk picks what is missing from the item's checklist (the correction form's `missing`); all of it is told at once.
+  // The clerk picks what is missing from the item's checklist
+  // (the correction form's `missing`); all of it is told at once.
   const missingIds = [...new Set(Array.isArray(d.missing) ? (d.missing as string[]) : [])];
   const missing = missingIds.map((id, i) => {
     const m = materialTitle(def, id);
@@ -133,9 +134,13 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
   });
   // The route is the one the transition names (the linter makes every adverse one name it); a
   // notice without one prints none, and an adverse template's strict `remedies` then fails the step.
-  const remedy = f.event.fromState ? takenTransition(def, f.event.fromState, f.event.type, f.event.toState)?.remedy : undefined;
+  const remedy = f.event.fromState ? takenTransition(
+    def, f.event.fromState, f.event.type, f.event.toState,
+  )?.remedy : undefined;
   const remedies = remedy
-    ? markupSafe(remedySentence(remedy, f.settings, f.notice.title.zh, { decisionBody: external, reviewBody: text(d.reviewBody), court: text(d.court) }))
+    ? markupSafe(remedySentence(remedy, f.settings, f.notice.title.zh, {
+      decisionBody: external, reviewBody: text(d.reviewBody), court: text(d.court),
+    }))
     : undefined;
 
   const periodEnd = f.timerAt ?? f.dueAt;
@@ -167,7 +172,9 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     itemLegalBasis: markupSafe(legalBasisOf(def)),
     fields: f.notice.kind === 'decision' ? [...resultFields, ...(f.lateness ?? [])] : resultFields,
     materials: { received, missing },
-    correction: defined({ items: missing, notes: correctionNotes, ...correctionTerms(def, f.event.toState, f.timerAt) }),
+    correction: defined({
+      items: missing, notes: correctionNotes, ...correctionTerms(def, f.event.toState, f.timerAt),
+    }),
     decision,
     remedies: remedies ?? (ADVERSE_NOTICE_KINDS.has(f.notice.kind) ? undefined : null),
     publicNotice: {

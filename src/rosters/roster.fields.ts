@@ -30,7 +30,9 @@ const PERSON_FIELDS: RosterField[] = [
   { key: SUBJECT_STATION, title: '村（社区）', titleEn: 'Village (community)', form: null, schema: { type: 'string', minLength: 1, maxLength: 60 }, aliases: ['所属村（社区）服务站', '村（社区）服务站', '村（居）', '所在村（社区）', '村', '社区'] },
 ];
 
-/** Headers compared without spaces, required-field stars, a trailing explanation in brackets, or full-width brackets. */
+/**
+ * Headers compared without spaces, required-field stars, a trailing explanation in brackets, or full-width brackets.
+ */
 export function normalizeHeader(h: string): string {
   return h.replace(/[\s\u3000*＊]/g, '').replace(/（/g, '(').replace(/）/g, ')').trim();
 }
@@ -41,7 +43,9 @@ function withoutNote(h: string): string {
   return stripped || n;
 }
 
-const cache = new WeakMap<WorkflowDefinition, { fields: RosterField[]; byKey: Map<string, RosterField>; validators: Map<string, ValidateFunction> }>();
+const cache = new WeakMap<WorkflowDefinition, {
+  fields: RosterField[]; byKey: Map<string, RosterField>; validators: Map<string, ValidateFunction>;
+}>();
 
 function build(def: WorkflowDefinition) {
   let c = cache.get(def);

@@ -29,7 +29,9 @@ export function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): Fastify
  * parsed for these routes only.
  */
 export default async function rosterRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyMultipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 } });
+  await app.register(
+    fastifyMultipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 } },
+  );
   const deps = () => app.caseDeps;
 
   app.jobs.register('roster-commit', (a, params, progress) => commitRosterAs(a.caseDeps, params.userId as string, params.rosterId as string, progress));

@@ -69,7 +69,9 @@ export const ROSTER_PERSON_DEFAULTS: Record<string, Record<string, unknown>> = {
 };
 
 /** Maps the file's columns to fields: the explicit mapping first (an empty target skips a column), then titles. */
-export function resolveMapping(wf: CompiledWorkflow, headers: string[], explicit: Record<string, string> = {}): { columns: (string | null)[]; applied: Record<string, string>; unmapped: string[] } {
+export function resolveMapping(
+  wf: CompiledWorkflow, headers: string[], explicit: Record<string, string> = {},
+): { columns: (string | null)[]; applied: Record<string, string>; unmapped: string[] } {
   const def = wf.definition;
   for (const [header, key] of Object.entries(explicit)) {
     if (key && !rosterField(def, key)) throw new AppError('VALIDATION_FAILED', { errors: [{ path: `/mapping/${header}`, message: `没有这个字段：${key} / no such field` }] });
@@ -228,8 +230,8 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   const byHash = new Map<string, KnownPerson>();
   for (const p of await personsByIdHash(db, [...new Set(valid.map((r) => idNumberHash(r.idNumber)))])) {
     byHash.set(p.id_number_hash, {
-      id: p.id, name: p.name, stationId: p.station_id, stationPath: p.station_path, sex: p.sex, birthDate: isoDay(p.birth_date),
-      attributes: p.attributes as unknown as Record<string, unknown>,
+      id: p.id, name: p.name, stationId: p.station_id, stationPath: p.station_path, sex: p.sex,
+      birthDate: isoDay(p.birth_date), attributes: p.attributes as unknown as Record<string, unknown>,
     });
   }
   const personIds = [...byHash.values()].map((p) => p.id);
@@ -299,7 +301,10 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
     if (v.wf.eligibility) {
       const facts = parseIdNumber(row.idNumber)!;
       const subject = {
-        person: { ...row.attributes, sex: person?.sex ?? facts.sex, birthDate: person?.birthDate ?? facts.birthDate, age: ageOn(person?.birthDate ?? facts.birthDate, v.now) },
+        person: {
+          ...row.attributes, sex: person?.sex ?? facts.sex, birthDate: person?.birthDate ?? facts.birthDate,
+          age: ageOn(person?.birthDate ?? facts.birthDate, v.now),
+        },
         completedItems: person ? completed.get(person.id) ?? [] : [],
       };
       if (!v.wf.eligibility(subject)) row.errors.push({ field: SUBJECT_ID, message: `不符合条件：${def.eligibility!.message.zh}` });

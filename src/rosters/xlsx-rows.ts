@@ -47,7 +47,9 @@ interface PartParsers {
 }
 
 /** Text of one zip entry, decoded as a stream (a character split between chunks stays whole), within the budgets. */
-async function* boundedText(file: JSZip.JSZipObject, budget: { left: number }, partLimit: number): AsyncGenerator<string> {
+async function* boundedText(
+  file: JSZip.JSZipObject, budget: { left: number }, partLimit: number,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let part = 0;
   let run = 0;
