@@ -35,9 +35,8 @@ const LIMITED: { table: string; grant: string }[] = [
 ];
 
 async function withDb<T>(url: string, run: (db: Db) => Promise<T>): Promise<T> {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({
-    connectionString: url, max: 1,
-  }) }) });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     return await run(db);
   } finally {

@@ -29,7 +29,9 @@ export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
       if (a.type !== 'issueNotice') continue;
       const ways = incoming.get(name) ?? [];
       if (ways.length === 0) out.push({ noticeKey: a.params.notice, fromState: null, event: 'START', toState: name });
-      for (const w of ways) out.push({ noticeKey: a.params.notice, fromState: w.from, event: w.event, toState: name, form: w.form });
+      for (const w of ways) {
+        out.push({ noticeKey: a.params.notice, fromState: w.from, event: w.event, toState: name, form: w.form });
+      }
     }
   }
   return out;

@@ -32,7 +32,9 @@ export function lintLapses(def: WorkflowDefinition, report: Report): void {
   const freeDeadlines = new Set<string>();
   const enteredBy = new Map<string, string[]>();
   for (const state of Object.values(states)) {
-    for (const [type, t] of transitionsOf(state)) if (t.target) enteredBy.set(t.target, [...(enteredBy.get(t.target) ?? []), type]);
+    for (const [type, t] of transitionsOf(state)) {
+      if (t.target) enteredBy.set(t.target, [...(enteredBy.get(t.target) ?? []), type]);
+    }
   }
   for (const [name, state] of Object.entries(states)) {
     const base = `$.machine.states.${name}`;

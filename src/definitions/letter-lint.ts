@@ -10,8 +10,10 @@ import { issuePoints } from './issue-points.ts';
  * would be printed nowhere.
  */
 export function lintLetters(def: WorkflowDefinition, report: Report): void {
-  const textFields = new Set(Object.values(def.forms).flatMap((form) => Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)
-    .filter(([, prop]) => prop.type === 'string' && !prop.format).map(([key]) => key)));
+  const textFields = new Set(Object.values(def.forms)
+    .flatMap((form) => Object.entries((form.properties ?? {}) as Record<string, JsonSchema>))
+    .filter(([, prop]) => prop.type === 'string' && !prop.format)
+    .map(([key]) => key));
   for (const [key, n] of Object.entries(def.notices)) {
     const base = `$.notices.${key}`;
     if (n.kind !== 'letter') {

@@ -102,7 +102,9 @@ function mapState(state: StateConfig) {
   const entry = (state.entry ?? []).map(mapAction);
   if (state.type === 'final' && state.meta.outcome) entry.unshift({ type: 'setOutcome', params: { outcome: state.meta.outcome } });
   const on: Record<string, unknown> = {};
-  for (const [type, t] of Object.entries(state.on ?? {})) on[type] = Array.isArray(t) ? t.map(mapTransition) : mapTransition(t);
+  for (const [type, t] of Object.entries(state.on ?? {})) {
+    on[type] = Array.isArray(t) ? t.map(mapTransition) : mapTransition(t);
+  }
   return { type: state.type, meta: state.meta, entry, on };
 }
 

@@ -12,7 +12,9 @@ type Format = (key: string, prop: JsonSchema, value: unknown) => string;
 function fieldSchemas(def: WorkflowDefinition): Map<string, JsonSchema> {
   const out = new Map<string, JsonSchema>();
   for (const form of Object.values(def.forms)) {
-    for (const [key, prop] of Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)) if (!out.has(key)) out.set(key, prop);
+    for (const [key, prop] of Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)) {
+      if (!out.has(key)) out.set(key, prop);
+    }
   }
   return out;
 }

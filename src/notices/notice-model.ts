@@ -127,7 +127,8 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     reason: text(d.reason) ?? (f.notice.reason ? markupSafe(f.notice.reason.zh) : undefined),
     reasonLabel: reasonLabel && reasonLabel !== '其他' ? markupSafe(reasonLabel) : null,
     // A refusal names the basis the step gave; other adverse notices fall back to the item's own.
-    legalBasis: text(d.legalBasis) ?? text(f.notice.legalBasis) ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
+    legalBasis: text(d.legalBasis) ?? text(f.notice.legalBasis)
+      ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
     decisionBody: external ?? null,
     documentNumber: text(d.documentNumber) ?? null,
     decisionDate: typeof d.decisionDate === 'string' ? chineseIsoDate(d.decisionDate) : null,

@@ -284,7 +284,9 @@ class Layout {
         this.text(doc.organ, BODY, organX, top + organLine + PITCH * 0.72);
         this.text(doc.dateText, BODY, dateRight - dateWidth, top + dateLine + PITCH * 0.72);
         // Drawn after the text: the seal lies over the signature and date (上压下).
-        if (doc.seal) this.pdf.image(doc.seal, centre - SEAL / 2, top + sealMiddle - SEAL / 2, { width: SEAL, height: SEAL });
+        if (doc.seal) {
+          this.pdf.image(doc.seal, centre - SEAL / 2, top + sealMiddle - SEAL / 2, { width: SEAL, height: SEAL });
+        }
         this.qr(doc.verifyUrl, BOX.left, top + qrTop, QR);
         this.text(message('zh', 'NOTICE_SCAN_TO_VERIFY', { url: doc.verifyUrl }), TINY, BOX.left, top + qrTop + QR + 8);
       },
@@ -298,7 +300,9 @@ class Layout {
     const n = code.getModuleCount();
     const cell = size / n;
     for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) if (code.isDark(r, c)) this.pdf.rect(x + c * cell, y + r * cell, cell + 0.02, cell + 0.02);
+      for (let c = 0; c < n; c++) {
+        if (code.isDark(r, c)) this.pdf.rect(x + c * cell, y + r * cell, cell + 0.02, cell + 0.02);
+      }
     }
     this.pdf.fillColor('black').fill();
   }

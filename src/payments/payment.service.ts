@@ -141,7 +141,9 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
         continue;
       }
       // The RECORD_PAYMENT that recordBatch will send (its day and bank reference are not known yet).
-      if (!versions.has(c.workflow_version)) versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
+      if (!versions.has(c.workflow_version)) {
+        versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
+      }
       const eventData = rule.eventData(
         {
           period: input.period, months: line.months, amountFen: line.amountFen,

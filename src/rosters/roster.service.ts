@@ -161,7 +161,9 @@ function prefillFromPerson(def: CompiledWorkflow['definition'], p: Omit<Person, 
   };
   if (p.phone) known.mobile = p.phone;
   const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  for (const [field, source] of Object.entries(def.prefill)) {
+    if (known[source] !== undefined) data[field] = known[source];
+  }
   return data;
 }
 
@@ -284,7 +286,9 @@ export async function commitRoster(
     }
 
     const outcome = new Map<number, RowOutcome>();
-    for (const r of rows) outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
+    for (const r of rows) {
+      outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
+    }
     for (const r of valid.filter((x) => x.heldElsewhere)) outcome.set(r.line, { status: 'error', errors: [{ field: 'person.idNumber', message: PENDING_REGISTRATION }], personId: null, caseId: null });
     for (const c of planned) {
       if (created.has(c.id)) outcome.set(c.row.line, { status: 'created', errors: [], personId: c.personId, caseId: c.id });

@@ -146,7 +146,9 @@ export interface ValidateInput {
 export async function validateRecords(db: Executor, v: ValidateInput): Promise<CheckedRow[]> {
   const def = v.wf.definition;
   const fields = rosterFields(def);
-  const subjectFrom = (source: string) => [...Object.entries(def.prefill ?? {}).filter(([, s]) => s === source).map(([k]) => k)];
+  const subjectFrom = (source: string) => [
+    ...Object.entries(def.prefill ?? {}).filter(([, s]) => s === source).map(([k]) => k),
+  ];
   const idKeys = [SUBJECT_ID, ...subjectFrom('idNumber')];
   const nameKeys = [SUBJECT_NAME, ...subjectFrom('name')];
   const mapped = new Set(v.records.flatMap((r) => Object.keys(r.values)));
@@ -169,7 +171,11 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
 
   const stations = (await listStations(db)).filter((s) => s.level === 'village');
   const stationsByKey = new Map<string, Station[]>();
-  for (const s of stations) for (const k of new Set([s.id, stationKey(s.name_zh), s.name_zh])) stationsByKey.set(k, [...(stationsByKey.get(k) ?? []), s]);
+  for (const s of stations) {
+    for (const k of new Set([s.id, stationKey(s.name_zh), s.name_zh])) {
+      stationsByKey.set(k, [...(stationsByKey.get(k) ?? []), s]);
+    }
+  }
   const ownVillage = v.user.stationLevel === 'village' ? stations.find((s) => s.id === v.user.stationId) : undefined;
 
   const rows: CheckedRow[] = [];
@@ -236,10 +242,14 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   }
   const personIds = [...byHash.values()].map((p) => p.id);
   const existing = new Map<string, { period: string | null; status: string; exclusive: boolean }[]>();
-  for (const c of await itemCasesOf(db, def.id, personIds, v.period)) existing.set(c.person_id, [...(existing.get(c.person_id) ?? []), c]);
+  for (const c of await itemCasesOf(db, def.id, personIds, v.period)) {
+    existing.set(c.person_id, [...(existing.get(c.person_id) ?? []), c]);
+  }
   const completed = new Map<string, string[]>();
   if (v.wf.eligibility) {
-    for (const d of await completedItemsOf(db, personIds, DONE_OUTCOMES)) completed.set(d.person_id, [...(completed.get(d.person_id) ?? []), d.workflow_id]);
+    for (const d of await completedItemsOf(db, personIds, DONE_OUTCOMES)) {
+      completed.set(d.person_id, [...(completed.get(d.person_id) ?? []), d.workflow_id]);
+    }
   }
 
   for (const row of rows) {
