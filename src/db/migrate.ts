@@ -23,13 +23,10 @@ class ContextMigrationProvider implements MigrationProvider {
     const files = await new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }).getMigrations();
     return Object.fromEntries(Object.entries(files).map(([name, m]) => {
       const mc = m as MigrationWithContext;
-      return [
-        name,
-        {
-          up: (d: Kysely<any>) => mc.up(d, this.ctx),
-          ...(mc.down ? { down: (d: Kysely<any>) => mc.down!(d, this.ctx) } : {}),
-        },
-      ];
+      return [name, {
+        up: (d: Kysely<any>) => mc.up(d, this.ctx),
+        ...(mc.down ? { down: (d: Kysely<any>) => mc.down!(d, this.ctx) } : {}),
+      }];
     }));
   }
 }

@@ -135,9 +135,9 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
   });
   // The route is the one the transition names (the linter makes every adverse one name it); a
   // notice without one prints none, and an adverse template's strict `remedies` then fails the step.
-  const remedy = f.event.fromState ? takenTransition(
-    def, f.event.fromState, f.event.type, f.event.toState,
-  )?.remedy : undefined;
+  const remedy = f.event.fromState
+    ? takenTransition(def, f.event.fromState, f.event.type, f.event.toState)?.remedy
+    : undefined;
   const remedies = remedy
     ? markupSafe(remedySentence(remedy, f.settings, f.notice.title.zh, {
       decisionBody: external, reviewBody: text(d.reviewBody), court: text(d.court),

@@ -89,9 +89,9 @@ export class NoticeRenderJob {
       await this.db.transaction().execute((trx) => savePdf(trx, id, pdf, sha256(pdf), this.clock.now()));
     } catch (err) {
       this.log.error({ err, noticeId: id }, 'notice PDF rendering failed; the sweep will retry it');
-      await this.db.transaction().execute((trx) => recordRenderFailure(
-        trx, id, (err as Error).message,
-      )).catch(() => {});
+      await this.db.transaction()
+        .execute((trx) => recordRenderFailure(trx, id, (err as Error).message))
+        .catch(() => {});
     }
   }
 }

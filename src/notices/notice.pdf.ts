@@ -48,9 +48,9 @@ const CARRIED_LINES = 2;
 /**
  * An A4 document with our faces registered and fixed metadata (the same bytes every time), and its bytes when ended.
  */
-function openPdf(info: {
-  title: string; subject: string; author: string; at: Date;
-}): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
+function openPdf(
+  info: { title: string; subject: string; author: string; at: Date },
+): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const pdf = new PDFDocument({
     size: 'A4', margin: 0, autoFirstPage: false, bufferPages: true, compress: true, pdfVersion: '1.7',
     info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'veterans-service-checklists', Producer: 'PDFKit', CreationDate: info.at, ModDate: info.at },
@@ -170,9 +170,9 @@ class Layout {
     const numberWidth = textWidth(doc.number, BODY);
     this.text(doc.number, BODY, BOX.left + BOX.width - numberWidth, y + 16);
     y += 24;
-    this.pdf.save().lineWidth(1.2).strokeColor(RED).moveTo(
-      BOX.left, y,
-    ).lineTo(BOX.left + BOX.width, y).stroke().restore();
+    this.pdf.save().lineWidth(1.2).strokeColor(RED)
+      .moveTo(BOX.left, y).lineTo(BOX.left + BOX.width, y)
+      .stroke().restore();
     y += 12;
     for (const line of breakLines(doc.title, TITLE, BOX.width, BOX.width)) {
       this.centred(line.join(''), TITLE, y + 24);

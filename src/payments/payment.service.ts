@@ -144,13 +144,10 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
       if (!versions.has(c.workflow_version)) {
         versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
       }
-      const eventData = rule.eventData(
-        {
-          period: input.period, months: line.months, amountFen: line.amountFen,
-          start: rule.window(data, null)?.start ?? null, periodFrom: range.from,
-        },
-        { number, paidOn: today },
-      );
+      const eventData = rule.eventData({
+        period: input.period, months: line.months, amountFen: line.amountFen,
+        start: rule.window(data, null)?.start ?? null, periodFrom: range.from,
+      }, { number, paidOn: today });
       const why = notRecordable(versions.get(c.workflow_version), c.workflow_version, c.state, eventData, now);
       if (why) skipped.push({ caseId: c.id, reason: why });
       else lines.push({ caseId: c.id, ...line });
@@ -362,13 +359,10 @@ async function recordLine(
       if (!c) throw new Error(`case ${l.case_id} of payment line ${l.id} is gone`);
       const data = c.snapshot.context.data;
       const start = rule.window(data, null)?.start ?? null;
-      const eventData = rule.eventData(
-        {
-          period: b.period, months: l.months, amountFen: Number(l.amount_fen), start,
-          periodFrom: periodRange(b.period).from,
-        },
-        { number: b.number, ...terms },
-      );
+      const eventData = rule.eventData({
+        period: b.period, months: l.months, amountFen: Number(l.amount_fen), start,
+        periodFrom: periodRange(b.period).from,
+      }, { number: b.number, ...terms });
       await sendEvent(deps, user, l.case_id, { type: RECORD_PAYMENT, data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang, l.id);
       return;
     } catch (err) {
