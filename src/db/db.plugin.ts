@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-export interface DbPluginOptions {
+interface DbPluginOptions {
   databaseUrl?: string;
   /** The tables' owner, for migrations (src/db/runtime-role.ts). */
   migrationUrl?: string;

@@ -91,7 +91,7 @@ async function ensureRuntimeRole(db: Db, me: Standing): Promise<string | undefin
  * included): read and write on every table, but only read and append on the history, only the
  * PDF bookkeeping of notices, only read the migration tables; no TRUNCATE, TRIGGER or REFERENCES.
  */
-export async function grantRuntime(db: Db, role: string): Promise<void> {
+async function grantRuntime(db: Db, role: string): Promise<void> {
   const r = sql.id(role);
   await db.transaction().execute(async (trx) => {
     // Concurrent GRANTs on one table fail ("tuple concurrently updated"): one start at a time.

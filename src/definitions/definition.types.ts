@@ -53,12 +53,12 @@ export interface TransitionConfig {
   description?: string;
 }
 
-export interface EventMeta {
+interface EventMeta {
   form?: string;
   roles?: string[];
 }
 
-export interface StateMeta {
+interface StateMeta {
   step: Localized;
   level?: Level;
   /** Decided by a body above the district; a district user records the decision. */

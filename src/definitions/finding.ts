@@ -9,7 +9,7 @@ export interface Finding {
   message: string;
 }
 
-export type LintKey = keyof typeof lintMessages;
+type LintKey = keyof typeof lintMessages;
 
 /** How a rule reports what it finds: where, and which of the linter's texts with its values. */
 export type Report = (path: string, key: LintKey, vars?: Record<string, string | number>) => void;

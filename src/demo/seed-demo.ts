@@ -4,7 +4,7 @@ import { makeIdNumber } from '../persons/id-number.ts';
 import { personSecretColumns } from '../persons/person.repository.ts';
 import { seedDemoStandards } from './demo-standards.ts';
 
-export const DEMO_PASSWORD = 'demo1234';
+const DEMO_PASSWORD = 'demo1234';
 
 const stations = [
   { id: 'xinhe', parent_id: null, level: 'district', path: 'xinhe', name_zh: '新河区退役军人事务局', name_en: 'Xinhe District Veterans Affairs Bureau' },

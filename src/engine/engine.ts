@@ -62,7 +62,7 @@ export function isAdminAct(type: string): boolean {
   return (ADMIN_ACTS as readonly string[]).includes(type);
 }
 
-export function stateOf(wf: CompiledWorkflow, snapshot: StoredSnapshot): StateConfig {
+function stateOf(wf: CompiledWorkflow, snapshot: StoredSnapshot): StateConfig {
   return wf.definition.machine.states[snapshot.value]!;
 }
 

@@ -5,7 +5,7 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import { claimJob, findJob, finishJob, insertJob, setProgress } from './job.repository.ts';
 import { Job } from './job.schemas.ts';
 
-export type JobHandler = (
+type JobHandler = (
   app: FastifyInstance, params: Record<string, unknown>, progress: (p: Record<string, unknown>) => Promise<void>,
 ) => Promise<unknown>;
 

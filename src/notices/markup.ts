@@ -25,7 +25,7 @@ export type Block =
 // `s`: a value's own characters never end a line (only \n does), whatever they are.
 const DIRECTIVE = /^(to|p|h|note|th|tr|kv|cell|sign|gap):\s?(.*)$/s;
 
-export class MarkupError extends Error {}
+class MarkupError extends Error {}
 
 export function parseMarkup(source: string): Block[] {
   const blocks: Block[] = [];

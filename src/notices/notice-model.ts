@@ -27,7 +27,7 @@ function labelsOf(prop: JsonSchema): Record<string, string> | undefined {
 }
 
 /** One form value as a notice prints it: labels for codes, yuan for fen, Chinese dates, masked personal data. */
-export function formatValue(key: string, prop: JsonSchema, value: unknown): string {
+function formatValue(key: string, prop: JsonSchema, value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   if (prop['x-sensitive'] && typeof value === 'string') return maskValue(key, value);
   if (typeof value === 'boolean') return message('zh', value ? 'NOTICE_YES' : 'NOTICE_NO');

@@ -29,7 +29,7 @@ export const SAMPLES: {
   { kind: 'form', workflow: 'discharge-reporting', notice: 'registrationForm', name: '李昇', data: { name: '李昇', sex: 'male', birthDate: '2004-02-11', enlistmentDate: '2024-09-10' } },
 ];
 
-export async function renderSamples(outDir: string): Promise<string[]> {
+async function renderSamples(outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const settings = noticeSettings({ contactPhone: '0571-86001234' });
   const issuedAt = new Date('2026-11-24T02:30:00Z');

@@ -2,13 +2,13 @@ import { addMonths, countedMonths, fenAt, monthsInPeriod, percentOf, segmentsAmo
 
 type Data = Record<string, unknown>;
 
-export interface Payee { name: string; bankName: string; bankAccount: string }
+interface Payee { name: string; bankName: string; bankAccount: string }
 
 /** The yearly rate of one case: a standard in fen per year and the percent of it that is due. */
-export interface Rate { annualFen: number; percent: number }
+interface Rate { annualFen: number; percent: number }
 
 /** Yearly confirmation (条例第八条) in the item's own forms. */
-export interface YearlyConfirmation {
+interface YearlyConfirmation {
   /** The CONFIRM_YEAR field that takes the run's year. */
   yearField: string;
   /** The STOP form for a case not confirmed when the run closes on `today`. */

@@ -29,7 +29,7 @@ import { recordReveal } from '../auth/reveal-log.repository.ts';
 /** Batches with more lines than this are recorded by a background job. */
 export const SYNC_RECORD_LINES = 100;
 
-export const PAYABLE_STATES = ['paying', 'suspended'];
+const PAYABLE_STATES = ['paying', 'suspended'];
 
 export function ruleFor(workflowId: string): PaymentRule {
   const rule = PAYMENT_RULES.get(workflowId);
@@ -39,7 +39,7 @@ export function ruleFor(workflowId: string): PaymentRule {
   return rule;
 }
 
-export function periodRange(period: string): { from: string; to: string } {
+function periodRange(period: string): { from: string; to: string } {
   const y = Number(period);
   return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
 }
@@ -50,7 +50,7 @@ interface Standard { key: string; value: unknown; effectiveFrom: string; policyD
  * The values of local standards in force at some time in a period, by key and oldest first: the one
  * in force on its first day (the latest effective_from on or before it) and those taking effect later in it.
  */
-export async function standardsDuring(
+async function standardsDuring(
   db: Executor, keys: string[], range: { from: string; to: string },
 ): Promise<Standard[]> {
   const rows = await standardsBefore(db, keys, range.to);
@@ -72,7 +72,7 @@ function valueOn(standards: readonly Standard[], key: string, day: string): unkn
   return value;
 }
 
-export interface Skipped { caseId: string; reason: string }
+interface Skipped { caseId: string; reason: string }
 
 /**
  * Why a case cannot take RECORD_PAYMENT with `data` under the definition version it is on (a case
@@ -235,7 +235,7 @@ export async function cancelBatch(deps: CaseDeps, user: User, id: string): Promi
 }
 
 /** Bank file layout v1 (README): one row per line, amounts in yuan with two decimals and in fen. */
-export const BANK_FILE_HEADER = ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'];
+const BANK_FILE_HEADER = ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'];
 
 /**
  * The bank file of an approved batch: CSV, UTF-8 with BOM, cells a spreadsheet would run as

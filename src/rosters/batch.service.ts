@@ -36,7 +36,7 @@ export interface BatchInput {
 
 /** Batches with more cases than this run as a background job (202 + GET /api/v1/jobs/:id). */
 export const SYNC_BATCH_CASES = 100;
-export const MAX_BATCH_CASES = 5000;
+const MAX_BATCH_CASES = 5000;
 
 /** The cases a batch applies to: at the step, open, in the user's jurisdiction; in roster order when from a roster. */
 async function selectCases(db: Executor, user: User, b: BatchInput): Promise<string[]> {
@@ -96,7 +96,7 @@ async function dataFor(deps: CaseDeps, db: Executor, caseId: string, type: strin
   return { version: c.version, data: { ...data, ...common } };
 }
 
-export interface CaseOutcome {
+interface CaseOutcome {
   position: number;
   caseId: string;
   ok: boolean;
@@ -216,16 +216,5 @@ export async function rosterNoticesPdf(
   let notices = await noticesOf(db, caseIds.map((caseId) => ({ caseId, seq: null })), user.stationPath);
   if (noticeKey) notices = notices.filter((n) => n.noticeKey === noticeKey);
   const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title: `名册文书 ${notices.length}份`, author: await organOf(db, user), at: now }, { duplex });
-  return { pdf, count: notices.length };
-}
-
-/** Notices of given (case, history entry) pairs in order, e.g. a payment batch's lines. */
-export async function pairsNoticesPdf(
-  db: Executor, user: User, pairs: Pair[], title: string, now: Date, duplex = false,
-): Promise<{ pdf: Buffer; count: number }> {
-  const notices = await noticesOf(db, pairs, user.stationPath);
-  const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), {
-    title, author: await organOf(db, user), at: now,
-  }, { duplex });
   return { pdf, count: notices.length };
 }

@@ -33,7 +33,7 @@ const PERSON_FIELDS: RosterField[] = [
 /**
  * Headers compared without spaces, required-field stars, a trailing explanation in brackets, or full-width brackets.
  */
-export function normalizeHeader(h: string): string {
+function normalizeHeader(h: string): string {
   return h.replace(/[\s\u3000*＊]/g, '').replace(/（/g, '(').replace(/）/g, ')').trim();
 }
 
@@ -102,7 +102,7 @@ function isoFromParts(y: number, m: number, d: number): string | null {
 }
 
 /** 2026-09-10, 2026/9/10, 2026.9.10, 2026年9月10日, 20260910, or an Excel date serial. */
-export function parseDate(v: Cell): string | null {
+function parseDate(v: Cell): string | null {
   if (v instanceof Date) return isoFromParts(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
   if (typeof v === 'number') {
     if (v > 20000 && v < 80000) { // Excel serial day (1900 system)

@@ -20,7 +20,7 @@ function jsonField(name: string, text: string | undefined): Record<string, unkno
   throw new AppError('VALIDATION_FAILED', { errors: [{ path: `/${name}`, message: `${name} 须为JSON对象 / must be a JSON object` }] });
 }
 
-export function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): FastifyReply {
+function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): FastifyReply {
   return reply.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).header('cache-control', 'private, no-store').send(pdf);
 }
 

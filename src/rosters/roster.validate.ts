@@ -19,13 +19,13 @@ export interface RosterRecord {
   values: Record<string, Cell>;
 }
 
-export interface RowError {
+interface RowError {
   field: string;
   message: string;
 }
 
 /** An existing person as far as a roster needs one (ID numbers stay encrypted; the roster has them). */
-export interface KnownPerson {
+interface KnownPerson {
   id: string;
   name: string;
   stationId: string;
