@@ -1,4 +1,7 @@
-/* The policy editor: checks the definition as it is typed (POST …/lint) and lists the findings with their JSON paths. */
+/*
+ * The policy editor: checks the definition as it is typed (POST …/lint) and lists the findings with
+ * their JSON paths.
+ */
 (function () {
   'use strict';
   var area = document.getElementById('definition');

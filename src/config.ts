@@ -55,7 +55,10 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
-  /** The owner of the tables, for migrations; unset: DATABASE_URL's user if it owns them (docs/adr/0009-runtime-role.md). */
+  /**
+   * The owner of the tables, for migrations; unset: DATABASE_URL's
+   * user if it owns them (docs/adr/0009-runtime-role.md).
+   */
   migrationDatabaseUrl?: string;
   /** Embedded database folder; `memory://` keeps it in memory (tests). */
   dataDir: string;
@@ -84,7 +87,8 @@ export interface Config {
 
 // Hardening settings (declaration merging keeps them apart from the rest).
 interface RawEnv {
-  DATA_KEY?: string; TRUST_PROXY?: string; LOGIN_RATE_LIMIT: number; LOGIN_MAX_FAILURES: number; LOGIN_ACCOUNT_MAX_FAILURES: number; LOGIN_LOCK_MINUTES: number;
+  DATA_KEY?: string; TRUST_PROXY?: string; LOGIN_RATE_LIMIT: number; LOGIN_MAX_FAILURES: number;
+  LOGIN_ACCOUNT_MAX_FAILURES: number; LOGIN_LOCK_MINUTES: number;
 }
 
 function trustProxyOf(v: string | undefined): boolean | string {
@@ -92,14 +96,17 @@ function trustProxyOf(v: string | undefined): boolean | string {
 }
 
 interface RawEnv {
-  PORT: number; HOST: string; DATABASE_URL?: string; MIGRATION_DATABASE_URL?: string; DATA_DIR: string; LOG_LEVEL: string;
-  SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; SESSION_MAX_HOURS: number; DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string; DEMO?: boolean;
+  PORT: number; HOST: string; DATABASE_URL?: string; MIGRATION_DATABASE_URL?: string; DATA_DIR: string;
+  LOG_LEVEL: string; SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; SESSION_MAX_HOURS: number;
+  DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string;
+  DEMO?: boolean;
 }
 
 // The notices' variables (declaration merging keeps them apart from the rest).
 interface RawEnv {
-  REVIEW_BODY: string; COURT: string; PETITION_REVIEW_BODY: string; PETITION_RECHECK_BODY: string; PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string;
-  NOTICE_SERIES?: string; NOTICE_SEAL_IMAGE?: string; NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
+  REVIEW_BODY: string; COURT: string; PETITION_REVIEW_BODY: string; PETITION_RECHECK_BODY: string;
+  PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string; NOTICE_SERIES?: string; NOTICE_SEAL_IMAGE?: string;
+  NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
 }
 
 export class ConfigError extends Error {}
@@ -138,14 +145,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     escalationGraceWorkingDays: raw.ESCALATION_GRACE_WORKING_DAYS,
     demo,
     notices: {
-      reviewBody: raw.REVIEW_BODY, court: raw.COURT,
-      petitionReviewBody: raw.PETITION_REVIEW_BODY, petitionRecheckBody: raw.PETITION_RECHECK_BODY, petitionDays: NOTICE_DEFAULTS.petitionDays,
+      reviewBody: raw.REVIEW_BODY, court: raw.COURT, petitionReviewBody: raw.PETITION_REVIEW_BODY,
+      petitionRecheckBody: raw.PETITION_RECHECK_BODY, petitionDays: NOTICE_DEFAULTS.petitionDays,
       publicBaseUrl: raw.PUBLIC_BASE_URL ?? `http://${raw.HOST}:${raw.PORT}`, numberPrefix: raw.NOTICE_NUMBER_PREFIX,
       ...('series' in series ? { series: series.series } : {}), sealImage: raw.NOTICE_SEAL_IMAGE,
       contactPhone: raw.NOTICE_CONTACT_PHONE, sweepSeconds: raw.NOTICE_SWEEP_SECONDS,
     },
     dataKey: raw.DATA_KEY?.trim(),
     trustProxy: trustProxyOf(raw.TRUST_PROXY),
-    login: { ratePerMinute: raw.LOGIN_RATE_LIMIT, maxFailures: raw.LOGIN_MAX_FAILURES, accountMaxFailures: raw.LOGIN_ACCOUNT_MAX_FAILURES, lockMinutes: raw.LOGIN_LOCK_MINUTES },
+    login: {
+      ratePerMinute: raw.LOGIN_RATE_LIMIT, maxFailures: raw.LOGIN_MAX_FAILURES,
+      accountMaxFailures: raw.LOGIN_ACCOUNT_MAX_FAILURES, lockMinutes: raw.LOGIN_LOCK_MINUTES,
+    },
   };
 }

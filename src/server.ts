@@ -25,7 +25,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof WorkflowLintError || err instanceof DataKeyError;
+  const known = err instanceof ConfigError || err instanceof DataDirLockedError
+    || err instanceof WorkflowLintError || err instanceof DataKeyError;
   console.error(known ? err.message : err);
   process.exit(1);
 });

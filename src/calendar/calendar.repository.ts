@@ -9,7 +9,10 @@ export interface CalendarYearLoad {
   at: Date;
 }
 
-/** Replaces a year's holidays and make-up working days, and records where they came from; the caller holds the transaction. */
+/**
+ * Replaces a year's holidays and make-up working days, and
+ * records where they came from; the caller holds the transaction.
+ */
 export async function replaceYear(trx: Executor, y: CalendarYearLoad): Promise<void> {
   await trx.deleteFrom('calendar_days').where('day', '>=', `${y.year}-01-01`).where('day', '<=', `${y.year}-12-31`).execute();
   const rows = [

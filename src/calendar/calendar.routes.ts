@@ -41,7 +41,9 @@ export default async function calendarRoutes(app: FastifyInstance): Promise<void
     const holidays: string[] = [];
     const workdays: string[] = [];
     const cal = app.calendar.current;
-    for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d = new Date(d.getTime() + 86_400_000)) days.push(d.toISOString().slice(0, 10));
+    for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d = new Date(d.getTime() + 86_400_000)) {
+      days.push(d.toISOString().slice(0, 10));
+    }
     for (const day of days) {
       const weekend = [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
       if (cal.isWorkday(day) && weekend) workdays.push(day);

@@ -27,7 +27,10 @@ runCli(async () => {
   try {
     if (!(await findStation(db, values.station))) throw new Error(`服务站不存在 / no station "${values.station}"`);
     const now = new Date();
-    const added = await addUser(db, { username: values.username, displayName: values.name, role: values.role as Role, stationId: values.station, password }, now);
+    const added = await addUser(db, {
+      username: values.username, displayName: values.name, role: values.role as Role, stationId: values.station,
+      password,
+    }, now);
     if (added === 'taken') throw new Error(`用户名已存在 / username "${values.username}" is taken`);
     console.log(`已创建用户 / user created: ${values.username} (${added.id})`);
     if (values['api-token']) {

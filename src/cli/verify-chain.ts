@@ -12,7 +12,7 @@ interface ChainEventRow {
 /** The first break in a case's hash chain, its history in seq order with payloads opened; null when it holds. */
 export function chainMismatch(caseId: string, head: string | null, events: ChainEventRow[]): string | null {
   return chainProblem(caseId, events.map((e) => ({
-    seq: e.seq, kind: e.kind, type: e.type, payload: e.payload, actorId: e.actor_id, fromState: e.from_state, toState: e.to_state,
-    at: e.at, priorTiming: e.prior_timing, hash: e.hash,
+    seq: e.seq, kind: e.kind, type: e.type, payload: e.payload, actorId: e.actor_id, fromState: e.from_state,
+    toState: e.to_state, at: e.at, priorTiming: e.prior_timing, hash: e.hash,
   })), head);
 }

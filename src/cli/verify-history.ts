@@ -21,13 +21,13 @@ export interface VerifyResult {
 }
 
 interface CaseRow {
-  id: string; workflow_id: string; workflow_version: number; state: string; status: string; outcome: string | null; version: number; snapshot: unknown; agent: unknown;
-  history_hash: string | null;
+  id: string; workflow_id: string; workflow_version: number; state: string; status: string; outcome: string | null;
+  version: number; snapshot: unknown; agent: unknown; history_hash: string | null;
 }
 
 interface EventRow {
-  case_id: string; seq: number; kind: string; type: string; payload: Record<string, unknown>; from_state: string | null; to_state: string | null;
-  actor_id: string | null; at: Date; prior_timing: unknown; hash: string | null;
+  case_id: string; seq: number; kind: string; type: string; payload: Record<string, unknown>; from_state: string | null;
+  to_state: string | null; actor_id: string | null; at: Date; prior_timing: unknown; hash: string | null;
 }
 
 /**
@@ -38,7 +38,10 @@ interface EventRow {
 function opened(c: CaseRow, events: EventRow[]): { c: CaseRow; events: EventRow[] } | { problem: string } {
   try {
     openAgent(c.id, c.agent);
-    return { c: { ...c, snapshot: openSnapshot(c.id, c.snapshot) }, events: events.map((e) => ({ ...e, payload: openPayload(e.case_id, e.seq, e.payload) })) };
+    return {
+      c: { ...c, snapshot: openSnapshot(c.id, c.snapshot) },
+      events: events.map((e) => ({ ...e, payload: openPayload(e.case_id, e.seq, e.payload) })),
+    };
   } catch (err) {
     return { problem: message('en', 'CLI_VERIFY_SEALED', { detail: (err as Error).message }) };
   }
@@ -105,7 +108,9 @@ async function checkCase(db: Executor, registry: WorkflowRegistry, c: CaseRow, e
  * Checks every case in the database, in batches, inside one repeatable-read transaction (a
  * consistent picture even while the service writes); returns what does not agree with its history.
  */
-export async function verifyHistories(db: Db, registry: WorkflowRegistry, opts: { batch?: number } = {}): Promise<VerifyResult> {
+export async function verifyHistories(
+  db: Db, registry: WorkflowRegistry, opts: { batch?: number } = {},
+): Promise<VerifyResult> {
   return db.transaction().setIsolationLevel('repeatable read').execute((trx) => verifyIn(trx, registry, opts.batch ?? 200));
 }
 

@@ -59,7 +59,8 @@ async function verifyIn(db: Executor): Promise<PaymentsResult> {
   for (const l of lines) {
     const e = byPeriod.get(`${l.case_id}\t${l.period}`);
     const line = message('en', 'CLI_VERIFY_LINE', { line: l.line_no, batch: l.number });
-    const paidByLine = e !== undefined && e.data.batchNumber === l.number && Number(e.data.amountFen) === Number(l.amount_fen);
+    const paidByLine = e !== undefined && e.data.batchNumber === l.number
+      && Number(e.data.amountFen) === Number(l.amount_fen);
     if (l.status === 'paid' && (!e || e.seq !== l.event_seq || !paidByLine)) {
       const paid = e ? message('en', 'CLI_VERIFY_HISTORY_PAYMENT', { seq: e.seq, batch: String(e.data.batchNumber), fen: String(e.data.amountFen) }) : message('en', 'CLI_VERIFY_NONE');
       problem(l.case_id, message('en', 'CLI_VERIFY_LINE_PAID', { line, seq: String(l.event_seq), period: l.period, paid }));

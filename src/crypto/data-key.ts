@@ -144,8 +144,8 @@ export async function checkDataKey(db: Kysely<any>, keys: DataKeys, now: Date): 
   if (known.includes(keys.kid)) return;
   if (known.length > 0) {
     throw new DataKeyError(
-      `DATA_KEY 与加密该数据库时所用的密钥不一致（库中密钥标识 ${known.join(', ')}，当前 ${keys.kid}） / ` +
-      `DATA_KEY is not the key this database's personal data was encrypted with (database key id ${known.join(', ')}, this key ${keys.kid})`,
+      `DATA_KEY 与加密该数据库时所用的密钥不一致（库中密钥标识 ${known.join(', ')}，当前 ${keys.kid}） / `
+      + `DATA_KEY is not the key this database's personal data was encrypted with (database key id ${known.join(', ')}, this key ${keys.kid})`,
     );
   }
   await sql`insert into data_keys (kid, created_at) values (${keys.kid}, ${now}) on conflict do nothing`.execute(db);

@@ -25,9 +25,14 @@ import { dataKeys, decryptField, encryptField, isEncryptedForm, type DataKeys } 
  * copies of the rule: change them together, with a new migration.
  */
 
-/** ID numbers, bank accounts and cards, phones: `idNumber`, `payeeIdNumber`, `bankAccount`, `mobile`, `objectorPhone`… */
+/**
+ * ID numbers, bank accounts and cards, phones: `idNumber`, `payeeIdNumber`, `bankAccount`, `mobile`, `objectorPhone`…
+ */
 const PERSONAL_NAME = /(?:^(?:idNumber|bankAccount|bankCard|mobile|phone)|IdNumber|BankAccount|BankCard|Mobile|Phone)$/;
-/** Free text: comments, urges, reasons, notes, opinions, file names (`text`, `reason`, `deferralReason`, `villageOpinion`…). */
+/**
+ * Free text: comments, urges, reasons, notes, opinions, file
+ * names (`text`, `reason`, `deferralReason`, `villageOpinion`…).
+ */
 const FREE_TEXT_NAME = /(?:^(?:text|reason|note|opinion|comment|filename)|Reason|Note|Opinion|Comment|Filename)$/;
 const IDENTIFIER_NAME = /(?:^id|Id)s?$/;
 
@@ -53,7 +58,10 @@ function mapValue(v: unknown, name: string, at: string, leaf: Leaf): unknown {
   return v;
 }
 
-/** Copies only what changes: the rest of the document is shared, and a document without personal data comes back as it was. */
+/**
+ * Copies only what changes: the rest of the document is shared,
+ * and a document without personal data comes back as it was.
+ */
 function mapSealed(value: object, name: string, at: string, leaf: Leaf): unknown {
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
@@ -92,7 +100,10 @@ export function sealJson<T>(value: T, scope: string, previous?: unknown, keys: D
   }) as T;
 }
 
-/** The stored document with its personal data decrypted; a value in clear or sealed for another place throws DataKeyError. */
+/**
+ * The stored document with its personal data decrypted; a value
+ * in clear or sealed for another place throws DataKeyError.
+ */
 export function openJson<T>(stored: T, scope: string, keys: DataKeys = dataKeys()): T {
   const seen = new Map<string, { plain: string; sealed: string }>();
   const out = mapValue(stored, '', '', (sealed, at) => {

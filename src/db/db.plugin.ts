@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-export interface DbPluginOptions {
+interface DbPluginOptions {
   databaseUrl?: string;
   /** The tables' owner, for migrations (src/db/runtime-role.ts). */
   migrationUrl?: string;
@@ -40,9 +40,15 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   if (embedded) app.addHook('onClose', async () => embedded!.close());
   try {
     // Migrated as the owner before the pool opens; the pool serves as the runtime role.
-    const access = await prepareDatabase({ url: opts.databaseUrl ?? embedded!.connectionString, migrationUrl: opts.migrationUrl, migration: { dataKey: opts.dataKey } });
+    const access = await prepareDatabase({
+      url: opts.databaseUrl ?? embedded!.connectionString, migrationUrl: opts.migrationUrl,
+      migration: { dataKey: opts.dataKey },
+    });
     if (access.warning) app.log.warn(access.warning);
-    await app.register(fastifyPostgres, { connectionString: access.connectionString, max: poolSize, connectionTimeoutMillis: opts.databaseUrl ? 5000 : 30_000 });
+    await app.register(fastifyPostgres, {
+      connectionString: access.connectionString, max: poolSize,
+      connectionTimeoutMillis: opts.databaseUrl ? 5000 : 30_000,
+    });
     if (access.role) assumeRole(app.pg.pool, access.role, (err) => app.log.error({ err }, 'database connection could not take the runtime role'));
   } catch (err) {
     await embedded?.close();

@@ -37,8 +37,8 @@ function lockDataDir(dir: string): () => void {
       const holder = Number(readFileSync(lockPath, 'utf8').trim());
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
         throw new DataDirLockedError(
-          `数据目录 ${dir} 正被进程 ${holder} 使用，同一时间只能有一个服务打开它。 / ` +
-          `The data folder ${dir} is in use by process ${holder}; only one service may open it at a time.`,
+          `数据目录 ${dir} 正被进程 ${holder} 使用，同一时间只能有一个服务打开它。 / `
+          + `The data folder ${dir} is in use by process ${holder}; only one service may open it at a time.`,
         );
       }
       rmSync(lockPath, { force: true }); // left behind by a process that died

@@ -11,7 +11,10 @@ export interface MigrationContext {
   dataKey?: Buffer;
 }
 
-type MigrationWithContext = { up(db: Kysely<any>, ctx?: MigrationContext): Promise<void>; down?(db: Kysely<any>, ctx?: MigrationContext): Promise<void> };
+type MigrationWithContext = {
+  up(db: Kysely<any>, ctx?: MigrationContext): Promise<void>;
+  down?(db: Kysely<any>, ctx?: MigrationContext): Promise<void>;
+};
 
 /** The migrations folder, each migration handed the context as its second argument. */
 class ContextMigrationProvider implements MigrationProvider {
@@ -20,7 +23,10 @@ class ContextMigrationProvider implements MigrationProvider {
     const files = await new FileMigrationProvider({ fs, path, migrationFolder: migrationsFolder }).getMigrations();
     return Object.fromEntries(Object.entries(files).map(([name, m]) => {
       const mc = m as MigrationWithContext;
-      return [name, { up: (d: Kysely<any>) => mc.up(d, this.ctx), ...(mc.down ? { down: (d: Kysely<any>) => mc.down!(d, this.ctx) } : {}) }];
+      return [name, {
+        up: (d: Kysely<any>) => mc.up(d, this.ctx),
+        ...(mc.down ? { down: (d: Kysely<any>) => mc.down!(d, this.ctx) } : {}),
+      }];
     }));
   }
 }

@@ -35,7 +35,8 @@ const LIMITED: { table: string; grant: string }[] = [
 ];
 
 async function withDb<T>(url: string, run: (db: Db) => Promise<T>): Promise<T> {
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     return await run(db);
   } finally {
@@ -45,7 +46,10 @@ async function withDb<T>(url: string, run: (db: Db) => Promise<T>): Promise<T> {
 
 interface Standing { role: string; database: string; superuser: boolean; owner: boolean }
 
-/** Who the connection is: a superuser, or a role that owns the history table (or, before the first migration, may create tables). */
+/**
+ * Who the connection is: a superuser, or a role that owns the
+ * history table (or, before the first migration, may create tables).
+ */
 async function standing(db: Db): Promise<Standing> {
   const r = await sql<Standing>`select current_user as role, current_database() as database,
       (select rolsuper from pg_roles where rolname = current_user) as superuser,
@@ -60,7 +64,10 @@ function holdsHistory(s: Standing): string | undefined {
     : undefined;
 }
 
-/** The runtime role of a database whose owner is also its only login: made once, idempotently (concurrent starts, parallel test files). */
+/**
+ * The runtime role of a database whose owner is also its only login:
+ * made once, idempotently (concurrent starts, parallel test files).
+ */
 async function ensureRuntimeRole(db: Db, me: Standing): Promise<string | undefined> {
   const role = `${me.database}_runtime`;
   try {
@@ -84,7 +91,7 @@ async function ensureRuntimeRole(db: Db, me: Standing): Promise<string | undefin
  * included): read and write on every table, but only read and append on the history, only the
  * PDF bookkeeping of notices, only read the migration tables; no TRUNCATE, TRIGGER or REFERENCES.
  */
-export async function grantRuntime(db: Db, role: string): Promise<void> {
+async function grantRuntime(db: Db, role: string): Promise<void> {
   const r = sql.id(role);
   await db.transaction().execute(async (trx) => {
     // Concurrent GRANTs on one table fail ("tuple concurrently updated"): one start at a time.

@@ -41,7 +41,7 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
     const missing = (error.params as { missingProperty: string }).missingProperty;
     const fieldSchema = (parent.properties as Record<string, JsonSchema> | undefined)?.[missing];
     const title = fieldTitle(fieldSchema, lang) ?? missing;
-    return { path: pointer(error.instancePath, missing), message: message(lang, 'FORM_REQUIRED', { title }) };
+    return { path: pointer(error.instancePath, missing), message: message(lang, 'FORM_FIELD_REQUIRED', { title }) };
   }
   const title = fieldTitle(parent, lang);
   if (error.keyword === PLAIN_TEXT_KEYWORD) {

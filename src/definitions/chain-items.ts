@@ -17,6 +17,9 @@ export interface ChainItem {
 export async function chainItems(db: Db, now: Date): Promise<ChainItem[]> {
   const rows = await listVersionsInForce(db, now);
   return rows
-    .map((r) => ({ workflowId: r.workflowId, version: r.version, stage: r.definition.stage, order: r.definition.order, title: r.definition.title, initiation: r.definition.initiation }))
+    .map((r) => ({
+      workflowId: r.workflowId, version: r.version, stage: r.definition.stage, order: r.definition.order,
+      title: r.definition.title, initiation: r.definition.initiation,
+    }))
     .sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order);
 }

@@ -53,12 +53,12 @@ export interface TransitionConfig {
   description?: string;
 }
 
-export interface EventMeta {
+interface EventMeta {
   form?: string;
   roles?: string[];
 }
 
-export interface StateMeta {
+interface StateMeta {
   step: Localized;
   level?: Level;
   /** Decided by a body above the district; a district user records the decision. */
@@ -96,7 +96,10 @@ export interface NoticeDef {
   kind: 'receipt' | 'accepted' | 'correction' | 'refusal' | 'decision' | 'letter' | 'completion' | 'public-notice' | 'other';
   title: Localized;
   template: string;
-  /** Whom a letter is written to: a form field of the case, or a named setting (NoticeSettings.addressees). Letters only. */
+  /**
+   * Whom a letter is written to: a form field of the case, or
+   * a named setting (NoticeSettings.addressees). Letters only.
+   */
   addressee?: { field: string } | { setting: string };
   /** A letter's period of validity from its date; `note` names the source of the period. */
   validity?: { calendarDays: number; note: string };

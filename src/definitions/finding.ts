@@ -9,12 +9,15 @@ export interface Finding {
   message: string;
 }
 
-export type LintKey = keyof typeof lintMessages;
+type LintKey = keyof typeof lintMessages;
 
 /** How a rule reports what it finds: where, and which of the linter's texts with its values. */
 export type Report = (path: string, key: LintKey, vars?: Record<string, string | number>) => void;
 
-/** The findings of one file and the report that adds to them (to `findings` when given), worded in English like every finding. */
+/**
+ * The findings of one file and the report that adds to them (to
+ * `findings` when given), worded in English like every finding.
+ */
 export function findingsOf(file: string, findings: Finding[] = []): { findings: Finding[]; report: Report } {
   return { findings, report: (path, key, vars) => findings.push({ file, path, message: message('en', key, vars) }) };
 }

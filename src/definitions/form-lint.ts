@@ -6,7 +6,10 @@ import { lintFormRules } from './form-rules.ts';
 
 const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
 
-/** Fields holding ID numbers, cards or phones, in groups too: the repositories seal them by name (src/crypto/sealed-data.ts). */
+/**
+ * Fields holding ID numbers, cards or phones, in groups too: the
+ * repositories seal them by name (src/crypto/sealed-data.ts).
+ */
 function personalFields(schema: JsonSchema, path: string): [string, string, string][] {
   const out: [string, string, string][] = [];
   for (const [name, prop] of Object.entries((schema.properties as Record<string, JsonSchema> | undefined) ?? {})) {
@@ -44,7 +47,8 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
     }
     if (!compiles(base, form)) continue;
     if (form.type !== 'object') report(`${base}.type`, 'LINT_FORM_NOT_OBJECT');
-    const items = ((form.properties as Record<string, JsonSchema> | undefined)?.materials?.items as JsonSchema | undefined)?.enum;
+    const materials = (form.properties as Record<string, JsonSchema> | undefined)?.materials;
+    const items = (materials?.items as JsonSchema | undefined)?.enum;
     for (const [i, material] of ((items as string[] | undefined) ?? []).entries()) {
       if (!materialIds.has(material)) report(`${base}.properties.materials.items.enum[${i}]`, 'LINT_MATERIAL_NOT_LISTED', { material });
     }

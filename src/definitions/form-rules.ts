@@ -15,7 +15,7 @@ import type { Report } from './finding.ts';
 export const FORM_RULES_KEYWORD = 'x-rules';
 
 /** One rule as a definition writes it: `{ "rule": "notBefore", "field": "reportDate", "other": "dischargeDate" }`. */
-export interface FormRule {
+interface FormRule {
   rule: string;
   field: string;
   other?: string;
@@ -47,7 +47,7 @@ interface RuleKind {
 }
 
 /** ISO dates compare as strings, so every date rule is a string comparison. */
-export const FORM_RULES: Record<string, RuleKind> = {
+const FORM_RULES: Record<string, RuleKind> = {
   notBefore: {
     other: 'date',
     holds: (v, o) => v >= o!,
@@ -89,7 +89,7 @@ function wellFormed(kind: RuleKind['other'], v: unknown): v is string {
 }
 
 /** The rules a form declares (none when it declares none). */
-export function formRules(form: JsonSchema): FormRule[] {
+function formRules(form: JsonSchema): FormRule[] {
   const rules = form[FORM_RULES_KEYWORD];
   return Array.isArray(rules) ? (rules as FormRule[]) : [];
 }
@@ -125,7 +125,9 @@ export function ruleErrors(form: JsonSchema, data: Record<string, unknown>, toda
       other: r.other === undefined ? '' : fieldTitle(props[r.other], lang) ?? r.other,
       today,
     };
-    out.push({ path: pointer(r.field), message: message(lang, kind.text, { ...titles, ...kind.told?.(other as string) }) });
+    out.push({
+      path: pointer(r.field), message: message(lang, kind.text, { ...titles, ...kind.told?.(other as string) }),
+    });
   }
   return out;
 }

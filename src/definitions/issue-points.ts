@@ -10,7 +10,9 @@ export interface IssuePoint {
   form?: string;
 }
 
-/** Every (notice, event) pair a definition can produce: transition actions, and entry actions reached by each way in. */
+/**
+ * Every (notice, event) pair a definition can produce: transition actions, and entry actions reached by each way in.
+ */
 export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
   const out: IssuePoint[] = [];
   const incoming = new Map<string, { from: string; event: string; form?: string }[]>();
@@ -27,7 +29,9 @@ export function issuePoints(def: WorkflowDefinition): IssuePoint[] {
       if (a.type !== 'issueNotice') continue;
       const ways = incoming.get(name) ?? [];
       if (ways.length === 0) out.push({ noticeKey: a.params.notice, fromState: null, event: 'START', toState: name });
-      for (const w of ways) out.push({ noticeKey: a.params.notice, fromState: w.from, event: w.event, toState: name, form: w.form });
+      for (const w of ways) {
+        out.push({ noticeKey: a.params.notice, fromState: w.from, event: w.event, toState: name, form: w.form });
+      }
     }
   }
   return out;

@@ -8,7 +8,7 @@ const FAVOURABLE = new Set(['granted', 'completed', 'transferred']);
 const ADVERSE_KINDS = new Set(['decision', 'refusal']);
 
 /** A step that waits for the person's 补正: its clock is paused, or a RETURN leads to it. */
-export function correctionStates(def: WorkflowDefinition): Set<string> {
+function correctionStates(def: WorkflowDefinition): Set<string> {
   const out = new Set<string>();
   for (const [name, state] of Object.entries(def.machine.states)) {
     if (state.meta.pausesClock) out.add(name);
@@ -32,7 +32,9 @@ export function lintLapses(def: WorkflowDefinition, report: Report): void {
   const freeDeadlines = new Set<string>();
   const enteredBy = new Map<string, string[]>();
   for (const state of Object.values(states)) {
-    for (const [type, t] of transitionsOf(state)) if (t.target) enteredBy.set(t.target, [...(enteredBy.get(t.target) ?? []), type]);
+    for (const [type, t] of transitionsOf(state)) {
+      if (t.target) enteredBy.set(t.target, [...(enteredBy.get(t.target) ?? []), type]);
+    }
   }
   for (const [name, state] of Object.entries(states)) {
     const base = `$.machine.states.${name}`;

@@ -10,8 +10,10 @@ import { issuePoints } from './issue-points.ts';
  * would be printed nowhere.
  */
 export function lintLetters(def: WorkflowDefinition, report: Report): void {
-  const textFields = new Set(Object.values(def.forms).flatMap((form) => Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)
-    .filter(([, prop]) => prop.type === 'string' && !prop.format).map(([key]) => key)));
+  const textFields = new Set(Object.values(def.forms)
+    .flatMap((form) => Object.entries((form.properties ?? {}) as Record<string, JsonSchema>))
+    .filter(([, prop]) => prop.type === 'string' && !prop.format)
+    .map(([key]) => key));
   for (const [key, n] of Object.entries(def.notices)) {
     const base = `$.notices.${key}`;
     if (n.kind !== 'letter') {
@@ -27,8 +29,7 @@ export function lintLetters(def: WorkflowDefinition, report: Report): void {
         const required = (p.form ? def.forms[p.form]?.required : undefined) as string[] | undefined;
         if (!required?.includes(to.field)) report(`${base}.addressee.field`, 'LINT_ADDRESSEE_NOT_REQUIRED', { step: `${p.fromState ?? '(start)'}.${p.event}`, field: to.field });
       }
-    }
-    else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {
+    } else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {
       report(`${base}.addressee.setting`, 'LINT_ADDRESSEE_SETTING_UNKNOWN', { setting: to.setting, known: Object.keys(ADDRESSEE_SETTINGS).join(', ') });
     }
   }

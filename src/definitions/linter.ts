@@ -45,7 +45,9 @@ function lintReachability(def: WorkflowDefinition, edges: Map<string, Set<string
   if (states[def.machine.initial]) {
     const reached = new Set([def.machine.initial]);
     const queue = [def.machine.initial];
-    while (queue.length) for (const n of edges.get(queue.shift()!) ?? []) if (!reached.has(n)) { reached.add(n); queue.push(n); }
+    while (queue.length) {
+      for (const n of edges.get(queue.shift()!) ?? []) if (!reached.has(n)) { reached.add(n); queue.push(n); }
+    }
     for (const name of Object.keys(states)) if (!reached.has(name)) report(`$.machine.states.${name}`, 'LINT_UNREACHABLE');
   }
   const canFinish = new Set(Object.entries(states).filter(([, s]) => s.type === 'final').map(([n]) => n));
@@ -144,7 +146,8 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
   lintLegalBasis(def, report);
   lintForms(def, report);
   lintLetters(def, report);
-  const formFields = new Set(Object.values(def.forms).flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
+  const formFields = new Set(Object.values(def.forms)
+    .flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
   for (const field of Object.keys(def.prefill ?? {})) if (!formFields.has(field)) report(`$.prefill.${field}`, 'LINT_PREFILL_NO_FORM', { field });
   const edges = lintMachine(def, report, knownWorkflows);
   lintRemedies(def, report);

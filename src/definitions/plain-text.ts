@@ -61,7 +61,7 @@ function pointerToken(key: string | number): string {
  * `plainText`, its field's schema as parentSchema for the title) for each one that is not text.
  * Strings under a schema marked `x-raw` (passwords) are left exactly as sent.
  */
-export function checkPlainText(data: unknown, schema: JsonSchema | undefined): ErrorObject[] {
+function checkPlainText(data: unknown, schema: JsonSchema | undefined): ErrorObject[] {
   const errors: ErrorObject[] = [];
   // A stack, not recursion: a body may nest thousands of arrays deep.
   const stack: { value: unknown; at: string; s: JsonSchema | undefined; set: (v: string) => void }[] = [{ value: data, at: '', s: schema, set: () => {} }];

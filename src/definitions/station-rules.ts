@@ -3,7 +3,10 @@ import type { Report } from './finding.ts';
 import { requiredFields } from './form-rules.ts';
 import { isAdverse, isSystemEvent, transitionsOf } from './transitions.ts';
 
-/** Stations below the district: they serve the bureau but decide nothing in its name (docs/adr/0014-the-right-body-decides.md). */
+/**
+ * Stations below the district: they serve the bureau but decide
+ * nothing in its name (docs/adr/0014-the-right-body-decides.md).
+ */
 const STATION_LEVELS = new Set(['village', 'town']);
 
 /**

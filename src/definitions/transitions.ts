@@ -21,7 +21,9 @@ export function transitionsOf(state: StateConfig): [string, TransitionConfig, st
 }
 
 /** The transition a history entry took: its event from its state, to the state it entered. */
-export function takenTransition(def: WorkflowDefinition, fromState: string | null, event: string, toState: string): TransitionConfig | undefined {
+export function takenTransition(
+  def: WorkflowDefinition, fromState: string | null, event: string, toState: string,
+): TransitionConfig | undefined {
   const from = fromState ? def.machine.states[fromState] : undefined;
   if (!from || !fromState) return undefined;
   return transitionsOf(from).find(([type, t]) => type === event && (t.target ?? fromState) === toState)?.[1];

@@ -5,7 +5,7 @@ import { findingsOf } from './finding.ts';
 import { lintDefinition, type Finding } from './linter.ts';
 import type { WorkflowDefinition } from './definition.types.ts';
 
-export const workflowsFolder = fileURLToPath(new URL('../../workflows', import.meta.url));
+const workflowsFolder = fileURLToPath(new URL('../../workflows', import.meta.url));
 
 export interface WorkflowFile {
   file: string;

@@ -10,15 +10,23 @@ export interface WorkflowVersionRow {
 }
 
 function toRow(r: { workflow_id: string; version: number; status: WorkflowVersionRow['status']; definition: unknown; effective_from: Date | null }): WorkflowVersionRow {
-  return { workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition, effectiveFrom: r.effective_from };
+  return {
+    workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition,
+    effectiveFrom: r.effective_from,
+  };
 }
 
-export async function findVersion(db: Executor, workflowId: string, version: number): Promise<WorkflowVersionRow | undefined> {
+export async function findVersion(
+  db: Executor, workflowId: string, version: number,
+): Promise<WorkflowVersionRow | undefined> {
   const r = await db.selectFrom('workflow_versions').selectAll().where('workflow_id', '=', workflowId).where('version', '=', version).executeTakeFirst();
   return r && toRow(r);
 }
 
-/** The number of the latest published version whose effective date has come; the definition itself comes from the registry's cache. */
+/**
+ * The number of the latest published version whose effective date
+ * has come; the definition itself comes from the registry's cache.
+ */
 export async function versionInForce(db: Executor, workflowId: string, now: Date): Promise<number | undefined> {
   const r = await db.selectFrom('workflow_versions').select('version')
     .where('workflow_id', '=', workflowId).where('status', '=', 'published')
@@ -37,7 +45,9 @@ export async function listVersionsInForce(db: Executor, now: Date): Promise<Work
 }
 
 /** Inserts a version unless that id@version is already stored; stored versions are never overwritten. */
-export async function insertVersionIfMissing(db: Executor, def: WorkflowDefinition, note: string, author: string, now: Date): Promise<boolean> {
+export async function insertVersionIfMissing(
+  db: Executor, def: WorkflowDefinition, note: string, author: string, now: Date,
+): Promise<boolean> {
   const result = await db.insertInto('workflow_versions').values({
     workflow_id: def.id, version: def.version, status: 'published', definition: JSON.stringify(def),
     note, author, created_at: now, published_at: now, effective_from: null,

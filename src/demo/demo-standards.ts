@@ -64,8 +64,9 @@ export const DEMO_STANDARDS = [
 export async function seedDemoStandards(db: Executor, now: Date, author: string): Promise<void> {
   for (const s of DEMO_STANDARDS) {
     await db.insertInto('local_standards').values({
-      id: newId(now.getTime()), key: s.key, value: JSON.stringify(s.value), unit: s.unit, effective_from: s.effectiveFrom,
-      policy_document: JSON.stringify(s.policyDocument), note: s.note, author, created_at: now,
+      id: newId(now.getTime()), key: s.key, value: JSON.stringify(s.value), unit: s.unit,
+      effective_from: s.effectiveFrom, policy_document: JSON.stringify(s.policyDocument), note: s.note, author,
+      created_at: now,
     }).onConflict((oc) => oc.columns(['key', 'effective_from']).doNothing()).execute();
   }
 }

@@ -4,7 +4,7 @@ import { makeIdNumber } from '../persons/id-number.ts';
 import { personSecretColumns } from '../persons/person.repository.ts';
 import { seedDemoStandards } from './demo-standards.ts';
 
-export const DEMO_PASSWORD = 'demo1234';
+const DEMO_PASSWORD = 'demo1234';
 
 const stations = [
   { id: 'xinhe', parent_id: null, level: 'district', path: 'xinhe', name_zh: '新河区退役军人事务局', name_en: 'Xinhe District Veterans Affairs Bureau' },
@@ -43,9 +43,9 @@ export async function seedDemo(db: Db, now: Date): Promise<void> {
       await trx.insertInto('users').values({ ...u, password_hash: hash, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
     }
     const pathOf = new Map<string, string>(stations.map((s) => [s.id, s.path]));
-    for (const { id_number, phone, ...p } of persons) {
+    for (const { id_number: idNumber, phone, ...p } of persons) {
       await trx.insertInto('persons').values({
-        ...p, ...personSecretColumns(p.id, id_number, phone), station_path: pathOf.get(p.station_id)!, attributes: JSON.stringify(p.attributes), created_by: 'u-admin', created_at: now,
+        ...p, ...personSecretColumns(p.id, idNumber, phone), station_path: pathOf.get(p.station_id)!, attributes: JSON.stringify(p.attributes), created_by: 'u-admin', created_at: now,
       }).onConflict((oc) => oc.doNothing()).execute();
     }
     await trx.insertInto('person_relations').values({ person_id: 'p-zhang-wei', related_person_id: 'p-zhang-jianguo', relation: 'parent' })

@@ -11,7 +11,8 @@ function slaText(sla: Sla): string {
 
 /** The README's table of the items, made from the definitions so it cannot drift from them. */
 export function itemsTable(defs: WorkflowDefinition[]): string {
-  const rows = [...defs].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order).map((d) => {
+  const ordered = [...defs].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order);
+  const rows = ordered.map((d) => {
     const states = Object.values(d.machine.states);
     const steps = states.filter((s) => s.type !== 'final').length;
     const slas = states.filter((s) => s.meta.sla).map((s) => `${s.meta.step.zh} ${slaText(s.meta.sla!)}`);

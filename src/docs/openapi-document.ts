@@ -8,8 +8,9 @@ import { buildApp } from '../app.ts';
 const out = process.argv[2];
 if (!out) throw new Error('usage: openapi-document.ts <out.json>');
 const app = await buildApp({
-  port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: 'openapi-document-only-0123456789', dataKey: '00'.repeat(32),
-  sessionTtlMinutes: 60, sessionMaxHours: 12, dbPoolSize: 2, demo: false, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2,
+  port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent',
+  sessionSecret: 'openapi-document-only-0123456789', dataKey: '00'.repeat(32), sessionTtlMinutes: 60,
+  sessionMaxHours: 12, dbPoolSize: 2, demo: false, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2,
 }, { logger: false });
 try {
   await app.ready();

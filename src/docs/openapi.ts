@@ -62,5 +62,7 @@ export function describeOperation(route: RouteOptions): void {
   if (!route.url.startsWith('/api/') && !route.url.startsWith('/verify/')) return;
   const isPublic = (route.config as { public?: boolean } | undefined)?.public === true;
   const security: Security = isPublic ? [] : methodsOf(route).some((m) => WRITES.has(m)) ? WRITE : READ;
-  route.schema = { security, ...route.schema, response: { ...errors, ...(route.schema?.response as object | undefined) } };
+  route.schema = {
+    security, ...route.schema, response: { ...errors, ...(route.schema?.response as object | undefined) },
+  };
 }

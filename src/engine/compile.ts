@@ -42,7 +42,9 @@ export function guardSubject(context: CaseContext, event: CaseEvent): Record<str
  * cross-field rules judged on the Shanghai day of `now` (the service clock). Empty when it passes.
  * Every place that accepts form data asks here, so a rule holds for the API, the pages and batches alike.
  */
-export function formErrors(wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang): FieldError[] {
+export function formErrors(
+  wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang,
+): FieldError[] {
   const validate = wf.forms.get(formId)!;
   const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang);
   return [...schemaErrors, ...ruleErrors(wf.definition.forms[formId]!, data, shanghaiDate(now), lang)];
@@ -100,7 +102,9 @@ function mapState(state: StateConfig) {
   const entry = (state.entry ?? []).map(mapAction);
   if (state.type === 'final' && state.meta.outcome) entry.unshift({ type: 'setOutcome', params: { outcome: state.meta.outcome } });
   const on: Record<string, unknown> = {};
-  for (const [type, t] of Object.entries(state.on ?? {})) on[type] = Array.isArray(t) ? t.map(mapTransition) : mapTransition(t);
+  for (const [type, t] of Object.entries(state.on ?? {})) {
+    on[type] = Array.isArray(t) ? t.map(mapTransition) : mapTransition(t);
+  }
   return { type: state.type, meta: state.meta, entry, on };
 }
 

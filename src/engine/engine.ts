@@ -62,7 +62,7 @@ export function isAdminAct(type: string): boolean {
   return (ADMIN_ACTS as readonly string[]).includes(type);
 }
 
-export function stateOf(wf: CompiledWorkflow, snapshot: StoredSnapshot): StateConfig {
+function stateOf(wf: CompiledWorkflow, snapshot: StoredSnapshot): StateConfig {
   return wf.definition.machine.states[snapshot.value]!;
 }
 
@@ -113,7 +113,9 @@ function transitionsFor(state: StateConfig, type: string): TransitionConfig[] {
 }
 
 /** The events this actor may send now, with their labels and forms. */
-export function allowedEvents(wf: CompiledWorkflow, stored: StoredSnapshot, actor: Actor, previousActorId?: string | null): AllowedEvent[] {
+export function allowedEvents(
+  wf: CompiledWorkflow, stored: StoredSnapshot, actor: Actor, previousActorId?: string | null,
+): AllowedEvent[] {
   if (stored.status === 'done') return [];
   const state = stateOf(wf, stored);
   if (state.meta.fourEyes && previousActorId === actor.id) return [];
@@ -127,7 +129,9 @@ export function allowedEvents(wf: CompiledWorkflow, stored: StoredSnapshot, acto
  * and returns the next snapshot and effects, or a rejection with field-level errors. Pure: the
  * caller persists the result.
  */
-export function step(wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEvent, actor: Actor, opts: StepOptions): Advance | Rejection {
+export function step(
+  wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEvent, actor: Actor, opts: StepOptions,
+): Advance | Rejection {
   if (isSystemEvent(event.type) && actor.level !== 'system') return { ok: false, code: 'SYSTEM_EVENT' };
   if (stored.status === 'done') return { ok: false, code: 'CASE_CLOSED' };
   const state = stateOf(wf, stored);
@@ -175,7 +179,10 @@ export interface HistoryEvent {
  * switches to the version it names, so migrated cases replay too; a RECALL returns to the
  * snapshot before the step it takes back.
  */
-export function replay(wf: CompiledWorkflow, initialData: Record<string, unknown>, events: HistoryEvent[], versions?: (v: number) => CompiledWorkflow): StoredSnapshot {
+export function replay(
+  wf: CompiledWorkflow, initialData: Record<string, unknown>, events: HistoryEvent[],
+  versions?: (v: number) => CompiledWorkflow,
+): StoredSnapshot {
   let current = wf;
   let stored = store(current, initialTransition(current.machine, { data: initialData })[0]);
   const earlier: { wf: CompiledWorkflow; stored: StoredSnapshot }[] = [];

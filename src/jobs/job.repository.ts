@@ -16,11 +16,15 @@ export interface Job {
   finishedAt: Date | null;
 }
 
-/** A job's parameters may carry a step's form data (a batch action's opinion, an ID number): sealed like the case's own. */
+/**
+ * A job's parameters may carry a step's form data (a batch action's opinion, an ID number): sealed like the case's own.
+ */
 const sealParams = (id: string, params: Record<string, unknown>) => sealJson(params, `jobs.params:${id}:`);
 const openParams = (id: string, stored: unknown) => openJson(stored as Record<string, unknown>, `jobs.params:${id}:`);
 
-export async function insertJob(db: Executor, kind: string, params: Record<string, unknown>, userId: string | null, now: Date): Promise<string> {
+export async function insertJob(
+  db: Executor, kind: string, params: Record<string, unknown>, userId: string | null, now: Date,
+): Promise<string> {
   const id = newId(now.getTime());
   await db.insertInto('jobs').values({ id, kind, status: 'queued', params: JSON.stringify(sealParams(id, params)), progress: '{}', created_by: userId, created_at: now }).execute();
   return id;
@@ -35,7 +39,9 @@ export async function findJob(db: Executor, id: string): Promise<Job | undefined
 }
 
 /** Takes the oldest queued job (or one left running by a process that died long ago), if any. */
-export async function claimJob(db: Executor, now: Date, staleBefore: Date): Promise<{ id: string; kind: string; params: Record<string, unknown> } | undefined> {
+export async function claimJob(
+  db: Executor, now: Date, staleBefore: Date,
+): Promise<{ id: string; kind: string; params: Record<string, unknown> } | undefined> {
   const r = await sql<{ id: string; kind: string; params: Record<string, unknown> }>`
     update jobs set status = 'running', started_at = ${now}
     where id = (select id from jobs where status = 'queued' or (status = 'running' and started_at < ${staleBefore})
@@ -49,7 +55,9 @@ export async function setProgress(db: Executor, id: string, progress: Record<str
   await db.updateTable('jobs').set({ progress: JSON.stringify(progress) }).where('id', '=', id).execute();
 }
 
-export async function finishJob(db: Executor, id: string, outcome: { result?: unknown; error?: string }, now: Date): Promise<void> {
+export async function finishJob(
+  db: Executor, id: string, outcome: { result?: unknown; error?: string }, now: Date,
+): Promise<void> {
   await db.updateTable('jobs').set({
     status: outcome.error ? 'failed' : 'succeeded', result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
     error: outcome.error ?? null, finished_at: now,

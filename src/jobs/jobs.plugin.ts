@@ -5,7 +5,9 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import { claimJob, findJob, finishJob, insertJob, setProgress } from './job.repository.ts';
 import { Job } from './job.schemas.ts';
 
-export type JobHandler = (app: FastifyInstance, params: Record<string, unknown>, progress: (p: Record<string, unknown>) => Promise<void>) => Promise<unknown>;
+type JobHandler = (
+  app: FastifyInstance, params: Record<string, unknown>, progress: (p: Record<string, unknown>) => Promise<void>,
+) => Promise<unknown>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,7 +42,9 @@ export default fp<{ pollSeconds: number }>(async (app, opts) => {
       await finishJob(app.db, job.id, { result }, app.clock.now());
     } catch (err) {
       app.log.warn({ err, jobId: job.id }, 'job failed');
-      await finishJob(app.db, job.id, { error: err instanceof AppError ? err.message : (err as Error).message }, app.clock.now());
+      await finishJob(
+        app.db, job.id, { error: err instanceof AppError ? err.message : (err as Error).message }, app.clock.now(),
+      );
     }
     return true;
   };
@@ -81,6 +85,9 @@ export default fp<{ pollSeconds: number }>(async (app, opts) => {
     const job = await findJob(app.db, req.params.id);
     if (!job) throw new AppError('NOT_FOUND');
     authorize(req.user!, 'job.view', { ownerId: job.createdBy });
-    return { id: job.id, kind: job.kind, status: job.status, progress: job.progress, result: job.result, error: job.error, createdAt: job.createdAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null };
+    return {
+      id: job.id, kind: job.kind, status: job.status, progress: job.progress, result: job.result, error: job.error,
+      createdAt: job.createdAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null,
+    };
   });
 }, { name: 'jobs', dependencies: ['db', 'clock', 'auth'] });

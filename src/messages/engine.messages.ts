@@ -1,6 +1,6 @@
 /** What a step tells the person filling its form, and why it does not move (the engine, its forms, its deadlines). */
 export const engineMessages = {
-  FORM_REQUIRED: { zh: '「{title}」为必填项', en: '{title} is required' },
+  FORM_FIELD_REQUIRED: { zh: '「{title}」为必填项', en: '{title} is required' },
   FORM_FIELD_NOT_ALLOWED: { zh: '不允许填写字段「{field}」', en: 'Field "{field}" is not allowed' },
   FORM_NOT_TEXT: {
     zh: '「{field}」含有不能使用的控制字符或分隔符（{char}），请删除后重新填写',

@@ -7,7 +7,9 @@ type VarsByLang = Vars | ((lang: Lang) => Vars);
 
 const varsIn = (vars: VarsByLang, lang: Lang): Vars => (typeof vars === 'function' ? vars(lang) : vars);
 
-/** A catalogue text in both languages, for what is handed on as `{ zh, en }` (a refusal's detail, a guard's message). */
+/**
+ * A catalogue text in both languages, for what is handed on as `{ zh, en }` (a refusal's detail, a guard's message).
+ */
 export function localized(key: MessageKey, vars: VarsByLang = {}): { zh: string; en: string } {
   return { zh: message('zh', key, varsIn(vars, 'zh')), en: message('en', key, varsIn(vars, 'en')) };
 }

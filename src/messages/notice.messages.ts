@@ -42,7 +42,7 @@ export const noticeMessages = {
   NOTICE_SERIES_UNKNOWN_KIND: { zh: 'NOTICE_SERIES：没有"{kind}"这种文书', en: 'no notice kind "{kind}"' },
   NOTICE_SERIES_BAD_MARK: { zh: 'NOTICE_SERIES：{kind} 的代字须为一至四个汉字', en: 'the mark of {kind} must be one to four hanzi' },
   NOTICE_SERIES_SHARED_MARK: { zh: 'NOTICE_SERIES：{kinds} 共用代字"{mark}"，文号会重复', en: '{kinds} share the mark {mark}: their numbers would repeat' },
-  NOTICE_SEAL_UNREADABLE: { zh: 'NOTICE_SEAL_IMAGE：无法读取印章图片 {file}', en: 'cannot read the seal image: {detail}' },
-  NOTICE_SEAL_NOT_PNG: { zh: 'NOTICE_SEAL_IMAGE：{file} 不是 PNG 图片', en: 'is not a PNG image' },
-  NOTICE_SEAL_OPAQUE: { zh: 'NOTICE_SEAL_IMAGE：{file} 没有透明背景，会遮住署名和日期', en: 'has no transparency and would hide the signature and date' },
+  NOTICE_SEAL_UNREADABLE: { zh: 'NOTICE_SEAL_IMAGE：无法读取印章图片 {file}：{detail}', en: 'cannot read the seal image {file}: {detail}' },
+  NOTICE_SEAL_NOT_PNG: { zh: 'NOTICE_SEAL_IMAGE：{file} 不是 PNG 图片', en: '{file} is not a PNG image' },
+  NOTICE_SEAL_OPAQUE: { zh: 'NOTICE_SEAL_IMAGE：{file} 没有透明背景，会遮住署名和日期', en: '{file} has no transparency and would hide the signature and date' },
 } as const;

@@ -15,7 +15,9 @@ export interface CorrectionTerms {
  * timer's event leads. Without a timer there is no period to state (undefined; the strict
  * template then fails the step, and the linter refuses such a definition).
  */
-export function correctionTerms(def: WorkflowDefinition, toState: string, timerAt: Date | null): CorrectionTerms | undefined {
+export function correctionTerms(
+  def: WorkflowDefinition, toState: string, timerAt: Date | null,
+): CorrectionTerms | undefined {
   const state = def.machine.states[toState];
   const timer = state?.meta.timer;
   if (!state || !timer || !timerAt) return undefined;

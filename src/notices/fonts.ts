@@ -111,16 +111,6 @@ export function unprintable(text: string, face: Face = 'fang'): string[] {
   return [...out];
 }
 
-/** Advance width of text in points at the given size, across the fallback runs. */
-export function widthOf(text: string, face: Face, size: number): number {
-  let w = 0;
-  for (const run of runsOf(text, face)) {
-    const font = fontFor(run.face);
-    w += (font.layout(run.text).advanceWidth / font.unitsPerEm) * size;
-  }
-  return w;
-}
-
 /** Parses every face now (at startup) instead of on the first notice. */
 export function preloadFonts(): void {
   for (const face of Object.keys(FILES) as Face[]) fontFor(face).hasGlyphForCodePoint(0x4e00);

@@ -12,7 +12,9 @@ type Format = (key: string, prop: JsonSchema, value: unknown) => string;
 function fieldSchemas(def: WorkflowDefinition): Map<string, JsonSchema> {
   const out = new Map<string, JsonSchema>();
   for (const form of Object.values(def.forms)) {
-    for (const [key, prop] of Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)) if (!out.has(key)) out.set(key, prop);
+    for (const [key, prop] of Object.entries((form.properties ?? {}) as Record<string, JsonSchema>)) {
+      if (!out.has(key)) out.set(key, prop);
+    }
   }
   return out;
 }
@@ -50,12 +52,14 @@ function addresseeOf(f: NoticeFacts): string {
  * What letters and forms add to a notice's model: `case`, the particulars by field name, and for a
  * letter (kind `letter`) `letter`: its addressee and the last day it is valid.
  */
-export function letterParts(f: NoticeFacts, format: Format): { case: Record<string, string>; letter: Record<string, string> | null } {
+export function letterParts(
+  f: NoticeFacts, format: Format,
+): { case: Record<string, string>; letter: Record<string, string> | null } {
   const letter = f.notice.kind === 'letter'
     ? {
-      addressee: addresseeOf(f),
-      validUntil: f.notice.validity ? chineseDate(new Date(f.issuedAt.getTime() + f.notice.validity.calendarDays * DAY_MS)) : '',
-    }
+        addressee: addresseeOf(f),
+        validUntil: f.notice.validity ? chineseDate(new Date(f.issuedAt.getTime() + f.notice.validity.calendarDays * DAY_MS)) : '',
+      }
     : null;
   return { case: particulars(f, format), letter };
 }

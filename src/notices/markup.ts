@@ -25,7 +25,7 @@ export type Block =
 // `s`: a value's own characters never end a line (only \n does), whatever they are.
 const DIRECTIVE = /^(to|p|h|note|th|tr|kv|cell|sign|gap):\s?(.*)$/s;
 
-export class MarkupError extends Error {}
+class MarkupError extends Error {}
 
 export function parseMarkup(source: string): Block[] {
   const blocks: Block[] = [];
@@ -42,15 +42,13 @@ export function parseMarkup(source: string): Block[] {
       const last = blocks[blocks.length - 1];
       if (last?.type === 'kv') last.pairs.push([label, value.join('｜')]);
       else blocks.push({ type: 'kv', pairs: [[label, value.join('｜')]] });
-    }
-    else if (kind === 'cell') {
+    } else if (kind === 'cell') {
       const c = cells(text);
       const row = Array.from({ length: Math.ceil(c.length / 2) }, (_, j) => [c[2 * j] ?? '', c[2 * j + 1] ?? ''] as [string, string]);
       const last = blocks[blocks.length - 1];
       if (last?.type === 'grid') last.rows.push(row);
       else blocks.push({ type: 'grid', rows: [row] });
-    }
-    else if (kind === 'sign') blocks.push({ type: 'sign', boxes: cells(text) });
+    } else if (kind === 'sign') blocks.push({ type: 'sign', boxes: cells(text) });
     else if (kind === 'th') blocks.push({ type: 'table', header: cells(text), rows: [] });
     else if (kind === 'tr') {
       const table = blocks[blocks.length - 1];

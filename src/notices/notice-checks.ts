@@ -4,7 +4,7 @@ import { message } from '../messages/catalogue.ts';
 import { templateNames } from './notice.templates.ts';
 
 /** What a refusal states, so the step that issues one must require it (行政许可法 art. 38, 行政复议法 art. 20). */
-export const REFUSAL_FIELDS = ['reason', 'legalBasis'] as const;
+const REFUSAL_FIELDS = ['reason', 'legalBasis'] as const;
 
 /** Fields of the issuing step's form that a template prints unconditionally. */
 const TEMPLATE_FIELDS: Record<string, readonly string[]> = { refusal: ['reason'] };

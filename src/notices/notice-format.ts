@@ -70,7 +70,8 @@ const SENSITIVE: Record<string, (v: string) => string> = {
 
 /** Masks a personal value for print: ID numbers, phones and accounts keep only their ends. */
 export function maskValue(field: string, value: string): string {
-  const fn = SENSITIVE[field] ?? Object.entries(SENSITIVE).find(([k]) => field.toLowerCase().endsWith(k.toLowerCase()))?.[1];
+  const fn = SENSITIVE[field]
+    ?? Object.entries(SENSITIVE).find(([k]) => field.toLowerCase().endsWith(k.toLowerCase()))?.[1];
   if (fn) return fn(value);
   if (/^\d{17}[\dXx]$/.test(value)) return maskIdNumber(value);
   if (/^1[3-9]\d{9}$/.test(value)) return maskPhone(value);

@@ -27,7 +27,7 @@ function labelsOf(prop: JsonSchema): Record<string, string> | undefined {
 }
 
 /** One form value as a notice prints it: labels for codes, yuan for fen, Chinese dates, masked personal data. */
-export function formatValue(key: string, prop: JsonSchema, value: unknown): string {
+function formatValue(key: string, prop: JsonSchema, value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   if (prop['x-sensitive'] && typeof value === 'string') return maskValue(key, value);
   if (typeof value === 'boolean') return message('zh', value ? 'NOTICE_YES' : 'NOTICE_NO');
@@ -109,7 +109,8 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
   const received = f.materials.map((id) => materialTitle(def, id)).filter((m): m is Material => !!m)
     .map((m, i) => ({ no: i + 1, title: markupSafe(m.title.zh), original: message('zh', m.originalSeen ? 'NOTICE_ORIGINAL_SEEN' : 'NOTICE_COPY') }));
 
-  // The clerk picks what is missing from the item's checklist (the correction form's `missing`); all of it is told at once.
+  // The clerk picks what is missing from the item's checklist
+  // (the correction form's `missing`); all of it is told at once.
   const missingIds = [...new Set(Array.isArray(d.missing) ? (d.missing as string[]) : [])];
   const missing = missingIds.map((id, i) => {
     const m = materialTitle(def, id);
@@ -126,16 +127,21 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     reason: text(d.reason) ?? (f.notice.reason ? markupSafe(f.notice.reason.zh) : undefined),
     reasonLabel: reasonLabel && reasonLabel !== '其他' ? markupSafe(reasonLabel) : null,
     // A refusal names the basis the step gave; other adverse notices fall back to the item's own.
-    legalBasis: text(d.legalBasis) ?? text(f.notice.legalBasis) ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
+    legalBasis: text(d.legalBasis) ?? text(f.notice.legalBasis)
+      ?? (isRefusal ? undefined : markupSafe(legalBasisOf(def))),
     decisionBody: external ?? null,
     documentNumber: text(d.documentNumber) ?? null,
     decisionDate: typeof d.decisionDate === 'string' ? chineseIsoDate(d.decisionDate) : null,
   });
   // The route is the one the transition names (the linter makes every adverse one name it); a
   // notice without one prints none, and an adverse template's strict `remedies` then fails the step.
-  const remedy = f.event.fromState ? takenTransition(def, f.event.fromState, f.event.type, f.event.toState)?.remedy : undefined;
+  const remedy = f.event.fromState
+    ? takenTransition(def, f.event.fromState, f.event.type, f.event.toState)?.remedy
+    : undefined;
   const remedies = remedy
-    ? markupSafe(remedySentence(remedy, f.settings, f.notice.title.zh, { decisionBody: external, reviewBody: text(d.reviewBody), court: text(d.court) }))
+    ? markupSafe(remedySentence(remedy, f.settings, f.notice.title.zh, {
+      decisionBody: external, reviewBody: text(d.reviewBody), court: text(d.court),
+    }))
     : undefined;
 
   const periodEnd = f.timerAt ?? f.dueAt;
@@ -167,7 +173,9 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     itemLegalBasis: markupSafe(legalBasisOf(def)),
     fields: f.notice.kind === 'decision' ? [...resultFields, ...(f.lateness ?? [])] : resultFields,
     materials: { received, missing },
-    correction: defined({ items: missing, notes: correctionNotes, ...correctionTerms(def, f.event.toState, f.timerAt) }),
+    correction: defined({
+      items: missing, notes: correctionNotes, ...correctionTerms(def, f.event.toState, f.timerAt),
+    }),
     decision,
     remedies: remedies ?? (ADVERSE_NOTICE_KINDS.has(f.notice.kind) ? undefined : null),
     publicNotice: {

@@ -41,7 +41,7 @@ function sampleString(key: string, prop: JsonSchema): string {
 }
 
 /** A value for one schema, plausible for a form a clerk fills in. */
-export function sampleValue(key: string, prop: JsonSchema): unknown {
+function sampleValue(key: string, prop: JsonSchema): unknown {
   if ('const' in prop) return prop.const;
   const enumValues = (prop.enum as unknown[] | undefined) ?? undefined;
   if (enumValues) return enumValues[0];

@@ -20,11 +20,14 @@ export class NoticeRenderJob {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly log: FastifyBaseLogger, private readonly sweepMs: number) {}
+  constructor(
+    private readonly db: Db, private readonly clock: Clock, private readonly log: FastifyBaseLogger,
+    private readonly sweepMs: number,
+  ) {}
 
   start(): void {
     void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.sweepMs);
+    this.timer = setInterval(() => { void this.sweep(); }, this.sweepMs);
     this.timer.unref();
   }
 
@@ -86,7 +89,9 @@ export class NoticeRenderJob {
       await this.db.transaction().execute((trx) => savePdf(trx, id, pdf, sha256(pdf), this.clock.now()));
     } catch (err) {
       this.log.error({ err, noticeId: id }, 'notice PDF rendering failed; the sweep will retry it');
-      await this.db.transaction().execute((trx) => recordRenderFailure(trx, id, (err as Error).message)).catch(() => {});
+      await this.db.transaction()
+        .execute((trx) => recordRenderFailure(trx, id, (err as Error).message))
+        .catch(() => {});
     }
   }
 }

@@ -16,7 +16,9 @@ export interface NoticeDocument {
   issuedAt: Date;
   blocks: Block[];
   verifyUrl: string;
-  /** The electronic seal (PNG with transparency) pressed over the signature and date; without one （印章） marks its place. */
+  /**
+   * The electronic seal (PNG with transparency) pressed over the signature and date; without one （印章） marks its place.
+   */
   seal?: Buffer;
 }
 
@@ -43,8 +45,12 @@ const QR = 54;
 /** Body lines that go with the signature block to a new page, so that page is never the block alone. */
 const CARRIED_LINES = 2;
 
-/** An A4 document with our faces registered and fixed metadata (the same bytes every time), and its bytes when ended. */
-function openPdf(info: { title: string; subject: string; author: string; at: Date }): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
+/**
+ * An A4 document with our faces registered and fixed metadata (the same bytes every time), and its bytes when ended.
+ */
+function openPdf(
+  info: { title: string; subject: string; author: string; at: Date },
+): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const pdf = new PDFDocument({
     size: 'A4', margin: 0, autoFirstPage: false, bufferPages: true, compress: true, pdfVersion: '1.7',
     info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'veterans-service-checklists', Producer: 'PDFKit', CreationDate: info.at, ModDate: info.at },
@@ -75,7 +81,9 @@ export function renderPdf(doc: NoticeDocument): Promise<Buffer> {
  * Several notices in one PDF, in the order given, each laid out as renderPdf lays it out (its own
  * page numbers), the fonts embedded once; `duplex` starts every notice on a front side.
  */
-export function renderPdfBatch(docs: NoticeDocument[], meta: { title: string; author: string; at: Date }, opts: { duplex?: boolean } = {}): Promise<Buffer> {
+export function renderPdfBatch(
+  docs: NoticeDocument[], meta: { title: string; author: string; at: Date }, opts: { duplex?: boolean } = {},
+): Promise<Buffer> {
   const { pdf, done } = openPdf({ title: meta.title, subject: meta.title, author: meta.author, at: meta.at });
   for (const doc of docs) {
     if (opts.duplex && pdf.bufferedPageRange().count % 2 === 1) pdf.addPage({ size: 'A4', margin: 0 });
@@ -151,7 +159,10 @@ class Layout {
     this.text(text, style, BOX.left + (BOX.width - textWidth(text, style)) / 2, baseline, color);
   }
 
-  /** Red organ name and rule, the number at the upper right above the rule, then the title; returns where the body starts. */
+  /**
+   * Red organ name and rule, the number at the upper right above
+   * the rule, then the title; returns where the body starts.
+   */
   private header(doc: NoticeDocument): number {
     let y = BOX.top;
     this.centred(doc.organ, ORGAN, y + 22, RED);
@@ -159,7 +170,9 @@ class Layout {
     const numberWidth = textWidth(doc.number, BODY);
     this.text(doc.number, BODY, BOX.left + BOX.width - numberWidth, y + 16);
     y += 24;
-    this.pdf.save().lineWidth(1.2).strokeColor(RED).moveTo(BOX.left, y).lineTo(BOX.left + BOX.width, y).stroke().restore();
+    this.pdf.save().lineWidth(1.2).strokeColor(RED)
+      .moveTo(BOX.left, y).lineTo(BOX.left + BOX.width, y)
+      .stroke().restore();
     y += 12;
     for (const line of breakLines(doc.title, TITLE, BOX.width, BOX.width)) {
       this.centred(line.join(''), TITLE, y + 24);
@@ -178,7 +191,9 @@ class Layout {
   private row(cells: string[], widths: number[], faces: Face[]): Piece {
     const pad = 3;
     const lineH = 17;
-    const wrapped = cells.map((c, i) => breakLines(c, { ...TABLE, face: faces[i]! }, widths[i]! - 2 * pad, widths[i]! - 2 * pad));
+    const wrapped = cells.map((c, i) => breakLines(
+      c, { ...TABLE, face: faces[i]! }, widths[i]! - 2 * pad, widths[i]! - 2 * pad,
+    ));
     const height = Math.max(...wrapped.map((l) => l.length)) * lineH + 2 * pad;
     return {
       height,
@@ -269,7 +284,9 @@ class Layout {
         this.text(doc.organ, BODY, organX, top + organLine + PITCH * 0.72);
         this.text(doc.dateText, BODY, dateRight - dateWidth, top + dateLine + PITCH * 0.72);
         // Drawn after the text: the seal lies over the signature and date (上压下).
-        if (doc.seal) this.pdf.image(doc.seal, centre - SEAL / 2, top + sealMiddle - SEAL / 2, { width: SEAL, height: SEAL });
+        if (doc.seal) {
+          this.pdf.image(doc.seal, centre - SEAL / 2, top + sealMiddle - SEAL / 2, { width: SEAL, height: SEAL });
+        }
         this.qr(doc.verifyUrl, BOX.left, top + qrTop, QR);
         this.text(message('zh', 'NOTICE_SCAN_TO_VERIFY', { url: doc.verifyUrl }), TINY, BOX.left, top + qrTop + QR + 8);
       },
@@ -283,7 +300,9 @@ class Layout {
     const n = code.getModuleCount();
     const cell = size / n;
     for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) if (code.isDark(r, c)) this.pdf.rect(x + c * cell, y + r * cell, cell + 0.02, cell + 0.02);
+      for (let c = 0; c < n; c++) {
+        if (code.isDark(r, c)) this.pdf.rect(x + c * cell, y + r * cell, cell + 0.02, cell + 0.02);
+      }
     }
     this.pdf.fillColor('black').fill();
   }

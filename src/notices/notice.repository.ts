@@ -61,8 +61,8 @@ export async function insertNotice(trx: Executor, n: NewNotice): Promise<void> {
   await trx.insertInto('notices').values({
     id: n.id, case_id: n.caseId, event_seq: n.eventSeq, notice_key: n.noticeKey, kind: n.kind, title: n.title,
     data: JSON.stringify(n.data), issued_by: n.issuedBy, issued_at: n.issuedAt, district_id: n.districtId, year: n.year,
-    series: n.series, serial: n.serial, code: n.code, number: n.number, template: n.template, content: n.content, content_sha256: n.contentSha256,
-    verify_token: n.verifyToken,
+    series: n.series, serial: n.serial, code: n.code, number: n.number, template: n.template, content: n.content,
+    content_sha256: n.contentSha256, verify_token: n.verifyToken,
   }).execute();
 }
 
@@ -76,11 +76,14 @@ function base(db: Executor) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']>>;
 
-function toNotice(r: Row, pdf: { pdf: Buffer | null; sha256: string | null } = { pdf: null, sha256: null }): StoredNotice {
+function toNotice(
+  r: Row, pdf: { pdf: Buffer | null; sha256: string | null } = { pdf: null, sha256: null },
+): StoredNotice {
   return {
-    id: r.id, caseId: r.case_id, noticeKey: r.notice_key, kind: r.kind, title: r.title, code: r.code!, number: r.number!,
-    template: r.template!, content: r.content!, contentSha256: r.content_sha256!, data: r.data as unknown as Record<string, unknown>,
-    verifyToken: r.verify_token!, issuedAt: r.issued_at, districtId: r.district_id!, stationPath: r.station_path, ...pdf,
+    id: r.id, caseId: r.case_id, noticeKey: r.notice_key, kind: r.kind, title: r.title, code: r.code!,
+    number: r.number!, template: r.template!, content: r.content!, contentSha256: r.content_sha256!,
+    data: r.data as unknown as Record<string, unknown>, verifyToken: r.verify_token!, issuedAt: r.issued_at,
+    districtId: r.district_id!, stationPath: r.station_path, ...pdf,
   };
 }
 
@@ -91,7 +94,9 @@ export async function listNumbered(db: Executor, caseId: string): Promise<Stored
 }
 
 /** A notice by its code inside a jurisdiction; outside it, the notice does not exist. */
-export async function findByCode(db: Executor, code: string, scopePath: string, withPdf: boolean): Promise<StoredNotice | undefined> {
+export async function findByCode(
+  db: Executor, code: string, scopePath: string, withPdf: boolean,
+): Promise<StoredNotice | undefined> {
   const r = await base(db).select(['notices.pdf', 'notices.sha256']).where('notices.code', '=', code).where(withinArea('cases.station_path', scopePath))
     .orderBy('notices.district_id').executeTakeFirst();
   return r && toNotice(r, withPdf ? { pdf: r.pdf, sha256: r.sha256 } : { pdf: null, sha256: r.sha256 });

@@ -5,7 +5,9 @@ import { findByCode, listNumbered, pdfOf } from './notice.service.ts';
 import { NoticeList, NoticeVerification, VerificationAnswer } from './notice.schemas.ts';
 import { Pdf } from '../http/response.schemas.ts';
 
-/** GET /cases/:id/notices and GET /notices/:code.pdf, under /api/v1; a session is required and the jurisdiction checked. */
+/**
+ * GET /cases/:id/notices and GET /notices/:code.pdf, under /api/v1; a session is required and the jurisdiction checked.
+ */
 export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>('/cases/:id/notices', {
     schema: {
@@ -18,8 +20,8 @@ export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
     const items = await listNumbered(app.db, req.params.id);
     return {
       items: items.map((n) => ({
-        code: n.code, number: n.number, kind: n.kind, title: n.title, key: n.noticeKey, issuedAt: n.issuedAt.toISOString(),
-        verifyUrl: (n.data as { verifyUrl: string }).verifyUrl,
+        code: n.code, number: n.number, kind: n.kind, title: n.title, key: n.noticeKey,
+        issuedAt: n.issuedAt.toISOString(), verifyUrl: (n.data as { verifyUrl: string }).verifyUrl,
       })),
     };
   });

@@ -11,9 +11,10 @@ export const NoticeList = Type.Object({ items: Type.Array(NoticeItem) });
 
 /** What the public may learn of a notice: genuine and unchanged, its kind, date, issuer and a masked name. */
 export const NoticeVerification = Type.Object({
-  genuine: Type.Boolean(), unchanged: Type.Optional(Nullable(Type.Boolean())), matchesFile: Type.Optional(Nullable(Type.Boolean({ description: 'The posted PDF is the notice as issued' }))),
-  kind: Type.Optional(Type.String()), title: Type.Optional(Type.String()), issuedDate: Type.Optional(Type.String()), issuer: Type.Optional(Type.String()),
-  name: Type.Optional(Type.String({ description: 'Masked' })),
+  genuine: Type.Boolean(), unchanged: Type.Optional(Nullable(Type.Boolean())),
+  matchesFile: Type.Optional(Nullable(Type.Boolean({ description: 'The posted PDF is the notice as issued' }))),
+  kind: Type.Optional(Type.String()), title: Type.Optional(Type.String()), issuedDate: Type.Optional(Type.String()),
+  issuer: Type.Optional(Type.String()), name: Type.Optional(Type.String({ description: 'Masked' })),
 }, { additionalProperties: false });
 
 /** GET /verify/:token answers JSON when asked (Accept: application/json), a page otherwise. */

@@ -10,7 +10,10 @@ export interface NoticeSettings {
   reviewBody: string;
   /** The court for an administrative lawsuit (行政诉讼法 arts. 14, 18; local 集中管辖 may name another). COURT. */
   court: string;
-  /** 信访 复查: the body above the one that handled the matter (a local setting: which body it is depends on who handled it). PETITION_REVIEW_BODY. */
+  /**
+   * 信访 复查: the body above the one that handled the matter (a local setting:
+   * which body it is depends on who handled it). PETITION_REVIEW_BODY.
+   */
   petitionReviewBody: string;
   /** 信访 复核: the body above the 复查 body. PETITION_RECHECK_BODY. */
   petitionRecheckBody: string;
@@ -22,20 +25,28 @@ export interface NoticeSettings {
   lawsuitMonths: number;
   /** Address the QR code points at: `${publicBaseUrl}/verify/<token>`. PUBLIC_BASE_URL. */
   publicBaseUrl: string;
-  /** Number prefix (机关代字), e.g. 新退役 in 新退役受〔2026〕123号; by default the district name's first character + 退役. NOTICE_NUMBER_PREFIX. */
+  /**
+   * Number prefix (机关代字), e.g. 新退役 in 新退役受〔2026〕123号; by default
+   * the district name's first character + 退役. NOTICE_NUMBER_PREFIX.
+   */
   numberPrefix?: string;
   /**
    * Each notice kind's own number series, by the 代字 that follows the prefix (受 in 新退役受〔2026〕123号),
    * apart from the bureau's 公文 series: the bureau's office assigns them, so they are settings. NOTICE_SERIES.
    */
   series: Record<NoticeKind, string>;
-  /** A PNG of the electronic seal, pressed over the signature and date; unset (and always in demo mode): （印章）. NOTICE_SEAL_IMAGE. */
+  /**
+   * A PNG of the electronic seal, pressed over the signature and
+   * date; unset (and always in demo mode): （印章）. NOTICE_SEAL_IMAGE.
+   */
   sealImage?: string;
   /** Phone printed for questions and objections. NOTICE_CONTACT_PHONE. */
   contactPhone?: string;
   /** Seconds between sweeps for notices whose PDF is still missing. NOTICE_SWEEP_SECONDS. */
   sweepSeconds: number;
-  /** Bodies letters are written to, by name (a letter's `addressee: { setting }`); the names are the ones defined here. */
+  /**
+   * Bodies letters are written to, by name (a letter's `addressee: { setting }`); the names are the ones defined here.
+   */
   addressees: Record<string, string>;
 }
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { parseMarkup } from './markup.ts';
 
-export const templatesFolder = fileURLToPath(new URL('../../templates/notices/', import.meta.url));
+const templatesFolder = fileURLToPath(new URL('../../templates/notices/', import.meta.url));
 
 /** A template needs a field the step did not supply; the step fails with it named. */
 export class MissingNoticeField extends Error {

@@ -16,7 +16,9 @@ import { renderPdf } from './notice.pdf.ts';
 import { noticeSettings } from './notice.settings.ts';
 import { renderContent } from './notice.templates.ts';
 
-export const SAMPLES: { kind: string; workflow: string; notice: string; name: string; data?: Record<string, unknown> }[] = [
+export const SAMPLES: {
+  kind: string; workflow: string; notice: string; name: string; data?: Record<string, unknown>;
+}[] = [
   { kind: 'receipt', workflow: 'discharge-reporting', notice: 'receipt', name: '吉𠮷' },
   { kind: 'accepted', workflow: 'discharge-reporting', notice: 'accepted', name: '王堃' },
   { kind: 'correction', workflow: 'discharge-reporting', notice: 'correction', name: '张喆', data: { missing: ['unit-letter', 'id-card'], note: '部队行政介绍信未加盖公章，请补盖后提交。' } },
@@ -27,7 +29,7 @@ export const SAMPLES: { kind: string; workflow: string; notice: string; name: st
   { kind: 'form', workflow: 'discharge-reporting', notice: 'registrationForm', name: '李昇', data: { name: '李昇', sex: 'male', birthDate: '2004-02-11', enlistmentDate: '2024-09-10' } },
 ];
 
-export async function renderSamples(outDir: string): Promise<string[]> {
+async function renderSamples(outDir: string): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const settings = noticeSettings({ contactPhone: '0571-86001234' });
   const issuedAt = new Date('2026-11-24T02:30:00Z');
@@ -40,11 +42,14 @@ export async function renderSamples(outDir: string): Promise<string[]> {
     const number = printedNumber('新退役', settings.series[notice.kind], 2026, 123 + i);
     const verifyUrl = `https://tyjr.xinhe.example.gov.cn/verify/${'Yk3v9Qx2LmPZ8wR4tN6sHcJ1aB5dE7f'}${i}`;
     const model = buildNoticeModel({
-      definition: def, noticeKey: s.notice, notice, event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
-      caseData: data, materials: def.materials.filter((m) => m.required).map((m) => m.id),
-      caseId: '019ab8c2-5f3e-7000-8000-00000000007b', appliedAt: new Date('2026-11-20T01:00:00Z'), dueAt: new Date('2026-12-01T15:59:59Z'),
-      timerAt: s.kind === 'public-notice' || s.kind === 'correction' ? new Date('2026-12-01T15:59:59Z') : null, personName: s.name, addressee: s.name,
-      station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number, code: codeOf(notice.kind, 2026, 123 + i), verifyUrl, issuedAt, settings,
+      definition: def, noticeKey: s.notice, notice,
+      event: { type: p.event, data, fromState: p.fromState, toState: p.toState }, caseData: data,
+      materials: def.materials.filter((m) => m.required).map((m) => m.id),
+      caseId: '019ab8c2-5f3e-7000-8000-00000000007b', appliedAt: new Date('2026-11-20T01:00:00Z'),
+      dueAt: new Date('2026-12-01T15:59:59Z'),
+      timerAt: s.kind === 'public-notice' || s.kind === 'correction' ? new Date('2026-12-01T15:59:59Z') : null,
+      personName: s.name, addressee: s.name, station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number,
+      code: codeOf(notice.kind, 2026, 123 + i), verifyUrl, issuedAt, settings,
     });
     const content = renderContent(notice.template, model);
     const pdf = await renderPdf({ organ: '新河区退役军人事务局', number, title: notice.title.zh, dateText: '2026年11月24日', issuedAt, blocks: parseMarkup(content), verifyUrl });

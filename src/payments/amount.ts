@@ -77,7 +77,10 @@ export function fenAt(value: unknown, ...path: (string | number)[]): number | nu
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
 }
 
-/** A usable standard of amounts: integer fen, or a table whose every entry is one (a mistyped cell refuses the whole batch, not one line). */
+/**
+ * A usable standard of amounts: integer fen, or a table whose every
+ * entry is one (a mistyped cell refuses the whole batch, not one line).
+ */
 export function isFenStandard(value: unknown): boolean {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -88,7 +91,10 @@ export function isFenStandard(value: unknown): boolean {
 export interface ServiceWindow {
   /** Counted from (the date enlistment was approved; the first day of the first month paid). */
   start: string;
-  /** Payment ends after this many months (conscripts: 24, plus any extension); none for a pension, paid until stopped or ended. */
+  /**
+   * Payment ends after this many months (conscripts: 24, plus any
+   * extension); none for a pension, paid until stopped or ended.
+   */
   months?: number;
   /** Payment stopped on this day (not counted from then on). */
   stoppedOn?: string | null;
@@ -101,7 +107,9 @@ export interface ServiceWindow {
  * month, cut at the window's end or the stop (counted whole).
  */
 export function monthsInPeriod(w: ServiceWindow, period: { from: string; to: string }): Month[] {
-  const end = [...(w.months === undefined ? [] : [addMonths(w.start, w.months)]), ...(w.stoppedOn ? [w.stoppedOn] : [])].sort()[0];
+  const end = [
+    ...(w.months === undefined ? [] : [addMonths(w.start, w.months)]), ...(w.stoppedOn ? [w.stoppedOn] : []),
+  ].sort()[0];
   const [sy, sm] = parts(w.start);
   const [py, pm] = parts(period.from);
   const out: Month[] = [];

@@ -9,7 +9,9 @@ export type ConfirmationRunRow = Selectable<ConfirmationRunTable>;
 /** Entries written per statement. */
 const ENTRY_CHUNK = 1000;
 
-export async function findRunOfYear(db: Executor, workflowId: string, year: number): Promise<{ id: string } | undefined> {
+export async function findRunOfYear(
+  db: Executor, workflowId: string, year: number,
+): Promise<{ id: string } | undefined> {
   return db.selectFrom('confirmation_runs').select('id').where('workflow_id', '=', workflowId).where('year', '=', year).executeTakeFirst();
 }
 
@@ -27,7 +29,9 @@ export async function insertRun(db: Executor, run: Insertable<ConfirmationRunTab
   await chunked(entries, ENTRY_CHUNK, (slice) => db.insertInto('confirmation_entries').values(slice).execute());
 }
 
-export async function findRunInArea(db: Executor, id: string, stationPath: string): Promise<ConfirmationRunRow | undefined> {
+export async function findRunInArea(
+  db: Executor, id: string, stationPath: string,
+): Promise<ConfirmationRunRow | undefined> {
   return db.selectFrom('confirmation_runs').selectAll().where('id', '=', id).where(withinArea('station_path', stationPath)).executeTakeFirst();
 }
 
@@ -40,7 +44,9 @@ export async function runEntries(db: Executor, runId: string) {
 }
 
 /** The run's cases still to settle (pending, or failed before), in order; only those of `caseIds` when given. */
-export async function unsettledEntries(db: Executor, runId: string, caseIds?: string[]): Promise<{ case_id: string }[]> {
+export async function unsettledEntries(
+  db: Executor, runId: string, caseIds?: string[],
+): Promise<{ case_id: string }[]> {
   let q = db.selectFrom('confirmation_entries').select(['case_id']).where('run_id', '=', runId);
   if (caseIds) q = q.where('case_id', 'in', caseIds.length ? caseIds : ['-']);
   return q.where('status', 'in', ['pending', 'failed']).orderBy('position').execute();

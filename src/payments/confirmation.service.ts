@@ -43,16 +43,21 @@ export async function runView(db: Executor, user: User, id: string) {
   if (!r) return undefined;
   const entries = await runEntries(db, id);
   return {
-    id: r.id, workflowId: r.workflow_id, year: r.year, status: r.status, createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null,
+    id: r.id, workflowId: r.workflow_id, year: r.year, status: r.status, createdAt: r.created_at.toISOString(),
+    closedAt: r.closed_at?.toISOString() ?? null,
     counts: Object.fromEntries(['pending', 'confirmed', 'suspended', 'failed'].map((s) => [s, entries.filter((e) => e.status === s).length])),
     entries: entries.map((e) => ({
-      caseId: e.case_id, personName: e.name, status: e.status, state: e.state, ...(e.event_seq ? { eventSeq: e.event_seq } : {}),
-      ...(e.display_name ? { by: e.display_name, at: e.at?.toISOString() } : {}), ...(e.error ? { error: e.error } : {}),
+      caseId: e.case_id, personName: e.name, status: e.status, state: e.state,
+      ...(e.event_seq ? { eventSeq: e.event_seq } : {}),
+      ...(e.display_name ? { by: e.display_name, at: e.at?.toISOString() } : {}),
+      ...(e.error ? { error: e.error } : {}),
     })),
   };
 }
 
-async function step(deps: CaseDeps, user: User, caseId: string, type: string, data: Record<string, unknown>, key: string, lang: Lang) {
+async function step(
+  deps: CaseDeps, user: User, caseId: string, type: string, data: Record<string, unknown>, key: string, lang: Lang,
+) {
   try {
     const c = await findCase(deps.db, caseId, EVERYWHERE);
     if (!c) throw new Error(`case ${caseId} of the confirmation run is gone`);
@@ -64,8 +69,13 @@ async function step(deps: CaseDeps, user: User, caseId: string, type: string, da
   }
 }
 
-/** Records the confirmation of the given cases: CONFIRM_YEAR with the run's year (in the item's field) and the common data. */
-export async function confirmCases(deps: CaseDeps, user: User, runId: string, input: { caseIds: string[]; data: Record<string, unknown> }, lang: Lang) {
+/**
+ * Records the confirmation of the given cases: CONFIRM_YEAR with
+ * the run's year (in the item's field) and the common data.
+ */
+export async function confirmCases(
+  deps: CaseDeps, user: User, runId: string, input: { caseIds: string[]; data: Record<string, unknown> }, lang: Lang,
+) {
   authorize(user, 'payment.confirm');
   const r = await findRun(deps.db, user, runId);
   if (!r) throw new AppError('NOT_FOUND');
@@ -85,7 +95,9 @@ export async function confirmCases(deps: CaseDeps, user: User, runId: string, in
  * Closes the run: every case not confirmed is stopped (STOP with the given form data, by default
  * the item's "not confirmed this year"), each with its notice; the run's list says who.
  */
-export async function closeRun(deps: CaseDeps, user: User, runId: string, stopData: Record<string, unknown> | undefined, lang: Lang) {
+export async function closeRun(
+  deps: CaseDeps, user: User, runId: string, stopData: Record<string, unknown> | undefined, lang: Lang,
+) {
   authorize(user, 'payment.confirm');
   const r = await findRun(deps.db, user, runId);
   if (!r) throw new AppError('NOT_FOUND');

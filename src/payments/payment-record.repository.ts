@@ -7,7 +7,10 @@ import { PAYMENT_RULES } from './payment.rules.ts';
 
 export const RECORD_PAYMENT = 'RECORD_PAYMENT';
 
-/** The period a RECORD_PAYMENT of a paying item pays; undefined for an item not paid by period (its machine moves on once paid). */
+/**
+ * The period a RECORD_PAYMENT of a paying item pays; undefined for
+ * an item not paid by period (its machine moves on once paid).
+ */
 export function paidPeriod(workflowId: string, data: Record<string, unknown>): string | null | undefined {
   return PAYMENT_RULES.get(workflowId)?.periodOf(data);
 }
@@ -17,7 +20,9 @@ export async function lockPeriod(trx: Executor, workflowId: string, period: stri
   await sql`select pg_advisory_xact_lock(hashtextextended(${`payments:${workflowId}:${period}`}, 0))`.execute(trx);
 }
 
-export async function findPaymentRecord(db: Executor, caseId: string, period: string): Promise<{ eventSeq: number } | undefined> {
+export async function findPaymentRecord(
+  db: Executor, caseId: string, period: string,
+): Promise<{ eventSeq: number } | undefined> {
   const r = await db.selectFrom('payment_records').select('event_seq').where('case_id', '=', caseId).where('period', '=', period).executeTakeFirst();
   return r && { eventSeq: r.event_seq };
 }
@@ -33,7 +38,9 @@ const alreadyPaid = (period: string, seq: number) => new AppError('PAYMENT_ALREA
  * payment and the line is marked paid with the entry's number; without it, a period that is on some
  * batch's line is that batch's to record. A RECALL of a RECORD_PAYMENT gives the period back.
  */
-export async function keepPaymentRecord(trx: Executor, c: { id: string; workflowId: string }, entry: WrittenEvent, batchLine: string | undefined): Promise<void> {
+export async function keepPaymentRecord(
+  trx: Executor, c: { id: string; workflowId: string }, entry: WrittenEvent, batchLine: string | undefined,
+): Promise<void> {
   if (entry.kind !== 'machine') return;
   if (entry.type === RECALL && entry.payload.recalledType === RECORD_PAYMENT) {
     await trx.deleteFrom('payment_records').where('case_id', '=', c.id).where('event_seq', '=', Number(entry.payload.recalledSeq)).execute();

@@ -21,7 +21,10 @@ export async function standardsBefore(db: Executor, keys: string[], before: stri
 
 interface PayableQuery { workflowId: string; period: string; states: string[]; stationPath: string }
 
-/** Open cases of an item in the states paid and in an area with no payment for the period, on a line or recorded; in roster order. */
+/**
+ * Open cases of an item in the states paid and in an area with no
+ * payment for the period, on a line or recorded; in roster order.
+ */
 export async function casesUnpaidFor(db: Executor, q: PayableQuery) {
   return db.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
     .innerJoin('persons', 'persons.id', 'cases.person_id')
@@ -47,12 +50,16 @@ export async function countBatchesOf(db: Executor, workflowId: string, period: s
   return Number((await db.selectFrom('payment_batches').select(sql<number>`count(*)`.as('n')).where('workflow_id', '=', workflowId).where('period', '=', period).executeTakeFirstOrThrow()).n);
 }
 
-export async function insertBatch(db: Executor, batch: Insertable<PaymentBatchTable>, lines: Insertable<PaymentTable>[]): Promise<void> {
+export async function insertBatch(
+  db: Executor, batch: Insertable<PaymentBatchTable>, lines: Insertable<PaymentTable>[],
+): Promise<void> {
   await db.insertInto('payment_batches').values(batch).execute();
   await chunked(lines, LINE_CHUNK, (slice) => db.insertInto('payments').values(slice).execute());
 }
 
-export async function findBatchInArea(db: Executor, id: string, stationPath: string): Promise<PaymentBatchRow | undefined> {
+export async function findBatchInArea(
+  db: Executor, id: string, stationPath: string,
+): Promise<PaymentBatchRow | undefined> {
   return db.selectFrom('payment_batches').selectAll().where('id', '=', id).where(withinArea('payment_batches.station_path', stationPath)).executeTakeFirst();
 }
 

@@ -2,13 +2,13 @@ import { addMonths, countedMonths, fenAt, monthsInPeriod, percentOf, segmentsAmo
 
 type Data = Record<string, unknown>;
 
-export interface Payee { name: string; bankName: string; bankAccount: string }
+interface Payee { name: string; bankName: string; bankAccount: string }
 
 /** The yearly rate of one case: a standard in fen per year and the percent of it that is due. */
-export interface Rate { annualFen: number; percent: number }
+interface Rate { annualFen: number; percent: number }
 
 /** Yearly confirmation (条例第八条) in the item's own forms. */
-export interface YearlyConfirmation {
+interface YearlyConfirmation {
   /** The CONFIRM_YEAR field that takes the run's year. */
   yearField: string;
   /** The STOP form for a case not confirmed when the run closes on `today`. */
@@ -22,24 +22,36 @@ export interface PaymentRule {
   prefix: string;
   /** The bank file's 摘要, before the year. */
   summary: string;
-  /** The local standard the amounts come from (fen, or a table of fen): a batch needs one in force on the period's first day. */
+  /**
+   * The local standard the amounts come from (fen, or a table of
+   * fen): a batch needs one in force on the period's first day.
+   */
   standard: { key: string; unit: string };
   /** Further local standards, read when in force (multipliers). */
   optionalStandards?: string[];
   /** The case's rate from the standards in force (`standard(key)` is a value or undefined), or why nothing is due. */
   rate(data: Data, standard: (key: string) => unknown): Rate | { skip: string };
   window(data: Data, stoppedOn: string | null): ServiceWindow | null;
-  /** Months counted for the months of service within the year, before a resumed stop's months are taken off; by default as served. */
+  /**
+   * Months counted for the months of service within the year, before
+   * a resumed stop's months are taken off; by default as served.
+   */
   countMonths?(served: number): number;
   /** The day a STOP took effect, from its form: months are counted up to it. */
   stoppedOn(stop: Data): string | null;
   /** The day a RESUME took effect, from its form: months are counted again from it. */
   resumedOn(resume: Data): string | null;
   payee(data: Data): Payee | null;
-  /** The period a RECORD_PAYMENT form pays (the key of UNIQUE (case, period) in payment_records), or null if it names none. */
+  /**
+   * The period a RECORD_PAYMENT form pays (the key of UNIQUE
+   * (case, period) in payment_records), or null if it names none.
+   */
   periodOf(data: Data): string | null;
   /** The RECORD_PAYMENT form of the item for one line. */
-  eventData(line: { period: string; months: number; amountFen: number; start: string | null; periodFrom: string }, batch: { number: string; paidOn: string; bankReference?: string }): Data;
+  eventData(
+    line: { period: string; months: number; amountFen: number; start: string | null; periodFrom: string },
+    batch: { number: string; paidOn: string; bankReference?: string },
+  ): Data;
   confirmation: YearlyConfirmation;
 }
 
@@ -51,7 +63,9 @@ function payeeFrom(name: unknown, bankName: unknown, bankAccount: unknown): Paye
 }
 
 /** The fields every RECORD_PAYMENT form shares. */
-function paymentRecord(line: { months: number; amountFen: number }, batch: { number: string; paidOn: string; bankReference?: string }): Data {
+function paymentRecord(
+  line: { months: number; amountFen: number }, batch: { number: string; paidOn: string; bankReference?: string },
+): Data {
   return {
     batchNumber: batch.number, monthsCounted: line.months, amountFen: line.amountFen, paidOn: batch.paidOn,
     ...(batch.bankReference ? { bankReference: batch.bankReference } : {}),
@@ -226,11 +240,15 @@ const ruralVeteranElderlySubsidy: PaymentRule = {
 };
 
 export const PAYMENT_RULES = new Map<string, PaymentRule>(
-  [conscriptFamilyAllowance, deathPensionSurvivors, disabilityPension, ruralVeteranElderlySubsidy].map((r) => [r.workflowId, r]),
+  [
+    conscriptFamilyAllowance, deathPensionSurvivors, disabilityPension, ruralVeteranElderlySubsidy,
+  ].map((r) => [r.workflowId, r]),
 );
 
 /** One case's line for a year: the rate of its last month paid, and its parts at their own rates. */
-export interface Line { months: number; multiplierPercent: number; annualFen: number; amountFen: number; payee: Payee; segments: Segment[] }
+export interface Line {
+  months: number; multiplierPercent: number; annualFen: number; amountFen: number; payee: Payee; segments: Segment[];
+}
 
 /** A STOP or RESUME step of a case still in effect (not taken back), with its form. */
 export interface PauseStep { type: 'STOP' | 'RESUME'; data: Data }
@@ -259,7 +277,10 @@ export function stopsOf(rule: PaymentRule, steps: readonly PauseStep[]): { stopp
  * its first day, so a standard changed during the year splits the line into parts; months inside a
  * resumed stop are not paid. Pure: the batch and the amount tests run the same code.
  */
-export function lineOf(rule: PaymentRule, data: Data, standard: (key: string, day: string) => unknown, period: { year: string; from: string; to: string }, stoppedOn: string | null, gaps: readonly Gap[] = []): Line | { skip: string } {
+export function lineOf(
+  rule: PaymentRule, data: Data, standard: (key: string, day: string) => unknown,
+  period: { year: string; from: string; to: string }, stoppedOn: string | null, gaps: readonly Gap[] = [],
+): Line | { skip: string } {
   const window = rule.window(data, stoppedOn);
   if (!window) return { skip: '案件中没有起算日期' };
   const served = monthsInPeriod(window, period);
@@ -280,5 +301,8 @@ export function lineOf(rule: PaymentRule, data: Data, standard: (key: string, da
     } else segments.push({ from: m.from, to: m.to, months: 1, annualFen: rate.annualFen, percent: rate.percent });
   }
   const current = segments.at(-1)!;
-  return { months, multiplierPercent: current.percent, annualFen: current.annualFen, amountFen: segmentsAmountFen(segments, months), payee, segments };
+  return {
+    months, multiplierPercent: current.percent, annualFen: current.annualFen,
+    amountFen: segmentsAmountFen(segments, months), payee, segments,
+  };
 }

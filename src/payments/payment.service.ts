@@ -19,8 +19,9 @@ import { findUserById, type User } from '../users/user.repository.ts';
 import { isFenStandard, yuan } from './amount.ts';
 import { findPaymentRecord, lockPeriod, RECORD_PAYMENT } from './payment-record.repository.ts';
 import {
-  approveDraft, batchLines, cancelUnrecorded, casesUnpaidFor, claimForRecording, countBatchesOf, entryPayload, findBatchInArea, insertBatch, listBatchesInArea,
-  markExported, markLineFailed, markLinePaid, pauseEntries, releaseClaim, renewClaim, standardsBefore, type BatchLine, type PaymentBatchRow,
+  approveDraft, batchLines, cancelUnrecorded, casesUnpaidFor, claimForRecording, countBatchesOf, entryPayload,
+  findBatchInArea, insertBatch, listBatchesInArea, markExported, markLineFailed, markLinePaid, pauseEntries,
+  releaseClaim, renewClaim, standardsBefore, type BatchLine, type PaymentBatchRow,
 } from './payment.repository.ts';
 import { lineOf, PAYMENT_RULES, stopsOf, type Line, type PaymentRule, type PauseStep } from './payment.rules.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
@@ -28,7 +29,7 @@ import { recordReveal } from '../auth/reveal-log.repository.ts';
 /** Batches with more lines than this are recorded by a background job. */
 export const SYNC_RECORD_LINES = 100;
 
-export const PAYABLE_STATES = ['paying', 'suspended'];
+const PAYABLE_STATES = ['paying', 'suspended'];
 
 export function ruleFor(workflowId: string): PaymentRule {
   const rule = PAYMENT_RULES.get(workflowId);
@@ -38,7 +39,7 @@ export function ruleFor(workflowId: string): PaymentRule {
   return rule;
 }
 
-export function periodRange(period: string): { from: string; to: string } {
+function periodRange(period: string): { from: string; to: string } {
   const y = Number(period);
   return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
 }
@@ -49,11 +50,15 @@ interface Standard { key: string; value: unknown; effectiveFrom: string; policyD
  * The values of local standards in force at some time in a period, by key and oldest first: the one
  * in force on its first day (the latest effective_from on or before it) and those taking effect later in it.
  */
-export async function standardsDuring(db: Executor, keys: string[], range: { from: string; to: string }): Promise<Standard[]> {
+async function standardsDuring(
+  db: Executor, keys: string[], range: { from: string; to: string },
+): Promise<Standard[]> {
   const rows = await standardsBefore(db, keys, range.to);
   const out: Standard[] = [];
   for (const r of rows) {
-    const s = { key: r.key, value: r.value, effectiveFrom: isoDay(r.effective_from), policyDocument: r.policy_document };
+    const s = {
+      key: r.key, value: r.value, effectiveFrom: isoDay(r.effective_from), policyDocument: r.policy_document,
+    };
     if (out.at(-1)?.key === s.key && s.effectiveFrom <= range.from) out.pop();
     out.push(s);
   }
@@ -67,14 +72,16 @@ function valueOn(standards: readonly Standard[], key: string, day: string): unkn
   return value;
 }
 
-export interface Skipped { caseId: string; reason: string }
+interface Skipped { caseId: string; reason: string }
 
 /**
  * Why a case cannot take RECORD_PAYMENT with `data` under the definition version it is on (a case
  * opened before the item was changed stays on its version), or null when it can: a paid line it
  * could not record would stay failed.
  */
-function notRecordable(wf: CompiledWorkflow | undefined, version: number, state: string, data: Record<string, unknown>, now: Date): string | null {
+function notRecordable(
+  wf: CompiledWorkflow | undefined, version: number, state: string, data: Record<string, unknown>, now: Date,
+): string | null {
   const migrate = '，请先将案件迁移到现行版本（POST /api/v1/workflows/:id/migrations）再发放';
   const st = wf?.definition.machine.states[state];
   if (!wf || !st) return `案件所在的事项第${version}版定义缺失或没有“${state}”状态${migrate}`;
@@ -90,8 +97,8 @@ function notRecordable(wf: CompiledWorkflow | undefined, version: number, state:
 }
 
 /**
- * Builds a payment batch of an item for a year: every case being paid (or stopped during the
- * year) that has no payment for the year yet (neither on a line nor recorded outside a batch), each month at the standards in force then and the
+ * Builds a payment batch of an item for a year: every case being paid (or stopped during the year) that has no payment
+ * for the year yet (neither on a line nor recorded outside a batch), each month at the standards in force then and the
  * months of its resumed stops left out. The lines reserve (case, period): a second batch for the year leaves them out.
  */
 export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId: string; period: string }) {
@@ -110,7 +117,9 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     if (mistyped) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/period', message: `${mistyped.effectiveFrom}起执行的“${rule.standard.key}”标准不是整数分（${rule.standard.unit}），请政策岗更正 / a standard taking effect during the year is not in integer fen` }] });
     }
-    const cases = await casesUnpaidFor(trx, { workflowId: input.workflowId, period: input.period, states: PAYABLE_STATES, stationPath: user.stationPath });
+    const cases = await casesUnpaidFor(trx, {
+      workflowId: input.workflowId, period: input.period, states: PAYABLE_STATES, stationPath: user.stationPath,
+    });
     const pauses = await pauseSteps(trx, cases.map((c) => c.id));
     const seq = await countBatchesOf(trx, input.workflowId, input.period) + 1;
     const number = `${rule.prefix}-${input.period}-${String(seq).padStart(3, '0')}`;
@@ -124,14 +133,21 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
       const stops = stopsOf(rule, pauses.get(c.id) ?? []);
       // A suspended case whose stop names no day is paid nothing rather than too much.
       const stoppedOn = c.state === 'suspended' ? stops.stoppedOn ?? range.from : null;
-      const line = lineOf(rule, data, (key, day) => valueOn(standards, key, day), { year: input.period, ...range }, stoppedOn, stops.gaps);
+      const line = lineOf(
+        rule, data, (key, day) => valueOn(standards, key, day), { year: input.period, ...range }, stoppedOn, stops.gaps,
+      );
       if ('skip' in line) {
         skipped.push({ caseId: c.id, reason: line.skip });
         continue;
       }
       // The RECORD_PAYMENT that recordBatch will send (its day and bank reference are not known yet).
-      if (!versions.has(c.workflow_version)) versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
-      const eventData = rule.eventData({ period: input.period, months: line.months, amountFen: line.amountFen, start: rule.window(data, null)?.start ?? null, periodFrom: range.from }, { number, paidOn: today });
+      if (!versions.has(c.workflow_version)) {
+        versions.set(c.workflow_version, await deps.registry.get(trx, input.workflowId, c.workflow_version));
+      }
+      const eventData = rule.eventData({
+        period: input.period, months: line.months, amountFen: line.amountFen,
+        start: rule.window(data, null)?.start ?? null, periodFrom: range.from,
+      }, { number, paidOn: today });
       const why = notRecordable(versions.get(c.workflow_version), c.workflow_version, c.state, eventData, now);
       if (why) skipped.push({ caseId: c.id, reason: why });
       else lines.push({ caseId: c.id, ...line });
@@ -139,16 +155,19 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
     const id = newId(now.getTime());
     const total = lines.reduce((s, l) => s + l.amountFen, 0);
     const batch = {
-      id, number, workflow_id: input.workflowId, period: input.period, status: 'draft' as const, line_count: lines.length, total_fen: total,
-      standards: JSON.stringify(standards), station_path: user.stationPath, created_by: user.id, created_at: now,
-      approved_by: null, approved_at: null, exported_at: null, export_sha256: null, recorded_by: null, recorded_at: null, paid_on: null, cancelled_at: null,
+      id, number, workflow_id: input.workflowId, period: input.period, status: 'draft' as const,
+      line_count: lines.length, total_fen: total, standards: JSON.stringify(standards), station_path: user.stationPath,
+      created_by: user.id, created_at: now, approved_by: null, approved_at: null, exported_at: null,
+      export_sha256: null, recorded_by: null, recorded_at: null, paid_on: null, cancelled_at: null,
     };
     await insertBatch(trx, batch, lines.map((l, i) => {
       const pid = newId(now.getTime());
       return {
-        id: pid, batch_id: id, line_no: i + 1, case_id: l.caseId, period: input.period, months: l.months, multiplier_percent: l.multiplierPercent,
-        annual_fen: l.annualFen, amount_fen: l.amountFen, payee_name: l.payee.name, bank_name: l.payee.bankName,
-        bank_account_enc: encryptField(keys, l.payee.bankAccount, `payments.bank_account:${pid}`), status: 'pending' as const, event_seq: null, error: null,
+        id: pid, batch_id: id, line_no: i + 1, case_id: l.caseId, period: input.period, months: l.months,
+        multiplier_percent: l.multiplierPercent, annual_fen: l.annualFen, amount_fen: l.amountFen,
+        payee_name: l.payee.name, bank_name: l.payee.bankName,
+        bank_account_enc: encryptField(keys, l.payee.bankAccount, `payments.bank_account:${pid}`),
+        status: 'pending' as const, event_seq: null, error: null,
       };
     }));
     return { id, skipped };
@@ -180,15 +199,18 @@ export async function batchView(db: Executor, user: User, id: string) {
   const keys = dataKeys();
   const lines = await batchLines(db, id);
   return {
-    id: b.id, number: b.number, workflowId: b.workflow_id, period: b.period, status: b.status, lineCount: b.line_count, totalFen: Number(b.total_fen),
-    totalYuan: yuan(Number(b.total_fen)), standards: b.standards, createdBy: b.created_by, createdAt: b.created_at.toISOString(),
-    approvedBy: b.approved_by, approvedAt: b.approved_at?.toISOString() ?? null, exportedAt: b.exported_at?.toISOString() ?? null,
-    exportSha256: b.export_sha256, recordedAt: b.recorded_at?.toISOString() ?? null, paidOn: b.paid_on ? isoDay(b.paid_on) : null,
+    id: b.id, number: b.number, workflowId: b.workflow_id, period: b.period, status: b.status, lineCount: b.line_count,
+    totalFen: Number(b.total_fen), totalYuan: yuan(Number(b.total_fen)), standards: b.standards,
+    createdBy: b.created_by, createdAt: b.created_at.toISOString(), approvedBy: b.approved_by,
+    approvedAt: b.approved_at?.toISOString() ?? null, exportedAt: b.exported_at?.toISOString() ?? null,
+    exportSha256: b.export_sha256, recordedAt: b.recorded_at?.toISOString() ?? null,
+    paidOn: b.paid_on ? isoDay(b.paid_on) : null,
     lines: lines.map((l) => ({
-      line: l.line_no, caseId: l.case_id, personName: l.person_name, months: l.months, multiplierPercent: l.multiplier_percent,
-      annualFen: Number(l.annual_fen), amountFen: Number(l.amount_fen), payeeName: l.payee_name, bankName: l.bank_name,
-      bankAccount: maskBankAccount(decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`)), status: l.status,
-      ...(l.event_seq ? { eventSeq: l.event_seq } : {}), ...(l.error ? { error: l.error } : {}),
+      line: l.line_no, caseId: l.case_id, personName: l.person_name, months: l.months,
+      multiplierPercent: l.multiplier_percent, annualFen: Number(l.annual_fen), amountFen: Number(l.amount_fen),
+      payeeName: l.payee_name, bankName: l.bank_name,
+      bankAccount: maskBankAccount(decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`)),
+      status: l.status, ...(l.event_seq ? { eventSeq: l.event_seq } : {}), ...(l.error ? { error: l.error } : {}),
     })),
   };
 }
@@ -213,7 +235,7 @@ export async function cancelBatch(deps: CaseDeps, user: User, id: string): Promi
 }
 
 /** Bank file layout v1 (README): one row per line, amounts in yuan with two decimals and in fen. */
-export const BANK_FILE_HEADER = ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'];
+const BANK_FILE_HEADER = ['序号', '收款人户名', '收款账号', '开户银行', '金额（元）', '金额（分）', '摘要', '批次号', '业务编号'];
 
 /**
  * The bank file of an approved batch: CSV, UTF-8 with BOM, cells a spreadsheet would run as
@@ -264,7 +286,8 @@ export async function claimBatch(deps: CaseDeps, user: User, id: string, terms: 
   const claim = randomUUID();
   const reference = terms.bankReference ?? null;
   const claimed = await claimForRecording(deps.db, {
-    id, stationPath: user.stationPath, claim, at: now, staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS), paidOn: terms.paidOn, bankReference: reference,
+    id, stationPath: user.stationPath, claim, at: now, staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS),
+    paidOn: terms.paidOn, bankReference: reference,
   });
   if (claimed) return claim;
   const b = await findBatch(deps.db, user, id);
@@ -285,7 +308,10 @@ export async function claimBatch(deps: CaseDeps, user: User, id: string, terms: 
  * cannot take it is reported on its line. Safe to run again, by anyone: a period already recorded
  * by this batch marks its line paid with that entry, and the database takes no second payment.
  */
-export async function recordClaimed(deps: CaseDeps, user: User, id: string, claim: string, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
+export async function recordClaimed(
+  deps: CaseDeps, user: User, id: string, claim: string, lang: Lang,
+  progress?: (p: Record<string, unknown>) => Promise<void>,
+) {
   const b = await findBatch(deps.db, user, id);
   if (!b) throw new AppError('NOT_FOUND');
   const lines = (await batchLines(deps.db, id)).filter((l) => l.status !== 'paid');
@@ -307,7 +333,10 @@ export async function recordClaimed(deps: CaseDeps, user: User, id: string, clai
 }
 
 /** A background job's recording of a batch, by the user who claimed it. */
-export async function recordClaimedAs(deps: CaseDeps, userId: string, id: string, claim: string, lang: Lang, progress: (p: Record<string, unknown>) => Promise<void>) {
+export async function recordClaimedAs(
+  deps: CaseDeps, userId: string, id: string, claim: string, lang: Lang,
+  progress: (p: Record<string, unknown>) => Promise<void>,
+) {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new Error('the user no longer exists');
   return recordClaimed(deps, user, id, claim, lang, progress);
@@ -318,7 +347,9 @@ async function holdClaim(deps: CaseDeps, id: string, claim: string): Promise<voi
   if (!await renewClaim(deps.db, id, claim, deps.clock.now())) throw new AppError('BATCH_RECORDING');
 }
 
-async function recordLine(deps: CaseDeps, user: User, b: PaymentBatchRow, l: BatchLine, terms: RecordTerms, lang: Lang): Promise<void> {
+async function recordLine(
+  deps: CaseDeps, user: User, b: PaymentBatchRow, l: BatchLine, terms: RecordTerms, lang: Lang,
+): Promise<void> {
   const rule = ruleFor(b.workflow_id);
   for (let attempt = 1; ; attempt++) {
     const recorded = await findPaymentRecord(deps.db, l.case_id, l.period);
@@ -328,7 +359,10 @@ async function recordLine(deps: CaseDeps, user: User, b: PaymentBatchRow, l: Bat
       if (!c) throw new Error(`case ${l.case_id} of payment line ${l.id} is gone`);
       const data = c.snapshot.context.data;
       const start = rule.window(data, null)?.start ?? null;
-      const eventData = rule.eventData({ period: b.period, months: l.months, amountFen: Number(l.amount_fen), start, periodFrom: periodRange(b.period).from }, { number: b.number, ...terms });
+      const eventData = rule.eventData({
+        period: b.period, months: l.months, amountFen: Number(l.amount_fen), start,
+        periodFrom: periodRange(b.period).from,
+      }, { number: b.number, ...terms });
       await sendEvent(deps, user, l.case_id, { type: RECORD_PAYMENT, data: eventData, expectedVersion: c.version }, `payment:${l.id}`, lang, l.id);
       return;
     } catch (err) {
@@ -341,9 +375,14 @@ async function recordLine(deps: CaseDeps, user: User, b: PaymentBatchRow, l: Bat
   }
 }
 
-/** A line whose period the case has already recorded: paid, if it was this batch's payment; failed, naming the entry, if not. */
+/**
+ * A line whose period the case has already recorded: paid, if it
+ * was this batch's payment; failed, naming the entry, if not.
+ */
 async function settleLine(db: Executor, b: PaymentBatchRow, l: BatchLine, seq: number, lang: Lang): Promise<void> {
-  const data = (openPayload(l.case_id, seq, await entryPayload(db, l.case_id, seq)).data ?? {}) as Record<string, unknown>;
+  const data = (openPayload(
+    l.case_id, seq, await entryPayload(db, l.case_id, seq),
+  ).data ?? {}) as Record<string, unknown>;
   if (data.batchNumber === b.number && Number(data.amountFen) === Number(l.amount_fen)) {
     await markLinePaid(db, l.id, seq);
     return;
@@ -354,5 +393,8 @@ async function settleLine(db: Executor, b: PaymentBatchRow, l: BatchLine, seq: n
 
 export async function listBatches(db: Executor, user: User, workflowId?: string) {
   const rows = await listBatchesInArea(db, user.stationPath, workflowId);
-  return rows.map((r) => ({ id: r.id, number: r.number, workflowId: r.workflow_id, period: r.period, status: r.status, lineCount: r.line_count, totalFen: Number(r.total_fen), createdAt: r.created_at.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id, number: r.number, workflowId: r.workflow_id, period: r.period, status: r.status, lineCount: r.line_count,
+    totalFen: Number(r.total_fen), createdAt: r.created_at.toISOString(),
+  }));
 }

@@ -69,7 +69,7 @@ export interface ConfirmationRunTable {
   closed_at: Timestamp | null;
 }
 
-export interface ConfirmationEntryTable {
+interface ConfirmationEntryTable {
   run_id: string;
   case_id: string;
   position: number;

@@ -30,9 +30,14 @@ export async function casesAtStep(db: Executor, q: CasesAtStep): Promise<string[
 }
 
 /** The batch and its cases, numbered in the given order, none applied yet. */
-export async function insertBatchAction(db: Executor, batch: Insertable<BatchActionTable>, caseIds: string[]): Promise<void> {
+export async function insertBatchAction(
+  db: Executor, batch: Insertable<BatchActionTable>, caseIds: string[],
+): Promise<void> {
   await db.insertInto('batch_actions').values(batch).execute();
-  const cases = caseIds.map((caseId, i) => ({ batch_id: batch.id, position: i + 1, case_id: caseId, ok: null, event_seq: null, code: null, message: null, errors: null }));
+  const cases = caseIds.map((caseId, i) => ({
+    batch_id: batch.id, position: i + 1, case_id: caseId, ok: null, event_seq: null, code: null, message: null,
+    errors: null,
+  }));
   await chunked(cases, CHUNK, (slice) => db.insertInto('batch_action_cases').values(slice).execute());
 }
 
@@ -47,7 +52,9 @@ export async function findBatchActionWithCreator(db: Executor, id: string) {
 }
 
 /** The batch's cases not applied yet, in order. */
-export async function pendingBatchCases(db: Executor, batchId: string): Promise<{ position: number; case_id: string }[]> {
+export async function pendingBatchCases(
+  db: Executor, batchId: string,
+): Promise<{ position: number; case_id: string }[]> {
   return db.selectFrom('batch_action_cases').select(['position', 'case_id']).where('batch_id', '=', batchId).where('ok', 'is', null).orderBy('position').execute();
 }
 
@@ -55,11 +62,16 @@ export async function batchCaseResults(db: Executor, batchId: string) {
   return db.selectFrom('batch_action_cases').select(['position', 'case_id', 'ok', 'event_seq', 'code', 'message', 'errors']).where('batch_id', '=', batchId).orderBy('position').execute();
 }
 
-interface BatchCaseResult { ok: boolean; eventSeq: number | null; code: string | null; message: string | null; errors: unknown }
+interface BatchCaseResult {
+  ok: boolean; eventSeq: number | null; code: string | null; message: string | null; errors: unknown;
+}
 
-export async function recordBatchCase(db: Executor, batchId: string, position: number, r: BatchCaseResult): Promise<void> {
+export async function recordBatchCase(
+  db: Executor, batchId: string, position: number, r: BatchCaseResult,
+): Promise<void> {
   await db.updateTable('batch_action_cases').set({
-    ok: r.ok, event_seq: r.eventSeq, code: r.code, message: r.message, errors: r.errors ? JSON.stringify(r.errors) : null,
+    ok: r.ok, event_seq: r.eventSeq, code: r.code, message: r.message,
+    errors: r.errors ? JSON.stringify(r.errors) : null,
   }).where('batch_id', '=', batchId).where('position', '=', position).execute();
 }
 

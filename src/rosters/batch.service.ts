@@ -15,8 +15,8 @@ import type { StoredNotice } from '../notices/notice.repository.ts';
 import { findStation } from '../stations/station.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import {
-  batchCaseResults, casesAtStep, findBatchAction, findBatchActionWithCreator, finishBatchAction, insertBatchAction, numberedNotices, pendingBatchCases,
-  recordBatchCase, stationNameAt,
+  batchCaseResults, casesAtStep, findBatchAction, findBatchActionWithCreator, finishBatchAction, insertBatchAction,
+  numberedNotices, pendingBatchCases, recordBatchCase, stationNameAt,
 } from './batch.repository.ts';
 import { findRosterOrigin, rosterCaseIds } from './roster.repository.ts';
 
@@ -36,7 +36,7 @@ export interface BatchInput {
 
 /** Batches with more cases than this run as a background job (202 + GET /api/v1/jobs/:id). */
 export const SYNC_BATCH_CASES = 100;
-export const MAX_BATCH_CASES = 5000;
+const MAX_BATCH_CASES = 5000;
 
 /** The cases a batch applies to: at the step, open, in the user's jurisdiction; in roster order when from a roster. */
 async function selectCases(db: Executor, user: User, b: BatchInput): Promise<string[]> {
@@ -49,8 +49,8 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
     scope = s.path;
   }
   const ids = await casesAtStep(db, {
-    workflowId: b.workflowId, state: b.state, stationPath: scope, caseIds: b.caseIds, rosterId: b.rosterId, period: b.filter?.period,
-    limit: Math.min(b.limit ?? MAX_BATCH_CASES, MAX_BATCH_CASES),
+    workflowId: b.workflowId, state: b.state, stationPath: scope, caseIds: b.caseIds, rosterId: b.rosterId,
+    period: b.filter?.period, limit: Math.min(b.limit ?? MAX_BATCH_CASES, MAX_BATCH_CASES),
   });
   if (b.caseIds) {
     const order = new Map(b.caseIds.map((id, i) => [id, i]));
@@ -60,7 +60,9 @@ async function selectCases(db: Executor, user: User, b: BatchInput): Promise<str
 }
 
 /** Records the batch and its cases (in order); the steps are applied by runBatch. */
-export async function createBatch(deps: CaseDeps, user: User, b: BatchInput): Promise<{ id: string; caseIds: string[] }> {
+export async function createBatch(
+  deps: CaseDeps, user: User, b: BatchInput,
+): Promise<{ id: string; caseIds: string[] }> {
   authorize(user, 'batch.run');
   if (b.rosterId) {
     const r = await findRosterOrigin(deps.db, b.rosterId);
@@ -71,8 +73,9 @@ export async function createBatch(deps: CaseDeps, user: User, b: BatchInput): Pr
   const now = deps.clock.now();
   const id = newId(now.getTime());
   const batch = {
-    id, workflow_id: b.workflowId, state: b.state, event_type: b.type, roster_id: b.rosterId ?? null, case_count: caseIds.length,
-    succeeded: 0, failed: 0, status: 'running' as const, created_by: user.id, created_at: now, finished_at: null,
+    id, workflow_id: b.workflowId, state: b.state, event_type: b.type, roster_id: b.rosterId ?? null,
+    case_count: caseIds.length, succeeded: 0, failed: 0, status: 'running' as const, created_by: user.id,
+    created_at: now, finished_at: null,
   };
   await deps.db.transaction().execute((trx) => insertBatchAction(trx, batch, caseIds));
   return { id, caseIds };
@@ -93,7 +96,7 @@ async function dataFor(deps: CaseDeps, db: Executor, caseId: string, type: strin
   return { version: c.version, data: { ...data, ...common } };
 }
 
-export interface CaseOutcome {
+interface CaseOutcome {
   position: number;
   caseId: string;
   ok: boolean;
@@ -109,7 +112,10 @@ export interface CaseOutcome {
  * history, version, notices), one after another; a case that fails is reported and the others go
  * on. Safe to run again: each step carries the batch's idempotency key, and cases done are skipped.
  */
-export async function runBatch(deps: CaseDeps, user: User, batchId: string, common: Record<string, unknown>, lang: Lang, progress?: (p: Record<string, unknown>) => Promise<void>) {
+export async function runBatch(
+  deps: CaseDeps, user: User, batchId: string, common: Record<string, unknown>, lang: Lang,
+  progress?: (p: Record<string, unknown>) => Promise<void>,
+) {
   const batch = await findBatchAction(deps.db, batchId);
   const pending = await pendingBatchCases(deps.db, batchId);
   let n = 0;
@@ -125,7 +131,8 @@ export async function runBatch(deps: CaseDeps, user: User, batchId: string, comm
       outcome = { ok: false, code: err.code, message: errorText(lang, err), errors: err.extras.errors };
     }
     await recordBatchCase(deps.db, batchId, p.position, {
-      ok: outcome.ok, eventSeq: outcome.version ?? null, code: outcome.code ?? null, message: outcome.message ?? null, errors: outcome.errors,
+      ok: outcome.ok, eventSeq: outcome.version ?? null, code: outcome.code ?? null, message: outcome.message ?? null,
+      errors: outcome.errors,
     });
     if (++n % 50 === 0) await progress?.({ done: n, of: pending.length });
   }
@@ -134,7 +141,10 @@ export async function runBatch(deps: CaseDeps, user: User, batchId: string, comm
 }
 
 /** A background job's run of a batch, by the user who asked for it. */
-export async function runBatchAs(deps: CaseDeps, userId: string, batchId: string, common: Record<string, unknown>, lang: Lang, progress: (p: Record<string, unknown>) => Promise<void>) {
+export async function runBatchAs(
+  deps: CaseDeps, userId: string, batchId: string, common: Record<string, unknown>, lang: Lang,
+  progress: (p: Record<string, unknown>) => Promise<void>,
+) {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new Error('the user no longer exists');
   return runBatch(deps, user, batchId, common, lang, progress);
@@ -170,9 +180,10 @@ async function noticesOf(db: Executor, pairs: Pair[], scopePath: string): Promis
     for (const r of byCase.get(p.caseId) ?? []) {
       if (p.seq !== null && r.event_seq !== p.seq) continue;
       out.push({
-        id: r.id, caseId: r.case_id, noticeKey: r.notice_key, kind: r.kind, title: r.title, code: r.code!, number: r.number!, template: r.template!,
-        content: r.content!, contentSha256: r.content_sha256!, data: r.data as unknown as Record<string, unknown>, verifyToken: r.verify_token!,
-        issuedAt: r.issued_at, districtId: r.district_id!, stationPath: r.station_path, pdf: null, sha256: null,
+        id: r.id, caseId: r.case_id, noticeKey: r.notice_key, kind: r.kind, title: r.title, code: r.code!,
+        number: r.number!, template: r.template!, content: r.content!, contentSha256: r.content_sha256!,
+        data: r.data as unknown as Record<string, unknown>, verifyToken: r.verify_token!, issuedAt: r.issued_at,
+        districtId: r.district_id!, stationPath: r.station_path, pdf: null, sha256: null,
       });
     }
   }
@@ -184,27 +195,26 @@ async function organOf(db: Executor, user: User): Promise<string> {
 }
 
 /** All notices a batch action issued, in the batch's (roster) order, as one PDF ready to print. */
-export async function batchNoticesPdf(db: Executor, user: User, batchId: string, now: Date, duplex = false): Promise<{ pdf: Buffer; count: number } | undefined> {
+export async function batchNoticesPdf(
+  db: Executor, user: User, batchId: string, now: Date, duplex = false,
+): Promise<{ pdf: Buffer; count: number } | undefined> {
   const b = await batchView(db, user, batchId);
   if (!b) return undefined;
-  const pairs = b.results.filter((r) => r.ok).map((r) => ({ caseId: r.caseId, seq: (r as { version?: number }).version ?? null }));
+  const pairs = b.results.filter((r) => r.ok).map((r) => ({
+    caseId: r.caseId, seq: (r as { version?: number }).version ?? null,
+  }));
   const notices = await noticesOf(db, pairs, user.stationPath);
   const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title: `批量打印 ${notices.length}份文书`, author: await organOf(db, user), at: now }, { duplex });
   return { pdf, count: notices.length };
 }
 
 /** All notices of a roster's cases (optionally of one notice kind), in roster order. */
-export async function rosterNoticesPdf(db: Executor, user: User, rosterId: string, now: Date, noticeKey?: string, duplex = false): Promise<{ pdf: Buffer; count: number }> {
+export async function rosterNoticesPdf(
+  db: Executor, user: User, rosterId: string, now: Date, noticeKey?: string, duplex = false,
+): Promise<{ pdf: Buffer; count: number }> {
   const caseIds = await rosterCaseIds(db, rosterId);
   let notices = await noticesOf(db, caseIds.map((caseId) => ({ caseId, seq: null })), user.stationPath);
   if (noticeKey) notices = notices.filter((n) => n.noticeKey === noticeKey);
   const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title: `名册文书 ${notices.length}份`, author: await organOf(db, user), at: now }, { duplex });
-  return { pdf, count: notices.length };
-}
-
-/** Notices of given (case, history entry) pairs in order, e.g. a payment batch's lines. */
-export async function pairsNoticesPdf(db: Executor, user: User, pairs: Pair[], title: string, now: Date, duplex = false): Promise<{ pdf: Buffer; count: number }> {
-  const notices = await noticesOf(db, pairs, user.stationPath);
-  const pdf = await renderPdfBatch(notices.map((n) => documentOf(n, sealOf(db))), { title, author: await organOf(db, user), at: now }, { duplex });
   return { pdf, count: notices.length };
 }

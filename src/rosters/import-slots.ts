@@ -5,7 +5,7 @@ import { AppError } from '../http/errors.ts';
  * the file in memory; a third caller is refused rather than queued, because a queue would hold
  * every waiting upload's file in memory as well.
  */
-export const MAX_CONCURRENT_IMPORTS = 2;
+const MAX_CONCURRENT_IMPORTS = 2;
 const RETRY_AFTER_SECONDS = 10;
 
 let running = 0;

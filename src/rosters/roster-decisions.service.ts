@@ -11,7 +11,9 @@ import { openCasesOfRoster } from './roster-cases.repository.ts';
  */
 export async function rosterDecisions(deps: Pick<CaseDeps, 'db' | 'registry'>, user: User, rosterId: string): Promise<{ type: string; label: Localized; state: string; count: number }[]> {
   const byState = new Map<string, Awaited<ReturnType<typeof openCasesOfRoster>>>();
-  for (const c of await openCasesOfRoster(deps.db, rosterId)) byState.set(c.state, [...(byState.get(c.state) ?? []), c]);
+  for (const c of await openCasesOfRoster(deps.db, rosterId)) {
+    byState.set(c.state, [...(byState.get(c.state) ?? []), c]);
+  }
   const decisions = [];
   for (const [state, cases] of byState) {
     const c = cases[0]!;

@@ -30,8 +30,10 @@ const PERSON_FIELDS: RosterField[] = [
   { key: SUBJECT_STATION, title: '村（社区）', titleEn: 'Village (community)', form: null, schema: { type: 'string', minLength: 1, maxLength: 60 }, aliases: ['所属村（社区）服务站', '村（社区）服务站', '村（居）', '所在村（社区）', '村', '社区'] },
 ];
 
-/** Headers compared without spaces, required-field stars, a trailing explanation in brackets, or full-width brackets. */
-export function normalizeHeader(h: string): string {
+/**
+ * Headers compared without spaces, required-field stars, a trailing explanation in brackets, or full-width brackets.
+ */
+function normalizeHeader(h: string): string {
   return h.replace(/[\s\u3000*＊]/g, '').replace(/（/g, '(').replace(/）/g, ')').trim();
 }
 
@@ -41,7 +43,9 @@ function withoutNote(h: string): string {
   return stripped || n;
 }
 
-const cache = new WeakMap<WorkflowDefinition, { fields: RosterField[]; byKey: Map<string, RosterField>; validators: Map<string, ValidateFunction> }>();
+const cache = new WeakMap<WorkflowDefinition, {
+  fields: RosterField[]; byKey: Map<string, RosterField>; validators: Map<string, ValidateFunction>;
+}>();
 
 function build(def: WorkflowDefinition) {
   let c = cache.get(def);
@@ -98,7 +102,7 @@ function isoFromParts(y: number, m: number, d: number): string | null {
 }
 
 /** 2026-09-10, 2026/9/10, 2026.9.10, 2026年9月10日, 20260910, or an Excel date serial. */
-export function parseDate(v: Cell): string | null {
+function parseDate(v: Cell): string | null {
   if (v instanceof Date) return isoFromParts(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
   if (typeof v === 'number') {
     if (v > 20000 && v < 80000) { // Excel serial day (1900 system)

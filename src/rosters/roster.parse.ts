@@ -17,7 +17,7 @@ export interface ParsedSheet {
 export const MAX_ROWS = 20_000;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Columns read from each row; a roster has about sixteen. */
-export const MAX_COLUMNS = 200;
+const MAX_COLUMNS = 200;
 /** Blank (formatted but empty) rows tolerated on top of MAX_ROWS before the file counts as too long. */
 const MAX_BLANK_ROWS = 1_000;
 

@@ -19,7 +19,9 @@ export async function lockImportPeriod(trx: Executor, workflowId: string, period
   await sql`select pg_advisory_xact_lock(hashtextextended(${`roster:${workflowId}:${period}`}, 0))`.execute(trx);
 }
 
-export async function insertRoster(db: Executor, roster: Insertable<RosterTable>, rows: Insertable<RosterRowTable>[]): Promise<void> {
+export async function insertRoster(
+  db: Executor, roster: Insertable<RosterTable>, rows: Insertable<RosterRowTable>[],
+): Promise<void> {
   await db.insertInto('rosters').values(roster).execute();
   await chunked(rows, WRITE_CHUNK, (slice) => db.insertInto('roster_rows').values(slice).execute());
 }
@@ -29,7 +31,9 @@ export async function findRosterInArea(db: Executor, id: string, stationPath: st
 }
 
 /** Where a roster was uploaded and for which item, wherever that is. */
-export async function findRosterOrigin(db: Executor, id: string): Promise<{ station_path: string; workflow_id: string } | undefined> {
+export async function findRosterOrigin(
+  db: Executor, id: string,
+): Promise<{ station_path: string; workflow_id: string } | undefined> {
   return db.selectFrom('rosters').select(['station_path', 'workflow_id']).where('id', '=', id).executeTakeFirst();
 }
 
@@ -44,14 +48,18 @@ export async function listRostersInArea(db: Executor, stationPath: string, limit
 }
 
 /** A page of a roster's rows as shown (no ID numbers), in file order. */
-export async function shownRosterRows(db: Executor, rosterId: string, opts: { status?: RosterRowStatus; offset: number; limit: number }) {
+export async function shownRosterRows(
+  db: Executor, rosterId: string, opts: { status?: RosterRowStatus; offset: number; limit: number },
+) {
   let q = db.selectFrom('roster_rows').select(['row_no', 'display', 'status', 'errors', 'person_id', 'case_id']).where('roster_id', '=', rosterId);
   if (opts.status) q = q.where('status', '=', opts.status);
   return q.orderBy('row_no').offset(opts.offset).limit(opts.limit).execute();
 }
 
 /** A roster's rows as uploaded (sealed), in file order. */
-export async function storedRosterRows(db: Executor, rosterId: string): Promise<{ row_no: number; data_enc: string }[]> {
+export async function storedRosterRows(
+  db: Executor, rosterId: string,
+): Promise<{ row_no: number; data_enc: string }[]> {
   return db.selectFrom('roster_rows').select(['row_no', 'data_enc']).where('roster_id', '=', rosterId).orderBy('row_no').execute();
 }
 
@@ -65,7 +73,9 @@ export async function insertPersons(db: Executor, persons: Insertable<PersonTabl
   await chunked(persons, WRITE_CHUNK, (slice) => db.insertInto('persons').values(slice).execute());
 }
 
-/** Inserts the cases, skipping any the database refuses (one open case per item and person); answers the ids written. */
+/**
+ * Inserts the cases, skipping any the database refuses (one open case per item and person); answers the ids written.
+ */
 export async function insertRosterCases(db: Executor, cases: Insertable<CaseTable>[]): Promise<string[]> {
   const rows = await db.insertInto('cases').values(cases).onConflict((oc) => oc.doNothing()).returning('id').execute();
   return rows.map((r) => r.id);
@@ -74,7 +84,9 @@ export async function insertRosterCases(db: Executor, cases: Insertable<CaseTabl
 export interface RowOutcome { status: RosterRowStatus; errors: unknown; personId: string | null; caseId: string | null }
 
 /** Each row's result of the commit, by line. */
-export async function settleRosterRows(db: Executor, rosterId: string, outcomes: [number, RowOutcome][]): Promise<void> {
+export async function settleRosterRows(
+  db: Executor, rosterId: string, outcomes: [number, RowOutcome][],
+): Promise<void> {
   await chunked(outcomes, WRITE_CHUNK, async (slice) => {
     const values = sql.join(slice.map(([line, o]) => sql`(${line}::int, ${o.status}, ${JSON.stringify(o.errors)}::jsonb, ${o.personId}::text, ${o.caseId}::text)`));
     await sql`update roster_rows r set status = v.status, errors = v.errors, person_id = v.person_id, case_id = v.case_id
@@ -84,7 +96,9 @@ export async function settleRosterRows(db: Executor, rosterId: string, outcomes:
   });
 }
 
-export async function markRosterCommitted(db: Executor, id: string, c: { created: number; duplicates: number; errors: number }, by: string, at: Date): Promise<void> {
+export async function markRosterCommitted(
+  db: Executor, id: string, c: { created: number; duplicates: number; errors: number }, by: string, at: Date,
+): Promise<void> {
   await db.updateTable('rosters').set({
     status: 'committed', created_count: c.created, valid_count: 0, duplicate_count: c.duplicates, error_count: c.errors, committed_by: by, committed_at: at,
   }).where('id', '=', id).execute();
@@ -109,7 +123,9 @@ export async function itemCasesOf(db: Executor, workflowId: string, personIds: s
 }
 
 /** The items each person has a case of closed with one of `outcomes`. */
-export async function completedItemsOf(db: Executor, personIds: string[], outcomes: string[]): Promise<{ person_id: string; workflow_id: string }[]> {
+export async function completedItemsOf(
+  db: Executor, personIds: string[], outcomes: string[],
+): Promise<{ person_id: string; workflow_id: string }[]> {
   return chunked(personIds, LOOKUP_CHUNK, (slice) => db.selectFrom('cases').select(['person_id', 'workflow_id']).distinct()
     .where('person_id', 'in', slice).where('status', '=', 'closed').where('outcome', 'in', outcomes).execute());
 }

@@ -20,7 +20,7 @@ function jsonField(name: string, text: string | undefined): Record<string, unkno
   throw new AppError('VALIDATION_FAILED', { errors: [{ path: `/${name}`, message: `${name} 须为JSON对象 / must be a JSON object` }] });
 }
 
-export function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): FastifyReply {
+function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): FastifyReply {
   return reply.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).header('cache-control', 'private, no-store').send(pdf);
 }
 
@@ -29,7 +29,9 @@ export function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): Fastify
  * parsed for these routes only.
  */
 export default async function rosterRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyMultipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 } });
+  await app.register(
+    fastifyMultipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 } },
+  );
   const deps = () => app.caseDeps;
 
   app.jobs.register('roster-commit', (a, params, progress) => commitRosterAs(a.caseDeps, params.userId as string, params.rosterId as string, progress));

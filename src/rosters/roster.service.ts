@@ -21,8 +21,9 @@ import { withImportSlot } from './import-slots.ts';
 import { rosterFields } from './roster.fields.ts';
 import { parseRoster } from './roster.parse.ts';
 import {
-  discardPreview, findRosterInArea, insertPersons, insertRoster, insertRosterCases, listRostersInArea, lockImportPeriod, lockRoster, markRosterCommitted,
-  settleRosterRows, shownRosterRows, storedRosterRows, type RosterRowStatus, type RowOutcome,
+  discardPreview, findRosterInArea, insertPersons, insertRoster, insertRosterCases, listRostersInArea, lockImportPeriod,
+  lockRoster, markRosterCommitted, settleRosterRows, shownRosterRows, storedRosterRows, type RosterRowStatus,
+  type RowOutcome,
 } from './roster.repository.ts';
 import { recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
 
@@ -86,12 +87,16 @@ export async function uploadRoster(deps: CaseDeps, user: User, input: UploadInpu
   return { ...(await rosterView(deps.db, user, id))!, unmappedColumns: unmapped };
 }
 
-async function storePreview(deps: CaseDeps, user: User, wf: CompiledWorkflow, input: UploadInput, now: Date): Promise<{ id: string; unmapped: string[] }> {
+async function storePreview(
+  deps: CaseDeps, user: User, wf: CompiledWorkflow, input: UploadInput, now: Date,
+): Promise<{ id: string; unmapped: string[] }> {
   const sheet = await parseRoster(input.fileName, input.bytes);
   const { columns, applied, unmapped } = resolveMapping(wf, sheet.headers, input.mapping);
   const records = recordsOf(sheet, columns);
   const defaults = input.defaults ?? {};
-  const rows = await validateRecords(deps.db, { wf, user, period: input.period, records, defaults, personAttributes: input.personAttributes ?? {}, now });
+  const rows = await validateRecords(deps.db, {
+    wf, user, period: input.period, records, defaults, personAttributes: input.personAttributes ?? {}, now,
+  });
   const id = newId(now.getTime());
   const c = counts(rows);
   const keys = dataKeys();
@@ -99,11 +104,13 @@ async function storePreview(deps: CaseDeps, user: User, wf: CompiledWorkflow, in
     id, workflow_id: wf.definition.id, period: input.period, file_name: encryptField(keys, input.fileName.slice(0, 200), fileNameAad(id)), file_sha256: createHash('sha256').update(input.bytes).digest('hex'),
     format: sheet.format, mapping: JSON.stringify(applied), defaults: JSON.stringify({ ...defaults, ...(input.personAttributes ? { '@personAttributes': input.personAttributes } : {}) }),
     headers: JSON.stringify(sheet.headers), status: 'preview' as const, row_count: rows.length, valid_count: c.valid, duplicate_count: c.duplicate, error_count: c.error,
-    created_count: null, station_id: user.stationId, station_path: user.stationPath, uploaded_by: user.id, created_at: now,
+    created_count: null, station_id: user.stationId, station_path: user.stationPath, uploaded_by: user.id,
+    created_at: now,
   };
   const stored = rows.map((r, i) => ({
     roster_id: id, row_no: r.line, data_enc: encryptField(keys, JSON.stringify(records[i]!.values), aad(id, r.line)),
-    display: JSON.stringify(r.display), status: r.status, errors: JSON.stringify(r.errors), person_id: r.person?.id ?? null, case_id: null,
+    display: JSON.stringify(r.display), status: r.status, errors: JSON.stringify(r.errors),
+    person_id: r.person?.id ?? null, case_id: null,
   }));
   await deps.db.transaction().execute((trx) => insertRoster(trx, roster, stored));
   return { id, unmapped };
@@ -114,31 +121,49 @@ export async function findRoster(db: Executor, user: User, id: string) {
 }
 
 /** The roster with its per-row results (names and masked ID numbers only), in file order. */
-export async function rosterView(db: Executor, user: User, id: string, opts: { status?: string; offset?: number; limit?: number } = {}) {
+export async function rosterView(
+  db: Executor, user: User, id: string, opts: { status?: string; offset?: number; limit?: number } = {},
+) {
   const r = await findRoster(db, user, id);
   if (!r) return undefined;
-  const rows = await shownRosterRows(db, id, { status: opts.status as RosterRowStatus | undefined, offset: opts.offset ?? 0, limit: opts.limit ?? 5000 });
+  const rows = await shownRosterRows(db, id, {
+    status: opts.status as RosterRowStatus | undefined, offset: opts.offset ?? 0, limit: opts.limit ?? 5000,
+  });
   return {
-    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), format: r.format, status: r.status,
+    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), format: r.format,
+    status: r.status,
     mapping: r.mapping, headers: r.headers, defaults: Object.fromEntries(Object.entries(r.defaults as Record<string, unknown>).filter(([k]) => !k.startsWith('@'))),
-    counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },
-    uploadedBy: r.uploaded_by, createdAt: r.created_at.toISOString(), committedAt: r.committed_at?.toISOString() ?? null,
-    rows: rows.map((x) => ({ row: x.row_no, status: x.status, ...(x.display as object), errors: x.errors, personId: x.person_id, caseId: x.case_id })),
+    counts: {
+      rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count,
+      created: r.created_count,
+    },
+    uploadedBy: r.uploaded_by, createdAt: r.created_at.toISOString(),
+    committedAt: r.committed_at?.toISOString() ?? null,
+    rows: rows.map((x) => ({
+      row: x.row_no, status: x.status, ...(x.display as object), errors: x.errors, personId: x.person_id,
+      caseId: x.case_id,
+    })),
   };
 }
 
 /** The fields a roster of an item can fill, for a mapping form. */
 export async function rosterFieldsOf(deps: CaseDeps, workflowId: string) {
   const wf = await workflowFor(deps, deps.db, workflowId, deps.clock.now());
-  return rosterFields(wf.definition).map((f) => ({ key: f.key, title: f.title, titleEn: f.titleEn, form: f.form, aliases: f.aliases }));
+  return rosterFields(wf.definition).map((f) => ({
+    key: f.key, title: f.title, titleEn: f.titleEn, form: f.form, aliases: f.aliases,
+  }));
 }
 
 function prefillFromPerson(def: CompiledWorkflow['definition'], p: Omit<Person, 'createdAt'>): Record<string, unknown> {
   if (!def.prefill) return {};
-  const known: Record<string, unknown> = { ...p.attributes, name: p.name, idNumber: p.idNumber, sex: p.sex, birthDate: p.birthDate };
+  const known: Record<string, unknown> = {
+    ...p.attributes, name: p.name, idNumber: p.idNumber, sex: p.sex, birthDate: p.birthDate,
+  };
   if (p.phone) known.mobile = p.phone;
   const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  for (const [field, source] of Object.entries(def.prefill)) {
+    if (known[source] !== undefined) data[field] = known[source];
+  }
   return data;
 }
 
@@ -148,7 +173,9 @@ function prefillFromPerson(def: CompiledWorkflow['definition'], p: Omit<Person, 
  * and their START entries written in bulk. All or nothing; rows whose case already exists for
  * the item, subject and period are skipped, so committing the same list again creates nothing.
  */
-export async function commitRoster(deps: CaseDeps, user: User, rosterId: string, progress?: (p: Record<string, unknown>) => Promise<void>) {
+export async function commitRoster(
+  deps: CaseDeps, user: User, rosterId: string, progress?: (p: Record<string, unknown>) => Promise<void>,
+) {
   authorize(user, 'roster.import');
   const now = deps.clock.now();
   const keys = dataKeys();
@@ -159,15 +186,23 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
     await lockImportPeriod(trx, roster.workflow_id, roster.period);
     const wf = await workflowFor(deps, trx, roster.workflow_id, now);
     const stored = await storedRosterRows(trx, rosterId);
-    const records: RosterRecord[] = stored.map((r) => ({ line: r.row_no, values: JSON.parse(decryptField(keys, r.data_enc, aad(rosterId, r.row_no))) }));
+    const records: RosterRecord[] = stored.map((r) => ({
+      line: r.row_no, values: JSON.parse(decryptField(keys, r.data_enc, aad(rosterId, r.row_no))),
+    }));
     const { '@personAttributes': personAttributes, ...defaults } = roster.defaults as Record<string, unknown>;
-    const rows = await validateRecords(trx, { wf, user, period: roster.period, records, defaults, personAttributes: (personAttributes ?? {}) as Record<string, unknown>, now });
+    const rows = await validateRecords(trx, {
+      wf, user, period: roster.period, records, defaults,
+      personAttributes: (personAttributes ?? {}) as Record<string, unknown>, now,
+    });
     const valid = rows.filter((r) => r.status === 'valid');
     // A number held outside the uploader's area: the holding station is asked for the file, as when
     // a clerk registers it; the row waits for that and is imported again afterwards.
     for (const r of valid.filter((x) => x.heldElsewhere)) {
       const held = r.heldElsewhere!;
-      await requestTransfer(trx, { id: newId(now.getTime()), personId: held.id, from: { id: held.stationId, path: held.stationPath }, to: { id: r.station!.id, path: r.station!.path }, name: r.name, user, now });
+      await requestTransfer(trx, {
+        id: newId(now.getTime()), personId: held.id, from: { id: held.stationId, path: held.stationPath },
+        to: { id: r.station!.id, path: r.station!.path }, name: r.name, user, now,
+      });
     }
     const todo = valid.filter((r) => !r.heldElsewhere);
 
@@ -178,13 +213,14 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
       if (r.person) continue;
       const facts = parseIdNumber(r.idNumber)!;
       const p = {
-        id: newId(now.getTime()), name: r.name, idNumber: r.idNumber, sex: facts.sex, birthDate: facts.birthDate, phone: r.phone,
-        stationId: r.station!.id, stationPath: r.station!.path, attributes: r.attributes,
+        id: newId(now.getTime()), name: r.name, idNumber: r.idNumber, sex: facts.sex, birthDate: facts.birthDate,
+        phone: r.phone, stationId: r.station!.id, stationPath: r.station!.path, attributes: r.attributes,
       };
       persons.set(r.line, p);
       fresh.push({
         id: p.id, name: p.name, ...personSecretColumns(p.id, p.idNumber, p.phone), sex: p.sex, birth_date: p.birthDate,
-        station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes), created_by: user.id, created_at: now,
+        station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes),
+        created_by: user.id, created_at: now,
       });
     }
     await insertPersons(trx, fresh);
@@ -207,7 +243,10 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
       }
       const data = { ...base, ...r.data };
       const started = start(wf, data);
-      planned.push({ row: r, id: newId(now.getTime()), personId, stationId, stationPath, data, snapshot: started.snapshot, effects: started.effects });
+      planned.push({
+        row: r, id: newId(now.getTime()), personId, stationId, stationPath, data, snapshot: started.snapshot,
+        effects: started.effects,
+      });
     }
     const created = new Set<string>();
     for (let i = 0; i < planned.length; i += CHUNK) {
@@ -216,13 +255,16 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
         const t = timingOnEntry(wf, null, c.snapshot, now, deps.calendar.current)!;
         const done = c.snapshot.status === 'done';
         return {
-          id: c.id, workflow_id: wf.definition.id, workflow_version: wf.definition.version, parent_case_id: null, person_id: c.personId,
-          applicant_id: null, payee_id: null, agent: null, station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value,
-          status: done ? 'closed' as const : 'open' as const, exclusive: !wf.definition.allowConcurrentCases, outcome: c.snapshot.context.outcome, version: 1,
-          snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)), step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt,
-          step_entered_at: t.stepEnteredAt, paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays, overdue_at: t.overdueAt,
-          escalated_at: t.escalatedAt, escalated_to: t.escalatedTo, assignee_id: null, created_by: user.id, created_at: now, updated_at: now,
-          closed_at: done ? now : null, last_event_at: now, period: roster.period, roster_id: rosterId,
+          id: c.id, workflow_id: wf.definition.id, workflow_version: wf.definition.version, parent_case_id: null,
+          person_id: c.personId, applicant_id: null, payee_id: null, agent: null, station_id: c.stationId,
+          station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' as const : 'open' as const,
+          exclusive: !wf.definition.allowConcurrentCases, outcome: c.snapshot.context.outcome, version: 1,
+          snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)), step_level: t.stepLevel, due_at: t.dueAt,
+          due_uncertain: t.dueUncertain, timer_at: t.timerAt, step_entered_at: t.stepEnteredAt,
+          paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays, overdue_at: t.overdueAt,
+          escalated_at: t.escalatedAt, escalated_to: t.escalatedTo, assignee_id: null, created_by: user.id,
+          created_at: now, updated_at: now, closed_at: done ? now : null, last_event_at: now, period: roster.period,
+          roster_id: rosterId,
         };
       }));
       for (const id of inserted) created.add(id);
@@ -236,12 +278,17 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
       if (!created.has(c.id)) continue;
       for (const e of c.effects) {
         if (e.type !== 'issueNotice') continue;
-        await issueNotice(trx, deps.db, { caseId: c.id, eventSeq: 1, noticeKey: e.notice, wf, person: { id: c.personId, name: c.row.name }, snapshot: c.snapshot, actorId: user.id, now });
+        await issueNotice(trx, deps.db, {
+          caseId: c.id, eventSeq: 1, noticeKey: e.notice, wf, person: { id: c.personId, name: c.row.name },
+          snapshot: c.snapshot, actorId: user.id, now,
+        });
       }
     }
 
     const outcome = new Map<number, RowOutcome>();
-    for (const r of rows) outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
+    for (const r of rows) {
+      outcome.set(r.line, { status: r.status, errors: r.errors, personId: r.person?.id ?? null, caseId: null });
+    }
     for (const r of valid.filter((x) => x.heldElsewhere)) outcome.set(r.line, { status: 'error', errors: [{ field: 'person.idNumber', message: PENDING_REGISTRATION }], personId: null, caseId: null });
     for (const c of planned) {
       if (created.has(c.id)) outcome.set(c.row.line, { status: 'created', errors: [], personId: c.personId, caseId: c.id });
@@ -259,7 +306,9 @@ export async function commitRoster(deps: CaseDeps, user: User, rosterId: string,
 }
 
 /** A background job's commit, by the uploader who asked for it. */
-export async function commitRosterAs(deps: CaseDeps, userId: string, rosterId: string, progress: (p: Record<string, unknown>) => Promise<void>) {
+export async function commitRosterAs(
+  deps: CaseDeps, userId: string, rosterId: string, progress: (p: Record<string, unknown>) => Promise<void>,
+) {
   const user = await findUserById(deps.db, userId);
   if (!user) throw new Error('the uploader no longer exists');
   return commitRoster(deps, user, rosterId, progress);
@@ -275,7 +324,11 @@ export async function discardRoster(deps: CaseDeps, user: User, rosterId: string
 export async function listRosters(db: Executor, user: User, limit = 50) {
   const rows = await listRostersInArea(db, user.stationPath, limit);
   return rows.map((r) => ({
-    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), status: r.status, createdAt: r.created_at.toISOString(),
-    counts: { rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count, created: r.created_count },
+    id: r.id, workflowId: r.workflow_id, period: r.period, fileName: shownFileName(r.id, r.file_name), status: r.status,
+    createdAt: r.created_at.toISOString(),
+    counts: {
+      rows: r.row_count, valid: r.valid_count, duplicate: r.duplicate_count, error: r.error_count,
+      created: r.created_count,
+    },
   }));
 }

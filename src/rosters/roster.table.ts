@@ -58,7 +58,7 @@ export interface BatchActionTable {
   finished_at: Timestamp | null;
 }
 
-export interface BatchActionCaseTable {
+interface BatchActionCaseTable {
   batch_id: string;
   position: number;
   case_id: string;

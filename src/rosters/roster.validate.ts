@@ -19,13 +19,13 @@ export interface RosterRecord {
   values: Record<string, Cell>;
 }
 
-export interface RowError {
+interface RowError {
   field: string;
   message: string;
 }
 
 /** An existing person as far as a roster needs one (ID numbers stay encrypted; the roster has them). */
-export interface KnownPerson {
+interface KnownPerson {
   id: string;
   name: string;
   stationId: string;
@@ -69,7 +69,9 @@ export const ROSTER_PERSON_DEFAULTS: Record<string, Record<string, unknown>> = {
 };
 
 /** Maps the file's columns to fields: the explicit mapping first (an empty target skips a column), then titles. */
-export function resolveMapping(wf: CompiledWorkflow, headers: string[], explicit: Record<string, string> = {}): { columns: (string | null)[]; applied: Record<string, string>; unmapped: string[] } {
+export function resolveMapping(
+  wf: CompiledWorkflow, headers: string[], explicit: Record<string, string> = {},
+): { columns: (string | null)[]; applied: Record<string, string>; unmapped: string[] } {
   const def = wf.definition;
   for (const [header, key] of Object.entries(explicit)) {
     if (key && !rosterField(def, key)) throw new AppError('VALIDATION_FAILED', { errors: [{ path: `/mapping/${header}`, message: `没有这个字段：${key} / no such field` }] });
@@ -114,7 +116,6 @@ function stationKey(s: string): string {
   return s.replace(/\s/g, '').replace(/退役军人服务站$/, '').replace(/服务站$/, '');
 }
 
-
 /** What was typed in the ID number column, for a masked display when it is not a valid number. */
 function rawId(values: Record<string, Cell>, keys: string[]): string {
   for (const k of keys) {
@@ -145,7 +146,9 @@ export interface ValidateInput {
 export async function validateRecords(db: Executor, v: ValidateInput): Promise<CheckedRow[]> {
   const def = v.wf.definition;
   const fields = rosterFields(def);
-  const subjectFrom = (source: string) => [...Object.entries(def.prefill ?? {}).filter(([, s]) => s === source).map(([k]) => k)];
+  const subjectFrom = (source: string) => [
+    ...Object.entries(def.prefill ?? {}).filter(([, s]) => s === source).map(([k]) => k),
+  ];
   const idKeys = [SUBJECT_ID, ...subjectFrom('idNumber')];
   const nameKeys = [SUBJECT_NAME, ...subjectFrom('name')];
   const mapped = new Set(v.records.flatMap((r) => Object.keys(r.values)));
@@ -168,7 +171,11 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
 
   const stations = (await listStations(db)).filter((s) => s.level === 'village');
   const stationsByKey = new Map<string, Station[]>();
-  for (const s of stations) for (const k of new Set([s.id, stationKey(s.name_zh), s.name_zh])) stationsByKey.set(k, [...(stationsByKey.get(k) ?? []), s]);
+  for (const s of stations) {
+    for (const k of new Set([s.id, stationKey(s.name_zh), s.name_zh])) {
+      stationsByKey.set(k, [...(stationsByKey.get(k) ?? []), s]);
+    }
+  }
   const ownVillage = v.user.stationLevel === 'village' ? stations.find((s) => s.id === v.user.stationId) : undefined;
 
   const rows: CheckedRow[] = [];
@@ -229,16 +236,20 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   const byHash = new Map<string, KnownPerson>();
   for (const p of await personsByIdHash(db, [...new Set(valid.map((r) => idNumberHash(r.idNumber)))])) {
     byHash.set(p.id_number_hash, {
-      id: p.id, name: p.name, stationId: p.station_id, stationPath: p.station_path, sex: p.sex, birthDate: isoDay(p.birth_date),
-      attributes: p.attributes as unknown as Record<string, unknown>,
+      id: p.id, name: p.name, stationId: p.station_id, stationPath: p.station_path, sex: p.sex,
+      birthDate: isoDay(p.birth_date), attributes: p.attributes as unknown as Record<string, unknown>,
     });
   }
   const personIds = [...byHash.values()].map((p) => p.id);
   const existing = new Map<string, { period: string | null; status: string; exclusive: boolean }[]>();
-  for (const c of await itemCasesOf(db, def.id, personIds, v.period)) existing.set(c.person_id, [...(existing.get(c.person_id) ?? []), c]);
+  for (const c of await itemCasesOf(db, def.id, personIds, v.period)) {
+    existing.set(c.person_id, [...(existing.get(c.person_id) ?? []), c]);
+  }
   const completed = new Map<string, string[]>();
   if (v.wf.eligibility) {
-    for (const d of await completedItemsOf(db, personIds, DONE_OUTCOMES)) completed.set(d.person_id, [...(completed.get(d.person_id) ?? []), d.workflow_id]);
+    for (const d of await completedItemsOf(db, personIds, DONE_OUTCOMES)) {
+      completed.set(d.person_id, [...(completed.get(d.person_id) ?? []), d.workflow_id]);
+    }
   }
 
   for (const row of rows) {
@@ -300,7 +311,10 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
     if (v.wf.eligibility) {
       const facts = parseIdNumber(row.idNumber)!;
       const subject = {
-        person: { ...row.attributes, sex: person?.sex ?? facts.sex, birthDate: person?.birthDate ?? facts.birthDate, age: ageOn(person?.birthDate ?? facts.birthDate, v.now) },
+        person: {
+          ...row.attributes, sex: person?.sex ?? facts.sex, birthDate: person?.birthDate ?? facts.birthDate,
+          age: ageOn(person?.birthDate ?? facts.birthDate, v.now),
+        },
         completedItems: person ? completed.get(person.id) ?? [] : [],
       };
       if (!v.wf.eligibility(subject)) row.errors.push({ field: SUBJECT_ID, message: `不符合条件：${def.eligibility!.message.zh}` });

@@ -6,9 +6,9 @@ import JSZip from 'jszip';
  * Decompressed bytes one workbook may unpack in all: a 20,000-row roster of 16 columns unpacks to
  * ≈15 MB; the parser takes about a second per 3 MB, so this also bounds the time a file can take.
  */
-export const MAX_XML_BYTES = 32 * 1024 * 1024;
+const MAX_XML_BYTES = 32 * 1024 * 1024;
 /** Shared strings are kept in memory while the sheet is read, so they get a smaller share. */
-export const MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024;
+const MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024;
 /** Workbook, relations and styles: a few kilobytes in a real file. */
 const MAX_SMALL_PART_BYTES = 4 * 1024 * 1024;
 /**
@@ -47,7 +47,9 @@ interface PartParsers {
 }
 
 /** Text of one zip entry, decoded as a stream (a character split between chunks stays whole), within the budgets. */
-async function* boundedText(file: JSZip.JSZipObject, budget: { left: number }, partLimit: number): AsyncGenerator<string> {
+async function* boundedText(
+  file: JSZip.JSZipObject, budget: { left: number }, partLimit: number,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
   let part = 0;
   let run = 0;

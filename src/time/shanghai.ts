@@ -6,7 +6,7 @@ import { differenceInYears, format } from 'date-fns';
  * no daylight saving, but the arithmetic goes through a time-zone library so that nobody adds
  * eight hours by hand again.
  */
-export const SHANGHAI = 'Asia/Shanghai';
+const SHANGHAI = 'Asia/Shanghai';
 
 const inShanghai = (t: Date): TZDate => new TZDate(t.getTime(), SHANGHAI);
 
