@@ -24,7 +24,7 @@ function publicUser(u: { id: string; username: string; displayName: string; role
 }
 
 /** A refused login as the API answers it: 401, 423 or 429 (with Retry-After). */
-export function refuse(reply: FastifyReply, r: LoginRefusal): never {
+function refuse(reply: FastifyReply, r: LoginRefusal): never {
   setRetryAfter(reply, r);
   throw r.error;
 }

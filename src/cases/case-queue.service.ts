@@ -5,7 +5,7 @@ import { recentPersonIds } from './case-queue.repository.ts';
 
 // What waits for a clerk: the cases at their desk, copies sent to them, and urges (the home page).
 export { copiedToMe, myQueue } from './case-queue.repository.ts';
-export { urgesFor, type Urge } from '../supervision/urges.repository.ts';
+export { urgesFor } from '../supervision/urges.repository.ts';
 
 /** Persons this user registered or worked on lately, most recent first, those now outside the area left out. */
 export async function recentPersons(db: Db, user: User): Promise<Person[]> {

@@ -55,7 +55,7 @@ export interface CaseView {
 }
 
 /** Fields a definition's forms mark as personal data. */
-export function sensitiveFields(wf: CompiledWorkflow): Set<string> {
+function sensitiveFields(wf: CompiledWorkflow): Set<string> {
   const out = new Set<string>();
   for (const form of Object.values(wf.definition.forms)) {
     for (const [name, prop] of Object.entries((form.properties as Record<string, JsonSchema> | undefined) ?? {})) if (prop['x-sensitive']) out.add(name);

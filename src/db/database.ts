@@ -20,8 +20,6 @@ import type { RosterTables } from '../rosters/roster.table.ts';
 import type { StationTable } from '../stations/station.table.ts';
 import type { UserTable } from '../users/user.table.ts';
 
-export type { Json, Timestamp } from './column-types.ts';
-
 /** Every table of the service, each declared by the feature that owns it (`<feature>/<feature>.table.ts`). */
 export interface Database extends RosterTables, PaymentTables {
   stations: StationTable;

@@ -78,7 +78,7 @@ export function plainNumbersFirst(schema: JsonSchema, validate: ValidateFunction
  * Refuses a parsed JSON body holding a non-finite number (1e999) or an integer beyond 2^53 (which
  * JSON.parse has already rounded), and reads -0 as 0. Walks without recursion: bodies may nest deeply.
  */
-export function checkJsonNumbers(body: unknown): string | null {
+function checkJsonNumbers(body: unknown): string | null {
   const stack: unknown[] = [body];
   while (stack.length) {
     const node = stack.pop();

@@ -33,7 +33,7 @@ function slaText(s: Sla | undefined, lang: 'zh' | 'en'): string {
 }
 
 /** Every transition of a state as [event, target] (a transition without target stays in the state). */
-export function edgesOf(name: string, state: StateConfig): [string, string][] {
+function edgesOf(name: string, state: StateConfig): [string, string][] {
   const out: [string, string][] = [];
   for (const [event, t] of Object.entries(state.on ?? {})) {
     for (const one of Array.isArray(t) ? t : [t]) out.push([event, one?.target ?? name]);
