@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { WorkflowRegistry } from './workflow.registry.ts';
 import type { JsonSchema, Localized } from '../definitions/definition.types.ts';
 import { allowedEvents, type AllowedEvent } from '../engine/engine.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';

@@ -1,14 +1,9 @@
 import Type from 'typebox';
 import { DateTime, Localized, Nullable } from '../http/response.schemas.ts';
+import { itemFields } from '../definitions/workflow.schemas.ts';
 
-/** Response schemas of the chain of items (src/chain/) and the items in force (src/definitions/workflow.routes.ts). */
+/** Response schemas of the chain of items (src/chain/). */
 
-const itemFields = {
-  version: Type.Integer(), stage: Type.Union([Type.Literal('enlistment'), Type.Literal('service'), Type.Literal('discharge')]), order: Type.Integer(),
-  title: Localized, initiation: Type.String({ description: 'application, ex-officio, roster or child' }),
-};
-
-export const Workflows = Type.Array(Type.Object({ id: Type.String(), ...itemFields }));
 export const Chain = Type.Object({ items: Type.Array(Type.Object({ workflowId: Type.String(), ...itemFields })) });
 
 /** One object for the four statuses (fields of the others absent), so the serializer never picks a narrower branch. */
