@@ -9,7 +9,7 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import { maskText } from '../http/mask.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { parseIdNumber } from '../persons/id-number.ts';
-import { requestTransfer } from '../persons/person-transfer.service.ts';
+import { requestTransfer } from '../persons/person-transfer.repository.ts';
 import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
 import { prefillData } from '../cases/case-inputs.ts';
 import { appendEvents } from '../cases/case-event.repository.ts';
