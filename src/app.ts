@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { checkDataKey, embeddedDataKey, parseDataKey, useDataKey } from './crypto/data-key.ts';
 import securityPlugin, { DOCS_HELMET } from './http/security.ts';
-import apiCsrf from './http/api-csrf.ts';
+import apiCsrf from './auth/api-csrf.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { describeOperation, swaggerOptions } from './docs/openapi.ts';
