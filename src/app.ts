@@ -25,7 +25,7 @@ import type { JsonSchema } from './definitions/definition.types.ts';
 import { withPlainText } from './definitions/plain-text.ts';
 import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
 import { WorkflowRegistry } from './cases/workflow.registry.ts';
-import workflowRoutes from './definitions/workflow.routes.ts';
+import workflowRoutes from './chain/workflow.routes.ts';
 import healthRoutes from './health/health.routes.ts';
 import sweeperPlugin from './supervision/sweeper.plugin.ts';
 import supervisionRoutes from './supervision/supervision.routes.ts';
