@@ -6,7 +6,10 @@ import type { Executor } from '../db/database.ts';
 /** The `client` of a user name's row that counts every address together. */
 export const ALL_CLIENTS = '*';
 
-/** Counts one attempt of this address in its minute (which starts at its first attempt); returns the count so far and when the minute ends. */
+/**
+ * Counts one attempt of this address in its minute (which starts at its
+ * first attempt); returns the count so far and when the minute ends.
+ */
 export async function countAttempt(db: Executor, client: string, now: Date): Promise<{ attempts: number; windowEnds: Date }> {
   const over = sql`a.window_start <= ${new Date(now.getTime() - 60_000)}::timestamptz`;
   const r = await sql<{ attempts: number; window_start: Date }>`

@@ -30,7 +30,8 @@ function refuse(reply: FastifyReply, r: LoginRefusal): never {
 }
 
 export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  // Limits and lockout are the login service's (per client address and user name, in the database), shared with POST /login.
+  // Limits and lockout are the login service's (per client address
+  // and user name, in the database), shared with POST /login.
   app.post<{ Body: { username: string; password: string } }>('/session', {
     bodyLimit: 16 * 1024,
     config: { public: true },

@@ -44,7 +44,7 @@ export interface Case {
  * line the step pays, if any). Payments keep their record of paid periods through it
  * (src/payments/payment-record.repository.ts), so the case service need not know them.
  */
-export type AfterStep = (
+type AfterStep = (
   trx: Executor,
   c: { id: string; workflowId: string },
   entry: WrittenEvent,

@@ -103,9 +103,11 @@ export function parseFiniteJson(app: FastifyInstance): void {
       if (err) return done(err, undefined);
       const bad = checkJsonNumbers(body);
       if (bad === null) return done(null, body);
-      done(new AppError('BAD_REQUEST', { detail: {
-        zh: `「${bad}」的数值超出范围：数字须为有限值，整数最多 15 位`, en: `The number in "${bad}" is out of range: numbers must be finite, integers 15 digits at most`,
-      } }), undefined);
+      done(new AppError('BAD_REQUEST', {
+        detail: {
+          zh: `「${bad}」的数值超出范围：数字须为有限值，整数最多 15 位`, en: `The number in "${bad}" is out of range: numbers must be finite, integers 15 digits at most`,
+        }
+      }), undefined);
     });
   });
 }

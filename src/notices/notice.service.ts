@@ -30,7 +30,10 @@ export interface IssueInput {
   now: Date;
 }
 
-/** A refusal states its reason and the basis relied on; the step must supply them (its remedies come from the definition). */
+/**
+ * A refusal states its reason and the basis relied on; the step
+ * must supply them (its remedies come from the definition).
+ */
 const REFUSAL_NEEDS = ['reason', 'legalBasis'] as const;
 
 export function sha256(data: string | Buffer): string {

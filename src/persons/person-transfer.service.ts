@@ -44,7 +44,10 @@ async function pendingIncoming(trx: Executor, user: User, id: string) {
   return t;
 }
 
-/** Hands the file over: the person's station becomes the requester's; other stations' requests for the person are closed. */
+/**
+ * Hands the file over: the person's station becomes the
+ * requester's; other stations' requests for the person are closed.
+ */
 export async function acceptTransfer(db: Db, user: User, id: string, now: Date): Promise<{ id: string; status: 'accepted'; personId: string }> {
   return db.transaction().execute(async (trx) => {
     const t = await pendingIncoming(trx, user, id);

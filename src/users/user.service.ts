@@ -54,4 +54,3 @@ export async function usersAbove(db: Db, stationPath: string): Promise<UserChoic
 export async function usersWithin(db: Db, areaPath: string): Promise<UserChoice[]> {
   return (await listChoices(db)).filter((u) => inSubtree(u.stationPath, areaPath)).map(choice);
 }
-
