@@ -6,7 +6,7 @@ import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
-import { parseIdNumber } from './id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { findHolderOfIdNumber, findPerson, lockPerson, personSecretColumns } from './person.repository.ts';
 import { correctionRows, insertCorrections, updatePersonColumns } from './person-correction.repository.ts';
 

@@ -6,7 +6,7 @@ import type { Lang } from '../messages/lang.ts';
 import { findStation } from '../stations/station.repository.ts';
 import { inSubtree } from '../jurisdiction/within-area.ts';
 import type { User } from '../users/user.repository.ts';
-import { parseIdNumber } from './id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { requestTransfer } from './person-transfer.repository.ts';
 import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
 

@@ -8,7 +8,7 @@ import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { maskText } from '../http/mask.ts';
 import { issueNotice } from '../notices/notice.service.ts';
-import { parseIdNumber } from '../persons/id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { requestTransfer } from '../persons/person-transfer.repository.ts';
 import { findPerson, personSecretColumns, type Person } from '../persons/person.repository.ts';
 import { prefillData } from '../cases/case-inputs.ts';

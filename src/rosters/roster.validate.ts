@@ -5,7 +5,7 @@ import { ruleErrors } from '../definitions/form-rules.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import { AppError } from '../http/errors.ts';
 import { maskIdNumber } from '../http/mask.ts';
-import { parseIdNumber } from '../persons/id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { idNumberHash } from '../persons/person.repository.ts';
 import { listStations, type Station } from '../stations/station.repository.ts';
 import { inSubtree } from '../jurisdiction/within-area.ts';
