@@ -14,4 +14,9 @@ export interface LoginPolicy {
   lockMinutes: number;
 }
 
-export const DEFAULT_LOGIN_POLICY: LoginPolicy = { ratePerMinute: 30, maxFailures: 5, accountMaxFailures: 50, lockMinutes: 15 };
+export const DEFAULT_LOGIN_POLICY: LoginPolicy = {
+  ratePerMinute: 30,
+  maxFailures: 5,
+  accountMaxFailures: 50,
+  lockMinutes: 15,
+};

@@ -15,6 +15,10 @@ export async function correctionRows(db: Executor, personId: string) {
 }
 
 /** Writes changed columns of a person's row (the caller has locked it). */
-export async function updatePersonColumns(trx: Executor, personId: string, set: Record<string, unknown>): Promise<void> {
+export async function updatePersonColumns(
+  trx: Executor,
+  personId: string,
+  set: Record<string, unknown>,
+): Promise<void> {
   await trx.updateTable('persons').set(set).where('id', '=', personId).execute();
 }

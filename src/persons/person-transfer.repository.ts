@@ -19,7 +19,8 @@ export async function requestTransfer(trx: Executor, r: {
     .where(withinArea('to_station_path', r.user.stationPath)).executeTakeFirst();
   if (asked) return false;
   const inserted = await trx.insertInto('person_transfers').values({
-    id: r.id, person_id: r.personId, from_station_id: r.from.id, from_station_path: r.from.path, to_station_id: r.to.id, to_station_path: r.to.path,
+    id: r.id, person_id: r.personId,
+    from_station_id: r.from.id, from_station_path: r.from.path, to_station_id: r.to.id, to_station_path: r.to.path,
     name: r.name, status: 'pending', requested_by: r.user.id, requested_at: r.now, decided_by: null, decided_at: null, decision_reason: null,
   }).onConflict((oc) => oc.columns(['person_id', 'to_station_id']).where('status', '=', 'pending').doNothing()).returning('id').executeTakeFirst();
   return inserted !== undefined;
@@ -50,7 +51,11 @@ export async function findOutgoing(db: Executor, area: Area, id: string) {
 }
 
 /** Hands the file over: the person's station becomes the requester's. */
-export async function movePersonTo(trx: Executor, personId: string, station: { id: string; path: string }): Promise<void> {
+export async function movePersonTo(
+  trx: Executor,
+  personId: string,
+  station: { id: string; path: string },
+): Promise<void> {
   await trx.updateTable('persons').set({ station_id: station.id, station_path: station.path }).where('id', '=', personId).execute();
 }
 
@@ -61,12 +66,19 @@ export async function decideTransfer(trx: Executor, id: string, d: {
   reason?: string;
 }): Promise<void> {
   await trx.updateTable('person_transfers')
-    .set({ status: d.status, decided_by: d.by, decided_at: d.at, ...(d.reason === undefined ? {} : { decision_reason: d.reason }) })
+    .set({
+      status: d.status, decided_by: d.by, decided_at: d.at,
+      ...(d.reason === undefined ? {} : { decision_reason: d.reason }),
+    })
     .where('id', '=', id).execute();
 }
 
 /** Refuses every request for the person still pending (once the file has gone to one station). */
-export async function refusePendingFor(trx: Executor, personId: string, d: { by: string; at: Date; reason: string }): Promise<void> {
+export async function refusePendingFor(
+  trx: Executor,
+  personId: string,
+  d: { by: string; at: Date; reason: string },
+): Promise<void> {
   await trx.updateTable('person_transfers').set({ status: 'refused', decided_by: d.by, decided_at: d.at, decision_reason: d.reason })
     .where('person_id', '=', personId).where('status', '=', 'pending').execute();
 }
