@@ -30,16 +30,15 @@ module.exports = {
     {
       name: 'engine-stays-pure',
       severity: 'error',
-      comment: 'The engine is pure (no I/O): it uses definitions, messages, the calendar and the clock, and packages.',
+      comment: 'The engine is pure (no I/O): it uses definitions, messages, the calendar, Beijing time, the clock, and packages.',
       from: { path: '^src/engine/' },
-      to: { path: '^src/', pathNot: ['^src/(engine|definitions|messages|calendar)/', '^src/clock[.]ts$'] },
+      to: { path: '^src/', pathNot: ['^src/(engine|definitions|messages|calendar|time)/', '^src/clock[.]ts$'] },
     },
     {
       name: 'definitions-and-engine-not-to-http',
       severity: 'error',
       comment: 'Error codes and languages the engine and the definitions need live outside src/http/.',
-      // A route file is the HTTP layer itself, wherever its feature folder is.
-      from: { path: '^src/(definitions|engine)/', pathNot: '[.]routes[.]ts$' },
+      from: { path: '^src/(definitions|engine)/' },
       to: { path: '^src/http/' },
     },
     {
@@ -58,7 +57,12 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
+    doNotFollow: {
+      // src/db/database.ts imports every table file (type-only, by design: one Database interface of every
+      // feature's tables), and every repository imports it: followed, src/db and the feature folders would be
+      // one folder cycle. Its only imports are those *.table.ts files, so only those edges go unseen.
+      path: ['node_modules', '^src/db/database[.]ts$'],
+    },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -4,7 +4,7 @@ import { entryDigest, genesisHash, linkHash } from '../src/cases/history-chain.t
 import type { StateConfig, WorkflowDefinition } from '../src/definitions/definition.types.ts';
 import { compile, type CompiledWorkflow } from '../src/engine/compile.ts';
 import { actingLevel } from '../src/engine/engine.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { LOOP_STEPS, prefill, shortestPaths, type CreatePair, type PathStep, type StepCase } from './workload.ts';
 
 /**

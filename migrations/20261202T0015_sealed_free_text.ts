@@ -13,7 +13,7 @@ import { Kysely, sql } from 'kysely';
 // to convert (the runner passes it as `ctx.dataKey`). The append-only history is rewritten once,
 // inside this migration's transaction, with its UPDATE trigger switched off for it alone.
 // The rule and the format are those of src/crypto/sealed-data.ts, src/crypto/data-key.ts and
-// src/persons/personal-numbers.ts at the time of writing, copied so they stay fixed.
+// src/personal-numbers/personal-numbers.ts at the time of writing, copied so they stay fixed.
 
 interface Ctx { dataKey?: Buffer }
 

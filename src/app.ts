@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { checkDataKey, embeddedDataKey, parseDataKey, useDataKey } from './crypto/data-key.ts';
 import securityPlugin, { DOCS_HELMET } from './http/security.ts';
-import apiCsrf from './http/api-csrf.ts';
+import apiCsrf from './auth/api-csrf.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { describeOperation, swaggerOptions } from './docs/openapi.ts';
@@ -24,8 +24,8 @@ import { createAjv } from './definitions/ajv.ts';
 import type { JsonSchema } from './definitions/definition.types.ts';
 import { withPlainText } from './definitions/plain-text.ts';
 import { loadWorkflowFiles } from './definitions/workflow.loader.ts';
-import { WorkflowRegistry } from './definitions/workflow.registry.ts';
-import workflowRoutes from './definitions/workflow.routes.ts';
+import { WorkflowRegistry } from './cases/workflow.registry.ts';
+import workflowRoutes from './chain/workflow.routes.ts';
 import healthRoutes from './health/health.routes.ts';
 import sweeperPlugin from './supervision/sweeper.plugin.ts';
 import supervisionRoutes from './supervision/supervision.routes.ts';
@@ -34,6 +34,7 @@ import policyRoutes from './policy/policy.routes.ts';
 import standardsRoutes from './policy/standards.routes.ts';
 import rosterRoutes from './rosters/roster.routes.ts';
 import paymentRoutes from './payments/payment.routes.ts';
+import { keepPaymentRecord } from './payments/payment-record.repository.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { parseFiniteJson, plainNumbersFirst } from './http/edge-numbers.ts';
 import { loggerOptions } from './http/logger.ts';
@@ -107,7 +108,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.decorate('registry', new WorkflowRegistry());
   app.decorate('calendar', new CalendarService());
   await app.calendar.refresh(app.db);
-  app.decorate('caseDeps', { db: app.db, registry: app.registry, clock, calendar: app.calendar });
+  app.decorate('caseDeps', {
+    db: app.db,
+    registry: app.registry,
+    clock,
+    calendar: app.calendar,
+    afterStep: keepPaymentRecord,
+  });
   const loaded = await loadWorkflowFiles(app.db, clock.now());
   if (loaded.inserted.length) app.log.info({ inserted: loaded.inserted }, 'workflow versions stored');
   if (config.demo) await seedDemo(app.db, clock.now());

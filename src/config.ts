@@ -1,5 +1,5 @@
 import { envSchema } from 'env-schema';
-import type { LoginPolicy } from './auth/login-guard.ts';
+import type { LoginPolicy } from './auth/login-policy.ts';
 import { NOTICE_DEFAULTS, parseSeries, type NoticeSettings } from './notices/notice.settings.ts';
 
 /** Every setting the service reads, with its default; see README "Configuration". */
@@ -81,7 +81,7 @@ export interface Config {
   dataKey?: string;
   /** Fastify's trustProxy: whether X-Forwarded-* headers are believed (client IP, https). */
   trustProxy?: boolean | string;
-  /** Login protection (src/auth/login-guard.ts); unset = DEFAULT_LOGIN_POLICY. */
+  /** Login protection (src/auth/login-policy.ts); unset = DEFAULT_LOGIN_POLICY. */
   login?: Partial<LoginPolicy>;
 }
 

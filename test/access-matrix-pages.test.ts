@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { errorMessages } from '../src/messages/error.messages.ts';
 import { listAttachments } from '../src/attachments/attachment.repository.ts';
 import { findDraft, saveDraft } from '../src/drafts/draft.service.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { findPerson, insertRelation, listRelations } from '../src/persons/person.repository.ts';
 import { batchOfTarget, routesDoing, rowsOf, rulesWithoutRow, usersOf, type RuleOfRow } from './helpers/access-rules.ts';
 import { freshRoster, freshVeteran, ROLES, uploaderOf, USERNAME, villageOf, type Maker, type Role, type Target } from './helpers/access.ts';

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { newId } from '../src/db/ids.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { findPerson } from '../src/persons/person.repository.ts';
 import { build, login } from './helpers/build.ts';
 import { dischargeIntake } from './helpers/fixtures.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { freshDatabase, login, testConfig } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { runTool } from './helpers/processes.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import pg from 'pg';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { freshDatabase } from './helpers/build.ts';
 import { archiveForm, dischargeIntake } from './helpers/fixtures.ts';
 import { portFor, runTool, startService } from './helpers/processes.ts';

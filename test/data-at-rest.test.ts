@@ -13,7 +13,7 @@ import { findAttachment } from '../src/attachments/attachment.repository.ts';
 import { findDraft, saveDraft } from '../src/drafts/draft.service.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { findJob } from '../src/jobs/job.repository.ts';
 import { findPerson, searchPersons } from '../src/persons/person.repository.ts';
 import { listRosters } from '../src/rosters/roster.service.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build } from './helpers/build.ts';
 import { axeSerious, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 

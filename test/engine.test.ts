@@ -2,7 +2,7 @@ import t from 'tap';
 import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
 import { compile } from '../src/engine/compile.ts';
 import { allowedEvents, replay, start, step, type Actor, type StoredSnapshot } from '../src/engine/engine.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 
 const defs = new Map(readWorkflowFiles().files.map((f) => [f.definition.id, f.definition]));
 const card = compile(defs.get('preferential-card')!);

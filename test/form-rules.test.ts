@@ -1,6 +1,6 @@
 import t from 'tap';
 import { ruleErrors } from '../src/definitions/form-rules.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 
 const TODAY = '2026-12-02';
 const form = {

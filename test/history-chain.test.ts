@@ -6,7 +6,7 @@ import { deriveKeys, parseDataKey, useDataKey } from '../src/crypto/data-key.ts'
 import { sealJson } from '../src/crypto/sealed-data.ts';
 import type { Database } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { DATA_KEY, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { ownedDatabase } from './helpers/owner.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { manualClock } from '../src/clock.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { sweep } from '../src/supervision/sweeper.ts';
 import { build, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';

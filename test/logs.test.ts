@@ -1,5 +1,5 @@
 import t from 'tap';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { freshDatabase } from './helpers/build.ts';
 import { portFor, runTool, startService } from './helpers/processes.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import t from 'tap';
 import { manualClock } from '../src/clock.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { NoticeRenderJob } from '../src/notices/notice.jobs.ts';
 import { noticeSettings } from '../src/notices/notice.settings.ts';
 import { build, login } from './helpers/build.ts';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build, OWN_ORIGIN } from './helpers/build.ts';
 import { errorSummary, PageClient, textOf } from './helpers/pages.ts';
 

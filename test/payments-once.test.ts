@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { hashPassword } from '../src/auth/password.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { insertUser } from '../src/users/user.repository.ts';
 import { listen } from './helpers/browser.ts';
 import { freshDatabase, login, testConfig } from './helpers/build.ts';

@@ -6,7 +6,7 @@ import { csvRows } from '../src/rosters/roster.parse.ts';
 import { build, login } from './helpers/build.ts';
 import { send } from './helpers/fixtures.ts';
 import { sendSystemEvent } from '../src/cases/case.service.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { loadSamples } from './helpers/paths.ts';
 import { payingElderlySubsidy } from './helpers/payments.ts';
 import { conscriptRows, csvBytes, luhnComplete, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';

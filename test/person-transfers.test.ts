@@ -1,5 +1,5 @@
 import t from 'tap';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build, login } from './helpers/build.ts';
 import { PageClient } from './helpers/pages.ts';
 import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';

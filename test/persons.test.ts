@@ -1,5 +1,5 @@
 import t from 'tap';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build, login } from './helpers/build.ts';
 
 t.test('registering a person reads birth date and sex from the ID number', async (t) => {

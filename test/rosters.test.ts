@@ -2,7 +2,7 @@ import t from 'tap';
 import { sql } from 'kysely';
 import { openSnapshot } from '../src/cases/case.repository.ts';
 import { verifyHistories } from '../src/cli/verify-history.ts';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build, login } from './helpers/build.ts';
 import { readPdf } from './helpers/notice-pdf.ts';
 import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING, standardFaults, xlsxBytes } from './helpers/rosters.ts';

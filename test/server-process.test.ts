@@ -4,7 +4,7 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { makeIdNumber } from '../src/persons/id-number.ts';
+import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 
 // About the embedded database's folder; the PostgreSQL run has nothing to add here.
 if (process.env.DATABASE_URL) {

@@ -1,12 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import { dataKeys, decryptBytes, decryptField, encryptBytes, encryptField } from '../crypto/data-key.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import type { AttachmentMime } from './file-check.ts';
-import type { AttachmentTable } from './attachment.table.ts';
-
-export type AttachmentRow = Selectable<AttachmentTable>;
 
 export interface AttachmentMeta {
   id: string;

@@ -1,6 +1,9 @@
 import type { Timestamp } from '../db/column-types.ts';
 
-/** Wrong passwords in a row per user-name string and client address ('*': all addresses), and the lock they set (migration 0013). */
+/**
+ * Wrong passwords in a row per user-name string and client address
+ * ('*': all addresses), and the lock they set (migration 0013).
+ */
 export interface LoginFailureTable {
   username: string;
   client: string;

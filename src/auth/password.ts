@@ -3,7 +3,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))));
 
-const N = 16384, R = 8, P = 1, LEN = 32;
+const N = 16384; const R = 8; const P = 1; const LEN = 32;
 
 /** scrypt with a random salt; the parameters travel with the hash so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {

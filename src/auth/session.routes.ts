@@ -24,13 +24,14 @@ function publicUser(u: { id: string; username: string; displayName: string; role
 }
 
 /** A refused login as the API answers it: 401, 423 or 429 (with Retry-After). */
-export function refuse(reply: FastifyReply, r: LoginRefusal): never {
+function refuse(reply: FastifyReply, r: LoginRefusal): never {
   setRetryAfter(reply, r);
   throw r.error;
 }
 
 export default async function sessionRoutes(app: FastifyInstance): Promise<void> {
-  // Limits and lockout are the login service's (per client address and user name, in the database), shared with POST /login.
+  // Limits and lockout are the login service's (per client address
+  // and user name, in the database), shared with POST /login.
   app.post<{ Body: { username: string; password: string } }>('/session', {
     bodyLimit: 16 * 1024,
     config: { public: true },

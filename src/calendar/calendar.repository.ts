@@ -28,3 +28,10 @@ export async function replaceYear(trx: Executor, y: CalendarYearLoad): Promise<v
 export async function loadedSource(db: Executor, year: number): Promise<string | undefined> {
   return (await db.selectFrom('calendar_years').select('source').where('year', '=', year).executeTakeFirst())?.source;
 }
+
+/** Every loaded day that differs from the weekday rule (a holiday or a make-up working day), and the years loaded. */
+export async function loadedDays(db: Executor) {
+  const days = await db.selectFrom('calendar_days').select(['day', 'workday']).execute();
+  const years = await db.selectFrom('calendar_years').select('year').execute();
+  return { days, years: years.map((y) => y.year) };
+}

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Executor } from '../db/database.ts';
 import { isoDay } from '../db/dates.ts';
+import { loadedDays } from './calendar.repository.ts';
 
 /** Which days are working days on mainland China's official calendar. */
 export interface WorkingCalendar {
@@ -44,11 +45,8 @@ export class CalendarService {
   current: WorkingCalendar = makeCalendar();
 
   async refresh(db: Executor): Promise<WorkingCalendar> {
-    const [days, years] = [
-      await db.selectFrom('calendar_days').select(['day', 'workday']).execute(),
-      await db.selectFrom('calendar_years').select('year').execute(),
-    ];
-    this.current = makeCalendar(new Map(days.map((d) => [isoDay(d.day), d.workday])), new Set(years.map((y) => y.year)));
+    const { days, years } = await loadedDays(db);
+    this.current = makeCalendar(new Map(days.map((d) => [isoDay(d.day), d.workday])), new Set(years));
     return this.current;
   }
 }

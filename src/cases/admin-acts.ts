@@ -5,7 +5,10 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 
-/** History entries that never move the machine: the action they are (who may: src/jurisdiction/access-rules.ts) and what they carry. */
+/**
+ * History entries that never move the machine: the action they are
+ * (who may: src/jurisdiction/access-rules.ts) and what they carry.
+ */
 const acts = {
   COMMENT: { action: 'case.comment', schema: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', title: '意见', 'x-title-en': 'Comment', minLength: 1, maxLength: 2000 } } } },
   URGE: { action: 'case.urge', schema: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', title: '催办内容', 'x-title-en': 'Reminder', minLength: 1, maxLength: 2000 } } } },

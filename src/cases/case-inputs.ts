@@ -6,7 +6,6 @@ import { completedWorkflows, personCaseData } from './case.repository.ts';
 
 const DONE_OUTCOMES = ['completed', 'granted', 'transferred'];
 
-
 /** What an eligibility schema is checked against: the person file and the items already completed. */
 export async function eligibilitySubject(db: Executor, person: Person, now: Date): Promise<Record<string, unknown>> {
   const done = await completedWorkflows(db, person.id, DONE_OUTCOMES);

@@ -11,7 +11,7 @@ export type { DueFilter };
 export { listPersonCases } from './case.repository.ts';
 
 /** Where the next page of a list starts: the last case's sort key (due date, last event, or none) and id. */
-export interface CaseCursor {
+interface CaseCursor {
   sort: string | null;
   id: string;
 }

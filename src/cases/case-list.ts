@@ -5,7 +5,7 @@ import type { Case } from './case.types.ts';
 const LEVEL_DEPTH: Record<string, number> = { district: 1, town: 2, village: 3 };
 
 /** The station whose queue a step waits in: the subject's ancestor at the step's level. */
-export function holderStation(stationPath: string, stepLevel: string | null): string | null {
+function holderStation(stationPath: string, stepLevel: string | null): string | null {
   const depth = stepLevel ? LEVEL_DEPTH[stepLevel] : undefined;
   return depth ? stationPath.split('.')[depth - 1] ?? null : null;
 }

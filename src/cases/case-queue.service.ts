@@ -3,9 +3,8 @@ import { findPerson, type Person } from '../persons/person.repository.ts';
 import type { User } from '../users/user.types.ts';
 import { recentPersonIds } from './case-queue.repository.ts';
 
-// What waits for a clerk: the cases at their desk, copies sent to them, and urges (the home page).
+// What waits for a clerk on the home page: the cases at their desk and copies sent to them (urges: src/supervision/).
 export { copiedToMe, myQueue } from './case-queue.repository.ts';
-export { urgesFor, type Urge } from '../supervision/urges.repository.ts';
 
 /** Persons this user registered or worked on lately, most recent first, those now outside the area left out. */
 export async function recentPersons(db: Db, user: User): Promise<Person[]> {

@@ -10,7 +10,10 @@ import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 /** A row of `cases` as kysely reads it; the service works with `Case` (case.types.ts). */
 export type CaseRow = Selectable<CaseTable>;
 
-/** A case's snapshot as stored: ID numbers, bank accounts and phones sealed for this case and field (src/crypto/sealed-data.ts). */
+/**
+ * A case's snapshot as stored: ID numbers, bank accounts and phones
+ * sealed for this case and field (src/crypto/sealed-data.ts).
+ */
 export function sealSnapshot(caseId: string, snapshot: StoredSnapshot, previous?: StoredSnapshot): StoredSnapshot {
   return sealJson(snapshot, `cases.snapshot:${caseId}:`, previous);
 }
@@ -152,7 +155,10 @@ export async function listOpenCases(db: Executor, workflowId: string): Promise<C
   return rows.map(toCase);
 }
 
-/** Moves an open case to another version of its definition; the caller holds the row lock and writes the MIGRATE entry. */
+/**
+ * Moves an open case to another version of its definition; the
+ * caller holds the row lock and writes the MIGRATE entry.
+ */
 export async function moveToVersion(db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date): Promise<void> {
   await db.updateTable('cases').set({
     workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value, version: c.version + 1, updated_at: now,

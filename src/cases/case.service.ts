@@ -8,12 +8,11 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
-import { inSubtree } from '../stations/station.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { findCase, hasOpenCase, insertCase, lockCase, updateCase } from './case.repository.ts';
-import { EVERYWHERE } from '../jurisdiction/within-area.ts';
+import { EVERYWHERE, inSubtree } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 
 export type { CaseDeps, Written } from './case.types.ts';
@@ -26,7 +25,6 @@ import { isBatchKey, recallStep } from './recall.ts';
 import { RECALL, type Localized, type WorkflowDefinition } from '../definitions/definition.types.ts';
 import { listNumbered } from '../notices/notice.repository.ts';
 import { listCaseNotices } from './notice.repository.ts';
-import { keepPaymentRecord } from '../payments/payment-record.repository.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
 export interface OpenCaseInput {
@@ -147,8 +145,8 @@ function rejection(r: { code: AppError['code']; errors?: { path: string; message
 /**
  * Sends an event to a case: one transaction locks the case, checks the version, runs the pure
  * step, writes the case and its history entry, and carries out the effects; or writes nothing.
- * A payment is kept once per case and period in the same transaction (`paymentLine`: the batch
- * line this RECORD_PAYMENT pays, src/payments/payment-record.repository.ts).
+ * `deps.afterStep` runs in the same transaction (`paymentLine`: the batch line this RECORD_PAYMENT
+ * pays), so a payment is kept once per case and period with the step or not at all.
  */
 export async function sendEvent(deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang, paymentLine?: string): Promise<CaseView> {
   const now = deps.clock.now();
@@ -171,7 +169,7 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
     const written = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
       : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
         : await advance(trx, deps, c, user, history, input, now, lang);
-    await keepPaymentRecord(trx, c, written.entry, paymentLine);
+    await deps.afterStep(trx, c, written.entry, paymentLine);
     const justWritten = { seq: written.entry.seq, byBatch: idempotencyKey !== undefined && isBatchKey(idempotencyKey) };
     const view = await buildCaseView(trx, deps.registry, written.row, user, { reveal: false, lang, justWritten }, [...history, { ...written.entry, actorName: user.displayName }]);
     if (scope) await saveKey(trx, scope, hash, 200, view, now);

@@ -1,7 +1,7 @@
 import type { CalendarService } from '../calendar/working-calendar.ts';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { Db, Executor } from '../db/database.ts';
+import type { WorkflowRegistry } from './workflow.registry.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import type { WrittenEvent } from './case-event.repository.ts';
 
@@ -39,12 +39,25 @@ export interface Case {
   escalatedTo: string | null;
 }
 
+/**
+ * Runs inside a step's transaction once its history entry is written (`batchLine`: the payment batch
+ * line the step pays, if any). Payments keep their record of paid periods through it
+ * (src/payments/payment-record.repository.ts), so the case service need not know them.
+ */
+type AfterStep = (
+  trx: Executor,
+  c: { id: string; workflowId: string },
+  entry: WrittenEvent,
+  batchLine: string | undefined,
+) => Promise<void>;
+
 /** What the case service works with. */
 export interface CaseDeps {
   db: Db;
   registry: WorkflowRegistry;
   clock: Clock;
   calendar: CalendarService;
+  afterStep: AfterStep;
 }
 
 /** What a step wrote: the case row and the history entry. */

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { WorkflowRegistry } from './workflow.registry.ts';
 import type { JsonSchema, Localized } from '../definitions/definition.types.ts';
 import { allowedEvents, type AllowedEvent } from '../engine/engine.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
@@ -55,7 +55,7 @@ export interface CaseView {
 }
 
 /** Fields a definition's forms mark as personal data. */
-export function sensitiveFields(wf: CompiledWorkflow): Set<string> {
+function sensitiveFields(wf: CompiledWorkflow): Set<string> {
   const out = new Set<string>();
   for (const form of Object.values(wf.definition.forms)) {
     for (const [name, prop] of Object.entries((form.properties as Record<string, JsonSchema> | undefined) ?? {})) if (prop['x-sensitive']) out.add(name);

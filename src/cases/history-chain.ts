@@ -45,7 +45,10 @@ function canonical(value: unknown, name?: string): string {
   return JSON.stringify(value);
 }
 
-/** The digest of an entry's content (never the content itself reaches the database: it may hold data that is sealed there). */
+/**
+ * The digest of an entry's content (never the content itself
+ * reaches the database: it may hold data that is sealed there).
+ */
 export function entryDigest(caseId: string, e: ChainedEntry): string {
   // Through JSON first: what is stored is what is hashed (dates as ISO text, undefined dropped).
   const content = JSON.parse(JSON.stringify({

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import { RECALL } from '../definitions/definition.types.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { WorkflowRegistry } from './workflow.registry.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import type { HistoryEvent } from '../engine/engine.ts';
 

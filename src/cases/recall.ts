@@ -27,7 +27,10 @@ import { timingFromJson, timingOnEntry } from './step-timing.ts';
 export interface RecallTarget {
   seq: number;
   type: string;
-  /** When the case first came to the step it returns to (for steps kept before clocks were: the deadline counts from then). */
+  /**
+   * When the case first came to the step it returns to (for steps
+   * kept before clocks were: the deadline counts from then).
+   */
   stepEnteredAt: Date;
 }
 

@@ -1,14 +1,19 @@
 import Type from 'typebox';
-import { DateTime, Localized, Nullable } from '../http/response.schemas.ts';
+import { DateTime, Localized, Nullable, OpenObject } from '../http/response.schemas.ts';
 
-/** Response schemas of the chain of items (src/chain/) and the items in force (src/definitions/workflow.routes.ts). */
+/** Response schemas of the chain of items (chain.routes.ts) and the items in force (workflow.routes.ts). */
 
 const itemFields = {
-  version: Type.Integer(), stage: Type.Union([Type.Literal('enlistment'), Type.Literal('service'), Type.Literal('discharge')]), order: Type.Integer(),
-  title: Localized, initiation: Type.String({ description: 'application, ex-officio, roster or child' }),
+  version: Type.Integer(),
+  stage: Type.Union([Type.Literal('enlistment'), Type.Literal('service'), Type.Literal('discharge')]),
+  order: Type.Integer(),
+  title: Localized,
+  initiation: Type.String({ description: 'application, ex-officio, roster or child' }),
 };
 
 export const Workflows = Type.Array(Type.Object({ id: Type.String(), ...itemFields }));
+export const Definition = OpenObject('The workflow definition in force: forms, materials, legal basis, machine (src/definitions/definition.schema.json)');
+
 export const Chain = Type.Object({ items: Type.Array(Type.Object({ workflowId: Type.String(), ...itemFields })) });
 
 /** One object for the four statuses (fields of the others absent), so the serializer never picks a narrower branch. */

@@ -3,7 +3,7 @@ import { listPersonCases } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
 import { chainItems, type ChainItem } from '../definitions/chain-items.ts';
 import type { Localized } from '../definitions/definition.types.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { WorkflowRegistry } from '../cases/workflow.registry.ts';
 import type { Person } from '../persons/person.repository.ts';
 
 // The list of items is the definitions' own (the workflows route serves it too); the chain adds where a person stands.

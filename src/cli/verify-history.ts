@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db, Executor } from '../db/database.ts';
-import type { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import type { WorkflowRegistry } from '../cases/workflow.registry.ts';
 import { replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine.ts';
 import { historyEvent, historyVersions } from '../cases/history-replay.ts';
 import { RECALL } from '../definitions/definition.types.ts';

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { WorkflowRegistry } from '../definitions/workflow.registry.ts';
+import { WorkflowRegistry } from '../cases/workflow.registry.ts';
 import { message } from '../messages/catalogue.ts';
 import { bilingual } from '../messages/localized.ts';
 import { openConfiguredDatabase, runCli } from './database.ts';

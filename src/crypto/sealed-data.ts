@@ -1,4 +1,4 @@
-import { holdsPersonalNumber } from '../persons/personal-numbers.ts';
+import { holdsPersonalNumber } from '../personal-numbers/personal-numbers.ts';
 import { dataKeys, decryptField, encryptField, isEncryptedForm, type DataKeys } from './data-key.ts';
 
 /**
@@ -14,7 +14,7 @@ import { dataKeys, decryptField, encryptField, isEncryptedForm, type DataKeys } 
  *   (`idNumber`, `payeeIdNumber`, `bankAccount`, `mobile`…), and free text, where a clerk may type
  *   anything (`text`, `reason`, `note`, `opinion`, `comment`, `filename`, `…Reason`, `…Note`…);
  * - by what they hold, under any other name: a string in which something looks like an ID number,
- *   card or mobile (src/persons/personal-numbers.ts, what views mask) is sealed whole; so is one
+ *   card or mobile (src/personal-numbers/personal-numbers.ts, what views mask) is sealed whole; so is one
  *   that looks like a ciphertext, so that every stored `v1:` string is one. Identifiers (`…Id`,
  *   `…Ids`) are left alone: queries follow them, and a UUID may hold a long run of digits.
  * The repositories seal and open without knowing the definition (and a document outlives the

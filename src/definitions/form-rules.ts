@@ -1,4 +1,4 @@
-import { parseIdNumber } from '../persons/id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';

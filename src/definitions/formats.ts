@@ -1,4 +1,4 @@
-import { parseIdNumber } from '../persons/id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import type { MessageKey } from '../messages/catalogue.ts';
 
 /** The Luhn sum of a card number's digits, counting the last digit as position 0. */

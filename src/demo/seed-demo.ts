@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { hashPassword } from '../auth/password.ts';
-import { makeIdNumber } from '../persons/id-number.ts';
+import { makeIdNumber } from '../personal-numbers/id-number.ts';
 import { personSecretColumns } from '../persons/person.repository.ts';
 import { seedDemoStandards } from './demo-standards.ts';
 

@@ -1,9 +1,5 @@
-import type { Selectable } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
-import type { DraftTable } from './draft.table.ts';
-
-export type DraftRow = Selectable<DraftTable>;
 
 export interface Draft {
   caseId: string;

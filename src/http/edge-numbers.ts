@@ -78,7 +78,7 @@ export function plainNumbersFirst(schema: JsonSchema, validate: ValidateFunction
  * Refuses a parsed JSON body holding a non-finite number (1e999) or an integer beyond 2^53 (which
  * JSON.parse has already rounded), and reads -0 as 0. Walks without recursion: bodies may nest deeply.
  */
-export function checkJsonNumbers(body: unknown): string | null {
+function checkJsonNumbers(body: unknown): string | null {
   const stack: unknown[] = [body];
   while (stack.length) {
     const node = stack.pop();
@@ -103,9 +103,11 @@ export function parseFiniteJson(app: FastifyInstance): void {
       if (err) return done(err, undefined);
       const bad = checkJsonNumbers(body);
       if (bad === null) return done(null, body);
-      done(new AppError('BAD_REQUEST', { detail: {
-        zh: `「${bad}」的数值超出范围：数字须为有限值，整数最多 15 位`, en: `The number in "${bad}" is out of range: numbers must be finite, integers 15 digits at most`,
-      } }), undefined);
+      done(new AppError('BAD_REQUEST', {
+        detail: {
+          zh: `「${bad}」的数值超出范围：数字须为有限值，整数最多 15 位`, en: `The number in "${bad}" is out of range: numbers must be finite, integers 15 digits at most`,
+        }
+      }), undefined);
     });
   });
 }

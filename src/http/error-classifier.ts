@@ -6,7 +6,7 @@ import type { Lang } from '../messages/lang.ts';
 import { AppError, errorStatus, type ErrorExtras } from './errors.ts';
 
 /** Why a request failed, as far as the handlers word it differently (a page says more about an upload than the API). */
-export type ErrorCause =
+type ErrorCause =
   | 'app' | 'validation' | 'too-large' | 'media-type' | 'rate-limit' | 'malformed' | 'unstorable' | 'bad-request' | 'database-down' | 'internal';
 
 export interface ClassifiedError {

@@ -46,7 +46,6 @@ export const errorStatus: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-
 export interface ErrorExtras {
   errors?: FieldError[];
   allowedEvents?: unknown[];

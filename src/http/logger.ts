@@ -5,7 +5,7 @@ import { maskData, maskText } from './mask.ts';
  * Masks one finished log line. pino writes a JSON object per line: its string values are masked
  * (digits inside numbers, such as a response time, are left alone), so the line stays JSON.
  */
-export function maskLogLine(line: string): string {
+function maskLogLine(line: string): string {
   let entry: unknown;
   try {
     entry = JSON.parse(line);

@@ -1,4 +1,4 @@
-import { PERSONAL_NUMBERS, type PersonalNumberKind } from '../persons/personal-numbers.ts';
+import { PERSONAL_NUMBERS, type PersonalNumberKind } from '../personal-numbers/personal-numbers.ts';
 
 /** Masking of personal data for lists, logs and responses without `reveal`. */
 export function maskIdNumber(v: string): string {

@@ -36,5 +36,8 @@ export function file(contentType: string, description: string) {
 
 export const Pdf = file('application/pdf', 'A PDF document');
 
-/** An object of free keys whose values share one schema (`additionalProperties`, which OpenAPI 3.0 knows; it has no patternProperties). */
+/**
+ * An object of free keys whose values share one schema (`additionalProperties`,
+ * which OpenAPI 3.0 knows; it has no patternProperties).
+ */
 export const MapOf = <T extends TSchema>(value: T, description: string) => Type.Object({}, { additionalProperties: value, description });

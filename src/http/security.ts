@@ -8,7 +8,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
  * no other origin, no framing. Personal data is never cached. Rate limiting is available to
  * routes that ask for it (`config.rateLimit`; the login route does).
  */
-export const CSP_DIRECTIVES = {
+const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],

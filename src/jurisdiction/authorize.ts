@@ -1,6 +1,6 @@
 import { AppError } from '../http/errors.ts';
 import { accessMessages } from '../messages/access.messages.ts';
-import { inSubtree } from '../stations/station.repository.ts';
+import { inSubtree } from './within-area.ts';
 import type { User } from '../users/user.repository.ts';
 import { ACCESS_RULES, type Action, type Grant, type Rule } from './access-rules.ts';
 

@@ -22,3 +22,8 @@ export function withinArea(column: StationPathColumn, area: Area): RawBuilder<bo
   const path = sql.ref(column);
   return sql<boolean>`(${path} = ${area} or ${path} like ${`${area}.%`})`;
 }
+
+/** withinArea for a path in hand: `path` is the station `root` or lies below it. */
+export function inSubtree(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root}.`);
+}

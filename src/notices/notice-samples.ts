@@ -1,6 +1,6 @@
 import { luhnComplete } from '../definitions/formats.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
-import { makeIdNumber } from '../persons/id-number.ts';
+import { makeIdNumber } from '../personal-numbers/id-number.ts';
 
 /*
  * Specimen data for notices: form data that a clerk could have typed where a workflow issues a

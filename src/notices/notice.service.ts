@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { openPayload } from '../crypto/sealed-payload.ts';
 import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
@@ -13,6 +12,7 @@ import { latenessFields } from './lateness.ts';
 import { buildNoticeModel } from './notice-model.ts';
 import { renderPdf, type NoticeDocument } from './notice.pdf.ts';
 import { insertNotice, savePdf, takeSerial, type StoredNotice } from './notice.repository.ts';
+import { lockNewNotice, readNoticeSources } from './notice-sources.repository.ts';
 import { noticeRuntime } from './notice.runtime.ts';
 import { MissingNoticeField, renderContent } from './notice.templates.ts';
 
@@ -30,7 +30,10 @@ export interface IssueInput {
   now: Date;
 }
 
-/** A refusal states its reason and the basis relied on; the step must supply them (its remedies come from the definition). */
+/**
+ * A refusal states its reason and the basis relied on; the step
+ * must supply them (its remedies come from the definition).
+ */
 const REFUSAL_NEEDS = ['reason', 'legalBasis'] as const;
 
 export function sha256(data: string | Buffer): string {
@@ -38,7 +41,7 @@ export function sha256(data: string | Buffer): string {
 }
 
 /** JSON with object keys sorted at every level: jsonb does not keep key order. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
@@ -66,18 +69,8 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
   const runtime = noticeRuntime(db);
   const def = input.wf.definition;
   const notice = def.notices[input.noticeKey]!;
-  const event = await trx.selectFrom('case_events').select(['type', 'payload', 'from_state', 'to_state'])
-    .where('case_id', '=', input.caseId).where('seq', '=', input.eventSeq).executeTakeFirstOrThrow();
-  const c = await trx.selectFrom('cases').selectAll().where('id', '=', input.caseId).executeTakeFirstOrThrow();
-  const district = await trx.selectFrom('stations').select(['id', 'name_zh'])
-    .where('path', '=', c.station_path.split('.')[0]!).executeTakeFirstOrThrow();
-  const station = await trx.selectFrom('stations').select('name_zh').where('id', '=', c.station_id).executeTakeFirstOrThrow();
-  const handler = input.actorId
-    ? (await trx.selectFrom('users').select('display_name').where('id', '=', input.actorId).executeTakeFirst())?.display_name
-    : undefined;
-  const applicant = c.applicant_id
-    ? (await trx.selectFrom('persons').select('name').where('id', '=', c.applicant_id).executeTakeFirst())?.name
-    : undefined;
+  const { event, c, district, station, handler, applicant } =
+    await readNoticeSources(trx, input.caseId, input.eventSeq, input.actorId);
 
   const eventData = (openPayload(input.caseId, input.eventSeq, event.payload).data ?? {}) as Record<string, unknown>;
   if (notice.kind === 'refusal') {
@@ -118,8 +111,7 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
     data: model, issuedBy: input.actorId, issuedAt: input.now, districtId: district.id, year, series, serial, code, number,
     template: notice.template, content, contentSha256: contentHash({ number, data: model, content }), verifyToken,
   });
-  // The render job takes this lock's shared form, so it starts only once this transaction has ended.
-  await sql`select pg_advisory_xact_lock(hashtextextended(${id}, 0))`.execute(trx);
+  await lockNewNotice(trx, id);
   runtime.afterIssue?.(id);
   return id;
 }

@@ -9,7 +9,7 @@ import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
-import { parseIdNumber } from '../persons/id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { ageOn } from '../time/shanghai.ts';
 import { findPerson, listRelations, recordPersonReveal, searchPersons } from '../persons/person-lookup.service.ts';
 import { findStation, stationsWithin } from '../stations/station.service.ts';

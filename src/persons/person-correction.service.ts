@@ -6,8 +6,9 @@ import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
-import { parseIdNumber } from './id-number.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { findHolderOfIdNumber, findPerson, lockPerson, personSecretColumns } from './person.repository.ts';
+import { correctionRows, insertCorrections, updatePersonColumns } from './person-correction.repository.ts';
 
 /*
  * Corrections of a person's particulars after registration (一人一档 must be right: a name
@@ -42,18 +43,16 @@ function aad(id: string, column: 'old_value' | 'new_value'): string {
 export async function recordCorrections(trx: Executor, personId: string, changes: FieldChange[], reason: string, userId: string, now: Date): Promise<void> {
   if (!changes.length) return;
   const keys = dataKeys();
-  await trx.insertInto('person_corrections').values(changes.map((c) => {
+  await insertCorrections(trx, changes.map((c) => {
     const id = newId(now.getTime());
     const seal = (v: string | null, column: 'old_value' | 'new_value') => (v !== null && isSealedField(c.field) ? encryptField(keys, v, aad(id, column)) : v);
     return { id, person_id: personId, field: c.field, old_value: seal(c.oldValue, 'old_value'), new_value: seal(c.newValue, 'new_value'), reason, corrected_by: userId, corrected_at: now };
-  })).execute();
+  }));
 }
 
 /** The person's corrections, oldest first; ID numbers and phones masked unless revealed. */
 export async function listCorrections(db: Executor, personId: string, reveal: boolean) {
-  const rows = await db.selectFrom('person_corrections as c').innerJoin('users as u', 'u.id', 'c.corrected_by')
-    .select(['c.id', 'c.field', 'c.old_value', 'c.new_value', 'c.reason', 'c.corrected_at', 'u.id as user_id', 'u.display_name'])
-    .where('c.person_id', '=', personId).orderBy('c.id').execute();
+  const rows = await correctionRows(db, personId);
   const keys = dataKeys();
   const show = (field: string, v: string | null, id: string, column: 'old_value' | 'new_value') => {
     if (v === null || !isSealedField(field)) return v;
@@ -111,7 +110,7 @@ export async function correctPerson(db: Db, user: User, personId: string, change
     if (changes.attributes) set.attributes = JSON.stringify(attributes);
     if (idNumber !== p.idNumber || phone !== p.phone) Object.assign(set, personSecretColumns(p.id, idNumber, phone));
     try {
-      await trx.updateTable('persons').set(set).where('id', '=', p.id).execute();
+      await updatePersonColumns(trx, p.id, set);
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new AppError('PERSON_EXISTS');
       throw err;

@@ -3,10 +3,11 @@ import type { Db, Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
-import { findStation, inSubtree } from '../stations/station.repository.ts';
+import { findStation } from '../stations/station.repository.ts';
+import { inSubtree } from '../jurisdiction/within-area.ts';
 import type { User } from '../users/user.repository.ts';
-import { parseIdNumber } from './id-number.ts';
-import { requestTransfer } from './person-transfer.service.ts';
+import { parseIdNumber } from '../personal-numbers/id-number.ts';
+import { requestTransfer } from './person-transfer.repository.ts';
 import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
 
 // Reads the routes make as they are: the repository already scopes them to the user's area.

@@ -33,7 +33,7 @@ function slaText(s: Sla | undefined, lang: 'zh' | 'en'): string {
 }
 
 /** Every transition of a state as [event, target] (a transition without target stays in the state). */
-export function edgesOf(name: string, state: StateConfig): [string, string][] {
+function edgesOf(name: string, state: StateConfig): [string, string][] {
   const out: [string, string][] = [];
   for (const [event, t] of Object.entries(state.on ?? {})) {
     for (const one of Array.isArray(t) ? t : [t]) out.push([event, one?.target ?? name]);
@@ -131,25 +131,25 @@ export function stateDiagram(def: Pick<WorkflowDefinition, 'machine' | 'events' 
     let d: string;
     let lx: number, ly: number;
     if (!up && !same) {
-      const x1 = a.x + BOX_W / 2, y1 = a.y + BOX_H, x2 = b.x + BOX_W / 2, y2 = b.y;
+      const x1 = a.x + BOX_W / 2; const y1 = a.y + BOX_H; const x2 = b.x + BOX_W / 2; const y2 = b.y;
       d = `M${x1},${y1} L${x2},${y2}`;
       lx = x1 + (x2 - x1) * 0.35; ly = y1 + (y2 - y1) * 0.35;
     } else if (same) {
       const adjacent = Math.abs(a.x - b.x) <= BOX_W + GAP_X + 1;
       if (adjacent) {
         const right = b.x > a.x;
-        const x1 = right ? a.x + BOX_W : a.x, x2 = right ? b.x : b.x + BOX_W, y = a.y + BOX_H / 2 + (right ? -8 : 8);
+        const x1 = right ? a.x + BOX_W : a.x; const x2 = right ? b.x : b.x + BOX_W; const y = a.y + BOX_H / 2 + (right ? -8 : 8);
         d = `M${x1},${y} L${x2},${y}`;
         lx = Math.min(x1, x2) + 2; ly = y + (right ? -4 : 14);
       } else {
         // Over the boxes between them: an arch above the row.
-        const x1 = a.x + BOX_W / 2 + 20, x2 = b.x + BOX_W / 2 - 20, y = a.y;
+        const x1 = a.x + BOX_W / 2 + 20; const x2 = b.x + BOX_W / 2 - 20; const y = a.y;
         d = `M${x1},${y} C${x1},${y - GAP_Y * 0.7} ${x2},${y - GAP_Y * 0.7} ${x2},${y}`;
         lx = (x1 + x2) / 2 - 20; ly = y - GAP_Y * 0.55;
       }
     } else {
       // Going back up: a curve out to the side, so it does not hide the arrows going down.
-      const x1 = a.x + 24, y1 = a.y, x2 = b.x + BOX_W - 24, y2 = b.y + BOX_H;
+      const x1 = a.x + 24; const y1 = a.y; const x2 = b.x + BOX_W - 24; const y2 = b.y + BOX_H;
       const side = b.x >= a.x ? 1 : -1;
       d = `M${x1},${y1} C${x1 - 50 * side},${y1 - GAP_Y * 0.6} ${x2 + 50 * side},${y2 + GAP_Y * 0.6} ${x2},${y2}`;
       lx = x1 - 10; ly = y1 - 10;

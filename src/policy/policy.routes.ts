@@ -31,13 +31,13 @@ function summary(v: VersionRecord) {
   };
 }
 
-export const MIGRATION_JOB = 'migrate-cases';
+const MIGRATION_JOB = 'migrate-cases';
 
 /**
  * Bodies that carry a definition (or events for one): the largest of the 22 is about 70 KB, and
  * each is compiled on arrival, so half the service's 1 MiB is plenty (413 beyond).
  */
-export const DEFINITION_BODY_LIMIT = 512 * 1024;
+const DEFINITION_BODY_LIMIT = 512 * 1024;
 
 /** Policy staff: versions, drafts, lint, diff, impact, simulation, publishing and case migration. */
 export default async function policyRoutes(app: FastifyInstance): Promise<void> {

@@ -1,7 +1,10 @@
 import Type from 'typebox';
 import { DateTime, Day, Localized, Nullable, OpenObject } from '../http/response.schemas.ts';
 
-/** Response schemas of the policy staff's routes (src/policy/): versions, lint, diff, impact, simulation, migration, standards. */
+/**
+ * Response schemas of the policy staff's routes (src/policy/):
+ * versions, lint, diff, impact, simulation, migration, standards.
+ */
 
 const PolicyDocument = Type.Object({ issuer: Type.String(), number: Type.String(), date: Day() });
 const Finding = Type.Object({ path: Type.String({ description: 'JSON path into the definition, e.g. $.machine.states.review' }), message: Type.String() });

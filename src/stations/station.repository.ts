@@ -11,11 +11,6 @@ export async function listStations(db: Executor): Promise<Station[]> {
   return db.selectFrom('stations').selectAll().orderBy('path').execute();
 }
 
-/** True when `path` lies in the subtree rooted at `root` (the root included). */
-export function inSubtree(path: string, root: string): boolean {
-  return path === root || path.startsWith(`${root}.`);
-}
-
 export async function insertStation(db: Executor, s: Station): Promise<void> {
   await db.insertInto('stations').values(s).execute();
 }

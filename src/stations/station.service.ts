@@ -1,6 +1,7 @@
 import { AppError } from '../http/errors.ts';
 import type { Db } from '../db/database.ts';
-import { findStation, inSubtree, insertStation, listStations, type Station } from './station.repository.ts';
+import { findStation, insertStation, listStations, type Station } from './station.repository.ts';
+import { inSubtree } from '../jurisdiction/within-area.ts';
 
 export type { Station };
 // Plain reads, for the pages as for the API.

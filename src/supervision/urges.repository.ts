@@ -14,7 +14,10 @@ export interface Urge {
   personName: string;
 }
 
-/** Urges (催办) on open cases this user holds or their station holds, newest first; the text is opened from the sealed entry. */
+/**
+ * Urges (催办) on open cases this user holds or their station
+ * holds, newest first; the text is opened from the sealed entry.
+ */
 export async function urgesFor(db: Executor, u: User, limit: number): Promise<Urge[]> {
   const rows = await sql<{ case_id: string; seq: number; workflow_id: string; state: string; payload: unknown; at: Date; actor: string | null; person_name: string }>`
     select e.case_id, e.seq, c.workflow_id, c.state, e.payload, e.at, usr.display_name as actor, p.name as person_name

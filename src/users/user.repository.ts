@@ -21,7 +21,9 @@ export async function findUserById(db: Executor, id: string): Promise<User | und
   return r && toUser(r);
 }
 
-/** The user behind a live session token and the session itself, in one round trip (every authenticated request asks). */
+/**
+ * The user behind a live session token and the session itself, in one round trip (every authenticated request asks).
+ */
 export async function findUserBySession(db: Executor, tokenHash: string, now: Date): Promise<{ user: User; session: { kind: 'cookie' | 'api'; createdAt: Date; expiresAt: Date } } | undefined> {
   const r = await db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').innerJoin('stations', 'stations.id', 'users.station_id')
     .select([...columns, 'sessions.kind', 'sessions.created_at', 'sessions.expires_at'])

@@ -1,12 +1,12 @@
 import { hashPassword } from '../auth/password.ts';
 import type { Db } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
-import { inSubtree } from '../stations/station.repository.ts';
+import { inSubtree } from '../jurisdiction/within-area.ts';
 import { deleteUserSessions } from '../auth/session.repository.ts';
 import { insertUser, listChoices, setDisabled } from './user.repository.ts';
 import type { Role, UserChoice } from './user.types.ts';
 
-export type { Role, User, UserAccount, UserChoice } from './user.types.ts';
+export type { Role, User, UserChoice } from './user.types.ts';
 export { ROLE_LIST } from './user.types.ts';
 // Plain reads, for the pages as for the API.
 export { displayNames as userNames, findAccount as userAccount, isUsernameTaken as usernameTaken, listAccounts as userAccounts } from './user.repository.ts';
@@ -54,4 +54,3 @@ export async function usersAbove(db: Db, stationPath: string): Promise<UserChoic
 export async function usersWithin(db: Db, areaPath: string): Promise<UserChoice[]> {
   return (await listChoices(db)).filter((u) => inSubtree(u.stationPath, areaPath)).map(choice);
 }
-

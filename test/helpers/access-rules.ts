@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { errorStatus } from '../../src/http/errors.ts';
 import type { Action } from '../../src/jurisdiction/access-rules.ts';
 import { can, refusalOf, type Resource } from '../../src/jurisdiction/authorize.ts';
-import { inSubtree } from '../../src/stations/station.repository.ts';
+import { inSubtree } from '../../src/jurisdiction/within-area.ts';
 import { findUserByUsername, type User } from '../../src/users/user.repository.ts';
 import { ROLES, USERNAME, type Role, type Target } from './access.ts';
 

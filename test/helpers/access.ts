@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { newId } from '../../src/db/ids.ts';
-import { makeIdNumber } from '../../src/persons/id-number.ts';
+import { makeIdNumber } from '../../src/personal-numbers/id-number.ts';
 import { insertPerson } from '../../src/persons/person.repository.ts';
 import { conscriptRows, csvBytes, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './rosters.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { makeIdNumber } from '../../src/persons/id-number.ts';
+import { makeIdNumber } from '../../src/personal-numbers/id-number.ts';
 
 export const dischargeIntake = {
   name: '张伟', idNumber: makeIdNumber('330102', '2002-03-15', 131), dischargeDate: '2026-09-05', reportDate: '2026-09-20',

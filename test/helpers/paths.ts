@@ -6,7 +6,7 @@ import type { StateConfig, TransitionConfig, WorkflowDefinition } from '../../sr
 import { compile, evaluateGuard, type CompiledWorkflow } from '../../src/engine/compile.ts';
 import { isSystemEvent } from '../../src/definitions/transitions.ts';
 import { actingLevel, start, step, type StoredSnapshot } from '../../src/engine/engine.ts';
-import { makeIdNumber } from '../../src/persons/id-number.ts';
+import { makeIdNumber } from '../../src/personal-numbers/id-number.ts';
 import { login } from './build.ts';
 
 type Data = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sendSystemEvent } from '../../src/cases/case.service.ts';
-import { makeIdNumber } from '../../src/persons/id-number.ts';
+import { makeIdNumber } from '../../src/personal-numbers/id-number.ts';
 import { send } from './fixtures.ts';
 import { loadSamples } from './paths.ts';
 import { luhnComplete } from './rosters.ts';

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { luhnComplete } from '../../src/definitions/formats.ts';
-import { makeIdNumber } from '../../src/persons/id-number.ts';
+import { makeIdNumber } from '../../src/personal-numbers/id-number.ts';
 
 /** A recruiting office's list of new conscripts (义务兵家庭优待金), as a clerk would receive it. */
 export const ROSTER_HEADERS = ['序号', '姓名', '公民身份号码', '村（社区）', '批准入伍日期', '征兵批次', '入伍时户籍类型', '大学生士兵', '在西藏、新疆服役',

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import { compile, type CompiledWorkflow } from '../engine/compile.ts';
-import { findVersion, versionInForce } from './workflow.repository.ts';
+import { findVersion, versionInForce } from '../definitions/workflow.repository.ts';
 
 /** Compiled machines, cached by id@version; a stored version never changes, so neither does its entry. */
 export class WorkflowRegistry {

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { chainItems } from './chain-items.ts';
+import { chainItems } from '../definitions/chain-items.ts';
 import { AppError } from '../http/errors.ts';
-import { Workflows } from '../chain/chain.schemas.ts';
-import { Definition } from './workflow.schemas.ts';
+import { Definition, Workflows } from './chain.schemas.ts';
 
 export default async function workflowRoutes(app: FastifyInstance): Promise<void> {
   app.get('/workflows', { schema: { tags: ['workflows'], response: { 200: Workflows }, summary: 'The items in force, in chain order' } }, async () =>

@@ -1,8 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
-import { AppError } from './errors.ts';
-import { isOwnOrigin } from './origin.ts';
+import { SESSION_COOKIE } from './auth.plugin.ts';
+import { AppError } from '../http/errors.ts';
+import { isOwnOrigin } from '../http/origin.ts';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const MULTIPART = 'multipart/form-data';
