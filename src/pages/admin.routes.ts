@@ -6,7 +6,7 @@ import { addStation, findStation, listStations } from '../stations/station.servi
 import { addUser, ROLE_LIST, setUserDisabled, userAccount, userAccounts, usernameTaken, type Role } from '../users/user.service.ts';
 import { label, ROLES } from './labels.ts';
 import { tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 const LEVEL: Record<string, { zh: string; en: string }> = {
   district: { zh: '区', en: 'district' }, town: { zh: '镇（街道）', en: 'town' }, village: { zh: '村（社区）', en: 'village' },
@@ -30,7 +30,7 @@ function adminOnly(req: FastifyRequest): void {
 }
 
 /** The administrator's page: users (add, disable, enable) and the tree of stations (add under a parent). */
-export default async function adminPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function adminPages(app: FastifyInstance): Promise<void> {
   app.addHook('preHandler', async (req) => adminOnly(req));
 
   async function page(req: FastifyRequest, reply: FastifyReply, st: AdminState = {}): Promise<FastifyReply> {
@@ -57,7 +57,7 @@ export default async function adminPages(app: FastifyInstance, opts: PageOptions
       : q?.done === 'station' ? tr(lang, '已添加站点。', 'Station added.')
         : q?.done === 'disabled' ? tr(lang, '已停用该用户。', 'User disabled.')
           : q?.done === 'enabled' ? tr(lang, '已启用该用户。', 'User enabled.') : null;
-    return sendPage(req, reply, opts, 'admin', tr(lang, '用户与站点管理', 'Users and stations'), {
+    return sendPage(req, reply, 'admin', tr(lang, '用户与站点管理', 'Users and stations'), {
       nav: { admin: true },
       done: req.method === 'GET' ? done : null,
       errorSummary: summary,

@@ -24,8 +24,8 @@ function outcomeOf(lc: LoadedCase, preview: StepPreview, lang: Lang) {
 }
 
 /** Check your answers (everything the step will record, read back before it is sent) and the step sent. */
-export default async function caseCheckPages({ app, opts }: CasePages): Promise<void> {
-  const p = { app, opts };
+export default async function caseCheckPages({ app }: CasePages): Promise<void> {
+  const p = { app };
 
   app.get<{ Params: ActParams }>('/cases/:id/act/:type/check', async (req, reply) => {
     const lang = pageLang(req);
@@ -39,7 +39,7 @@ export default async function caseCheckPages({ app, opts }: CasePages): Promise<
     const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) });
     const version = draft?.caseVersion ?? lc.row.version;
     const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
-    return sendPage(req, reply, opts, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
+    return sendPage(req, reply, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
       case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step) },
       person: personHeader(lc.person, lang),
       event: { type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type), hasForm: Boolean(info.formId) },

@@ -12,7 +12,7 @@ type IdParams = { id: string };
 
 /** A case's files: attached without a step form, served inside the jurisdiction, and the printable receipt. */
 export default async function caseFilePages(p: CasePages): Promise<void> {
-  const { app, opts } = p;
+  const { app } = p;
 
   /** Attaching files without a step form (a step whose moves take no form, or a closed form). */
   app.post<{ Params: IdParams }>('/cases/:id/attachments', async (req, reply) => {
@@ -59,7 +59,7 @@ export default async function caseFilePages(p: CasePages): Promise<void> {
       no: i + 1, title: loc(lang, m.title), originalSeen: m.originalSeen === true, files: lc.attachments.filter((a) => a.materialId === m.id).length,
     }));
     const station = await app.db.selectFrom('stations').select(['name_zh', 'name_en']).where('id', '=', req.user!.stationId).executeTakeFirst();
-    return sendPage(req, reply, opts, 'receipt', message(lang, 'RECEIPT_TITLE'), {
+    return sendPage(req, reply, 'receipt', message(lang, 'RECEIPT_TITLE'), {
       case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step), createdAt: lc.row.createdAt },
       person: personHeader(lc.person, lang), materials, files: lc.attachments.length, receipt, qrSvg: svg, qrTarget: target,
       due: dueOf(app, lc.row, lang), station: station && (lang === 'en' ? station.name_en : station.name_zh), clerk: req.user!.displayName,

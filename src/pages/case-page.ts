@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findDraft, type Draft } from '../drafts/draft.service.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
+import { can } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import {
@@ -14,11 +15,10 @@ import type { Errors } from './form-schema.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
 import { usersAbove } from '../users/user.service.ts';
 import { fmtDateTime, loc } from './view.ts';
-import { pageLang, sendPage, type PageOptions } from './web.ts';
+import { pageLang, sendPage } from './web.ts';
 
 export interface CasePages {
   app: FastifyInstance;
-  opts: PageOptions;
 }
 
 /** The words at the top of the case page after a history act. */
@@ -49,7 +49,7 @@ async function primaryForm(p: CasePages, lc: LoadedCase, userId: string, lang: L
 
 /** The case at its current step: progress, due date, materials, the step's form, other moves, notices, history. */
 export async function casePage(p: CasePages, req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200): Promise<FastifyReply> {
-  const { app, opts } = p;
+  const { app } = p;
   const lang = pageLang(req);
   const user = req.user!;
   const lc = await loadCase(app, user, id, lang);
@@ -60,12 +60,10 @@ export async function casePage(p: CasePages, req: FastifyRequest, reply: Fastify
   const doneEntry = doneSeq !== undefined ? lc.view.history.find((h) => h.seq === doneSeq) : undefined;
   const primary = await primaryForm(p, lc, user.id, lang, isCounter(req));
   const others = movesOf(lc).filter((e) => e.type !== primary?.type).map((e) => ({ type: e.type, label: loc(lang, e.label), href: `/cases/${c.id}/act/${e.type}`, kind: moveKind(e.type) }));
-  const isClerk = user.role === 'clerk';
-  const oversight = user.role === 'supervisor' || user.role === 'admin';
   const holders = c.status === 'open' ? (await usersAbove(app.db, c.stationPath)).filter((u) => u.id !== user.id) : [];
   const { steps, position, total } = stepsOf(lc.definition, c, lc.view, lang);
   const state = lc.definition.machine.states[c.state];
-  return sendPage(req, reply, opts, 'case', `${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
+  return sendPage(req, reply, 'case', `${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
     case: {
       id: c.id, shortId: c.id.slice(-12), title: loc(lang, lc.definition.title), open: c.status === 'open', version: c.version,
       stateTitle: loc(lang, state?.meta.step) || c.state, level: label(LEVELS, state?.meta.level, lang), external: state?.meta.external === true,
@@ -89,11 +87,11 @@ export async function casePage(p: CasePages, req: FastifyRequest, reply: Fastify
     acted: query.acted ? actedText(query.acted, lang) : undefined,
     recall: lc.view.recall && { label: loc(lang, lc.view.recall.label) },
     primary, others, hasMoves: Boolean(primary || others.length),
-    uploadOnly: c.status === 'open' && (isClerk || user.role === 'admin') && !primary,
+    uploadOnly: c.status === 'open' && can(user, 'attachment.upload') && !primary,
     uploadsHtml: uploadsHtml(lc, lang),
     timeline: await timelineOf(app, lc.definition, lc.view, lc.attachments, lang),
     dataRows: caseDataRows(lc.definition, lc.view.data, lang),
-    isClerk, oversight,
+    canReassign: can(user, 'case.reassign'), canUrge: can(user, 'case.urge'),
     holders: holders.map((h) => ({ ...h, roleText: label(ROLES, h.role, lang) })),
     receiptHref: `/cases/${c.id}/receipt`,
     ...extra,
@@ -115,7 +113,7 @@ export async function formPage(p: CasePages, req: FastifyRequest, reply: Fastify
   const lang = pageLang(req);
   const html = stepFormHtml(lc, info, state.data, state.errors, lang, isCounter(req));
   const { steps, position, total } = stepsOf(lc.definition, lc.row, lc.view, lang);
-  return sendPage(req, reply, p.opts, 'step', `${loc(lang, info.event.label)} · ${lc.person.name}`, {
+  return sendPage(req, reply, 'step', `${loc(lang, info.event.label)} · ${lc.person.name}`, {
     case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step) },
     person: personHeader(lc.person, lang), steps, position, total, due: dueOf(p.app, lc.row, lang),
     materials: await materialsOf(p.app, lc, lang, state.data),

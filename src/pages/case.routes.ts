@@ -12,14 +12,14 @@ import { changedBy, cleanData, eventInfo, explainRefusal, initialData, uploadsOf
 import { addError, applyGroupAction, parseForm, withoutRaw } from './form-parse.ts';
 import type { Errors } from './form-schema.ts';
 import { fmtDateTime } from './view.ts';
-import { pageLang, posted, see, type PageOptions } from './web.ts';
+import { pageLang, posted, see } from './web.ts';
 
 type IdParams = { id: string };
 type ActParams = { id: string; type: string };
 
 /** The case page and a step's form: shown, saved as a draft, checked before the check-your-answers page. */
-export default async function casePages(app: FastifyInstance, opts: PageOptions): Promise<void> {
-  const p: CasePages = { app, opts };
+export default async function casePages(app: FastifyInstance): Promise<void> {
+  const p: CasePages = { app };
 
   app.get<{ Params: IdParams }>('/cases/:id', async (req, reply) => casePage(p, req, reply, req.params.id));
 

@@ -9,7 +9,7 @@ import { findStation } from '../stations/station.service.ts';
 import { label, LEVELS, SEX } from './labels.ts';
 import { myDrafts } from '../drafts/draft.service.ts';
 import { loc, tr } from './view.ts';
-import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, sendPage } from './web.ts';
 import { stepTitle } from './case-model.ts';
 
 export function personRow(p: Person, lang: Lang) {
@@ -17,7 +17,7 @@ export function personRow(p: Person, lang: Lang) {
 }
 
 /** The clerk's home: urges, my open cases (due soon first), drafts, copies, recent persons, search. */
-export default async function homePages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function homePages(app: FastifyInstance): Promise<void> {
   app.get('/', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
@@ -39,7 +39,7 @@ export default async function homePages(app: FastifyInstance, opts: PageOptions)
     const drafts = await myDrafts(app.db, user.id, 10);
     const recent = (await recentPersons(app.db, user)).map((p) => personRow(p, lang));
     const station = await findStation(app.db, user.stationId);
-    return sendPage(req, reply, opts, 'home', tr(lang, '工作台', 'Home'), {
+    return sendPage(req, reply, 'home', tr(lang, '工作台', 'Home'), {
       station: station && (lang === 'en' ? station.name_en : station.name_zh), level: label(LEVELS, user.stationLevel, lang),
       cases, urges, copies, drafts, recent,
     });
@@ -56,7 +56,7 @@ export default async function homePages(app: FastifyInstance, opts: PageOptions)
     else if (/^\d{17}[\dX]$/.test(id)) results = await searchPersons(app.db, { idNumber: id }, user.stationPath, 50);
     else if (/^\d/.test(q)) error = tr(lang, '按身份号码查找须输入完整的18位号码', 'To search by ID number enter all 18 characters');
     else results = await searchPersons(app.db, { name: q }, user.stationPath, 50);
-    return sendPage(req, reply, opts, 'search', tr(lang, '查找人员', 'Find a person'), {
+    return sendPage(req, reply, 'search', tr(lang, '查找人员', 'Find a person'), {
       // The ID number typed is never echoed back into the page or a URL.
       q: /^\d/.test(q) ? '' : q, searched: Boolean(q), error, results: results.map((p) => personRow(p, lang)),
       newPersonHref: /^\d/.test(q) || !q ? '/persons/new' : `/persons/new?name=${encodeURIComponent(q)}`,

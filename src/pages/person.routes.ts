@@ -25,7 +25,7 @@ import { renderForm } from './form-render.ts';
 import type { Errors } from './form-schema.ts';
 import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
 import { loc, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
@@ -86,12 +86,12 @@ async function villagesOf(app: FastifyInstance, user: User, lang: Lang) {
   return (await stationsWithin(app.db, user.stationPath)).filter((s) => s.level === 'village').map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh }));
 }
 
-export default async function personPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function personPages(app: FastifyInstance): Promise<void> {
   async function newPersonPage(req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors, extra: Record<string, unknown> = {}, status = 200) {
     const lang = pageLang(req);
     const villages = await villagesOf(app, req.user!, lang);
     const schema = personSchema(villages);
-    return sendPage(req, reply, opts, 'person-new', tr(lang, '登记人员', 'Register a person'), {
+    return sendPage(req, reply, 'person-new', tr(lang, '登记人员', 'Register a person'), {
       fields: renderForm(schema, data, { lang, errors }), errorSummary: errorList(schema, errors, lang),
       onlyVillage: villages.length === 1 ? villages[0]!.name : null, ...extra,
     }, status);
@@ -180,7 +180,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       // A registration that became a transfer request lands here like any other (src/persons/person.service.ts).
       const asked = await findOutgoingTransfer(app.db, user, req.params.id);
       if (!asked) throw new AppError('NOT_FOUND');
-      return sendPage(req, reply, opts, 'person-pending', asked.name, { ...asked, pending: asked.status === 'pending', refused: asked.status === 'refused' });
+      return sendPage(req, reply, 'person-pending', asked.name, { ...asked, pending: asked.status === 'pending', refused: asked.status === 'refused' });
     }
     const now = app.clock.now();
     const reveal = req.query.reveal === '1';
@@ -215,7 +215,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     }));
     const station = await findStation(app.db, person.stationId);
     const relations = await listRelations(app.db, person.id, user.stationPath);
-    return sendPage(req, reply, opts, 'person', person.name, {
+    return sendPage(req, reply, 'person', person.name, {
       person: {
         id: person.id, name: person.name, idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber), revealed: reveal,
         phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)), sex: label(SEX, person.sex, lang), birthDate: person.birthDate,
@@ -244,7 +244,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
       const detail = err.extras.errors?.map((e) => e.message).join('；');
-      return sendPage(req, reply, opts, 'error', tr(lang, '未能更正', 'Not corrected'), { status: err.statusCode, message: detail || errorText(lang, err), back: `/persons/${req.params.id}` }, err.statusCode);
+      return sendPage(req, reply, 'error', tr(lang, '未能更正', 'Not corrected'), { status: err.statusCode, message: detail || errorText(lang, err), back: `/persons/${req.params.id}` }, err.statusCode);
     }
   });
 
@@ -263,7 +263,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       }
       const lc = await findPerson(app.db, req.params.id, req.user!.stationPath);
       if (!lc) throw new AppError('NOT_FOUND');
-      return sendPage(req, reply, opts, 'error', tr(lang, '无法办理', 'Cannot start'), {
+      return sendPage(req, reply, 'error', tr(lang, '无法办理', 'Cannot start'), {
         status: err.statusCode, message: errorText(lang, err), back: `/persons/${req.params.id}`,
       }, err.statusCode);
     }

@@ -11,7 +11,7 @@ import { createDraft, impactReport, publish } from '../policy/policy.service.ts'
 import { renderForm } from './form-render.ts';
 import { label, LEVELS } from './labels.ts';
 import { loc, SafeString, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 const STATUS: Record<string, { zh: string; en: string }> = {
   draft: { zh: '草稿', en: 'draft' }, published: { zh: '已发布', en: 'published' }, retired: { zh: '已停用', en: 'retired' },
@@ -52,7 +52,7 @@ function previewChoices(def: WorkflowDefinition, lang: Lang, picked: string | un
 }
 
 /** Policy staff's editor of the 22 items: the definition as JSON, its check, picture, diff, impact and publishing. */
-export default async function policyPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function policyPages(app: FastifyInstance): Promise<void> {
   app.get('/policy', async (req, reply) => {
     const lang = pageLang(req);
     const now = app.clock.now();
@@ -63,7 +63,7 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
       n: n + 1, id: i.workflowId, title: loc(lang, i.title), version: i.version, href: `/policy/workflows/${i.workflowId}`,
       drafts: drafts.filter((d) => d.workflow_id === i.workflowId).map((d) => ({ version: d.version, note: d.note, createdAt: d.created_at, href: `/policy/workflows/${i.workflowId}?version=${d.version}` })),
     }));
-    return sendPage(req, reply, opts, 'policy-list', tr(lang, '政策配置', 'Policy definitions'), { items: rows, canEdit: canEdit(req), nav: { policy: true } });
+    return sendPage(req, reply, 'policy-list', tr(lang, '政策配置', 'Policy definitions'), { items: rows, canEdit: canEdit(req), nav: { policy: true } });
   });
 
   const editor = async (req: FastifyRequest, reply: FastifyReply, id: string, st: EditorState) => {
@@ -119,7 +119,7 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
       .map((l) => ({ level: l, text: l === 'none' ? loc(lang, LEVEL_COLOURS.none.label) : label(LEVELS, l, lang) }));
     const text = st.text ?? JSON.stringify(def, null, 2);
     const title = `${tr(lang, '政策配置', 'Policy')} · ${loc(lang, def.title) || id}`;
-    return sendPage(req, reply, opts, 'policy-editor', title, {
+    return sendPage(req, reply, 'policy-editor', title, {
       nav: { policy: true },
       wf: { id, title: loc(lang, def.title) || id }, canEdit: editable, inForceVersion,
       shown: {

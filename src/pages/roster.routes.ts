@@ -6,7 +6,7 @@ import { rosterDecisions } from '../rosters/roster-decisions.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
 import { itemTitles } from '../chain/item-titles.ts';
 import { loc, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 /** Items whose cases are opened from a list (the item's initiation, or a roster known to the import). */
 async function rosterItems(app: FastifyInstance, lang: 'zh' | 'en') {
@@ -23,7 +23,7 @@ const STATUS = {
  * Roster import in the clerk's pages: upload → preview with each row's errors → commit → one
  * decision for the imported cases at their step → print the batch's notices.
  */
-export default async function rosterPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function rosterPages(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { error?: string } }>('/rosters', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
@@ -31,7 +31,7 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     const items = await rosterItems(app, lang);
     const titles = new Map(items.map((i) => [i.id, i.title]));
     const rosters = (await listRosters(app.db, user, 20)).map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
-    return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters, year: new Date(app.clock.now().getTime() + 8 * 3600e3).getUTCFullYear() });
+    return sendPage(req, reply, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters, year: new Date(app.clock.now().getTime() + 8 * 3600e3).getUTCFullYear() });
   });
 
   app.post('/rosters', async (req, reply) => {
@@ -48,7 +48,7 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     if (file?.truncated) problems.push(tr(lang, '文件不能超过10MB', 'The file may be 10 MB at most'));
     const items = await rosterItems(app, lang);
     if (problems.length) {
-      return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems, year: period }, 422);
+      return sendPage(req, reply, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems, year: period }, 422);
     }
     try {
       const r = await uploadRoster(app.caseDeps, user, {
@@ -59,7 +59,7 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const detail = [errorText(lang, err), ...(err.extras.errors ?? []).map((e) => e.message)];
-      return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems: detail, year: period }, err.statusCode);
+      return sendPage(req, reply, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems: detail, year: period }, err.statusCode);
     }
   });
 
@@ -76,7 +76,7 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     const decisions = v.status === 'committed'
       ? (await rosterDecisions(app.caseDeps, user, v.id)).map((d) => ({ ...d, label: loc(lang, d.label) })) : [];
     const batch = req.query.batch ? await batchView(app.db, user, req.query.batch) : undefined;
-    return sendPage(req, reply, opts, 'roster', tr(lang, '名册预览', 'Roster preview'), {
+    return sendPage(req, reply, 'roster', tr(lang, '名册预览', 'Roster preview'), {
       roster: v, item: loc(lang, items.get(v.workflowId)) || v.workflowId, rows, decisions, canCommit: v.status === 'preview' && v.counts.valid > 0,
       large: v.counts.rows > SYNC_COMMIT_ROWS, job: req.query.job,
       batch: batch && { ...batch, failedResults: batch.results.filter((r) => r.ok === false) },

@@ -14,7 +14,7 @@ const passwordHint = (lang: Lang) => tr(lang, `至少${MIN_PASSWORD_LENGTH}个�
 export default async function sessionPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
   app.get<{ Querystring: { next?: string; lang?: string; bye?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
     const lang = pageLang(req);
-    return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
+    return sendPage(req, reply, 'login', tr(lang, '登录', 'Log in'), {
       next: safeNext(req.query.next), username: '', loggedOut: req.query.bye === '1', expired: req.query.bye === 'timeout', demo: opts.demo,
     });
   });
@@ -41,7 +41,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
       status = r.error.statusCode;
       errors.push({ href: '#username', field: 'username', text: errorText(lang, r.error) });
     }
-    return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
+    return sendPage(req, reply, 'login', tr(lang, '登录', 'Log in'), {
       next, username, errors, usernameError: errors.find((e) => e.field === 'username')?.text, passwordError: errors.find((e) => e.field === 'password')?.text, demo: opts.demo,
     }, status);
   });
@@ -63,7 +63,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
 
   app.get<{ Querystring: { done?: string } }>('/password', async (req, reply) => {
     const lang = pageLang(req);
-    return sendPage(req, reply, opts, 'password', tr(lang, '修改密码', 'Change password'), { done: req.query.done === '1', hint: passwordHint(lang) });
+    return sendPage(req, reply, 'password', tr(lang, '修改密码', 'Change password'), { done: req.query.done === '1', hint: passwordHint(lang) });
   });
 
   // The same change as PUT /api/v1/session/password: the other sessions and API tokens end, this one stays.
@@ -89,7 +89,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
       }
     }
     const errorOf = (id: string) => errors.find((e) => e.href === `#${id}`)?.text;
-    return sendPage(req, reply, opts, 'password', tr(lang, '修改密码', 'Change password'), {
+    return sendPage(req, reply, 'password', tr(lang, '修改密码', 'Change password'), {
       errors, hint: passwordHint(lang), currentError: errorOf('currentPassword'), newError: errorOf('newPassword'), confirmError: errorOf('confirmPassword'),
     }, status);
   });

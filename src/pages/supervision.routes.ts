@@ -15,7 +15,7 @@ import { personNames } from '../persons/person-lookup.service.ts';
 import { stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../users/user.service.ts';
 import { loc, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 const FLASH_COOKIE = 'flash';
 
@@ -60,7 +60,7 @@ function queryString(f: Filters, overrides: Record<string, string | undefined> =
 const PAGE = 50;
 
 /** The supervisor's dashboard: what is overdue, where cases pile up, who holds them; and the acts on them. */
-export default async function supervisionPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function supervisionPages(app: FastifyInstance): Promise<void> {
   app.get('/supervision', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
@@ -102,7 +102,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
       id: d, current: f.due === d, href: `/supervision?${queryString({ ...f, cursor: undefined }, { due: d })}`,
       label: { overdue: tr(lang, '已超期', 'Overdue'), soon: tr(lang, '即将到期', 'Due soon'), idle: tr(lang, '长期未动', 'Idle'), all: tr(lang, '全部在办', 'All open') }[d],
     }));
-    return sendPage(req, reply, opts, 'supervision', tr(lang, '督办工作台', 'Supervision'), {
+    return sendPage(req, reply, 'supervision', tr(lang, '督办工作台', 'Supervision'), {
       f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
       stations: stations.map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh, depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
       users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),

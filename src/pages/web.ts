@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
+import { can } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { csrfToken } from './csrf.ts';
 import { render } from './view.ts';
@@ -14,9 +15,16 @@ export function pageLang(req: FastifyRequest): Lang {
   return req.cookies?.[LANG_COOKIE] === 'en' ? 'en' : 'zh';
 }
 
+/** Each language as HTML and Accept-Language spell it. */
+const LANGUAGE_TAG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
+const OTHER_LANG: Record<Lang, { lang: Lang; label: string }> = {
+  zh: { lang: 'en', label: 'English' },
+  en: { lang: 'zh', label: '中文' },
+};
+
 /** The same language for the JSON services' messages. */
 export function acceptLanguage(lang: Lang): string {
-  return lang === 'en' ? 'en' : 'zh-CN';
+  return LANGUAGE_TAG[lang];
 }
 
 // ---------------------------------------------------------------- posted forms
@@ -86,19 +94,28 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, title: str
   // The language link reloads the same page by GET; a page shown after a POST goes to its GET twin.
   const getPath = req.method === 'GET' ? path : path === '/search' ? '/' : path.replace(/\/(acts|attachments)$/, '');
   const langUrl = new URL(req.method === 'GET' ? req.url : getPath, 'http://x');
-  langUrl.searchParams.set('lang', lang === 'en' ? 'zh' : 'en');
+  const other = OTHER_LANG[lang];
+  langUrl.searchParams.set('lang', other.lang);
   const user = req.user;
   return {
     lang,
-    htmlLang: lang === 'en' ? 'en' : 'zh-CN',
+    htmlLang: LANGUAGE_TAG[lang],
     title,
-    user: user && { ...user, isClerk: user.role === 'clerk', isSupervisor: user.role === 'supervisor' || user.role === 'admin' },
+    // What the menu and the home page offer; the routes behind them check the same rules.
+    user: user && {
+      ...user,
+      canRegister: can(user, 'person.register'),
+      canImportRosters: can(user, 'roster.import'),
+      canOversee: can(user, 'supervision.oversee'),
+      canEditPolicy: can(user, 'policy.edit'),
+      canManage: can(user, 'admin.manage'),
+    },
     csrf: csrfToken(req, reply),
     sessionExpiresAt: expiresAt,
     serverNow: req.server.clock.now().toISOString(),
     counterMode: req.cookies?.[COUNTER_COOKIE] === '1',
     path,
-    otherLang: lang === 'en' ? { code: 'zh-CN', label: '中文' } : { code: 'en', label: 'English' },
+    otherLang: { code: LANGUAGE_TAG[other.lang], label: other.label },
     langHref: `${langUrl.pathname}${langUrl.search}`,
     // Where the header's small forms (counter mode, stay logged in) come back to.
     returnPath: req.method === 'GET' ? req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '') : getPath,
@@ -106,8 +123,10 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, title: str
   };
 }
 
-/** Sends a rendered page. (`_opts` is unused since the frame reads the session from the request; the callers drop it with slice casepages.) */
-export async function sendPage(req: FastifyRequest, reply: FastifyReply, _opts: PageOptions, name: string, title: string, ctx: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+/** Sends a rendered page. */
+export async function sendPage(
+  req: FastifyRequest, reply: FastifyReply, name: string, title: string, ctx: Record<string, unknown>, status = 200,
+): Promise<FastifyReply> {
   const base = await frame(req, reply, title);
   const html = render(name, { ...base, ...ctx });
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
