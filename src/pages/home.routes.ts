@@ -6,9 +6,10 @@ import { copiedToMe, myQueue, recentPersons, urgesFor } from '../cases/case-queu
 import { itemTitles } from '../chain/item-titles.ts';
 import { searchPersons, type Person } from '../persons/person-lookup.service.ts';
 import { findStation } from '../stations/station.service.ts';
-import { label, LEVELS, SEX } from './labels.ts';
+import { label, LEVELS, SEX, stationName } from './labels.ts';
 import { myDrafts } from '../drafts/draft.service.ts';
-import { loc, tr } from './view.ts';
+import { message } from '../messages/catalogue.ts';
+import { loc } from './view.ts';
 import { pageLang, posted, sendPage } from './web.ts';
 import { stepTitle } from './case-model.ts';
 
@@ -39,8 +40,8 @@ export default async function homePages(app: FastifyInstance): Promise<void> {
     const drafts = await myDrafts(app.db, user.id, 10);
     const recent = (await recentPersons(app.db, user)).map((p) => personRow(p, lang));
     const station = await findStation(app.db, user.stationId);
-    return sendPage(req, reply, 'home', tr(lang, '工作台', 'Home'), {
-      station: station && (lang === 'en' ? station.name_en : station.name_zh), level: label(LEVELS, user.stationLevel, lang),
+    return sendPage(req, reply, 'home', message(lang, 'PAGE_HOME_TITLE'), {
+      station: station && stationName(station, lang), level: label(LEVELS, user.stationLevel, lang),
       cases, urges, copies, drafts, recent,
     });
   });
@@ -52,11 +53,11 @@ export default async function homePages(app: FastifyInstance): Promise<void> {
     let results: Person[] = [];
     let error: string | undefined;
     const id = q.replace(/\s/g, '').toUpperCase();
-    if (!q) error = tr(lang, '请输入姓名或公民身份号码', 'Enter a name or a citizen ID number');
+    if (!q) error = message(lang, 'PAGE_SEARCH_EMPTY');
     else if (/^\d{17}[\dX]$/.test(id)) results = await searchPersons(app.db, { idNumber: id }, user.stationPath, 50);
-    else if (/^\d/.test(q)) error = tr(lang, '按身份号码查找须输入完整的18位号码', 'To search by ID number enter all 18 characters');
+    else if (/^\d/.test(q)) error = message(lang, 'PAGE_SEARCH_ID_INCOMPLETE');
     else results = await searchPersons(app.db, { name: q }, user.stationPath, 50);
-    return sendPage(req, reply, 'search', tr(lang, '查找人员', 'Find a person'), {
+    return sendPage(req, reply, 'search', message(lang, 'PAGE_SEARCH_TITLE'), {
       // The ID number typed is never echoed back into the page or a URL.
       q: /^\d/.test(q) ? '' : q, searched: Boolean(q), error, results: results.map((p) => personRow(p, lang)),
       newPersonHref: /^\d/.test(q) || !q ? '/persons/new' : `/persons/new?name=${encodeURIComponent(q)}`,

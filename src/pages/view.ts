@@ -27,10 +27,6 @@ export function fmtDateTime(v: Date | string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? String(v) : formatShanghai(d, 'yyyy-MM-dd HH:mm');
 }
 
-export function tr(lang: Lang, zh: string, en: string): string {
-  return lang === 'en' ? en : zh;
-}
-
 export function loc(lang: Lang, v: Localized | string | null | undefined): string {
   if (!v) return '';
   if (typeof v === 'string') return v;
