@@ -191,4 +191,3 @@ export function caseDataRows(def: WorkflowDefinition, data: Record<string, unkno
   }
   return rows;
 }
-

@@ -14,7 +14,9 @@ import { pageLang, posted, sendPage } from './web.ts';
 import { stepTitle } from './case-model.ts';
 
 export function personRow(p: Person, lang: Lang) {
-  return { id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate };
+  return {
+    id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate,
+  };
 }
 
 /** The clerk's home: urges, my open cases (due soon first), drafts, copies, recent persons, search. */
@@ -30,13 +32,19 @@ export default async function homePages(app: FastifyInstance): Promise<void> {
     for (const c of queue) {
       const s = caseSummary(c, now);
       cases.push({
-        ...s, personName: c.personName, item: title(c.workflowId), step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
-        dueSoon: !s.overdue && c.dueAt !== null && c.dueAt.getTime() - now.getTime() < 3 * 86_400_000, assignedToMe: c.assigneeId === user.id,
+        ...s,
+        personName: c.personName,
+        item: title(c.workflowId),
+        step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        dueSoon: !s.overdue && c.dueAt !== null && c.dueAt.getTime() - now.getTime() < 3 * 86_400_000,
+        assignedToMe: c.assigneeId === user.id,
       });
     }
     // Free text is shown masked, as in the case's history.
-    const urges = (await urgesFor(app.db, user, 20)).map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
-    const copies = (await copiedToMe(app.db, user)).map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
+    const urges = (await urgesFor(app.db, user, 20))
+      .map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
+    const copies = (await copiedToMe(app.db, user))
+      .map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
     const drafts = await myDrafts(app.db, user.id, 10);
     const recent = (await recentPersons(app.db, user)).map((p) => personRow(p, lang));
     const station = await findStation(app.db, user.stationId);

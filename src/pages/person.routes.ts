@@ -119,9 +119,11 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
       const idNumber = r.idNumber.toUpperCase();
       const found = idNumber === ownIdNumber ? undefined : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
       if (found) out.push({ personId: found.id, relation: r.relation });
-      else errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
-        ? message(lang, 'PAGE_PERSON_RELATION_SELF')
-        : message(lang, 'PAGE_PERSON_RELATION_UNKNOWN')]);
+      else {
+        errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
+          ? message(lang, 'PAGE_PERSON_RELATION_SELF')
+          : message(lang, 'PAGE_PERSON_RELATION_UNKNOWN')]);
+      }
     }
     return out;
   }

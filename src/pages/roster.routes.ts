@@ -35,7 +35,8 @@ export default async function rosterPages(app: FastifyInstance): Promise<void> {
     authorize(user, 'roster.import');
     const items = await rosterItems(app, lang);
     const titles = new Map(items.map((i) => [i.id, i.title]));
-    const rosters = (await listRosters(app.db, user, 20)).map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
+    const rosters = (await listRosters(app.db, user, 20))
+      .map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
     return sendPage(req, reply, 'rosters', message(lang, 'PAGE_ROSTERS_TITLE'), { items, rosters, year: new Date(app.clock.now().getTime() + 8 * 3600e3).getUTCFullYear() });
   });
 
@@ -108,7 +109,9 @@ export default async function rosterPages(app: FastifyInstance): Promise<void> {
     const form = posted(req);
     const [state, type] = (form.first('decision') ?? '').split(':');
     if (!state || !type) throw new AppError('BAD_REQUEST');
-    const { id, caseIds } = await createBatch(app.caseDeps, user, { workflowId: r.workflow_id, state, type, rosterId: r.id });
+    const { id, caseIds } = await createBatch(app.caseDeps, user, {
+      workflowId: r.workflow_id, state, type, rosterId: r.id,
+    });
     if (caseIds.length > SYNC_BATCH_CASES) await app.jobs.enqueue('batch-action', { batchId: id, userId: user.id, data: {}, lang }, user.id);
     else await runBatch(app.caseDeps, user, id, {}, lang);
     return see(reply, `/rosters/${r.id}?batch=${id}`);

@@ -51,7 +51,8 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     return see(reply, '/login?bye=1');
   });
 
-  // Keeps a session alive for another term, up to its absolute end (the warning banner's button; also without JavaScript).
+  // Keeps a session alive for another term, up to its absolute end (the warning banner's button;
+  // also without JavaScript).
   app.post('/session/extend', async (req, reply) => {
     const expiresAt = await app.logins.extend(req.authSession!);
     const token = req.cookies[SESSION_COOKIE];
@@ -77,7 +78,9 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     let status = 422;
     if (!errors.length) {
       try {
-        await app.logins.changePassword(req.user!, req.authSession!, { currentPassword, newPassword, client: req.ip, lang });
+        await app.logins.changePassword(req.user!, req.authSession!, {
+          currentPassword, newPassword, client: req.ip, lang,
+        });
         req.log.info({ userId: req.user!.id }, 'password changed (pages)');
         return see(reply, '/password?done=1');
       } catch (err) {

@@ -53,7 +53,8 @@ function filtersOf(q: Record<string, unknown>, now: Date): Filters {
 function queryString(f: Filters, overrides: Record<string, string | undefined> = {}): string {
   const entries = Object.entries({
     due: f.due, stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
-    minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(), from: f.from, to: f.to, ...overrides,
+    minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(),
+    from: f.from, to: f.to, ...overrides,
   }).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
   return new URLSearchParams(entries).toString();
 }
@@ -80,9 +81,12 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     const cursor = f.cursor && isCaseCursor(f.cursor) ? f.cursor : undefined;
     const list = await listCases(app.caseDeps, user, {
       stationId: f.stationId, due: f.due === 'all' ? undefined : f.due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel,
-      assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays, cursor, limit: PAGE,
+      assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays,
+      cursor, limit: PAGE,
     });
-    const [stations, users, items] = [await stationsWithin(app.db, user.stationPath), await usersWithin(app.db, user.stationPath), await chainItems(app.db, now)];
+    const stations = await stationsWithin(app.db, user.stationPath);
+    const users = await usersWithin(app.db, user.stationPath);
+    const items = await chainItems(app.db, now);
     const stationNames = new Map(stations.map((s) => [s.id, stationName(s, lang)]));
     const userName = new Map(users.map((u) => [u.id, u.name]));
     const itemTitle = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
@@ -92,7 +96,8 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       cases.push({
         ...c, item: itemTitle.get(c.workflowId) ?? c.workflowId, person: persons.get(c.personId) ?? '', step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
         holder: c.holderStationId ? stationNames.get(c.holderStationId) ?? c.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
-        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null, escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
+        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null,
+        escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
       });
     }
 
@@ -100,7 +105,15 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     const [from, to] = shanghaiDays(f.from, f.to);
     const bottlenecks = to > from ? (await bottleneckReport(app.caseDeps, user.stationPath, from, to))
       .filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 10)
-      .map((r) => ({ ...r, item: itemTitle.get(r.workflowId) ?? r.workflowId, stepText: loc(lang, r.step), median: r.medianHours?.toFixed(1), p90: r.p90Hours?.toFixed(1), returnedPct: Math.round(r.returnedShare * 100), refusedPct: Math.round(r.refusedShare * 100) })) : [];
+      .map((r) => ({
+        ...r,
+        item: itemTitle.get(r.workflowId) ?? r.workflowId,
+        stepText: loc(lang, r.step),
+        median: r.medianHours?.toFixed(1),
+        p90: r.p90Hours?.toFixed(1),
+        returnedPct: Math.round(r.returnedShare * 100),
+        refusedPct: Math.round(r.refusedShare * 100),
+      })) : [];
     let flash: { ok: number; failed: { caseId: string; message: string }[]; act: string; error?: string } | undefined;
     const rawFlash = req.cookies[FLASH_COOKIE];
     if (rawFlash) {
@@ -115,7 +128,9 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
       stations: stations.map((s) => ({ id: s.id, name: stationName(s, lang), depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
       users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
-      items: items.map((i) => ({ id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId })),
+      items: items.map((i) => ({
+        id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId,
+      })),
       levels: (['village', 'town', 'district'] as const).map((l) => ({ id: l, name: label(LEVELS, l, lang), selected: l === f.stepLevel })),
       byStation: report.byStation.map((s) => ({ ...s, nameText: loc(lang, s.name), depth: (stations.find((x) => x.id === s.stationId)?.path.split('.').length ?? 1) - 1, href: `/supervision?${queryString({ ...f, cursor: undefined }, { stationId: s.stationId })}` })),
       byItem: report.byItem.map((i) => ({ ...i, title: itemTitle.get(i.workflowId) ?? i.workflowId, href: `/supervision?${queryString({ ...f, cursor: undefined }, { workflowId: i.workflowId })}` })),
@@ -152,7 +167,10 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text);
       else results = await bulkAct(app.caseDeps, user, caseIds, 'COMMENT', { text }, lang);
     }
-    const flash = { act, ok: results.filter((r) => r.ok).length, failed: results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({ caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message })), error };
+    const failed = results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({
+      caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message,
+    }));
+    const flash = { act, ok: results.filter((r) => r.ok).length, failed, error };
     reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });
     return see(reply, `/supervision${back ? `?${back}` : ''}#results`);
   });

@@ -12,7 +12,6 @@ export const templatesDir = fileURLToPath(new URL('../../templates/pages', impor
 // An environment of our own: helpers registered here do not leak into the notices' templates.
 const hb = Handlebars.create();
 
-
 /** 2026-09-20 in Beijing time. */
 export function fmtDate(v: Date | string | null | undefined): string {
   if (!v) return '';

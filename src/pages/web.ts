@@ -62,7 +62,11 @@ export function posted(req: FastifyRequest): PostedForm {
       if (v && typeof v === 'object' && 'type' in (v as object)) {
         const p = v as MultipartPart;
         if (p.type === 'file') {
-          if (p.filename) files.push({ field: key, filename: p.filename, bytes: p._buf ?? Buffer.alloc(0), truncated: p.file?.truncated === true });
+          if (p.filename) {
+            files.push({
+              field: key, filename: p.filename, bytes: p._buf ?? Buffer.alloc(0), truncated: p.file?.truncated === true,
+            });
+          }
         } else fields.set(key, [...(fields.get(key) ?? []), String(p.value ?? '')]);
       } else if (typeof v === 'string') fields.set(key, [...(fields.get(key) ?? []), v]);
     }
@@ -133,8 +137,9 @@ export async function sendPage(
 }
 
 const SAME_SITE = 'http://same-site.invalid';
-// Browsers drop tabs and newlines from a URL and read a backslash as "/", so "/\t/evil.example" is "//evil.example" to them.
-const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f-\u009f\\]/;
+// Browsers drop tabs and newlines from a URL and read a backslash as "/", so "/\t/evil.example"
+// is "//evil.example" to them. \p{Cc} is U+0000-U+001F and U+007F-U+009F.
+const UNSAFE_IN_NEXT = /[\p{Cc}\\]/u;
 
 /**
  * A safe place to go back to after logging in: a path on this site, nothing else (home otherwise).
@@ -151,4 +156,3 @@ export function safeNext(next: unknown): string {
 export function see(reply: FastifyReply, url: string): FastifyReply {
   return reply.redirect(url, 303);
 }
-
