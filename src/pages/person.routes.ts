@@ -102,7 +102,10 @@ async function villagesOf(app: FastifyInstance, user: User, lang: Lang) {
 }
 
 export default async function personPages(app: FastifyInstance): Promise<void> {
-  async function newPersonPage(req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors, extra: Record<string, unknown> = {}, status = 200) {
+  async function newPersonPage(
+    req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors,
+    extra: Record<string, unknown> = {}, status = 200,
+  ) {
     const lang = pageLang(req);
     const villages = await villagesOf(app, req.user!, lang);
     const schema = personSchema(villages);
@@ -112,12 +115,19 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
     }, status);
   }
 
-  /** Family members are named by ID number, as the clerk has it from the household register; each must already have a file here. */
-  async function relatedPersons(user: User, ownIdNumber: string, rows: { idNumber: string; relation: string }[], errors: Errors, lang: Lang) {
+  /**
+   * Family members are named by ID number, as the clerk has it from the household register;
+   * each must already have a file here.
+   */
+  async function relatedPersons(
+    user: User, ownIdNumber: string, rows: { idNumber: string; relation: string }[], errors: Errors, lang: Lang,
+  ) {
     const out: { personId: string; relation: string }[] = [];
     for (const [i, r] of rows.entries()) {
       const idNumber = r.idNumber.toUpperCase();
-      const found = idNumber === ownIdNumber ? undefined : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
+      const found = idNumber === ownIdNumber
+        ? undefined
+        : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
       if (found) out.push({ personId: found.id, relation: r.relation });
       else {
         errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
@@ -154,7 +164,9 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
     const errors: Errors = new Map(parsed.errors);
     const validate = validatorOf(schema);
     if (!validate(data)) {
-      for (const e of fieldErrors(validate.errors, lang)) if (!errors.has(e.path)) errors.set(e.path, [...(errors.get(e.path) ?? []), e.message]);
+      for (const e of fieldErrors(validate.errors, lang)) {
+        if (!errors.has(e.path)) errors.set(e.path, [...(errors.get(e.path) ?? []), e.message]);
+      }
     }
     if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
     const idNumber = String(data.idNumber);
@@ -164,19 +176,28 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
       errors.set('/idNumber', [message(lang, 'PAGE_PERSON_ID_NUMBER_TAKEN')]);
       return newPersonPage(req, reply, data, errors, { existing: { id: existing[0].id, name: existing[0].name } }, 409);
     }
-    const relations = await relatedPersons(req.user!, idNumber, (data.relations ?? []) as { idNumber: string; relation: string }[], errors, lang);
+    const related = (data.relations ?? []) as { idNumber: string; relation: string }[];
+    const relations = await relatedPersons(req.user!, idNumber, related, errors, lang);
     if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
     if (form.first('_confirmed') !== idNumber) {
       // Shown back for the clerk to compare with the card before anything is written.
       return newPersonPage(req, reply, data, errors, {
-        confirm: { idNumber, birthDate: facts.birthDate, sex: label(SEX, facts.sex, lang), age: ageOn(facts.birthDate, app.clock.now()), region: facts.regionCode },
+        confirm: {
+          idNumber,
+          birthDate: facts.birthDate,
+          sex: label(SEX, facts.sex, lang),
+          age: ageOn(facts.birthDate, app.clock.now()),
+          region: facts.regionCode,
+        },
       });
     }
     const attributes = Object.fromEntries(ATTRIBUTES.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
     try {
       const person = await registerPerson(app.db, req.user!, {
         name: String(data.name), idNumber, ...(data.phone ? { phone: String(data.phone) } : {}),
-        ...(data.stationId ? { stationId: String(data.stationId) } : villages.length === 1 ? { stationId: villages[0]!.id } : {}), attributes, relations,
+        ...(data.stationId ? { stationId: String(data.stationId) }
+          : villages.length === 1 ? { stationId: villages[0]!.id } : {}),
+        attributes, relations,
       }, app.clock.now(), lang);
       return see(reply, `/persons/${person.id}?registered=1`);
     } catch (err) {
@@ -212,7 +233,9 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
       const s = caseSummary(c, now);
       const wf = await app.registry.get(app.db, c.workflowId, c.workflowVersion);
       cases.push({
-        ...s, title: loc(lang, wf?.definition.title), step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        ...s,
+        title: loc(lang, wf?.definition.title),
+        step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
         outcomeText: outcomeText(c.outcome, lang), due: dueOf(app, c, lang), notices: await noticesOf(app, c.id),
       });
     }
@@ -233,9 +256,16 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
     const relations = await listRelations(app.db, person.id, user.stationPath);
     return sendPage(req, reply, 'person', person.name, {
       person: {
-        id: person.id, name: person.name, idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber), revealed: reveal,
-        phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)), sex: label(SEX, person.sex, lang), birthDate: person.birthDate,
-        age: ageOn(person.birthDate, now), station: station && stationName(station, lang), attributes: attributeRows(person.attributes, lang),
+        id: person.id,
+        name: person.name,
+        idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber),
+        revealed: reveal,
+        phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)),
+        sex: label(SEX, person.sex, lang),
+        birthDate: person.birthDate,
+        age: ageOn(person.birthDate, now),
+        station: station && stationName(station, lang),
+        attributes: attributeRows(person.attributes, lang),
       },
       relations: relations.map((r) => ({ ...r, relationText: label(RELATIONS, r.relation, lang) })),
       stages, cases, registered: req.query.registered === '1', canCorrect: can(user, 'person.correct'),

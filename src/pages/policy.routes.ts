@@ -89,7 +89,9 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     let changes: { area: string; change: string; path: string; text: string }[] | null = null;
     if (inForce && shown.version !== inForceVersion) {
       try {
-        changes = diffDefinitions(inForce.definition, def).map((c) => ({ area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text) }));
+        changes = diffDefinitions(inForce.definition, def).map((c) => ({
+          area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text),
+        }));
       } catch { changes = null; }
     }
 
@@ -110,7 +112,10 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
         try {
           const html = renderForm(schema, {}, {
             lang, errors: new Map(),
-            enumLabel: (_p, value) => { const m = def.materials?.find((x) => x.id === value); return m ? loc(lang, m.title) : undefined; },
+            enumLabel: (_p, value) => {
+              const m = def.materials?.find((x) => x.id === value);
+              return m ? loc(lang, m.title) : undefined;
+            },
           });
           preview = { title: choices.find((c) => c.selected)?.label ?? picked, html: new SafeString(html) };
         } catch { preview = null; }
@@ -126,16 +131,19 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
       wf: { id, title: loc(lang, def.title) || id }, canEdit: editable, inForceVersion,
       shown: {
         version: shown.version, status: shown.status, statusText: loc(lang, STATUS[shown.status]), isDraft: shown.status === 'draft', isInForce: shown.version === inForceVersion,
-        note: shown.note, authorName: shown.authorName ?? shown.author, createdAt: shown.createdAt, policyDocument: shown.policyDocument, effectiveFrom: shown.effectiveFrom,
+        note: shown.note, authorName: shown.authorName ?? shown.author, createdAt: shown.createdAt,
+        policyDocument: shown.policyDocument, effectiveFrom: shown.effectiveFrom,
       },
       findings: shown.findings.map((f) => ({ path: f.path, message: f.message })),
       versions: versions.map((v) => ({
-        version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author, createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
+        version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author,
+        createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
         findings: v.findings.length, current: v.version === shown.version, inForce: v.version === inForceVersion, href: `/policy/workflows/${id}?version=${v.version}`,
       })),
       text, note: st.note ?? '', doc: st.doc ?? { issuer: '', number: '', date: '' }, effectiveFrom: st.effectiveFrom ?? '',
       diagram: diagram && new SafeString(diagram), levels,
-      changes, impact, choices, preview, errors: st.errors, publishErrors: st.publishErrors, publishMessage: st.publishMessage,
+      changes, impact, choices, preview,
+      errors: st.errors, publishErrors: st.publishErrors, publishMessage: st.publishMessage,
       published: q.published === '1' && shown.status !== 'draft',
       lintUrl: `/api/v1/workflows/${id}/lint`,
     }, st.status ?? 200);
@@ -175,10 +183,14 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
       errors.push({ href: '#doc-issuer', text: message(lang, 'PAGE_POLICY_DOCUMENT_INCOMPLETE') });
     }
     if (effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) errors.push({ href: '#effectiveFrom', text: message(lang, 'PAGE_POLICY_EFFECTIVE_FORMAT') });
-    const again = (extra: { href: string | null; text: string }[]) => editor(req, reply, id, { version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422 });
+    const again = (extra: { href: string | null; text: string }[]) => editor(req, reply, id, {
+      version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422,
+    });
     if (errors.length || !definition) return again(errors);
     try {
-      const r = await createDraft(app.caseDeps, req.user!, id, { definition, note, ...(anyDoc ? { policyDocument: doc } : {}), ...(effectiveFrom ? { effectiveFrom } : {}) });
+      const r = await createDraft(app.caseDeps, req.user!, id, {
+        definition, note, ...(anyDoc ? { policyDocument: doc } : {}), ...(effectiveFrom ? { effectiveFrom } : {}),
+      });
       return see(reply, `/policy/workflows/${id}?version=${r.version}#findings-title`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
@@ -199,7 +211,9 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'VALIDATION_FAILED' && err.code !== 'EVENT_NOT_ALLOWED')) throw err;
       if (!(await getVersion(app.db, id, version))) throw new AppError('NOT_FOUND');
-      return editor(req, reply, id, { version, publishMessage: errorText(lang, err), publishErrors: err.extras.errors ?? [], status: 422 });
+      return editor(req, reply, id, {
+        version, publishMessage: errorText(lang, err), publishErrors: err.extras.errors ?? [], status: 422,
+      });
     }
   });
 }
