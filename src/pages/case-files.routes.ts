@@ -58,12 +58,21 @@ export default async function caseFilePages(p: CasePages): Promise<void> {
     const svg = qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }).replace('<svg ', `<svg class="qr" role="img" aria-label="${esc(message(lang, 'RECEIPT_QR_LABEL'))}" `);
     const received = new Set(lc.row.snapshot.context.materials);
     const materials = lc.definition.materials.filter((m) => received.has(m.id)).map((m, i) => ({
-      no: i + 1, title: loc(lang, m.title), originalSeen: m.originalSeen === true, files: lc.attachments.filter((a) => a.materialId === m.id).length,
+      no: i + 1,
+      title: loc(lang, m.title),
+      originalSeen: m.originalSeen === true,
+      files: lc.attachments.filter((a) => a.materialId === m.id).length,
     }));
     const station = await findStation(app.db, req.user!.stationId);
     return sendPage(req, reply, 'receipt', message(lang, 'RECEIPT_TITLE'), {
-      case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step), createdAt: lc.row.createdAt },
-      person: personHeader(lc.person, lang), materials, files: lc.attachments.length, receipt, qrSvg: svg, qrTarget: target,
+      case: {
+        id: lc.row.id,
+        title: loc(lang, lc.definition.title),
+        stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
+        createdAt: lc.row.createdAt,
+      },
+      person: personHeader(lc.person, lang), materials, files: lc.attachments.length, receipt,
+      qrSvg: svg, qrTarget: target,
       due: dueOf(app, lc.row, lang), station: station && stationName(station, lang), clerk: req.user!.displayName,
       printedAt: fmtDateTime(app.clock.now()), printPage: true,
     });
