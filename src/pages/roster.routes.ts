@@ -7,6 +7,7 @@ import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC
 import { rosterDecisions } from '../rosters/roster-decisions.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
 import { itemTitles } from '../chain/item-titles.ts';
+import { shanghaiParts } from '../time/shanghai.ts';
 import { loc } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 
@@ -37,7 +38,9 @@ export default async function rosterPages(app: FastifyInstance): Promise<void> {
     const titles = new Map(items.map((i) => [i.id, i.title]));
     const rosters = (await listRosters(app.db, user, 20))
       .map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
-    return sendPage(req, reply, 'rosters', message(lang, 'PAGE_ROSTERS_TITLE'), { items, rosters, year: new Date(app.clock.now().getTime() + 8 * 3600e3).getUTCFullYear() });
+    return sendPage(req, reply, 'rosters', message(lang, 'PAGE_ROSTERS_TITLE'), {
+      items, rosters, year: shanghaiParts(app.clock.now()).y,
+    });
   });
 
   app.post('/rosters', async (req, reply) => {
