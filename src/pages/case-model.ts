@@ -37,7 +37,7 @@ export async function stepTitle(
   return loc(lang, wf?.definition.machine.states[state]?.meta.step) || state;
 }
 
-export function materialTitle(def: WorkflowDefinition, id: string, lang: Lang): string | undefined {
+function materialTitle(def: WorkflowDefinition, id: string, lang: Lang): string | undefined {
   const m = def.materials.find((x) => x.id === id);
   return m ? loc(lang, m.title) : undefined;
 }

@@ -7,7 +7,7 @@ import { AppError } from '../http/errors.ts';
 import { isOwnOrigin } from '../http/origin.ts';
 import { catalogue } from '../messages/catalogue.ts';
 
-export const CSRF_COOKIE = 'csrf';
+const CSRF_COOKIE = 'csrf';
 
 const CSRF_FAILED = new AppError('FORBIDDEN', { detail: catalogue.PAGE_CSRF_FAILED });
 

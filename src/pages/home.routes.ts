@@ -13,7 +13,7 @@ import { loc } from './view.ts';
 import { pageLang, posted, sendPage } from './web.ts';
 import { stepTitle } from './case-model.ts';
 
-export function personRow(p: Person, lang: Lang) {
+function personRow(p: Person, lang: Lang) {
   return {
     id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate,
   };

@@ -39,14 +39,14 @@ export const ACTS: Dict = {
   RECALL: { zh: '撤回', en: 'Taken back' },
 };
 
-export const CATEGORIES: Dict = {
+const CATEGORIES: Dict = {
   veteran: { zh: '退役军人', en: 'veteran' },
   serving: { zh: '现役军人', en: 'serving member' },
   family: { zh: '军属', en: 'family member' },
   survivor: { zh: '烈士、因公牺牲、病故军人遗属', en: 'survivor' },
 };
 
-export const ATTRIBUTE_LABELS: Record<string, { title: Localized; values?: Dict }> = {
+const ATTRIBUTE_LABELS: Record<string, { title: Localized; values?: Dict }> = {
   category: { title: { zh: '人员类别', en: 'Category' }, values: CATEGORIES },
   hukouType: { title: { zh: '户籍性质', en: 'Household registration' }, values: { rural: { zh: '农村', en: 'rural' }, urban: { zh: '城镇', en: 'urban' } } },
   soldierType: { title: { zh: '士兵类别', en: 'Soldier type' }, values: { conscript: { zh: '义务兵', en: 'conscript' }, nco: { zh: '军士（士官）', en: 'NCO' }, officer: { zh: '军官', en: 'officer' } } },

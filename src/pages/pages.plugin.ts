@@ -19,7 +19,7 @@ import policyPages from './policy.routes.ts';
 import rosterPages from './roster.routes.ts';
 import adminPages from './admin.routes.ts';
 
-export const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
+const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 
 /** Content-Security-Policy of the pages when nothing else (helmet) has set one: this site only. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";

@@ -7,13 +7,13 @@ import type { Lang } from '../messages/lang.ts';
 import { formatShanghai, shanghaiDate } from '../time/shanghai.ts';
 
 /** Templates of the pages: templates/pages/*.hbs, partials in templates/pages/partials/. */
-export const templatesDir = fileURLToPath(new URL('../../templates/pages', import.meta.url));
+const templatesDir = fileURLToPath(new URL('../../templates/pages', import.meta.url));
 
 // An environment of our own: helpers registered here do not leak into the notices' templates.
 const hb = Handlebars.create();
 
 /** 2026-09-20 in Beijing time. */
-export function fmtDate(v: Date | string | null | undefined): string {
+function fmtDate(v: Date | string | null | undefined): string {
   if (!v) return '';
   const d = typeof v === 'string' ? new Date(v) : v;
   return Number.isNaN(d.getTime()) ? String(v) : shanghaiDate(d);

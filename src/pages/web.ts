@@ -5,7 +5,7 @@ import type { Lang } from '../messages/lang.ts';
 import { csrfToken } from './csrf.ts';
 import { render } from './view.ts';
 
-export const LANG_COOKIE = 'lang';
+const LANG_COOKIE = 'lang';
 export const COUNTER_COOKIE = 'counter';
 
 /** Chinese unless the clerk chose English (`?lang=en`, remembered in a cookie). */
@@ -15,21 +15,16 @@ export function pageLang(req: FastifyRequest): Lang {
   return req.cookies?.[LANG_COOKIE] === 'en' ? 'en' : 'zh';
 }
 
-/** Each language as HTML and Accept-Language spell it. */
+/** Each language as the html element's lang attribute spells it. */
 const LANGUAGE_TAG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
 const OTHER_LANG: Record<Lang, { lang: Lang; label: string }> = {
   zh: { lang: 'en', label: 'English' },
   en: { lang: 'zh', label: '中文' },
 };
 
-/** The same language for the JSON services' messages. */
-export function acceptLanguage(lang: Lang): string {
-  return LANGUAGE_TAG[lang];
-}
-
 // ---------------------------------------------------------------- posted forms
 
-export interface PostedFile {
+interface PostedFile {
   field: string;
   filename: string;
   bytes: Buffer;
@@ -85,7 +80,7 @@ export interface PageOptions {
 }
 
 /** What every page's layout needs: who is logged in, the language, the CSRF token, the session's end. */
-export async function frame(req: FastifyRequest, reply: FastifyReply, title: string): Promise<Record<string, unknown>> {
+async function frame(req: FastifyRequest, reply: FastifyReply, title: string): Promise<Record<string, unknown>> {
   const lang = pageLang(req);
   const q = (req.query as { lang?: string } | undefined)?.lang;
   if ((q === 'en' || q === 'zh') && req.cookies?.[LANG_COOKIE] !== q) {
