@@ -16,7 +16,9 @@ function refusalText(err: AppError, lang: Lang, stale: MessageKey): string {
 }
 
 /** The data of a history act posted from the case page, or the problem that stops it. */
-function actInput(act: string, f: { text: string; userId: string; reason: string }, lang: Lang): { data: Record<string, unknown> } | { field: string; text: string } {
+function actInput(
+  act: string, f: { text: string; userId: string; reason: string }, lang: Lang,
+): { data: Record<string, unknown> } | { field: string; text: string } {
   if (act === 'COMMENT' || act === 'URGE') return f.text ? { data: { text: f.text } } : { field: `${act}-text`, text: message(lang, 'ACT_WRITE_SOMETHING') };
   if (act !== 'REASSIGN' && act !== 'COPY_TO') throw new AppError('BAD_REQUEST');
   if (!f.userId) return { field: `${act}-user`, text: message(lang, 'ACT_CHOOSE_PERSON') };
@@ -29,10 +31,13 @@ export default async function caseActPages(p: CasePages): Promise<void> {
   const { app } = p;
 
   /** 撤回: the case goes back to the step the clerk just sent; a refusal is explained at the top of the page. */
-  async function recallFromPage(req: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply, expectedVersion: number, reason: string): Promise<FastifyReply> {
+  async function recallFromPage(
+    req: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply, expectedVersion: number, reason: string,
+  ): Promise<FastifyReply> {
     const lang = pageLang(req);
     try {
-      await sendEvent(app.caseDeps, req.user!, req.params.id, { type: RECALL, data: reason ? { reason } : {}, expectedVersion }, undefined, lang);
+      const event = { type: RECALL, data: reason ? { reason } : {}, expectedVersion };
+      await sendEvent(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
       return see(reply, `/cases/${req.params.id}?acted=${RECALL}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
@@ -53,13 +58,15 @@ export default async function caseActPages(p: CasePages): Promise<void> {
     const actErrors: { field: string; text: string }[] = [];
     if ('data' in input) {
       try {
-        await sendEvent(app.caseDeps, req.user!, req.params.id, { type: act, data: input.data, expectedVersion }, undefined, lang);
+        const event = { type: act, data: input.data, expectedVersion };
+        await sendEvent(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
         return see(reply, `/cases/${req.params.id}?acted=${act}#history`);
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
         actErrors.push({ field: `${act}-${act === 'REASSIGN' || act === 'COPY_TO' ? 'user' : 'text'}`, text: refusalText(err, lang, 'ACT_STALE_KEPT') });
       }
     } else actErrors.push(input);
-    return casePage(p, req, reply, req.params.id, { actErrors, actOpen: act, actValues: { text, userId, reason } }, 422);
+    const shownAgain = { actErrors, actOpen: act, actValues: { text, userId, reason } };
+    return casePage(p, req, reply, req.params.id, shownAgain, 422);
   });
 }

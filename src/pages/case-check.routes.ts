@@ -20,12 +20,16 @@ function outcomeOf(lc: LoadedCase, preview: StepPreview, lang: Lang) {
   const next = preview.done
     ? message(lang, 'CHECK_CASE_CLOSES', { outcome: outcomeText(preview.outcome, lang) || stepOf(preview.state) })
     : preview.state === lc.row.state ? null : stepOf(preview.state);
-  return { next, notices: preview.notices.map((t) => loc(lang, t)), children: preview.children.map((t) => loc(lang, t)).filter(Boolean) };
+  return {
+    next,
+    notices: preview.notices.map((t) => loc(lang, t)),
+    children: preview.children.map((t) => loc(lang, t)).filter(Boolean),
+  };
 }
 
 /** Check your answers (everything the step will record, read back before it is sent) and the step sent. */
-export default async function caseCheckPages({ app, opts }: CasePages): Promise<void> {
-  const p = { app, opts };
+export default async function caseCheckPages({ app }: CasePages): Promise<void> {
+  const p = { app };
 
   app.get<{ Params: ActParams }>('/cases/:id/act/:type/check', async (req, reply) => {
     const lang = pageLang(req);
@@ -39,11 +43,21 @@ export default async function caseCheckPages({ app, opts }: CasePages): Promise<
     const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) });
     const version = draft?.caseVersion ?? lc.row.version;
     const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
-    return sendPage(req, reply, opts, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
-      case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step) },
+    return sendPage(req, reply, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
+      case: {
+        id: lc.row.id,
+        title: loc(lang, lc.definition.title),
+        stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
+      },
       person: personHeader(lc.person, lang),
-      event: { type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type), hasForm: Boolean(info.formId) },
-      rows, files: lc.attachments.map(fileView), version, draftVersion: draft?.version ?? 0, outcome: outcomeOf(lc, preview, lang),
+      event: {
+        type: info.event.type,
+        label: loc(lang, info.event.label),
+        kind: moveKind(info.event.type),
+        hasForm: Boolean(info.formId),
+      },
+      rows, files: lc.attachments.map(fileView), version, draftVersion: draft?.version ?? 0,
+      outcome: outcomeOf(lc, preview, lang),
       editHref: `/cases/${lc.row.id}/act/${info.event.type}`,
       conflict: version !== lc.row.version ? changedBy(lc, version, user.id, lang) : undefined,
     });

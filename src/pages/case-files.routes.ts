@@ -2,9 +2,11 @@ import qrcode from 'qrcode-generator';
 import { attachFiles, attachmentFor } from '../attachments/attachment.service.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
+import { findStation } from '../stations/station.service.ts';
 import { dueOf, loadCase, noticesOf, personHeader } from './case-model.ts';
 import { casePage, type CasePages } from './case-page.ts';
 import { uploadsOf } from './case-step-form.ts';
+import { stationName } from './labels.ts';
 import { escapeHtml as esc, fmtDateTime, loc } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 
@@ -12,7 +14,7 @@ type IdParams = { id: string };
 
 /** A case's files: attached without a step form, served inside the jurisdiction, and the printable receipt. */
 export default async function caseFilePages(p: CasePages): Promise<void> {
-  const { app, opts } = p;
+  const { app } = p;
 
   /** Attaching files without a step form (a step whose moves take no form, or a closed form). */
   app.post<{ Params: IdParams }>('/cases/:id/attachments', async (req, reply) => {
@@ -56,13 +58,22 @@ export default async function caseFilePages(p: CasePages): Promise<void> {
     const svg = qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true }).replace('<svg ', `<svg class="qr" role="img" aria-label="${esc(message(lang, 'RECEIPT_QR_LABEL'))}" `);
     const received = new Set(lc.row.snapshot.context.materials);
     const materials = lc.definition.materials.filter((m) => received.has(m.id)).map((m, i) => ({
-      no: i + 1, title: loc(lang, m.title), originalSeen: m.originalSeen === true, files: lc.attachments.filter((a) => a.materialId === m.id).length,
+      no: i + 1,
+      title: loc(lang, m.title),
+      originalSeen: m.originalSeen === true,
+      files: lc.attachments.filter((a) => a.materialId === m.id).length,
     }));
-    const station = await app.db.selectFrom('stations').select(['name_zh', 'name_en']).where('id', '=', req.user!.stationId).executeTakeFirst();
-    return sendPage(req, reply, opts, 'receipt', message(lang, 'RECEIPT_TITLE'), {
-      case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step), createdAt: lc.row.createdAt },
-      person: personHeader(lc.person, lang), materials, files: lc.attachments.length, receipt, qrSvg: svg, qrTarget: target,
-      due: dueOf(app, lc.row, lang), station: station && (lang === 'en' ? station.name_en : station.name_zh), clerk: req.user!.displayName,
+    const station = await findStation(app.db, req.user!.stationId);
+    return sendPage(req, reply, 'receipt', message(lang, 'RECEIPT_TITLE'), {
+      case: {
+        id: lc.row.id,
+        title: loc(lang, lc.definition.title),
+        stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
+        createdAt: lc.row.createdAt,
+      },
+      person: personHeader(lc.person, lang), materials, files: lc.attachments.length, receipt,
+      qrSvg: svg, qrTarget: target,
+      due: dueOf(app, lc.row, lang), station: station && stationName(station, lang), clerk: req.user!.displayName,
       printedAt: fmtDateTime(app.clock.now()), printPage: true,
     });
   });

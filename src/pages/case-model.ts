@@ -30,12 +30,14 @@ export function movesOf(lc: LoadedCase): NonNullable<CaseView['currentStep']>['a
   return lc.view.status === 'open' ? lc.view.currentStep?.allowedEvents ?? [] : [];
 }
 
-export async function stepTitle(app: FastifyInstance, workflowId: string, version: number, state: string, lang: Lang): Promise<string> {
+export async function stepTitle(
+  app: FastifyInstance, workflowId: string, version: number, state: string, lang: Lang,
+): Promise<string> {
   const wf = await app.registry.get(app.db, workflowId, version);
   return loc(lang, wf?.definition.machine.states[state]?.meta.step) || state;
 }
 
-export function materialTitle(def: WorkflowDefinition, id: string, lang: Lang): string | undefined {
+function materialTitle(def: WorkflowDefinition, id: string, lang: Lang): string | undefined {
   const m = def.materials.find((x) => x.id === id);
   return m ? loc(lang, m.title) : undefined;
 }
@@ -54,7 +56,7 @@ export function stepsOf(def: WorkflowDefinition, c: CaseAtHand['row'], view: Cas
   const visited = new Set(view.history.map((h) => h.to).filter(Boolean));
   const states = Object.entries(def.machine.states);
   const steps = states.filter(([, s]) => s.type !== 'final').map(([name, s]) => ({
-    name, title: loc(lang, s.meta.step), level: s.meta.external ? label(LEVELS, s.meta.level, lang) : label(LEVELS, s.meta.level, lang),
+    name, title: loc(lang, s.meta.step), level: label(LEVELS, s.meta.level, lang),
     current: c.status === 'open' && name === c.state, done: name !== c.state && visited.has(name),
   }));
   if (c.status === 'closed') {
@@ -66,14 +68,20 @@ export function stepsOf(def: WorkflowDefinition, c: CaseAtHand['row'], view: Cas
 }
 
 /** The materials of the current step: required or not (conditions worked out on the data), received, files. */
-export async function materialsOf(app: FastifyInstance, lc: LoadedCase, lang: Lang, data: Record<string, unknown> = {}) {
+export async function materialsOf(
+  app: FastifyInstance, lc: LoadedCase, lang: Lang, data: Record<string, unknown> = {},
+) {
   const ids = lc.definition.machine.states[lc.row.state]?.meta.materials ?? [];
   const needed = await requiredMaterials(app.caseDeps, lc, data);
   const received = new Set(lc.row.snapshot.context.materials);
   return ids.map((id) => {
     const m = lc.definition.materials.find((x) => x.id === id)!;
     return {
-      id, title: loc(lang, m.title), required: needed.has(id), conditional: !m.required && m.condition !== undefined, originalSeen: m.originalSeen === true,
+      id,
+      title: loc(lang, m.title),
+      required: needed.has(id),
+      conditional: !m.required && m.condition !== undefined,
+      originalSeen: m.originalSeen === true,
       received: received.has(id), files: lc.attachments.filter((a) => a.materialId === id).map(fileView),
     };
   });
@@ -103,7 +111,9 @@ const ACT_TEXTS = [['text', 'TIMELINE_TEXT'], ['reason', 'TIMELINE_REASON'], ['n
 const TEXT_FIELDS = ['reason', 'note', 'opinion', 'comment', 'text', 'decision', 'conclusion', 'result'];
 
 /** The case history as a timeline people can read: who, what, when, from which step to which, and why. */
-export async function timelineOf(app: FastifyInstance, def: WorkflowDefinition, view: CaseView, attachments: AttachmentMeta[], lang: Lang) {
+export async function timelineOf(
+  app: FastifyInstance, def: WorkflowDefinition, view: CaseView, attachments: AttachmentMeta[], lang: Lang,
+) {
   const ids = view.history.flatMap((h) => [h.payload.userId].filter((x): x is string => typeof x === 'string'));
   const names = await userNames(app.db, ids);
   const states = def.machine.states;
@@ -111,7 +121,11 @@ export async function timelineOf(app: FastifyInstance, def: WorkflowDefinition, 
   const stepName = (s: string | null) => (s ? loc(lang, states[s]?.meta.step) || s : '');
   const recalled = new Set(view.history.filter((h) => h.type === RECALL).map((h) => Number(h.payload.recalledSeq)));
   return view.history.slice().reverse().map((h) => {
-    const details: { label: string; value: string; files?: { what: string; href: string | null; filename: string }[] }[] = [];
+    const details: {
+      label: string;
+      value: string;
+      files?: { what: string; href: string | null; filename: string }[];
+    }[] = [];
     const data = (h.kind === 'machine' ? (h.payload.data as Record<string, unknown> | undefined) : h.payload) ?? {};
     if (h.type === 'START' && h.payload.parentCaseId) details.push({ label: message(lang, 'TIMELINE_STARTED_BY'), value: message(lang, 'TIMELINE_STARTED_BY_CASE') });
     if (h.kind === 'machine' && h.type !== 'START' && h.type !== RECALL) {
@@ -140,7 +154,8 @@ export async function timelineOf(app: FastifyInstance, def: WorkflowDefinition, 
       for (const [key, name] of ACT_TEXTS) if (typeof h.payload[key] === 'string' && h.payload[key]) details.push({ label: message(lang, name), value: String(h.payload[key]) });
       if (h.type === 'ESCALATE') details.push({ label: message(lang, 'TIMELINE_ESCALATED'), value: `${label(LEVELS, String(h.payload.fromLevel ?? ''), lang)} → ${label(LEVELS, String(h.payload.toLevel ?? ''), lang)}${h.payload.automatic ? message(lang, 'TIMELINE_ESCALATED_AUTOMATICALLY') : ''}` });
       if (h.type === 'ATTACH' && Array.isArray(h.payload.files)) {
-        const files = (h.payload.files as { attachmentId: string; filename: string; materialId: string | null }[]).map((f) => ({
+        const posted = h.payload.files as { attachmentId: string; filename: string; materialId: string | null }[];
+        const files = posted.map((f) => ({
           what: f.materialId ? `${materialTitle(def, f.materialId, lang) ?? f.materialId}：` : '',
           href: byId.has(f.attachmentId) ? `/attachments/${f.attachmentId}` : null, filename: f.filename,
         }));
@@ -157,7 +172,9 @@ export async function timelineOf(app: FastifyInstance, def: WorkflowDefinition, 
 }
 
 /** The due date, in words: overdue, or working days left. */
-export function dueOf(app: FastifyInstance, c: { dueAt: Date | null; status: string; dueUncertain: boolean }, lang: Lang) {
+export function dueOf(
+  app: FastifyInstance, c: { dueAt: Date | null; status: string; dueUncertain: boolean }, lang: Lang,
+) {
   if (!c.dueAt || c.status !== 'open') return null;
   const now = app.clock.now();
   const overdue = c.dueAt < now;
@@ -169,7 +186,9 @@ export function dueOf(app: FastifyInstance, c: { dueAt: Date | null; status: str
 }
 
 export function personHeader(p: CaseAtHand['person'], lang: Lang) {
-  return { id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate };
+  return {
+    id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate,
+  };
 }
 
 export function outcomeText(outcome: string | null, lang: Lang): string {
@@ -183,7 +202,8 @@ export function caseDataRows(def: WorkflowDefinition, data: Record<string, unkno
   for (const form of Object.values(def.forms)) {
     const props = Object.keys((form.properties as object | undefined) ?? {}).filter((k) => k in data && !seen.has(k) && k !== 'materials');
     if (!props.length) continue;
-    const sub: JsonSchema = { ...form, properties: Object.fromEntries(props.map((k) => [k, (form.properties as Record<string, JsonSchema>)[k]])) };
+    const properties = form.properties as Record<string, JsonSchema>;
+    const sub: JsonSchema = { ...form, properties: Object.fromEntries(props.map((k) => [k, properties[k]])) };
     for (const r of answerRows(sub, data, lang, { enumLabel: enumLabelFor(def, lang) })) {
       rows.push({ label: r.label, value: r.value });
     }
@@ -191,4 +211,3 @@ export function caseDataRows(def: WorkflowDefinition, data: Record<string, unkno
   }
   return rows;
 }
-

@@ -1,12 +1,17 @@
-/** The two pages a case is shown on: the case itself, and a step's form (with its errors, conflicts, a restored draft). */
+/**
+ * The two pages a case is shown on: the case itself, and a step's form (with its errors, conflicts,
+ * a restored draft).
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findDraft, type Draft } from '../drafts/draft.service.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
+import { can } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import {
-  caseDataRows, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader, stepsOf, timelineOf, type LoadedCase,
+  caseDataRows, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader, stepsOf,
+  timelineOf, type LoadedCase,
 } from './case-model.ts';
 import { eventInfo, initialData, isCounter, moveKind, stepFormHtml, uploadsHtml, type EventInfo } from './case-step-form.ts';
 import { errorList } from './form-errors.ts';
@@ -14,11 +19,10 @@ import type { Errors } from './form-schema.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
 import { usersAbove } from '../users/user.service.ts';
 import { fmtDateTime, loc } from './view.ts';
-import { pageLang, sendPage, type PageOptions } from './web.ts';
+import { pageLang, sendPage } from './web.ts';
 
 export interface CasePages {
   app: FastifyInstance;
-  opts: PageOptions;
 }
 
 /** The words at the top of the case page after a history act. */
@@ -31,7 +35,8 @@ function actedText(acted: string, lang: Lang): string {
 /** The step whose form the case page shows: the one with the state's form, else the first forward move. */
 function primaryEvent(lc: LoadedCase) {
   const events = movesOf(lc);
-  const stateForm = Object.values(lc.definition.machine.states[lc.row.state]?.meta.events ?? {}).find((x) => x.form)?.form;
+  const stateEvents = lc.definition.machine.states[lc.row.state]?.meta.events ?? {};
+  const stateForm = Object.values(stateEvents).find((x) => x.form)?.form;
   return events.find((e) => e.formId && e.formId === stateForm) ?? events.find((e) => moveKind(e.type) === 'main');
 }
 
@@ -43,13 +48,18 @@ async function primaryForm(p: CasePages, lc: LoadedCase, userId: string, lang: L
   const html = stepFormHtml(lc, info, draft ? draft.data : initialData(lc, info.schema), new Map(), lang, counter);
   return {
     type: info.event.type, label: loc(lang, info.event.label), action: `/cases/${lc.row.id}/act/${info.event.type}`, fields: html.fields, uploads: html.uploads,
-    version: lc.row.version, draftVersion: draft?.version ?? 0, draftSavedAt: draft ? fmtDateTime(draft.updatedAt) : null, hasForm: Boolean(info.formId),
+    version: lc.row.version,
+    draftVersion: draft?.version ?? 0,
+    draftSavedAt: draft ? fmtDateTime(draft.updatedAt) : null,
+    hasForm: Boolean(info.formId),
   };
 }
 
 /** The case at its current step: progress, due date, materials, the step's form, other moves, notices, history. */
-export async function casePage(p: CasePages, req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200): Promise<FastifyReply> {
-  const { app, opts } = p;
+export async function casePage(
+  p: CasePages, req: FastifyRequest, reply: FastifyReply, id: string, extra: Record<string, unknown> = {}, status = 200,
+): Promise<FastifyReply> {
+  const { app } = p;
   const lang = pageLang(req);
   const user = req.user!;
   const lc = await loadCase(app, user, id, lang);
@@ -60,17 +70,19 @@ export async function casePage(p: CasePages, req: FastifyRequest, reply: Fastify
   const doneEntry = doneSeq !== undefined ? lc.view.history.find((h) => h.seq === doneSeq) : undefined;
   const primary = await primaryForm(p, lc, user.id, lang, isCounter(req));
   const others = movesOf(lc).filter((e) => e.type !== primary?.type).map((e) => ({ type: e.type, label: loc(lang, e.label), href: `/cases/${c.id}/act/${e.type}`, kind: moveKind(e.type) }));
-  const isClerk = user.role === 'clerk';
-  const oversight = user.role === 'supervisor' || user.role === 'admin';
   const holders = c.status === 'open' ? (await usersAbove(app.db, c.stationPath)).filter((u) => u.id !== user.id) : [];
   const { steps, position, total } = stepsOf(lc.definition, c, lc.view, lang);
   const state = lc.definition.machine.states[c.state];
-  return sendPage(req, reply, opts, 'case', `${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
+  const assigneeName = (id: string) =>
+    holders.find((h) => h.id === id)?.name ?? (id === user.id ? user.displayName : id);
+  return sendPage(req, reply, 'case', `${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
     case: {
       id: c.id, shortId: c.id.slice(-12), title: loc(lang, lc.definition.title), open: c.status === 'open', version: c.version,
-      stateTitle: loc(lang, state?.meta.step) || c.state, level: label(LEVELS, state?.meta.level, lang), external: state?.meta.external === true,
+      stateTitle: loc(lang, state?.meta.step) || c.state,
+      level: label(LEVELS, state?.meta.level, lang),
+      external: state?.meta.external === true,
       outcome: outcomeText(c.outcome, lang), createdAt: c.createdAt, parentCaseId: c.parentCaseId,
-      assignee: c.assigneeId ? (holders.find((h) => h.id === c.assigneeId)?.name ?? (c.assigneeId === user.id ? user.displayName : c.assigneeId)) : null,
+      assignee: c.assigneeId ? assigneeName(c.assigneeId) : null,
       escalatedTo: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
     },
     person: personHeader(lc.person, lang),
@@ -89,11 +101,11 @@ export async function casePage(p: CasePages, req: FastifyRequest, reply: Fastify
     acted: query.acted ? actedText(query.acted, lang) : undefined,
     recall: lc.view.recall && { label: loc(lang, lc.view.recall.label) },
     primary, others, hasMoves: Boolean(primary || others.length),
-    uploadOnly: c.status === 'open' && (isClerk || user.role === 'admin') && !primary,
+    uploadOnly: c.status === 'open' && can(user, 'attachment.upload') && !primary,
     uploadsHtml: uploadsHtml(lc, lang),
     timeline: await timelineOf(app, lc.definition, lc.view, lc.attachments, lang),
     dataRows: caseDataRows(lc.definition, lc.view.data, lang),
-    isClerk, oversight,
+    canReassign: can(user, 'case.reassign'), canUrge: can(user, 'case.urge'),
     holders: holders.map((h) => ({ ...h, roleText: label(ROLES, h.role, lang) })),
     receiptHref: `/cases/${c.id}/receipt`,
     ...extra,
@@ -111,17 +123,25 @@ export interface FormState {
 }
 
 /** A step's form on a page of its own (other moves, and every form shown again with its errors). */
-export async function formPage(p: CasePages, req: FastifyRequest, reply: FastifyReply, lc: LoadedCase, info: EventInfo, state: FormState, status = 200): Promise<FastifyReply> {
+export async function formPage(
+  p: CasePages, req: FastifyRequest, reply: FastifyReply, lc: LoadedCase, info: EventInfo, state: FormState,
+  status = 200,
+): Promise<FastifyReply> {
   const lang = pageLang(req);
   const html = stepFormHtml(lc, info, state.data, state.errors, lang, isCounter(req));
   const { steps, position, total } = stepsOf(lc.definition, lc.row, lc.view, lang);
-  return sendPage(req, reply, p.opts, 'step', `${loc(lang, info.event.label)} · ${lc.person.name}`, {
-    case: { id: lc.row.id, title: loc(lang, lc.definition.title), stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step) },
+  return sendPage(req, reply, 'step', `${loc(lang, info.event.label)} · ${lc.person.name}`, {
+    case: {
+      id: lc.row.id,
+      title: loc(lang, lc.definition.title),
+      stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
+    },
     person: personHeader(lc.person, lang), steps, position, total, due: dueOf(p.app, lc.row, lang),
     materials: await materialsOf(p.app, lc, lang, state.data),
     form: {
       type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type), action: `/cases/${lc.row.id}/act/${info.event.type}`,
-      fields: html.fields, uploads: html.uploads, version: state.version, draftVersion: state.draftVersion, hasForm: Boolean(info.formId),
+      fields: html.fields, uploads: html.uploads, version: state.version, draftVersion: state.draftVersion,
+      hasForm: Boolean(info.formId),
     },
     errorSummary: errorList(info.schema, state.errors, lang), banner: state.banner, conflict: state.conflict,
     restored: state.restored && fmtDateTime(state.restored.updatedAt),

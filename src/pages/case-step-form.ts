@@ -1,4 +1,7 @@
-/** A step's form on the case pages: which move it is, its fields and file boxes, the files posted with it, its problems in words. */
+/**
+ * A step's form on the case pages: which move it is, its fields and file boxes, the files posted with
+ * it, its problems in words.
+ */
 import type { FastifyRequest } from 'fastify';
 import type { Upload } from '../attachments/attachment.service.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
@@ -35,7 +38,8 @@ export function isCounter(req: FastifyRequest): boolean {
 export function eventInfo(lc: LoadedCase, type: string): EventInfo | undefined {
   const event = movesOf(lc).find((e) => e.type === type);
   if (!event) return undefined;
-  return { event, formId: event.formId, schema: event.formId ? (lc.definition.forms[event.formId] as JsonSchema) : EMPTY_FORM };
+  const schema = event.formId ? (lc.definition.forms[event.formId] as JsonSchema) : EMPTY_FORM;
+  return { event, formId: event.formId, schema };
 }
 
 /** What kind of move an event is, for the button's look and the words around it. */
@@ -60,7 +64,10 @@ function materialUpload(lc: LoadedCase, id: string, lang: Lang): UploadBox {
   return { id: `up-${id}`, name: `file.${id}`, text: message(lang, 'UPLOAD_SCAN_OR_PHOTO'), hidden: message(lang, 'UPLOAD_FOR_MATERIAL', { title }) };
 }
 
-/** The file boxes outside the form's fields: the step's materials when the form does not list them, and other papers. */
+/**
+ * The file boxes outside the form's fields: the step's materials when the form does not list them,
+ * and other papers.
+ */
 export function uploadsHtml(lc: LoadedCase, lang: Lang, schema: JsonSchema = EMPTY_FORM): string {
   const stateMaterials = lc.definition.machine.states[lc.row.state]?.meta.materials ?? [];
   const listed = Boolean((schema.properties as Record<string, JsonSchema> | undefined)?.materials);
@@ -77,13 +84,20 @@ export function uploadsHtml(lc: LoadedCase, lang: Lang, schema: JsonSchema = EMP
 }
 
 /** The form of a step, with the materials checklist (ticks, files, upload) where the form lists materials. */
-export function stepFormHtml(lc: LoadedCase, info: EventInfo, data: Record<string, unknown>, errors: Errors, lang: Lang, counter: boolean): { fields: string; uploads: string } {
+export function stepFormHtml(
+  lc: LoadedCase, info: EventInfo, data: Record<string, unknown>, errors: Errors, lang: Lang, counter: boolean,
+): { fields: string; uploads: string } {
   const files = lc.attachments.map(fileView);
   const received = new Set(lc.row.snapshot.context.materials);
   const materialsField = (info.schema.properties as Record<string, JsonSchema> | undefined)?.materials;
   // The checklist says once how files are taken; each material then has its own file box.
   const description = message(lang, counter ? 'MATERIALS_TICK_COUNTER' : 'MATERIALS_TICK', { hint: message(lang, 'UPLOAD_HINT') });
-  const schema = materialsField ? { ...info.schema, properties: { ...(info.schema.properties as object), materials: { ...materialsField, description } } } : info.schema;
+  const schema = materialsField
+    ? {
+        ...info.schema,
+        properties: { ...(info.schema.properties as object), materials: { ...materialsField, description } },
+      }
+    : info.schema;
   const afterOption = (pointer: string, value: string): MaterialFiles | undefined => {
     if (pointer !== '/materials' || !lc.definition.materials.some((m) => m.id === value)) return undefined;
     return {
@@ -91,7 +105,8 @@ export function stepFormHtml(lc: LoadedCase, info: EventInfo, data: Record<strin
       files: files.filter((f) => f.materialId === value), upload: materialUpload(lc, value, lang),
     };
   };
-  const fields = renderForm(schema, data, { lang, errors, enumLabel: enumLabelFor(lc.definition, lang, counter), afterOption });
+  const enumLabel = enumLabelFor(lc.definition, lang, counter);
+  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption });
   return { fields, uploads: uploadsHtml(lc, lang, info.schema) };
 }
 
@@ -110,7 +125,8 @@ export function uploadsOf(form: PostedForm, lc: LoadedCase): Upload[] {
     const i = seen.get(f.field) ?? 0;
     seen.set(f.field, i + 1);
     return {
-      field: f.field, materialId: known.has(material) ? material : null, filename: f.filename, bytes: f.bytes, truncated: f.truncated,
+      field: f.field, materialId: known.has(material) ? material : null, filename: f.filename,
+      bytes: f.bytes, truncated: f.truncated,
       thumbnail: thumbOf(form.get(`_thumb.${f.field}`)[i]),
     };
   });

@@ -12,14 +12,14 @@ import { changedBy, cleanData, eventInfo, explainRefusal, initialData, uploadsOf
 import { addError, applyGroupAction, parseForm, withoutRaw } from './form-parse.ts';
 import type { Errors } from './form-schema.ts';
 import { fmtDateTime } from './view.ts';
-import { pageLang, posted, see, type PageOptions } from './web.ts';
+import { pageLang, posted, see } from './web.ts';
 
 type IdParams = { id: string };
 type ActParams = { id: string; type: string };
 
 /** The case page and a step's form: shown, saved as a draft, checked before the check-your-answers page. */
-export default async function casePages(app: FastifyInstance, opts: PageOptions): Promise<void> {
-  const p: CasePages = { app, opts };
+export default async function casePages(app: FastifyInstance): Promise<void> {
+  const p: CasePages = { app };
 
   app.get<{ Params: IdParams }>('/cases/:id', async (req, reply) => casePage(p, req, reply, req.params.id));
 
@@ -31,12 +31,21 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
     if (!info.formId) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}/check`);
     const draft = await findDraft(app.db, lc.row.id, req.user!.id, info.event.type);
     return formPage(p, req, reply, lc, info, {
-      data: draft ? draft.data : initialData(lc, info.schema), errors: new Map(), version: lc.row.version, draftVersion: draft?.version ?? 0, restored: draft,
-      conflict: draft && draft.caseVersion !== lc.row.version ? changedBy(lc, draft.caseVersion, req.user!.id, lang) : undefined,
+      data: draft ? draft.data : initialData(lc, info.schema),
+      errors: new Map(),
+      version: lc.row.version,
+      draftVersion: draft?.version ?? 0,
+      restored: draft,
+      conflict: draft && draft.caseVersion !== lc.row.version
+        ? changedBy(lc, draft.caseVersion, req.user!.id, lang)
+        : undefined,
     });
   });
 
-  /** A step's form posted: files are stored, the data read and checked; then the check page, a saved draft, or the form again. */
+  /**
+   * A step's form posted: files are stored, the data read and checked; then the check page, a saved
+   * draft, or the form again.
+   */
   app.post<{ Params: ActParams }>('/cases/:id/act/:type', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
@@ -62,16 +71,22 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
       for (const problem of res.problems) addError(errors, (info.schema.properties as Record<string, unknown> | undefined)?.materials ? '/materials' : '', problem.message);
       if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
     }
-    // The version the clerk has now seen: theirs plus their own uploads, or the current one once told of others' changes.
+    // The version the clerk has now seen: theirs plus their own uploads, or the current one once told
+    // of others' changes.
     const seenVersion = changedByOthers ? expectedVersion : lc.row.version;
     const conflict = changedByOthers ? changedBy(lc, expectedVersion, user.id, lang) : undefined;
 
     if (group) {
       applyGroupAction(info.schema, data, action);
-      return formPage(p, req, reply, lc, info, { data, errors: new Map(), version: changedByOthers ? lc.row.version : seenVersion, draftVersion, conflict });
+      return formPage(p, req, reply, lc, info, {
+        data, errors: new Map(), version: changedByOthers ? lc.row.version : seenVersion, draftVersion, conflict,
+      });
     }
 
-    const saved = await saveDraft(app.db, { caseId: lc.row.id, userId: user.id, eventType: info.event.type, data, caseVersion: seenVersion, now: app.clock.now() }, draftVersion);
+    const saved = await saveDraft(app.db, {
+      caseId: lc.row.id, userId: user.id, eventType: info.event.type, data,
+      caseVersion: seenVersion, now: app.clock.now(),
+    }, draftVersion);
     if (!saved.ok) {
       // Another tab of this clerk saved in between: show theirs, keep nothing silently.
       return formPage(p, req, reply, lc, info, {
@@ -84,11 +99,18 @@ export default async function casePages(app: FastifyInstance, opts: PageOptions)
       return see(reply, `/cases/${lc.row.id}?saved=1${attachedCount ? `&uploaded=${attachedCount}` : ''}`);
     }
 
-    if (changedByOthers) return formPage(p, req, reply, lc, info, { data, errors, version: lc.row.version, draftVersion: saved.version, conflict }, 409);
+    if (changedByOthers) {
+      const state = { data, errors, version: lc.row.version, draftVersion: saved.version, conflict };
+      return formPage(p, req, reply, lc, info, state, 409);
+    }
     // The same checks the step itself will make (form, guards, who may act), without writing anything.
-    const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(withoutRaw(data, parsed.raw)) }, lang);
+    const event = { type: info.event.type, data: cleanData(withoutRaw(data, parsed.raw)) };
+    const preview = await previewStep(app.caseDeps, user, lc, event, lang);
     if (!preview.ok) explainRefusal(errors, info.schema, preview.error, lang);
-    if (errors.size) return formPage(p, req, reply, lc, info, { data, errors, version: lc.row.version, draftVersion: saved.version }, 422);
+    if (errors.size) {
+      const state = { data, errors, version: lc.row.version, draftVersion: saved.version };
+      return formPage(p, req, reply, lc, info, state, 422);
+    }
     return see(reply, `/cases/${lc.row.id}/act/${info.event.type}/check`);
   });
 

@@ -7,7 +7,7 @@ import { AppError } from '../http/errors.ts';
 import { isOwnOrigin } from '../http/origin.ts';
 import { catalogue } from '../messages/catalogue.ts';
 
-export const CSRF_COOKIE = 'csrf';
+const CSRF_COOKIE = 'csrf';
 
 const CSRF_FAILED = new AppError('FORBIDDEN', { detail: catalogue.PAGE_CSRF_FAILED });
 
@@ -31,7 +31,13 @@ export function csrfToken(req: FastifyRequest, reply: FastifyReply): string {
  * session was shown (@fastify/csrf-protection: a random secret in an HttpOnly cookie, the token a
  * keyed hash of it and of the session). Runs once urlencoded and multipart bodies are parsed.
  */
-export default fp<{ secret: string; publicBaseUrl: string; tokenOf: (req: FastifyRequest) => string | undefined }>(async (app, opts) => {
+interface CsrfOptions {
+  secret: string;
+  publicBaseUrl: string;
+  tokenOf: (req: FastifyRequest) => string | undefined;
+}
+
+export default fp<CsrfOptions>(async (app, opts) => {
   await app.register(fastifyCsrfProtection, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true },
@@ -42,7 +48,8 @@ export default fp<{ secret: string; publicBaseUrl: string; tokenOf: (req: Fastif
   });
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method !== 'POST') return done();
-    if (req.headers.origin !== undefined && !isOwnOrigin(req, req.headers.origin, opts.publicBaseUrl)) return done(CSRF_FAILED);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isOwnOrigin(req, origin, opts.publicBaseUrl)) return done(CSRF_FAILED);
     app.csrfProtection(req, reply, done);
   });
 }, { name: 'page-csrf' });

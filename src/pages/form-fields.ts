@@ -8,7 +8,8 @@ import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import {
-  companionName, conditionsOf, enumOf, fieldId, fieldName, isGroup, isMoneyFen, itemsOf, optionLabel, propertiesOf, requiredOf, titleOf, typeOf, uiOf, yuan,
+  companionName, conditionsOf, enumOf, fieldId, fieldName, isGroup, isMoneyFen, itemsOf, optionLabel, propertiesOf,
+  requiredOf, titleOf, typeOf, uiOf, yuan,
   type Condition, type EnumLabel, type Errors,
 } from './form-schema.ts';
 
@@ -183,7 +184,9 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
     const itemSchema = itemsOf(schema);
     return {
       ...base, widget: 'checkboxes', presentName: companionName('_present', pointer),
-      options: (enumOf(itemSchema) ?? []).map((o, i) => ({ ...choice(itemSchema, o, i, (v) => chosen.has(v)), extra: ctx.afterOption?.(pointer, String(o)) })),
+      options: (enumOf(itemSchema) ?? []).map((o, i) => ({
+        ...choice(itemSchema, o, i, (v) => chosen.has(v)), extra: ctx.afterOption?.(pointer, String(o)),
+      })),
     };
   }
   // Yes or no: a confirmation tick when only "yes" will do, else a pair of radios.
@@ -210,7 +213,9 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
   return { ...base, widget: 'input', ...inputAttrs(schema), value: str, fen };
 }
 
-export function objectFields(schema: JsonSchema, pointer: string, data: Record<string, unknown>, ctx: RenderContext): FieldModel[] {
+export function objectFields(
+  schema: JsonSchema, pointer: string, data: Record<string, unknown>, ctx: RenderContext,
+): FieldModel[] {
   const required = requiredOf(schema);
   const conds = conditionsOf(schema);
   return propertiesOf(schema).map(([key, prop]) => fieldModel({

@@ -102,9 +102,13 @@ export function conditionsOf(schema: JsonSchema): Map<string, Condition> {
     const props = Object.entries((cond.properties as Record<string, JsonSchema> | undefined) ?? {});
     if (props.length !== 1) continue;
     const [field, test] = props[0]!;
-    const values = test.const !== undefined ? [test.const] : Array.isArray(test.enum) ? (test.enum as unknown[]) : undefined;
+    const values = test.const !== undefined ? [test.const]
+      : Array.isArray(test.enum) ? (test.enum as unknown[]) : undefined;
     if (!values) continue;
-    const names = new Set([...((then.required as string[] | undefined) ?? []), ...Object.keys((then.properties as object | undefined) ?? {})]);
+    const names = new Set([
+      ...((then.required as string[] | undefined) ?? []),
+      ...Object.keys((then.properties as object | undefined) ?? {}),
+    ]);
     for (const n of names) if (n !== field) out.set(n, { field, values });
   }
   return out;
@@ -115,7 +119,8 @@ export function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
   const own = { ...((schema.properties as Record<string, JsonSchema> | undefined) ?? {}) };
   for (const b of [schema, ...((schema.allOf as JsonSchema[] | undefined) ?? [])]) {
     const then = b.then as JsonSchema | undefined;
-    for (const [k, v] of Object.entries((then?.properties as Record<string, JsonSchema> | undefined) ?? {})) if (!own[k]) own[k] = v;
+    const added = (then?.properties as Record<string, JsonSchema> | undefined) ?? {};
+    for (const [k, v] of Object.entries(added)) if (!own[k]) own[k] = v;
   }
   return Object.entries(own);
 }

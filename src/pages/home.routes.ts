@@ -7,18 +7,21 @@ import { urgesFor } from '../supervision/audit.service.ts';
 import { itemTitles } from '../chain/item-titles.ts';
 import { searchPersons, type Person } from '../persons/person-lookup.service.ts';
 import { findStation } from '../stations/station.service.ts';
-import { label, LEVELS, SEX } from './labels.ts';
+import { label, LEVELS, SEX, stationName } from './labels.ts';
 import { myDrafts } from '../drafts/draft.service.ts';
-import { loc, tr } from './view.ts';
-import { pageLang, posted, sendPage, type PageOptions } from './web.ts';
+import { message } from '../messages/catalogue.ts';
+import { loc } from './view.ts';
+import { pageLang, posted, sendPage } from './web.ts';
 import { stepTitle } from './case-model.ts';
 
-export function personRow(p: Person, lang: Lang) {
-  return { id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate };
+function personRow(p: Person, lang: Lang) {
+  return {
+    id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate,
+  };
 }
 
 /** The clerk's home: urges, my open cases (due soon first), drafts, copies, recent persons, search. */
-export default async function homePages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function homePages(app: FastifyInstance): Promise<void> {
   app.get('/', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
@@ -30,18 +33,24 @@ export default async function homePages(app: FastifyInstance, opts: PageOptions)
     for (const c of queue) {
       const s = caseSummary(c, now);
       cases.push({
-        ...s, personName: c.personName, item: title(c.workflowId), step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
-        dueSoon: !s.overdue && c.dueAt !== null && c.dueAt.getTime() - now.getTime() < 3 * 86_400_000, assignedToMe: c.assigneeId === user.id,
+        ...s,
+        personName: c.personName,
+        item: title(c.workflowId),
+        step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        dueSoon: !s.overdue && c.dueAt !== null && c.dueAt.getTime() - now.getTime() < 3 * 86_400_000,
+        assignedToMe: c.assigneeId === user.id,
       });
     }
     // Free text is shown masked, as in the case's history.
-    const urges = (await urgesFor(app.db, user, 20)).map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
-    const copies = (await copiedToMe(app.db, user)).map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
+    const urges = (await urgesFor(app.db, user, 20))
+      .map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
+    const copies = (await copiedToMe(app.db, user))
+      .map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
     const drafts = await myDrafts(app.db, user.id, 10);
     const recent = (await recentPersons(app.db, user)).map((p) => personRow(p, lang));
     const station = await findStation(app.db, user.stationId);
-    return sendPage(req, reply, opts, 'home', tr(lang, '工作台', 'Home'), {
-      station: station && (lang === 'en' ? station.name_en : station.name_zh), level: label(LEVELS, user.stationLevel, lang),
+    return sendPage(req, reply, 'home', message(lang, 'PAGE_HOME_TITLE'), {
+      station: station && stationName(station, lang), level: label(LEVELS, user.stationLevel, lang),
       cases, urges, copies, drafts, recent,
     });
   });
@@ -53,11 +62,11 @@ export default async function homePages(app: FastifyInstance, opts: PageOptions)
     let results: Person[] = [];
     let error: string | undefined;
     const id = q.replace(/\s/g, '').toUpperCase();
-    if (!q) error = tr(lang, '请输入姓名或公民身份号码', 'Enter a name or a citizen ID number');
+    if (!q) error = message(lang, 'PAGE_SEARCH_EMPTY');
     else if (/^\d{17}[\dX]$/.test(id)) results = await searchPersons(app.db, { idNumber: id }, user.stationPath, 50);
-    else if (/^\d/.test(q)) error = tr(lang, '按身份号码查找须输入完整的18位号码', 'To search by ID number enter all 18 characters');
+    else if (/^\d/.test(q)) error = message(lang, 'PAGE_SEARCH_ID_INCOMPLETE');
     else results = await searchPersons(app.db, { name: q }, user.stationPath, 50);
-    return sendPage(req, reply, opts, 'search', tr(lang, '查找人员', 'Find a person'), {
+    return sendPage(req, reply, 'search', message(lang, 'PAGE_SEARCH_TITLE'), {
       // The ID number typed is never echoed back into the page or a URL.
       q: /^\d/.test(q) ? '' : q, searched: Boolean(q), error, results: results.map((p) => personRow(p, lang)),
       newPersonHref: /^\d/.test(q) || !q ? '/persons/new' : `/persons/new?name=${encodeURIComponent(q)}`,

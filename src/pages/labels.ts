@@ -1,4 +1,5 @@
 import type { Localized } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 
 type Dict = Record<string, Localized>;
@@ -38,14 +39,14 @@ export const ACTS: Dict = {
   RECALL: { zh: '撤回', en: 'Taken back' },
 };
 
-export const CATEGORIES: Dict = {
+const CATEGORIES: Dict = {
   veteran: { zh: '退役军人', en: 'veteran' },
   serving: { zh: '现役军人', en: 'serving member' },
   family: { zh: '军属', en: 'family member' },
   survivor: { zh: '烈士、因公牺牲、病故军人遗属', en: 'survivor' },
 };
 
-export const ATTRIBUTE_LABELS: Record<string, { title: Localized; values?: Dict }> = {
+const ATTRIBUTE_LABELS: Record<string, { title: Localized; values?: Dict }> = {
   category: { title: { zh: '人员类别', en: 'Category' }, values: CATEGORIES },
   hukouType: { title: { zh: '户籍性质', en: 'Household registration' }, values: { rural: { zh: '农村', en: 'rural' }, urban: { zh: '城镇', en: 'urban' } } },
   soldierType: { title: { zh: '士兵类别', en: 'Soldier type' }, values: { conscript: { zh: '义务兵', en: 'conscript' }, nco: { zh: '军士（士官）', en: 'NCO' }, officer: { zh: '军官', en: 'officer' } } },
@@ -73,6 +74,11 @@ export const ROLES: Dict = {
   clerk: { zh: '经办人', en: 'clerk' }, supervisor: { zh: '督办', en: 'supervisor' }, policy: { zh: '政策管理', en: 'policy' }, admin: { zh: '管理员', en: 'administrator' },
 };
 
+/** A station's name in the page's language. */
+export function stationName(s: { name_zh: string; name_en: string }, lang: Lang): string {
+  return { zh: s.name_zh, en: s.name_en }[lang];
+}
+
 export function label(dict: Dict, key: string | null | undefined, lang: Lang): string {
   if (!key) return '';
   const v = dict[key];
@@ -85,7 +91,7 @@ export function attributeRows(attrs: Record<string, unknown>, lang: Lang): { lab
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === '') continue;
     const meta = ATTRIBUTE_LABELS[k];
-    const value = typeof v === 'boolean' ? (v ? (lang === 'en' ? 'yes' : '是') : (lang === 'en' ? 'no' : '否'))
+    const value = typeof v === 'boolean' ? message(lang, v ? 'PAGE_ATTRIBUTE_YES' : 'PAGE_ATTRIBUTE_NO')
       : meta?.values ? label(meta.values, String(v), lang) : String(v);
     rows.push({ label: meta ? meta.title[lang] : k, value });
   }

@@ -19,7 +19,7 @@ import policyPages from './policy.routes.ts';
 import rosterPages from './roster.routes.ts';
 import adminPages from './admin.routes.ts';
 
-export const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
+const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
 
 /** Content-Security-Policy of the pages when nothing else (helmet) has set one: this site only. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
@@ -86,15 +86,15 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
     const [status, key] = pageError(c);
     if (key === 'PAGE_ERROR_INTERNAL') req.log.error({ err: thrown }, 'page failed');
     const text = key ? message(lang, key) : c.extras.detail?.[lang] ?? message(lang, c.code);
-    return sendPage(req, reply, opts, 'error', message(lang, 'PAGE_ERROR_TITLE'), { status, message: text }, status);
+    return sendPage(req, reply, 'error', message(lang, 'PAGE_ERROR_TITLE'), { status, message: text }, status);
   });
 
   await app.register(sessionPages, opts);
-  await app.register(homePages, opts);
-  await app.register(personPages, opts);
-  await app.register(casePages, opts);
-  await app.register(supervisionPages, opts);
-  await app.register(policyPages, opts);
-  await app.register(rosterPages, opts);
-  await app.register(adminPages, opts);
+  await app.register(homePages);
+  await app.register(personPages);
+  await app.register(casePages);
+  await app.register(supervisionPages);
+  await app.register(policyPages);
+  await app.register(rosterPages);
+  await app.register(adminPages);
 }

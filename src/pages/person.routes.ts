@@ -7,6 +7,8 @@ import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { authorize, can } from '../jurisdiction/authorize.ts';
+import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { parseIdNumber } from '../personal-numbers/id-number.ts';
@@ -23,9 +25,22 @@ import { errorList } from './form-errors.ts';
 import { applyGroupAction, parseForm } from './form-parse.ts';
 import { renderForm } from './form-render.ts';
 import type { Errors } from './form-schema.ts';
-import { attributeRows, label, RELATIONS, SEX } from './labels.ts';
-import { loc, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { attributeRows, label, RELATIONS, SEX, stationName } from './labels.ts';
+import { loc } from './view.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
+
+/** The three stages of a veteran's file, in order, as the chain page groups its items. */
+const STAGES: { id: string; title: MessageKey }[] = [
+  { id: 'enlistment', title: 'PAGE_STAGE_ENLISTMENT' },
+  { id: 'service', title: 'PAGE_STAGE_SERVICE' },
+  { id: 'discharge', title: 'PAGE_STAGE_DISCHARGE' },
+];
+const ITEM_STATUS = {
+  'not-applicable': 'PAGE_ITEM_NOT_APPLICABLE',
+  'not-started': 'PAGE_ITEM_NOT_STARTED',
+  'in-progress': 'PAGE_ITEM_IN_PROGRESS',
+  done: 'PAGE_ITEM_DONE',
+} as const satisfies Record<string, MessageKey>;
 
 const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
@@ -83,36 +98,48 @@ function validatorOf(schema: JsonSchema) {
 }
 
 async function villagesOf(app: FastifyInstance, user: User, lang: Lang) {
-  return (await stationsWithin(app.db, user.stationPath)).filter((s) => s.level === 'village').map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh }));
+  return (await stationsWithin(app.db, user.stationPath)).filter((s) => s.level === 'village').map((s) => ({ id: s.id, name: stationName(s, lang) }));
 }
 
-export default async function personPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
-  async function newPersonPage(req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors, extra: Record<string, unknown> = {}, status = 200) {
+export default async function personPages(app: FastifyInstance): Promise<void> {
+  async function newPersonPage(
+    req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors,
+    extra: Record<string, unknown> = {}, status = 200,
+  ) {
     const lang = pageLang(req);
     const villages = await villagesOf(app, req.user!, lang);
     const schema = personSchema(villages);
-    return sendPage(req, reply, opts, 'person-new', tr(lang, '登记人员', 'Register a person'), {
+    return sendPage(req, reply, 'person-new', message(lang, 'PAGE_PERSON_NEW_TITLE'), {
       fields: renderForm(schema, data, { lang, errors }), errorSummary: errorList(schema, errors, lang),
       onlyVillage: villages.length === 1 ? villages[0]!.name : null, ...extra,
     }, status);
   }
 
-  /** Family members are named by ID number, as the clerk has it from the household register; each must already have a file here. */
-  async function relatedPersons(user: User, ownIdNumber: string, rows: { idNumber: string; relation: string }[], errors: Errors, lang: Lang) {
+  /**
+   * Family members are named by ID number, as the clerk has it from the household register;
+   * each must already have a file here.
+   */
+  async function relatedPersons(
+    user: User, ownIdNumber: string, rows: { idNumber: string; relation: string }[], errors: Errors, lang: Lang,
+  ) {
     const out: { personId: string; relation: string }[] = [];
     for (const [i, r] of rows.entries()) {
       const idNumber = r.idNumber.toUpperCase();
-      const found = idNumber === ownIdNumber ? undefined : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
+      const found = idNumber === ownIdNumber
+        ? undefined
+        : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
       if (found) out.push({ personId: found.id, relation: r.relation });
-      else errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
-        ? tr(lang, '家庭成员不能是本人', 'A family member cannot be the person themself')
-        : tr(lang, '该公民身份号码尚未在本辖区登记，请先登记该家庭成员', 'Nobody with this ID number is registered in your jurisdiction; register the family member first')]);
+      else {
+        errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
+          ? message(lang, 'PAGE_PERSON_RELATION_SELF')
+          : message(lang, 'PAGE_PERSON_RELATION_UNKNOWN')]);
+      }
     }
     return out;
   }
 
   app.get<{ Querystring: { name?: string } }>('/persons/new', async (req, reply) => {
-    if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
+    authorize(req.user!, 'person.register');
     return newPersonPage(req, reply, { name: typeof req.query.name === 'string' ? req.query.name.slice(0, 50) : undefined }, new Map());
   });
 
@@ -121,7 +148,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
    * ID number for the clerk to confirm against the card; the second registers.
    */
   app.post('/persons/new', async (req, reply) => {
-    if (req.user!.role !== 'clerk') throw new AppError('FORBIDDEN');
+    authorize(req.user!, 'person.register');
     const lang = pageLang(req);
     const form = posted(req);
     const villages = await villagesOf(app, req.user!, lang);
@@ -137,29 +164,40 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     const errors: Errors = new Map(parsed.errors);
     const validate = validatorOf(schema);
     if (!validate(data)) {
-      for (const e of fieldErrors(validate.errors, lang)) if (!errors.has(e.path)) errors.set(e.path, [...(errors.get(e.path) ?? []), e.message]);
+      for (const e of fieldErrors(validate.errors, lang)) {
+        if (!errors.has(e.path)) errors.set(e.path, [...(errors.get(e.path) ?? []), e.message]);
+      }
     }
     if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
     const idNumber = String(data.idNumber);
     const facts = parseIdNumber(idNumber)!;
     const existing = await searchPersons(app.db, { idNumber }, req.user!.stationPath, 1);
     if (existing[0]) {
-      errors.set('/idNumber', [tr(lang, '该公民身份号码已登记', 'This ID number is already registered')]);
+      errors.set('/idNumber', [message(lang, 'PAGE_PERSON_ID_NUMBER_TAKEN')]);
       return newPersonPage(req, reply, data, errors, { existing: { id: existing[0].id, name: existing[0].name } }, 409);
     }
-    const relations = await relatedPersons(req.user!, idNumber, (data.relations ?? []) as { idNumber: string; relation: string }[], errors, lang);
+    const related = (data.relations ?? []) as { idNumber: string; relation: string }[];
+    const relations = await relatedPersons(req.user!, idNumber, related, errors, lang);
     if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
     if (form.first('_confirmed') !== idNumber) {
       // Shown back for the clerk to compare with the card before anything is written.
       return newPersonPage(req, reply, data, errors, {
-        confirm: { idNumber, birthDate: facts.birthDate, sex: label(SEX, facts.sex, lang), age: ageOn(facts.birthDate, app.clock.now()), region: facts.regionCode },
+        confirm: {
+          idNumber,
+          birthDate: facts.birthDate,
+          sex: label(SEX, facts.sex, lang),
+          age: ageOn(facts.birthDate, app.clock.now()),
+          region: facts.regionCode,
+        },
       });
     }
     const attributes = Object.fromEntries(ATTRIBUTES.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
     try {
       const person = await registerPerson(app.db, req.user!, {
         name: String(data.name), idNumber, ...(data.phone ? { phone: String(data.phone) } : {}),
-        ...(data.stationId ? { stationId: String(data.stationId) } : villages.length === 1 ? { stationId: villages[0]!.id } : {}), attributes, relations,
+        ...(data.stationId ? { stationId: String(data.stationId) }
+          : villages.length === 1 ? { stationId: villages[0]!.id } : {}),
+        attributes, relations,
       }, app.clock.now(), lang);
       return see(reply, `/persons/${person.id}?registered=1`);
     } catch (err) {
@@ -180,7 +218,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       // A registration that became a transfer request lands here like any other (src/persons/person.service.ts).
       const asked = await findOutgoingTransfer(app.db, user, req.params.id);
       if (!asked) throw new AppError('NOT_FOUND');
-      return sendPage(req, reply, opts, 'person-pending', asked.name, { ...asked, pending: asked.status === 'pending', refused: asked.status === 'refused' });
+      return sendPage(req, reply, 'person-pending', asked.name, { ...asked, pending: asked.status === 'pending', refused: asked.status === 'refused' });
     }
     const now = app.clock.now();
     const reveal = req.query.reveal === '1';
@@ -195,35 +233,43 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       const s = caseSummary(c, now);
       const wf = await app.registry.get(app.db, c.workflowId, c.workflowVersion);
       cases.push({
-        ...s, title: loc(lang, wf?.definition.title), step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
+        ...s,
+        title: loc(lang, wf?.definition.title),
+        step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
         outcomeText: outcomeText(c.outcome, lang), due: dueOf(app, c, lang), notices: await noticesOf(app, c.id),
       });
     }
-    const stages = [
-      { id: 'enlistment', title: tr(lang, '入伍', 'Enlistment') }, { id: 'service', title: tr(lang, '服役', 'Service') }, { id: 'discharge', title: tr(lang, '退役', 'Discharge') },
-    ].map((st) => ({
-      ...st,
+    const stages = STAGES.map((st) => ({
+      id: st.id,
+      title: message(lang, st.title),
       items: chain.filter((i) => i.stage === st.id).map((i) => ({
         workflowId: i.workflowId, order: i.order, title: loc(lang, i.title), status: i.status,
-        statusText: { 'not-applicable': tr(lang, '不适用', 'Not applicable'), 'not-started': tr(lang, '未办理', 'Not started'), 'in-progress': tr(lang, '办理中', 'In progress'), done: tr(lang, '已办结', 'Closed') }[i.status],
+        statusText: message(lang, ITEM_STATUS[i.status]),
         reason: i.status === 'not-applicable' ? loc(lang, i.reason) : null,
         caseId: 'caseId' in i ? i.caseId : null,
         step: i.status === 'in-progress' ? loc(lang, i.step) : null,
         outcome: i.status === 'done' ? outcomeText(i.outcome, lang) : null,
-        canStart: user.role === 'clerk' && i.status !== 'in-progress' && i.status !== 'not-applicable',
+        canStart: can(user, 'case.open') && i.status !== 'in-progress' && i.status !== 'not-applicable',
       })),
     }));
     const station = await findStation(app.db, person.stationId);
     const relations = await listRelations(app.db, person.id, user.stationPath);
-    return sendPage(req, reply, opts, 'person', person.name, {
+    return sendPage(req, reply, 'person', person.name, {
       person: {
-        id: person.id, name: person.name, idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber), revealed: reveal,
-        phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)), sex: label(SEX, person.sex, lang), birthDate: person.birthDate,
-        age: ageOn(person.birthDate, now), station: station && (lang === 'en' ? station.name_en : station.name_zh), attributes: attributeRows(person.attributes, lang),
+        id: person.id,
+        name: person.name,
+        idNumber: reveal ? person.idNumber : maskIdNumber(person.idNumber),
+        revealed: reveal,
+        phone: person.phone && (reveal ? person.phone : maskPhone(person.phone)),
+        sex: label(SEX, person.sex, lang),
+        birthDate: person.birthDate,
+        age: ageOn(person.birthDate, now),
+        station: station && stationName(station, lang),
+        attributes: attributeRows(person.attributes, lang),
       },
       relations: relations.map((r) => ({ ...r, relationText: label(RELATIONS, r.relation, lang) })),
-      stages, cases, registered: req.query.registered === '1', isClerk: user.role === 'clerk',
-      corrections: await listCorrections(app.db, person.id, reveal), corrected: req.query.corrected === '1', canCorrectIdNumber: user.stationLevel === 'district',
+      stages, cases, registered: req.query.registered === '1', canCorrect: can(user, 'person.correct'),
+      corrections: await listCorrections(app.db, person.id, reveal), corrected: req.query.corrected === '1', canCorrectIdNumber: can(user, 'person.correct-id-number'),
     });
   });
 
@@ -244,7 +290,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
       const detail = err.extras.errors?.map((e) => e.message).join('；');
-      return sendPage(req, reply, opts, 'error', tr(lang, '未能更正', 'Not corrected'), { status: err.statusCode, message: detail || errorText(lang, err), back: `/persons/${req.params.id}` }, err.statusCode);
+      return sendPage(req, reply, 'error', message(lang, 'PAGE_PERSON_NOT_CORRECTED'), { status: err.statusCode, message: detail || errorText(lang, err), back: `/persons/${req.params.id}` }, err.statusCode);
     }
   });
 
@@ -263,7 +309,7 @@ export default async function personPages(app: FastifyInstance, opts: PageOption
       }
       const lc = await findPerson(app.db, req.params.id, req.user!.stationPath);
       if (!lc) throw new AppError('NOT_FOUND');
-      return sendPage(req, reply, opts, 'error', tr(lang, '无法办理', 'Cannot start'), {
+      return sendPage(req, reply, 'error', message(lang, 'PAGE_PERSON_CANNOT_START'), {
         status: err.statusCode, message: errorText(lang, err), back: `/persons/${req.params.id}`,
       }, err.statusCode);
     }

@@ -3,15 +3,16 @@ import { chainItems } from '../chain/chain.service.ts';
 import { MAX_VERSION, type JsonSchema, type WorkflowDefinition } from '../definitions/definition.types.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { can } from '../jurisdiction/authorize.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { diffDefinitions } from '../policy/definition-diff.ts';
 import { LEVEL_COLOURS, stateDiagram } from '../policy/diagram.ts';
-import { getVersion, listVersions } from '../policy/policy.repository.ts';
-import { createDraft, impactReport, publish } from '../policy/policy.service.ts';
+import { createDraft, getVersion, impactReport, listDrafts, listVersions, publish } from '../policy/policy.service.ts';
 import { renderForm } from './form-render.ts';
 import { label, LEVELS } from './labels.ts';
-import { loc, SafeString, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { loc, SafeString } from './view.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 const STATUS: Record<string, { zh: string; en: string }> = {
   draft: { zh: '草稿', en: 'draft' }, published: { zh: '已发布', en: 'published' }, retired: { zh: '已停用', en: 'retired' },
@@ -35,7 +36,7 @@ interface EditorState {
 }
 
 function canEdit(req: FastifyRequest): boolean {
-  return req.user?.role === 'policy' || req.user?.role === 'admin';
+  return can(req.user!, 'policy.edit');
 }
 
 /** Steps with events that carry a form, as choices for the form preview. */
@@ -52,18 +53,19 @@ function previewChoices(def: WorkflowDefinition, lang: Lang, picked: string | un
 }
 
 /** Policy staff's editor of the 22 items: the definition as JSON, its check, picture, diff, impact and publishing. */
-export default async function policyPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function policyPages(app: FastifyInstance): Promise<void> {
   app.get('/policy', async (req, reply) => {
     const lang = pageLang(req);
     const now = app.clock.now();
     const items = await chainItems(app.db, now);
-    const drafts = await app.db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'note', 'created_at'])
-      .where('status', '=', 'draft').orderBy('workflow_id').orderBy('version').execute();
+    const drafts = await listDrafts(app.db);
     const rows = items.map((i, n) => ({
       n: n + 1, id: i.workflowId, title: loc(lang, i.title), version: i.version, href: `/policy/workflows/${i.workflowId}`,
-      drafts: drafts.filter((d) => d.workflow_id === i.workflowId).map((d) => ({ version: d.version, note: d.note, createdAt: d.created_at, href: `/policy/workflows/${i.workflowId}?version=${d.version}` })),
+      drafts: drafts.filter((d) => d.workflowId === i.workflowId).map((d) => ({
+        version: d.version, note: d.note, createdAt: d.createdAt, href: `/policy/workflows/${i.workflowId}?version=${d.version}`,
+      })),
     }));
-    return sendPage(req, reply, opts, 'policy-list', tr(lang, '政策配置', 'Policy definitions'), { items: rows, canEdit: canEdit(req), nav: { policy: true } });
+    return sendPage(req, reply, 'policy-list', message(lang, 'PAGE_POLICY_LIST_TITLE'), { items: rows, canEdit: canEdit(req), nav: { policy: true } });
   });
 
   const editor = async (req: FastifyRequest, reply: FastifyReply, id: string, st: EditorState) => {
@@ -87,7 +89,9 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
     let changes: { area: string; change: string; path: string; text: string }[] | null = null;
     if (inForce && shown.version !== inForceVersion) {
       try {
-        changes = diffDefinitions(inForce.definition, def).map((c) => ({ area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text) }));
+        changes = diffDefinitions(inForce.definition, def).map((c) => ({
+          area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text),
+        }));
       } catch { changes = null; }
     }
 
@@ -108,7 +112,10 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
         try {
           const html = renderForm(schema, {}, {
             lang, errors: new Map(),
-            enumLabel: (_p, value) => { const m = def.materials?.find((x) => x.id === value); return m ? loc(lang, m.title) : undefined; },
+            enumLabel: (_p, value) => {
+              const m = def.materials?.find((x) => x.id === value);
+              return m ? loc(lang, m.title) : undefined;
+            },
           });
           preview = { title: choices.find((c) => c.selected)?.label ?? picked, html: new SafeString(html) };
         } catch { preview = null; }
@@ -118,22 +125,25 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
     const levels = [...new Set(Object.values(def.machine?.states ?? {}).map((s) => s.meta?.level ?? 'none'))]
       .map((l) => ({ level: l, text: l === 'none' ? loc(lang, LEVEL_COLOURS.none.label) : label(LEVELS, l, lang) }));
     const text = st.text ?? JSON.stringify(def, null, 2);
-    const title = `${tr(lang, '政策配置', 'Policy')} · ${loc(lang, def.title) || id}`;
-    return sendPage(req, reply, opts, 'policy-editor', title, {
+    const title = message(lang, 'PAGE_POLICY_EDITOR_TITLE', { title: loc(lang, def.title) || id });
+    return sendPage(req, reply, 'policy-editor', title, {
       nav: { policy: true },
       wf: { id, title: loc(lang, def.title) || id }, canEdit: editable, inForceVersion,
       shown: {
         version: shown.version, status: shown.status, statusText: loc(lang, STATUS[shown.status]), isDraft: shown.status === 'draft', isInForce: shown.version === inForceVersion,
-        note: shown.note, authorName: shown.authorName ?? shown.author, createdAt: shown.createdAt, policyDocument: shown.policyDocument, effectiveFrom: shown.effectiveFrom,
+        note: shown.note, authorName: shown.authorName ?? shown.author, createdAt: shown.createdAt,
+        policyDocument: shown.policyDocument, effectiveFrom: shown.effectiveFrom,
       },
       findings: shown.findings.map((f) => ({ path: f.path, message: f.message })),
       versions: versions.map((v) => ({
-        version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author, createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
+        version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author,
+        createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
         findings: v.findings.length, current: v.version === shown.version, inForce: v.version === inForceVersion, href: `/policy/workflows/${id}?version=${v.version}`,
       })),
       text, note: st.note ?? '', doc: st.doc ?? { issuer: '', number: '', date: '' }, effectiveFrom: st.effectiveFrom ?? '',
       diagram: diagram && new SafeString(diagram), levels,
-      changes, impact, choices, preview, errors: st.errors, publishErrors: st.publishErrors, publishMessage: st.publishMessage,
+      changes, impact, choices, preview,
+      errors: st.errors, publishErrors: st.publishErrors, publishMessage: st.publishMessage,
       published: q.published === '1' && shown.status !== 'draft',
       lintUrl: `/api/v1/workflows/${id}/lint`,
     }, st.status ?? 200);
@@ -162,21 +172,25 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
     let definition: Record<string, unknown> | undefined;
     try {
       const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(tr(lang, '须为一个JSON对象', 'must be one JSON object'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(message(lang, 'PAGE_POLICY_NOT_AN_OBJECT'));
       definition = parsed as Record<string, unknown>;
     } catch (err) {
-      errors.push({ href: '#definition', text: `${tr(lang, '流程定义不是有效的JSON：', 'The definition is not valid JSON: ')}${(err as Error).message}` });
+      errors.push({ href: '#definition', text: message(lang, 'PAGE_POLICY_INVALID_JSON', { reason: (err as Error).message }) });
     }
-    if (note.length < 2) errors.push({ href: '#note', text: tr(lang, '请填写修改说明（至少2个字）', 'Write a change note (2 characters at least)') });
+    if (note.length < 2) errors.push({ href: '#note', text: message(lang, 'PAGE_POLICY_NOTE_MISSING') });
     const anyDoc = doc.issuer || doc.number || doc.date;
     if (anyDoc && (doc.issuer.length < 2 || doc.number.length < 2 || !/^\d{4}-\d{2}-\d{2}$/.test(doc.date))) {
-      errors.push({ href: '#doc-issuer', text: tr(lang, '政策文件须同时填写发文机关、文号和成文日期', 'A policy document needs its issuer, number and date') });
+      errors.push({ href: '#doc-issuer', text: message(lang, 'PAGE_POLICY_DOCUMENT_INCOMPLETE') });
     }
-    if (effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) errors.push({ href: '#effectiveFrom', text: tr(lang, '生效日期格式应为 2026-01-31', 'The effective date looks like 2026-01-31') });
-    const again = (extra: { href: string | null; text: string }[]) => editor(req, reply, id, { version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422 });
+    if (effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) errors.push({ href: '#effectiveFrom', text: message(lang, 'PAGE_POLICY_EFFECTIVE_FORMAT') });
+    const again = (extra: { href: string | null; text: string }[]) => editor(req, reply, id, {
+      version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422,
+    });
     if (errors.length || !definition) return again(errors);
     try {
-      const r = await createDraft(app.caseDeps, req.user!, id, { definition, note, ...(anyDoc ? { policyDocument: doc } : {}), ...(effectiveFrom ? { effectiveFrom } : {}) });
+      const r = await createDraft(app.caseDeps, req.user!, id, {
+        definition, note, ...(anyDoc ? { policyDocument: doc } : {}), ...(effectiveFrom ? { effectiveFrom } : {}),
+      });
       return see(reply, `/policy/workflows/${id}?version=${r.version}#findings-title`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
@@ -197,7 +211,9 @@ export default async function policyPages(app: FastifyInstance, opts: PageOption
     } catch (err) {
       if (!(err instanceof AppError) || (err.code !== 'VALIDATION_FAILED' && err.code !== 'EVENT_NOT_ALLOWED')) throw err;
       if (!(await getVersion(app.db, id, version))) throw new AppError('NOT_FOUND');
-      return editor(req, reply, id, { version, publishMessage: errorText(lang, err), publishErrors: err.extras.errors ?? [], status: 422 });
+      return editor(req, reply, id, {
+        version, publishMessage: errorText(lang, err), publishErrors: err.extras.errors ?? [], status: 422,
+      });
     }
   });
 }

@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, errorText } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
+import { message, type MessageKey } from '../messages/catalogue.ts';
 import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } from '../rosters/batch.service.ts';
 import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
 import { rosterDecisions } from '../rosters/roster-decisions.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
 import { itemTitles } from '../chain/item-titles.ts';
-import { loc, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { shanghaiParts } from '../time/shanghai.ts';
+import { loc } from './view.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 /** Items whose cases are opened from a list (the item's initiation, or a roster known to the import). */
 async function rosterItems(app: FastifyInstance, lang: 'zh' | 'en') {
@@ -15,23 +18,29 @@ async function rosterItems(app: FastifyInstance, lang: 'zh' | 'en') {
   return ids.map((id) => ({ id, title: loc(lang, titles.get(id)) || id }));
 }
 
-const STATUS = {
-  valid: ['可导入', 'valid'], duplicate: ['已有案件', 'already there'], error: ['有错误', 'error'], created: ['已建案', 'created'],
-} as const;
+const STATUS: Record<string, MessageKey> = {
+  valid: 'PAGE_ROSTER_ROW_VALID',
+  duplicate: 'PAGE_ROSTER_ROW_DUPLICATE',
+  error: 'PAGE_ROSTER_ROW_ERROR',
+  created: 'PAGE_ROSTER_ROW_CREATED',
+};
 
 /**
  * Roster import in the clerk's pages: upload → preview with each row's errors → commit → one
  * decision for the imported cases at their step → print the batch's notices.
  */
-export default async function rosterPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function rosterPages(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { error?: string } }>('/rosters', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
-    if (user.role !== 'clerk') throw new AppError('FORBIDDEN');
+    authorize(user, 'roster.import');
     const items = await rosterItems(app, lang);
     const titles = new Map(items.map((i) => [i.id, i.title]));
-    const rosters = (await listRosters(app.db, user, 20)).map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
-    return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters, year: new Date(app.clock.now().getTime() + 8 * 3600e3).getUTCFullYear() });
+    const rosters = (await listRosters(app.db, user, 20))
+      .map((r) => ({ ...r, item: titles.get(r.workflowId) ?? r.workflowId }));
+    return sendPage(req, reply, 'rosters', message(lang, 'PAGE_ROSTERS_TITLE'), {
+      items, rosters, year: shanghaiParts(app.clock.now()).y,
+    });
   });
 
   app.post('/rosters', async (req, reply) => {
@@ -43,12 +52,12 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     const period = (form.first('period') ?? '').trim();
     const listDocumentNumber = (form.first('listDocumentNumber') ?? '').trim();
     const problems: string[] = [];
-    if (!file || file.bytes.length === 0) problems.push(tr(lang, '请选择名册文件（.xlsx 或 .csv）', 'Choose the roster file (.xlsx or .csv)'));
-    if (!new RegExp(PERIOD_PATTERN).test(period)) problems.push(tr(lang, '期次格式如 2026 或 2026-H2', 'The period looks like 2026 or 2026-H2'));
-    if (file?.truncated) problems.push(tr(lang, '文件不能超过10MB', 'The file may be 10 MB at most'));
+    if (!file || file.bytes.length === 0) problems.push(message(lang, 'PAGE_ROSTER_FILE_MISSING'));
+    if (!new RegExp(PERIOD_PATTERN).test(period)) problems.push(message(lang, 'PAGE_ROSTER_PERIOD_FORMAT'));
+    if (file?.truncated) problems.push(message(lang, 'PAGE_ROSTER_FILE_TOO_LARGE'));
     const items = await rosterItems(app, lang);
     if (problems.length) {
-      return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems, year: period }, 422);
+      return sendPage(req, reply, 'rosters', message(lang, 'PAGE_ROSTERS_TITLE'), { items, rosters: [], problems, year: period }, 422);
     }
     try {
       const r = await uploadRoster(app.caseDeps, user, {
@@ -59,7 +68,7 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const detail = [errorText(lang, err), ...(err.extras.errors ?? []).map((e) => e.message)];
-      return sendPage(req, reply, opts, 'rosters', tr(lang, '名册导入', 'Roster import'), { items, rosters: [], problems: detail, year: period }, err.statusCode);
+      return sendPage(req, reply, 'rosters', message(lang, 'PAGE_ROSTERS_TITLE'), { items, rosters: [], problems: detail, year: period }, err.statusCode);
     }
   });
 
@@ -70,13 +79,13 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     if (!v) throw new AppError('NOT_FOUND');
     const items = await itemTitles(app.db, app.clock.now());
     const rows = v.rows.map((r) => ({
-      ...r, statusText: tr(lang, STATUS[r.status as keyof typeof STATUS][0], STATUS[r.status as keyof typeof STATUS][1]),
+      ...r, statusText: message(lang, STATUS[r.status]!),
       bad: r.status === 'error', messages: (r.errors as { message: string }[]).map((e) => e.message),
     }));
     const decisions = v.status === 'committed'
       ? (await rosterDecisions(app.caseDeps, user, v.id)).map((d) => ({ ...d, label: loc(lang, d.label) })) : [];
     const batch = req.query.batch ? await batchView(app.db, user, req.query.batch) : undefined;
-    return sendPage(req, reply, opts, 'roster', tr(lang, '名册预览', 'Roster preview'), {
+    return sendPage(req, reply, 'roster', message(lang, 'PAGE_ROSTER_TITLE'), {
       roster: v, item: loc(lang, items.get(v.workflowId)) || v.workflowId, rows, decisions, canCommit: v.status === 'preview' && v.counts.valid > 0,
       large: v.counts.rows > SYNC_COMMIT_ROWS, job: req.query.job,
       batch: batch && { ...batch, failedResults: batch.results.filter((r) => r.ok === false) },
@@ -103,7 +112,9 @@ export default async function rosterPages(app: FastifyInstance, opts: PageOption
     const form = posted(req);
     const [state, type] = (form.first('decision') ?? '').split(':');
     if (!state || !type) throw new AppError('BAD_REQUEST');
-    const { id, caseIds } = await createBatch(app.caseDeps, user, { workflowId: r.workflow_id, state, type, rosterId: r.id });
+    const { id, caseIds } = await createBatch(app.caseDeps, user, {
+      workflowId: r.workflow_id, state, type, rosterId: r.id,
+    });
     if (caseIds.length > SYNC_BATCH_CASES) await app.jobs.enqueue('batch-action', { batchId: id, userId: user.id, data: {}, lang }, user.id);
     else await runBatch(app.caseDeps, user, id, {}, lang);
     return see(reply, `/rosters/${r.id}?batch=${id}`);

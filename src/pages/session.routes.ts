@@ -3,18 +3,17 @@ import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
 import { clearSessionCookie, setRetryAfter, setSessionCookie } from '../auth/session-cookie.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { AppError, errorText } from '../http/errors.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { tr } from './view.ts';
 import { COUNTER_COOKIE, pageLang, posted, safeNext, see, sendPage, type PageOptions } from './web.ts';
 
-const passwordHint = (lang: Lang) => tr(lang, `至少${MIN_PASSWORD_LENGTH}个字符，包含字母、数字、符号中的至少两类，不能包含用户名。`,
-  `${MIN_PASSWORD_LENGTH} characters at least, with two of letters, digits and symbols, and not the user name.`);
+const passwordHint = (lang: Lang) => message(lang, 'PAGE_PASSWORD_HINT', { min: MIN_PASSWORD_LENGTH });
 
 /** Logging in and out, keeping the session alive, changing the password, and the counter-mode switch. */
 export default async function sessionPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
   app.get<{ Querystring: { next?: string; lang?: string; bye?: string } }>('/login', { config: { public: true } }, async (req, reply) => {
     const lang = pageLang(req);
-    return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
+    return sendPage(req, reply, 'login', message(lang, 'PAGE_LOGIN_TITLE'), {
       next: safeNext(req.query.next), username: '', loggedOut: req.query.bye === '1', expired: req.query.bye === 'timeout', demo: opts.demo,
     });
   });
@@ -27,8 +26,8 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     const password = (form.first('password') ?? '').slice(0, 256);
     const next = safeNext(form.first('next'));
     const errors: { href: string; text: string; field: string }[] = [];
-    if (!username) errors.push({ href: '#username', field: 'username', text: tr(lang, '请输入用户名', 'Enter your user name') });
-    if (!password) errors.push({ href: '#password', field: 'password', text: tr(lang, '请输入密码', 'Enter your password') });
+    if (!username) errors.push({ href: '#username', field: 'username', text: message(lang, 'PAGE_LOGIN_USERNAME_MISSING') });
+    if (!password) errors.push({ href: '#password', field: 'password', text: message(lang, 'PAGE_LOGIN_PASSWORD_MISSING') });
     let status = 401;
     if (!errors.length) {
       const r = await app.logins.logIn(username, password, req.ip);
@@ -41,7 +40,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
       status = r.error.statusCode;
       errors.push({ href: '#username', field: 'username', text: errorText(lang, r.error) });
     }
-    return sendPage(req, reply, opts, 'login', tr(lang, '登录', 'Log in'), {
+    return sendPage(req, reply, 'login', message(lang, 'PAGE_LOGIN_TITLE'), {
       next, username, errors, usernameError: errors.find((e) => e.field === 'username')?.text, passwordError: errors.find((e) => e.field === 'password')?.text, demo: opts.demo,
     }, status);
   });
@@ -52,7 +51,8 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     return see(reply, '/login?bye=1');
   });
 
-  // Keeps a session alive for another term, up to its absolute end (the warning banner's button; also without JavaScript).
+  // Keeps a session alive for another term, up to its absolute end (the warning banner's button;
+  // also without JavaScript).
   app.post('/session/extend', async (req, reply) => {
     const expiresAt = await app.logins.extend(req.authSession!);
     const token = req.cookies[SESSION_COOKIE];
@@ -63,7 +63,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
 
   app.get<{ Querystring: { done?: string } }>('/password', async (req, reply) => {
     const lang = pageLang(req);
-    return sendPage(req, reply, opts, 'password', tr(lang, '修改密码', 'Change password'), { done: req.query.done === '1', hint: passwordHint(lang) });
+    return sendPage(req, reply, 'password', message(lang, 'PAGE_PASSWORD_TITLE'), { done: req.query.done === '1', hint: passwordHint(lang) });
   });
 
   // The same change as PUT /api/v1/session/password: the other sessions and API tokens end, this one stays.
@@ -73,12 +73,14 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
     const currentPassword = (form.first('currentPassword') ?? '').slice(0, 256);
     const newPassword = (form.first('newPassword') ?? '').slice(0, 256);
     const errors: { href: string; text: string }[] = [];
-    if (!currentPassword) errors.push({ href: '#currentPassword', text: tr(lang, '请输入当前密码', 'Enter your current password') });
-    if (newPassword !== (form.first('confirmPassword') ?? '')) errors.push({ href: '#confirmPassword', text: tr(lang, '两次输入的新密码不一致', 'The two new passwords differ') });
+    if (!currentPassword) errors.push({ href: '#currentPassword', text: message(lang, 'PAGE_PASSWORD_CURRENT_MISSING') });
+    if (newPassword !== (form.first('confirmPassword') ?? '')) errors.push({ href: '#confirmPassword', text: message(lang, 'PAGE_PASSWORD_MISMATCH') });
     let status = 422;
     if (!errors.length) {
       try {
-        await app.logins.changePassword(req.user!, req.authSession!, { currentPassword, newPassword, client: req.ip, lang });
+        await app.logins.changePassword(req.user!, req.authSession!, {
+          currentPassword, newPassword, client: req.ip, lang,
+        });
         req.log.info({ userId: req.user!.id }, 'password changed (pages)');
         return see(reply, '/password?done=1');
       } catch (err) {
@@ -89,7 +91,7 @@ export default async function sessionPages(app: FastifyInstance, opts: PageOptio
       }
     }
     const errorOf = (id: string) => errors.find((e) => e.href === `#${id}`)?.text;
-    return sendPage(req, reply, opts, 'password', tr(lang, '修改密码', 'Change password'), {
+    return sendPage(req, reply, 'password', message(lang, 'PAGE_PASSWORD_TITLE'), {
       errors, hint: passwordHint(lang), currentError: errorOf('currentPassword'), newError: errorOf('newPassword'), confirmError: errorOf('confirmPassword'),
     }, status);
   });

@@ -2,20 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import { isCaseCursor, listCases, type DueFilter } from '../cases/case-list.service.ts';
 import { chainItems } from '../chain/chain.service.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
-import { AppError, errorStatus } from '../http/errors.ts';
-import { message } from '../messages/catalogue.ts';
+import { errorStatus } from '../http/errors.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
+import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import { bottleneckReport, stationReport } from '../supervision/reports.service.ts';
 import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
 import { isoDate } from '../calendar/deadline.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
-import { label, LEVELS } from './labels.ts';
+import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person-lookup.service.ts';
 import { stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../users/user.service.ts';
-import { loc, tr } from './view.ts';
-import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
+import { loc } from './view.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 
 const FLASH_COOKIE = 'flash';
 
@@ -52,29 +53,41 @@ function filtersOf(q: Record<string, unknown>, now: Date): Filters {
 function queryString(f: Filters, overrides: Record<string, string | undefined> = {}): string {
   const entries = Object.entries({
     due: f.due, stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
-    minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(), from: f.from, to: f.to, ...overrides,
+    minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(),
+    from: f.from, to: f.to, ...overrides,
   }).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
   return new URLSearchParams(entries).toString();
 }
 
 const PAGE = 50;
 
+const DUE_TAB = {
+  overdue: 'PAGE_DUE_OVERDUE', soon: 'PAGE_DUE_SOON', idle: 'PAGE_DUE_IDLE', all: 'PAGE_DUE_ALL',
+} as const satisfies Record<Filters['due'], MessageKey>;
+/** The results banner names the act done. */
+const BULK_DONE: Record<string, MessageKey> = {
+  REASSIGN: 'PAGE_BULK_DONE_REASSIGN', URGE: 'PAGE_BULK_DONE_URGE', ESCALATE: 'PAGE_BULK_DONE_ESCALATE', COMMENT: 'PAGE_BULK_DONE_COMMENT',
+};
+
 /** The supervisor's dashboard: what is overdue, where cases pile up, who holds them; and the acts on them. */
-export default async function supervisionPages(app: FastifyInstance, opts: PageOptions): Promise<void> {
+export default async function supervisionPages(app: FastifyInstance): Promise<void> {
   app.get('/supervision', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
-    if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+    authorize(user, 'supervision.oversee');
     const now = app.clock.now();
     const f = filtersOf(req.query as Record<string, unknown>, now);
     // A bad cursor starts from the top.
     const cursor = f.cursor && isCaseCursor(f.cursor) ? f.cursor : undefined;
     const list = await listCases(app.caseDeps, user, {
       stationId: f.stationId, due: f.due === 'all' ? undefined : f.due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel,
-      assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays, cursor, limit: PAGE,
+      assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays,
+      cursor, limit: PAGE,
     });
-    const [stations, users, items] = [await stationsWithin(app.db, user.stationPath), await usersWithin(app.db, user.stationPath), await chainItems(app.db, now)];
-    const stationName = new Map(stations.map((s) => [s.id, lang === 'en' ? s.name_en : s.name_zh]));
+    const stations = await stationsWithin(app.db, user.stationPath);
+    const users = await usersWithin(app.db, user.stationPath);
+    const items = await chainItems(app.db, now);
+    const stationNames = new Map(stations.map((s) => [s.id, stationName(s, lang)]));
     const userName = new Map(users.map((u) => [u.id, u.name]));
     const itemTitle = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, list.items.map((r) => r.personId));
@@ -82,8 +95,9 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
     for (const c of list.items) {
       cases.push({
         ...c, item: itemTitle.get(c.workflowId) ?? c.workflowId, person: persons.get(c.personId) ?? '', step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
-        holder: c.holderStationId ? stationName.get(c.holderStationId) ?? c.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
-        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null, escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
+        holder: c.holderStationId ? stationNames.get(c.holderStationId) ?? c.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
+        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null,
+        escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
       });
     }
 
@@ -91,7 +105,15 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
     const [from, to] = shanghaiDays(f.from, f.to);
     const bottlenecks = to > from ? (await bottleneckReport(app.caseDeps, user.stationPath, from, to))
       .filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 10)
-      .map((r) => ({ ...r, item: itemTitle.get(r.workflowId) ?? r.workflowId, stepText: loc(lang, r.step), median: r.medianHours?.toFixed(1), p90: r.p90Hours?.toFixed(1), returnedPct: Math.round(r.returnedShare * 100), refusedPct: Math.round(r.refusedShare * 100) })) : [];
+      .map((r) => ({
+        ...r,
+        item: itemTitle.get(r.workflowId) ?? r.workflowId,
+        stepText: loc(lang, r.step),
+        median: r.medianHours?.toFixed(1),
+        p90: r.p90Hours?.toFixed(1),
+        returnedPct: Math.round(r.returnedShare * 100),
+        refusedPct: Math.round(r.refusedShare * 100),
+      })) : [];
     let flash: { ok: number; failed: { caseId: string; message: string }[]; act: string; error?: string } | undefined;
     const rawFlash = req.cookies[FLASH_COOKIE];
     if (rawFlash) {
@@ -100,13 +122,15 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
     }
     const dueTabs = (['overdue', 'soon', 'idle', 'all'] as const).map((d) => ({
       id: d, current: f.due === d, href: `/supervision?${queryString({ ...f, cursor: undefined }, { due: d })}`,
-      label: { overdue: tr(lang, '已超期', 'Overdue'), soon: tr(lang, '即将到期', 'Due soon'), idle: tr(lang, '长期未动', 'Idle'), all: tr(lang, '全部在办', 'All open') }[d],
+      label: message(lang, DUE_TAB[d]),
     }));
-    return sendPage(req, reply, opts, 'supervision', tr(lang, '督办工作台', 'Supervision'), {
+    return sendPage(req, reply, 'supervision', message(lang, 'PAGE_SUPERVISION_TITLE'), {
       f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
-      stations: stations.map((s) => ({ id: s.id, name: lang === 'en' ? s.name_en : s.name_zh, depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
+      stations: stations.map((s) => ({ id: s.id, name: stationName(s, lang), depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
       users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
-      items: items.map((i) => ({ id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId })),
+      items: items.map((i) => ({
+        id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId,
+      })),
       levels: (['village', 'town', 'district'] as const).map((l) => ({ id: l, name: label(LEVELS, l, lang), selected: l === f.stepLevel })),
       byStation: report.byStation.map((s) => ({ ...s, nameText: loc(lang, s.name), depth: (stations.find((x) => x.id === s.stationId)?.path.split('.').length ?? 1) - 1, href: `/supervision?${queryString({ ...f, cursor: undefined }, { stationId: s.stationId })}` })),
       byItem: report.byItem.map((i) => ({ ...i, title: itemTitle.get(i.workflowId) ?? i.workflowId, href: `/supervision?${queryString({ ...f, cursor: undefined }, { workflowId: i.workflowId })}` })),
@@ -114,7 +138,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
       chartSrc: `/api/v1/reports/bottlenecks?from=${f.from}&to=${f.to}&format=svg`,
       csvHref: `/api/v1/reports/bottlenecks?from=${f.from}&to=${f.to}&format=csv`,
       back: queryString(f), flash,
-      flashAct: flash && { REASSIGN: tr(lang, '转办', 'Reassigned'), URGE: tr(lang, '催办', 'Urged'), ESCALATE: tr(lang, '升级督办', 'Escalated'), COMMENT: tr(lang, '意见', 'Comment') }[flash.act],
+      flashAct: flash && Object.hasOwn(BULK_DONE, flash.act) ? message(lang, BULK_DONE[flash.act]!) : undefined,
     });
   });
 
@@ -122,7 +146,7 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
   app.post('/supervision/act', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
-    if (user.role !== 'supervisor' && user.role !== 'admin') throw new AppError('FORBIDDEN');
+    authorize(user, 'supervision.oversee');
     const form = posted(req);
     const back = (form.first('back') ?? '').replace(/[^A-Za-z0-9=&%._~-]/g, '');
     const caseIds = [...new Set(form.get('caseId'))].slice(0, 500);
@@ -131,11 +155,11 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
     const userId = form.first('userId') ?? '';
     const act = action === 'reassign' ? 'REASSIGN' : action === 'urge' ? 'URGE' : action === 'escalate' ? 'ESCALATE' : action === 'comment' ? 'COMMENT' : '';
     let error: string | undefined;
-    if (!act) error = tr(lang, '请选择要执行的操作', 'Choose an action');
-    else if (!caseIds.length) error = tr(lang, '请先在列表中勾选案件', 'Tick one or more cases in the list first');
-    else if (act === 'REASSIGN' && !userId) error = tr(lang, '转办须选择承办人', 'Choose who takes the cases over');
-    else if ((act === 'URGE' || act === 'COMMENT') && !text) error = tr(lang, '请填写催办或意见内容', 'Write the reminder or comment');
-    else if (act === 'ESCALATE' && text.length < 2) error = tr(lang, '升级督办须写明原因', 'Give the reason for escalating');
+    if (!act) error = message(lang, 'PAGE_BULK_NO_ACTION');
+    else if (!caseIds.length) error = message(lang, 'PAGE_BULK_NO_CASES');
+    else if (act === 'REASSIGN' && !userId) error = message(lang, 'PAGE_BULK_NO_ASSIGNEE');
+    else if ((act === 'URGE' || act === 'COMMENT') && !text) error = message(lang, 'PAGE_BULK_NO_TEXT');
+    else if (act === 'ESCALATE' && text.length < 2) error = message(lang, 'PAGE_BULK_NO_REASON');
     let results: BulkOutcome[] = [];
     if (!error) {
       if (act === 'REASSIGN') results = await bulkAct(app.caseDeps, user, caseIds, 'REASSIGN', { userId, ...(text ? { reason: text } : {}) }, lang);
@@ -143,7 +167,10 @@ export default async function supervisionPages(app: FastifyInstance, opts: PageO
       else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text);
       else results = await bulkAct(app.caseDeps, user, caseIds, 'COMMENT', { text }, lang);
     }
-    const flash = { act, ok: results.filter((r) => r.ok).length, failed: results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({ caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message })), error };
+    const failed = results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({
+      caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message,
+    }));
+    const flash = { act, ok: results.filter((r) => r.ok).length, failed, error };
     reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });
     return see(reply, `/supervision${back ? `?${back}` : ''}#results`);
   });

@@ -7,14 +7,13 @@ import type { Lang } from '../messages/lang.ts';
 import { formatShanghai, shanghaiDate } from '../time/shanghai.ts';
 
 /** Templates of the pages: templates/pages/*.hbs, partials in templates/pages/partials/. */
-export const templatesDir = fileURLToPath(new URL('../../templates/pages', import.meta.url));
+const templatesDir = fileURLToPath(new URL('../../templates/pages', import.meta.url));
 
 // An environment of our own: helpers registered here do not leak into the notices' templates.
 const hb = Handlebars.create();
 
-
 /** 2026-09-20 in Beijing time. */
-export function fmtDate(v: Date | string | null | undefined): string {
+function fmtDate(v: Date | string | null | undefined): string {
   if (!v) return '';
   const d = typeof v === 'string' ? new Date(v) : v;
   return Number.isNaN(d.getTime()) ? String(v) : shanghaiDate(d);
@@ -25,10 +24,6 @@ export function fmtDateTime(v: Date | string | null | undefined): string {
   if (!v) return '';
   const d = typeof v === 'string' ? new Date(v) : v;
   return Number.isNaN(d.getTime()) ? String(v) : formatShanghai(d, 'yyyy-MM-dd HH:mm');
-}
-
-export function tr(lang: Lang, zh: string, en: string): string {
-  return lang === 'en' ? en : zh;
 }
 
 export function loc(lang: Lang, v: Localized | string | null | undefined): string {

@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/auth.plugin.ts';
+import { can } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import { csrfToken } from './csrf.ts';
 import { render } from './view.ts';
 
-export const LANG_COOKIE = 'lang';
+const LANG_COOKIE = 'lang';
 export const COUNTER_COOKIE = 'counter';
 
 /** Chinese unless the clerk chose English (`?lang=en`, remembered in a cookie). */
@@ -14,14 +15,16 @@ export function pageLang(req: FastifyRequest): Lang {
   return req.cookies?.[LANG_COOKIE] === 'en' ? 'en' : 'zh';
 }
 
-/** The same language for the JSON services' messages. */
-export function acceptLanguage(lang: Lang): string {
-  return lang === 'en' ? 'en' : 'zh-CN';
-}
+/** Each language as the html element's lang attribute spells it. */
+const LANGUAGE_TAG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
+const OTHER_LANG: Record<Lang, { lang: Lang; label: string }> = {
+  zh: { lang: 'en', label: 'English' },
+  en: { lang: 'zh', label: '中文' },
+};
 
 // ---------------------------------------------------------------- posted forms
 
-export interface PostedFile {
+interface PostedFile {
   field: string;
   filename: string;
   bytes: Buffer;
@@ -54,7 +57,11 @@ export function posted(req: FastifyRequest): PostedForm {
       if (v && typeof v === 'object' && 'type' in (v as object)) {
         const p = v as MultipartPart;
         if (p.type === 'file') {
-          if (p.filename) files.push({ field: key, filename: p.filename, bytes: p._buf ?? Buffer.alloc(0), truncated: p.file?.truncated === true });
+          if (p.filename) {
+            files.push({
+              field: key, filename: p.filename, bytes: p._buf ?? Buffer.alloc(0), truncated: p.file?.truncated === true,
+            });
+          }
         } else fields.set(key, [...(fields.get(key) ?? []), String(p.value ?? '')]);
       } else if (typeof v === 'string') fields.set(key, [...(fields.get(key) ?? []), v]);
     }
@@ -73,7 +80,7 @@ export interface PageOptions {
 }
 
 /** What every page's layout needs: who is logged in, the language, the CSRF token, the session's end. */
-export async function frame(req: FastifyRequest, reply: FastifyReply, title: string): Promise<Record<string, unknown>> {
+async function frame(req: FastifyRequest, reply: FastifyReply, title: string): Promise<Record<string, unknown>> {
   const lang = pageLang(req);
   const q = (req.query as { lang?: string } | undefined)?.lang;
   if ((q === 'en' || q === 'zh') && req.cookies?.[LANG_COOKIE] !== q) {
@@ -86,19 +93,28 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, title: str
   // The language link reloads the same page by GET; a page shown after a POST goes to its GET twin.
   const getPath = req.method === 'GET' ? path : path === '/search' ? '/' : path.replace(/\/(acts|attachments)$/, '');
   const langUrl = new URL(req.method === 'GET' ? req.url : getPath, 'http://x');
-  langUrl.searchParams.set('lang', lang === 'en' ? 'zh' : 'en');
+  const other = OTHER_LANG[lang];
+  langUrl.searchParams.set('lang', other.lang);
   const user = req.user;
   return {
     lang,
-    htmlLang: lang === 'en' ? 'en' : 'zh-CN',
+    htmlLang: LANGUAGE_TAG[lang],
     title,
-    user: user && { ...user, isClerk: user.role === 'clerk', isSupervisor: user.role === 'supervisor' || user.role === 'admin' },
+    // What the menu and the home page offer; the routes behind them check the same rules.
+    user: user && {
+      ...user,
+      canRegister: can(user, 'person.register'),
+      canImportRosters: can(user, 'roster.import'),
+      canOversee: can(user, 'supervision.oversee'),
+      canEditPolicy: can(user, 'policy.edit'),
+      canManage: can(user, 'admin.manage'),
+    },
     csrf: csrfToken(req, reply),
     sessionExpiresAt: expiresAt,
     serverNow: req.server.clock.now().toISOString(),
     counterMode: req.cookies?.[COUNTER_COOKIE] === '1',
     path,
-    otherLang: lang === 'en' ? { code: 'zh-CN', label: '中文' } : { code: 'en', label: 'English' },
+    otherLang: { code: LANGUAGE_TAG[other.lang], label: other.label },
     langHref: `${langUrl.pathname}${langUrl.search}`,
     // Where the header's small forms (counter mode, stay logged in) come back to.
     returnPath: req.method === 'GET' ? req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, '') : getPath,
@@ -106,16 +122,19 @@ export async function frame(req: FastifyRequest, reply: FastifyReply, title: str
   };
 }
 
-/** Sends a rendered page. (`_opts` is unused since the frame reads the session from the request; the callers drop it with slice casepages.) */
-export async function sendPage(req: FastifyRequest, reply: FastifyReply, _opts: PageOptions, name: string, title: string, ctx: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+/** Sends a rendered page. */
+export async function sendPage(
+  req: FastifyRequest, reply: FastifyReply, name: string, title: string, ctx: Record<string, unknown>, status = 200,
+): Promise<FastifyReply> {
   const base = await frame(req, reply, title);
   const html = render(name, { ...base, ...ctx });
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
 const SAME_SITE = 'http://same-site.invalid';
-// Browsers drop tabs and newlines from a URL and read a backslash as "/", so "/\t/evil.example" is "//evil.example" to them.
-const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f-\u009f\\]/;
+// Browsers drop tabs and newlines from a URL and read a backslash as "/", so "/\t/evil.example"
+// is "//evil.example" to them. \p{Cc} is U+0000-U+001F and U+007F-U+009F.
+const UNSAFE_IN_NEXT = /[\p{Cc}\\]/u;
 
 /**
  * A safe place to go back to after logging in: a path on this site, nothing else (home otherwise).
@@ -132,4 +151,3 @@ export function safeNext(next: unknown): string {
 export function see(reply: FastifyReply, url: string): FastifyReply {
   return reply.redirect(url, 303);
 }
-

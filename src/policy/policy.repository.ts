@@ -67,3 +67,10 @@ export async function retireBefore(db: Executor, workflowId: string, version: nu
   await db.updateTable('workflow_versions').set({ status: 'retired', retired_at: now })
     .where('workflow_id', '=', workflowId).where('status', '=', 'published').where('version', '<', version).execute();
 }
+
+/** Every draft not yet published, of all items, for the policy list. */
+export async function listDrafts(db: Executor): Promise<Pick<VersionRecord, 'workflowId' | 'version' | 'note' | 'createdAt'>[]> {
+  const rows = await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'note', 'created_at'])
+    .where('status', '=', 'draft').orderBy('workflow_id').orderBy('version').execute();
+  return rows.map((r) => ({ workflowId: r.workflow_id, version: r.version, note: r.note, createdAt: r.created_at }));
+}

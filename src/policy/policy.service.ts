@@ -17,7 +17,7 @@ import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } fro
 
 // Reads the routes make as they are.
 export { listVersionsInForce } from '../definitions/workflow.repository.ts';
-export { getVersion, listVersions, type VersionRecord } from './policy.repository.ts';
+export { getVersion, listDrafts, listVersions, type VersionRecord } from './policy.repository.ts';
 
 /** Stores a draft whatever the linter says, with its findings; only a clean draft can be published. */
 export async function createDraft(deps: CaseDeps, user: User, workflowId: string, input: { definition: Record<string, unknown>; note: string; policyDocument?: PolicyDocument; effectiveFrom?: string }) {
