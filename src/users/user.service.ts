@@ -26,7 +26,10 @@ export interface NewUser {
 export async function addUser(db: Db, u: NewUser, now: Date): Promise<{ id: string } | 'taken'> {
   const id = newId();
   try {
-    await insertUser(db, { id, username: u.username, displayName: u.displayName, role: u.role, stationId: u.stationId, passwordHash: await hashPassword(u.password) }, now);
+    await insertUser(db, {
+      id, username: u.username, displayName: u.displayName, role: u.role, stationId: u.stationId,
+      passwordHash: await hashPassword(u.password),
+    }, now);
   } catch (err) {
     // A unique-constraint violation, on PostgreSQL and the embedded database alike.
     if ((err as { code?: string }).code === '23505') return 'taken';
