@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addUser, setUserDisabled } from '../auth/account.service.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
 import { addStation, findStation, listStations } from '../stations/station.service.ts';
-import { addUser, ROLE_LIST, setUserDisabled, userAccount, userAccounts, usernameTaken, type Role } from '../users/user.service.ts';
+import { ROLE_LIST, userAccount, userAccounts, usernameTaken, type Role } from '../users/user.service.ts';
 import { label, ROLES } from './labels.ts';
 import { tr } from './view.ts';
 import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';

@@ -13,7 +13,7 @@ import { stepTitle } from './case-model.ts';
 import { label, LEVELS } from './labels.ts';
 import { personNames } from '../persons/person-lookup.service.ts';
 import { stationsWithin } from '../stations/station.service.ts';
-import { usersWithin } from '../users/user.service.ts';
+import { usersWithin } from '../jurisdiction/area-users.service.ts';
 import { loc, tr } from './view.ts';
 import { pageLang, posted, see, sendPage, type PageOptions } from './web.ts';
 
