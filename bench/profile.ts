@@ -14,7 +14,7 @@ interface CpuProfile {
   endTime: number;
 }
 
-export interface HotSpot {
+interface HotSpot {
   selfPct: number;
   selfMs: number;
   fn: string;

@@ -42,12 +42,12 @@ export async function sampleReads(o: {
  * The overdue list: what GET /api/v1/cases?due=overdue&stationId=… runs
  * (src/supervision/dashboard.repository.ts), on the partial index cases_open_due_idx.
  */
-export const OVERDUE_SQL = `select * from cases
+const OVERDUE_SQL = `select * from cases
   where (station_path = $1 or station_path like $2) and status = 'open' and due_at < now()
   order by due_at, id limit 50`;
 
 /** What GET /api/v1/cases?status=open&stationId=… runs: the open cases of a station, newest first. */
-export const LIST_SQL = `select * from cases where (station_path = $1 or station_path like $2) and status = $3 order by id desc limit $4`;
+const LIST_SQL = `select * from cases where (station_path = $1 or station_path like $2) and status = $3 order by id desc limit $4`;
 
 function literal(sqlText: string, params: unknown[]): string {
   return sqlText.replace(/\$(\d+)/g, (_, n) => {

@@ -3,7 +3,7 @@ import type { Pairing } from './load-jobs.ts';
 import type { ReadResult } from './reads.ts';
 import { round } from './stats.ts';
 
-export function pairingFigures(p: Pairing) {
+function pairingFigures(p: Pairing) {
   const perOp = (ms: number | null, n: number) => (ms === null || n === 0 ? null : round(ms / n, 3));
   return {
     connections: p.connections,

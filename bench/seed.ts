@@ -82,7 +82,7 @@ const GIVEN = '伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯�
 const REGIONS = ['330102', '330105', '330106', '330108', '330109', '330110', '330111'];
 const CLERKS = ['u-village-clerk', 'u-town-clerk', 'u-district-clerk', 'u-district-clerk-2', 'u-xishan-clerk'];
 
-export interface Village { id: string; path: string }
+interface Village { id: string; path: string }
 
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

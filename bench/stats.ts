@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** Latency summary of one run, in milliseconds (nearest-rank percentiles over every sample). */
 export interface LatencySummary {
@@ -15,7 +15,7 @@ export function round(x: number | null | undefined, digits = 2): number | null {
   return Math.round(x * f) / f;
 }
 
-export function percentile(sorted: ArrayLike<number>, p: number): number | null {
+function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
@@ -56,31 +56,6 @@ export function processMemoryMb(pid: number): { rss: number; hwm: number } | nul
   } catch {
     return null;
   }
-}
-
-/** Process ids of every local PostgreSQL server process (to account for the database's own CPU time). */
-export function postgresPids(): number[] {
-  const out: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      if (readFileSync(`/proc/${e}/comm`, 'utf8').trim() === 'postgres') out.push(Number(e));
-    } catch { /* gone */ }
-  }
-  return out;
-}
-
-/** Sums the CPU time of the local PostgreSQL processes (backends come and go; a snapshot per call). */
-export function postgresCpuMs(): number {
-  let total = 0;
-  for (const pid of postgresPids()) total += processCpuMs(pid) ?? 0;
-  return total;
 }
 
 /**

@@ -22,7 +22,7 @@ export const LOOP_STEPS: LoopStep[] = [
 ];
 
 /** The administrative act used with `--step comment`: no machine step, same locked, versioned write. */
-export const COMMENT_STEP = { event: 'COMMENT', data: { text: '已电话联系本人，说明后续办理安排。' } };
+const COMMENT_STEP = { event: 'COMMENT', data: { text: '已电话联系本人，说明后续办理安排。' } };
 
 export type StepKind = 'machine' | 'comment';
 

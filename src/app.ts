@@ -100,7 +100,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(fastifySwagger, swaggerOptions);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(clockPlugin, { clock });
-  await app.register(dbPlugin, { databaseUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize, dataKey });
+  await app.register(dbPlugin, {
+    databaseUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl, dataDir: config.dataDir,
+    poolSize: config.dbPoolSize, dataKey,
+  });
   await checkDataKey(app.db, dataKeys, clock.now()).catch(async (err) => {
     await app.close();
     throw err;
@@ -122,7 +125,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.decorate('logins', new LoginService(app.db, clock, { secret, ttlMinutes: config.sessionTtlMinutes, maxHours: config.sessionMaxHours, policy: config.login }));
   await app.register(noticesPlugin, { settings: config.notices });
   await app.register(jobsPlugin, { pollSeconds: config.sweepIntervalSeconds > 0 ? 5 : 0 });
-  await app.register(sweeperPlugin, { intervalSeconds: config.sweepIntervalSeconds, graceWorkingDays: config.escalationGraceWorkingDays });
+  await app.register(sweeperPlugin, {
+    intervalSeconds: config.sweepIntervalSeconds, graceWorkingDays: config.escalationGraceWorkingDays,
+  });
 
   await app.register(healthRoutes);
   await app.register(verifyRoutes);

@@ -57,7 +57,11 @@ export async function insertAttachment(db: Executor, a: NewAttachment): Promise<
     size: a.bytes.length, sha256, bytes: encryptBytes(keys, a.bytes, sealedAs('bytes', id)),
     thumbnail: a.thumbnail && encryptBytes(keys, a.thumbnail, sealedAs('thumbnail', id)), uploaded_by: a.uploadedBy, at: a.at,
   }).execute();
-  return { id, caseId: a.caseId, eventSeq: a.eventSeq, materialId: a.materialId, filename: a.filename, mime: a.mime, size: a.bytes.length, sha256, hasThumbnail: a.thumbnail !== null, uploadedBy: a.uploadedBy, uploaderName: null, at: a.at };
+  return {
+    id, caseId: a.caseId, eventSeq: a.eventSeq, materialId: a.materialId, filename: a.filename, mime: a.mime,
+    size: a.bytes.length, sha256, hasThumbnail: a.thumbnail !== null, uploadedBy: a.uploadedBy, uploaderName: null,
+    at: a.at,
+  };
 }
 
 /** A case's attachments, oldest first, without their bytes. */
@@ -68,8 +72,10 @@ export async function listAttachments(db: Executor, caseId: string): Promise<Att
     .select((eb) => eb('attachments.thumbnail', 'is not', null).as('has_thumbnail'))
     .where('attachments.case_id', '=', caseId).orderBy('attachments.at').orderBy('attachments.id').execute();
   return rows.map((r) => ({
-    id: r.id, caseId: r.case_id, eventSeq: r.event_seq, materialId: r.material_id, filename: decryptField(dataKeys(), r.filename, sealedAs('filename', r.id)), mime: r.mime as AttachmentMime,
-    size: r.size, sha256: r.sha256, hasThumbnail: Boolean(r.has_thumbnail), uploadedBy: r.uploaded_by, uploaderName: r.display_name, at: r.at,
+    id: r.id, caseId: r.case_id, eventSeq: r.event_seq, materialId: r.material_id,
+    filename: decryptField(dataKeys(), r.filename, sealedAs('filename', r.id)), mime: r.mime as AttachmentMime,
+    size: r.size, sha256: r.sha256, hasThumbnail: Boolean(r.has_thumbnail), uploadedBy: r.uploaded_by,
+    uploaderName: r.display_name, at: r.at,
   }));
 }
 

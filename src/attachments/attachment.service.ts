@@ -31,7 +31,9 @@ export interface UploadProblem {
  * case: the bytes go into `attachments` and one ATTACH entry goes into the case history, in one
  * transaction under the case lock. Returns what was stored and what was refused, and the case version after.
  */
-export async function attachFiles(deps: CaseDeps, user: User, caseId: string, uploads: Upload[], lang: Lang): Promise<{ attached: AttachmentMeta[]; problems: UploadProblem[]; version: number | null }> {
+export async function attachFiles(
+  deps: CaseDeps, user: User, caseId: string, uploads: Upload[], lang: Lang,
+): Promise<{ attached: AttachmentMeta[]; problems: UploadProblem[]; version: number | null }> {
   if (user.role !== 'clerk' && user.role !== 'admin') throw new AppError('FORBIDDEN');
   const problems: UploadProblem[] = [];
   const good: (Upload & { mime: NonNullable<ReturnType<typeof sniffMime>> })[] = [];
@@ -59,12 +61,18 @@ export async function attachFiles(deps: CaseDeps, user: User, caseId: string, up
     const attached: AttachmentMeta[] = [];
     for (const g of good) {
       attached.push(await insertAttachment(trx, {
-        caseId, eventSeq: seq, materialId: g.materialId, filename: g.filename, mime: g.mime, bytes: g.bytes, thumbnail: g.thumbnail ?? null, uploadedBy: user.id, at: now,
+        caseId, eventSeq: seq, materialId: g.materialId, filename: g.filename, mime: g.mime, bytes: g.bytes,
+        thumbnail: g.thumbnail ?? null, uploadedBy: user.id, at: now,
       }));
     }
     await appendAdminEntry(trx, c, {
       type: 'ATTACH', actorId: user.id,
-      payload: { files: attached.map((a) => ({ attachmentId: a.id, materialId: a.materialId, filename: a.filename, mime: a.mime, size: a.size, sha256: a.sha256 })) },
+      payload: {
+        files: attached.map((a) => ({
+          attachmentId: a.id, materialId: a.materialId, filename: a.filename,
+          mime: a.mime, size: a.size, sha256: a.sha256,
+        })),
+      },
     }, now);
     return { attached, problems, version: seq };
   });

@@ -39,7 +39,9 @@ export default fp<{ publicBaseUrl: string }>(async (app, opts) => {
     const login = req.routeOptions.config?.public === true;
     if (!login && req.cookies?.[SESSION_COOKIE] === undefined) return;
     const origin = req.headers.origin;
-    const fromUs = login ? origin === undefined || isOwnOrigin(req, origin, opts.publicBaseUrl) : sentByOwnPage(req, opts.publicBaseUrl);
+    const fromUs = login
+      ? origin === undefined || isOwnOrigin(req, origin, opts.publicBaseUrl)
+      : sentByOwnPage(req, opts.publicBaseUrl);
     if (!bodyTypeAllowed(req) || !fromUs) throw new AppError('CSRF_REFUSED');
   });
 }, { name: 'api-csrf' });

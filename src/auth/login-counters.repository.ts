@@ -10,7 +10,9 @@ export const ALL_CLIENTS = '*';
  * Counts one attempt of this address in its minute (which starts at its
  * first attempt); returns the count so far and when the minute ends.
  */
-export async function countAttempt(db: Executor, client: string, now: Date): Promise<{ attempts: number; windowEnds: Date }> {
+export async function countAttempt(
+  db: Executor, client: string, now: Date,
+): Promise<{ attempts: number; windowEnds: Date }> {
   const over = sql`a.window_start <= ${new Date(now.getTime() - 60_000)}::timestamptz`;
   const r = await sql<{ attempts: number; window_start: Date }>`
     insert into login_attempts as a (client, window_start, attempts) values (${client}, ${now}::timestamptz, 1)
@@ -27,7 +29,9 @@ export async function countAttempt(db: Executor, client: string, now: Date): Pro
  * lock starts again at 1, and the slot that reaches `max` sets the lock. A slot above `max` means
  * the pair is locked until `lockedUntil`.
  */
-export async function takeFailureSlot(db: Executor, s: { username: string; client: string; now: Date; max: number; lockMinutes: number }): Promise<{ slot: number; lockedUntil: Date | undefined }> {
+export async function takeFailureSlot(
+  db: Executor, s: { username: string; client: string; now: Date; max: number; lockMinutes: number },
+): Promise<{ slot: number; lockedUntil: Date | undefined }> {
   const until = new Date(s.now.getTime() + s.lockMinutes * 60_000);
   const lapsedBefore = new Date(s.now.getTime() - s.lockMinutes * 60_000);
   const firstLock = s.max <= 1 ? until : null;

@@ -68,7 +68,9 @@ export class LoginService {
     if (attempts > this.policy.ratePerMinute) {
       return { ok: false, error: new AppError('TOO_MANY_LOGINS'), retryAfterSeconds: Math.max(1, Math.ceil((windowEnds.getTime() - now.getTime()) / 1000)) };
     }
-    const slot = (c: string, max: number) => takeFailureSlot(this.db, { username, client: c, now, max, lockMinutes: this.policy.lockMinutes });
+    const slot = (c: string, max: number) => takeFailureSlot(this.db, {
+      username, client: c, now, max, lockMinutes: this.policy.lockMinutes,
+    });
     const pair = await slot(client, this.policy.maxFailures);
     if (pair.slot > this.policy.maxFailures) return { ok: false, error: lockedError(pair.lockedUntil!, now) };
     // A locked pair takes no slot of the user name's count, so one address alone cannot lock the name everywhere.
@@ -90,12 +92,15 @@ export class LoginService {
   }
 
   /** Logs in: a new browser session whose token goes into the cookie. */
-  async logIn(username: string, password: string, client: string): Promise<LoginOutcome<{ user: User; token: string; expiresAt: Date }>> {
+  async logIn(
+    username: string, password: string, client: string,
+  ): Promise<LoginOutcome<{ user: User; token: string; expiresAt: Date }>> {
     const checked = await this.checkPassword(username, password, client);
     if (!checked.ok) return checked;
     const now = this.clock.now();
     const token = newToken();
-    const expiresAt = new Date(now.getTime() + Math.min(this.settings.ttlMinutes * 60_000, this.settings.maxHours * 3_600_000));
+    const lifetime = Math.min(this.settings.ttlMinutes * 60_000, this.settings.maxHours * 3_600_000);
+    const expiresAt = new Date(now.getTime() + lifetime);
     await insertSession(this.db, { hash: tokenHash(this.settings.secret, token), userId: checked.user.id, kind: 'cookie', now, expiresAt });
     return { ok: true, user: checked.user, token, expiresAt };
   }
@@ -128,7 +133,10 @@ export class LoginService {
    * Changes the user's password after checking the current one through the login guard (so this is
    * no way round the lockout), and ends every other session and API token of the user.
    */
-  async changePassword(user: User, session: AuthSession, input: { currentPassword: string; newPassword: string; client: string; lang: Lang }): Promise<void> {
+  async changePassword(
+    user: User, session: AuthSession,
+    input: { currentPassword: string; newPassword: string; client: string; lang: Lang },
+  ): Promise<void> {
     const problem = passwordProblem(input.newPassword, user.username)
       ?? (input.newPassword === input.currentPassword ? { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' } : undefined);
     if (problem) throw invalid('/newPassword', input.lang, problem);

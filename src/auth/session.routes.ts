@@ -19,8 +19,13 @@ const passwordBody = {
   },
 } as const;
 
-function publicUser(u: { id: string; username: string; displayName: string; role: string; stationId: string; stationLevel: string }) {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, stationId: u.stationId, stationLevel: u.stationLevel };
+function publicUser(u: {
+  id: string; username: string; displayName: string; role: string; stationId: string; stationLevel: string;
+}) {
+  return {
+    id: u.id, username: u.username, displayName: u.displayName, role: u.role, stationId: u.stationId,
+    stationLevel: u.stationLevel,
+  };
 }
 
 /** A refused login as the API answers it: 401, 423 or 429 (with Retry-After). */

@@ -27,7 +27,9 @@ function isWeekday(day: string): boolean {
  * The `chinese-days` package for the years it knows, overlaid with the days admins loaded
  * (holidays and make-up working days the State Council published after the package was built).
  */
-export function makeCalendar(overrides: Map<string, boolean> = new Map(), loadedYears: Set<number> = new Set()): WorkingCalendar {
+export function makeCalendar(
+  overrides: Map<string, boolean> = new Map(), loadedYears: Set<number> = new Set(),
+): WorkingCalendar {
   return {
     isWorkday(day) {
       const o = overrides.get(day);

@@ -16,8 +16,12 @@ export type ChainStatus =
   | { status: 'done'; caseId: string; outcome: string | null; closedAt: string | null };
 
 /** Where a person stands on each item: from eligibility and their cases (an open case first, else the latest). */
-export async function personChain(db: Db, registry: WorkflowRegistry, person: Person, now: Date): Promise<(ChainItem & ChainStatus)[]> {
-  const [items, cases, subject] = [await chainItems(db, now), await listPersonCases(db, person.id), await eligibilitySubject(db, person, now)];
+export async function personChain(
+  db: Db, registry: WorkflowRegistry, person: Person, now: Date,
+): Promise<(ChainItem & ChainStatus)[]> {
+  const items = await chainItems(db, now);
+  const cases = await listPersonCases(db, person.id);
+  const subject = await eligibilitySubject(db, person, now);
   const out: (ChainItem & ChainStatus)[] = [];
   for (const item of items) {
     const mine = cases.filter((c) => c.workflowId === item.workflowId);

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
+import { addUser } from '../auth/account.service.ts';
 import { issueApiToken } from '../auth/api-token.service.ts';
 import { MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { embeddedSessionSecret } from '../db/embedded.ts';
 import { findStation } from '../stations/station.service.ts';
-import { addUser, ROLE_LIST, type Role } from '../users/user.service.ts';
+import { ROLE_LIST, type Role } from '../users/user.service.ts';
 import { openConfiguredDatabase, runCli } from './database.ts';
 
 const MAX_TOKEN_DAYS = 366;

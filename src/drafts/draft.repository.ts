@@ -24,10 +24,15 @@ function byKey(db: Executor, k: DraftKey) {
   return db.selectFrom('page_drafts').where('case_id', '=', k.caseId).where('user_id', '=', k.userId).where('event_type', '=', k.eventType);
 }
 
-export async function findDraft(db: Executor, caseId: string, userId: string, eventType: string): Promise<Draft | undefined> {
+export async function findDraft(
+  db: Executor, caseId: string, userId: string, eventType: string,
+): Promise<Draft | undefined> {
   const k = { caseId, userId, eventType };
   const r = await byKey(db, k).selectAll().executeTakeFirst();
-  return r && { caseId, userId, eventType, data: openJson(r.data, draftScope(k)), caseVersion: r.case_version, version: r.version, updatedAt: r.updated_at };
+  return r && {
+    caseId, userId, eventType, data: openJson(r.data, draftScope(k)), caseVersion: r.case_version, version: r.version,
+    updatedAt: r.updated_at,
+  };
 }
 
 /** The stored version of a draft, its row locked until the transaction ends; undefined when there is none. */
@@ -36,14 +41,17 @@ export async function lockDraftVersion(trx: Executor, k: DraftKey): Promise<numb
 }
 
 /** Writes a draft as version `version` (1 inserts it). */
-export async function writeDraft(trx: Executor, d: DraftKey & { data: Record<string, unknown>; caseVersion: number; version: number; now: Date }): Promise<void> {
+export async function writeDraft(
+  trx: Executor, d: DraftKey & { data: Record<string, unknown>; caseVersion: number; version: number; now: Date },
+): Promise<void> {
   const data = JSON.stringify(sealJson(d.data, draftScope(d)));
   if (d.version > 1) {
     await trx.updateTable('page_drafts').set({ data, case_version: d.caseVersion, version: d.version, updated_at: d.now })
       .where('case_id', '=', d.caseId).where('user_id', '=', d.userId).where('event_type', '=', d.eventType).execute();
   } else {
     await trx.insertInto('page_drafts').values({
-      case_id: d.caseId, user_id: d.userId, event_type: d.eventType, data, case_version: d.caseVersion, version: d.version, updated_at: d.now,
+      case_id: d.caseId, user_id: d.userId, event_type: d.eventType, data, case_version: d.caseVersion,
+      version: d.version, updated_at: d.now,
     }).execute();
   }
 }
@@ -53,7 +61,9 @@ export async function deleteDraft(db: Executor, caseId: string, userId: string, 
 }
 
 /** Open cases this user has drafts on, newest first. */
-export async function listMyDrafts(db: Executor, userId: string, limit: number): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
+export async function listMyDrafts(
+  db: Executor, userId: string, limit: number,
+): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
   const rows = await db.selectFrom('page_drafts').innerJoin('cases', 'cases.id', 'page_drafts.case_id')
     .select(['page_drafts.case_id', 'page_drafts.event_type', 'page_drafts.updated_at'])
     .where('page_drafts.user_id', '=', userId).where('cases.status', '=', 'open').orderBy('page_drafts.updated_at', 'desc').limit(limit).execute();

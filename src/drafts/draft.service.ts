@@ -10,7 +10,10 @@ export type SavedDraft = { ok: true; version: number } | { ok: false; current: D
  * Saves a draft. `expectedDraftVersion` (the version the form was loaded with; 0 for none)
  * must match the stored one, else nothing is written and the stored draft is returned.
  */
-export async function saveDraft(db: Db, d: DraftKey & { data: Record<string, unknown>; caseVersion: number; now: Date }, expectedDraftVersion?: number): Promise<SavedDraft> {
+export async function saveDraft(
+  db: Db, d: DraftKey & { data: Record<string, unknown>; caseVersion: number; now: Date },
+  expectedDraftVersion?: number,
+): Promise<SavedDraft> {
   return db.transaction().execute(async (trx) => {
     const current = await lockDraftVersion(trx, d);
     if (expectedDraftVersion !== undefined && (current ?? 0) !== expectedDraftVersion) {
@@ -23,6 +26,8 @@ export async function saveDraft(db: Db, d: DraftKey & { data: Record<string, unk
 }
 
 /** Cases this user has drafts on, newest first (the home page). */
-export async function myDrafts(db: Db, userId: string, limit: number): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
+export async function myDrafts(
+  db: Db, userId: string, limit: number,
+): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
   return listMyDrafts(db, userId, limit);
 }

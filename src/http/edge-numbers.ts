@@ -23,7 +23,9 @@ const NUMBER_MESSAGE = { zh: '须为十进制数字（最多 15 位整数）', e
  * The integer a query string or form field spells plainly, within [min, max]; otherwise undefined
  * (hex, exponents, blanks, Infinity and overlong digit runs included). Pages fall back on it.
  */
-export function decimalInteger(text: unknown, min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number | undefined {
+export function decimalInteger(
+  text: unknown, min = -Number.MAX_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (typeof text !== 'string' || !INTEGER_TEXT.test(text)) return undefined;
   // `|| 0` reads "-0" as 0.
   const n = Number(text) || 0;

@@ -28,7 +28,8 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
       censor: '[redacted]',
     },
     serializers: {
-      req: (req: { method: string; url: string; id: string; ip?: string }) => ({ id: req.id, method: req.method, url: req.url, ip: req.ip }),
+      req: (req: { method: string; url: string; id: string; ip?: string }) =>
+        ({ id: req.id, method: req.method, url: req.url, ip: req.ip }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   };

@@ -26,7 +26,9 @@ const SENSITIVE_FIELDS: Record<string, (v: string) => string> = {
   payeeBankAccount: maskBankAccount,
 };
 
-const MASKS: Record<PersonalNumberKind, (m: string) => string> = { idNumber: maskIdNumber, bankCard: maskBankAccount, mobile: maskPhone };
+const MASKS: Record<PersonalNumberKind, (m: string) => string> = {
+  idNumber: maskIdNumber, bankCard: maskBankAccount, mobile: maskPhone,
+};
 
 /** Masks ID numbers, bank cards and mobiles wherever they occur inside free text (URLs, log lines). */
 export function maskText(text: string): string {

@@ -40,4 +40,5 @@ export const Pdf = file('application/pdf', 'A PDF document');
  * An object of free keys whose values share one schema (`additionalProperties`,
  * which OpenAPI 3.0 knows; it has no patternProperties).
  */
-export const MapOf = <T extends TSchema>(value: T, description: string) => Type.Object({}, { additionalProperties: value, description });
+export const MapOf = <T extends TSchema>(value: T, description: string) =>
+  Type.Object({}, { additionalProperties: value, description });

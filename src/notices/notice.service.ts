@@ -90,10 +90,13 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
 
   const model = buildNoticeModel({
     definition: def, noticeKey: input.noticeKey, notice,
-    event: { type: event.type, data: eventData, fromState: event.from_state, toState: event.to_state ?? input.snapshot.value },
+    event: {
+      type: event.type, data: eventData, fromState: event.from_state, toState: event.to_state ?? input.snapshot.value,
+    },
     caseData: context.data, materials: context.materials,
     caseId: input.caseId, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
-    personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh, organ: district.name_zh,
+    personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh,
+    organ: district.name_zh,
     handler: handler ?? '系统', number, code, verifyUrl: `${runtime.settings.publicBaseUrl}/verify/${verifyToken}`,
     issuedAt: input.now, settings: runtime.settings, lateness: latenessFields(input.wf, context),
   });
@@ -107,9 +110,10 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
 
   const id = newId(input.now.getTime());
   await insertNotice(trx, {
-    id, caseId: input.caseId, eventSeq: input.eventSeq, noticeKey: input.noticeKey, kind: notice.kind, title: notice.title.zh,
-    data: model, issuedBy: input.actorId, issuedAt: input.now, districtId: district.id, year, series, serial, code, number,
-    template: notice.template, content, contentSha256: contentHash({ number, data: model, content }), verifyToken,
+    id, caseId: input.caseId, eventSeq: input.eventSeq, noticeKey: input.noticeKey, kind: notice.kind,
+    title: notice.title.zh, data: model, issuedBy: input.actorId, issuedAt: input.now, districtId: district.id, year,
+    series, serial, code, number, template: notice.template, content,
+    contentSha256: contentHash({ number, data: model, content }), verifyToken,
   });
   await lockNewNotice(trx, id);
   runtime.afterIssue?.(id);
@@ -119,7 +123,10 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
 /** The renderer's input: the stored notice, and the service's seal. */
 export function documentOf(n: StoredNotice, seal: Buffer | undefined): NoticeDocument {
   const d = n.data as { organ: string; issuedDate: string; verifyUrl: string };
-  return { organ: d.organ, number: n.number, title: n.title, dateText: d.issuedDate, issuedAt: n.issuedAt, blocks: parseMarkup(n.content), verifyUrl: d.verifyUrl, seal };
+  return {
+    organ: d.organ, number: n.number, title: n.title, dateText: d.issuedDate, issuedAt: n.issuedAt,
+    blocks: parseMarkup(n.content), verifyUrl: d.verifyUrl, seal,
+  };
 }
 
 /** The PDF of a notice: the stored bytes, or, before the render job has run, made and stored now. */

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addUser, setUserDisabled } from '../auth/account.service.ts';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-rule.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { addStation, findStation, listStations, type Station } from '../stations/station.service.ts';
-import { addUser, ROLE_LIST, setUserDisabled, userAccount, userAccounts, usernameTaken, type Role } from '../users/user.service.ts';
+import { ROLE_LIST, userAccount, userAccounts, usernameTaken, type Role } from '../users/user.service.ts';
 import { label, ROLES, stationName } from './labels.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 

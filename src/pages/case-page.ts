@@ -17,7 +17,7 @@ import { eventInfo, initialData, isCounter, moveKind, stepFormHtml, uploadsHtml,
 import { errorList } from './form-errors.ts';
 import type { Errors } from './form-schema.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
-import { usersAbove } from '../users/user.service.ts';
+import { usersAbove } from '../jurisdiction/area-users.service.ts';
 import { fmtDateTime, loc } from './view.ts';
 import { pageLang, sendPage } from './web.ts';
 

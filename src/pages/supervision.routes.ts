@@ -14,7 +14,7 @@ import { stepTitle } from './case-model.ts';
 import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person-lookup.service.ts';
 import { stationsWithin } from '../stations/station.service.ts';
-import { usersWithin } from '../users/user.service.ts';
+import { usersWithin } from '../jurisdiction/area-users.service.ts';
 import { loc } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 

@@ -6,10 +6,15 @@ export type { User };
 const columns = ['users.id', 'users.username', 'users.display_name', 'users.role', 'users.station_id', 'stations.level', 'stations.path'] as const;
 
 function toUser(r: { id: string; username: string; display_name: string; role: Role; station_id: string; level: User['stationLevel']; path: string }): User {
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, stationId: r.station_id, stationLevel: r.level, stationPath: r.path };
+  return {
+    id: r.id, username: r.username, displayName: r.display_name, role: r.role, stationId: r.station_id,
+    stationLevel: r.level, stationPath: r.path,
+  };
 }
 
-export async function findUserByUsername(db: Executor, username: string): Promise<(User & { passwordHash: string }) | undefined> {
+export async function findUserByUsername(
+  db: Executor, username: string,
+): Promise<(User & { passwordHash: string }) | undefined> {
   const r = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
     .select([...columns, 'users.password_hash']).where('users.username', '=', username).where('users.disabled', '=', false).executeTakeFirst();
   return r && { ...toUser(r), passwordHash: r.password_hash };
@@ -36,9 +41,14 @@ export async function setPasswordHash(db: Executor, id: string, passwordHash: st
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }
 
-export async function insertUser(db: Executor, u: { id: string; username: string; displayName: string; role: Role; stationId: string; passwordHash: string }, now: Date): Promise<void> {
+export async function insertUser(
+  db: Executor,
+  u: { id: string; username: string; displayName: string; role: Role; stationId: string; passwordHash: string },
+  now: Date,
+): Promise<void> {
   await db.insertInto('users').values({
-    id: u.id, username: u.username, display_name: u.displayName, role: u.role, station_id: u.stationId, password_hash: u.passwordHash, created_at: now,
+    id: u.id, username: u.username, display_name: u.displayName, role: u.role, station_id: u.stationId,
+    password_hash: u.passwordHash, created_at: now,
   }).execute();
 }
 
@@ -49,7 +59,10 @@ export async function isUsernameTaken(db: Executor, username: string): Promise<b
 /** Every account, disabled ones too, by user name. */
 export async function listAccounts(db: Executor): Promise<UserAccount[]> {
   const rows = await db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'station_id', 'disabled']).orderBy('username').execute();
-  return rows.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name, role: r.role, stationId: r.station_id, disabled: r.disabled }));
+  return rows.map((r) => ({
+    id: r.id, username: r.username, displayName: r.display_name, role: r.role, stationId: r.station_id,
+    disabled: r.disabled,
+  }));
 }
 
 export async function findAccount(db: Executor, id: string): Promise<{ id: string; username: string } | undefined> {
@@ -65,7 +78,9 @@ export async function listChoices(db: Executor): Promise<(UserChoice & { station
   const rows = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
     .select(['users.id', 'users.display_name', 'users.role', 'users.station_id', 'stations.path'])
     .where('users.disabled', '=', false).orderBy('stations.path').orderBy('users.display_name').execute();
-  return rows.map((r) => ({ id: r.id, name: r.display_name, role: r.role, stationId: r.station_id, stationPath: r.path }));
+  return rows.map((r) => ({
+    id: r.id, name: r.display_name, role: r.role, stationId: r.station_id, stationPath: r.path,
+  }));
 }
 
 export async function displayNames(db: Executor, ids: string[]): Promise<Map<string, string>> {

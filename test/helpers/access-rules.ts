@@ -14,7 +14,7 @@ import { ROLES, USERNAME, type Role, type Target } from './access.ts';
  */
 
 /** The station paths of the targets: @Q in 桥头村 (东城镇), @S in 山下村 (西山镇). */
-export const pathOf = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
+const pathOf = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
 
 /** A batch action of the matrices' set-up: run by the clerk of the target's village. */
 const ranBy = { Q: 'u-village-clerk', S: 'u-xishan-clerk' } as const;

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Test } from 'tap';
 
 /** Debian's chromium; the tests never download a browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumMissing = existsSync(CHROMIUM)
   ? false

@@ -16,7 +16,7 @@ import { allRoutes } from './routes.ts';
 export const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 export const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 
-export const HOSTILE = [
+const HOSTILE = [
   "' OR '1'='1", "1'; DROP TABLE case_events; --", "'); DELETE FROM persons; --", '1 UNION SELECT password_hash FROM users', "' || pg_sleep(5) || '",
   // eslint-disable-next-line no-template-curly-in-string -- a template-injection probe: the ${…} is the payload
   '{{constructor.constructor("return process")()}}', '{{#each this}}{{this}}{{/each}}', '${process.exit(1)}', '#{7*7}', '<%= 7*7 %>', '{{7*7}}',
@@ -32,7 +32,7 @@ export const hostileString = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 40 }) },
 );
-export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
+const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: hostileString },
   { weight: 1, arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, 2 ** 53, -(2 ** 31), 1e308) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
@@ -73,7 +73,7 @@ export function apiParameters(app: FastifyInstance): Map<string, Parameter[]> {
 }
 
 /** Field names the routes know, so objects get past "unknown field" and reach deeper checks. */
-export const KNOWN_FIELDS = ['username', 'password', 'name', 'idNumber', 'phone', 'stationId', 'attributes', 'relations', 'workflowId', 'personId', 'applicantId', 'payeeId',
+const KNOWN_FIELDS = ['username', 'password', 'name', 'idNumber', 'phone', 'stationId', 'attributes', 'relations', 'workflowId', 'personId', 'applicantId', 'payeeId',
   'agent', 'type', 'data', 'expectedVersion', 'caseIds', 'userId', 'text', 'reason', 'source', 'holidays', 'workdays', 'definition', 'note', 'events', 'effectiveFrom',
   'toVersion', 'mapping', 'dryRun', 'key', 'value', 'unit', 'policyDocument', '_csrf', 'next', 'on', '__proto__', 'constructor'];
 
@@ -81,7 +81,7 @@ export const hostileObject = fc.dictionary(
   fc.oneof(fc.constantFrom(...KNOWN_FIELDS), hostileString), hostileValue, { maxKeys: 6 },
 );
 
-export const BAD_JSON = ['{', '{"a":', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'tru', '{"a":NaN}', '{"a":undefined}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}',
+const BAD_JSON = ['{', '{"a":', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'tru', '{"a":NaN}', '{"a":undefined}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}',
   '\ufeff{"a":1}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '"just a string"', '12345', '{"a":1}{"b":2}', '{"a":1e99999}', `${'['.repeat(5000)}${']'.repeat(5000)}`,
   `{"a":${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}}`, '\u0000\u0001\u0002', '<?xml version="1.0"?><a/>', 'a=1&b=2', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--'];
 
@@ -109,7 +109,7 @@ export interface World {
  * A fingerprint of every table, leaving out what may change on its own (PDFs rendered after
  * commit) or on purpose on a refusal (the login counters).
  */
-export async function fingerprint(app: FastifyInstance): Promise<string> {
+async function fingerprint(app: FastifyInstance): Promise<string> {
   const tables = (await sql<{ table_name: string }>`select table_name from information_schema.tables
     where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%' and table_name not like 'login\\_%' order by table_name`.execute(app.db)).rows.map((r) => r.table_name);
   const skip: Record<string, string[]> = {

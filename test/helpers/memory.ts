@@ -5,7 +5,7 @@ const MB = 1024 * 1024;
 
 setFlagsFromString('--expose-gc');
 /** A full collection, without starting node with --expose-gc. */
-export const gc = runInNewContext('gc') as () => void;
+const gc = runInNewContext('gc') as () => void;
 
 /**
  * Heap in use after full collections: what is really kept. Several, because V8 keeps the code

@@ -95,7 +95,7 @@ export function flat(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
-export interface PlacedText { text: string; font: string; top: number; left: number; width: number; height: number }
+interface PlacedText { text: string; font: string; top: number; left: number; width: number; height: number }
 export interface PageLayout {
   height: number; texts: PlacedText[]; images: { top: number; left: number; width: number; height: number }[];
 }

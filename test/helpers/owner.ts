@@ -10,7 +10,7 @@ import type { Database } from '../../src/db/database.ts';
 import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
 import { freshDatabase, testConfig } from './build.ts';
 
-export type OwnerQuery = (text: string, params?: unknown[]) => Promise<Record<string, any>[]>;
+type OwnerQuery = (text: string, params?: unknown[]) => Promise<Record<string, any>[]>;
 
 export interface OwnedDatabase {
   /** The environment of `npm run verify` and the other tools on this database. */

@@ -12,7 +12,7 @@ import { login } from './build.ts';
 type Data = Record<string, unknown>;
 
 /** Valid data for a form or a transition; an array lists alternatives the path search chooses between. */
-export type Sample = Data | Data[];
+type Sample = Data | Data[];
 
 /** Sample data kept beside each definition (workflows/samples/<id>.json). */
 export interface Samples {
@@ -35,7 +35,7 @@ export interface Step extends Edge {
   data?: Data;
 }
 
-export function loadDefinition(id: string): WorkflowDefinition {
+function loadDefinition(id: string): WorkflowDefinition {
   return JSON.parse(readFileSync(new URL(`../../workflows/${id}.json`, import.meta.url), 'utf8'));
 }
 
@@ -49,7 +49,7 @@ function transitions(state: StateConfig): [string, TransitionConfig[]][] {
   return Object.entries(state.on ?? {}).map(([e, t]) => [e, Array.isArray(t) ? t : [t]]);
 }
 
-export function edgesOf(def: WorkflowDefinition): Edge[] {
+function edgesOf(def: WorkflowDefinition): Edge[] {
   const out: Edge[] = [];
   for (const [from, state] of Object.entries(def.machine.states)) {
     for (const [event, ts] of transitions(state)) {
@@ -69,7 +69,7 @@ function isFinal(def: WorkflowDefinition, state: string): boolean {
  * The sample data that may be sent along an edge: one or more alternatives (`undefined` where no
  * form is filled in).
  */
-export function alternativesFor(def: WorkflowDefinition, samples: Samples, e: Edge): (Data | undefined)[] {
+function alternativesFor(def: WorkflowDefinition, samples: Samples, e: Edge): (Data | undefined)[] {
   const t = samples.transitions ?? {};
   const specific = t[`${e.from}.${e.event}[${e.index}]`] ?? t[`${e.from}.${e.event}`];
   if (isSystemEvent(e.event)) {
@@ -221,7 +221,7 @@ const pathCache = new Map<string, { def: WorkflowDefinition; samples: Samples; p
  * final state. Only paths the engine really walks with the sample data are chosen, so a guarded
  * branch is reached with data that selects it; a transition no sample data can reach is an error.
  */
-export function coveringPaths(def: WorkflowDefinition, samples: Samples): Step[][] {
+function coveringPaths(def: WorkflowDefinition, samples: Samples): Step[][] {
   const search = new PathSearch(def, samples);
   const walk = search.reach(search.initial());
   const reached: Node[] = [];

@@ -6,10 +6,10 @@ import { DATA_KEY, SECRET } from './build.ts';
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where a spawned service's notices point their QR codes (PUBLIC_BASE_URL, required with DATABASE_URL). */
-export const PUBLIC_BASE_URL = 'https://tysw.test.invalid';
+const PUBLIC_BASE_URL = 'https://tysw.test.invalid';
 
 /** The environment of a spawned service or tool: the parent's, without DATABASE_URL (or the owner's) unless given. */
-export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _, MIGRATION_DATABASE_URL: __, ...rest } = process.env;
   return { ...rest, SESSION_SECRET: SECRET, DATA_KEY, PUBLIC_BASE_URL, LOG_LEVEL: 'warn', ...env };
 }

@@ -17,7 +17,7 @@ const ARTICLE = /^(第[零一二三四五六七八九十百]+条)\s+(.*)$/;
 const ITEM = /^（[一二三四五六七八九十]+）/;
 const DIGITS = '一二三四五六七八九十';
 
-export function parseStatute(markdown: string): Statute {
+function parseStatute(markdown: string): Statute {
   const [header, body = ''] = markdown.split('<!-- INFO END -->');
   const articles = new Map<string, string[][]>();
   let current: string[][] | undefined;
