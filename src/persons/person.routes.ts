@@ -75,7 +75,9 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Body: { idNumber?: string; name?: string } }>('/persons/search', {
     schema: { tags: ['persons'], response: { 200: PersonList }, summary: 'Find persons by ID number or name (never an ID number in a URL)', body: searchBody },
   }, async (req) => {
-    const found = await searchPersons(app.db, { idNumber: req.body.idNumber?.toUpperCase(), name: req.body.name }, req.user!.stationPath, 50);
+    const found = await searchPersons(
+      app.db, { idNumber: req.body.idNumber?.toUpperCase(), name: req.body.name }, req.user!.stationPath, 50,
+    );
     return { items: found.map((p) => personSummary(p)) };
   });
 
@@ -85,8 +87,13 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } }, body: correctionBody,
     },
   }, async (req) => {
-    const changed = await correctPerson(app.db, req.user!, req.params.id, req.body.changes, req.body.reason, app.clock.now());
+    const changed = await correctPerson(
+      app.db, req.user!, req.params.id, req.body.changes, req.body.reason, app.clock.now(),
+    );
     const person = (await findPerson(app.db, req.params.id, req.user!.stationPath))!;
-    return { ...personSummary(person), changed: changed.map((c) => c.field), corrections: await listCorrections(app.db, person.id, false) };
+    return {
+      ...personSummary(person), changed: changed.map((c) => c.field),
+      corrections: await listCorrections(app.db, person.id, false),
+    };
   });
 }

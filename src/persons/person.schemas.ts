@@ -14,12 +14,15 @@ export const Correction = Type.Object({
   correctedBy: Type.Object({ id: Type.String(), name: Type.String() }), correctedAt: DateTime(),
 });
 
-export const PersonCorrected = Type.Object({ ...personFields, changed: Type.Array(Type.String()), corrections: Type.Array(Correction) });
+export const PersonCorrected = Type.Object({
+  ...personFields, changed: Type.Array(Type.String()), corrections: Type.Array(Correction),
+});
 
 const transferFields = {
-  id: Type.String(), status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('refused')]), name: Type.String(),
-  idNumber: Type.String(), toStationId: Type.String(), toStation: Type.String(), requestedBy: Type.String(), requestedAt: DateTime(),
-  decidedAt: Nullable(DateTime()), decisionReason: Nullable(Type.String()),
+  id: Type.String(), status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('refused')]),
+  name: Type.String(), idNumber: Type.String(), toStationId: Type.String(), toStation: Type.String(),
+  requestedBy: Type.String(), requestedAt: DateTime(), decidedAt: Nullable(DateTime()),
+  decisionReason: Nullable(Type.String()),
 };
 
 export const Transfers = Type.Object({
