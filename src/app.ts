@@ -39,6 +39,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { parseFiniteJson, plainNumbersFirst } from './http/edge-numbers.ts';
 import { loggerOptions } from './http/logger.ts';
 import personRoutes from './persons/person.routes.ts';
+import personFileRoutes from './person-file/person-file.routes.ts';
 import personTransferRoutes from './persons/person-transfer.routes.ts';
 import noticesPlugin from './notices/notice.plugin.ts';
 import { noticeSettings } from './notices/notice.settings.ts';
@@ -140,6 +141,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(sessionRoutes);
     await api.register(workflowRoutes);
     await api.register(personRoutes);
+    await api.register(personFileRoutes);
     await api.register(personTransferRoutes);
     await api.register(caseRoutes);
     await api.register(noticeApiRoutes);

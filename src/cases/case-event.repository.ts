@@ -54,7 +54,9 @@ export async function appendEvents(db: Executor, entries: NewEntry[]): Promise<v
   if (written.rows.length !== entries.length) throw new Error(`appendEvents: ${entries.length - written.rows.length} entries for cases that do not exist`);
 }
 
-export async function appendEvent(db: Executor, caseId: string, e: WrittenEvent, priorTiming?: StepTiming | null): Promise<WrittenEvent> {
+export async function appendEvent(
+  db: Executor, caseId: string, e: WrittenEvent, priorTiming?: StepTiming | null,
+): Promise<WrittenEvent> {
   await appendEvents(db, [{ caseId, event: e, priorTiming }]);
   return e;
 }
@@ -71,7 +73,9 @@ export async function listEvents(db: Executor, caseId: string): Promise<CaseEven
 }
 
 /** The clock kept beside an entry (null for entries written before it was kept, or that did not move the case). */
-export async function priorTimingOf(db: Executor, caseId: string, seq: number): Promise<Record<string, unknown> | null> {
+export async function priorTimingOf(
+  db: Executor, caseId: string, seq: number,
+): Promise<Record<string, unknown> | null> {
   const r = await db.selectFrom('case_events').select('prior_timing').where('case_id', '=', caseId).where('seq', '=', seq).executeTakeFirst();
   return (r?.prior_timing as Record<string, unknown> | null | undefined) ?? null;
 }

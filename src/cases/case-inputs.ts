@@ -19,13 +19,19 @@ export async function eligibilitySubject(db: Executor, person: Person, now: Date
  * Answers given once are reused: form fields the person file or the person's earlier cases
  * already hold are filled in when a case starts, for the clerk to confirm.
  */
-export async function prefillData(db: Executor, def: WorkflowDefinition, person: Person): Promise<Record<string, unknown>> {
+export async function prefillData(
+  db: Executor, def: WorkflowDefinition, person: Person,
+): Promise<Record<string, unknown>> {
   if (!def.prefill) return {};
   const known: Record<string, unknown> = {};
   for (const data of await personCaseData(db, person.id)) Object.assign(known, data);
-  Object.assign(known, person.attributes, { name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate });
+  Object.assign(known, person.attributes, {
+    name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate,
+  });
   if (person.phone) known.mobile = person.phone;
   const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill)) if (known[source] !== undefined) data[field] = known[source];
+  for (const [field, source] of Object.entries(def.prefill)) {
+    if (known[source] !== undefined) data[field] = known[source];
+  }
   return data;
 }

@@ -61,14 +61,16 @@ function encodeCursor(c: CaseCursor): string {
  * Cases in the user's jurisdiction: all (newest first), or overdue / due soon (by due date) / idle
  * (by last event), keyset-paginated; `nextCursor` is null on the last page.
  */
-export async function listCases(deps: CaseDeps, user: User, f: CaseListFilters): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+export async function listCases(
+  deps: CaseDeps, user: User, f: CaseListFilters,
+): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
   const scopePath = f.stationId ? (await stationInArea(deps.db, f.stationId, user.stationPath)).path : user.stationPath;
   const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
   if (f.cursor && !cursor) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/cursor', message: '分页游标无效 / invalid cursor' }] });
   const now = deps.clock.now();
   const cases = (await dashboardCases(deps.db, {
-    scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
-    soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
+    scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
+    assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
     cursor, limit: f.limit,

@@ -13,13 +13,15 @@ function holderStation(stationPath: string, stepLevel: string | null): string | 
 /** The short form of a case used in lists and the person file: where it is, since when, who holds it. */
 export function caseSummary(c: Case, now = new Date()) {
   return {
-    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, parentCaseId: c.parentCaseId, personId: c.personId,
-    state: c.state, status: c.status, outcome: c.outcome, version: c.version, dueAt: c.dueAt?.toISOString() ?? null,
+    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, parentCaseId: c.parentCaseId,
+    personId: c.personId, state: c.state, status: c.status, outcome: c.outcome, version: c.version,
+    dueAt: c.dueAt?.toISOString() ?? null,
     dueUncertain: c.dueUncertain, overdue: c.status === 'open' && c.dueAt !== null && c.dueAt < now, escalatedTo: c.escalatedTo,
     stepLevel: c.stepLevel, holderStationId: holderStation(c.stationPath, c.stepLevel), assigneeId: c.assigneeId,
     stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null,
     daysInStep: c.stepEnteredAt && c.status === 'open' ? Math.floor((now.getTime() - c.stepEnteredAt.getTime()) / 86_400_000) : null,
-    lastEventAt: c.lastEventAt?.toISOString() ?? null, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    lastEventAt: c.lastEventAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   };
 }
 

@@ -35,12 +35,12 @@ export function openAgent(caseId: string, stored: unknown): Record<string, unkno
 export function toCase(r: CaseRow): Case {
   const c = {
     id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
-    personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id,
-    agent: openAgent(r.id, r.agent),
-    stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome, version: r.version,
-    stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id,
-    createdAt: r.created_at, updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
-    lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain, pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
+    personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: openAgent(r.id, r.agent),
+    stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome,
+    version: r.version, stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id, createdAt: r.created_at,
+    updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
+    lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain,
+    pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
     overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to,
   } as Case;
   // Lists (dashboards, the person file) never read the form data: it is decrypted when first read, not for every row.
@@ -66,25 +66,29 @@ export async function lockCase(db: Executor, id: string, area: Area): Promise<Ca
 
 export interface CaseInsert {
   id: string; workflowId: string; workflowVersion: number; parentCaseId: string | null; personId: string;
-  applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null; stationId: string; stationPath: string;
-  exclusive: boolean; snapshot: StoredSnapshot; timing: StepTiming; createdBy: string | null; now: Date;
+  applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null;
+  stationId: string; stationPath: string; exclusive: boolean;
+  snapshot: StoredSnapshot; timing: StepTiming; createdBy: string | null; now: Date;
 }
 
 function timingColumns(t: StepTiming) {
   return {
-    step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt, step_entered_at: t.stepEnteredAt,
-    paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays, overdue_at: t.overdueAt, escalated_at: t.escalatedAt, escalated_to: t.escalatedTo,
+    step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt,
+    step_entered_at: t.stepEnteredAt, paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays,
+    overdue_at: t.overdueAt, escalated_at: t.escalatedAt, escalated_to: t.escalatedTo,
   };
 }
 
 export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
   const done = c.snapshot.status === 'done';
   await db.insertInto('cases').values({
-    id: c.id, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId, person_id: c.personId,
-    applicant_id: c.applicantId, payee_id: c.payeeId, agent: c.agent ? JSON.stringify(sealAgent(c.id, c.agent)) : null,
-    station_id: c.stationId, station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
-    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)), ...timingColumns(c.timing),
-    assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now, closed_at: done ? c.now : null, last_event_at: c.now,
+    id: c.id, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId,
+    person_id: c.personId, applicant_id: c.applicantId, payee_id: c.payeeId,
+    agent: c.agent ? JSON.stringify(sealAgent(c.id, c.agent)) : null, station_id: c.stationId,
+    station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
+    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)),
+    ...timingColumns(c.timing), assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now,
+    closed_at: done ? c.now : null, last_event_at: c.now,
   }).execute();
 }
 
@@ -121,7 +125,9 @@ export async function listPersonCases(db: Executor, personId: string): Promise<C
 }
 
 /** The items a person has finished with one of `outcomes`, once each. */
-export async function completedWorkflows(db: Executor, personId: string, outcomes: readonly string[]): Promise<string[]> {
+export async function completedWorkflows(
+  db: Executor, personId: string, outcomes: readonly string[],
+): Promise<string[]> {
   const rows = await db.selectFrom('cases').select('workflow_id').distinct().where('person_id', '=', personId)
     .where('status', '=', 'closed').where('outcome', 'in', outcomes).execute();
   return rows.map((r) => r.workflow_id);
@@ -159,9 +165,15 @@ export async function listOpenCases(db: Executor, workflowId: string): Promise<C
  * Moves an open case to another version of its definition; the
  * caller holds the row lock and writes the MIGRATE entry.
  */
-export async function moveToVersion(db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date): Promise<void> {
+export async function moveToVersion(
+  db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date,
+): Promise<void> {
   await db.updateTable('cases').set({
-    workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value, version: c.version + 1, updated_at: now,
-    ...(timing ? { step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt, step_entered_at: timing.stepEnteredAt } : {}),
+    workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value,
+    version: c.version + 1, updated_at: now,
+    ...(timing ? {
+      step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt,
+      step_entered_at: timing.stepEnteredAt,
+    } : {}),
   }).where('id', '=', c.id).where('version', '=', c.version).execute();
 }

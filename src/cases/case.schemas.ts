@@ -9,38 +9,47 @@ const AllowedEvent = Type.Object({
   form: Type.Optional(OpenObject('JSON Schema of that form, with x- annotations')),
 });
 
-const Material = Type.Object({ id: Type.String(), title: Localized, required: Type.Boolean(), received: Type.Boolean() });
+const Material = Type.Object({
+  id: Type.String(), title: Localized, required: Type.Boolean(), received: Type.Boolean(),
+});
 
 const CurrentStep = Type.Object({
-  name: Type.String(), title: Localized, level: Nullable(Type.String()), external: Type.Boolean(), role: Type.Array(Type.String()),
-  form: Nullable(OpenObject('JSON Schema of the step\'s main form')), allowedEvents: Type.Array(AllowedEvent), materials: Type.Array(Material),
+  name: Type.String(), title: Localized, level: Nullable(Type.String()), external: Type.Boolean(),
+  role: Type.Array(Type.String()), form: Nullable(OpenObject('JSON Schema of the step\'s main form')),
+  allowedEvents: Type.Array(AllowedEvent), materials: Type.Array(Material),
 });
 
 const HistoryEntry = Type.Object({
-  seq: Type.Integer(), kind: Type.String(), type: Type.String(), actor: Nullable(Type.String()), actorName: Nullable(Type.String()),
-  from: Nullable(Type.String()), to: Nullable(Type.String()), at: DateTime(), payload: OpenObject('What the event carried (personal data masked unless revealed)'),
+  seq: Type.Integer(), kind: Type.String(), type: Type.String(), actor: Nullable(Type.String()),
+  actorName: Nullable(Type.String()), from: Nullable(Type.String()), to: Nullable(Type.String()), at: DateTime(),
+  payload: OpenObject('What the event carried (personal data masked unless revealed)'),
 });
 
 export const CaseView = Type.Object({
-  id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), title: Localized, parentCaseId: Nullable(Type.String()),
-  personId: Type.String(), applicantId: Nullable(Type.String()), payeeId: Nullable(Type.String()), state: Type.String(),
+  id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), title: Localized,
+  parentCaseId: Nullable(Type.String()), personId: Type.String(), applicantId: Nullable(Type.String()),
+  payeeId: Nullable(Type.String()), state: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]), outcome: Nullable(Type.String()), version: Type.Integer(),
   data: OpenObject('The case data, keyed by form field (personal data masked unless revealed)'), materialsReceived: Type.Array(Type.String()),
   dueAt: Nullable(DateTime()), dueUncertain: Type.Boolean({ description: 'The deadline was counted through a year whose official holidays are not loaded' }),
-  timerAt: Nullable(DateTime()), stepEnteredAt: Nullable(DateTime()), overdue: Type.Boolean(), escalatedTo: Nullable(Type.String()),
-  assigneeId: Nullable(Type.String()), createdAt: DateTime(), updatedAt: DateTime(), currentStep: Nullable(CurrentStep),
+  timerAt: Nullable(DateTime()), stepEnteredAt: Nullable(DateTime()), overdue: Type.Boolean(),
+  escalatedTo: Nullable(Type.String()), assigneeId: Nullable(Type.String()),
+  createdAt: DateTime(), updatedAt: DateTime(), currentStep: Nullable(CurrentStep),
   history: Type.Array(HistoryEntry),
-  notices: Type.Array(Type.Object({ id: Type.String(), key: Type.String(), kind: Type.String(), title: Type.String(), issuedAt: DateTime() })),
+  notices: Type.Array(Type.Object({
+    id: Type.String(), key: Type.String(), kind: Type.String(), title: Type.String(), issuedAt: DateTime(),
+  })),
   recall: Nullable(Type.Object({ seq: Type.Integer(), type: Type.String(), label: Localized }, { description: 'The step this user may take back now (撤回, event RECALL)' })),
 }, { title: 'Case' });
 
 export const CaseSummary = Type.Object({
-  id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), parentCaseId: Nullable(Type.String()), personId: Type.String(),
-  state: Type.String(), status: Type.Union([Type.Literal('open'), Type.Literal('closed')]), outcome: Nullable(Type.String()), version: Type.Integer(),
-  dueAt: Nullable(DateTime()), dueUncertain: Type.Boolean(), overdue: Type.Boolean(), escalatedTo: Nullable(Type.String()),
-  stepLevel: Nullable(Type.String()), holderStationId: Nullable(Type.String({ description: 'The station whose queue the step waits in' })),
-  assigneeId: Nullable(Type.String()), stepEnteredAt: Nullable(DateTime()), daysInStep: Nullable(Type.Integer()), lastEventAt: Nullable(DateTime()),
-  createdAt: DateTime(), updatedAt: DateTime(),
+  id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), parentCaseId: Nullable(Type.String()),
+  personId: Type.String(), state: Type.String(), status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  outcome: Nullable(Type.String()), version: Type.Integer(), dueAt: Nullable(DateTime()), dueUncertain: Type.Boolean(),
+  overdue: Type.Boolean(), escalatedTo: Nullable(Type.String()), stepLevel: Nullable(Type.String()),
+  holderStationId: Nullable(Type.String({ description: 'The station whose queue the step waits in' })),
+  assigneeId: Nullable(Type.String()), stepEnteredAt: Nullable(DateTime()), daysInStep: Nullable(Type.Integer()),
+  lastEventAt: Nullable(DateTime()), createdAt: DateTime(), updatedAt: DateTime(),
 }, { title: 'CaseSummary' });
 
 export const CaseList = Type.Object({ items: Type.Array(CaseSummary), nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page' })) });

@@ -61,10 +61,12 @@ async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<s
   const id = newId(a.now.getTime());
   try {
     await insertCase(trx, {
-      id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId, personId: a.person.id,
-      applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null, agent: a.input.agent ?? null,
-      stationId: a.person.stationId, stationPath: a.person.stationPath, exclusive: !a.wf.definition.allowConcurrentCases,
-      snapshot: started.snapshot, timing: timingOnEntry(a.wf, null, started.snapshot, a.now, deps.calendar.current)!, createdBy: a.actorId, now: a.now,
+      id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId,
+      personId: a.person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
+      agent: a.input.agent ?? null, stationId: a.person.stationId, stationPath: a.person.stationPath,
+      exclusive: !a.wf.definition.allowConcurrentCases, snapshot: started.snapshot,
+      timing: timingOnEntry(a.wf, null, started.snapshot, a.now, deps.calendar.current)!,
+      createdBy: a.actorId, now: a.now,
     });
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw new AppError('CASE_ALREADY_OPEN');
@@ -74,7 +76,10 @@ async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<s
     seq: 1, kind: 'machine', type: 'START', payload: { data, parentCaseId: a.parentCaseId }, actorId: a.actorId,
     fromState: null, toState: started.snapshot.value, at: a.now,
   });
-  await applyEffects(trx, deps, { caseId: id, wf: a.wf, person: a.person, snapshot: started.snapshot, seq: 1, actorId: a.actorId, now: a.now, depth: a.depth }, started.effects);
+  await applyEffects(trx, deps, {
+    caseId: id, wf: a.wf, person: a.person, snapshot: started.snapshot,
+    seq: 1, actorId: a.actorId, now: a.now, depth: a.depth,
+  }, started.effects);
   return id;
 }
 
@@ -95,7 +100,8 @@ async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, eff
     if (effect.type === 'issueNotice') {
       // Numbered and its text rendered here; the PDF is made after commit (src/notices/).
       await issueNotice(trx, deps.db, {
-        caseId: c.caseId, eventSeq: c.seq, noticeKey: effect.notice, wf: c.wf, person: c.person, snapshot: c.snapshot, actorId: c.actorId, now: c.now,
+        caseId: c.caseId, eventSeq: c.seq, noticeKey: effect.notice, wf: c.wf, person: c.person, snapshot: c.snapshot,
+        actorId: c.actorId, now: c.now,
       });
     } else if (c.depth < MAX_CHILD_DEPTH) {
       await startChild(trx, deps, c, effect.workflowId);
@@ -108,7 +114,9 @@ async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workf
   const wf = await deps.registry.inForce(trx, workflowId, c.now);
   if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
   if (!wf.definition.allowConcurrentCases && (await hasOpenCase(trx, workflowId, c.person.id))) return;
-  await startCase(trx, deps, { wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1 });
+  await startCase(trx, deps, {
+    wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1,
+  });
 }
 
 async function isEligible(db: Executor, wf: CompiledWorkflow, person: Person, now: Date): Promise<boolean> {
@@ -134,7 +142,8 @@ export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput,
     await lockPerson(trx, person.id);
     if (!(await isEligible(trx, wf, person, now))) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
     const id = await startCase(trx, deps, { wf, person, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
-    return buildCaseView(trx, deps.registry, (await findCase(trx, id, user.stationPath))!, user, { reveal: false, lang });
+    const opened = (await findCase(trx, id, user.stationPath))!;
+    return buildCaseView(trx, deps.registry, opened, user, { reveal: false, lang });
   });
 }
 
@@ -148,7 +157,10 @@ function rejection(r: { code: AppError['code']; errors?: { path: string; message
  * `deps.afterStep` runs in the same transaction (`paymentLine`: the batch line this RECORD_PAYMENT
  * pays), so a payment is kept once per case and period with the step or not at all.
  */
-export async function sendEvent(deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang, paymentLine?: string): Promise<CaseView> {
+export async function sendEvent(
+  deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang,
+  paymentLine?: string,
+): Promise<CaseView> {
   const now = deps.clock.now();
   const scope = idempotencyKey ? { userId: user.id, route: 'POST /api/v1/cases/:id/events', key: `${caseId}:${idempotencyKey}` } : undefined;
   const hash = requestHash(input);
@@ -171,13 +183,18 @@ export async function sendEvent(deps: CaseDeps, user: User, caseId: string, inpu
         : await advance(trx, deps, c, user, history, input, now, lang);
     await deps.afterStep(trx, c, written.entry, paymentLine);
     const justWritten = { seq: written.entry.seq, byBatch: idempotencyKey !== undefined && isBatchKey(idempotencyKey) };
-    const view = await buildCaseView(trx, deps.registry, written.row, user, { reveal: false, lang, justWritten }, [...history, { ...written.entry, actorName: user.displayName }]);
+    const view = await buildCaseView(
+      trx, deps.registry, written.row, user, { reveal: false, lang, justWritten },
+      [...history, { ...written.entry, actorName: user.displayName }],
+    );
     if (scope) await saveKey(trx, scope, hash, 200, view, now);
     return view;
   });
 }
 
-async function recordAdminAct(trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang): Promise<Written> {
+async function recordAdminAct(
+  trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
+): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
   let assigneeId: string | undefined;
   if (typeof payload.userId === 'string') {
@@ -197,7 +214,9 @@ const SYSTEM_ACTOR = { id: 'system', role: 'system', level: 'system' } as const;
  * Sends a system event (a timer ran out, an escalation) through the same path as a user's
  * step; returns false when the case has moved on and the event no longer applies.
  */
-export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: string, expectedVersion: number): Promise<boolean> {
+export async function sendSystemEvent(
+  deps: CaseDeps, caseId: string, type: string, expectedVersion: number,
+): Promise<boolean> {
   return deps.db.transaction().execute(async (trx) => {
     const c = await lockCase(trx, caseId, EVERYWHERE);
     if (!c || c.version !== expectedVersion) return false;
@@ -206,7 +225,9 @@ export async function sendSystemEvent(deps: CaseDeps, caseId: string, type: stri
 }
 
 /** A system event on a case the caller has locked; false when the current step does not take it. */
-export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: Case, type: string, now: Date): Promise<boolean> {
+export async function applySystemEvent(
+  trx: Executor, deps: CaseDeps, c: Case, type: string, now: Date,
+): Promise<boolean> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now });
   if (!result.ok) return false;
@@ -215,24 +236,38 @@ export async function applySystemEvent(trx: Executor, deps: CaseDeps, c: Case, t
 }
 
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
-export async function appendAdminEntry(trx: Executor, c: Case, e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date): Promise<Written> {
+export async function appendAdminEntry(
+  trx: Executor, c: Case,
+  e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date,
+): Promise<Written> {
   const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
   const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
   return { row, entry };
 }
 
-async function persistStep(trx: Executor, deps: CaseDeps, c: Case, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] }, e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date): Promise<Written> {
+async function persistStep(
+  trx: Executor, deps: CaseDeps, c: Case, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] },
+  e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date,
+): Promise<Written> {
   const seq = c.version + 1;
-  const row = await updateCase(trx, c, { snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current), progressed: true }, now);
+  const row = await updateCase(trx, c, {
+    snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current),
+    progressed: true,
+  }, now);
   const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
   if (result.effects.length > 0) {
     const person = (await findPerson(trx, c.personId, c.stationPath))!;
-    await applyEffects(trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 }, result.effects);
+    await applyEffects(
+      trx, deps, { caseId: c.id, wf, person, snapshot: result.snapshot, seq, actorId: e.actorId, now, depth: 0 },
+      result.effects,
+    );
   }
   return { row, entry };
 }
 
-async function advance(trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang): Promise<Written> {
+async function advance(
+  trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang,
+): Promise<Written> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
@@ -245,7 +280,9 @@ async function advance(trx: Executor, deps: CaseDeps, c: Case, user: User, histo
   return persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
 }
 
-export async function getCase(deps: CaseDeps, user: User, caseId: string, reveal: boolean, lang: Lang): Promise<CaseView> {
+export async function getCase(
+  deps: CaseDeps, user: User, caseId: string, reveal: boolean, lang: Lang,
+): Promise<CaseView> {
   const c = await findCase(deps.db, caseId, user.stationPath);
   if (!c) throw new AppError('NOT_FOUND');
   if (reveal) {
@@ -282,11 +319,15 @@ export type StepPreview =
  * the caller holds it, so that a form can be told its mistakes and the check-your-answers page
  * what will follow.
  */
-export async function previewStep(deps: CaseDeps, user: User, at: CaseAtHand, input: { type: string; data?: Record<string, unknown> }, lang: Lang): Promise<StepPreview> {
+export async function previewStep(
+  deps: CaseDeps, user: User, at: CaseAtHand, input: { type: string; data?: Record<string, unknown> }, lang: Lang,
+): Promise<StepPreview> {
   const wf = (await deps.registry.get(deps.db, at.row.workflowId, at.row.workflowVersion))!;
   const now = deps.clock.now();
   const previousActorId = stepsInEffect(at.view.history).at(-1)?.actor ?? null;
-  const result = step(wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user), { lang, now, previousActorId });
+  const result = step(
+    wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user), { lang, now, previousActorId },
+  );
   if (!result.ok) return { ok: false, error: rejection(result) };
   const children: Localized[] = [];
   for (const e of result.effects) {
@@ -302,7 +343,9 @@ export async function previewStep(deps: CaseDeps, user: User, at: CaseAtHand, in
 }
 
 /** The materials of the case's current step that its data, with `data` added, makes required. */
-export async function requiredMaterials(deps: CaseDeps, at: CaseAtHand, data: Record<string, unknown>): Promise<Set<string>> {
+export async function requiredMaterials(
+  deps: CaseDeps, at: CaseAtHand, data: Record<string, unknown>,
+): Promise<Set<string>> {
   const wf = (await deps.registry.get(deps.db, at.row.workflowId, at.row.workflowVersion))!;
   const subject = guardSubject(at.row.snapshot.context, { type: 'x', data });
   return new Set(missingMaterials(wf, { ...subject, materials: [] }));

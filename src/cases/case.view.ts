@@ -48,7 +48,10 @@ export interface CaseView {
     allowedEvents: (Omit<AllowedEvent, 'form'> & { form?: JsonSchema; formId?: string })[];
     materials: { id: string; title: Localized; required: boolean; received: boolean }[];
   } | null;
-  history: { seq: number; kind: string; type: string; actor: string | null; actorName: string | null; from: string | null; to: string | null; at: string; payload: Record<string, unknown> }[];
+  history: {
+    seq: number; kind: string; type: string; actor: string | null; actorName: string | null; from: string | null;
+    to: string | null; at: string; payload: Record<string, unknown>;
+  }[];
   notices: { id: string; key: string; kind: string; title: string; issuedAt: string }[];
   /** The step this user may take back now (撤回, event type RECALL), if any. */
   recall: { seq: number; type: string; label: Localized } | null;
@@ -95,7 +98,9 @@ export interface ViewOptions {
 }
 
 /** `history`: the case's history when the caller has it already (a step that just appended to it). */
-export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions, history?: CaseEventRow[]): Promise<CaseView> {
+export async function buildCaseView(
+  db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions, history?: CaseEventRow[],
+): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
   const [events, notices] = [history ?? await listEvents(db, c.id), await listCaseNotices(db, c.id)];
   const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
@@ -108,17 +113,24 @@ export async function buildCaseView(db: Executor, registry: WorkflowRegistry, c:
   const sensitive = sensitiveFields(wf);
   const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
   return {
-    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, title: wf.definition.title, parentCaseId: c.parentCaseId,
-    personId: c.personId, applicantId: c.applicantId, payeeId: c.payeeId, state: c.state, status: c.status, outcome: c.outcome,
-    version: c.version, data: mask(c.snapshot.context.data), materialsReceived: c.snapshot.context.materials,
-    dueAt: c.dueAt?.toISOString() ?? null, dueUncertain: c.dueUncertain, timerAt: c.timerAt?.toISOString() ?? null,
-    stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null, overdue: c.overdueAt !== null, escalatedTo: c.escalatedTo, assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, title: wf.definition.title,
+    parentCaseId: c.parentCaseId, personId: c.personId, applicantId: c.applicantId, payeeId: c.payeeId, state: c.state,
+    status: c.status, outcome: c.outcome, version: c.version, data: mask(c.snapshot.context.data),
+    materialsReceived: c.snapshot.context.materials, dueAt: c.dueAt?.toISOString() ?? null,
+    dueUncertain: c.dueUncertain, timerAt: c.timerAt?.toISOString() ?? null,
+    stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null, overdue: c.overdueAt !== null, escalatedTo: c.escalatedTo,
+    assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
     currentStep: currentStep(wf, c, user, previousActorId),
     history: events.map((e) => ({
-      seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState, to: e.toState,
-      at: e.at.toISOString(), payload: mask(e.payload),
+      seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState,
+      to: e.toState, at: e.at.toISOString(), payload: mask(e.payload),
     })),
-    notices: notices.map((n) => ({ id: n.id, key: n.noticeKey, kind: n.kind, title: n.title, issuedAt: n.issuedAt.toISOString() })),
-    recall: recall?.ok ? { seq: recall.target.seq, type: recall.target.type, label: wf.definition.events[recall.target.type]?.label ?? { zh: recall.target.type, en: recall.target.type } } : null,
+    notices: notices.map((n) => ({
+      id: n.id, key: n.noticeKey, kind: n.kind, title: n.title, issuedAt: n.issuedAt.toISOString(),
+    })),
+    recall: recall?.ok ? {
+      seq: recall.target.seq, type: recall.target.type,
+      label: wf.definition.events[recall.target.type]?.label ?? { zh: recall.target.type, en: recall.target.type },
+    } : null,
   };
 }

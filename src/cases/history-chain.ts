@@ -77,7 +77,9 @@ export function linkHashSql(previous: RawBuilder<unknown>, digest: RawBuilder<un
  * The first entry whose stored hash is not the chain's, or a head that is not the last entry's
  * hash; null when the chain holds. `entries` in seq order, payloads opened.
  */
-export function chainProblem(caseId: string, entries: (ChainedEntry & { hash: string | null })[], head: string | null): string | null {
+export function chainProblem(
+  caseId: string, entries: (ChainedEntry & { hash: string | null })[], head: string | null,
+): string | null {
   let previous = genesisHash(caseId);
   for (const e of entries) {
     const expected = linkHash(previous, entryDigest(caseId, e));

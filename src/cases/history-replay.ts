@@ -39,7 +39,9 @@ export interface HistoryVersions {
 }
 
 /** The definitions a history passes through (a migrated case has several), or the one that is missing. */
-export async function historyVersions(db: Executor, registry: WorkflowRegistry, workflowId: string, currentVersion: number, entries: HistoryEntry[]): Promise<HistoryVersions | { missing: string }> {
+export async function historyVersions(
+  db: Executor, registry: WorkflowRegistry, workflowId: string, currentVersion: number, entries: HistoryEntry[],
+): Promise<HistoryVersions | { missing: string }> {
   const migrations = entries.filter((e) => e.type === 'MIGRATE');
   const startVersion = migrations.length ? Number(migrations[0]!.payload.fromVersion) : currentVersion;
   const versions = new Map<number, CompiledWorkflow>();

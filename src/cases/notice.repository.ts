@@ -13,5 +13,7 @@ export interface NoticeRow {
 export async function listCaseNotices(db: Executor, caseId: string): Promise<NoticeRow[]> {
   const rows = await db.selectFrom('notices').select(['id', 'notice_key', 'kind', 'title', 'event_seq', 'issued_at'])
     .where('case_id', '=', caseId).orderBy('issued_at').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, noticeKey: r.notice_key, kind: r.kind, title: r.title, eventSeq: r.event_seq, issuedAt: r.issued_at }));
+  return rows.map((r) => ({
+    id: r.id, noticeKey: r.notice_key, kind: r.kind, title: r.title, eventSeq: r.event_seq, issuedAt: r.issued_at,
+  }));
 }

@@ -44,7 +44,9 @@ const NOTICE_ISSUED: Localized = { zh: '该步骤已出具文书（文书编号�
 const CASE_STARTED: Localized = { zh: '该步骤已启动关联事项，无法撤回', en: 'That step started another case, so it cannot be taken back' };
 
 /** The step `userId` may take back now, or why not. Pure: it reads the history and the steps that issued notices. */
-export function recallTarget(history: Entry[], userId: string, noticeSeqs: ReadonlySet<number>): { ok: true; target: RecallTarget } | { ok: false; reason: Localized } {
+export function recallTarget(
+  history: Entry[], userId: string, noticeSeqs: ReadonlySet<number>,
+): { ok: true; target: RecallTarget } | { ok: false; reason: Localized } {
   const steps = stepsInEffect(history);
   const last = steps[steps.length - 1];
   if (!last || last.type === 'START' || last.type === 'MIGRATE' || last.actorId === null) return { ok: false, reason: NOTHING };
@@ -79,7 +81,10 @@ const recallData = withPlainText(ajv.compile({
 }));
 
 /** Takes back the user's last step, inside the caller's transaction with the case locked. */
-export async function recallStep(trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], data: Record<string, unknown> | undefined, now: Date, lang: Lang): Promise<Written> {
+export async function recallStep(
+  trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[],
+  data: Record<string, unknown> | undefined, now: Date, lang: Lang,
+): Promise<Written> {
   if (!recallData(data ?? {})) throw new AppError('VALIDATION_FAILED', { errors: fieldErrors(recallData.errors, lang) });
   if (c.status === 'closed') throw new AppError('CASE_CLOSED');
   const notices = await listCaseNotices(trx, c.id);
@@ -93,7 +98,9 @@ export async function recallStep(trx: Executor, deps: CaseDeps, c: Case, user: U
   const versions = await historyVersions(trx, deps.registry, c.workflowId, c.workflowVersion, history);
   if ('missing' in versions) throw new Error(`definition ${versions.missing} is missing`);
   const earlier = history.filter((e) => e.seq > 1 && e.seq < target.seq && e.kind === 'machine').map(historyEvent);
-  const before = replay(versions.first, (history[0]!.payload.data as Record<string, unknown> | undefined) ?? {}, earlier, versions.of);
+  const before = replay(
+    versions.first, (history[0]!.payload.data as Record<string, unknown> | undefined) ?? {}, earlier, versions.of,
+  );
   const wf = versions.of(before.workflowVersion);
   const kept = await priorTimingOf(trx, c.id, target.seq);
   const timing = kept ? timingFromJson(kept)

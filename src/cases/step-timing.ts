@@ -31,11 +31,16 @@ export interface PreviousTiming {
  * stops; coming back to the paused step, it runs on from there. A step's own timer is separate.
  * A transition that stays in the same step changes nothing (returns null).
  */
-export function timingOnEntry(wf: CompiledWorkflow, prev: PreviousTiming | null, next: StoredSnapshot, now: Date, cal: WorkingCalendar): StepTiming | null {
+export function timingOnEntry(
+  wf: CompiledWorkflow, prev: PreviousTiming | null, next: StoredSnapshot, now: Date, cal: WorkingCalendar,
+): StepTiming | null {
   if (prev && prev.state === next.value) return null;
   const cleared = { overdueAt: null, escalatedAt: null, escalatedTo: null, stepEnteredAt: now } as const;
   if (next.status === 'done') {
-    return { ...cleared, stepLevel: null, dueAt: null, dueUncertain: false, timerAt: null, pausedState: null, pausedWorkingDays: null };
+    return {
+      ...cleared, stepLevel: null, dueAt: null, dueUncertain: false, timerAt: null, pausedState: null,
+      pausedWorkingDays: null,
+    };
   }
   const meta = wf.definition.machine.states[next.value]!.meta;
   const timerAt = meta.timer ? dueAt(meta.timer, now, cal).at : null;
@@ -47,15 +52,18 @@ export function timingOnEntry(wf: CompiledWorkflow, prev: PreviousTiming | null,
   const due = prev && prev.pausedState === next.value && prev.pausedWorkingDays !== null
     ? addWorkingDays(now, prev.pausedWorkingDays, cal)
     : meta.sla ? dueAt(meta.sla, now, cal) : null;
-  return { ...base, dueAt: due?.at ?? null, dueUncertain: due?.uncertain ?? false, pausedState: null, pausedWorkingDays: null };
+  return {
+    ...base, dueAt: due?.at ?? null, dueUncertain: due?.uncertain ?? false, pausedState: null, pausedWorkingDays: null,
+  };
 }
 
 /** A case's clock as it stands, to keep beside a step so that taking the step back can restore it. */
 export function currentTiming(c: PreviousTiming & Omit<StepTiming, 'stepEnteredAt'> & { stepEnteredAt: Date | null }): StepTiming | null {
   if (!c.stepEnteredAt) return null;
   return {
-    stepLevel: c.stepLevel, dueAt: c.dueAt, dueUncertain: c.dueUncertain, timerAt: c.timerAt, stepEnteredAt: c.stepEnteredAt,
-    pausedState: c.pausedState, pausedWorkingDays: c.pausedWorkingDays, overdueAt: c.overdueAt, escalatedAt: c.escalatedAt, escalatedTo: c.escalatedTo,
+    stepLevel: c.stepLevel, dueAt: c.dueAt, dueUncertain: c.dueUncertain, timerAt: c.timerAt,
+    stepEnteredAt: c.stepEnteredAt, pausedState: c.pausedState, pausedWorkingDays: c.pausedWorkingDays,
+    overdueAt: c.overdueAt, escalatedAt: c.escalatedAt, escalatedTo: c.escalatedTo,
   };
 }
 
@@ -63,8 +71,10 @@ export function currentTiming(c: PreviousTiming & Omit<StepTiming, 'stepEnteredA
 export function timingFromJson(j: Record<string, unknown>): StepTiming {
   const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
   return {
-    stepLevel: (j.stepLevel as string | null) ?? null, dueAt: date(j.dueAt), dueUncertain: j.dueUncertain === true, timerAt: date(j.timerAt),
-    stepEnteredAt: date(j.stepEnteredAt)!, pausedState: (j.pausedState as string | null) ?? null, pausedWorkingDays: (j.pausedWorkingDays as number | null) ?? null,
-    overdueAt: date(j.overdueAt), escalatedAt: date(j.escalatedAt), escalatedTo: (j.escalatedTo as string | null) ?? null,
+    stepLevel: (j.stepLevel as string | null) ?? null, dueAt: date(j.dueAt), dueUncertain: j.dueUncertain === true,
+    timerAt: date(j.timerAt), stepEnteredAt: date(j.stepEnteredAt)!,
+    pausedState: (j.pausedState as string | null) ?? null,
+    pausedWorkingDays: (j.pausedWorkingDays as number | null) ?? null, overdueAt: date(j.overdueAt),
+    escalatedAt: date(j.escalatedAt), escalatedTo: (j.escalatedTo as string | null) ?? null,
   };
 }

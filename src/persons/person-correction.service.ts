@@ -40,7 +40,9 @@ function aad(id: string, column: 'old_value' | 'new_value'): string {
 }
 
 /** Writes one history row per changed field (inside the caller's transaction). */
-export async function recordCorrections(trx: Executor, personId: string, changes: FieldChange[], reason: string, userId: string, now: Date): Promise<void> {
+export async function recordCorrections(
+  trx: Executor, personId: string, changes: FieldChange[], reason: string, userId: string, now: Date,
+): Promise<void> {
   if (!changes.length) return;
   const keys = dataKeys();
   await insertCorrections(trx, changes.map((c) => {
@@ -68,7 +70,9 @@ export async function listCorrections(db: Executor, personId: string, reveal: bo
 const NOTHING = { zh: '所填内容与档案一致，没有需要更正的内容', en: 'Nothing differs from the file: there is nothing to correct' };
 
 /** Corrects a person of the user's area; outside it the person does not exist. Returns the fields changed. */
-export async function correctPerson(db: Db, user: User, personId: string, changes: PersonChanges, reason: string, now: Date): Promise<FieldChange[]> {
+export async function correctPerson(
+  db: Db, user: User, personId: string, changes: PersonChanges, reason: string, now: Date,
+): Promise<FieldChange[]> {
   authorize(user, 'person.correct');
   return db.transaction().execute(async (trx) => {
     await lockPerson(trx, personId);

@@ -25,8 +25,9 @@ export async function listTransfers(db: Db, user: User) {
   const keys = dataKeys();
   const idOf = (r: { person_id: string; id_number_enc: string }) => maskIdNumber(decryptField(keys, r.id_number_enc, `persons.id_number:${r.person_id}`));
   const common = (r: (typeof incoming)[number]) => ({
-    id: r.id, status: r.status, name: r.name, idNumber: idOf(r), toStationId: r.to_station_id, toStation: r.to_name, requestedBy: r.requested_by,
-    requestedAt: r.requested_at.toISOString(), decidedAt: r.decided_at?.toISOString() ?? null, decisionReason: r.decision_reason,
+    id: r.id, status: r.status, name: r.name, idNumber: idOf(r), toStationId: r.to_station_id, toStation: r.to_name,
+    requestedBy: r.requested_by, requestedAt: r.requested_at.toISOString(),
+    decidedAt: r.decided_at?.toISOString() ?? null, decisionReason: r.decision_reason,
   });
   return {
     incoming: incoming.map((r) => ({ ...common(r), personId: r.person_id, personName: r.person_name })),

@@ -25,9 +25,10 @@ function toPerson(r: PersonRow): Person {
   const birthDate = isoDay(r.birth_date);
   const keys = dataKeys();
   return {
-    id: r.id, name: r.name, idNumber: decryptField(keys, r.id_number_enc, `persons.id_number:${r.id}`), sex: r.sex, birthDate,
-    phone: r.phone_enc === null ? null : decryptField(keys, r.phone_enc, `persons.phone:${r.id}`),
-    stationId: r.station_id, stationPath: r.station_path, attributes: r.attributes as unknown as Record<string, unknown>, createdAt: r.created_at,
+    id: r.id, name: r.name, idNumber: decryptField(keys, r.id_number_enc, `persons.id_number:${r.id}`), sex: r.sex,
+    birthDate, phone: r.phone_enc === null ? null : decryptField(keys, r.phone_enc, `persons.phone:${r.id}`),
+    stationId: r.station_id, stationPath: r.station_path,
+    attributes: r.attributes as unknown as Record<string, unknown>, createdAt: r.created_at,
   };
 }
 
@@ -38,7 +39,9 @@ export async function findPerson(db: Executor, id: string, scopePath: string): P
   return r && toPerson(r);
 }
 
-export async function searchPersons(db: Executor, q: { idNumber?: string; name?: string }, scopePath: string, limit: number): Promise<Person[]> {
+export async function searchPersons(
+  db: Executor, q: { idNumber?: string; name?: string }, scopePath: string, limit: number,
+): Promise<Person[]> {
   let query = db.selectFrom('persons').selectAll()
     .where(withinArea('station_path', scopePath));
   if (q.idNumber) query = query.where('id_number_hash', '=', idNumberHash(q.idNumber));
@@ -67,7 +70,9 @@ export function personSecretColumns(id: string, idNumber: string, phone: string 
  * Who holds this ID number, anywhere: for registration only, which must never tell a clerk
  * about a file outside their area (src/persons/person.service.ts).
  */
-export async function findHolderOfIdNumber(db: Executor, idNumber: string): Promise<{ id: string; stationId: string; stationPath: string } | undefined> {
+export async function findHolderOfIdNumber(
+  db: Executor, idNumber: string,
+): Promise<{ id: string; stationId: string; stationPath: string } | undefined> {
   const r = await db.selectFrom('persons').select(['id', 'station_id', 'station_path']).where('id_number_hash', '=', idNumberHash(idNumber)).executeTakeFirst();
   return r && { id: r.id, stationId: r.station_id, stationPath: r.station_path };
 }
@@ -75,17 +80,22 @@ export async function findHolderOfIdNumber(db: Executor, idNumber: string): Prom
 export async function insertPerson(db: Executor, p: Omit<Person, 'createdAt'>, createdBy: string, now: Date): Promise<void> {
   await db.insertInto('persons').values({
     id: p.id, name: p.name, ...personSecretColumns(p.id, p.idNumber, p.phone), sex: p.sex, birth_date: p.birthDate,
-    station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes), created_by: createdBy, created_at: now,
+    station_id: p.stationId, station_path: p.stationPath, attributes: JSON.stringify(p.attributes),
+    created_by: createdBy, created_at: now,
   }).execute();
 }
 
-export async function insertRelation(db: Executor, personId: string, relatedId: string, relation: string): Promise<void> {
+export async function insertRelation(
+  db: Executor, personId: string, relatedId: string, relation: string,
+): Promise<void> {
   await db.insertInto('person_relations').values({ person_id: personId, related_person_id: relatedId, relation })
     .onConflict((oc) => oc.columns(['person_id', 'related_person_id']).doUpdateSet({ relation })).execute();
 }
 
 /** A person's relatives that the user's jurisdiction holds: to anyone else a relative outside it does not exist. */
-export async function listRelations(db: Executor, personId: string, scopePath: string): Promise<{ personId: string; name: string; relation: string }[]> {
+export async function listRelations(
+  db: Executor, personId: string, scopePath: string,
+): Promise<{ personId: string; name: string; relation: string }[]> {
   const rows = await db.selectFrom('person_relations').innerJoin('persons', 'persons.id', 'person_relations.related_person_id')
     .select(['persons.id', 'persons.name', 'person_relations.relation']).where('person_relations.person_id', '=', personId)
     .where(withinArea('persons.station_path', scopePath)).execute();

@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { listPersonCasesView } from '../cases/case-list.ts';
-import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { languageOf } from '../messages/lang.ts';
-import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { correctPerson, listCorrections, type PersonChanges } from './person-correction.service.ts';
-import {
-  findPerson, listRelations, personNameSchema, recordPersonReveal, registerPerson, searchPersons, type NewPerson, type Person,
-} from './person.service.ts';
-import { PersonCorrected, PersonFile, PersonList, PersonSummary } from './person.schemas.ts';
+import { findPerson, personNameSchema, registerPerson, searchPersons, type NewPerson } from './person.service.ts';
+import { PersonCorrected, PersonList, PersonSummary } from './person.schemas.ts';
+import { personSummary } from './person-summary.ts';
 
 const attributes = {
   type: 'object', additionalProperties: false,
@@ -69,14 +65,6 @@ const searchBody = {
   },
 } as const;
 
-/** A person as lists show them: the ID number and phone masked. */
-function personSummary(p: Person, reveal = false) {
-  return {
-    id: p.id, name: p.name, idNumber: reveal ? p.idNumber : maskIdNumber(p.idNumber), sex: p.sex, birthDate: p.birthDate,
-    phone: p.phone && (reveal ? p.phone : maskPhone(p.phone)), stationId: p.stationId, attributes: p.attributes,
-  };
-}
-
 export default async function personRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: NewPerson }>('/persons', { schema: { tags: ['persons'], response: { 201: PersonSummary }, summary: 'Register a person (一人一档)', body: personBody } }, async (req, reply) => {
     authorize(req.user!, 'person.register');
@@ -87,30 +75,10 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
   app.post<{ Body: { idNumber?: string; name?: string } }>('/persons/search', {
     schema: { tags: ['persons'], response: { 200: PersonList }, summary: 'Find persons by ID number or name (never an ID number in a URL)', body: searchBody },
   }, async (req) => {
-    const found = await searchPersons(app.db, { idNumber: req.body.idNumber?.toUpperCase(), name: req.body.name }, req.user!.stationPath, 50);
+    const found = await searchPersons(
+      app.db, { idNumber: req.body.idNumber?.toUpperCase(), name: req.body.name }, req.user!.stationPath, 50,
+    );
     return { items: found.map((p) => personSummary(p)) };
-  });
-
-  app.get<{ Params: { id: string }; Querystring: { reveal?: string } }>('/persons/:id', {
-    schema: {
-      tags: ['persons'], response: { 200: PersonFile }, summary: 'The person file: details, household relations and all cases along the chain',
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } },
-      querystring: { type: 'object', additionalProperties: false, properties: { reveal: { enum: ['0', '1'] } } },
-    },
-  }, async (req) => {
-    const person = await findPerson(app.db, req.params.id, req.user!.stationPath);
-    if (!person) throw new AppError('NOT_FOUND');
-    const reveal = req.query.reveal === '1';
-    if (reveal) {
-      await recordPersonReveal(app.db, req.user!.id, person.id, app.clock.now());
-      req.log.info({ userId: req.user!.id, personId: person.id }, 'personal data revealed');
-    }
-    return {
-      ...personSummary(person, reveal),
-      relations: await listRelations(app.db, person.id, req.user!.stationPath),
-      cases: await listPersonCasesView(app.db, person.id, app.clock.now()),
-      corrections: await listCorrections(app.db, person.id, reveal),
-    };
   });
 
   app.patch<{ Params: { id: string }; Body: { changes: PersonChanges; reason: string } }>('/persons/:id', {
@@ -119,8 +87,13 @@ export default async function personRoutes(app: FastifyInstance): Promise<void> 
       params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } }, body: correctionBody,
     },
   }, async (req) => {
-    const changed = await correctPerson(app.db, req.user!, req.params.id, req.body.changes, req.body.reason, app.clock.now());
+    const changed = await correctPerson(
+      app.db, req.user!, req.params.id, req.body.changes, req.body.reason, app.clock.now(),
+    );
     const person = (await findPerson(app.db, req.params.id, req.user!.stationPath))!;
-    return { ...personSummary(person), changed: changed.map((c) => c.field), corrections: await listCorrections(app.db, person.id, false) };
+    return {
+      ...personSummary(person), changed: changed.map((c) => c.field),
+      corrections: await listCorrections(app.db, person.id, false),
+    };
   });
 }

@@ -1,8 +1,7 @@
 import Type from 'typebox';
-import { CaseSummary } from '../cases/case.schemas.ts';
 import { DateTime, Day, Nullable, OpenObject } from '../http/response.schemas.ts';
 
-const personFields = {
+export const personFields = {
   id: Type.String(), name: Type.String(), idNumber: Type.String({ description: 'Masked unless revealed' }), sex: Type.Union([Type.Literal('male'), Type.Literal('female')]),
   birthDate: Day(), phone: Nullable(Type.String({ description: 'Masked unless revealed' })), stationId: Type.String(), attributes: OpenObject('Category, hukou type and other attributes'),
 };
@@ -10,24 +9,20 @@ const personFields = {
 export const PersonSummary = Type.Object(personFields, { title: 'PersonSummary' });
 export const PersonList = Type.Object({ items: Type.Array(PersonSummary) });
 
-const Correction = Type.Object({
+export const Correction = Type.Object({
   field: Type.String(), oldValue: Nullable(Type.String()), newValue: Nullable(Type.String()), reason: Type.String(),
   correctedBy: Type.Object({ id: Type.String(), name: Type.String() }), correctedAt: DateTime(),
 });
 
-export const PersonFile = Type.Object({
-  ...personFields,
-  relations: Type.Array(Type.Object({ personId: Type.String(), name: Type.String(), relation: Type.String() })),
-  cases: Type.Array(CaseSummary),
-  corrections: Type.Array(Correction),
-}, { title: 'Person' });
-
-export const PersonCorrected = Type.Object({ ...personFields, changed: Type.Array(Type.String()), corrections: Type.Array(Correction) });
+export const PersonCorrected = Type.Object({
+  ...personFields, changed: Type.Array(Type.String()), corrections: Type.Array(Correction),
+});
 
 const transferFields = {
-  id: Type.String(), status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('refused')]), name: Type.String(),
-  idNumber: Type.String(), toStationId: Type.String(), toStation: Type.String(), requestedBy: Type.String(), requestedAt: DateTime(),
-  decidedAt: Nullable(DateTime()), decisionReason: Nullable(Type.String()),
+  id: Type.String(), status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('refused')]),
+  name: Type.String(), idNumber: Type.String(), toStationId: Type.String(), toStation: Type.String(),
+  requestedBy: Type.String(), requestedAt: DateTime(), decidedAt: Nullable(DateTime()),
+  decisionReason: Nullable(Type.String()),
 };
 
 export const Transfers = Type.Object({

@@ -70,7 +70,10 @@ export async function registerPerson(db: Db, user: User, input: NewPerson, now: 
     if (holder && inSubtree(holder.stationPath, user.stationPath)) throw new AppError('PERSON_EXISTS');
     if (holder) {
       // Registering the same number again is refused as for a file of one's own.
-      const fresh = await requestTransfer(trx, { id, personId: holder.id, from: { id: holder.stationId, path: holder.stationPath }, to: { id: stationId, path: station.path }, name: person.name, user, now });
+      const fresh = await requestTransfer(trx, {
+        id, personId: holder.id, from: { id: holder.stationId, path: holder.stationPath },
+        to: { id: stationId, path: station.path }, name: person.name, user, now,
+      });
       if (!fresh) throw new AppError('PERSON_EXISTS');
       return { ...person, createdAt: now };
     }

@@ -80,7 +80,9 @@ export function stateDiagram(def: Pick<WorkflowDefinition, 'machine' | 'events' 
   layers.forEach((layer, li) => {
     const rowW = layer.length * BOX_W + (layer.length - 1) * GAP_X;
     const x0 = (width - rowW) / 2;
-    layer.forEach((name, i) => pos.set(name, { x: x0 + i * (BOX_W + GAP_X), y: PAD + LEGEND_H + li * (BOX_H + GAP_Y), layer: li }));
+    layer.forEach((name, i) => pos.set(name, {
+      x: x0 + i * (BOX_W + GAP_X), y: PAD + LEGEND_H + li * (BOX_H + GAP_Y), layer: li,
+    }));
   });
 
   // One arrow per pair of states, labelled with every event that takes it.
@@ -138,7 +140,8 @@ export function stateDiagram(def: Pick<WorkflowDefinition, 'machine' | 'events' 
       const adjacent = Math.abs(a.x - b.x) <= BOX_W + GAP_X + 1;
       if (adjacent) {
         const right = b.x > a.x;
-        const x1 = right ? a.x + BOX_W : a.x; const x2 = right ? b.x : b.x + BOX_W; const y = a.y + BOX_H / 2 + (right ? -8 : 8);
+        const x1 = right ? a.x + BOX_W : a.x; const x2 = right ? b.x : b.x + BOX_W;
+        const y = a.y + BOX_H / 2 + (right ? -8 : 8);
         d = `M${x1},${y} L${x2},${y}`;
         lx = Math.min(x1, x2) + 2; ly = y + (right ? -4 : 14);
       } else {

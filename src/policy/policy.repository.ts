@@ -29,9 +29,10 @@ type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']
 
 function toRecord(r: Row): VersionRecord {
   return {
-    workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition, note: r.note,
-    author: r.author, authorName: r.display_name, createdAt: r.created_at, publishedAt: r.published_at, effectiveFrom: r.effective_from,
-    retiredAt: r.retired_at, findings: r.findings as Finding[], policyDocument: r.policy_document as unknown as PolicyDocument | null,
+    workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition,
+    note: r.note, author: r.author, authorName: r.display_name, createdAt: r.created_at, publishedAt: r.published_at,
+    effectiveFrom: r.effective_from, retiredAt: r.retired_at, findings: r.findings as Finding[],
+    policyDocument: r.policy_document as unknown as PolicyDocument | null,
   };
 }
 
@@ -39,7 +40,9 @@ export async function listVersions(db: Executor, workflowId: string): Promise<Ve
   return (await base(db).where('v.workflow_id', '=', workflowId).orderBy('v.version', 'desc').execute()).map(toRecord);
 }
 
-export async function getVersion(db: Executor, workflowId: string, version: number): Promise<VersionRecord | undefined> {
+export async function getVersion(
+  db: Executor, workflowId: string, version: number,
+): Promise<VersionRecord | undefined> {
   const r = await base(db).where('v.workflow_id', '=', workflowId).where('v.version', '=', version).executeTakeFirst();
   return r && toRecord(r);
 }
@@ -49,15 +52,21 @@ export async function nextVersion(db: Executor, workflowId: string): Promise<num
   return Number(r?.v ?? 0) + 1;
 }
 
-export async function insertDraft(db: Executor, d: { definition: WorkflowDefinition; note: string; author: string; findings: Finding[]; policyDocument: PolicyDocument | null; effectiveFrom: Date | null; now: Date }): Promise<void> {
+export async function insertDraft(db: Executor, d: {
+  definition: WorkflowDefinition; note: string; author: string; findings: Finding[];
+  policyDocument: PolicyDocument | null; effectiveFrom: Date | null; now: Date;
+}): Promise<void> {
   await db.insertInto('workflow_versions').values({
-    workflow_id: d.definition.id, version: d.definition.version, status: 'draft', definition: JSON.stringify(d.definition), note: d.note,
-    author: d.author, created_at: d.now, findings: JSON.stringify(d.findings), policy_document: d.policyDocument ? JSON.stringify(d.policyDocument) : null,
+    workflow_id: d.definition.id, version: d.definition.version, status: 'draft',
+    definition: JSON.stringify(d.definition), note: d.note, author: d.author, created_at: d.now,
+    findings: JSON.stringify(d.findings), policy_document: d.policyDocument ? JSON.stringify(d.policyDocument) : null,
     effective_from: d.effectiveFrom,
   }).execute();
 }
 
-export async function markPublished(db: Executor, workflowId: string, version: number, effectiveFrom: Date, now: Date): Promise<void> {
+export async function markPublished(
+  db: Executor, workflowId: string, version: number, effectiveFrom: Date, now: Date,
+): Promise<void> {
   await db.updateTable('workflow_versions').set({ status: 'published', published_at: now, effective_from: effectiveFrom })
     .where('workflow_id', '=', workflowId).where('version', '=', version).execute();
 }

@@ -7,7 +7,8 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import { diffDefinitions } from './definition-diff.ts';
 import { lintDefinition } from '../definitions/linter.ts';
 import {
-  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration, type VersionRecord,
+  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration,
+  type VersionRecord,
 } from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
 import { Diff, DefinitionFile, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published, Simulation, Version, Versions } from './policy.schemas.ts';
@@ -25,8 +26,9 @@ const policyDocument = {
 
 function summary(v: VersionRecord) {
   return {
-    version: v.version, status: v.status, note: v.note, author: v.author, authorName: v.authorName, createdAt: v.createdAt.toISOString(),
-    publishedAt: v.publishedAt?.toISOString() ?? null, effectiveFrom: v.effectiveFrom?.toISOString() ?? null, retiredAt: v.retiredAt?.toISOString() ?? null,
+    version: v.version, status: v.status, note: v.note, author: v.author, authorName: v.authorName,
+    createdAt: v.createdAt.toISOString(), publishedAt: v.publishedAt?.toISOString() ?? null,
+    effectiveFrom: v.effectiveFrom?.toISOString() ?? null, retiredAt: v.retiredAt?.toISOString() ?? null,
     policyDocument: v.policyDocument, findings: v.findings.length,
   };
 }
@@ -47,7 +49,10 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     return r;
   };
 
-  app.jobs.register(MIGRATION_JOB, (a, p, progress) => runMigration(a.caseDeps, p.workflowId as string, p.toVersion as number, p.mapping as Record<string, string>, (p.userId as string) ?? null, progress));
+  app.jobs.register(MIGRATION_JOB, (a, p, progress) => runMigration(
+    a.caseDeps, p.workflowId as string, p.toVersion as number, p.mapping as Record<string, string>,
+    (p.userId as string) ?? null, progress,
+  ));
 
   app.get<{ Params: { id: string } }>('/workflows/:id/versions', { schema: { tags: ['policy'], response: { 200: Versions }, summary: 'Every version with who changed it, when and why', params: idParams } }, async (req) => {
     const rows = await listVersions(app.db, req.params.id);
@@ -72,7 +77,8 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   }, async (req) => {
     // Only the editors' page calls it; it compiles every form of what it is sent.
     authorize(req.user!, 'policy.edit');
-    const known = new Set((await listVersionsInForce(app.db, app.clock.now())).map((v) => v.workflowId).concat(req.params.id));
+    const inForce = await listVersionsInForce(app.db, app.clock.now());
+    const known = new Set(inForce.map((v) => v.workflowId).concat(req.params.id));
     const findings = lintDefinition(req.params.id, req.body.definition, known);
     if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
     return { workflowId: req.params.id, findings: findings.map((f) => ({ path: f.path, message: f.message })) };
@@ -123,7 +129,8 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     const v = await version(req.params.id, req.params.version);
     if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' } });
     // A draft is not in the registry; its validators are dropped with this answer.
-    return { steps: simulate(compile(v.definition, createAjv()), req.body.events, req.body.startAt ? new Date(req.body.startAt) : app.clock.now(), app.calendar.current) };
+    const startAt = req.body.startAt ? new Date(req.body.startAt) : app.clock.now();
+    return { steps: simulate(compile(v.definition, createAjv()), req.body.events, startAt, app.calendar.current) };
   });
 
   app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publish', {
@@ -140,7 +147,11 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     const plan = await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping);
     if (req.body.dryRun) return { dryRun: true, ...plan };
     if (plan.blocked > 0) throw new AppError('VALIDATION_FAILED', { detail: { zh: `${plan.blocked}件案件无法迁移，请补充环节对应关系`, en: `${plan.blocked} cases cannot be moved; complete the state mapping` } });
-    const jobId = await app.jobs.enqueue(MIGRATION_JOB, { workflowId: req.params.id, toVersion: req.body.toVersion, mapping: req.body.mapping, userId: req.user!.id }, req.user!.id);
+    const jobId = await app.jobs.enqueue(
+      MIGRATION_JOB,
+      { workflowId: req.params.id, toVersion: req.body.toVersion, mapping: req.body.mapping, userId: req.user!.id },
+      req.user!.id,
+    );
     return reply.status(202).send({ jobId, statusUrl: `/api/v1/jobs/${jobId}` });
   });
 }

@@ -38,7 +38,10 @@ export const Diff = Type.Object({
 const DataErrors = Type.Array(Type.Object({ form: Type.String(), errors: Type.Array(Finding) }));
 
 export const Impact = Type.Object({
-  cases: Type.Array(Type.Object({ caseId: Type.String(), fromVersion: Type.Integer(), state: Type.String(), stateExists: Type.Boolean(), dataErrors: DataErrors })),
+  cases: Type.Array(Type.Object({
+    caseId: Type.String(), fromVersion: Type.Integer(), state: Type.String(), stateExists: Type.Boolean(),
+    dataErrors: DataErrors,
+  })),
   summary: Type.Object({ open: Type.Integer(), stateMissing: Type.Integer(), dataInvalid: Type.Integer() }),
 });
 
@@ -54,7 +57,9 @@ export const Simulation = Type.Object({
     state: Type.String(), step: Localized, level: Nullable(Type.String()), form: Nullable(Type.Object({ id: Type.String(), schema: OpenObject('JSON Schema of the form') })),
     event: Nullable(Type.String()), dueAt: Nullable(DateTime()), timerAt: Nullable(DateTime()),
     notices: Type.Array(Type.Object({ key: Type.String(), title: Localized })), startsCases: Type.Array(Type.String()),
-    rejected: Type.Optional(Type.Object({ code: Type.String(), errors: Type.Optional(Type.Unknown()), detail: Type.Optional(Type.Unknown()) })),
+    rejected: Type.Optional(Type.Object({
+      code: Type.String(), errors: Type.Optional(Type.Unknown()), detail: Type.Optional(Type.Unknown()),
+    })),
   })),
 });
 

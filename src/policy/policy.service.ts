@@ -20,7 +20,10 @@ export { listVersionsInForce } from '../definitions/workflow.repository.ts';
 export { getVersion, listDrafts, listVersions, type VersionRecord } from './policy.repository.ts';
 
 /** Stores a draft whatever the linter says, with its findings; only a clean draft can be published. */
-export async function createDraft(deps: CaseDeps, user: User, workflowId: string, input: { definition: Record<string, unknown>; note: string; policyDocument?: PolicyDocument; effectiveFrom?: string }) {
+export async function createDraft(
+  deps: CaseDeps, user: User, workflowId: string,
+  input: { definition: Record<string, unknown>; note: string; policyDocument?: PolicyDocument; effectiveFrom?: string },
+) {
   authorize(user, 'policy.edit');
   if (input.definition.id !== workflowId) {
     throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/definition/id', message: `定义的 id 须为「${workflowId}」 / the definition's id must be "${workflowId}"` }] });
@@ -31,7 +34,10 @@ export async function createDraft(deps: CaseDeps, user: User, workflowId: string
     const definition = { ...input.definition, version } as unknown as WorkflowDefinition;
     const known = new Set((await listVersionsInForce(trx, now)).map((v) => v.workflowId).concat(workflowId));
     const findings = lintDefinition(`${workflowId}@${version}`, definition, known);
-    await insertDraft(trx, { definition, note: input.note, author: user.id, findings, policyDocument: input.policyDocument ?? null, effectiveFrom: input.effectiveFrom ? new Date(input.effectiveFrom) : null, now });
+    await insertDraft(trx, {
+      definition, note: input.note, author: user.id, findings, policyDocument: input.policyDocument ?? null,
+      effectiveFrom: input.effectiveFrom ? new Date(input.effectiveFrom) : null, now,
+    });
     return { workflowId, version, status: 'draft' as const, findings };
   });
 }
@@ -58,7 +64,9 @@ function dataErrors(wf: CompiledWorkflow, data: Record<string, unknown>) {
 }
 
 /** Every open case of the item checked against a version: would its state exist, would its data pass. */
-export async function impactReport(deps: CaseDeps, workflowId: string, version: number): Promise<{ cases: CaseImpact[]; summary: { open: number; stateMissing: number; dataInvalid: number } }> {
+export async function impactReport(
+  deps: CaseDeps, workflowId: string, version: number,
+): Promise<{ cases: CaseImpact[]; summary: { open: number; stateMissing: number; dataInvalid: number } }> {
   const target = await getVersion(deps.db, workflowId, version);
   if (!target) throw new AppError('NOT_FOUND');
   // Usually a draft, not in the registry: its validators go with the report.
@@ -68,7 +76,13 @@ export async function impactReport(deps: CaseDeps, workflowId: string, version: 
     caseId: c.id, fromVersion: c.workflowVersion, state: c.state,
     stateExists: c.state in wf.definition.machine.states, dataErrors: dataErrors(wf, c.snapshot.context.data),
   }));
-  return { cases, summary: { open: cases.length, stateMissing: cases.filter((c) => !c.stateExists).length, dataInvalid: cases.filter((c) => c.dataErrors.length > 0).length } };
+  return {
+    cases,
+    summary: {
+      open: cases.length, stateMissing: cases.filter((c) => !c.stateExists).length,
+      dataInvalid: cases.filter((c) => c.dataErrors.length > 0).length,
+    },
+  };
 }
 
 /** Publishes a clean draft, effective now or on a date; the answer carries the impact on running cases. */
@@ -100,7 +114,9 @@ export interface MigrationFate {
 }
 
 /** What moving the item's open cases to `toVersion` with a state mapping would do to each one. */
-export async function planMigration(deps: CaseDeps, workflowId: string, toVersion: number, mapping: Record<string, string>): Promise<{ fates: MigrationFate[]; blocked: number }> {
+export async function planMigration(
+  deps: CaseDeps, workflowId: string, toVersion: number, mapping: Record<string, string>,
+): Promise<{ fates: MigrationFate[]; blocked: number }> {
   const target = await getVersion(deps.db, workflowId, toVersion);
   if (!target || target.status === 'draft') throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/toVersion', message: '目标版本须已发布 / the target version must be published' }] });
   const states = target.definition.machine.states;
@@ -122,7 +138,10 @@ export async function planMigration(deps: CaseDeps, workflowId: string, toVersio
  * Moves each planned case in its own transaction, recording a MIGRATE entry; a case already
  * moved (a rerun after a crash) is skipped, so the job can safely run again.
  */
-export async function runMigration(deps: CaseDeps, workflowId: string, toVersion: number, mapping: Record<string, string>, actorId: string | null, progress: (p: Record<string, unknown>) => Promise<void>) {
+export async function runMigration(
+  deps: CaseDeps, workflowId: string, toVersion: number, mapping: Record<string, string>, actorId: string | null,
+  progress: (p: Record<string, unknown>) => Promise<void>,
+) {
   const plan = await planMigration(deps, workflowId, toVersion, mapping);
   if (plan.blocked > 0) throw new AppError('VALIDATION_FAILED', { detail: { zh: `${plan.blocked}件案件无法迁移，请补充环节对应关系`, en: `${plan.blocked} cases cannot be moved; complete the state mapping` } });
   const to = (await deps.registry.get(deps.db, workflowId, toVersion))!;
@@ -137,7 +156,8 @@ export async function runMigration(deps: CaseDeps, workflowId: string, toVersion
       await moveToVersion(trx, c, toVersion, next, timing, now);
       await appendEvent(trx, c.id, {
         seq: c.version + 1, kind: 'machine', type: 'MIGRATE', actorId,
-        payload: { fromVersion: c.workflowVersion, toVersion, fromState: c.state, toState: next.value }, fromState: c.state, toState: next.value, at: now,
+        payload: { fromVersion: c.workflowVersion, toVersion, fromState: c.state, toState: next.value },
+        fromState: c.state, toState: next.value, at: now,
       });
       migrated++;
     });

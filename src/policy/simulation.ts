@@ -11,7 +11,9 @@ export interface PathStep {
 }
 
 /** Every simple path (no state twice) from the initial state to each final state; bounded for huge machines. */
-export function allPaths(def: WorkflowDefinition, limit = 500): { final: string; outcome: string | undefined; steps: PathStep[] }[] {
+export function allPaths(
+  def: WorkflowDefinition, limit = 500,
+): { final: string; outcome: string | undefined; steps: PathStep[] }[] {
   const out: { final: string; outcome: string | undefined; steps: PathStep[] }[] = [];
   const walk = (state: string, seen: Set<string>, steps: PathStep[]) => {
     if (out.length >= limit) return;
@@ -50,9 +52,13 @@ const SIMULATOR: Actor = { id: 'simulator', role: 'system', level: 'system' };
  * Walks events through a definition with sample data, as the engine would, and reports what
  * each step shows and produces (forms, notices, deadlines, child cases). Nothing is stored.
  */
-export function simulate(wf: CompiledWorkflow, events: { type: string; data?: Record<string, unknown> }[], from: Date, cal: WorkingCalendar): SimulatedStep[] {
+export function simulate(
+  wf: CompiledWorkflow, events: { type: string; data?: Record<string, unknown> }[], from: Date, cal: WorkingCalendar,
+): SimulatedStep[] {
   const def = wf.definition;
-  const describe = (state: string, event: string | null, effects: { type: string; notice?: string; workflowId?: string }[]): SimulatedStep => {
+  const describe = (
+    state: string, event: string | null, effects: { type: string; notice?: string; workflowId?: string }[],
+  ): SimulatedStep => {
     const meta = def.machine.states[state]!.meta;
     const nextEvent = events[out.length]?.type;
     const formId = nextEvent ? meta.events?.[nextEvent]?.form : undefined;

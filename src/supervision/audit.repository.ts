@@ -23,13 +23,15 @@ type EntryRow = Awaited<ReturnType<ReturnType<typeof entries>['execute']>>[numbe
 
 function toEntry(r: EntryRow): AuditEntry {
   return {
-    caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actorId: r.actor_id, actor: r.display_name,
-    from: r.from_state, to: r.to_state, at: r.at,
+    caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actorId: r.actor_id,
+    actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at,
   };
 }
 
 /** Every history entry in [from, to) of the cases in the area, in time order; payloads stay sealed and unread. */
-export async function entriesInPeriod(db: Executor, stationPath: string, from: Date, to: Date, limit: number): Promise<AuditEntry[]> {
+export async function entriesInPeriod(
+  db: Executor, stationPath: string, from: Date, to: Date, limit: number,
+): Promise<AuditEntry[]> {
   const rows = await entries(db).where('e.at', '>=', from).where('e.at', '<', to).where(withinArea('c.station_path', stationPath))
     .orderBy('e.at').orderBy('e.case_id').orderBy('e.seq').limit(limit).execute();
   return rows.map(toEntry);

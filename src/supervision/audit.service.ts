@@ -14,7 +14,9 @@ export function auditEntries(db: Db, user: User, from: Date, to: Date): Promise<
 }
 
 /** A person's history across their cases; a person outside the user's area does not exist. */
-export async function personHistory(db: Db, user: User, personId: string): Promise<{ personId: string; items: AuditEntry[] }> {
+export async function personHistory(
+  db: Db, user: User, personId: string,
+): Promise<{ personId: string; items: AuditEntry[] }> {
   const person = await findPerson(db, personId, user.stationPath);
   if (!person) throw new AppError('NOT_FOUND');
   return { personId: person.id, items: await entriesOfPerson(db, person.id) };

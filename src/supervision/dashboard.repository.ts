@@ -13,7 +13,9 @@ export interface StationCounts {
 }
 
 /** Open-case counts per subject station and item, for the station and item reports. */
-export async function openCounts(db: Executor, scopePath: string, now: Date, soonUntil: Date, idleSince: Date): Promise<StationCounts[]> {
+export async function openCounts(
+  db: Executor, scopePath: string, now: Date, soonUntil: Date, idleSince: Date,
+): Promise<StationCounts[]> {
   const rows = await sql<{ station_path: string; workflow_id: string; open: string; overdue: string; due_soon: string; idle: string; escalated: string }>`
     select station_path, workflow_id, count(*) as open,
       count(*) filter (where due_at < ${now}) as overdue,
@@ -42,7 +44,9 @@ export interface StepStats {
  * Time spent per item and step over a period (from entering a step to the next machine event),
  * and how often a step returned a case for materials or refused it.
  */
-export async function stepStats(db: Executor, scopePath: string, from: Date, to: Date, refusingStates: { workflowId: string; state: string }[]): Promise<StepStats[]> {
+export async function stepStats(
+  db: Executor, scopePath: string, from: Date, to: Date, refusingStates: { workflowId: string; state: string }[],
+): Promise<StepStats[]> {
   const refusing = refusingStates.map((r) => `${r.workflowId}|${r.state}`);
   const rows = await sql<{ workflow_id: string; state: string; entries: string; median_h: number | null; p90_h: number | null; returned: string; refused: string }>`
     with steps as (

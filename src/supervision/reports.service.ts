@@ -15,12 +15,17 @@ function add(into: Counts, c: Counts) {
 /** Open cases per station (each station counts its whole subtree) and per item, inside the user's area. */
 export async function stationReport(deps: CaseDeps, scopePath: string, soonDays: number, idleDays: number) {
   const now = deps.clock.now();
-  const rows = await openCounts(deps.db, scopePath, now, addWorkingDays(now, soonDays, deps.calendar.current).at, new Date(now.getTime() - idleDays * 86_400_000));
+  const rows = await openCounts(
+    deps.db, scopePath, now, addWorkingDays(now, soonDays, deps.calendar.current).at,
+    new Date(now.getTime() - idleDays * 86_400_000),
+  );
   const stations = (await listStations(deps.db)).filter((s) => s.path === scopePath || s.path.startsWith(`${scopePath}.`));
   const byStation = stations.map((s) => {
     const counts = zero();
     for (const r of rows) if (r.stationPath === s.path || r.stationPath.startsWith(`${s.path}.`)) add(counts, r);
-    return { stationId: s.id, name: { zh: s.name_zh, en: s.name_en }, level: s.level, parentId: s.parent_id, ...counts };
+    return {
+      stationId: s.id, name: { zh: s.name_zh, en: s.name_en }, level: s.level, parentId: s.parent_id, ...counts,
+    };
   });
   const items = new Map<string, Counts>();
   for (const r of rows) {
@@ -32,7 +37,9 @@ export async function stationReport(deps: CaseDeps, scopePath: string, soonDays:
 }
 
 /** Where cases pile up: time per item and step, and how often each step returned or refused. */
-export async function bottleneckReport(deps: CaseDeps, scopePath: string, from: Date, to: Date): Promise<(StepStats & { step: { zh: string; en: string }; returnedShare: number; refusedShare: number })[]> {
+export async function bottleneckReport(
+  deps: CaseDeps, scopePath: string, from: Date, to: Date,
+): Promise<(StepStats & { step: { zh: string; en: string }; returnedShare: number; refusedShare: number })[]> {
   const defs = await listVersionsInForce(deps.db, deps.clock.now());
   const refusing = defs.flatMap((d) => Object.entries(d.definition.machine.states)
     .filter(([, s]) => s.type === 'final' && REFUSING.has(s.meta.outcome ?? '')).map(([state]) => ({ workflowId: d.workflowId, state })));
@@ -47,7 +54,9 @@ export async function bottleneckReport(deps: CaseDeps, scopePath: string, from: 
 }
 
 /** A plain horizontal bar chart of the median and 90th-percentile hours per step. */
-export function bottleneckSvg(rows: { workflowId: string; step: { zh: string }; medianHours: number | null; p90Hours: number | null }[]): string {
+export function bottleneckSvg(rows: {
+  workflowId: string; step: { zh: string }; medianHours: number | null; p90Hours: number | null;
+}[]): string {
   const top = [...rows].filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 20);
   const max = Math.max(1, ...top.map((r) => r.p90Hours!));
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -44,7 +44,10 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
     if (req.query.format === 'csv') {
       return attachment(reply, `bottlenecks-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
         ['事项 item', '环节 step', '进入次数 entries', '中位用时(小时) median h', '90分位用时(小时) p90 h', '退回补正 returned', '不予通过 refused'],
-        rows.map((r) => [r.workflowId, r.step.zh, r.entries, r.medianHours?.toFixed(1) ?? null, r.p90Hours?.toFixed(1) ?? null, r.returned, r.refused]),
+        rows.map((r) => [
+          r.workflowId, r.step.zh, r.entries, r.medianHours?.toFixed(1) ?? null, r.p90Hours?.toFixed(1) ?? null,
+          r.returned, r.refused,
+        ]),
       ));
     }
     return { from: from.toISOString(), to: to.toISOString(), rows };
@@ -64,7 +67,11 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
 
   app.get('/me/urges', { schema: { tags: ['supervision'], response: { 200: Urges }, summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
     const urges = await urgesFor(app.db, req.user!, 100);
-    return { items: urges.map((r) => ({ caseId: r.caseId, workflowId: r.workflowId, state: r.state, text: maskText(r.text), at: r.at.toISOString(), by: r.by })) };
+    const items = urges.map((r) => ({
+      caseId: r.caseId, workflowId: r.workflowId, state: r.state, text: maskText(r.text),
+      at: r.at.toISOString(), by: r.by,
+    }));
+    return { items };
   });
 
   app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/audit/events', {

@@ -3,7 +3,10 @@ import { DateTime, Localized, Nullable } from '../http/response.schemas.ts';
 
 /** Response schemas of the reports, supervision acts and audit trails (src/supervision/). */
 
-const counts = { open: Type.Integer(), overdue: Type.Integer(), dueSoon: Type.Integer(), idle: Type.Integer(), escalated: Type.Integer() };
+const counts = {
+  open: Type.Integer(), overdue: Type.Integer(), dueSoon: Type.Integer(),
+  idle: Type.Integer(), escalated: Type.Integer(),
+};
 
 export const StationReport = Type.Object({
   generatedAt: DateTime(), soonDays: Type.Integer(), idleDays: Type.Integer(),
@@ -16,7 +19,8 @@ export const StationReport = Type.Object({
 const BottleneckReport = Type.Object({
   from: DateTime(), to: DateTime(),
   rows: Type.Array(Type.Object({
-    workflowId: Type.String(), state: Type.String(), step: Localized, entries: Type.Integer(), medianHours: Nullable(Type.Number()), p90Hours: Nullable(Type.Number()),
+    workflowId: Type.String(), state: Type.String(), step: Localized, entries: Type.Integer(),
+    medianHours: Nullable(Type.Number()), p90Hours: Nullable(Type.Number()),
     returned: Type.Integer(), refused: Type.Integer(), returnedShare: Type.Number(), refusedShare: Type.Number(),
   })),
 });
@@ -34,12 +38,16 @@ export const Bottlenecks = {
 /** The result per case of a supervision act: the new version, or why it was refused. */
 export const ActResults = Type.Object({
   results: Type.Array(Type.Object({
-    caseId: Type.String(), ok: Type.Boolean(), version: Type.Optional(Type.Integer()), code: Type.Optional(Type.String()), message: Type.Optional(Type.String()),
+    caseId: Type.String(), ok: Type.Boolean(), version: Type.Optional(Type.Integer()),
+    code: Type.Optional(Type.String()), message: Type.Optional(Type.String()),
   })),
 });
 
 export const Urges = Type.Object({
-  items: Type.Array(Type.Object({ caseId: Type.String(), workflowId: Type.String(), state: Type.String(), text: Type.String(), at: DateTime(), by: Nullable(Type.String()) })),
+  items: Type.Array(Type.Object({
+    caseId: Type.String(), workflowId: Type.String(), state: Type.String(), text: Type.String(),
+    at: DateTime(), by: Nullable(Type.String()),
+  })),
 });
 
 const eventFields = {

@@ -6,7 +6,9 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
 
-export type BulkOutcome = { caseId: string; ok: true; version: number } | { caseId: string; ok: false; code: string; message: string };
+export type BulkOutcome =
+  | { caseId: string; ok: true; version: number }
+  | { caseId: string; ok: false; code: string; message: string };
 
 const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
 
@@ -35,7 +37,9 @@ export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], typ
 }
 
 /** A supervisor sends cases up a level by hand; like the sweeper's escalation, recorded once per case. */
-export async function escalateCases(deps: CaseDeps, user: User, caseIds: string[], reason: string): Promise<BulkOutcome[]> {
+export async function escalateCases(
+  deps: CaseDeps, user: User, caseIds: string[], reason: string,
+): Promise<BulkOutcome[]> {
   authorize(user, 'supervision.oversee');
   const now = deps.clock.now();
   return eachCase(caseIds, (id) => deps.db.transaction().execute(async (trx) => {

@@ -13,7 +13,9 @@ function dueCondition(due: SweepDue, now: Date) {
 /**
  * Ids after `after` of open cases that are due, locked for this transaction; rows another sweeper holds are skipped.
  */
-export async function claimDueCases(trx: Executor, due: SweepDue, now: Date, after: string, limit: number): Promise<string[]> {
+export async function claimDueCases(
+  trx: Executor, due: SweepDue, now: Date, after: string, limit: number,
+): Promise<string[]> {
   const rows = await sql<{ id: string }>`select id from cases where status = 'open' and id > ${after} and ${dueCondition(due, now)} order by id limit ${limit} for update skip locked`.execute(trx);
   return rows.rows.map((r) => r.id);
 }

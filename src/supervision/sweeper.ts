@@ -21,7 +21,9 @@ export interface SweepResult {
 const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
 
 /** Runs `batch` over successive claimed batches (keyset by id, so every row is visited once) until none is full. */
-async function inBatches(deps: CaseDeps, due: SweepDue, now: Date, limit: number, batch: (trx: Executor, ids: string[]) => Promise<void>): Promise<void> {
+async function inBatches(
+  deps: CaseDeps, due: SweepDue, now: Date, limit: number, batch: (trx: Executor, ids: string[]) => Promise<void>,
+): Promise<void> {
   let after = '';
   for (;;) {
     const ids = await deps.db.transaction().execute(async (trx) => {
