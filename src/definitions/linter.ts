@@ -147,7 +147,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
   lintForms(def, report);
   lintLetters(def, report);
   const formFields = new Set(Object.values(def.forms)
-    .flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
+    .flatMap((f) => Object.keys(f.properties ?? {})));
   for (const field of Object.keys(def.prefill ?? {})) if (!formFields.has(field)) report(`$.prefill.${field}`, 'LINT_PREFILL_NO_FORM', { field });
   const edges = lintMachine(def, report, knownWorkflows);
   lintRemedies(def, report);
