@@ -16,7 +16,10 @@ export interface FieldUi {
   placeholder?: string;
 }
 
-/** One cross-field rule of a form (`x-rules`), e.g. `{ "rule": "notBefore", "field": "reportDate", "other": "dischargeDate" }`. */
+/**
+ * One cross-field rule of a form (`x-rules`, src/definitions/form-rules.ts), e.g.
+ * `{ "rule": "notBefore", "field": "reportDate", "other": "dischargeDate" }`.
+ */
 export interface FormRule {
   rule: string;
   field: string;

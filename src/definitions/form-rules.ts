@@ -14,7 +14,6 @@ import type { Report } from './finding.ts';
 
 export const FORM_RULES_KEYWORD = 'x-rules';
 
-
 /** The shape of `x-rules`, checked when a form is compiled; names and fields are the linter's. */
 export const formRulesMetaSchema = {
   type: 'array',
