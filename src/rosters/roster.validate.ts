@@ -162,7 +162,7 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   }
   const required: string[] = [];
   for (const formId of touched) {
-    const form = def.forms[formId] as { required?: string[]; properties?: Record<string, { type?: string }> };
+    const form = def.forms[formId];
     for (const key of form.required ?? []) {
       const t = form.properties?.[key]?.type;
       if (t === 'array' || t === 'object' || required.includes(key)) continue;
