@@ -15,7 +15,7 @@ import { isSystemEvent, REFUSING_OUTCOMES, transitionsOf } from './transitions.t
 
 export type { Finding };
 
-const validateDefinition = ajv.compile(definitionSchema);
+const validateDefinition = ajv.compile<WorkflowDefinition>(definitionSchema);
 
 function jsonPath(pointer: string): string {
   if (!pointer) return '$';
@@ -142,7 +142,7 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
     }
     return findings;
   }
-  const def = input as unknown as WorkflowDefinition;
+  const def = input;
   lintLegalBasis(def, report);
   lintForms(def, report);
   lintLetters(def, report);

@@ -154,8 +154,9 @@ export function convertCell(def: WorkflowDefinition, key: string, cell: Cell): C
     let t = cell instanceof Date ? parseDate(cell) ?? '' : String(cell).trim();
     if (s.format === 'cn-id-number') t = t.replace(/\s/g, '').toUpperCase();
     if (s.format === 'bank-card' || s.format === 'cn-mobile') t = t.replace(/[\s-]/g, '');
-    value = normalizeText(t);
-    const char = notTextChar(value as string);
+    const text = normalizeText(t);
+    value = text;
+    const char = notTextChar(text);
     if (char) return { error: `含有不能使用的控制字符或分隔符（${char}），请删除后重新填写` };
   }
   if (Array.isArray(s.enum) && !s.enum.includes(value)) {
