@@ -1,55 +1,62 @@
 import { envSchema } from 'env-schema';
+import Type, { type Static } from 'typebox';
 import type { LoginPolicy } from './auth/login-policy.ts';
 import { NOTICE_DEFAULTS, parseSeries, type NoticeSettings } from './notices/notice.settings.ts';
 
-/** Every setting the service reads, with its default; see README "Configuration". */
-export const configSchema = {
-  type: 'object',
-  properties: {
-    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
-    HOST: { type: 'string', default: '127.0.0.1' },
-    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
-    // The tables' owner, for migrations; DATABASE_URL then serves as a role that owns nothing (src/db/runtime-role.ts).
-    MIGRATION_DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
-    DATA_DIR: { type: 'string', default: './data' },
-    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-    SESSION_SECRET: { type: 'string', minLength: 32 },
-    // Encrypts ID numbers and phones at rest (src/crypto/data-key.ts): 32 bytes as hex or base64.
-    DATA_KEY: { type: 'string', pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' },
-    // Behind a reverse proxy: true, or the proxies' addresses/CIDRs, comma-separated (X-Forwarded-For/-Proto).
-    TRUST_PROXY: { type: 'string', pattern: '^(true|false|[0-9a-fA-F.:/, ]*[.:][0-9a-fA-F.:/, ]*)$' },
-    LOGIN_RATE_LIMIT: { type: 'integer', minimum: 1, default: 30 },
-    LOGIN_MAX_FAILURES: { type: 'integer', minimum: 1, default: 5 },
-    LOGIN_ACCOUNT_MAX_FAILURES: { type: 'integer', minimum: 1, default: 50 },
-    LOGIN_LOCK_MINUTES: { type: 'integer', minimum: 1, default: 15 },
-    SESSION_TTL_MINUTES: { type: 'integer', minimum: 5, default: 480 },
-    SESSION_MAX_HOURS: { type: 'integer', minimum: 1, default: 12 },
-    DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 100, default: 8 },
-    SWEEP_INTERVAL_SECONDS: { type: 'integer', minimum: 0, default: 60 },
-    ESCALATION_GRACE_WORKING_DAYS: { type: 'integer', minimum: 0, default: 2 },
-    CLOCK: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T' },
-    DEMO: { type: 'boolean' },
-    // Printed notices: src/notices/notice.settings.ts says what each one means.
-    REVIEW_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.reviewBody },
-    COURT: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.court },
-    PETITION_REVIEW_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.petitionReviewBody },
-    PETITION_RECHECK_BODY: { type: 'string', minLength: 2, default: NOTICE_DEFAULTS.petitionRecheckBody },
-    PUBLIC_BASE_URL: { type: 'string', pattern: '^https?://' },
-    NOTICE_NUMBER_PREFIX: { type: 'string', minLength: 1, maxLength: 20 },
-    // kind=代字 pairs, e.g. receipt=收,accepted=受 (parseSeries in src/notices/notice.settings.ts).
-    NOTICE_SERIES: { type: 'string', maxLength: 400 },
-    // Path of the electronic seal, a PNG with transparency; refused in demo mode.
-    NOTICE_SEAL_IMAGE: { type: 'string', minLength: 1 },
-    NOTICE_CONTACT_PHONE: { type: 'string', maxLength: 40 },
-    NOTICE_SWEEP_SECONDS: { type: 'integer', minimum: 1, default: NOTICE_DEFAULTS.sweepSeconds },
-  },
+const postgresUrl = () => Type.Optional(Type.String({ pattern: '^postgres(ql)?://' }));
+
+/**
+ * Every setting the service reads, with its default; see README "Configuration". A setting with a
+ * default is always there once env-schema has read the environment, so only those without are optional.
+ */
+export const configSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  DATABASE_URL: postgresUrl(),
+  // The tables' owner, for migrations; DATABASE_URL then serves as a role that owns nothing (src/db/runtime-role.ts).
+  MIGRATION_DATABASE_URL: postgresUrl(),
+  DATA_DIR: Type.String({ default: './data' }),
+  LOG_LEVEL: Type.String({ enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' }),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  // Encrypts ID numbers and phones at rest (src/crypto/data-key.ts): 32 bytes as hex or base64.
+  DATA_KEY: Type.Optional(Type.String({ pattern: '^\\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\\s*$' })),
+  // Behind a reverse proxy: true, or the proxies' addresses/CIDRs, comma-separated (X-Forwarded-For/-Proto).
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^(true|false|[0-9a-fA-F.:/, ]*[.:][0-9a-fA-F.:/, ]*)$' })),
+  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 30 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_ACCOUNT_MAX_FAILURES: Type.Integer({ minimum: 1, default: 50 }),
+  LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
+  SESSION_TTL_MINUTES: Type.Integer({ minimum: 5, default: 480 }),
+  SESSION_MAX_HOURS: Type.Integer({ minimum: 1, default: 12 }),
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+  SWEEP_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
+  ESCALATION_GRACE_WORKING_DAYS: Type.Integer({ minimum: 0, default: 2 }),
+  CLOCK: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' })),
+  DEMO: Type.Optional(Type.Boolean()),
+  // Printed notices: src/notices/notice.settings.ts says what each one means.
+  REVIEW_BODY: Type.String({ minLength: 2, default: NOTICE_DEFAULTS.reviewBody }),
+  COURT: Type.String({ minLength: 2, default: NOTICE_DEFAULTS.court }),
+  PETITION_REVIEW_BODY: Type.String({ minLength: 2, default: NOTICE_DEFAULTS.petitionReviewBody }),
+  PETITION_RECHECK_BODY: Type.String({ minLength: 2, default: NOTICE_DEFAULTS.petitionRecheckBody }),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  NOTICE_NUMBER_PREFIX: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  // kind=代字 pairs, e.g. receipt=收,accepted=受 (parseSeries in src/notices/notice.settings.ts).
+  NOTICE_SERIES: Type.Optional(Type.String({ maxLength: 400 })),
+  // Path of the electronic seal, a PNG with transparency; refused in demo mode.
+  NOTICE_SEAL_IMAGE: Type.Optional(Type.String({ minLength: 1 })),
+  NOTICE_CONTACT_PHONE: Type.Optional(Type.String({ maxLength: 40 })),
+  NOTICE_SWEEP_SECONDS: Type.Integer({ minimum: 1, default: NOTICE_DEFAULTS.sweepSeconds }),
+}, {
   // With a shared database several instances must sign sessions alike, so the secret is required;
   // and notices are immutable, so their QR codes must point at the public address from the first one.
   if: { required: ['DATABASE_URL'] },
   then: { required: ['SESSION_SECRET', 'DATA_KEY', 'PUBLIC_BASE_URL'] },
   // The owner's URL means nothing without the runtime role's.
   dependencies: { MIGRATION_DATABASE_URL: ['DATABASE_URL'] },
-} as const;
+});
+
+/** The environment as env-schema hands it over: validated, defaults filled in. */
+type Env = Static<typeof configSchema>;
 
 export interface Config {
   port: number;
@@ -85,28 +92,8 @@ export interface Config {
   login?: Partial<LoginPolicy>;
 }
 
-// Hardening settings (declaration merging keeps them apart from the rest).
-interface RawEnv {
-  DATA_KEY?: string; TRUST_PROXY?: string; LOGIN_RATE_LIMIT: number; LOGIN_MAX_FAILURES: number;
-  LOGIN_ACCOUNT_MAX_FAILURES: number; LOGIN_LOCK_MINUTES: number;
-}
-
 function trustProxyOf(v: string | undefined): boolean | string {
   return v === undefined || v === 'false' ? false : v === 'true' ? true : v;
-}
-
-interface RawEnv {
-  PORT: number; HOST: string; DATABASE_URL?: string; MIGRATION_DATABASE_URL?: string; DATA_DIR: string;
-  LOG_LEVEL: string; SESSION_SECRET?: string; SESSION_TTL_MINUTES: number; SESSION_MAX_HOURS: number;
-  DB_POOL_SIZE: number; SWEEP_INTERVAL_SECONDS: number; ESCALATION_GRACE_WORKING_DAYS: number; CLOCK?: string;
-  DEMO?: boolean;
-}
-
-// The notices' variables (declaration merging keeps them apart from the rest).
-interface RawEnv {
-  REVIEW_BODY: string; COURT: string; PETITION_REVIEW_BODY: string; PETITION_RECHECK_BODY: string;
-  PUBLIC_BASE_URL?: string; NOTICE_NUMBER_PREFIX?: string; NOTICE_SERIES?: string; NOTICE_SEAL_IMAGE?: string;
-  NOTICE_CONTACT_PHONE?: string; NOTICE_SWEEP_SECONDS: number;
 }
 
 export class ConfigError extends Error {}
@@ -116,9 +103,9 @@ const PUBLIC_BASE_URL_NEEDED = '使用 DATABASE_URL 时必须设置 PUBLIC_BASE_
 
 /** Reads and validates the environment; throws ConfigError with a readable list of problems. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  let raw: RawEnv;
+  let raw: Env;
   try {
-    raw = envSchema<RawEnv>({ schema: configSchema, data: env, dotenv: false });
+    raw = envSchema<Env>({ schema: configSchema, data: env, dotenv: false });
   } catch (err) {
     const hint = env.DATABASE_URL && !env.PUBLIC_BASE_URL ? `\n${PUBLIC_BASE_URL_NEEDED}` : '';
     throw new ConfigError(`配置错误 / invalid configuration: ${(err as Error).message}${hint}`);

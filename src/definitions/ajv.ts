@@ -7,7 +7,7 @@ import { PLAIN_TEXT_KEYWORD } from './plain-text.ts';
 import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
-import type { JsonSchema, Localized } from './definition.types.ts';
+import type { JsonSchema } from './definition.types.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const localize = localizeModule as unknown as Record<string, (errors: ErrorObject[]) => void>;
@@ -36,10 +36,10 @@ function pointer(base: string, child?: string): string {
 }
 
 function messageFor(error: ErrorObject, lang: Lang): { path: string; message: string } {
-  const parent = (error.parentSchema ?? {}) as JsonSchema;
+  const parent: JsonSchema = error.parentSchema ?? {};
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
-    const fieldSchema = (parent.properties as Record<string, JsonSchema> | undefined)?.[missing];
+    const fieldSchema = parent.properties?.[missing];
     const title = fieldTitle(fieldSchema, lang) ?? missing;
     return { path: pointer(error.instancePath, missing), message: message(lang, 'FORM_FIELD_REQUIRED', { title }) };
   }
@@ -52,7 +52,7 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
       message: message(lang, 'FORM_NOT_TEXT', { field, char }),
     };
   }
-  const custom = parent['x-error'] as Localized | undefined;
+  const custom = parent['x-error'];
   let text: string;
   if (custom) text = custom[lang];
   else if (error.keyword === 'format') {

@@ -6,7 +6,66 @@ export interface Localized {
 
 export type Level = 'village' | 'town' | 'district' | 'city' | 'province';
 export type Stage = 'enlistment' | 'service' | 'discharge';
-export type JsonSchema = Record<string, unknown>;
+
+/** A form field's drawing hints (`x-ui`): the pages read them, the data never depends on them. */
+export interface FieldUi {
+  widget?: string;
+  labels?: Record<string, string>;
+  labelsEn?: Record<string, string>;
+  unit?: string;
+  placeholder?: string;
+}
+
+/**
+ * One cross-field rule of a form (`x-rules`, src/definitions/form-rules.ts), e.g.
+ * `{ "rule": "notBefore", "field": "reportDate", "other": "dischargeDate" }`.
+ */
+export interface FormRule {
+  rule: string;
+  field: string;
+  other?: string;
+}
+
+/**
+ * A JSON Schema (2020-12) as the definitions write it: the keywords the code reads, typed, and the
+ * project's `x-…` keywords; ajv validates the rest, which the index signature lets through.
+ */
+export interface JsonSchema {
+  type?: string | string[];
+  title?: string;
+  description?: string;
+  default?: unknown;
+  const?: unknown;
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  required?: string[];
+  items?: JsonSchema;
+  prefixItems?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  not?: JsonSchema;
+  if?: JsonSchema;
+  then?: JsonSchema;
+  else?: JsonSchema;
+  'x-title-en'?: string;
+  'x-ui'?: FieldUi;
+  'x-rules'?: FormRule[];
+  /** What a person is told when the value is refused, instead of ajv's wording. */
+  'x-error'?: Localized;
+  /** Masked in logs and views (src/http/mask.ts). */
+  'x-sensitive'?: boolean;
+  /** Strings left exactly as sent, never normalised (passwords; src/definitions/plain-text.ts). */
+  'x-raw'?: boolean;
+  [keyword: string]: unknown;
+}
 
 export type Sla =
   | { workingDays: number }

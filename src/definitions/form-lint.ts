@@ -12,10 +12,10 @@ const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
  */
 function personalFields(schema: JsonSchema, path: string): [string, string, string][] {
   const out: [string, string, string][] = [];
-  for (const [name, prop] of Object.entries((schema.properties as Record<string, JsonSchema> | undefined) ?? {})) {
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     if (typeof prop.format === 'string' && PERSONAL_FORMATS.has(prop.format)) out.push([`${path}.properties.${name}`, name, prop.format]);
     if (prop.type === 'object') out.push(...personalFields(prop, `${path}.properties.${name}`));
-    if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items as JsonSchema, `${path}.properties.${name}.items`));
+    if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items, `${path}.properties.${name}.items`));
   }
   return out;
 }
@@ -47,9 +47,8 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
     }
     if (!compiles(base, form)) continue;
     if (form.type !== 'object') report(`${base}.type`, 'LINT_FORM_NOT_OBJECT');
-    const materials = (form.properties as Record<string, JsonSchema> | undefined)?.materials;
-    const items = (materials?.items as JsonSchema | undefined)?.enum;
-    for (const [i, material] of ((items as string[] | undefined) ?? []).entries()) {
+    const items = form.properties?.materials?.items?.enum as string[] | undefined;
+    for (const [i, material] of (items ?? []).entries()) {
       if (!materialIds.has(material)) report(`${base}.properties.materials.items.enum[${i}]`, 'LINT_MATERIAL_NOT_LISTED', { material });
     }
     lintFormRules(form, within(base, report));

@@ -2,7 +2,7 @@ import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
-import type { JsonSchema } from './definition.types.ts';
+import type { FormRule, JsonSchema } from './definition.types.ts';
 import type { Report } from './finding.ts';
 
 /*
@@ -13,13 +13,6 @@ import type { Report } from './finding.ts';
  */
 
 export const FORM_RULES_KEYWORD = 'x-rules';
-
-/** One rule as a definition writes it: `{ "rule": "notBefore", "field": "reportDate", "other": "dischargeDate" }`. */
-interface FormRule {
-  rule: string;
-  field: string;
-  other?: string;
-}
 
 /** The shape of `x-rules`, checked when a form is compiled; names and fields are the linter's. */
 export const formRulesMetaSchema = {
@@ -91,7 +84,7 @@ function wellFormed(kind: RuleKind['other'], v: unknown): v is string {
 /** The rules a form declares (none when it declares none). */
 function formRules(form: JsonSchema): FormRule[] {
   const rules = form[FORM_RULES_KEYWORD];
-  return Array.isArray(rules) ? (rules as FormRule[]) : [];
+  return Array.isArray(rules) ? rules : [];
 }
 
 /** A field's title in the client's language, or its name. */
@@ -111,7 +104,7 @@ function pointer(field: string): string {
  * not know (the linter refuses it before a definition is stored).
  */
 export function ruleErrors(form: JsonSchema, data: Record<string, unknown>, today: string, lang: Lang): FieldError[] {
-  const props = (form.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const props = form.properties ?? {};
   const out: FieldError[] = [];
   for (const r of formRules(form)) {
     const kind = FORM_RULES[r.rule];
@@ -134,12 +127,12 @@ export function ruleErrors(form: JsonSchema, data: Record<string, unknown>, toda
 
 /** The fields a form requires (none when it declares none). */
 export function requiredFields(form: JsonSchema | undefined): string[] {
-  return Array.isArray(form?.required) ? (form.required as string[]) : [];
+  return Array.isArray(form?.required) ? form.required : [];
 }
 
 /** What a form's rules get wrong, reported at paths relative to the form: the linter refuses a definition with any. */
 export function lintFormRules(form: JsonSchema, report: Report): void {
-  const props = (form.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const props = form.properties ?? {};
   const formatOf = (field: string) => props[field]?.format;
   formRules(form).forEach((r, i) => {
     const at = `.${FORM_RULES_KEYWORD}[${i}]`;

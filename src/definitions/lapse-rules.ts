@@ -47,7 +47,7 @@ export function lintLapses(def: WorkflowDefinition, report: Report): void {
       if (notices.some((n) => def.notices[n]?.kind === 'correction')) {
         if (!target.meta.timer) report(path, 'LINT_CORRECTION_NEEDS_TIMER');
         const formId = state.meta.events?.[type]?.form;
-        const props = formId ? (def.forms[formId]?.properties as Record<string, unknown> | undefined) : undefined;
+        const props = formId ? def.forms[formId]?.properties : undefined;
         if (props?.deadline && !freeDeadlines.has(formId!)) {
           freeDeadlines.add(formId!);
           report(`$.forms.${formId}.properties.deadline`, 'LINT_CORRECTION_NO_DEADLINE');

@@ -1,5 +1,5 @@
 import { ADDRESSEE_SETTINGS } from './addressees.ts';
-import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
+import type { WorkflowDefinition } from './definition.types.ts';
 import type { Report } from './finding.ts';
 import { issuePoints } from './issue-points.ts';
 
@@ -11,7 +11,7 @@ import { issuePoints } from './issue-points.ts';
  */
 export function lintLetters(def: WorkflowDefinition, report: Report): void {
   const textFields = new Set(Object.values(def.forms)
-    .flatMap((form) => Object.entries((form.properties ?? {}) as Record<string, JsonSchema>))
+    .flatMap((form) => Object.entries(form.properties ?? {}))
     .filter(([, prop]) => prop.type === 'string' && !prop.format)
     .map(([key]) => key));
   for (const [key, n] of Object.entries(def.notices)) {
@@ -26,7 +26,7 @@ export function lintLetters(def: WorkflowDefinition, report: Report): void {
     else if ('field' in to && !textFields.has(to.field)) report(`${base}.addressee.field`, 'LINT_ADDRESSEE_FIELD_NOT_TEXT', { field: to.field });
     else if ('field' in to) {
       for (const p of issuePoints(def).filter((x) => x.noticeKey === key)) {
-        const required = (p.form ? def.forms[p.form]?.required : undefined) as string[] | undefined;
+        const required = p.form ? def.forms[p.form]?.required : undefined;
         if (!required?.includes(to.field)) report(`${base}.addressee.field`, 'LINT_ADDRESSEE_NOT_REQUIRED', { step: `${p.fromState ?? '(start)'}.${p.event}`, field: to.field });
       }
     } else if ('setting' in to && !(to.setting in ADDRESSEE_SETTINGS)) {

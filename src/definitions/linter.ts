@@ -15,7 +15,7 @@ import { isSystemEvent, REFUSING_OUTCOMES, transitionsOf } from './transitions.t
 
 export type { Finding };
 
-const validateDefinition = ajv.compile(definitionSchema);
+const validateDefinition = ajv.compile<WorkflowDefinition>(definitionSchema);
 
 function jsonPath(pointer: string): string {
   if (!pointer) return '$';
@@ -142,12 +142,12 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
     }
     return findings;
   }
-  const def = input as unknown as WorkflowDefinition;
+  const def = input;
   lintLegalBasis(def, report);
   lintForms(def, report);
   lintLetters(def, report);
   const formFields = new Set(Object.values(def.forms)
-    .flatMap((f) => Object.keys((f.properties as object | undefined) ?? {})));
+    .flatMap((f) => Object.keys(f.properties ?? {})));
   for (const field of Object.keys(def.prefill ?? {})) if (!formFields.has(field)) report(`$.prefill.${field}`, 'LINT_PREFILL_NO_FORM', { field });
   const edges = lintMachine(def, report, knownWorkflows);
   lintRemedies(def, report);

@@ -27,28 +27,27 @@ export function normalizeText(value: string): string {
   return lf.normalize('NFC');
 }
 
-function childSchema(schema: JsonSchema | undefined, key: string | number): JsonSchema | undefined {
-  if (!schema || typeof schema !== 'object') return undefined;
-  const s = schema as Record<string, unknown>;
+function childSchema(s: JsonSchema | undefined, key: string | number): JsonSchema | undefined {
+  if (!s || typeof s !== 'object') return undefined;
   if (typeof key === 'number') {
-    const prefix = (s.prefixItems as JsonSchema[] | undefined)?.[key];
+    const prefix = s.prefixItems?.[key];
     if (prefix) return prefix;
-    if (s.items && typeof s.items === 'object') return s.items as JsonSchema;
+    if (s.items && typeof s.items === 'object') return s.items;
   } else {
-    const own = (s.properties as Record<string, JsonSchema> | undefined)?.[key];
+    const own = s.properties?.[key];
     if (own) return own;
   }
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    for (const sub of (s[k] as JsonSchema[] | undefined) ?? []) {
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    for (const sub of s[k] ?? []) {
       const found = childSchema(sub, key);
       if (found) return found;
     }
   }
-  for (const k of ['then', 'else']) {
-    const found = childSchema(s[k] as JsonSchema | undefined, key);
+  for (const k of ['then', 'else'] as const) {
+    const found = childSchema(s[k], key);
     if (found) return found;
   }
-  if (typeof key === 'string' && s.additionalProperties && typeof s.additionalProperties === 'object') return s.additionalProperties as JsonSchema;
+  if (typeof key === 'string' && s.additionalProperties && typeof s.additionalProperties === 'object') return s.additionalProperties;
   return undefined;
 }
 
@@ -67,7 +66,7 @@ function checkPlainText(data: unknown, schema: JsonSchema | undefined): ErrorObj
   const stack: { value: unknown; at: string; s: JsonSchema | undefined; set: (v: string) => void }[] = [{ value: data, at: '', s: schema, set: () => {} }];
   while (stack.length > 0) {
     const { value, at, s, set } = stack.pop()!;
-    if ((s as Record<string, unknown> | undefined)?.['x-raw'] === true) continue;
+    if (s?.['x-raw'] === true) continue;
     if (typeof value === 'string') {
       const normal = normalizeText(value);
       if (normal !== value) set(normal);

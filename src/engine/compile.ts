@@ -62,7 +62,7 @@ export function missingMaterials(wf: CompiledWorkflow, subject: Record<string, u
 /** Evaluates one declarative guard; the registry has exactly these kinds. */
 export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): boolean {
   const subject = guardSubject(context, event);
-  if (guard.type === 'matches') return wf.guards.get(guard.params.schema)!(subject) as boolean;
+  if (guard.type === 'matches') return wf.guards.get(guard.params.schema)!(subject);
   if (guard.type === 'daysLate') return (daysLate(guard.params, subject) ?? 0) > guard.params.moreThan;
   if (guard.type === 'all') return guard.params.guards.every((g) => evaluateGuard(wf, g, context, event));
   return missingMaterials(wf, subject).length === 0;

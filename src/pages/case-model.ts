@@ -130,7 +130,7 @@ export async function timelineOf(
     if (h.type === 'START' && h.payload.parentCaseId) details.push({ label: message(lang, 'TIMELINE_STARTED_BY'), value: message(lang, 'TIMELINE_STARTED_BY_CASE') });
     if (h.kind === 'machine' && h.type !== 'START' && h.type !== RECALL) {
       const event = Object.values(states[h.from ?? '']?.meta.events ?? {}).length ? states[h.from ?? '']?.meta.events?.[h.type] : undefined;
-      const schema = event?.form ? def.forms[event.form] as JsonSchema : undefined;
+      const schema = event?.form ? def.forms[event.form] : undefined;
       for (const key of ['missing', 'materials']) {
         if (Array.isArray(data[key]) && (data[key] as unknown[]).length) {
           const titles = (data[key] as string[]).map((m) => materialTitle(def, m, lang) ?? m).join(message(lang, 'FORM_LIST_SEPARATOR'));
@@ -140,7 +140,7 @@ export async function timelineOf(
       if (typeof data.deadline === 'string') details.push({ label: message(lang, 'TIMELINE_SUPPLY_BY'), value: data.deadline });
       for (const key of TEXT_FIELDS) {
         if (typeof data[key] === 'string' && data[key]) {
-          const prop = (schema?.properties as Record<string, JsonSchema> | undefined)?.[key];
+          const prop = schema?.properties?.[key];
           details.push({ label: prop ? titleOf(prop, lang, String(prop.title)) : key, value: String(data[key]) });
         }
       }
@@ -200,9 +200,9 @@ export function caseDataRows(def: WorkflowDefinition, data: Record<string, unkno
   const seen = new Set<string>();
   const rows: { label: string; value: string }[] = [];
   for (const form of Object.values(def.forms)) {
-    const props = Object.keys((form.properties as object | undefined) ?? {}).filter((k) => k in data && !seen.has(k) && k !== 'materials');
+    const props = Object.keys(form.properties ?? {}).filter((k) => k in data && !seen.has(k) && k !== 'materials');
     if (!props.length) continue;
-    const properties = form.properties as Record<string, JsonSchema>;
+    const properties = form.properties ?? {};
     const sub: JsonSchema = { ...form, properties: Object.fromEntries(props.map((k) => [k, properties[k]])) };
     for (const r of answerRows(sub, data, lang, { enumLabel: enumLabelFor(def, lang) })) {
       rows.push({ label: r.label, value: r.value });

@@ -38,7 +38,7 @@ export function isCounter(req: FastifyRequest): boolean {
 export function eventInfo(lc: LoadedCase, type: string): EventInfo | undefined {
   const event = movesOf(lc).find((e) => e.type === type);
   if (!event) return undefined;
-  const schema = event.formId ? (lc.definition.forms[event.formId] as JsonSchema) : EMPTY_FORM;
+  const schema = event.formId ? lc.definition.forms[event.formId] : EMPTY_FORM;
   return { event, formId: event.formId, schema };
 }
 
@@ -55,7 +55,7 @@ export function moveKind(type: string): 'return' | 'refuse' | 'withdraw' | 'send
 export function initialData(lc: LoadedCase, schema: JsonSchema): Record<string, unknown> {
   const data = lc.row.snapshot.context.data;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys((schema.properties as object | undefined) ?? {})) if (key !== 'materials' && data[key] !== undefined) out[key] = structuredClone(data[key]);
+  for (const key of Object.keys(schema.properties ?? {})) if (key !== 'materials' && data[key] !== undefined) out[key] = structuredClone(data[key]);
   return out;
 }
 
@@ -70,7 +70,7 @@ function materialUpload(lc: LoadedCase, id: string, lang: Lang): UploadBox {
  */
 export function uploadsHtml(lc: LoadedCase, lang: Lang, schema: JsonSchema = EMPTY_FORM): string {
   const stateMaterials = lc.definition.machine.states[lc.row.state]?.meta.materials ?? [];
-  const listed = Boolean((schema.properties as Record<string, JsonSchema> | undefined)?.materials);
+  const listed = Boolean(schema.properties?.materials);
   const received = new Set(lc.row.snapshot.context.materials);
   const files = lc.attachments.map(fileView);
   return renderUploads({
@@ -89,13 +89,13 @@ export function stepFormHtml(
 ): { fields: string; uploads: string } {
   const files = lc.attachments.map(fileView);
   const received = new Set(lc.row.snapshot.context.materials);
-  const materialsField = (info.schema.properties as Record<string, JsonSchema> | undefined)?.materials;
+  const materialsField = info.schema.properties?.materials;
   // The checklist says once how files are taken; each material then has its own file box.
   const description = message(lang, counter ? 'MATERIALS_TICK_COUNTER' : 'MATERIALS_TICK', { hint: message(lang, 'UPLOAD_HINT') });
   const schema = materialsField
     ? {
         ...info.schema,
-        properties: { ...(info.schema.properties as object), materials: { ...materialsField, description } },
+        properties: { ...info.schema.properties, materials: { ...materialsField, description } },
       }
     : info.schema;
   const afterOption = (pointer: string, value: string): MaterialFiles | undefined => {

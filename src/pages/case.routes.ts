@@ -68,7 +68,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     if (uploads.length) {
       const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
       attachedCount = res.attached.length;
-      for (const problem of res.problems) addError(errors, (info.schema.properties as Record<string, unknown> | undefined)?.materials ? '/materials' : '', problem.message);
+      for (const problem of res.problems) addError(errors, info.schema.properties?.materials ? '/materials' : '', problem.message);
       if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
     }
     // The version the clerk has now seen: theirs plus their own uploads, or the current one once told

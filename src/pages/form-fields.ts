@@ -87,7 +87,7 @@ export type FieldModel = FieldBase & (
 function hintOf(schema: JsonSchema, lang: Lang): string | undefined {
   const parts: string[] = [];
   if (typeof schema.description === 'string') parts.push(schema.description);
-  const format = schema.format as string | undefined;
+  const format = schema.format;
   if (format === 'date') parts.push(message(lang, 'FORM_HINT_DATE'));
   if (format === 'cn-id-number') parts.push(message(lang, 'FORM_HINT_ID_NUMBER'));
   if (format === 'cn-mobile') parts.push(message(lang, 'FORM_HINT_MOBILE'));
@@ -96,8 +96,8 @@ function hintOf(schema: JsonSchema, lang: Lang): string | undefined {
   if (isMoneyFen(schema)) parts.push(message(lang, 'FORM_HINT_FEN'));
   const type = typeOf(schema);
   if ((type === 'integer' || type === 'number') && !isMoneyFen(schema) && !enumOf(schema)) {
-    const min = schema.minimum as number | undefined;
-    const max = schema.maximum as number | undefined;
+    const min = schema.minimum;
+    const max = schema.maximum;
     if (min !== undefined && max !== undefined) parts.push(message(lang, 'FORM_HINT_RANGE', { min, max }));
     else if (min !== undefined) parts.push(message(lang, 'FORM_HINT_MIN', { min }));
   }
@@ -116,7 +116,7 @@ function asString(v: unknown): string {
 function inputAttrs(schema: JsonSchema): { inputClass: string; attrs: Attr[] } {
   const ui = uiOf(schema);
   const type = typeOf(schema);
-  const format = schema.format as string | undefined;
+  const format = schema.format;
   const a = (name: string, value?: string): Attr => ({ name, value });
   let out: { inputClass: string; attrs: Attr[] };
   if (format === 'date') out = { inputClass: 'input', attrs: [a('type', 'date')] };

@@ -4,7 +4,7 @@
  * Pointer of the value (`/members/0/relation` → `f-members-0-relation`), so an error's path finds
  * its field.
  */
-import type { JsonSchema } from '../definitions/definition.types.ts';
+import type { FieldUi, JsonSchema } from '../definitions/definition.types.ts';
 import type { Lang } from '../messages/lang.ts';
 
 /** Messages by the JSON Pointer of the value they concern ('' for the whole form). */
@@ -33,26 +33,18 @@ export function titleOf(schema: JsonSchema, lang: Lang, fallback: string): strin
   return typeof schema.title === 'string' ? schema.title : fallback;
 }
 
-interface Ui {
-  widget?: string;
-  labels?: Record<string, string>;
-  labelsEn?: Record<string, string>;
-  unit?: string;
-  placeholder?: string;
-}
-
-export function uiOf(schema: JsonSchema): Ui {
-  return (schema['x-ui'] as Ui | undefined) ?? {};
+export function uiOf(schema: JsonSchema): FieldUi {
+  return schema['x-ui'] ?? {};
 }
 
 export function typeOf(schema: JsonSchema): string | undefined {
   const t = schema.type;
-  if (Array.isArray(t)) return (t as string[]).find((x) => x !== 'null');
-  return t as string | undefined;
+  if (Array.isArray(t)) return t.find((x) => x !== 'null');
+  return t;
 }
 
 export function itemsOf(schema: JsonSchema): JsonSchema {
-  return (schema.items ?? {}) as JsonSchema;
+  return schema.items ?? {};
 }
 
 /** A repeating group: a list of objects, one fieldset per item. */
@@ -72,8 +64,7 @@ export function optionLabel(schema: JsonSchema, value: unknown, lang: Lang, poin
 }
 
 export function enumOf(schema: JsonSchema): unknown[] | undefined {
-  if (Array.isArray(schema.enum)) return schema.enum as unknown[];
-  return undefined;
+  return schema.enum;
 }
 
 export function isMoneyFen(schema: JsonSchema): boolean {
@@ -94,20 +85,19 @@ export interface Condition {
 
 export function conditionsOf(schema: JsonSchema): Map<string, Condition> {
   const out = new Map<string, Condition>();
-  const blocks = [schema, ...((schema.allOf as JsonSchema[] | undefined) ?? [])];
+  const blocks = [schema, ...(schema.allOf ?? [])];
   for (const b of blocks) {
-    const cond = b.if as JsonSchema | undefined;
-    const then = b.then as JsonSchema | undefined;
+    const { if: cond, then } = b;
     if (!cond || !then) continue;
-    const props = Object.entries((cond.properties as Record<string, JsonSchema> | undefined) ?? {});
+    const props = Object.entries(cond.properties ?? {});
     if (props.length !== 1) continue;
     const [field, test] = props[0]!;
     const values = test.const !== undefined ? [test.const]
-      : Array.isArray(test.enum) ? (test.enum as unknown[]) : undefined;
+      : test.enum;
     if (!values) continue;
     const names = new Set([
-      ...((then.required as string[] | undefined) ?? []),
-      ...Object.keys((then.properties as object | undefined) ?? {}),
+      ...(then.required ?? []),
+      ...Object.keys(then.properties ?? {}),
     ]);
     for (const n of names) if (n !== field) out.set(n, { field, values });
   }
@@ -116,17 +106,16 @@ export function conditionsOf(schema: JsonSchema): Map<string, Condition> {
 
 /** Properties a form may show: its own, plus those only a conditional `then` declares. */
 export function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
-  const own = { ...((schema.properties as Record<string, JsonSchema> | undefined) ?? {}) };
-  for (const b of [schema, ...((schema.allOf as JsonSchema[] | undefined) ?? [])]) {
-    const then = b.then as JsonSchema | undefined;
-    const added = (then?.properties as Record<string, JsonSchema> | undefined) ?? {};
+  const own = { ...schema.properties };
+  for (const b of [schema, ...(schema.allOf ?? [])]) {
+    const added = b.then?.properties ?? {};
     for (const [k, v] of Object.entries(added)) if (!own[k]) own[k] = v;
   }
   return Object.entries(own);
 }
 
 export function requiredOf(schema: JsonSchema): Set<string> {
-  return new Set((schema.required as string[] | undefined) ?? []);
+  return new Set(schema.required ?? []);
 }
 
 /** The schema of the value at a JSON Pointer, if the form has such a field. */
@@ -134,7 +123,7 @@ export function schemaAt(schema: JsonSchema, pointer: string): JsonSchema | unde
   let s: JsonSchema | undefined = schema;
   for (const part of pointer.split('/').slice(1)) {
     if (!s) return undefined;
-    if (typeOf(s) === 'array') s = s.items as JsonSchema | undefined;
+    if (typeOf(s) === 'array') s = s.items;
     else s = Object.fromEntries(propertiesOf(s))[part];
   }
   return s;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chainItems } from '../chain/chain.service.ts';
-import { MAX_VERSION, type JsonSchema, type WorkflowDefinition } from '../definitions/definition.types.ts';
+import { MAX_VERSION, type WorkflowDefinition } from '../definitions/definition.types.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { can } from '../jurisdiction/authorize.ts';
@@ -107,7 +107,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     if (picked) {
       const [state, event] = picked.split(':');
       const formId = def.machine?.states?.[state ?? '']?.meta?.events?.[event ?? '']?.form;
-      const schema = formId ? (def.forms?.[formId] as JsonSchema | undefined) : undefined;
+      const schema = formId ? def.forms?.[formId] : undefined;
       if (schema) {
         try {
           const html = renderForm(schema, {}, {

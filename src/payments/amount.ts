@@ -63,7 +63,7 @@ export function segmentsAmountFen(segments: readonly Pick<Segment, 'months' | 'a
 /** A multiplier standard as a percent: 2 → 200, 1.5 → 150, {percent: 150} → 150. */
 export function percentOf(value: unknown): number | null {
   if (typeof value === 'number' && value > 0) return value <= 10 ? Math.round(value * 100) : Math.round(value);
-  if (value && typeof value === 'object' && typeof (value as { percent?: unknown }).percent === 'number') return Math.round((value as { percent: number }).percent);
+  if (value && typeof value === 'object' && 'percent' in value && typeof value.percent === 'number') return Math.round(value.percent);
   return null;
 }
 

@@ -4,7 +4,6 @@ import { findCase } from '../cases/case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import type { Executor } from '../db/database.ts';
 import { newId } from '../db/ids.ts';
-import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { authorize, can } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -89,7 +88,7 @@ async function dataFor(deps: CaseDeps, db: Executor, caseId: string, type: strin
   const snap = c.snapshot;
   const formId = wf?.definition.machine.states[c.state]?.meta.events?.[type]?.form;
   if (!wf || !formId) return { version: c.version, data: Object.keys(common).length ? common : undefined };
-  const props = ((wf.definition.forms[formId] as JsonSchema).properties ?? {}) as Record<string, unknown>;
+  const props = wf.definition.forms[formId].properties ?? {};
   const data: Record<string, unknown> = {};
   for (const key of Object.keys(props)) if (snap.context.data[key] !== undefined) data[key] = snap.context.data[key];
   if ('materials' in props && snap.context.materials.length) data.materials = snap.context.materials;

@@ -53,12 +53,10 @@ function build(def: WorkflowDefinition) {
   const fields = [...PERSON_FIELDS];
   const seen = new Set(fields.map((f) => f.key));
   for (const [formId, form] of Object.entries(def.forms)) {
-    const props = (form as { properties?: Record<string, JsonSchema> }).properties ?? {};
-    for (const [key, schema] of Object.entries(props)) {
-      const s = schema as { type?: string; title?: string; 'x-title-en'?: string };
-      if (seen.has(key) || !s.title || s.type === 'array' || s.type === 'object') continue;
+    for (const [key, schema] of Object.entries(form.properties ?? {})) {
+      if (seen.has(key) || !schema.title || schema.type === 'array' || schema.type === 'object') continue;
       seen.add(key);
-      fields.push({ key, title: s.title, titleEn: s['x-title-en'] ?? key, form: formId, schema, aliases: [] });
+      fields.push({ key, title: schema.title, titleEn: schema['x-title-en'] ?? key, form: formId, schema, aliases: [] });
     }
   }
   const validators = new Map<string, ValidateFunction>();
@@ -134,7 +132,7 @@ export function convertCell(def: WorkflowDefinition, key: string, cell: Cell): C
   if (cell === null || (typeof cell === 'string' && cell.trim() === '')) return {};
   const c = build(def);
   const field = c.byKey.get(key)!;
-  const s = field.schema as { type?: string; format?: string; enum?: unknown[]; 'x-ui'?: { labels?: Record<string, string> } };
+  const s = field.schema;
   let value: unknown;
   if (s.format === 'date') {
     value = parseDate(cell);
@@ -156,8 +154,9 @@ export function convertCell(def: WorkflowDefinition, key: string, cell: Cell): C
     let t = cell instanceof Date ? parseDate(cell) ?? '' : String(cell).trim();
     if (s.format === 'cn-id-number') t = t.replace(/\s/g, '').toUpperCase();
     if (s.format === 'bank-card' || s.format === 'cn-mobile') t = t.replace(/[\s-]/g, '');
-    value = normalizeText(t);
-    const char = notTextChar(value as string);
+    const text = normalizeText(t);
+    value = text;
+    const char = notTextChar(text);
     if (char) return { error: `含有不能使用的控制字符或分隔符（${char}），请删除后重新填写` };
   }
   if (Array.isArray(s.enum) && !s.enum.includes(value)) {

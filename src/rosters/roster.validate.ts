@@ -162,7 +162,7 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   }
   const required: string[] = [];
   for (const formId of touched) {
-    const form = def.forms[formId] as { required?: string[]; properties?: Record<string, { type?: string }> };
+    const form = def.forms[formId];
     for (const key of form.required ?? []) {
       const t = form.properties?.[key]?.type;
       if (t === 'array' || t === 'object' || required.includes(key)) continue;
@@ -180,6 +180,8 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   const ownVillage = v.user.stationLevel === 'village' ? stations.find((s) => s.id === v.user.stationId) : undefined;
 
   const rows: CheckedRow[] = [];
+  // The station as the row names it, kept beside the row until the person file is looked up.
+  const stationCells = new Map<CheckedRow, string>();
   const firstLine = new Map<string, number>();
   for (const r of v.records) {
     const errors: RowError[] = [];
@@ -225,11 +227,12 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
       const source = prefillSource(def, key);
       if (source && PERSON_ATTRIBUTES.has(source)) attributes[source] = value;
     }
-    rows.push({
+    const row: CheckedRow = {
       line: r.line, status: 'valid', errors, idNumber, name, phone, data, attributes,
       display: { name: name || '', idMasked: maskIdNumber(idNumber || rawId(r.values, idKeys)), station: stationCell || null },
-    });
-    (rows[rows.length - 1] as CheckedRow & { stationCell?: string }).stationCell = stationCell;
+    };
+    rows.push(row);
+    stationCells.set(row, stationCell);
   }
 
   // The person file, in bulk by the keyed hash of the ID number (numbers are encrypted at rest).
@@ -254,8 +257,7 @@ export async function validateRecords(db: Executor, v: ValidateInput): Promise<C
   }
 
   for (const row of rows) {
-    const stationCell = (row as CheckedRow & { stationCell?: string }).stationCell ?? '';
-    delete (row as CheckedRow & { stationCell?: string }).stationCell;
+    const stationCell = stationCells.get(row) ?? '';
     if (!row.idNumber || !parseIdNumber(row.idNumber)) continue;
     const found = byHash.get(idNumberHash(row.idNumber));
     // Outside the uploader's area a person does not exist: the row reads as a new person's, and
