@@ -13,8 +13,7 @@ module.exports = {
     },
     {
       name: 'no-circular-folders',
-      // A warning until the feature folders are untangled (issue #16): it reports, it does not fail.
-      severity: 'warn',
+      severity: 'error',
       scope: 'folder',
       comment: 'Feature folders that import each other (cases <-> supervision) are one feature in two places.',
       from: {},

@@ -5,6 +5,7 @@ import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapsho
 import { actorOf } from './actor.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
@@ -200,7 +201,7 @@ async function recordAdminAct(
   if (typeof payload.userId === 'string') {
     const target = await findUserById(trx, payload.userId);
     if (!target || !inSubtree(c.stationPath, target.stationPath)) {
-      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: lang === 'zh' ? '该用户不存在或无权办理此案件' : 'No such user with access to this case' }] });
+      throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: message(lang, 'CASE_HANDOVER_UNKNOWN_USER') }] });
     }
     if (input.type === 'REASSIGN') assigneeId = target.id;
   }

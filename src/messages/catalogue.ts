@@ -6,6 +6,7 @@ import { errorMessages } from './error.messages.ts';
 import { lintMessages } from './lint.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
+import { serviceMessages } from './service.messages.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -16,6 +17,7 @@ import type { Lang } from './lang.ts';
 export const catalogue = {
   ...errorMessages,
   ...pagesMessages,
+  ...serviceMessages,
   ...casePagesMessages,
   ...lintMessages,
   ...noticeMessages,

@@ -11,6 +11,7 @@ import { RECALL } from '../definitions/definition.types.ts';
 import { formErrors, type CompiledWorkflow } from '../engine/compile.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskBankAccount } from '../http/mask.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
@@ -387,7 +388,7 @@ async function settleLine(db: Executor, b: PaymentBatchRow, l: BatchLine, seq: n
     await markLinePaid(db, l.id, seq);
     return;
   }
-  const why = lang === 'zh' ? `该案件${l.period}期已在本批次之外登记发放（办理记录第${seq}条）` : `${l.period} is already paid in this case outside this batch (history entry ${seq})`;
+  const why = message(lang, 'PAYMENT_PAID_OUTSIDE_BATCH', { period: l.period, seq });
   await markLineFailed(db, l.id, `PAYMENT_ALREADY_RECORDED: ${why}`);
 }
 

@@ -1,4 +1,6 @@
 import type { Level, Localized, Sla, StateConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
 
 /** Fill and border of a step's box by the level that does it; text stays dark on every fill. */
 export const LEVEL_COLOURS: Record<Level | 'none', { fill: string; stroke: string; label: Localized }> = {
@@ -25,11 +27,11 @@ function short(s: string, max: number): string {
   return [...s].length > max ? `${[...s].slice(0, max - 1).join('')}…` : s;
 }
 
-function slaText(s: Sla | undefined, lang: 'zh' | 'en'): string {
+function slaText(s: Sla | undefined, lang: Lang): string {
   if (!s) return '';
-  if ('workingDays' in s) return lang === 'en' ? `${s.workingDays} working days` : `${s.workingDays}个工作日`;
-  if ('calendarDays' in s) return lang === 'en' ? `${s.calendarDays} days` : `${s.calendarDays}日`;
-  return lang === 'en' ? `before ${s.before}` : `${s.before}前`;
+  if ('workingDays' in s) return message(lang, 'DIAGRAM_WORKING_DAYS', { n: s.workingDays });
+  if ('calendarDays' in s) return message(lang, 'DIAGRAM_CALENDAR_DAYS', { n: s.calendarDays });
+  return message(lang, 'DIAGRAM_BEFORE', { date: s.before });
 }
 
 /** Every transition of a state as [event, target] (a transition without target stays in the state). */
@@ -100,7 +102,7 @@ export function stateDiagram(def: Pick<WorkflowDefinition, 'machine' | 'events' 
   const title = lang === 'en' ? def.title.en || def.title.zh : def.title.zh;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="state-diagram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="diagram-title" font-family="'Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif">`);
-  parts.push(`<title id="diagram-title">${esc(lang === 'en' ? `State diagram: ${title}` : `流程图：${title}`)}</title>`);
+  parts.push(`<title id="diagram-title">${esc(message(lang, 'DIAGRAM_TITLE', { title }))}</title>`);
   parts.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333333"/></marker></defs>');
 
   // Legend: the levels used.
@@ -166,7 +168,11 @@ export function stateDiagram(def: Pick<WorkflowDefinition, 'machine' | 'events' 
     const c = LEVEL_COLOURS[s.meta.level ?? 'none'];
     const final = s.type === 'final';
     const step = short(lang === 'en' ? s.meta.step.en || s.meta.step.zh : s.meta.step.zh, lang === 'en' ? 26 : 13);
-    const time = s.meta.sla ? `${lang === 'en' ? 'limit' : '时限'} ${slaText(s.meta.sla, lang)}` : s.meta.timer ? `${lang === 'en' ? 'timer' : '期限'} ${slaText(s.meta.timer, lang)} → ${s.meta.timer.event}` : final ? (lang === 'en' ? 'final' : '终结') : '';
+    const time = s.meta.sla
+      ? `${message(lang, 'DIAGRAM_LIMIT')} ${slaText(s.meta.sla, lang)}`
+      : s.meta.timer
+        ? `${message(lang, 'DIAGRAM_TIMER')} ${slaText(s.meta.timer, lang)} → ${s.meta.timer.event}`
+        : final ? message(lang, 'DIAGRAM_FINAL') : '';
     parts.push(`<g class="state" data-state="${esc(name)}" data-level="${s.meta.level ?? 'none'}">`);
     parts.push(`<rect x="${p.x}" y="${p.y}" width="${BOX_W}" height="${BOX_H}" rx="${final ? 18 : 6}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${final ? 3 : 1.5}"/>`);
     parts.push(`<text x="${p.x + 10}" y="${p.y + 22}" font-size="14" font-weight="bold" fill="#1a1a1a">${esc(step)}</text>`);
