@@ -5,7 +5,7 @@ import { maskIdNumber, maskText } from '../http/mask.ts';
 import { copiedToMe, myQueue, recentPersons } from '../cases/case-queue.service.ts';
 import { urgesFor } from '../supervision/audit.service.ts';
 import { itemTitles } from '../chain/item-titles.ts';
-import { searchPersons, type Person } from '../persons/person-lookup.service.ts';
+import { searchPersons, type Person } from '../persons/person.service.ts';
 import { findStation } from '../stations/station.service.ts';
 import { label, LEVELS, SEX, stationName } from './labels.ts';
 import { myDrafts } from '../drafts/draft.service.ts';

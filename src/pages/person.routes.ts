@@ -13,12 +13,13 @@ import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { ageOn } from '../time/shanghai.ts';
-import { findPerson, listRelations, recordPersonReveal, searchPersons } from '../persons/person-lookup.service.ts';
 import { findStation, stationsWithin } from '../stations/station.service.ts';
 import { correctPerson, listCorrections, type PersonChanges } from '../persons/person-correction.service.ts';
 import { findOutgoingTransfer } from '../persons/person-transfer.service.ts';
 import { correctionBody } from '../persons/person.routes.ts';
-import { personNameSchema, registerPerson } from '../persons/person.service.ts';
+import {
+  findPerson, listRelations, personNameSchema, recordPersonReveal, registerPerson, searchPersons,
+} from '../persons/person.service.ts';
 import type { User } from '../users/user.service.ts';
 import { dueOf, noticesOf, outcomeText, stepTitle } from './case-model.ts';
 import { errorList } from './form-errors.ts';

@@ -12,7 +12,7 @@ import { isoDate } from '../calendar/deadline.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
 import { label, LEVELS, stationName } from './labels.ts';
-import { personNames } from '../persons/person-lookup.service.ts';
+import { personNames } from '../persons/person.service.ts';
 import { stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../jurisdiction/area-users.service.ts';
 import { loc } from './view.ts';

@@ -12,6 +12,7 @@ import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Pe
 
 // Reads the routes make as they are: the repository already scopes them to the user's area.
 export { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
+export { personNames } from './person-names.repository.ts';
 
 /** Every full view of a person's ID number and phone is logged, whoever asks. */
 export async function recordPersonReveal(db: Executor, userId: string, personId: string, at: Date): Promise<void> {
