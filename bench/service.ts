@@ -1,7 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { processMemoryMb } from './stats.ts';
+
+const require = createRequire(import.meta.url);
 
 export interface ServiceOptions {
   repoRoot: string;
@@ -54,7 +57,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the real service (`node --import tsx src/server.ts`, as `npm start` does) as a child
+ * Starts the real service (`node dist/src/server.js`, as `npm start` does) as a child
  * process and times it from spawn to the first 200 on /ready (polled every 20 ms).
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
@@ -75,9 +78,11 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   // Required with DATABASE_URL: where the notices' QR codes point (the benchmark's own address).
   if (o.databaseUrl) env.PUBLIC_BASE_URL ??= `http://127.0.0.1:${port}`;
   if (o.dataDir) env.DATA_DIR = o.dataDir;
-  const args = ['--import', 'tsx'];
+  // As `npm start` does: its prestart builds the compiled copy (or finds it up to date), then it runs that.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: o.repoRoot });
+  const args: string[] = [];
   if (o.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
-  args.push('src/server.ts');
+  args.push('dist/src/server.js');
   const log = createWriteStream(o.logFile, { flags: 'a' });
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: o.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

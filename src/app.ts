@@ -45,6 +45,8 @@ import noticesPlugin from './notices/notice.plugin.ts';
 import { noticeSettings } from './notices/notice.settings.ts';
 import { noticeApiRoutes, verifyRoutes } from './notices/notice.routes.ts';
 import pagesPlugin from './pages/pages.plugin.ts';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import { checkerOnFirstCall, serializerOnFirstCall } from './lazy/on-first-use.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -61,9 +63,16 @@ export interface BuildOptions {
   logger?: boolean | object;
 }
 
+const eagerSerializers = SerializerSelector();
+/** Fastify's own response serializers (fast-json-stringify), each built when its route first answers. */
+const lazySerializers: typeof eagerSerializers = (externalSchemas, options) => {
+  const compile = eagerSerializers(externalSchemas, options);
+  return (route) => serializerOnFirstCall(() => compile(route));
+};
+
 // Route schemas fill in their defaults; query strings and params arrive as text and are coerced.
-const bodyAjv = createAjv({ useDefaults: true });
-const coercingAjv = createAjv({ coerceTypes: true, useDefaults: true });
+const bodyAjv = createAjv({ useDefaults: true, formRules: false });
+const coercingAjv = createAjv({ coerceTypes: true, useDefaults: true, formRules: false });
 
 /**
  * Builds the service: external plugins, then the app's own (clock, database, workflows, auth),
@@ -80,9 +89,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     pluginTimeout: 120_000,
     trustProxy: config.trustProxy ?? false,
     ajv: { customOptions: {} },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   });
   // Bodies are what people type: their text is normalised and checked (src/definitions/plain-text.ts).
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? withPlainText(bodyAjv.compile(schema)) : plainNumbersFirst(schema as JsonSchema, coercingAjv.compile(schema))));
+  app.setValidatorCompiler(({ schema, httpPart }) => checkerOnFirstCall(() => (httpPart === 'body'
+    ? withPlainText(bodyAjv.compile(schema))
+    : plainNumbersFirst(schema as JsonSchema, coercingAjv.compile(schema)))));
   parseFiniteJson(app);
   installErrorHandling(app);
   const clock = opts.clock ?? (config.clockStart ? clockFrom(config.clockStart) : systemClock);

@@ -1,10 +1,13 @@
 import t from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
+
+const require = createRequire(import.meta.url);
 
 // About the embedded database's folder; the PostgreSQL run has nothing to add here.
 if (process.env.DATABASE_URL) {
@@ -17,10 +20,13 @@ if (process.env.DATABASE_URL) {
 
   interface Running { child: ChildProcess; output: () => string }
 
+  // What `npm start` runs: the compiled copy, built (or found up to date) by the same command as its prestart.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
+
   function startService(env: Record<string, string> = {}): Running {
     let out = '';
     const { DATABASE_URL: _, ...rest } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const child = spawn(process.execPath, ['dist/src/server.js'], {
       env: { ...rest, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => { out += d; });

@@ -1,4 +1,5 @@
 import { message } from '../messages/catalogue.ts';
+import type { ValidateFunction } from 'ajv';
 import { ajv } from './ajv.ts';
 import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, WorkflowDefinition } from './definition.types.ts';
@@ -15,7 +16,11 @@ import { isSystemEvent, REFUSING_OUTCOMES, transitionsOf } from './transitions.t
 
 export type { Finding };
 
-const validateDefinition = ajv.compile<WorkflowDefinition>(definitionSchema);
+let compiledDefinitionSchema: ValidateFunction<WorkflowDefinition> | undefined;
+/** Compiled at the first lint: a start with every version already stored lints nothing. */
+function definitionValidator(): ValidateFunction<WorkflowDefinition> {
+  return (compiledDefinitionSchema ??= ajv.compile<WorkflowDefinition>(definitionSchema));
+}
 
 function jsonPath(pointer: string): string {
   if (!pointer) return '$';
@@ -133,6 +138,7 @@ function lintMachine(def: WorkflowDefinition, report: Report, knownWorkflows?: S
  */
 export function lintDefinition(file: string, input: unknown, knownWorkflows?: Set<string>): Finding[] {
   const { findings, report } = findingsOf(file);
+  const validateDefinition = definitionValidator();
   if (!validateDefinition(input)) {
     for (const e of validateDefinition.errors ?? []) {
       if (e.keyword === 'oneOf' || e.keyword === 'if') continue;

@@ -1,21 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findingsOf } from './finding.ts';
 import { lintDefinition, type Finding } from './linter.ts';
 import type { WorkflowDefinition } from './definition.types.ts';
+import { inProject } from '../project-root.ts';
 
-const workflowsFolder = fileURLToPath(new URL('../../workflows', import.meta.url));
+const workflowsFolder = inProject('workflows');
 
 export interface WorkflowFile {
   file: string;
   definition: WorkflowDefinition;
 }
 
-/** Reads every workflows/*.json and lints them as a set; findings name file, JSON path and problem. */
-export function readWorkflowFiles(folder = workflowsFolder): { files: WorkflowFile[]; findings: Finding[] } {
+interface ParsedFile {
+  file: string;
+  body: unknown;
+}
+
+/** Reads every workflows/*.json; a file that is not JSON is a finding. */
+function parseWorkflowFiles(folder: string): { parsed: ParsedFile[]; findings: Finding[] } {
   const names = readdirSync(folder).filter((n) => n.endsWith('.json')).sort();
-  const parsed: { file: string; body: unknown }[] = [];
+  const parsed: ParsedFile[] = [];
   const findings: Finding[] = [];
   for (const name of names) {
     const file = join('workflows', name);
@@ -25,11 +30,26 @@ export function readWorkflowFiles(folder = workflowsFolder): { files: WorkflowFi
       findingsOf(file, findings).report('$', 'LINT_NOT_JSON', { detail: (err as Error).message });
     }
   }
-  const ids = new Set(parsed.map((p) => (p.body as { id?: string }).id).filter((id): id is string => typeof id === 'string'));
-  for (const p of parsed) {
+  return { parsed, findings };
+}
+
+const idOf = (body: unknown): unknown => (body as { id?: unknown }).id;
+
+/**
+ * Reads every workflows/*.json and lints them (`only`: just the files it keeps, as the start-up
+ * does for the versions not stored yet; references to other items are checked against all files).
+ * Findings name file, JSON path and problem.
+ */
+export function readWorkflowFiles(
+  folder = workflowsFolder, only: (body: unknown) => boolean = () => true,
+): { files: WorkflowFile[]; findings: Finding[] } {
+  const { parsed, findings } = parseWorkflowFiles(folder);
+  const ids = new Set(parsed.map((p) => idOf(p.body)).filter((id): id is string => typeof id === 'string'));
+  const kept = parsed.filter((p) => only(p.body));
+  for (const p of kept) {
     findings.push(...lintDefinition(p.file, p.body, ids));
-    const id = (p.body as { id?: unknown }).id;
+    const id = idOf(p.body);
     if (typeof id === 'string' && !p.file.endsWith(`/${id}.json`)) findingsOf(p.file, findings).report('$.id', 'LINT_FILE_NAME', { id });
   }
-  return { files: parsed.map((p) => ({ file: p.file, definition: p.body as WorkflowDefinition })), findings };
+  return { files: kept.map((p) => ({ file: p.file, definition: p.body as WorkflowDefinition })), findings };
 }

@@ -44,6 +44,12 @@ export async function listVersionsInForce(db: Executor, now: Date): Promise<Work
   return rows.filter((r) => !seen.has(r.workflow_id) && seen.add(r.workflow_id)).map(toRow);
 }
 
+/** Every stored version as `id@version`. */
+export async function storedVersionKeys(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('workflow_versions').select(['workflow_id', 'version']).execute();
+  return new Set(rows.map((r) => `${r.workflow_id}@${r.version}`));
+}
+
 /** Inserts a version unless that id@version is already stored; stored versions are never overwritten. */
 export async function insertVersionIfMissing(
   db: Executor, def: WorkflowDefinition, note: string, author: string, now: Date,

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
 import type { Font } from 'fontkit';
+import { onFirstUse } from '../lazy/on-first-use.ts';
 
 const require = createRequire(import.meta.url);
+const fontkit = onFirstUse<typeof import('fontkit')>('fontkit');
 
 /** The faces a notice uses, by role; each is an npm package's file, parsed once per process. */
 export type Face = 'fang' | 'title' | 'song' | 'hei' | 'heiBold';
@@ -38,7 +39,7 @@ function fileOf(face: Face): string {
 export function fontFor(face: Face): Font {
   let font = cache.get(face);
   if (!font) {
-    font = fontkit.openSync(fileOf(face)) as Font;
+    font = fontkit().openSync(fileOf(face)) as Font;
     trimSubsetSubrs(font);
     cache.set(face, font);
   }
@@ -109,9 +110,4 @@ export function unprintable(text: string, face: Face = 'fang'): string[] {
     if (!faceWith(cp, face)) out.add(ch);
   }
   return [...out];
-}
-
-/** Parses every face now (at startup) instead of on the first notice. */
-export function preloadFonts(): void {
-  for (const face of Object.keys(FILES) as Face[]) fontFor(face).hasGlyphForCodePoint(0x4e00);
 }

@@ -1,10 +1,12 @@
-import PDFDocument from 'pdfkit';
+import { onFirstUse } from '../lazy/on-first-use.ts';
 import qrcode from 'qrcode-generator';
 import { message } from '../messages/catalogue.ts';
 import { fontFor, type Face } from './fonts.ts';
 import { gridWidths } from './grid.ts';
 import { breakLines, placeLine, textWidth, type TextStyle } from './layout.ts';
 import type { Block } from './markup.ts';
+
+const pdfkit = onFirstUse<typeof import('pdfkit')>('pdfkit');
 
 /** What the renderer needs; all of it stored with the notice, so a reprint gives the same bytes. */
 export interface NoticeDocument {
@@ -51,6 +53,7 @@ const CARRIED_LINES = 2;
 function openPdf(
   info: { title: string; subject: string; author: string; at: Date },
 ): { pdf: PDFKit.PDFDocument; done: Promise<Buffer> } {
+  const PDFDocument = pdfkit();
   const pdf = new PDFDocument({
     size: 'A4', margin: 0, autoFirstPage: false, bufferPages: true, compress: true, pdfVersion: '1.7',
     info: { Title: info.title, Author: info.author, Subject: info.subject, Creator: 'veterans-service-checklists', Producer: 'PDFKit', CreationDate: info.at, ModDate: info.at },

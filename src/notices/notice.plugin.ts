@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import { preloadFonts } from './fonts.ts';
 import { NoticeRenderJob } from './notice.jobs.ts';
 import { setNoticeRuntime } from './notice.runtime.ts';
 import { loadSeal } from './notice.seal.ts';
@@ -12,12 +11,12 @@ declare module 'fastify' {
 }
 
 /**
- * Printed notices: settings, the fonts and the seal (read once, at start), and the job that renders PDFs
- * after commit. The case service issues notices through the `db` it holds (notice.runtime.ts).
+ * Printed notices: settings and the seal (read once, at start; the fonts are parsed for the first
+ * notice), and the job that renders PDFs after commit. The case service issues notices through the
+ * `db` it holds (notice.runtime.ts).
  */
 export default fp<{ settings?: Partial<NoticeSettings> }>(async (app, opts) => {
   const settings = noticeSettings(opts.settings);
-  preloadFonts();
   const renderJob = new NoticeRenderJob(app.db, app.clock, app.log, settings.sweepSeconds * 1000);
   const seal = settings.sealImage ? loadSeal(settings.sealImage) : undefined;
   setNoticeRuntime(app.db, { settings, seal, afterIssue: (id) => renderJob.enqueue(id) });

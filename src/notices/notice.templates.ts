@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { parseMarkup } from './markup.ts';
+import { inProject } from '../project-root.ts';
 
-const templatesFolder = fileURLToPath(new URL('../../templates/notices/', import.meta.url));
+const templatesFolder = inProject('templates', 'notices') + '/';
 
 /** A template needs a field the step did not supply; the step fails with it named. */
 export class MissingNoticeField extends Error {

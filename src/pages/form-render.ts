@@ -5,17 +5,17 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { MAX_ATTACHMENT_BYTES } from '../attachments/file-check.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { objectFields, type FileThumb, type RenderContext, type UploadBox } from './form-fields.ts';
+import { inProject } from '../project-root.ts';
 
 export type { RenderContext };
 
-const formDir = fileURLToPath(new URL('../../templates/pages/form', import.meta.url));
+const formDir = inProject('templates', 'pages', 'form');
 
 interface Templates {
   form: Handlebars.TemplateDelegate;

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
@@ -18,8 +17,9 @@ import supervisionPages from './supervision.routes.ts';
 import policyPages from './policy.routes.ts';
 import rosterPages from './roster.routes.ts';
 import adminPages from './admin.routes.ts';
+import { inProject } from '../project-root.ts';
 
-const publicDir = fileURLToPath(new URL('../../public', import.meta.url));
+const publicDir = inProject('public');
 
 /** Content-Security-Policy of the pages when nothing else (helmet) has set one: this site only. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";

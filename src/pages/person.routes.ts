@@ -3,7 +3,7 @@ import { caseSummary } from '../cases/case-list.ts';
 import { listPersonCases } from '../cases/case-list.service.ts';
 import { openCase } from '../cases/case.service.ts';
 import { personChain } from '../chain/chain.service.ts';
-import { createAjv, fieldErrors } from '../definitions/ajv.ts';
+import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
@@ -86,7 +86,6 @@ function personSchema(villages: { id: string; name: string }[]): JsonSchema {
   };
 }
 
-const ajv = createAjv();
 const validateCorrection = withPlainText(ajv.compile(correctionBody));
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 

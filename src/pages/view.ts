@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Localized } from '../definitions/definition.types.ts';
 import type { Lang } from '../messages/lang.ts';
 import { formatShanghai, shanghaiDate } from '../time/shanghai.ts';
+import { inProject } from '../project-root.ts';
 
 /** Templates of the pages: templates/pages/*.hbs, partials in templates/pages/partials/. */
-const templatesDir = fileURLToPath(new URL('../../templates/pages', import.meta.url));
+const templatesDir = inProject('templates', 'pages');
 
 // An environment of our own: helpers registered here do not leak into the notices' templates.
 const hb = Handlebars.create();

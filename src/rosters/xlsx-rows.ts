@@ -1,6 +1,10 @@
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
+import type ExcelJS from 'exceljs';
+import type JSZip from 'jszip';
+import { onFirstUse } from '../lazy/on-first-use.ts';
+
+const exceljs = onFirstUse<typeof ExcelJS>('exceljs');
+const jszip = onFirstUse<typeof JSZip>('jszip');
 
 /**
  * Decompressed bytes one workbook may unpack in all: a 20,000-row roster of 16 columns unpacks to
@@ -78,12 +82,12 @@ async function* boundedText(
 export async function* xlsxRows(bytes: Buffer): AsyncGenerator<SheetRow> {
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes);
+    zip = await jszip().loadAsync(bytes);
   } catch {
     throw new WorkbookRefused('unreadable');
   }
   const budget = { left: MAX_XML_BYTES };
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+  const reader = new (exceljs().stream.xlsx.WorkbookReader)(Readable.from([]), {
     worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
   }) as unknown as PartParsers;
   const part = (name: string, limit = MAX_SMALL_PART_BYTES) => {
