@@ -8,6 +8,12 @@ import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
 import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build, login } from './helpers/build.ts';
 import { PageClient } from './helpers/pages.ts';
+import { parseForm } from '../src/pages/form-parse.ts';
+import { renderForm } from '../src/pages/form-render.ts';
+import { sectionSchema } from '../src/pages/form-sections.ts';
+
+// Run directly (node --import tsx …) tap's default is 30 s; the page walk takes longer on a busy machine.
+t.setTimeout(300_000);
 
 const { files } = readWorkflowFiles();
 const definitions = files.map((f) => f.definition as WorkflowDefinition);
@@ -66,6 +72,18 @@ t.test('the linter checks sections', async (t) => {
     for (const n of ['a', 'b', 'c']) d.forms.intake.properties[`note${n}`] = { type: 'string', title: `备注${n}` };
   });
   t.match(long, [{ path: '$.forms.intake', message: /has 13 fields \(more than 10\): list its sections/ }], 'a long form without sections is refused');
+});
+
+t.test('a condition works inside its section: shown for the answer that asks for it, read back, required only then', async (t) => {
+  const [, second] = good();
+  const schema = sectionSchema(base.forms.intake, second!);
+  t.same(Object.keys(schema.properties!), second!.fields, 'the section\'s fields, in its order');
+  const html = renderForm(schema, { placementType: 'assigned-job' }, { lang: 'zh', errors: new Map() });
+  t.match(html, /id="f-reportBy-field" data-show-field="d.placementType"/, 'reportBy is shown by the page\'s script for the answers that ask for it');
+  t.notMatch(html, 'name="d.name"', 'no field of another section');
+  const posted = new Map([['d.placementType', ['assigned-job']], ['d.reportBy', ['2026-09-25']]]);
+  t.same(parseForm(schema, (n) => posted.get(n) ?? [], 'zh').data, { placementType: 'assigned-job', reportBy: '2026-09-25' });
+  t.ok(schema.allOf?.some((b) => b.then?.required?.includes('reportBy')), 'and the condition stays with it');
 });
 
 t.test('a long form through the pages, without JavaScript', { timeout: 300_000 }, async (t) => {

@@ -14,7 +14,7 @@ import { loc } from './view.ts';
 /** The draft's own key that lists the sections saved on their page (1-based), beside the step's data. */
 const SAVED = '$sections';
 
-export type SectionStatus = 'not-started' | 'in-progress' | 'done';
+type SectionStatus = 'not-started' | 'in-progress' | 'done';
 
 export interface SectionView {
   n: number;
@@ -50,7 +50,7 @@ export function sectionSchema(form: JsonSchema, section: FormSection): JsonSchem
 }
 
 /** Sections saved on their page, as the draft records them. */
-export function savedSections(data: Record<string, unknown>): Set<number> {
+function savedSections(data: Record<string, unknown>): Set<number> {
   const saved = data[SAVED];
   return new Set(Array.isArray(saved) ? saved.filter((n): n is number => Number.isInteger(n)) : []);
 }
