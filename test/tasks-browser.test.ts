@@ -70,7 +70,7 @@ t.test('the longest form in sections: a task list, one page per section, refused
   t.equal(await statusOf(3), '已完成', 'the section is done');
   t.equal(await statusOf(4), '未开始');
   await a11y('task list');
-  await screenshot(page, 'tasklist', { key: true });
+  await screenshot(page, 'tasklist');
 
   // Section 4 (a yes/no) and section 6 (materials ticked, a photo attached), one by one.
   await page.getByRole('link', { name: '代办人' }).click();
