@@ -90,6 +90,13 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /cases/:id/act/:type @S':                     ['login',  404,      404,      409,      404,      409,      409,      409,      303],
   'POST /cases/:id/act/:type/check @Q':               ['login',  303,      409,      409,      409,      409,      409,      409,      404],
   'POST /cases/:id/act/:type/check @S':               ['login',  404,      404,      409,      404,      409,      409,      409,      303],
+  // A long form's sections (ADR 0021) are that step's pages: the same people, the same answers.
+  'GET /cases/:id/act/:type/section/:n @Q':           ['login',  200,      303,      303,      303,      303,      303,      303,      404],
+  'GET /cases/:id/act/:type/section/:n @S':           ['login',  404,      404,      303,      404,      303,      303,      303,      200],
+  'POST /cases/:id/act/:type/section/:n @Q':          ['login',  303,      409,      409,      409,      409,      409,      409,      404],
+  'POST /cases/:id/act/:type/section/:n @S':          ['login',  404,      404,      409,      404,      409,      409,      409,      303],
+  'POST /cases/:id/act/:type/sections @Q':            ['login',  303,      409,      409,      409,      409,      409,      409,      404],
+  'POST /cases/:id/act/:type/sections @S':            ['login',  404,      404,      409,      404,      409,      409,      409,      303],
   // Administrative acts, as in the API: comments from all staff, urging from supervisors, handing over
   // and copying not by policy staff. Refused, an act comes back as the case page with 无权执行此操作 beside
   // the act's form and what was typed kept: 422 like every refused act there, not 403; nothing is recorded.
@@ -356,6 +363,20 @@ const CELLS: Record<string, Cell> = {
     if (outcome !== 303 && role !== 'anon' && (await findDraft(c.app.db, id, c.userId[role], 'SUBMIT'))) return `${outcome}, but a draft was saved`;
     return outcome;
   },
+  'GET /cases/:id/act/:type/section/:n': async (c, p, _role, target) => to(await p.get(`/cases/${c.caseOf[target]}/act/SUBMIT/section/1`), `/cases/${c.caseOf[target]}`),
+  'POST /cases/:id/act/:type/section/:n': async (c, p, role, target) => {
+    const id = await freshCase(c, target);
+    const fields = { 'd.source': 'ex-officio', 'd.requestType': 'hang', 'd.familyType': 'serving' };
+    const outcome = to(await p.post(`/cases/${id}/act/SUBMIT/section/1`, { _version: String(await versionOf(c, id)), _draft: '0', ...fields }), `/cases/${id}/act/SUBMIT`);
+    if (outcome !== 303 && role !== 'anon' && (await findDraft(c.app.db, id, c.userId[role], 'SUBMIT'))) return `${outcome}, but a draft was saved`;
+    return outcome;
+  },
+  'POST /cases/:id/act/:type/sections': async (c, p, role, target) => {
+    const id = await freshCase(c, target);
+    const version = await versionOf(c, id);
+    if (role !== 'anon') await saveDraft(c.app.db, { caseId: id, userId: c.userId[role], eventType: 'SUBMIT', data: householdCheck, caseVersion: version, now: new Date() });
+    return to(await p.post(`/cases/${id}/act/SUBMIT/sections`, { _version: String(version) }), `/cases/${id}/act/SUBMIT/check`);
+  },
   'POST /cases/:id/act/:type/check': async (c, p, role, target) => {
     const id = await freshCase(c, target);
     const version = await versionOf(c, id);
@@ -439,7 +460,7 @@ function addressOf(c: Ctx, route: string): string {
   const url = route.split(' ')[1]!;
   const id = url.startsWith('/persons/') ? c.personOf.Q : url.startsWith('/cases/') ? c.caseOf.Q : url.startsWith('/rosters/') ? c.rosterOf.Q
     : url.startsWith('/admin/users/') ? 'u-district-clerk-2' : url.startsWith('/policy/') ? 'discharge-reporting' : '';
-  return url.replace(':id', id).replace(':type', 'SUBMIT').replace(':version', '1');
+  return url.replace(':id', id).replace(':type', 'SUBMIT').replace(':version', '1').replace(':n', '1');
 }
 
 t.test('every page route × every role × inside and outside the jurisdiction', async (t) => {

@@ -14,6 +14,14 @@ export interface FieldUi {
   labelsEn?: Record<string, string>;
   unit?: string;
   placeholder?: string;
+  /** On a form itself, not a field: the form's sections, each a page of its own behind a task list (ADR 0021). */
+  sections?: FormSection[];
+}
+
+/** One section of a long form: its title and the fields it asks, in the form's order. */
+export interface FormSection {
+  title: Localized;
+  fields: string[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { isSealedField } from '../crypto/sealed-data.ts';
 import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 import { within, type Report } from './finding.ts';
 import { lintFormRules } from './form-rules.ts';
+import { lintFormSections } from './form-sections.ts';
 
 const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
 
@@ -22,7 +23,7 @@ function personalFields(schema: JsonSchema, path: string): [string, string, stri
 
 /**
  * The definition's forms and conditions as JSON Schemas: each compiles, a form is an object whose
- * materials are the item's, whose cross-field rules fit it and whose personal fields are named to be
+ * materials are the item's, whose cross-field rules and sections fit it and whose personal fields are named to be
  * sealed; eligibility and material conditions compile.
  */
 export function lintForms(def: WorkflowDefinition, report: Report): void {
@@ -52,6 +53,7 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
       if (!materialIds.has(material)) report(`${base}.properties.materials.items.enum[${i}]`, 'LINT_MATERIAL_NOT_LISTED', { material });
     }
     lintFormRules(form, within(base, report));
+    lintFormSections(form, within(base, report));
     for (const [path, name, format] of personalFields(form, base)) if (!isSealedField(name)) report(path, 'LINT_PERSONAL_FIELD_NAME', { format });
   }
   if (def.eligibility) compiles('$.eligibility.schema', def.eligibility.schema);

@@ -84,4 +84,14 @@ export const lintMessages = {
   LINT_NOTICE_NO_TEMPLATE: { zh: '文书 {notice}：没有模板 templates/notices/{template}.hbs', en: 'notice {notice}: no template templates/notices/{template}.hbs' },
   LINT_NOTICE_NOT_ISSUED: { zh: '文书 {notice}：没有环节出具它', en: 'notice {notice}: no step issues it' },
   LINT_NOTICE_FORM_LACKS: { zh: '{step} 出具 {notice}，但其表单未要求填写 {fields}', en: '{step} issues {notice} but its form does not require {fields}' },
+  TASKLIST_LINT_SECTIONS_MISSING: {
+    zh: '表单有 {n} 个字段（超过 {limit} 个）：须在 "x-ui.sections" 中分节', en: 'the form has {n} fields (more than {limit}): list its sections in "x-ui.sections"',
+  },
+  TASKLIST_LINT_TITLE_NOT_CHINESE: { zh: '分节标题须为中文："{title}"', en: 'a section title must be Chinese: "{title}"' },
+  TASKLIST_LINT_UNKNOWN_FIELD: { zh: '字段 "{field}" 不在表单中', en: 'field "{field}" is not in the form' },
+  TASKLIST_LINT_FIELD_TWICE: { zh: '字段 "{field}" 已在第 {n} 节中', en: 'field "{field}" is already in section {n}' },
+  TASKLIST_LINT_FIELD_UNPLACED: { zh: '字段 "{field}" 不在任何分节中', en: 'field "{field}" is in no section' },
+  TASKLIST_LINT_CONDITION_APART: {
+    zh: '字段 "{field}" 取决于 "{other}" 的回答，须与之在同一节', en: 'field "{field}" depends on the answer to "{other}" and must be in its section',
+  },
 } as const;

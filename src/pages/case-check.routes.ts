@@ -5,7 +5,8 @@ import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { enumLabelFor, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
-import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind } from './case-step-form.ts';
+import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind, sectionsState } from './case-step-form.ts';
+import { sectionHref, sectionSchema } from './form-sections.ts';
 import { answerRows } from './form-answers.ts';
 import type { Errors } from './form-schema.ts';
 import { loc } from './view.ts';
@@ -40,7 +41,15 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const draft = await findDraft(app.db, lc.row.id, user.id, info.event.type);
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const data = draft?.data ?? {};
-    const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) });
+    const sections = await sectionsState(app, user, lc, info, data, lang);
+    if (sections && !sections.ready) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
+    const ctx = { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) };
+    const rows = answerRows(info.schema, data, lang, ctx);
+    // A long form's answers are read back by section, each changed on its own page.
+    const groups = sections?.sections.map((s, i) => ({
+      title: loc(lang, s.title), href: sectionHref(lc.row.id, info.event.type, i + 1),
+      rows: answerRows(sectionSchema(info.schema, s), data, lang, ctx),
+    }));
     const version = draft?.caseVersion ?? lc.row.version;
     const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
     return sendPage(req, reply, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
@@ -56,7 +65,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
         kind: moveKind(info.event.type),
         hasForm: Boolean(info.formId),
       },
-      rows, files: lc.attachments.map(fileView), version, draftVersion: draft?.version ?? 0,
+      rows, sections: groups, files: lc.attachments.map(fileView), version, draftVersion: draft?.version ?? 0,
       outcome: outcomeOf(lc, preview, lang),
       editHref: `/cases/${lc.row.id}/act/${info.event.type}`,
       conflict: version !== lc.row.version ? changedBy(lc, version, user.id, lang) : undefined,
@@ -73,6 +82,11 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const draft = await findDraft(app.db, lc.row.id, user.id, req.params.type);
     if (!info) return casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
+    const sections = draft && await sectionsState(app, user, lc, info, draft.data, lang);
+    if (draft && sections && !sections.ready) {
+      const state = { data: draft.data, errors: sections.problems, version: lc.row.version };
+      return formPage(p, req, reply, lc, info, { ...state, draftVersion: draft.version, incomplete: true }, 422);
+    }
     const expectedVersion = draft?.caseVersion ?? Number(form.first('_version'));
     const data = info.formId ? cleanData(draft!.data) : undefined;
     try {

@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findDraft, type Draft } from '../drafts/draft.service.ts';
-import { RECALL } from '../definitions/definition.types.ts';
+import { RECALL, type FormSection } from '../definitions/definition.types.ts';
+import { sectionsOf } from '../definitions/form-sections.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { can } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
@@ -13,9 +14,10 @@ import {
   caseDataRows, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader, stepsOf,
   timelineOf, type LoadedCase,
 } from './case-model.ts';
-import { eventInfo, initialData, isCounter, moveKind, stepFormHtml, uploadsHtml, type EventInfo } from './case-step-form.ts';
+import { eventInfo, initialData, isCounter, moveKind, stepFormHtml, stepProblems, uploadsHtml, type EventInfo } from './case-step-form.ts';
 import { errorList } from './form-errors.ts';
 import type { Errors } from './form-schema.ts';
+import { sectionSchema, sectionViews, taskListErrors } from './form-sections.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
 import { usersAbove } from '../jurisdiction/area-users.service.ts';
 import { fmtDateTime, loc } from './view.ts';
@@ -40,14 +42,18 @@ function primaryEvent(lc: LoadedCase) {
   return events.find((e) => e.formId && e.formId === stateForm) ?? events.find((e) => moveKind(e.type) === 'main');
 }
 
-async function primaryForm(p: CasePages, lc: LoadedCase, userId: string, lang: Lang, counter: boolean) {
+async function primaryForm(p: CasePages, lc: LoadedCase, user: FastifyRequest['user'] & object, lang: Lang, counter: boolean) {
   const first = primaryEvent(lc);
   if (!first) return undefined;
   const info = eventInfo(lc, first.type)!;
-  const draft = await findDraft(p.app.db, lc.row.id, userId, info.event.type);
-  const html = stepFormHtml(lc, info, draft ? draft.data : initialData(lc, info.schema), new Map(), lang, counter);
+  const draft = await findDraft(p.app.db, lc.row.id, user.id, info.event.type);
+  const data = draft ? draft.data : initialData(lc, info.schema);
+  const sections = sectionsOf(info.schema);
+  // A long form is not drawn here: its task list leads to one page per section.
+  const html = sections ? { fields: '', uploads: '' } : stepFormHtml(lc, info, data, new Map(), lang, counter);
   return {
     type: info.event.type, label: loc(lang, info.event.label), action: `/cases/${lc.row.id}/act/${info.event.type}`, fields: html.fields, uploads: html.uploads,
+    tasks: sections && await tasksOf(p, user, lc, info, sections, data, lang),
     version: lc.row.version,
     draftVersion: draft?.version ?? 0,
     draftSavedAt: draft ? fmtDateTime(draft.updatedAt) : null,
@@ -68,7 +74,7 @@ export async function casePage(
   const query = req.query as { done?: string; saved?: string; acted?: string; uploaded?: string };
   const doneSeq = decimalInteger(query.done);
   const doneEntry = doneSeq !== undefined ? lc.view.history.find((h) => h.seq === doneSeq) : undefined;
-  const primary = await primaryForm(p, lc, user.id, lang, isCounter(req));
+  const primary = await primaryForm(p, lc, user, lang, isCounter(req));
   const others = movesOf(lc).filter((e) => e.type !== primary?.type).map((e) => ({ type: e.type, label: loc(lang, e.label), href: `/cases/${c.id}/act/${e.type}`, kind: moveKind(e.type) }));
   const holders = c.status === 'open' ? (await usersAbove(app.db, c.stationPath)).filter((u) => u.id !== user.id) : [];
   const { steps, position, total } = stepsOf(lc.definition, c, lc.view, lang);
@@ -120,24 +126,24 @@ export interface FormState {
   banner?: string;
   conflict?: string;
   restored?: Draft;
+  /** A long form's task list says why the step cannot go on yet (sections not done). */
+  incomplete?: boolean;
 }
 
-/** A step's form on a page of its own (other moves, and every form shown again with its errors). */
+/**
+ * A step's form on a page of its own (other moves, and every form shown again with its errors); a long
+ * form's task list instead.
+ */
 export async function formPage(
   p: CasePages, req: FastifyRequest, reply: FastifyReply, lc: LoadedCase, info: EventInfo, state: FormState,
   status = 200,
 ): Promise<FastifyReply> {
+  const sections = sectionsOf(info.schema);
+  if (sections) return taskListPage(p, req, reply, lc, info, sections, state, status);
   const lang = pageLang(req);
   const html = stepFormHtml(lc, info, state.data, state.errors, lang, isCounter(req));
-  const { steps, position, total } = stepsOf(lc.definition, lc.row, lc.view, lang);
   return sendPage(req, reply, 'step', `${loc(lang, info.event.label)} · ${lc.person.name}`, {
-    case: {
-      id: lc.row.id,
-      title: loc(lang, lc.definition.title),
-      stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
-    },
-    person: personHeader(lc.person, lang), steps, position, total, due: dueOf(p.app, lc.row, lang),
-    materials: await materialsOf(p.app, lc, lang, state.data),
+    ...await stepPageBase(p, lc, lang, state.data),
     form: {
       type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type), action: `/cases/${lc.row.id}/act/${info.event.type}`,
       fields: html.fields, uploads: html.uploads, version: state.version, draftVersion: state.draftVersion,
@@ -145,5 +151,83 @@ export async function formPage(
     },
     errorSummary: errorList(info.schema, state.errors, lang), banner: state.banner, conflict: state.conflict,
     restored: state.restored && fmtDateTime(state.restored.updatedAt),
+  }, status);
+}
+
+/** What the pages of a step and the case page need of a step's task list: where each section stands. */
+async function tasksOf(
+  p: CasePages, user: FastifyRequest['user'] & object, lc: LoadedCase, info: EventInfo, sections: FormSection[],
+  data: Record<string, unknown>, lang: Lang, problems?: Errors,
+) {
+  const found = problems ?? await stepProblems(p.app, user, lc, info, data, lang);
+  const views = sectionViews(sections, data, found, lc.row.id, info.event.type, lang);
+  const done = views.filter((v) => v.status === 'done').length;
+  return {
+    sections: views, problems: found, action: `/cases/${lc.row.id}/act/${info.event.type}/sections`, version: lc.row.version,
+    progress: message(lang, 'TASKLIST_PROGRESS', { done, total: views.length }), kind: moveKind(info.event.type),
+  };
+}
+
+/** The shared head of a step's pages: the case, the person, where the case stands. */
+async function stepPageBase(p: CasePages, lc: LoadedCase, lang: Lang, data: Record<string, unknown>) {
+  const { steps, position, total } = stepsOf(lc.definition, lc.row, lc.view, lang);
+  return {
+    case: {
+      id: lc.row.id,
+      title: loc(lang, lc.definition.title),
+      stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
+    },
+    person: personHeader(lc.person, lang), steps, position, total, due: dueOf(p.app, lc.row, lang),
+    materials: await materialsOf(p.app, lc, lang, data),
+  };
+}
+
+/**
+ * A long form's task list (GOV.UK "task list"): each section with its status, linked to its page,
+ * and the way on to check-your-answers. Problems a caller found (a refused step) count with those
+ * the engine finds in the draft now.
+ */
+async function taskListPage(
+  p: CasePages, req: FastifyRequest, reply: FastifyReply, lc: LoadedCase, info: EventInfo, sections: FormSection[],
+  state: FormState, status: number,
+): Promise<FastifyReply> {
+  const lang = pageLang(req);
+  const problems = await stepProblems(p.app, req.user!, lc, info, state.data, lang);
+  for (const [pointer, texts] of state.errors) if (!problems.has(pointer)) problems.set(pointer, texts);
+  const tasks = await tasksOf(p, req.user!, lc, info, sections, state.data, lang, problems);
+  const tell = state.incomplete || state.errors.size > 0;
+  return sendPage(req, reply, 'tasklist', `${loc(lang, info.event.label)} · ${lc.person.name}`, {
+    ...await stepPageBase(p, lc, lang, state.data),
+    form: { type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type) },
+    tasks: { ...tasks, version: state.version },
+    errorSummary: tell ? taskListErrors(info.schema, sections, tasks.sections, problems, lang) : [],
+    banner: state.banner, conflict: state.conflict,
+  }, status);
+}
+
+/**
+ * One section of a long form on its page (GOV.UK "question pages"): its fields, the file boxes where
+ * the section holds the materials (or, without a materials field, on the last section), its own errors.
+ */
+export async function sectionPage(
+  p: CasePages, req: FastifyRequest, reply: FastifyReply, lc: LoadedCase, info: EventInfo, n: number, state: FormState,
+  status = 200,
+): Promise<FastifyReply> {
+  const lang = pageLang(req);
+  const sections = sectionsOf(info.schema)!;
+  const section = sections[n - 1]!;
+  const schema = sectionSchema(info.schema, section);
+  const html = stepFormHtml(lc, { ...info, schema }, state.data, state.errors, lang, isCounter(req));
+  const listsMaterials = sections.some((s) => s.fields.includes('materials'));
+  const holdsUploads = listsMaterials ? section.fields.includes('materials') : n === sections.length;
+  const taskList = `/cases/${lc.row.id}/act/${info.event.type}`;
+  return sendPage(req, reply, 'step', `${loc(lang, section.title)} · ${loc(lang, info.event.label)} · ${lc.person.name}`, {
+    ...await stepPageBase(p, lc, lang, state.data),
+    form: {
+      type: info.event.type, label: loc(lang, info.event.label), kind: moveKind(info.event.type), action: `${taskList}/section/${n}`,
+      fields: html.fields, uploads: holdsUploads ? html.uploads : '', version: state.version, draftVersion: state.draftVersion, hasForm: true,
+      section: { title: loc(lang, section.title), of: message(lang, 'TASKLIST_SECTION_OF', { n, total: sections.length }), taskList },
+    },
+    errorSummary: errorList(schema, state.errors, lang), banner: state.banner, conflict: state.conflict,
   }, status);
 }

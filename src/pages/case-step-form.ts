@@ -2,9 +2,11 @@
  * A step's form on the case pages: which move it is, its fields and file boxes, the files posted with
  * it, its problems in words.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Upload } from '../attachments/attachment.service.ts';
+import { previewStep } from '../cases/case.service.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
+import { sectionsOf } from '../definitions/form-sections.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -13,6 +15,7 @@ import type { MaterialFiles, UploadBox } from './form-fields.ts';
 import { addError } from './form-parse.ts';
 import { renderForm, renderUploads } from './form-render.ts';
 import { schemaAt, titleOf, type Errors } from './form-schema.ts';
+import { sectionViews } from './form-sections.ts';
 import { fmtDateTime, loc } from './view.ts';
 import { COUNTER_COOKIE, type PostedForm } from './web.ts';
 
@@ -146,6 +149,33 @@ export function explainRefusal(errors: Errors, schema: JsonSchema, err: AppError
     if (errors.has(e.path) && e.path) continue; // already explained while reading the form
     addError(errors, e.path, text);
   }
+}
+
+/**
+ * What the step itself would refuse in `data` (form, cross-field rules, guards, who may act), by
+ * field, without writing anything.
+ */
+export async function stepProblems(
+  app: FastifyInstance, user: FastifyRequest['user'] & object, lc: LoadedCase, info: EventInfo, data: Record<string, unknown>, lang: Lang,
+): Promise<Errors> {
+  const errors: Errors = new Map();
+  const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
+  if (!preview.ok) explainRefusal(errors, info.schema, preview.error, lang);
+  return errors;
+}
+
+/**
+ * Where a long form's sections stand in `data` and whether the step may go on to check-your-answers
+ * (every section done, nothing the engine would refuse); undefined for a form without sections.
+ */
+export async function sectionsState(
+  app: FastifyInstance, user: FastifyRequest['user'] & object, lc: LoadedCase, info: EventInfo, data: Record<string, unknown>, lang: Lang,
+) {
+  const sections = sectionsOf(info.schema);
+  if (!sections) return undefined;
+  const problems = await stepProblems(app, user, lc, info, data, lang);
+  const views = sectionViews(sections, data, problems, lc.row.id, info.event.type, lang);
+  return { sections, problems, views, ready: !problems.size && views.every((v) => v.status === 'done') };
 }
 
 /** Who changed the case since the clerk loaded it, in words. */

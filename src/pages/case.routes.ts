@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { attachFiles } from '../attachments/attachment.service.ts';
 import { previewStep } from '../cases/case.service.ts';
 import { saveDraft, findDraft } from '../drafts/draft.service.ts';
 import { message } from '../messages/catalogue.ts';
 import caseActPages from './case-acts.routes.ts';
 import caseCheckPages from './case-check.routes.ts';
 import caseFilePages from './case-files.routes.ts';
+import caseSectionPages from './case-sections.routes.ts';
 import { loadCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
-import { changedBy, cleanData, eventInfo, explainRefusal, initialData, uploadsOf } from './case-step-form.ts';
-import { addError, applyGroupAction, parseForm, withoutRaw } from './form-parse.ts';
-import type { Errors } from './form-schema.ts';
+import { changedBy, cleanData, eventInfo, explainRefusal, initialData } from './case-step-form.ts';
+import { applyGroupAction, withoutRaw } from './form-parse.ts';
+import { readStepPost } from './step-post.ts';
 import { fmtDateTime } from './view.ts';
-import { pageLang, posted, see } from './web.ts';
+import { pageLang, see } from './web.ts';
 
 type IdParams = { id: string };
 type ActParams = { id: string; type: string };
@@ -49,34 +49,12 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
   app.post<{ Params: ActParams }>('/cases/:id/act/:type', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
-    const form = posted(req);
-    const action = form.first('_action') ?? 'continue';
-    const expectedVersion = Number(form.first('_version'));
-    const draftVersion = Number(form.first('_draft') ?? 0) || 0;
-    let lc = await loadCase(app, user, req.params.id, lang);
-    const info = eventInfo(lc, req.params.type);
-    if (!info) return casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP_KEPT') }, 409);
-    const group = /^(add|remove):/.test(action);
-    const parsed = parseForm(info.schema, form.get, lang, { keepEmpty: group });
+    const read = await readStepPost(app, req, (info) => info.schema);
+    if (!read.ok) return casePage(p, req, reply, read.caseId, { pageError: message(lang, 'CASE_NOT_AT_STEP_KEPT') }, 409);
+    const { lc, info, action, parsed, errors, draftVersion, changedByOthers, seenVersion, conflict } = read;
     const data = parsed.data;
-    const errors: Errors = new Map(parsed.errors);
-    const changedByOthers = Number.isInteger(expectedVersion) && expectedVersion !== lc.row.version;
 
-    // Files first: they are kept even when the form still has mistakes.
-    const uploads = uploadsOf(form, lc);
-    let attachedCount = 0;
-    if (uploads.length) {
-      const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
-      attachedCount = res.attached.length;
-      for (const problem of res.problems) addError(errors, info.schema.properties?.materials ? '/materials' : '', problem.message);
-      if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
-    }
-    // The version the clerk has now seen: theirs plus their own uploads, or the current one once told
-    // of others' changes.
-    const seenVersion = changedByOthers ? expectedVersion : lc.row.version;
-    const conflict = changedByOthers ? changedBy(lc, expectedVersion, user.id, lang) : undefined;
-
-    if (group) {
+    if (read.group) {
       applyGroupAction(info.schema, data, action);
       return formPage(p, req, reply, lc, info, {
         data, errors: new Map(), version: changedByOthers ? lc.row.version : seenVersion, draftVersion, conflict,
@@ -96,7 +74,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     }
     if (action === 'save' || action === 'upload') {
       if (errors.size) return formPage(p, req, reply, lc, info, { data, errors, version: seenVersion, draftVersion: saved.version, banner: message(lang, 'DRAFT_SAVED_FILES_FAILED') }, 422);
-      return see(reply, `/cases/${lc.row.id}?saved=1${attachedCount ? `&uploaded=${attachedCount}` : ''}`);
+      return see(reply, `/cases/${lc.row.id}?saved=1${read.attachedCount ? `&uploaded=${read.attachedCount}` : ''}`);
     }
 
     if (changedByOthers) {
@@ -117,4 +95,5 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
   await caseCheckPages(p);
   await caseActPages(p);
   await caseFilePages(p);
+  await caseSectionPages(p);
 }

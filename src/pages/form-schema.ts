@@ -5,7 +5,10 @@
  * its field.
  */
 import type { FieldUi, JsonSchema } from '../definitions/definition.types.ts';
+import { propertiesOf } from '../definitions/form-fields.ts';
 import type { Lang } from '../messages/lang.ts';
+
+export { conditionsOf, propertiesOf, type Condition } from '../definitions/form-fields.ts';
 
 /** Messages by the JSON Pointer of the value they concern ('' for the whole form). */
 export type Errors = Map<string, string[]>;
@@ -75,43 +78,6 @@ export function isMoneyFen(schema: JsonSchema): boolean {
 /** "12,345.67 元" for an amount in fen. */
 export function yuan(fen: number): string {
   return `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
-}
-
-/** Fields that a form-level `if`/`then` asks for only when another field has a given value. */
-export interface Condition {
-  field: string;
-  values: unknown[];
-}
-
-export function conditionsOf(schema: JsonSchema): Map<string, Condition> {
-  const out = new Map<string, Condition>();
-  const blocks = [schema, ...(schema.allOf ?? [])];
-  for (const b of blocks) {
-    const { if: cond, then } = b;
-    if (!cond || !then) continue;
-    const props = Object.entries(cond.properties ?? {});
-    if (props.length !== 1) continue;
-    const [field, test] = props[0]!;
-    const values = test.const !== undefined ? [test.const]
-      : test.enum;
-    if (!values) continue;
-    const names = new Set([
-      ...(then.required ?? []),
-      ...Object.keys(then.properties ?? {}),
-    ]);
-    for (const n of names) if (n !== field) out.set(n, { field, values });
-  }
-  return out;
-}
-
-/** Properties a form may show: its own, plus those only a conditional `then` declares. */
-export function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
-  const own = { ...schema.properties };
-  for (const b of [schema, ...(schema.allOf ?? [])]) {
-    const added = b.then?.properties ?? {};
-    for (const [k, v] of Object.entries(added)) if (!own[k]) own[k] = v;
-  }
-  return Object.entries(own);
 }
 
 export function requiredOf(schema: JsonSchema): Set<string> {

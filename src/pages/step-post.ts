@@ -1,0 +1,68 @@
+/**
+ * A step's form, or one section of it, as posted: files stored first, the fields read, and whether
+ * someone else changed the case meanwhile. Shared by the one-page form and the section pages.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { attachFiles } from '../attachments/attachment.service.ts';
+import type { JsonSchema } from '../definitions/definition.types.ts';
+import { loadCase, type LoadedCase } from './case-model.ts';
+import { changedBy, eventInfo, uploadsOf, type EventInfo } from './case-step-form.ts';
+import { addError, parseForm, type ParseResult } from './form-parse.ts';
+import type { Errors } from './form-schema.ts';
+import { pageLang, posted } from './web.ts';
+
+export interface StepPost {
+  ok: true;
+  lc: LoadedCase;
+  info: EventInfo;
+  action: string;
+  /** An add or remove button of a repeating group: the form is shown again, nothing is checked. */
+  group: boolean;
+  parsed: ParseResult;
+  errors: Errors;
+  draftVersion: number;
+  changedByOthers: boolean;
+  /** The version the clerk has now seen: theirs plus their own uploads, or theirs once told of others' changes. */
+  seenVersion: number;
+  conflict?: string;
+  attachedCount: number;
+}
+
+/**
+ * Reads the post of move `type` with the fields of `schemaOf(info)`; `{ ok: false }` when the move
+ * is no longer the user's to make (or the schema is not there).
+ */
+export async function readStepPost(
+  app: FastifyInstance, req: FastifyRequest<{ Params: { id: string; type: string } }>,
+  schemaOf: (info: EventInfo) => JsonSchema | undefined,
+): Promise<StepPost | { ok: false; caseId: string }> {
+  const lang = pageLang(req);
+  const user = req.user!;
+  const form = posted(req);
+  const action = form.first('_action') ?? 'continue';
+  const expectedVersion = Number(form.first('_version'));
+  const draftVersion = Number(form.first('_draft') ?? 0) || 0;
+  let lc = await loadCase(app, user, req.params.id, lang);
+  const info = eventInfo(lc, req.params.type);
+  const schema = info && schemaOf(info);
+  if (!info || !schema) return { ok: false, caseId: lc.row.id };
+  const group = /^(add|remove):/.test(action);
+  const parsed = parseForm(schema, form.get, lang, { keepEmpty: group });
+  const errors: Errors = new Map(parsed.errors);
+  const changedByOthers = Number.isInteger(expectedVersion) && expectedVersion !== lc.row.version;
+
+  // Files first: they are kept even when the form still has mistakes.
+  const uploads = uploadsOf(form, lc);
+  let attachedCount = 0;
+  if (uploads.length) {
+    const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
+    attachedCount = res.attached.length;
+    for (const problem of res.problems) addError(errors, schema.properties?.materials ? '/materials' : '', problem.message);
+    if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
+  }
+  return {
+    ok: true, lc, info, action, group, parsed, errors, draftVersion, changedByOthers, attachedCount,
+    seenVersion: changedByOthers ? expectedVersion : lc.row.version,
+    conflict: changedByOthers ? changedBy(lc, expectedVersion, user.id, lang) : undefined,
+  };
+}
