@@ -7,6 +7,7 @@ import { lintMessages } from './lint.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
 import { serviceMessages } from './service.messages.ts';
+import { supervisionMessages } from './supervision.messages.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -24,6 +25,7 @@ export const catalogue = {
   ...cliMessages,
   ...engineMessages,
   ...accessMessages,
+  ...supervisionMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;
