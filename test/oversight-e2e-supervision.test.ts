@@ -57,8 +57,10 @@ t.test('a supervisor in Chromium: open cases by their age, a station filter, the
   t.match(await slowest.first().innerText(), /时限演练事项 · 镇站审核\s+1\s+—\s+—\s+1\s+429\.0\s+429\.0/, 'so does the report');
 
   // The export link carries the filter and downloads a workbook of the listed case, its ID number masked.
+  const exported = page.waitForResponse((r) => r.url().includes('/api/v1/cases/export'));
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出Excel' }).click()]);
-  t.match(download.suggestedFilename(), /^案件清单-\d{4}-\d{2}-\d{2}\.xlsx$/, 'a Chinese file name');
+  t.match(download.url(), /format=xlsx.*stationId=xishan/, 'the link carries the filter');
+  t.match((await exported).headers()['content-disposition'], /^attachment; .*filename\*=UTF-8''%E6%A1%88%E4%BB%B6%E6%B8%85%E5%8D%95-\d{4}-\d{2}-\d{2}\.xlsx$/, 'named 案件清单-<date>.xlsx');
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile((await download.path())!);
   const sheet = book.getWorksheet('案件清单')!;
@@ -75,7 +77,7 @@ t.test('a supervisor in Chromium: open cases by their age, a station filter, the
   await page.getByRole('button', { name: '转办', exact: true }).click();
   const failed = page.getByRole('alert');
   await failed.waitFor();
-  t.match(await failed.innerText(), /1件未能办理[\s\S]*李军 · 时限演练事项：填写内容有误，请按提示修改（该用户不存在或无权办理此案件）/, 'the failure, named, with its reason, in the alert');
+  t.match(await failed.innerText(), /1件未能办理[\s\S]*李军 · 时限演练事项：该用户不存在或无权办理此案件/, 'the failure, named, with its reason, in the alert');
   t.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'batch-failed', 'the failures take the focus');
   const done = await page.getByRole('status').filter({ hasText: '已办理' }).innerText();
   t.match(done, /1件已办理[\s\S]*赵磊 · 时限演练事项/);

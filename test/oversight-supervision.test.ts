@@ -102,7 +102,7 @@ t.test('supervisors see the truth: open cases by their age, stations by name, ta
     t.equal(r.statusCode, 200);
     t.match(r.body, /<div class="error-summary" role="alert"[^>]*id="batch-failed"/, 'the failure is in an alert, not the green box');
     const failed = textOf(r.body, 'batch-failed');
-    t.match(failed, /1件未能办理 李军 · 时限演练事项 ：填写内容有误，请按提示修改（该用户不存在或无权办理此案件）/, 'named by person and item, with the reason in Chinese');
+    t.match(failed, /1件未能办理 李军 · 时限演练事项 ：该用户不存在或无权办理此案件/, 'named by person and item, with the reason in Chinese');
     t.notMatch(failed, /VALIDATION_FAILED|NOT_FOUND/, 'no code');
     t.match(r.body, /<div class="success-box" role="status"[^>]*id="batch-done"/);
     t.match(textOf(r.body, 'batch-done'), /1件已办理 赵磊 · 时限演练事项/);

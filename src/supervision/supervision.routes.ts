@@ -8,6 +8,7 @@ import { toCsv } from './csv.ts';
 import { bottleneckCsv, bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
 import { bulkAct, escalateCases } from './supervision.service.ts';
 import { caseExport, type ExportFilters } from './case-export.service.ts';
+import { caseListFilters } from '../cases/case.schemas.ts';
 import { csvStream, xlsxStream } from './export-files.ts';
 import { message } from '../messages/catalogue.ts';
 import { auditEntries, personHistory, urgesFor } from './audit.service.ts';
@@ -37,16 +38,10 @@ function attachment(reply: FastifyReply, name: string, type: string, body: strin
   return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(body);
 }
 
-/** The filters of `GET /cases` (src/cases/case.routes.ts), without paging, and the file's format and language. */
+/** The filters of `GET /cases`, without paging, and the file's format and language. */
 const exportQuery = {
   type: 'object', additionalProperties: false,
-  properties: {
-    format: { enum: ['csv', 'xlsx'], default: 'xlsx' }, lang,
-    workflowId: { type: 'string', maxLength: 100 }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
-    stationId, due: { enum: ['overdue', 'soon', 'idle'] }, soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 },
-    idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 }, stepLevel: { enum: ['village', 'town', 'district'] },
-    assigneeId: { type: 'string', maxLength: 64 }, minAgeDays: { type: 'integer', minimum: 0, maximum: 3650 },
-  },
+  properties: { format: { enum: ['csv', 'xlsx'], default: 'xlsx' }, lang, ...caseListFilters },
 } as const;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

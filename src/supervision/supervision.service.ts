@@ -14,7 +14,7 @@ const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', 
 
 /**
  * Applies one act to many cases; each case is its own transaction and gets its own history entry.
- * A refusal carries its reason in the reader's language, with the field errors that say what was wrong.
+ * A refusal carries its reason in the reader's language: what was wrong, not the error's code.
  */
 async function eachCase(caseIds: string[], lang: Lang, act: (id: string) => Promise<number>): Promise<BulkOutcome[]> {
   const out: BulkOutcome[] = [];
@@ -23,9 +23,9 @@ async function eachCase(caseIds: string[], lang: Lang, act: (id: string) => Prom
       out.push({ caseId, ok: true, version: await act(caseId) });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
+      // The field messages say what was wrong ("该用户不存在…"); the code's own text only says that something was.
       const fields = (err.extras.errors ?? []).map((e) => e.message);
-      const text = errorText(lang, err);
-      out.push({ caseId, ok: false, code: err.code, message: fields.length ? `${text}（${fields.join('；')}）` : text });
+      out.push({ caseId, ok: false, code: err.code, message: fields.length ? fields.join('；') : errorText(lang, err) });
     }
   }
   return out;
