@@ -159,7 +159,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(noticeApiRoutes);
     await api.register(chainRoutes);
     await api.register(calendarRoutes);
-    await api.register(supervisionRoutes);
+    await api.register(supervisionRoutes, { exportMaxRows: config.exportMaxRows });
     await api.register(policyRoutes);
     await api.register(standardsRoutes);
     await api.register(rosterRoutes);

@@ -31,6 +31,7 @@ export const configSchema = Type.Object({
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   SWEEP_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
   ESCALATION_GRACE_WORKING_DAYS: Type.Integer({ minimum: 0, default: 2 }),
+  EXPORT_MAX_ROWS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20_000 }),
   CLOCK: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T' })),
   DEMO: Type.Optional(Type.Boolean()),
   // Printed notices: src/notices/notice.settings.ts says what each one means.
@@ -80,6 +81,8 @@ export interface Config {
   /** How often the deadline sweeper runs; 0 turns it off (tests drive it by hand). */
   sweepIntervalSeconds: number;
   escalationGraceWorkingDays: number;
+  /** The most cases one export of the case list may hold; more are refused with a Chinese message. */
+  exportMaxRows: number;
   /** Seed the demo district and its users; defaults to on for the embedded database. */
   demo: boolean;
   /** Printed notices; unset fields take NOTICE_DEFAULTS. */
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: raw.CLOCK,
     sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,
     escalationGraceWorkingDays: raw.ESCALATION_GRACE_WORKING_DAYS,
+    exportMaxRows: raw.EXPORT_MAX_ROWS,
     demo,
     notices: {
       reviewBody: raw.REVIEW_BODY, court: raw.COURT, petitionReviewBody: raw.PETITION_REVIEW_BODY,

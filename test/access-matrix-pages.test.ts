@@ -281,13 +281,13 @@ const act = (type: string, fields: Record<string, string>): Cell => async (c, p,
   return outcome;
 };
 
-/** A supervisor's act on the ticked case: the list answers for each case in a flash cookie. */
+/** A supervisor's act on the ticked case: the result page answers for each case, done or not done apart. */
 const supervise = (action: string, fields: Record<string, string>): Cell => async (c, p, _role, target) => {
   const r = await p.post('/supervision/act', { action, caseId: c.caseOf[target], ...fields });
-  const o = to(r, '/supervision#results');
-  if (o !== 303) return o;
-  const flash = JSON.parse(Buffer.from(r.cookies.find((x) => x.name === 'flash')!.value, 'base64url').toString('utf8'));
-  return flash.ok === 1 ? 'ok' : flash.failed[0]?.message === errorMessages.NOT_FOUND.zh ? 'nf' : `flash ${JSON.stringify(flash)}`;
+  const o = page(r);
+  if (o !== 200) return o;
+  if (r.body.includes('id="batch-done"') && !r.body.includes('id="batch-failed"')) return 'ok';
+  return r.body.includes('id="batch-failed"') && r.body.includes(errorMessages.NOT_FOUND.zh) ? 'nf' : `result ${r.body.slice(0, 200)}`;
 };
 
 /** A draft of a definition saved through the API by policy staff, for a publish to take. */

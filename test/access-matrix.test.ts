@@ -109,6 +109,8 @@ const MATRIX: Record<string, Outcome[]> = {
   // Supervision: reports, audit and bulk acts for supervisors and the administrator, over their area.
   'GET /api/v1/reports/stations':                     [401,      403,      403,      403,      200,      200,      403,      200,      403],
   'GET /api/v1/reports/bottlenecks':                  [401,      403,      403,      403,      200,      200,      403,      200,      403],
+  'GET /api/v1/cases/export @Q':                      [401,      403,      403,      403,      'seen',   'seen',   403,      'seen',   403],
+  'GET /api/v1/cases/export @S':                      [401,      403,      403,      403,      'unseen', 'seen',   403,      'seen',   403],
   'GET /api/v1/audit/events @Q':                      [401,      403,      403,      403,      'seen',   'seen',   403,      'seen',   403],
   'GET /api/v1/audit/events @S':                      [401,      403,      403,      403,      'unseen', 'seen',   403,      'seen',   403],
   'GET /api/v1/me/urges':                             [401,      200,      200,      200,      200,      200,      200,      200,      200],
@@ -186,6 +188,7 @@ const RULE_OF: Record<string, RuleOfRow> = {
     'supervision.oversee': [
       'GET /api/v1/reports/stations',
       'GET /api/v1/reports/bottlenecks',
+      'GET /api/v1/cases/export',
       'GET /api/v1/audit/events',
       'POST /api/v1/supervision/urge',
       'POST /api/v1/supervision/reassign',
@@ -379,6 +382,10 @@ const CELLS: Record<string, Cell> = {
   'POST /api/v1/cases/:id/events REASSIGN': event('REASSIGN', () => ({ userId: 'u-district-clerk-2', reason: '矩阵测试' })),
   'GET /api/v1/calendar/:year': async (c, h) => status(await c.app.inject({ url: '/api/v1/calendar/2026', headers: h })),
   'PUT /api/v1/calendar/:year': async (c, h) => status(await c.app.inject({ method: 'PUT', url: '/api/v1/calendar/2031', headers: h, payload: { source: '国务院办公厅关于2031年部分节假日安排的通知', holidays: ['2031-01-01'], workdays: [] } })),
+  'GET /api/v1/cases/export': async (c, h, _role, target) => {
+    const r = await c.app.inject({ url: '/api/v1/cases/export?format=csv', headers: h });
+    return r.statusCode === 200 ? (r.body.includes(c.caseOf[target]) ? 'seen' : 'unseen') : r.statusCode;
+  },
   'GET /api/v1/reports/stations': async (c, h) => status(await c.app.inject({ url: '/api/v1/reports/stations', headers: h })),
   'GET /api/v1/reports/bottlenecks': async (c, h) => status(await c.app.inject({ url: '/api/v1/reports/bottlenecks?from=2020-01-01&to=2040-12-31', headers: h })),
   'GET /api/v1/audit/events': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/audit/events?from=2000-01-01&to=2100-12-31', headers: h }), (b) => b.items.some((e: { caseId: string }) => e.caseId === c.caseOf[target])),

@@ -80,9 +80,10 @@ t.test('a supervisor answers from the dashboard: what is overdue here, where cas
   await list.locator('tbody tr').first().getByRole('checkbox').check();
   await page.getByLabel('催办内容、升级原因、意见或转办原因').fill('已超期，请三日内办结');
   await page.getByRole('button', { name: '催办', exact: true }).click();
-  await page.waitForURL(/#results$/);
-  t.match(await page.locator('#results').innerText(), /成功1件/, 'the urge is reported');
-  await list.locator('tbody tr').first().getByRole('link').click();
+  await page.waitForURL(/\/supervision\/act$/);
+  t.match(await page.locator('#batch-done').innerText(), /1件已办理/, 'the urge is reported');
+  t.equal(await page.locator('#batch-failed').count(), 0, 'nothing failed, no error box');
+  await page.locator('#batch-done').getByRole('link').first().click();
   await page.waitForURL(/\/cases\//);
   const history = await page.locator('#history').innerText();
   t.match(history, /催办/, 'what happened to this one: urged');

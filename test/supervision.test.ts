@@ -78,7 +78,7 @@ t.test('a supervisor sees what is overdue, where it piles up, who holds it and w
   const csv = await app.inject({ url: '/api/v1/reports/bottlenecks?from=2026-11-01&to=2026-11-30&format=csv', headers: sup });
   t.match(csv.headers['content-type'], /text\/csv/);
   t.ok(csv.body.startsWith('\uFEFF'), 'CSV carries a BOM for spreadsheets');
-  t.match(csv.body, /deadline-drill,镇站审核,5,25\.0,25\.0/);
+  t.match(csv.body, /时限演练事项,镇站审核,5,25\.0,25\.0/);
   const svg = await app.inject({ url: '/api/v1/reports/bottlenecks?from=2026-11-01&to=2026-11-30&format=svg', headers: sup });
   t.match(svg.body, /^<svg[^>]*>.*镇站审核.*<\/svg>$/s);
 

@@ -22,12 +22,9 @@ export interface DashboardFilter {
   limit: number;
 }
 
-/**
- * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
- * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
- */
-export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
-  let q = db.selectFrom('cases').selectAll().where(withinArea('station_path', f.scopePath));
+/** The cases a filter selects, before sorting and paging. */
+function selected(db: Executor, f: Omit<DashboardFilter, 'cursor' | 'limit'>) {
+  let q = db.selectFrom('cases').where(withinArea('station_path', f.scopePath));
   if (f.due) q = q.where('status', '=', 'open');
   else if (f.status) q = q.where('status', '=', f.status);
   if (f.due === 'overdue') q = q.where('due_at', '<', f.now);
@@ -38,6 +35,15 @@ export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<
   if (f.stepLevel) q = q.where('step_level', '=', f.stepLevel);
   if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
   if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
+  return q;
+}
+
+/**
+ * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
+ * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
+ */
+export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
+  let q = selected(db, f).selectAll();
   const sortColumn = f.due === 'idle' ? 'last_event_at' : f.due ? 'due_at' : null;
   if (sortColumn) {
     if (f.cursor?.sort) q = q.where(sql<boolean>`(${sql.ref(sortColumn)}, id) > (${new Date(f.cursor.sort)}, ${f.cursor.id})`);
@@ -47,4 +53,24 @@ export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<
     q = q.orderBy('id', 'desc');
   }
   return q.limit(f.limit).execute();
+}
+
+/** How many cases the same filter selects (an export checks its limit before it starts). */
+export async function countDashboardCases(db: Executor, f: Omit<DashboardFilter, 'cursor' | 'limit'>): Promise<number> {
+  const r = await selected(db, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The people who hold open cases of an area (distinct assignees, disabled accounts included), by name. */
+export async function openCaseAssignees(db: Executor, scopePath: string): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('cases').innerJoin('users', 'users.id', 'cases.assignee_id')
+    .select(['users.id', 'users.display_name as name']).distinct()
+    .where('cases.status', '=', 'open').where(withinArea('cases.station_path', scopePath))
+    .orderBy('users.display_name').orderBy('users.id').execute();
+}
+
+/** The cases of these ids that lie in an area (a batch result names each one). */
+export async function casesByIds(db: Executor, ids: string[], scopePath: string): Promise<CaseRow[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('cases').selectAll().where('id', 'in', ids).where(withinArea('station_path', scopePath)).execute();
 }

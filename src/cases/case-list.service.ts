@@ -1,7 +1,7 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { dashboardCases, type DueFilter } from './case-list.repository.ts';
+import { casesByIds, countDashboardCases, dashboardCases, openCaseAssignees, type DashboardFilter, type DueFilter } from './case-list.repository.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
@@ -57,6 +57,25 @@ function encodeCursor(c: CaseCursor): string {
   return Buffer.from(JSON.stringify([c.sort, c.id])).toString('base64url');
 }
 
+/** The list's filters as the repository reads them: the station's subtree, and instants from the clock. */
+async function dashboardFilter(
+  deps: CaseDeps, user: User, f: Omit<CaseListFilters, 'cursor' | 'limit'>,
+): Promise<Omit<DashboardFilter, 'cursor' | 'limit'>> {
+  const scopePath = f.stationId ? (await stationInArea(deps.db, f.stationId, user.stationPath)).path : user.stationPath;
+  const now = deps.clock.now();
+  return {
+    scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
+    assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
+    idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
+    createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
+  };
+}
+
+/** How many cases `listCases` would list over all its pages. */
+export async function countCases(deps: CaseDeps, user: User, f: Omit<CaseListFilters, 'cursor' | 'limit'>): Promise<number> {
+  return countDashboardCases(deps.db, await dashboardFilter(deps, user, f));
+}
+
 /**
  * Cases in the user's jurisdiction: all (newest first), or overdue / due soon (by due date) / idle
  * (by last event), keyset-paginated; `nextCursor` is null on the last page.
@@ -64,20 +83,25 @@ function encodeCursor(c: CaseCursor): string {
 export async function listCases(
   deps: CaseDeps, user: User, f: CaseListFilters,
 ): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
-  const scopePath = f.stationId ? (await stationInArea(deps.db, f.stationId, user.stationPath)).path : user.stationPath;
   const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
   if (f.cursor && !cursor) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/cursor', message: '分页游标无效 / invalid cursor' }] });
-  const now = deps.clock.now();
-  const cases = (await dashboardCases(deps.db, {
-    scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
-    assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
-    idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
-    createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
-    cursor, limit: f.limit,
-  })).map(toCase);
+  const filter = await dashboardFilter(deps, user, f);
+  const cases = (await dashboardCases(deps.db, { ...filter, cursor, limit: f.limit })).map(toCase);
+  const now = filter.now;
   const items = cases.map((c) => caseSummary(c, now));
   const last = cases[cases.length - 1];
   if (cases.length < f.limit || !last) return { items, nextCursor: null };
   const sort = (f.due === 'idle' ? last.lastEventAt : f.due ? last.dueAt : null)?.toISOString() ?? null;
   return { items, nextCursor: encodeCursor({ sort, id: last.id }) };
+}
+
+/** Who holds open cases in the user's area: the 承办人 a supervisor can filter by. */
+export async function caseHolders(deps: CaseDeps, user: User): Promise<{ id: string; name: string }[]> {
+  return openCaseAssignees(deps.db, user.stationPath);
+}
+
+/** The cases of these ids in the user's area, as lists show them; ids outside it are left out. */
+export async function casesNamed(deps: CaseDeps, user: User, ids: string[]): Promise<CaseSummary[]> {
+  const now = deps.clock.now();
+  return (await casesByIds(deps.db, ids, user.stationPath)).map((r) => caseSummary(toCase(r), now));
 }

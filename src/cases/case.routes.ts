@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { languageOf } from '../messages/lang.ts';
 import { listCases, type DueFilter } from './case-list.service.ts';
 import { getCase, openCase, sendEvent, type EventInput, type OpenCaseInput } from './case.service.ts';
-import { CaseList, CaseView } from './case.schemas.ts';
+import { CaseList, caseListFilters, CaseView } from './case.schemas.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -36,11 +36,8 @@ const eventBody = {
 const listQuery = {
   type: 'object', additionalProperties: false,
   properties: {
-    workflowId: { type: 'string', maxLength: 100 }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
-    stationId: { type: 'string', maxLength: 64 }, cursor: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    due: { enum: ['overdue', 'soon', 'idle'] }, soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 },
-    idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 }, stepLevel: { enum: ['village', 'town', 'district'] },
-    assigneeId: { type: 'string', maxLength: 64 }, minAgeDays: { type: 'integer', minimum: 0, maximum: 3650 },
+    ...caseListFilters,
+    cursor: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   },
 } as const;
 

@@ -53,3 +53,12 @@ export const CaseSummary = Type.Object({
 }, { title: 'CaseSummary' });
 
 export const CaseList = Type.Object({ items: Type.Array(CaseSummary), nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page' })) });
+
+/** The filters of the case list (`GET /cases`), shared by every route that lists or exports it. */
+export const caseListFilters = {
+  workflowId: { type: 'string', maxLength: 100 }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
+  stationId: { type: 'string', maxLength: 64 },
+  due: { enum: ['overdue', 'soon', 'idle'] }, soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 },
+  idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 }, stepLevel: { enum: ['village', 'town', 'district'] },
+  assigneeId: { type: 'string', maxLength: 64 }, minAgeDays: { type: 'integer', minimum: 0, maximum: 3650 },
+} as const;

@@ -11,6 +11,7 @@ const app = await buildApp({
   port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent',
   sessionSecret: 'openapi-document-only-0123456789', dataKey: '00'.repeat(32), sessionTtlMinutes: 60,
   sessionMaxHours: 12, dbPoolSize: 2, demo: false, sweepIntervalSeconds: 0, escalationGraceWorkingDays: 2,
+  exportMaxRows: 20_000,
 }, { logger: false });
 try {
   await app.ready();

@@ -8,6 +8,7 @@ import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
 import { serviceMessages } from './service.messages.ts';
 import { tasklistMessages } from './tasklist.messages.ts';
+import { supervisionMessages } from './supervision.messages.ts';
 import type { Lang } from './lang.ts';
 
 /**
@@ -26,6 +27,7 @@ export const catalogue = {
   ...engineMessages,
   ...accessMessages,
   ...tasklistMessages,
+  ...supervisionMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

@@ -18,6 +18,7 @@ export const errorMessages = {
   PAYMENT_IN_BATCH: { zh: '该案件本期已列入发放批次，须通过该批次登记发放', en: 'This period of the case is on a payment batch; record it through the batch' },
   BATCH_RECORDING: { zh: '该发放批次正在由他人登记，请稍后查看登记结果', en: 'Someone else is recording this batch; look at its result in a moment' },
   PAYLOAD_TOO_LARGE: { zh: '请求内容过大', en: 'The request body is too large' },
+  EXPORT_TOO_MANY: { zh: '符合条件的案件过多，请缩小筛选范围后再导出', en: 'Too many cases match; narrow the filters and export again' },
   ROSTER_TOO_LARGE: { zh: '名册过大，请分批导入', en: 'The roster is too large; import it in parts' },
   UNSUPPORTED_MEDIA_TYPE: { zh: '不支持的内容类型', en: 'Unsupported content type' },
   VALIDATION_FAILED: { zh: '填写内容有误，请按提示修改', en: 'Some fields are not valid' },

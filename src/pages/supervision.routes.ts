@@ -1,24 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { isCaseCursor, listCases, type DueFilter } from '../cases/case-list.service.ts';
+import { caseHolders, casesNamed, isCaseCursor, listCases, type DueFilter } from '../cases/case-list.service.ts';
 import { chainItems } from '../chain/chain.service.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
-import { errorStatus } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
-import type { ErrorCode } from '../messages/error.messages.ts';
-import { bottleneckReport, stationReport } from '../supervision/reports.service.ts';
+import { bottleneckReport, stationReport, worstHours } from '../supervision/reports.service.ts';
 import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
 import { isoDate } from '../calendar/deadline.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
 import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person.service.ts';
-import { stationsWithin } from '../stations/station.service.ts';
+import { listStations, stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../jurisdiction/area-users.service.ts';
 import { loc } from './view.ts';
-import { pageLang, posted, see, sendPage } from './web.ts';
-
-const FLASH_COOKIE = 'flash';
+import { pageLang, posted, sendPage } from './web.ts';
+import type { Lang } from '../messages/lang.ts';
 
 interface Filters {
   due: DueFilter | 'all';
@@ -59,12 +56,22 @@ function queryString(f: Filters, overrides: Record<string, string | undefined> =
   return new URLSearchParams(entries).toString();
 }
 
+/** The export link carries the list's filters, as `GET /api/v1/cases` spells them. */
+function exportQuery(f: Filters, format: 'csv' | 'xlsx', lang: Lang): string {
+  const entries = Object.entries({
+    format, lang, status: 'open', due: f.due === 'all' ? undefined : f.due, stationId: f.stationId, workflowId: f.workflowId,
+    stepLevel: f.stepLevel, assigneeId: f.assigneeId, minAgeDays: f.minAgeDays?.toString(),
+    soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(),
+  }).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
+  return new URLSearchParams(entries).toString();
+}
+
 const PAGE = 50;
 
 const DUE_TAB = {
   overdue: 'PAGE_DUE_OVERDUE', soon: 'PAGE_DUE_SOON', idle: 'PAGE_DUE_IDLE', all: 'PAGE_DUE_ALL',
 } as const satisfies Record<Filters['due'], MessageKey>;
-/** The results banner names the act done. */
+/** The result page names the act done. */
 const BULK_DONE: Record<string, MessageKey> = {
   REASSIGN: 'PAGE_BULK_DONE_REASSIGN', URGE: 'PAGE_BULK_DONE_URGE', ESCALATE: 'PAGE_BULK_DONE_ESCALATE', COMMENT: 'PAGE_BULK_DONE_COMMENT',
 };
@@ -86,48 +93,52 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     });
     const stations = await stationsWithin(app.db, user.stationPath);
     const users = await usersWithin(app.db, user.stationPath);
+    const holders = await caseHolders(app.caseDeps, user);
     const items = await chainItems(app.db, now);
-    const stationNames = new Map(stations.map((s) => [s.id, stationName(s, lang)]));
-    const userName = new Map(users.map((u) => [u.id, u.name]));
+    // Every station by name: a case of the area may wait at a station above it (a town's case at the district).
+    const stationNames = new Map((await listStations(app.db)).map((s) => [s.id, stationName(s, lang)]));
+    const userName = new Map([...users, ...holders].map((u) => [u.id, u.name]));
     const itemTitle = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, list.items.map((r) => r.personId));
     const cases = [];
     for (const c of list.items) {
       cases.push({
         ...c, item: itemTitle.get(c.workflowId) ?? c.workflowId, person: persons.get(c.personId) ?? '', step: await stepTitle(app, c.workflowId, c.workflowVersion, c.state, lang),
-        holder: c.holderStationId ? stationNames.get(c.holderStationId) ?? c.holderStationId : '', levelText: label(LEVELS, c.stepLevel, lang),
-        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? c.assigneeId : null,
+        holder: c.holderStationId ? stationNames.get(c.holderStationId) ?? '' : '', levelText: label(LEVELS, c.stepLevel, lang),
+        assignee: c.assigneeId ? userName.get(c.assigneeId) ?? '' : null,
         escalatedText: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
       });
     }
 
-    const report = await stationReport(app.caseDeps, user.stationPath, f.soonDays, f.idleDays);
+    // The tables, chart and CSV cover the station chosen in the filter, like the list.
+    const report = await stationReport(app.caseDeps, user, {
+      stationId: f.stationId, soonDays: f.soonDays, idleDays: f.idleDays,
+    });
     const [from, to] = shanghaiDays(f.from, f.to);
-    const bottlenecks = to > from ? (await bottleneckReport(app.caseDeps, user.stationPath, from, to))
-      .filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 10)
+    const bottlenecks = to > from ? (await bottleneckReport(app.caseDeps, user, { stationId: f.stationId, from, to }))
+      .filter((r) => worstHours(r) > 0).sort((a, b) => worstHours(b) - worstHours(a)).slice(0, 10)
       .map((r) => ({
         ...r,
-        item: itemTitle.get(r.workflowId) ?? r.workflowId,
-        stepText: loc(lang, r.step),
-        median: r.medianHours?.toFixed(1),
-        p90: r.p90Hours?.toFixed(1),
+        title: `${loc(lang, r.item)} · ${loc(lang, r.step)}`,
+        median: r.medianHours?.toFixed(1) ?? '—',
+        p90: r.p90Hours?.toFixed(1) ?? '—',
+        openMedian: r.openMedianHours?.toFixed(1) ?? '—',
+        openP90: r.openP90Hours?.toFixed(1) ?? '—',
         returnedPct: Math.round(r.returnedShare * 100),
         refusedPct: Math.round(r.refusedShare * 100),
       })) : [];
-    let flash: { ok: number; failed: { caseId: string; message: string }[]; act: string; error?: string } | undefined;
-    const rawFlash = req.cookies[FLASH_COOKIE];
-    if (rawFlash) {
-      try { flash = JSON.parse(Buffer.from(rawFlash, 'base64url').toString('utf8')); } catch { /* ignore */ }
-      reply.clearCookie(FLASH_COOKIE, { path: '/supervision' });
-    }
     const dueTabs = (['overdue', 'soon', 'idle', 'all'] as const).map((d) => ({
       id: d, current: f.due === d, href: `/supervision?${queryString({ ...f, cursor: undefined }, { due: d })}`,
       label: message(lang, DUE_TAB[d]),
     }));
+    const reportQuery = new URLSearchParams({
+      from: f.from, to: f.to, ...(f.stationId ? { stationId: f.stationId } : {}), lang,
+    }).toString();
     return sendPage(req, reply, 'supervision', message(lang, 'PAGE_SUPERVISION_TITLE'), {
       f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
       stations: stations.map((s) => ({ id: s.id, name: stationName(s, lang), depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
-      users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
+      users,
+      holders: holders.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
       items: items.map((i) => ({
         id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId,
       })),
@@ -135,10 +146,11 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       byStation: report.byStation.map((s) => ({ ...s, nameText: loc(lang, s.name), depth: (stations.find((x) => x.id === s.stationId)?.path.split('.').length ?? 1) - 1, href: `/supervision?${queryString({ ...f, cursor: undefined }, { stationId: s.stationId })}` })),
       byItem: report.byItem.map((i) => ({ ...i, title: itemTitle.get(i.workflowId) ?? i.workflowId, href: `/supervision?${queryString({ ...f, cursor: undefined }, { workflowId: i.workflowId })}` })),
       bottlenecks,
-      chartSrc: `/api/v1/reports/bottlenecks?from=${f.from}&to=${f.to}&format=svg`,
-      csvHref: `/api/v1/reports/bottlenecks?from=${f.from}&to=${f.to}&format=csv`,
-      back: queryString(f), flash,
-      flashAct: flash && Object.hasOwn(BULK_DONE, flash.act) ? message(lang, BULK_DONE[flash.act]!) : undefined,
+      chartSrc: `/api/v1/reports/bottlenecks?${reportQuery}&format=svg`,
+      csvHref: `/api/v1/reports/bottlenecks?${reportQuery}&format=csv`,
+      exportCsv: `/api/v1/cases/export?${exportQuery(f, 'csv', lang)}`,
+      exportXlsx: `/api/v1/cases/export?${exportQuery(f, 'xlsx', lang)}`,
+      back: queryString(f),
     });
   });
 
@@ -164,14 +176,22 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     if (!error) {
       if (act === 'REASSIGN') results = await bulkAct(app.caseDeps, user, caseIds, 'REASSIGN', { userId, ...(text ? { reason: text } : {}) }, lang);
       else if (act === 'URGE') results = await bulkAct(app.caseDeps, user, caseIds, 'URGE', { text }, lang);
-      else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text);
+      else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text, lang);
       else results = await bulkAct(app.caseDeps, user, caseIds, 'COMMENT', { text }, lang);
     }
-    const failed = results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({
-      caseId: r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message,
-    }));
-    const flash = { act, ok: results.filter((r) => r.ok).length, failed, error };
-    reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });
-    return see(reply, `/supervision${back ? `?${back}` : ''}#results`);
+    // Each case by the best name there is: the person and the item (a case outside the area stays unnamed).
+    const named = new Map((await casesNamed(app.caseDeps, user, results.map((r) => r.caseId))).map((c) => [c.id, c]));
+    const items = new Map((await chainItems(app.db, app.clock.now())).map((i) => [i.workflowId, loc(lang, i.title)]));
+    const persons = await personNames(app.db, [...named.values()].map((c) => c.personId));
+    const nameOf = (caseId: string) => {
+      const c = named.get(caseId);
+      return c ? { name: `${persons.get(c.personId) ?? ''} · ${items.get(c.workflowId) ?? ''}`, href: `/cases/${caseId}` } : { name: caseId, href: null };
+    };
+    const done = results.filter((r) => r.ok).map((r) => nameOf(r.caseId));
+    const failed = results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok)
+      .map((r) => ({ ...nameOf(r.caseId), reason: r.message }));
+    return sendPage(req, reply, 'supervision-result', message(lang, 'REPORT_BATCH_TITLE'), {
+      act: act ? message(lang, BULK_DONE[act]!) : '', error, done, failed, back: `/supervision${back ? `?${back}` : ''}`,
+    }, error ? 422 : 200);
   });
 }

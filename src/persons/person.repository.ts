@@ -39,6 +39,14 @@ export async function findPerson(db: Executor, id: string, scopePath: string): P
   return r && toPerson(r);
 }
 
+/** The persons of these ids inside a jurisdiction (a list's page of cases names its subjects). */
+export async function personsByIds(db: Executor, ids: string[], scopePath: string): Promise<Person[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('persons').selectAll().where('id', 'in', [...new Set(ids)])
+    .where(withinArea('station_path', scopePath)).execute();
+  return rows.map(toPerson);
+}
+
 export async function searchPersons(
   db: Executor, q: { idNumber?: string; name?: string }, scopePath: string, limit: number,
 ): Promise<Person[]> {

@@ -11,7 +11,7 @@ import { requestTransfer } from './person-transfer.repository.ts';
 import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
 
 // Reads the routes make as they are: the repository already scopes them to the user's area.
-export { findPerson, listRelations, searchPersons, type Person } from './person.repository.ts';
+export { findPerson, listRelations, personsByIds, searchPersons, type Person } from './person.repository.ts';
 export { personNames } from './person-names.repository.ts';
 
 /** Every full view of a person's ID number and phone is logged, whoever asks. */

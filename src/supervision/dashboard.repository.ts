@@ -70,3 +70,25 @@ export async function stepStats(
     returned: Number(r.returned), refused: Number(r.refused),
   }));
 }
+
+export interface OpenAges {
+  workflowId: string;
+  state: string;
+  open: number;
+  medianHours: number;
+  p90Hours: number;
+}
+
+/** How long the open cases have sat in the step they are at now, per item and step. */
+export async function openStepAges(db: Executor, scopePath: string, now: Date): Promise<OpenAges[]> {
+  const rows = await sql<{ workflow_id: string; state: string; open: string; median_h: number; p90_h: number }>`
+    select workflow_id, state, count(*) as open,
+      percentile_cont(0.5) within group (order by extract(epoch from (${now}::timestamptz - step_entered_at)) / 3600) as median_h,
+      percentile_cont(0.9) within group (order by extract(epoch from (${now}::timestamptz - step_entered_at)) / 3600) as p90_h
+    from cases where status = 'open' and step_entered_at is not null and ${withinArea('station_path', scopePath)}
+    group by workflow_id, state order by workflow_id, state`.execute(db);
+  return rows.rows.map((r) => ({
+    workflowId: r.workflow_id, state: r.state, open: Number(r.open),
+    medianHours: Number(r.median_h), p90Hours: Number(r.p90_h),
+  }));
+}

@@ -1,8 +1,13 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
+import type { Localized } from '../definitions/definition.types.ts';
 import { listStations } from '../stations/station.repository.ts';
+import { stationInArea } from '../stations/station.service.ts';
 import { listVersionsInForce } from '../definitions/workflow.repository.ts';
-import { openCounts, stepStats, type StepStats } from './dashboard.repository.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
+import type { User } from '../users/user.repository.ts';
+import { openCounts, openStepAges, stepStats, type StepStats } from './dashboard.repository.ts';
 
 const REFUSING = new Set(['refused', 'not-accepted', 'not-eligible', 'revoked']);
 
@@ -12,8 +17,17 @@ function add(into: Counts, c: Counts) {
   for (const k of Object.keys(into) as (keyof Counts)[]) into[k] += c[k];
 }
 
-/** Open cases per station (each station counts its whole subtree) and per item, inside the user's area. */
-export async function stationReport(deps: CaseDeps, scopePath: string, soonDays: number, idleDays: number) {
+/** The area a report covers: a station of the user's area (with those below it), or the whole area. */
+async function scopeOf(deps: CaseDeps, user: User, stationId: string | undefined): Promise<string> {
+  return stationId ? (await stationInArea(deps.db, stationId, user.stationPath)).path : user.stationPath;
+}
+
+/** Open cases per station (each counts its whole subtree) and per item, in the user's area or one station's. */
+export async function stationReport(
+  deps: CaseDeps, user: User, f: { stationId?: string; soonDays: number; idleDays: number },
+) {
+  const { soonDays, idleDays } = f;
+  const scopePath = await scopeOf(deps, user, f.stationId);
   const now = deps.clock.now();
   const rows = await openCounts(
     deps.db, scopePath, now, addWorkingDays(now, soonDays, deps.calendar.current).at,
@@ -36,40 +50,109 @@ export async function stationReport(deps: CaseDeps, scopePath: string, soonDays:
   return { generatedAt: now.toISOString(), soonDays, idleDays, byStation, byItem };
 }
 
-/** Where cases pile up: time per item and step, and how often each step returned or refused. */
+export type BottleneckRow = StepStats & {
+  item: Localized;
+  step: Localized;
+  returnedShare: number;
+  refusedShare: number;
+  /** Cases at this step now, and how long they have sat in it (hours; null when none). */
+  open: number;
+  openMedianHours: number | null;
+  openP90Hours: number | null;
+};
+
+/**
+ * Where cases pile up, per item and step: the time finished steps took (entered in the period), how
+ * often a step returned or refused, and how long the cases still open there have sat so far; a step
+ * nobody has finished yet still shows its waiting cases.
+ */
 export async function bottleneckReport(
-  deps: CaseDeps, scopePath: string, from: Date, to: Date,
-): Promise<(StepStats & { step: { zh: string; en: string }; returnedShare: number; refusedShare: number })[]> {
-  const defs = await listVersionsInForce(deps.db, deps.clock.now());
+  deps: CaseDeps, user: User, f: { stationId?: string; from: Date; to: Date },
+): Promise<BottleneckRow[]> {
+  const scopePath = await scopeOf(deps, user, f.stationId);
+  const now = deps.clock.now();
+  const defs = await listVersionsInForce(deps.db, now);
   const refusing = defs.flatMap((d) => Object.entries(d.definition.machine.states)
     .filter(([, s]) => s.type === 'final' && REFUSING.has(s.meta.outcome ?? '')).map(([state]) => ({ workflowId: d.workflowId, state })));
-  const stepNames = new Map(defs.flatMap((d) => Object.entries(d.definition.machine.states).map(([state, s]) => [`${d.workflowId}|${state}`, s.meta.step] as const)));
-  const stats = await stepStats(deps.db, scopePath, from, to, refusing);
-  return stats
-    .filter((s) => defs.some((d) => d.workflowId === s.workflowId && d.definition.machine.states[s.state]?.type !== 'final'))
-    .map((s) => ({
-      ...s, step: stepNames.get(`${s.workflowId}|${s.state}`) ?? { zh: s.state, en: s.state },
-      returnedShare: s.entries ? s.returned / s.entries : 0, refusedShare: s.entries ? s.refused / s.entries : 0,
-    }));
+  const stats = await stepStats(deps.db, scopePath, f.from, f.to, refusing);
+  const ages = await openStepAges(deps.db, scopePath, now);
+  const rows = new Map<string, BottleneckRow>();
+  const row = (workflowId: string, state: string): BottleneckRow | undefined => {
+    const key = `${workflowId}|${state}`;
+    const def = defs.find((d) => d.workflowId === workflowId)?.definition;
+    const s = def?.machine.states[state];
+    if (s?.type === 'final') return undefined;
+    if (!rows.has(key)) {
+      rows.set(key, {
+        workflowId, state, item: def?.title ?? { zh: workflowId, en: workflowId },
+        step: s?.meta.step ?? { zh: state, en: state },
+        entries: 0, medianHours: null, p90Hours: null, returned: 0, refused: 0, returnedShare: 0, refusedShare: 0,
+        open: 0, openMedianHours: null, openP90Hours: null,
+      });
+    }
+    return rows.get(key);
+  };
+  for (const s of stats) {
+    const r = row(s.workflowId, s.state);
+    if (r) {
+      const share = (n: number) => (s.entries ? n / s.entries : 0);
+      Object.assign(r, s, { returnedShare: share(s.returned), refusedShare: share(s.refused) });
+    }
+  }
+  for (const a of ages) {
+    const r = row(a.workflowId, a.state);
+    if (r) Object.assign(r, { open: a.open, openMedianHours: a.medianHours, openP90Hours: a.p90Hours });
+  }
+  return [...rows.values()].sort((a, b) => a.workflowId.localeCompare(b.workflowId) || a.state.localeCompare(b.state));
 }
 
-/** A plain horizontal bar chart of the median and 90th-percentile hours per step. */
-export function bottleneckSvg(rows: {
-  workflowId: string; step: { zh: string }; medianHours: number | null; p90Hours: number | null;
-}[]): string {
-  const top = [...rows].filter((r) => r.p90Hours !== null).sort((a, b) => b.p90Hours! - a.p90Hours!).slice(0, 20);
-  const max = Math.max(1, ...top.map((r) => r.p90Hours!));
+/** The longest of a step's times: the 90th percentile of finished steps or of the open cases' wait. */
+export function worstHours(r: Pick<BottleneckRow, 'p90Hours' | 'openP90Hours'>): number {
+  return Math.max(r.p90Hours ?? 0, r.openP90Hours ?? 0);
+}
+
+const hours = (h: number | null) => (h === null ? null : h.toFixed(1));
+
+/** The report as CSV rows, item and step by title in the reader's language. */
+export function bottleneckCsv(
+  rows: BottleneckRow[], lang: Lang,
+): { header: string[]; rows: (string | number | null)[][] } {
+  const keys = ['REPORT_CSV_ITEM', 'REPORT_CSV_STEP', 'REPORT_CSV_ENTRIES', 'REPORT_CSV_MEDIAN', 'REPORT_CSV_P90', 'REPORT_CSV_OPEN',
+    'REPORT_CSV_OPEN_MEDIAN', 'REPORT_CSV_OPEN_P90', 'REPORT_CSV_RETURNED', 'REPORT_CSV_REFUSED'] as const;
+  return {
+    header: keys.map((k) => message(lang, k)),
+    rows: rows.map((r) => [
+      r.item[lang], r.step[lang], r.entries, hours(r.medianHours), hours(r.p90Hours), r.open, hours(r.openMedianHours),
+      hours(r.openP90Hours), r.returned, r.refused,
+    ]),
+  };
+}
+
+/**
+ * A horizontal bar chart of the 20 slowest steps: per step a bar of the finished steps (median dark
+ * over 90th percentile light) and one of the open cases' time so far, labelled by item and step title.
+ */
+export function bottleneckSvg(rows: BottleneckRow[], lang: Lang): string {
+  const top = rows.filter((r) => worstHours(r) > 0).sort((a, b) => worstHours(b) - worstHours(a)).slice(0, 20);
+  const max = Math.max(1, ...top.map(worstHours));
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const height = 40 + top.length * 28;
+  const rowHeight = 62;
+  const bar = (y: number, label: string, median: number | null, p90: number | null, dark: string, light: string) => {
+    const w90 = ((p90 ?? 0) / max) * 560;
+    const w50 = ((median ?? 0) / max) * 560;
+    const figures = p90 === null ? message(lang, 'REPORT_CHART_NONE') : `${median!.toFixed(1)} / ${p90.toFixed(1)} h`;
+    return `<text x="16" y="${y + 12}" font-size="11">${esc(label)}</text>`
+      + `<rect x="150" y="${y}" width="${w90.toFixed(1)}" height="16" fill="${light}"/>`
+      + `<rect x="150" y="${y + 4}" width="${w50.toFixed(1)}" height="8" fill="${dark}"/>`
+      + `<text x="${(156 + w90).toFixed(1)}" y="${y + 12}" font-size="11">${esc(figures)}</text>`;
+  };
   const bars = top.map((r, i) => {
-    const y = 30 + i * 28;
-    const w90 = (r.p90Hours! / max) * 420;
-    const w50 = ((r.medianHours ?? 0) / max) * 420;
-    return `<text x="8" y="${y + 14}" font-size="12">${esc(r.step.zh)}（${esc(r.workflowId)}）</text>`
-      + `<rect x="330" y="${y}" width="${w90.toFixed(1)}" height="18" fill="#f4b183"><title>P90 ${r.p90Hours!.toFixed(1)} h</title></rect>`
-      + `<rect x="330" y="${y + 4}" width="${w50.toFixed(1)}" height="10" fill="#c00000"><title>中位数 ${(r.medianHours ?? 0).toFixed(1)} h</title></rect>`
-      + `<text x="${(336 + w90).toFixed(1)}" y="${y + 14}" font-size="11">${r.p90Hours!.toFixed(1)} h</text>`;
+    const y = 34 + i * rowHeight;
+    return `<text x="8" y="${y + 12}" font-size="12" font-weight="bold">${esc(r.item[lang])} · ${esc(r.step[lang])}</text>`
+      + bar(y + 18, message(lang, 'REPORT_CHART_FINISHED'), r.medianHours, r.p90Hours, '#c00000', '#f4b183')
+      + bar(y + 38, message(lang, 'REPORT_CHART_OPEN', { n: r.open }), r.openMedianHours, r.openP90Hours, '#1f4e79', '#9dc3e6');
   }).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="820" height="${height}" role="img" aria-label="各环节办理用时（中位数与90分位，小时）">`
-    + `<text x="8" y="18" font-size="14" font-weight="bold">各环节办理用时（深色：中位数；浅色：90分位；小时）</text>${bars}</svg>`;
+  const title = esc(message(lang, 'REPORT_CHART_TITLE'));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="${44 + top.length * rowHeight}" role="img" aria-label="${title}">`
+    + `<text x="8" y="18" font-size="13" font-weight="bold">${title}</text>${bars}</svg>`;
 }

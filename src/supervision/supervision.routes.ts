@@ -1,20 +1,32 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
-import { languageOf } from '../messages/lang.ts';
+import { languageOf, type Lang } from '../messages/lang.ts';
 import { maskText } from '../http/mask.ts';
-import { shanghaiDays } from '../time/shanghai.ts';
+import { shanghaiDate, shanghaiDays } from '../time/shanghai.ts';
 import { toCsv } from './csv.ts';
-import { bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
+import { bottleneckCsv, bottleneckReport, bottleneckSvg, stationReport } from './reports.service.ts';
 import { bulkAct, escalateCases } from './supervision.service.ts';
+import { caseExport, type ExportFilters } from './case-export.service.ts';
+import { caseListFilters } from '../cases/case.schemas.ts';
+import { csvStream, xlsxStream } from './export-files.ts';
+import { message } from '../messages/catalogue.ts';
 import { auditEntries, personHistory, urgesFor } from './audit.service.ts';
-import { ActResults, AuditEvents, Bottlenecks, PersonHistory, StationReport, Urges } from './supervision.schemas.ts';
+import { ActResults, AuditEvents, Bottlenecks, CaseExportFile, PersonHistory, StationReport, Urges } from './supervision.schemas.ts';
 
 const caseIds = { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', maxLength: 64 }, title: '案件', 'x-title-en': 'Cases' } as const;
 const period = {
   type: 'object', additionalProperties: false, required: ['from', 'to'],
   properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, format: { enum: ['json', 'csv', 'svg'], default: 'json' } },
 } as const;
+/** A station of the user's area whose subtree a report covers (the whole area when absent). */
+const stationId = { type: 'string', maxLength: 64 } as const;
+/** The language of a file's texts, for a link that must not depend on the browser's Accept-Language. */
+const lang = { enum: ['zh', 'en'] } as const;
+
+function langOf(req: { query: { lang?: Lang }; headers: { 'accept-language'?: string } }): Lang {
+  return req.query.lang ?? languageOf(req.headers['accept-language']);
+}
 
 function periodOf(q: { from: string; to: string }): [Date, Date] {
   const [from, to] = shanghaiDays(q.from, q.to);
@@ -26,29 +38,49 @@ function attachment(reply: FastifyReply, name: string, type: string, body: strin
   return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(body);
 }
 
-export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { soonDays: number; idleDays: number } }>('/reports/stations', {
-    schema: { tags: ['supervision'], response: { 200: StationReport }, summary: 'Open, overdue, due-soon, idle and escalated cases per station (subtree) and per item', querystring: { type: 'object', additionalProperties: false, properties: { soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 }, idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 } } } },
-  }, async (req) => {
+/** The filters of `GET /cases`, without paging, and the file's format and language. */
+const exportQuery = {
+  type: 'object', additionalProperties: false,
+  properties: { format: { enum: ['csv', 'xlsx'], default: 'xlsx' }, lang, ...caseListFilters },
+} as const;
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export default async function supervisionRoutes(app: FastifyInstance, opts: { exportMaxRows: number }): Promise<void> {
+  app.get<{ Querystring: ExportFilters & { format: 'csv' | 'xlsx'; lang?: Lang } }>('/cases/export', {
+    schema: {
+      tags: ['supervision'], response: { 200: CaseExportFile }, querystring: exportQuery,
+      summary: 'The case list as filtered (the filters of GET /cases), as an XLSX or CSV file in Chinese with ID numbers and phones masked; more than EXPORT_MAX_ROWS cases: 422 EXPORT_TOO_MANY',
+    },
+  }, async (req, reply) => {
     authorize(req.user!, 'supervision.oversee');
-    return stationReport(app.caseDeps, req.user!.stationPath, req.query.soonDays, req.query.idleDays);
+    const { format, lang: _, ...filters } = req.query;
+    const language = langOf(req);
+    const file = await caseExport(app.caseDeps, req.user!, filters, language, opts.exportMaxRows);
+    const day = shanghaiDate(app.clock.now());
+    const title = `${message(language, 'EXPORT_SHEET')}-${day}.${format}`;
+    reply.header('content-disposition', `attachment; filename="cases-${day}.${format}"; filename*=UTF-8''${encodeURIComponent(title)}`);
+    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(file.header, file.rows));
+    return reply.type(XLSX).send(xlsxStream(message(language, 'EXPORT_SHEET'), file.header, file.rows));
   });
 
-  app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg' } }>('/reports/bottlenecks', {
-    schema: { tags: ['supervision'], response: { 200: Bottlenecks }, summary: 'Median and 90th-percentile time per item and step, share returned or refused (json, csv or svg)', querystring: period },
+  app.get<{ Querystring: { soonDays: number; idleDays: number; stationId?: string } }>('/reports/stations', {
+    schema: { tags: ['supervision'], response: { 200: StationReport }, summary: 'Open, overdue, due-soon, idle and escalated cases per station (subtree) and per item, in the area or one station\'s subtree', querystring: { type: 'object', additionalProperties: false, properties: { soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 }, idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 }, stationId } } },
+  }, async (req) => {
+    authorize(req.user!, 'supervision.oversee');
+    return stationReport(app.caseDeps, req.user!, req.query);
+  });
+
+  app.get<{ Querystring: { from: string; to: string; format: 'json' | 'csv' | 'svg'; stationId?: string; lang?: Lang } }>('/reports/bottlenecks', {
+    schema: { tags: ['supervision'], response: { 200: Bottlenecks }, summary: 'Per item and step: median and 90th-percentile time of finished steps, share returned or refused, and how long open cases have sat (json, csv or svg)', querystring: { ...period, properties: { ...period.properties, stationId, lang } } },
   }, async (req, reply) => {
     authorize(req.user!, 'supervision.oversee');
     const [from, to] = periodOf(req.query);
-    const rows = await bottleneckReport(app.caseDeps, req.user!.stationPath, from, to);
-    if (req.query.format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(bottleneckSvg(rows));
+    const rows = await bottleneckReport(app.caseDeps, req.user!, { stationId: req.query.stationId, from, to });
+    if (req.query.format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(bottleneckSvg(rows, langOf(req)));
     if (req.query.format === 'csv') {
-      return attachment(reply, `bottlenecks-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
-        ['事项 item', '环节 step', '进入次数 entries', '中位用时(小时) median h', '90分位用时(小时) p90 h', '退回补正 returned', '不予通过 refused'],
-        rows.map((r) => [
-          r.workflowId, r.step.zh, r.entries, r.medianHours?.toFixed(1) ?? null, r.p90Hours?.toFixed(1) ?? null,
-          r.returned, r.refused,
-        ]),
-      ));
+      const csv = bottleneckCsv(rows, langOf(req));
+      return attachment(reply, `bottlenecks-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(csv.header, csv.rows));
     }
     return { from: from.toISOString(), to: to.toISOString(), rows };
   });
@@ -63,7 +95,7 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
 
   app.post<{ Body: { caseIds: string[]; reason: string } }>('/supervision/escalate', {
     schema: { tags: ['supervision'], response: { 200: ActResults }, summary: 'Escalate cases to the next level by hand', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'reason'], properties: { caseIds, reason: { type: 'string', minLength: 2, maxLength: 2000 } } } },
-  }, async (req) => ({ results: await escalateCases(app.caseDeps, req.user!, req.body.caseIds, req.body.reason) }));
+  }, async (req) => ({ results: await escalateCases(app.caseDeps, req.user!, req.body.caseIds, req.body.reason, languageOf(req.headers['accept-language'])) }));
 
   app.get('/me/urges', { schema: { tags: ['supervision'], response: { 200: Urges }, summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
     const urges = await urgesFor(app.db, req.user!, 100);

@@ -19,9 +19,12 @@ export const StationReport = Type.Object({
 const BottleneckReport = Type.Object({
   from: DateTime(), to: DateTime(),
   rows: Type.Array(Type.Object({
-    workflowId: Type.String(), state: Type.String(), step: Localized, entries: Type.Integer(),
-    medianHours: Nullable(Type.Number()), p90Hours: Nullable(Type.Number()),
+    workflowId: Type.String(), state: Type.String(), item: Localized, step: Localized,
+    entries: Type.Integer({ description: 'Entries into the step in the period' }),
+    medianHours: Nullable(Type.Number({ description: 'Finished steps entered in the period' })), p90Hours: Nullable(Type.Number()),
     returned: Type.Integer(), refused: Type.Integer(), returnedShare: Type.Number(), refusedShare: Type.Number(),
+    open: Type.Integer({ description: 'Cases at this step now' }),
+    openMedianHours: Nullable(Type.Number({ description: 'How long the open cases have sat in the step so far' })), openP90Hours: Nullable(Type.Number()),
   })),
 });
 
@@ -32,6 +35,15 @@ export const Bottlenecks = {
     'application/json': { schema: BottleneckReport },
     'text/csv': { schema: Type.String() },
     'image/svg+xml': { schema: Type.String() },
+  },
+};
+
+/** The case list as a file: XLSX (the default) or CSV (UTF-8 with BOM). */
+export const CaseExportFile = {
+  description: 'The filtered case list as a spreadsheet',
+  content: {
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: Type.String({ format: 'binary' }) },
+    'text/csv': { schema: Type.String() },
   },
 };
 

@@ -1,7 +1,7 @@
 import { findCase, lockCase, markEscalated } from '../cases/case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
 import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, errorText } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
@@ -12,15 +12,20 @@ export type BulkOutcome =
 
 const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
 
-/** Applies one act to many cases; each case is its own transaction and gets its own history entry. */
-async function eachCase(caseIds: string[], act: (id: string) => Promise<number>): Promise<BulkOutcome[]> {
+/**
+ * Applies one act to many cases; each case is its own transaction and gets its own history entry.
+ * A refusal carries its reason in the reader's language: what was wrong, not the error's code.
+ */
+async function eachCase(caseIds: string[], lang: Lang, act: (id: string) => Promise<number>): Promise<BulkOutcome[]> {
   const out: BulkOutcome[] = [];
   for (const caseId of caseIds) {
     try {
       out.push({ caseId, ok: true, version: await act(caseId) });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      out.push({ caseId, ok: false, code: err.code, message: err.message });
+      // The field messages say what was wrong ("该用户不存在…"); the code's own text only says that something was.
+      const fields = (err.extras.errors ?? []).map((e) => e.message);
+      out.push({ caseId, ok: false, code: err.code, message: fields.length ? fields.join('；') : errorText(lang, err) });
     }
   }
   return out;
@@ -29,7 +34,7 @@ async function eachCase(caseIds: string[], act: (id: string) => Promise<number>)
 /** An administrative act (REASSIGN, URGE, COMMENT…) on many cases at their current versions. */
 export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], type: 'REASSIGN' | 'URGE' | 'COMMENT', data: Record<string, unknown>, lang: Lang): Promise<BulkOutcome[]> {
   authorize(user, 'supervision.oversee');
-  return eachCase(caseIds, async (id) => {
+  return eachCase(caseIds, lang, async (id) => {
     const c = await findCase(deps.db, id, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     return (await sendEvent(deps, user, id, { type, data, expectedVersion: c.version }, undefined, lang)).version;
@@ -38,11 +43,11 @@ export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], typ
 
 /** A supervisor sends cases up a level by hand; like the sweeper's escalation, recorded once per case. */
 export async function escalateCases(
-  deps: CaseDeps, user: User, caseIds: string[], reason: string,
+  deps: CaseDeps, user: User, caseIds: string[], reason: string, lang: Lang,
 ): Promise<BulkOutcome[]> {
   authorize(user, 'supervision.oversee');
   const now = deps.clock.now();
-  return eachCase(caseIds, (id) => deps.db.transaction().execute(async (trx) => {
+  return eachCase(caseIds, lang, (id) => deps.db.transaction().execute(async (trx) => {
     const c = await lockCase(trx, id, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     if (c.status !== 'open') throw new AppError('CASE_CLOSED');

@@ -39,7 +39,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0, host: '127.0.0.1', dataDir: 'memory://', logLevel: 'silent', sessionSecret: SECRET, dataKey: DATA_KEY,
     sessionTtlMinutes: 60, sessionMaxHours: 12, dbPoolSize: 4, demo: true, sweepIntervalSeconds: 0,
-    escalationGraceWorkingDays: 2, ...overrides,
+    escalationGraceWorkingDays: 2, exportMaxRows: 20_000, ...overrides,
   };
 }
 
