@@ -67,16 +67,6 @@ export function enumOf(schema: JsonSchema): unknown[] | undefined {
   return schema.enum;
 }
 
-export function isMoneyFen(schema: JsonSchema): boolean {
-  const ui = uiOf(schema);
-  return ui.widget === 'money-fen' || (ui.widget === 'money' && (ui.unit ?? 'fen') === 'fen');
-}
-
-/** "12,345.67 元" for an amount in fen. */
-export function yuan(fen: number): string {
-  return `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
-}
-
 /** Fields that a form-level `if`/`then` asks for only when another field has a given value. */
 export interface Condition {
   field: string;

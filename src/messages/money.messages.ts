@@ -1,0 +1,12 @@
+/** Amounts in yuan on forms and pages, answers prefilled from the person file, and the photo and scan rules of materials. */
+export const moneyMessages = {
+  MONEY_UNIT: { zh: '元', en: 'yuan' },
+  MONEY_HINT: { zh: '以“元”为单位，最多两位小数，如 1234.50 或 1,234.50', en: 'In yuan, at most two decimals, e.g. 1234.50 or 1,234.50' },
+  MONEY_HINT_MIN: { zh: '不少于 {min} 元', en: 'At least {min} yuan' },
+  MONEY_ENTER_YUAN: { zh: '「{title}」请填写以“元”为单位的金额，如 1234.50', en: '{title}: enter an amount in yuan, e.g. 1234.50' },
+  MONEY_NEGATIVE: { zh: '「{title}」不能是负数', en: '{title} cannot be negative' },
+  MONEY_TOO_MANY_DECIMALS: { zh: '「{title}」最多两位小数（精确到分），如 1234.56', en: '{title}: at most two decimals (to the fen), e.g. 1234.56' },
+  MONEY_TOO_LARGE: { zh: '「{title}」金额过大，最多 {max} 元', en: '{title} is too large: at most {max} yuan' },
+  MONEY_BELOW_MIN: { zh: '「{title}」不能少于 {min} 元', en: '{title} must be at least {min} yuan' },
+  MONEY_ABOVE_MAX: { zh: '「{title}」不能超过 {max} 元', en: '{title} must be at most {max} yuan' },
+} as const;
