@@ -3,7 +3,7 @@ import { isSealedField } from '../crypto/sealed-data.ts';
 import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 import { within, type Report } from './finding.ts';
 import { lintFormRules } from './form-rules.ts';
-import { isMoney } from '../money/yuan.ts';
+import { isMoney } from './money-fields.ts';
 
 const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
 

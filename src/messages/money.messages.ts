@@ -1,4 +1,4 @@
-/** Amounts in yuan on forms and pages, answers prefilled from the person file, and the photo and scan rules of materials. */
+/** Amounts in yuan on forms and pages, answers prefilled from the person file, materials' photo and scan rules. */
 export const moneyMessages = {
   MONEY_UNIT: { zh: '元', en: 'yuan' },
   MONEY_HINT: { zh: '以“元”为单位，最多两位小数，如 1234.50 或 1,234.50', en: 'In yuan, at most two decimals, e.g. 1234.50 or 1,234.50' },

@@ -3,17 +3,6 @@
  * (元) with two decimals. Reading a typed amount is exact text arithmetic, never floating point:
  * "1,234.5" becomes 123450, and anything that is not plainly an amount is refused with why.
  */
-import type { JsonSchema } from '../definitions/definition.types.ts';
-
-/**
- * A field holds money when its definition says so: `x-ui: { widget: "money", unit: "fen" }`
- * (`"widget": "money-fen"` is the same, as earlier definitions write it). The name (…Fen) is a
- * convention the linter holds to this declaration, not what pages, notices and parsing read.
- */
-export function isMoney(schema: JsonSchema | undefined): boolean {
-  const ui = schema?.['x-ui'];
-  return ui?.widget === 'money-fen' || (ui?.widget === 'money' && (ui.unit ?? 'fen') === 'fen');
-}
 
 /** At most 999,999,999.99 元: nine digits of yuan keep every amount a safe integer of fen and far above any benefit. */
 const MAX_YUAN_DIGITS = 9;

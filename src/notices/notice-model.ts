@@ -7,7 +7,7 @@ import { markupSafe } from './markup.ts';
 import { ADVERSE_NOTICE_KINDS, takenTransition } from '../definitions/transitions.ts';
 import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, yuan } from './notice-format.ts';
 import { remedySentence } from './remedies.ts';
-import { isMoney } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 
 type Props = Record<string, JsonSchema>;
 

@@ -1,7 +1,7 @@
 import { luhnComplete } from '../definitions/formats.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { makeIdNumber } from '../personal-numbers/id-number.ts';
-import { isMoney } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 
 /*
  * Specimen data for notices: form data that a clerk could have typed where a workflow issues a

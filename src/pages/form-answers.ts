@@ -1,7 +1,8 @@
 /** A form's answers read back as label/value rows (check-your-answers, the case data panel). */
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
-import { formatYuan, isMoney } from '../money/yuan.ts';
+import { formatYuan } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 import type { Lang } from '../messages/lang.ts';
 import { conditionsOf, enumOf, fieldId, isGroup, itemsOf, optionLabel, propertiesOf, titleOf, typeOf, type EnumLabel } from './form-schema.ts';
 

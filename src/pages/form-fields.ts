@@ -7,7 +7,8 @@
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { formatYuan, isMoney, plainYuan } from '../money/yuan.ts';
+import { formatYuan, plainYuan } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 import {
   companionName, conditionsOf, enumOf, fieldId, fieldName, isGroup, itemsOf, optionLabel, propertiesOf,
   requiredOf, titleOf, typeOf, uiOf,

@@ -2,7 +2,8 @@
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { formatYuan, isMoney, MAX_FEN, parseYuan, type YuanProblem } from '../money/yuan.ts';
+import { formatYuan, MAX_FEN, parseYuan, type YuanProblem } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 import { companionName, enumOf, fieldName, isGroup, itemsOf, propertiesOf, requiredOf, schemaAt, titleOf, typeOf, type Errors } from './form-schema.ts';
 
 type Get = (name: string) => string[];
@@ -40,10 +41,11 @@ const MONEY_PROBLEMS = {
 } as const satisfies Record<YuanProblem, string>;
 
 function notAnAmount(schema: JsonSchema, pointer: string, lang: Lang, problem: YuanProblem): string {
-  return message(lang, MONEY_PROBLEMS[problem], { title: fieldTitleAt(schema, pointer, lang), max: formatYuan(MAX_FEN) });
+  const title = fieldTitleAt(schema, pointer, lang);
+  return message(lang, MONEY_PROBLEMS[problem], { title, max: formatYuan(MAX_FEN) });
 }
 
-/** Text that is not what the field takes: its message beside the field, the text kept to show back, left out of validation. */
+/** Text the field cannot take: its message beside the field, the text kept to show back, left out of validation. */
 function refuse(r: Reading, pointer: string, text: string, why: string): string {
   addError(r.res.errors, pointer, why);
   r.res.raw.add(pointer);
@@ -71,7 +73,9 @@ function parseScalar(schema: JsonSchema, pointer: string, r: Reading, required: 
   if (type === 'integer' || type === 'number') {
     const cleaned = text.replace(/[,，\s]/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
     const ok = type === 'integer' ? /^-?\d+$/.test(cleaned) : /^-?\d+(\.\d+)?$/.test(cleaned);
-    if (!ok || !Number.isSafeInteger(Math.trunc(Number(cleaned)))) return refuse(r, pointer, text, notANumber(schema, pointer, r.lang));
+    if (!ok || !Number.isSafeInteger(Math.trunc(Number(cleaned)))) {
+      return refuse(r, pointer, text, notANumber(schema, pointer, r.lang));
+    }
     return Number(cleaned);
   }
   if (schema.format === 'cn-id-number' || schema.format === 'bank-card' || schema.format === 'cn-mobile') return text.replace(/\s/g, '').toUpperCase();
