@@ -8,6 +8,14 @@ export type Level = 'village' | 'town' | 'district' | 'city' | 'province';
 export type Stage = 'enlistment' | 'service' | 'discharge';
 
 /** A form field's drawing hints (`x-ui`): the pages read them, the data never depends on them. */
+/**
+ * Where a prefilled field's value comes from: a person-file field by name (`"mobile"`), or one read
+ * through a table of its values when the form asks it differently (`{ "from": "politicalStatus",
+ * "values": { "party-member": true, "masses": false } }` for a yes/no 是否党员); a value the table
+ * lacks is not filled.
+ */
+export type PrefillSource = string | { from: string; values: Record<string, unknown> };
+
 export interface FieldUi {
   widget?: string;
   labels?: Record<string, string>;
@@ -180,8 +188,8 @@ export interface WorkflowDefinition {
   legalBasis: { instrument: string; article: string; text?: string }[];
   allowConcurrentCases?: boolean;
   eligibility?: { schema: JsonSchema; message: Localized };
-  /** Form fields filled from the person file when a case starts (field → person attribute). */
-  prefill?: Record<string, string>;
+  /** Form fields filled from the person file when a case starts (field → person attribute, or a mapping of its values). */
+  prefill?: Record<string, PrefillSource>;
   materials: Material[];
   forms: Record<string, JsonSchema>;
   notices: Record<string, NoticeDef>;

@@ -9,4 +9,5 @@ export const moneyMessages = {
   MONEY_TOO_LARGE: { zh: '「{title}」金额过大，最多 {max} 元', en: '{title} is too large: at most {max} yuan' },
   MONEY_BELOW_MIN: { zh: '「{title}」不能少于 {min} 元', en: '{title} must be at least {min} yuan' },
   MONEY_ABOVE_MAX: { zh: '「{title}」不能超过 {max} 元', en: '{title} must be at most {max} yuan' },
+  PREFILL_FROM_FILE: { zh: '已按人员档案填写，如有变化请修改', en: 'Filled in from the person file; change it if it has changed' },
 } as const;

@@ -15,6 +15,7 @@ import { renderForm, renderUploads } from './form-render.ts';
 import { schemaAt, titleOf, type Errors } from './form-schema.ts';
 import { fmtDateTime, loc } from './view.ts';
 import { COUNTER_COOKIE, type PostedForm } from './web.ts';
+import { personFacts, prefillValues } from '../definitions/prefill.ts';
 
 const EMPTY_FORM: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 /** Keys of a draft that are the page's own, not the step's data. */
@@ -106,7 +107,8 @@ export function stepFormHtml(
     };
   };
   const enumLabel = enumLabelFor(lc.definition, lang, counter);
-  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption });
+  const fromFile = prefillValues(lc.definition, personFacts(lc.person));
+  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption, fromFile });
   return { fields, uploads: uploadsHtml(lc, lang, info.schema) };
 }
 

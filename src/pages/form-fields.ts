@@ -45,6 +45,8 @@ export interface RenderContext {
   enumLabel?: EnumLabel;
   /** The files of one option of a checkbox group (the materials checklist). */
   afterOption?: (pointer: string, value: string) => MaterialFiles | undefined;
+  /** The person file's values (def.prefill): an answer still equal to one is marked as taken from the file. */
+  fromFile?: Record<string, unknown>;
 }
 
 interface Attr {
@@ -86,8 +88,9 @@ export type FieldModel = FieldBase & (
   | { widget: 'input'; inputClass: string; attrs: Attr[]; value: string; yuan?: { unit: string; echo: string } }
 );
 
-function hintOf(schema: JsonSchema, lang: Lang): string | undefined {
+function hintOf(schema: JsonSchema, lang: Lang, fromFile: boolean): string | undefined {
   const parts: string[] = [];
+  if (fromFile) parts.push(message(lang, 'PREFILL_FROM_FILE'));
   if (typeof schema.description === 'string') parts.push(schema.description);
   const format = schema.format;
   if (format === 'date') parts.push(message(lang, 'FORM_HINT_DATE'));
@@ -153,7 +156,8 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
   const id = fieldId(pointer);
   const name = fieldName(pointer);
   const title = titleOf(schema, lang, a.key);
-  const hint = hintOf(schema, lang);
+  const filed = ctx.fromFile?.[pointer.slice(1)];
+  const hint = hintOf(schema, lang, filed !== undefined && filed === value);
   const msgs = ctx.errors.get(pointer) ?? [];
   const errors = msgs.map((text, i) => ({ id: `${id}-error${i ? `-${i}` : ''}`, text }));
   const base: FieldBase = {
