@@ -157,6 +157,15 @@ export interface Material {
   /** Required only when the case data matches this JSON Schema. */
   condition?: JsonSchema;
   originalSeen?: boolean;
+  /** What an uploaded scan or photo of it must be (src/attachments/file-rule.ts). */
+  file?: FileRule;
+}
+
+/** A material's file rule as its definition states it: types by content, size in KB of 1024 bytes. */
+export interface FileRule {
+  types?: ('application/pdf' | 'image/jpeg' | 'image/png')[];
+  minKB?: number;
+  maxKB?: number;
 }
 
 export interface NoticeDef {

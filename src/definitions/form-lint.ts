@@ -93,4 +93,9 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
   }
   if (def.eligibility) compiles('$.eligibility.schema', def.eligibility.schema);
   def.materials.forEach((m, i) => m.condition && compiles(`$.materials[${i}].condition`, m.condition));
+  def.materials.forEach(({ file }, i) => {
+    if (file?.minKB !== undefined && file.maxKB !== undefined && file.minKB > file.maxKB) {
+      report(`$.materials[${i}].file`, 'PHOTO_LINT_MIN_ABOVE_MAX', { min: file.minKB, max: file.maxKB });
+    }
+  });
 }

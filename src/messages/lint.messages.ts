@@ -23,6 +23,7 @@ export const lintMessages = {
   MONEY_LINT_NO_MINIMUM: { zh: '金额字段须给出不小于 0 的 minimum', en: 'an amount needs a minimum of 0 or more' },
   MONEY_LINT_UNIT_IN_TITLE: { zh: '金额字段的标题不要写单位“{unit}”：页面以元显示、接口以分传送，单位由 x-ui 给出', en: 'an amount\'s title must not name the unit "{unit}": pages show yuan, the API carries fen, x-ui says which' },
   MONEY_LINT_UNDECLARED: { zh: '字段 "{field}" 名为金额（…Fen），须声明 "x-ui": {"widget": "money", "unit": "fen"}', en: 'field "{field}" is named as an amount (…Fen) and must declare "x-ui": {"widget": "money", "unit": "fen"}' },
+  PHOTO_LINT_MIN_ABOVE_MAX: { zh: '材料文件规则的 minKB（{min}）大于 maxKB（{max}）', en: 'the file rule\'s minKB ({min}) is above its maxKB ({max})' },
   LINT_PREFILL_NO_FORM: { zh: '字段 "{field}" 不在任何表单中', en: 'field "{field}" is in no form' },
   LINT_NOTICE_UNDEFINED: { zh: '文书 "{notice}" 未定义', en: 'notice "{notice}" is not defined' },
   LINT_WORKFLOW_UNKNOWN: { zh: '事项 "{workflow}" 不存在', en: 'workflow "{workflow}" does not exist' },

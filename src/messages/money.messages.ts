@@ -10,4 +10,15 @@ export const moneyMessages = {
   MONEY_BELOW_MIN: { zh: '「{title}」不能少于 {min} 元', en: '{title} must be at least {min} yuan' },
   MONEY_ABOVE_MAX: { zh: '「{title}」不能超过 {max} 元', en: '{title} must be at most {max} yuan' },
   PREFILL_FROM_FILE: { zh: '已按人员档案填写，如有变化请修改', en: 'Filled in from the person file; change it if it has changed' },
+  PHOTO_RULE_TYPES: { zh: '{types} 格式', en: '{types}' },
+  PHOTO_TYPES_OR: { zh: '或', en: ' or ' },
+  PHOTO_RULE_RANGE: { zh: '{min}–{max} KB', en: '{min}–{max} KB' },
+  PHOTO_RULE_MAX: { zh: '不超过 {max} KB', en: 'at most {max} KB' },
+  PHOTO_RULE_MIN: { zh: '不小于 {min} KB', en: 'at least {min} KB' },
+  PHOTO_RULE_SEPARATOR: { zh: '，', en: ', ' },
+  PHOTO_HINT: { zh: '须为 {rule}', en: 'Must be {rule}' },
+  PHOTO_REFUSED: {
+    zh: '「{material}」须为 {rule}；所选文件「{f}」为 {actual}，{size} KB，未上传',
+    en: '"{material}" must be {rule}; "{f}" is {actual}, {size} KB, and was not attached',
+  },
 } as const;

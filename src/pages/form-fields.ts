@@ -30,6 +30,8 @@ export interface UploadBox {
   text: string;
   hidden?: string;
   hint?: string;
+  /** The types the box offers, when its material takes fewer than all (a photo: JPEG). */
+  accept?: string;
 }
 
 /** What the materials checklist shows under one material: received before, its files, a file box. */
