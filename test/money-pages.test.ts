@@ -1,17 +1,13 @@
 import t from 'tap';
-import type { FastifyInstance } from 'fastify';
-import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build, login } from './helpers/build.ts';
-import { send } from './helpers/fixtures.ts';
+import { establishProfile, idNumberOf, padJpeg, PHONE, register, VETERAN } from './helpers/money-persons.ts';
 import { errorSummary, inputValue, PageClient, textOf } from './helpers/pages.ts';
 
 t.setTimeout(300_000);
 
-/** A JPEG as far as the service looks (start and end markers), padded with a comment segment to `bytes`. */
+/** A JPEG as far as the service looks: start and end markers, `bytes` long. */
 function jpegOf(bytes: number): Buffer {
-  const body = bytes - 8;
-  const head = Buffer.from([0xff, 0xd8, 0xff, 0xfe, (body + 2) >> 8, (body + 2) & 0xff]);
-  return Buffer.concat([head, Buffer.alloc(body, 0x20), Buffer.from([0xff, 0xd9])]);
+  return padJpeg(Buffer.from([0xff, 0xd8, 0xff, 0xd9]), bytes);
 }
 
 /** A 1×1 PNG with an ancillary chunk that makes it `bytes` long (the service checks IHDR and IEND). */
@@ -22,18 +18,6 @@ function pngOf(bytes: number): Buffer {
   return Buffer.concat([png.subarray(0, 33), chunk, png.subarray(33)]);
 }
 
-async function register(app: FastifyInstance, seq: number, attributes: Record<string, unknown>): Promise<string> {
-  const clerk = await login(app, 'village-clerk');
-  const res = await app.inject({
-    method: 'POST', url: '/api/v1/persons', headers: clerk,
-    payload: { name: '周海军', idNumber: makeIdNumber('330102', '1990-04-12', seq), phone: '13912345678', attributes },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json().id as string;
-}
-
-const VETERAN = { category: 'veteran', hukouType: 'rural', soldierType: 'conscript', enlistmentDate: '2008-12-01', dischargeDate: '2010-12-01', placementType: 'self-employment', politicalStatus: 'party-member' };
-
 t.test('an amount typed in yuan on the page is stored in fen, sent over the API in fen, shown back in yuan', async (t) => {
   const app = await build(t);
   const personId = await register(app, 311, VETERAN);
@@ -43,14 +27,14 @@ t.test('an amount typed in yuan on the page is stored in fen, sent over the API 
   t.equal(started.statusCode, 303);
   const caseId = /\/cases\/([^/?#]+)/.exec(String(started.headers.location))![1]!;
   const form = await clerk.get(`/cases/${caseId}/act/SUBMIT`);
-  t.equal(inputValue(form.body, 'f-mobile'), '13912345678', 'the phone comes from the person file');
+  t.equal(inputValue(form.body, 'f-mobile'), PHONE, 'the phone comes from the person file');
   t.match(textOf(form.body, 'f-mobile-hint'), '已按人员档案填写，如有变化请修改', 'and the form says so');
   t.match(form.body, /<input class="input width-10" id="f-monthlyIncomeFen" name="d.monthlyIncomeFen" type="text" inputmode="decimal" data-yuan/, 'the amount box takes yuan');
   t.match(textOf(form.body, 'f-monthlyIncomeFen-hint'), '以“元”为单位');
   t.notMatch(form.body, /家庭月收入（分）|以“分”为单位/, 'nothing asks for fen');
   const version = /name="_version" value="(\d+)"/.exec(form.body)![1]!;
   const fields = {
-    _version: version, _draft: '0', _action: 'continue', 'd.name': '周海军', 'd.idNumber': makeIdNumber('330102', '1990-04-12', 311), 'd.mobile': '13912345678',
+    _version: version, _draft: '0', _action: 'continue', 'd.name': '周海军', 'd.idNumber': idNumberOf(311), 'd.mobile': PHONE,
     'd.hardshipTypes': 'medical', 'd.statement': '本人大病住院，医疗费用负担重', 'd.householdSize': '3', 'd.byAgent': 'false', _present: '1',
     'd.materials': ['application-form', 'id-card', 'household-register', 'income-statement', 'hardship-proof', 'medical-bills'],
   };
@@ -105,25 +89,15 @@ t.test('prefill: the political status, placement and phone the person file holds
   const form = await village.get(`/cases/${caseId}/act/SUBMIT`);
   t.match(form.body, /<select id="f-politicalStatus"[^>]*>[\s\S]*?<option value="party-member" selected>中共党员<\/option>/, 'political status prefilled');
   t.match(form.body, /<option value="self-employment" selected>自主就业<\/option>/, 'placement prefilled');
-  t.equal(inputValue(form.body, 'f-mobile'), '13912345678', 'phone prefilled');
+  t.equal(inputValue(form.body, 'f-mobile'), PHONE, 'phone prefilled');
   t.match(textOf(form.body, 'f-politicalStatus-hint'), '已按人员档案填写');
 });
 
 t.test('a photo outside the rule its material states is refused on arrival, with the rule and what the file is', async (t) => {
   const app = await build(t);
   const personId = await register(app, 371, VETERAN);
-  // 优待证 needs an established profile: village collects, town enters, district checks.
+  await establishProfile(app, personId, 371);
   const village = await login(app, 'village-clerk');
-  const opened = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: village, payload: { workflowId: 'veteran-profile', personId } });
-  t.equal(opened.statusCode, 201, opened.body);
-  const profileId = opened.json().id as string;
-  const collected = await send(app, village, profileId, 'SUBMIT', {
-    name: '周海军', idNumber: makeIdNumber('330102', '1990-04-12', 371), politicalStatus: 'party-member', education: 'senior', enlistmentDate: '2008-12-01',
-    dischargeDate: '2010-12-01', serviceBranch: '陆军', placementType: 'self-employment', livingConditions: 'ordinary', materials: ['id-card', 'discharge-certificate', 'photo'],
-  });
-  t.equal(collected.statusCode, 200, collected.body);
-  t.equal((await send(app, await login(app, 'town-clerk'), profileId, 'APPROVE', { opinion: '信息属实' })).statusCode, 200);
-  t.equal((await send(app, await login(app, 'district-clerk'), profileId, 'APPROVE', { opinion: '同意建档' })).statusCode, 200);
 
   const clerk = new PageClient(app);
   await clerk.login('village-clerk');
@@ -134,7 +108,7 @@ t.test('a photo outside the rule its material states is refused on arrival, with
   t.match(form.body, /<input type="file" id="up-photo" name="file.photo" accept="image\/jpeg"/, 'the photo box offers JPEG only');
   t.match(textOf(form.body, 'up-photo-hint'), '须为 JPEG 格式，20–50 KB', 'and says the rule before a file is chosen');
   const version = /name="_version" value="(\d+)"/.exec(form.body)![1]!;
-  const fields = { _version: version, _draft: '0', _action: 'continue', 'd.mobile': '13912345678', 'd.cardBank': 'psbc', 'd.byAgent': 'false', _present: '1' };
+  const fields = { _version: version, _draft: '0', _action: 'continue', 'd.mobile': PHONE, 'd.cardBank': 'psbc', 'd.byAgent': 'false', _present: '1' };
   const files = async (filename: string, bytes: Buffer, draft: number) => {
     const res = await clerk.postMultipart(`/cases/${caseId}/act/SUBMIT`, { ...fields, _draft: String(draft) }, [{ field: 'file.photo', filename, type: 'image/jpeg', bytes }]);
     return res;
@@ -146,7 +120,7 @@ t.test('a photo outside the rule its material states is refused on arrival, with
   t.match(errorSummary(png.body), '「一寸白底证件照（JPEG，20–50KB）」须为 JPEG 格式，20–50 KB；所选文件「照片.jpg」为 PNG，132 KB，未上传',
     'a PNG named .jpg is refused by its content, the rule and the file said');
   t.match(png.body, /<option value="psbc" selected>/, 'the typed form is kept');
-  t.equal(inputValue(png.body, 'f-mobile'), '13912345678');
+  t.equal(inputValue(png.body, 'f-mobile'), PHONE);
   t.equal(await attachments(), 0, 'nothing was written');
 
   const big = await files('big.jpg', jpegOf(51 * 1024 + 1), 1);
