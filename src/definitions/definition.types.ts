@@ -14,7 +14,7 @@ export type Stage = 'enlistment' | 'service' | 'discharge';
  * "values": { "party-member": true, "masses": false } }` for a yes/no 是否党员); a value the table
  * lacks is not filled.
  */
-export type PrefillSource = string | { from: string; values: Record<string, unknown> };
+type PrefillSource = string | { from: string; values: Record<string, unknown> };
 
 export interface FieldUi {
   widget?: string;
@@ -197,7 +197,7 @@ export interface WorkflowDefinition {
   legalBasis: { instrument: string; article: string; text?: string }[];
   allowConcurrentCases?: boolean;
   eligibility?: { schema: JsonSchema; message: Localized };
-  /** Form fields filled from the person file when a case starts (field → person attribute, or a mapping of its values). */
+  /** Form fields filled from the person file when a case starts (field → person field, or a table of its values). */
   prefill?: Record<string, PrefillSource>;
   materials: Material[];
   forms: Record<string, JsonSchema>;

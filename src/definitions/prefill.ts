@@ -4,7 +4,7 @@
  * the page's "from the file" hint and the tests read the declaration one way.
  */
 import { ajv } from './ajv.ts';
-import type { JsonSchema, PrefillSource, WorkflowDefinition } from './definition.types.ts';
+import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 
 /** A person file as prefill reads it. */
 export interface PersonFacts {
@@ -22,11 +22,6 @@ export function personFacts(p: PersonFacts): Record<string, unknown> {
   return p.phone ? { ...known, mobile: p.phone } : known;
 }
 
-/** The source field of a prefill entry. */
-export function prefillFrom(source: PrefillSource): string {
-  return typeof source === 'string' ? source : source.from;
-}
-
 function fieldSchemas(def: WorkflowDefinition, field: string): JsonSchema[] {
   return Object.values(def.forms).flatMap((f) => [f, ...(f.allOf ?? []).map((b) => b.then ?? {})])
     .map((f) => f.properties?.[field]).filter((s): s is JsonSchema => s !== undefined);
@@ -40,7 +35,7 @@ function fieldSchemas(def: WorkflowDefinition, field: string): JsonSchema[] {
 export function prefillValues(def: WorkflowDefinition, known: Record<string, unknown>): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   for (const [field, source] of Object.entries(def.prefill ?? {})) {
-    const raw = known[prefillFrom(source)];
+    const raw = known[typeof source === 'string' ? source : source.from];
     if (raw === undefined || raw === null) continue;
     const value = typeof source === 'string' ? raw : source.values[String(raw)];
     if (value === undefined) continue;
