@@ -1,5 +1,6 @@
 import type { StateConfig, WorkflowDefinition } from '../src/definitions/definition.types.ts';
 import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
+import { personFacts, prefillValues } from '../src/definitions/prefill.ts';
 
 /**
  * The step the load repeats: a targetless (self) transition of a district-level state, sent by
@@ -81,15 +82,7 @@ export function prefill(def: WorkflowDefinition, person: {
   name: string; idNumber: string; sex: string; birthDate: string; phone: string | null;
   attributes: Record<string, unknown>;
 }): Record<string, unknown> {
-  const known: Record<string, unknown> = {
-    ...person.attributes, name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate,
-  };
-  if (person.phone) known.mobile = person.phone;
-  const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill ?? {})) {
-    if (known[source] !== undefined) data[field] = known[source];
-  }
-  return data;
+  return prefillValues(def, personFacts(person));
 }
 
 /** The k-th of n disjoint slices of the creation pairs: each creation run gets fresh persons × items. */

@@ -80,13 +80,15 @@
     update();
   });
 
-  // Amounts in fen: the same amount in yuan beside the box as it is typed.
-  each('input[data-fen]', function (input) {
-    var echo = document.querySelector('[data-fen-echo="' + input.id + '"]');
+  // Amounts are typed in yuan (kept in fen): the amount as read, grouped, beside the box. The
+  // service reads it again exactly (src/money/yuan.ts); this is only an echo.
+  var money = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  each('input[data-yuan]', function (input) {
+    var echo = document.querySelector('[data-yuan-echo="' + input.id + '"]');
     if (!echo) return;
     var show = function () {
-      var v = input.value.replace(/[,，\s]/g, '');
-      echo.textContent = /^\d+$/.test(v) ? '= ' + (Number(v) / 100).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + t(' 元', ' yuan') : '';
+      var v = input.value.replace(/[\s¥￥元]/g, '').replace(/[，,]/g, '');
+      echo.textContent = /^\d{1,9}(\.\d{1,2})?$/.test(v) ? '= ' + money.format(Number(v)) + t(' 元', ' yuan') : '';
     };
     input.addEventListener('input', show);
     show();

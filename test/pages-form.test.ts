@@ -98,7 +98,7 @@ const members: JsonSchema = {
         properties: {
           name: { type: 'string', title: '姓名', minLength: 1 },
           relation: { type: 'string', title: '关系', enum: ['spouse', 'child'], 'x-ui': { widget: 'select', labels: { spouse: '配偶', child: '子女' } } },
-          income: { type: 'integer', title: '月收入（分）', minimum: 0, 'x-ui': { widget: 'money-fen' } },
+          income: { type: 'integer', title: '月收入', minimum: 0, 'x-ui': { widget: 'money-fen' } },
         },
       },
     },
@@ -117,7 +117,8 @@ t.test('repeating groups: add, remove (later items move up), empty rows dropped 
   const html = renderForm(members, { members: [{ name: '甲', relation: 'spouse' }, { name: '乙', relation: 'child', income: 120000 }, { name: '丙', relation: 'child' }] }, { lang: 'zh', errors: new Map() });
   t.match(html, 'name="_count.members" value="3"');
   t.match(html, 'value="remove:/members/1"');
-  t.match(html, '1,200.00 元', 'fen shown in yuan beside the box');
+  t.match(html, /id="f-members-1-income" name="d.members.1.income"[^>]*value="1200.00"/, 'the fen stored are typed back in yuan');
+  t.match(html, 'data-yuan-echo="f-members-1-income">&#x3D; 1,200.00 元<', 'and read back beside the box');
   t.match(html, '<legend>家庭成员 第2项</legend>');
   const posted = serialize(html);
   const back = parseForm(members, (n) => posted.get(n) ?? [], 'zh');
@@ -131,7 +132,7 @@ t.test('repeating groups: add, remove (later items move up), empty rows dropped 
   const read = parseForm(members, (n) => form.get(n) ?? [], 'zh');
   t.same(withoutRaw(read.data, read.raw).members, [{ name: '甲', relation: 'spouse' }, { name: '丙' }]);
   t.same([...read.errors.keys()], ['/members/1/income'], 'the bad amount is reported where the row now is');
-  t.match(read.errors.get('/members/1/income')![0], '以“分”为单位的整数');
+  t.equal(read.errors.get('/members/1/income')![0], '「月收入」请填写以“元”为单位的金额，如 1234.50');
   t.equal(read.data.confirmed, false, 'an unticked confirmation is a no, for the validator to explain');
 });
 
@@ -147,7 +148,7 @@ t.test('conditional fields: marked for the script, explained without it; errors 
 
 t.test('answers read back: labels for choices, yes/no, amounts, groups', async (t) => {
   const rows = answerRows(members, { members: [{ name: '甲', relation: 'spouse', income: 5000 }], hasCar: false, confirmed: true }, 'zh');
-  t.match(rows, [{ label: '家庭成员', value: '共1项', items: [{ label: '家庭成员 第1项', rows: [{ label: '姓名', value: '甲' }, { label: '关系', value: '配偶' }, { label: '月收入（分）', value: '5000 分（50.00 元）' }] }] }, { label: '是否有车', value: '否' }]);
+  t.match(rows, [{ label: '家庭成员', value: '共1项', items: [{ label: '家庭成员 第1项', rows: [{ label: '姓名', value: '甲' }, { label: '关系', value: '配偶' }, { label: '月收入', value: '50.00 元' }] }] }, { label: '是否有车', value: '否' }]);
   t.notOk(rows.some((r) => r.label === '车牌号'), 'a conditional field not asked for is not listed');
   const en = answerRows(members, { hasCar: true }, 'en');
   t.match(en.find((r) => r.label === '是否有车'), { value: 'Yes' });

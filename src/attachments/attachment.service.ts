@@ -7,6 +7,7 @@ import type { Db } from '../db/database.ts';
 import type { User } from '../users/user.repository.ts';
 import { findAttachment, insertAttachment, listAttachments, type AttachmentFile, type AttachmentMeta } from './attachment.repository.ts';
 import { cleanFilename, MAX_ATTACHMENT_BYTES, MAX_THUMBNAIL_BYTES, sniffMime, wholeFileType } from './file-check.ts';
+import { keepsRule, ruleRefusal } from './file-rule.ts';
 
 export type { AttachmentFile, AttachmentMeta };
 
@@ -27,9 +28,10 @@ export interface UploadProblem {
 }
 
 /**
- * Checks uploads (size, whole PDF/JPEG/PNG files: ./file-check.ts) and records the good ones with the
- * case: the bytes go into `attachments` and one ATTACH entry goes into the case history, in one
- * transaction under the case lock. Returns what was stored and what was refused, and the case version after.
+ * Checks uploads (size, whole PDF/JPEG/PNG files: ./file-check.ts; the rule the material's definition
+ * states: ./file-rule.ts) and records the good ones with the case: the bytes go into `attachments`
+ * and one ATTACH entry goes into the case history, in one transaction under the case lock. A refused
+ * file leaves nothing behind. Returns what was stored and what was refused, and the case version after.
  */
 export async function attachFiles(
   deps: CaseDeps, user: User, caseId: string, uploads: Upload[], lang: Lang,
@@ -57,9 +59,19 @@ export async function attachFiles(
     const c = await lockCase(trx, caseId, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     if (c.status !== 'open') throw new AppError('CASE_CLOSED');
+    // The rule of the definition version the case runs on, read under the lock.
+    const wf = await deps.registry.get(trx, c.workflowId, c.workflowVersion);
+    const kept = good.filter((g) => {
+      const material = wf?.definition.materials.find((m) => m.id === g.materialId);
+      if (!material?.file || keepsRule(material.file, g.mime, g.bytes.length)) return true;
+      const file = { material: material.title[lang], filename: g.filename, mime: g.mime, bytes: g.bytes.length };
+      problems.push({ field: g.field, message: ruleRefusal(material.file, file, lang) });
+      return false;
+    });
+    if (kept.length === 0) return { attached: [], problems, version: null };
     const seq = c.version + 1;
     const attached: AttachmentMeta[] = [];
-    for (const g of good) {
+    for (const g of kept) {
       attached.push(await insertAttachment(trx, {
         caseId, eventSeq: seq, materialId: g.materialId, filename: g.filename, mime: g.mime, bytes: g.bytes,
         thumbnail: g.thumbnail ?? null, uploadedBy: user.id, at: now,

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
+import { personFacts, prefillValues } from '../definitions/prefill.ts';
 import type { Person } from '../persons/person.repository.ts';
 import { ageOn } from '../time/shanghai.ts';
 import { completedWorkflows, personCaseData } from './case.repository.ts';
@@ -25,13 +26,5 @@ export async function prefillData(
   if (!def.prefill) return {};
   const known: Record<string, unknown> = {};
   for (const data of await personCaseData(db, person.id)) Object.assign(known, data);
-  Object.assign(known, person.attributes, {
-    name: person.name, idNumber: person.idNumber, sex: person.sex, birthDate: person.birthDate,
-  });
-  if (person.phone) known.mobile = person.phone;
-  const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill)) {
-    if (known[source] !== undefined) data[field] = known[source];
-  }
-  return data;
+  return prefillValues(def, Object.assign(known, personFacts(person)));
 }

@@ -8,6 +8,8 @@ import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { JsonSchema } from './definition.types.ts';
+import { formatYuan } from '../money/yuan.ts';
+import { isMoney } from './money-fields.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const localize = localizeModule as unknown as Record<string, (errors: ErrorObject[]) => void>;
@@ -59,7 +61,12 @@ function messageFor(error: ErrorObject, lang: Lang): { path: string; message: st
   const custom = parent['x-error'];
   let text: string;
   if (custom) text = custom[lang];
-  else if (error.keyword === 'format') {
+  else if (isMoney(parent) && (error.keyword === 'minimum' || error.keyword === 'maximum')) {
+    // The limit is in fen; people read amounts in yuan.
+    const limit = formatYuan((error.params as { limit: number }).limit);
+    const field = title ?? error.instancePath.split('/').pop() ?? '';
+    return { path: error.instancePath, message: message(lang, error.keyword === 'minimum' ? 'MONEY_BELOW_MIN' : 'MONEY_ABOVE_MAX', { title: field, min: limit, max: limit }) };
+  } else if (error.keyword === 'format') {
     const format = (error.params as { format: string }).format;
     const key = customFormats[format]?.message ?? standardFormatMessages[format];
     text = key ? message(lang, key) : error.message ?? '';

@@ -8,6 +8,14 @@ export type Level = 'village' | 'town' | 'district' | 'city' | 'province';
 export type Stage = 'enlistment' | 'service' | 'discharge';
 
 /** A form field's drawing hints (`x-ui`): the pages read them, the data never depends on them. */
+/**
+ * Where a prefilled field's value comes from: a person-file field by name (`"mobile"`), or one read
+ * through a table of its values when the form asks it differently (`{ "from": "politicalStatus",
+ * "values": { "party-member": true, "masses": false } }` for a yes/no 是否党员); a value the table
+ * lacks is not filled.
+ */
+type PrefillSource = string | { from: string; values: Record<string, unknown> };
+
 export interface FieldUi {
   widget?: string;
   labels?: Record<string, string>;
@@ -157,6 +165,15 @@ export interface Material {
   /** Required only when the case data matches this JSON Schema. */
   condition?: JsonSchema;
   originalSeen?: boolean;
+  /** What an uploaded scan or photo of it must be (src/attachments/file-rule.ts). */
+  file?: FileRule;
+}
+
+/** A material's file rule as its definition states it: types by content, size in KB of 1024 bytes. */
+export interface FileRule {
+  types?: ('application/pdf' | 'image/jpeg' | 'image/png')[];
+  minKB?: number;
+  maxKB?: number;
 }
 
 export interface NoticeDef {
@@ -188,8 +205,8 @@ export interface WorkflowDefinition {
   legalBasis: { instrument: string; article: string; text?: string }[];
   allowConcurrentCases?: boolean;
   eligibility?: { schema: JsonSchema; message: Localized };
-  /** Form fields filled from the person file when a case starts (field → person attribute). */
-  prefill?: Record<string, string>;
+  /** Form fields filled from the person file when a case starts (field → person field, or a table of its values). */
+  prefill?: Record<string, PrefillSource>;
   materials: Material[];
   forms: Record<string, JsonSchema>;
   notices: Record<string, NoticeDef>;

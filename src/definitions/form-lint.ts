@@ -4,6 +4,7 @@ import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 import { within, type Report } from './finding.ts';
 import { lintFormRules } from './form-rules.ts';
 import { lintFormSections } from './form-sections.ts';
+import { isMoney } from './money-fields.ts';
 
 const PERSONAL_FORMATS = new Set(['cn-id-number', 'bank-card', 'cn-mobile']);
 
@@ -19,6 +20,41 @@ function personalFields(schema: JsonSchema, path: string): [string, string, stri
     if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items, `${path}.properties.${name}.items`));
   }
   return out;
+}
+
+/** Every field of a form with its path, nested objects, group items and conditional fields included. */
+function allFields(schema: JsonSchema, path: string): [string, string, JsonSchema][] {
+  const out: [string, string, JsonSchema][] = [];
+  const visit = (props: Record<string, JsonSchema> | undefined, at: string) => {
+    for (const [name, prop] of Object.entries(props ?? {})) {
+      out.push([`${at}.properties.${name}`, name, prop]);
+      out.push(...allFields(prop, `${at}.properties.${name}`));
+    }
+  };
+  visit(schema.properties, path);
+  if (schema.items) out.push(...allFields(schema.items, `${path}.items`));
+  [schema, ...(schema.allOf ?? [])].forEach((b, i) => b.then && visit(b.then.properties, b === schema ? `${path}.then` : `${path}.allOf[${i - 1}].then`));
+  return out;
+}
+
+/** "（分）", "（分/年，…）", "（…；元）": a unit in an amount's title, which pages (元) and the API (分) would contradict. */
+const UNIT_IN_TITLE = /(?:^|[（(；;，,/\s])(分|元)(?=$|[）)；;，,/\s])/;
+
+/**
+ * Amounts are declared, not guessed from names (src/money/yuan.ts): a declared amount is whole fen,
+ * never negative, titled without a unit; a field named …Fen declares itself.
+ */
+function lintMoney(form: JsonSchema, base: string, report: Report): void {
+  for (const [path, name, prop] of allFields(form, base)) {
+    if (!isMoney(prop)) {
+      if (/Fen$/.test(name) && (prop.type === 'integer' || prop.type === 'number')) report(path, 'MONEY_LINT_UNDECLARED', { field: name });
+      continue;
+    }
+    if (prop.type !== 'integer') report(`${path}.type`, 'MONEY_LINT_NOT_INTEGER');
+    if (typeof prop.minimum !== 'number' || prop.minimum < 0) report(`${path}.minimum`, 'MONEY_LINT_NO_MINIMUM');
+    const unit = typeof prop.title === 'string' ? UNIT_IN_TITLE.exec(prop.title)?.[1] : undefined;
+    if (unit) report(`${path}.title`, 'MONEY_LINT_UNIT_IN_TITLE', { unit });
+  }
 }
 
 /**
@@ -54,8 +90,14 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
     }
     lintFormRules(form, within(base, report));
     lintFormSections(form, within(base, report));
+    lintMoney(form, base, report);
     for (const [path, name, format] of personalFields(form, base)) if (!isSealedField(name)) report(path, 'LINT_PERSONAL_FIELD_NAME', { format });
   }
   if (def.eligibility) compiles('$.eligibility.schema', def.eligibility.schema);
   def.materials.forEach((m, i) => m.condition && compiles(`$.materials[${i}].condition`, m.condition));
+  def.materials.forEach(({ file }, i) => {
+    if (file?.minKB !== undefined && file.maxKB !== undefined && file.minKB > file.maxKB) {
+      report(`$.materials[${i}].file`, 'PHOTO_LINT_MIN_ABOVE_MAX', { min: file.minKB, max: file.maxKB });
+    }
+  });
 }

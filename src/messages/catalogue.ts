@@ -4,6 +4,7 @@ import { engineMessages } from './engine.messages.ts';
 import { accessMessages } from './access.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import { lintMessages } from './lint.messages.ts';
+import { moneyMessages } from './money.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
 import { serviceMessages } from './service.messages.ts';
@@ -28,6 +29,7 @@ export const catalogue = {
   ...accessMessages,
   ...tasklistMessages,
   ...supervisionMessages,
+  ...moneyMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

@@ -1,6 +1,7 @@
 import { maskBankAccount, maskIdNumber, maskPhone } from '../http/mask.ts';
 
 import { shanghaiParts } from '../time/shanghai.ts';
+import { formatYuan } from '../money/yuan.ts';
 
 /**
  * The printed 文号: prefix, the series' 代字, the year in 〔〕, the serial without 第 and without leading
@@ -34,12 +35,9 @@ export function chineseIsoDate(v: string): string {
   return m[3] ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : `${m[1]}年${Number(m[2])}月`;
 }
 
-/** Amounts are kept in fen; a notice prints yuan with two decimals. */
+/** Amounts are kept in fen; a notice prints yuan with two decimals, the unit set close as in print. */
 export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(Math.round(fen));
-  const whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}元`;
+  return `${formatYuan(fen)}元`;
 }
 
 const DIGITS = '零一二三四五六七八九';

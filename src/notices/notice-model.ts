@@ -7,6 +7,7 @@ import { markupSafe } from './markup.ts';
 import { ADVERSE_NOTICE_KINDS, takenTransition } from '../definitions/transitions.ts';
 import { chineseDate, chineseDateTime, chineseIsoDate, maskValue, yuan } from './notice-format.ts';
 import { remedySentence } from './remedies.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 
 type Props = Record<string, JsonSchema>;
 
@@ -32,7 +33,7 @@ function formatValue(key: string, prop: JsonSchema, value: unknown): string {
   if (prop['x-sensitive'] && typeof value === 'string') return maskValue(key, value);
   if (typeof value === 'boolean') return message('zh', value ? 'NOTICE_YES' : 'NOTICE_NO');
   if (typeof value === 'number') {
-    if (/Fen$/.test(key)) return yuan(value);
+    if (isMoney(prop)) return yuan(value);
     if (/Percent$/.test(key)) return `${value}%`;
     return String(value);
   }

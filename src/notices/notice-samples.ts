@@ -1,6 +1,7 @@
 import { luhnComplete } from '../definitions/formats.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { makeIdNumber } from '../personal-numbers/id-number.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 
 /*
  * Specimen data for notices: form data that a clerk could have typed where a workflow issues a
@@ -48,7 +49,7 @@ function sampleValue(key: string, prop: JsonSchema): unknown {
   const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
   if (type === 'boolean') return true;
   if (type === 'integer' || type === 'number') {
-    if (/Fen$/.test(key)) return Math.max((prop.minimum as number | undefined) ?? 0, 1_280_000);
+    if (isMoney(prop)) return Math.max((prop.minimum as number | undefined) ?? 0, 1_280_000);
     const min = (prop.minimum as number | undefined) ?? 1;
     const max = (prop.maximum as number | undefined) ?? Math.max(min, 100);
     return Math.min(max, Math.max(min, /Percent$/.test(key) ? 100 : 3));

@@ -18,6 +18,8 @@ import { schemaAt, titleOf, type Errors } from './form-schema.ts';
 import { sectionViews } from './form-sections.ts';
 import { fmtDateTime, loc } from './view.ts';
 import { COUNTER_COOKIE, type PostedForm } from './web.ts';
+import { personFacts, prefillValues } from '../definitions/prefill.ts';
+import { acceptOf, fileRuleText } from '../attachments/file-rule.ts';
 
 const EMPTY_FORM: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 /** Keys of a draft that are the page's own, not the step's data. */
@@ -63,8 +65,11 @@ export function initialData(lc: LoadedCase, schema: JsonSchema): Record<string, 
 }
 
 function materialUpload(lc: LoadedCase, id: string, lang: Lang): UploadBox {
-  const title = loc(lang, lc.definition.materials.find((m) => m.id === id)!.title);
-  return { id: `up-${id}`, name: `file.${id}`, text: message(lang, 'UPLOAD_SCAN_OR_PHOTO'), hidden: message(lang, 'UPLOAD_FOR_MATERIAL', { title }) };
+  const material = lc.definition.materials.find((m) => m.id === id)!;
+  const title = loc(lang, material.title);
+  const box = { id: `up-${id}`, name: `file.${id}`, text: message(lang, 'UPLOAD_SCAN_OR_PHOTO'), hidden: message(lang, 'UPLOAD_FOR_MATERIAL', { title }) };
+  // The rule the definition states for this material's file, said before the file is chosen.
+  return material.file ? { ...box, hint: message(lang, 'PHOTO_HINT', { rule: fileRuleText(material.file, lang) }), accept: acceptOf(material.file) } : box;
 }
 
 /**
@@ -109,7 +114,8 @@ export function stepFormHtml(
     };
   };
   const enumLabel = enumLabelFor(lc.definition, lang, counter);
-  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption });
+  const fromFile = prefillValues(lc.definition, personFacts(lc.person));
+  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption, fromFile });
   return { fields, uploads: uploadsHtml(lc, lang, info.schema) };
 }
 

@@ -1,8 +1,10 @@
 /** A form's answers read back as label/value rows (check-your-answers, the case data panel). */
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
+import { formatYuan } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 import type { Lang } from '../messages/lang.ts';
-import { conditionsOf, enumOf, fieldId, isGroup, isMoneyFen, itemsOf, optionLabel, propertiesOf, titleOf, typeOf, yuan, type EnumLabel } from './form-schema.ts';
+import { conditionsOf, enumOf, fieldId, isGroup, itemsOf, optionLabel, propertiesOf, titleOf, typeOf, type EnumLabel } from './form-schema.ts';
 
 export interface AnswerRow {
   pointer: string;
@@ -23,7 +25,7 @@ function displayValue(schema: JsonSchema, value: unknown, pointer: string, lang:
     return list.map((v) => optionLabel(itemsOf(schema), v, lang, pointer, enumLabel)).join(message(lang, 'FORM_LIST_SEPARATOR'));
   }
   if (enumOf(schema)) return optionLabel(schema, value, lang, pointer, enumLabel);
-  if (isMoneyFen(schema) && typeof value === 'number') return message(lang, 'FORM_FEN_AMOUNT', { fen: value, yuan: yuan(value) });
+  if (isMoney(schema) && typeof value === 'number') return `${formatYuan(value)} ${message(lang, 'MONEY_UNIT')}`;
   return String(value);
 }
 

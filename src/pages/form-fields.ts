@@ -7,9 +7,11 @@
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
+import { formatYuan, plainYuan } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
 import {
-  companionName, conditionsOf, enumOf, fieldId, fieldName, isGroup, isMoneyFen, itemsOf, optionLabel, propertiesOf,
-  requiredOf, titleOf, typeOf, uiOf, yuan,
+  companionName, conditionsOf, enumOf, fieldId, fieldName, isGroup, itemsOf, optionLabel, propertiesOf,
+  requiredOf, titleOf, typeOf, uiOf,
   type Condition, type EnumLabel, type Errors,
 } from './form-schema.ts';
 
@@ -28,6 +30,8 @@ export interface UploadBox {
   text: string;
   hidden?: string;
   hint?: string;
+  /** The types the box offers, when its material takes fewer than all (a photo: JPEG). */
+  accept?: string;
 }
 
 /** What the materials checklist shows under one material: received before, its files, a file box. */
@@ -43,11 +47,13 @@ export interface RenderContext {
   enumLabel?: EnumLabel;
   /** The files of one option of a checkbox group (the materials checklist). */
   afterOption?: (pointer: string, value: string) => MaterialFiles | undefined;
+  /** The person file's values (def.prefill): an answer still equal to one is marked as taken from the file. */
+  fromFile?: Record<string, unknown>;
 }
 
 interface Attr {
   name: string;
-  /** Absent for an attribute without a value (`data-fen`). */
+  /** Absent for an attribute without a value (`data-yuan`). */
   value?: string;
 }
 
@@ -81,11 +87,12 @@ export type FieldModel = FieldBase & (
   | { widget: 'select'; chooseText: string; options: Option[] }
   | { widget: 'object'; fields: FieldModel[] }
   | { widget: 'textarea'; value: string; maxlength?: string }
-  | { widget: 'input'; inputClass: string; attrs: Attr[]; value: string; fen?: { unit: string; echo: string } }
+  | { widget: 'input'; inputClass: string; attrs: Attr[]; value: string; yuan?: { unit: string; echo: string } }
 );
 
-function hintOf(schema: JsonSchema, lang: Lang): string | undefined {
+function hintOf(schema: JsonSchema, lang: Lang, fromFile: boolean): string | undefined {
   const parts: string[] = [];
+  if (fromFile) parts.push(message(lang, 'PREFILL_FROM_FILE'));
   if (typeof schema.description === 'string') parts.push(schema.description);
   const format = schema.format;
   if (format === 'date') parts.push(message(lang, 'FORM_HINT_DATE'));
@@ -93,9 +100,11 @@ function hintOf(schema: JsonSchema, lang: Lang): string | undefined {
   if (format === 'cn-mobile') parts.push(message(lang, 'FORM_HINT_MOBILE'));
   if (format === 'bank-card') parts.push(message(lang, 'FORM_HINT_BANK_CARD'));
   if (uiOf(schema).widget === 'month') parts.push(message(lang, 'FORM_HINT_MONTH'));
-  if (isMoneyFen(schema)) parts.push(message(lang, 'FORM_HINT_FEN'));
   const type = typeOf(schema);
-  if ((type === 'integer' || type === 'number') && !isMoneyFen(schema) && !enumOf(schema)) {
+  if (isMoney(schema)) {
+    parts.push(message(lang, 'MONEY_HINT'));
+    if (typeof schema.minimum === 'number' && schema.minimum > 0) parts.push(message(lang, 'MONEY_HINT_MIN', { min: formatYuan(schema.minimum) }));
+  } else if ((type === 'integer' || type === 'number') && !enumOf(schema)) {
     const min = schema.minimum;
     const max = schema.maximum;
     if (min !== undefined && max !== undefined) parts.push(message(lang, 'FORM_HINT_RANGE', { min, max }));
@@ -126,7 +135,8 @@ function inputAttrs(schema: JsonSchema): { inputClass: string; attrs: Attr[] } {
   } else if (format === 'cn-mobile') out = { inputClass: 'input width-12', attrs: [a('type', 'tel'), a('inputmode', 'numeric'), a('autocomplete', 'off'), a('maxlength', '11')] };
   else if (format === 'bank-card') out = { inputClass: 'input width-20', attrs: [a('type', 'text'), a('inputmode', 'numeric'), a('autocomplete', 'off'), a('maxlength', '19')] };
   else if (type === 'integer' || type === 'number') {
-    out = { inputClass: 'input width-10', attrs: [a('type', 'text'), a('inputmode', type === 'integer' ? 'numeric' : 'decimal'), ...(isMoneyFen(schema) ? [a('data-fen')] : [])] };
+    const money = isMoney(schema);
+    out = { inputClass: 'input width-10', attrs: [a('type', 'text'), a('inputmode', type === 'integer' && !money ? 'numeric' : 'decimal'), ...(money ? [a('data-yuan')] : [])] };
   } else out = { inputClass: 'input', attrs: [a('type', 'text'), ...(typeof schema.maxLength === 'number' ? [a('maxlength', String(schema.maxLength))] : [])] };
   if (ui.placeholder) out.attrs.push(a('placeholder', ui.placeholder));
   return out;
@@ -148,7 +158,8 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
   const id = fieldId(pointer);
   const name = fieldName(pointer);
   const title = titleOf(schema, lang, a.key);
-  const hint = hintOf(schema, lang);
+  const filed = ctx.fromFile?.[pointer.slice(1)];
+  const hint = hintOf(schema, lang, filed !== undefined && filed === value);
   const msgs = ctx.errors.get(pointer) ?? [];
   const errors = msgs.map((text, i) => ({ id: `${id}-error${i ? `-${i}` : ''}`, text }));
   const base: FieldBase = {
@@ -205,12 +216,14 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
   // Nested object (rare in forms): its fields in a fieldset.
   if (type === 'object') return { ...base, widget: 'object', fields: objectFields(schema, pointer, (value ?? {}) as Record<string, unknown>, ctx) };
 
-  const str = asString(value);
+  // An amount is kept in fen and typed in yuan; text that was not an amount comes back as typed.
+  const money = isMoney(schema);
+  const str = money && typeof value === 'number' ? plainYuan(value) : asString(value);
   if (ui.widget === 'textarea' || (typeof schema.maxLength === 'number' && schema.maxLength > 200 && type === 'string' && !schema.format)) {
     return { ...base, widget: 'textarea', value: str, maxlength: typeof schema.maxLength === 'number' ? String(schema.maxLength) : undefined };
   }
-  const fen = isMoneyFen(schema) ? { unit: message(lang, 'FORM_FEN'), echo: typeof value === 'number' ? yuan(value) : '' } : undefined;
-  return { ...base, widget: 'input', ...inputAttrs(schema), value: str, fen };
+  const yuan = money ? { unit: message(lang, 'MONEY_UNIT'), echo: typeof value === 'number' ? `= ${formatYuan(value)} ${message(lang, 'MONEY_UNIT')}` : '' } : undefined;
+  return { ...base, widget: 'input', ...inputAttrs(schema), value: str, yuan };
 }
 
 export function objectFields(

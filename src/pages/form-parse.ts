@@ -2,7 +2,9 @@
 import type { JsonSchema } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { companionName, enumOf, fieldName, isGroup, isMoneyFen, itemsOf, propertiesOf, requiredOf, schemaAt, titleOf, typeOf, type Errors } from './form-schema.ts';
+import { formatYuan, MAX_FEN, parseYuan, type YuanProblem } from '../money/yuan.ts';
+import { isMoney } from '../definitions/money-fields.ts';
+import { companionName, enumOf, fieldName, isGroup, itemsOf, propertiesOf, requiredOf, schemaAt, titleOf, typeOf, type Errors } from './form-schema.ts';
 
 type Get = (name: string) => string[];
 
@@ -26,10 +28,28 @@ export function addError(errors: Errors, pointer: string, text: string): void {
   errors.set(pointer, [...(errors.get(pointer) ?? []), text]);
 }
 
+function fieldTitleAt(schema: JsonSchema, pointer: string, lang: Lang): string {
+  return titleOf(schema, lang, pointer.split('/').pop()!);
+}
+
 function notANumber(schema: JsonSchema, pointer: string, lang: Lang): string {
-  const title = titleOf(schema, lang, pointer.split('/').pop()!);
-  if (isMoneyFen(schema)) return message(lang, 'FORM_ENTER_FEN', { title });
-  return message(lang, typeOf(schema) === 'integer' ? 'FORM_ENTER_INTEGER' : 'FORM_ENTER_NUMBER', { title });
+  return message(lang, typeOf(schema) === 'integer' ? 'FORM_ENTER_INTEGER' : 'FORM_ENTER_NUMBER', { title: fieldTitleAt(schema, pointer, lang) });
+}
+
+const MONEY_PROBLEMS = {
+  format: 'MONEY_ENTER_YUAN', negative: 'MONEY_NEGATIVE', decimals: 'MONEY_TOO_MANY_DECIMALS', 'too-large': 'MONEY_TOO_LARGE',
+} as const satisfies Record<YuanProblem, string>;
+
+function notAnAmount(schema: JsonSchema, pointer: string, lang: Lang, problem: YuanProblem): string {
+  const title = fieldTitleAt(schema, pointer, lang);
+  return message(lang, MONEY_PROBLEMS[problem], { title, max: formatYuan(MAX_FEN) });
+}
+
+/** Text the field cannot take: its message beside the field, the text kept to show back, left out of validation. */
+function refuse(r: Reading, pointer: string, text: string, why: string): string {
+  addError(r.res.errors, pointer, why);
+  r.res.raw.add(pointer);
+  return text;
 }
 
 function parseScalar(schema: JsonSchema, pointer: string, r: Reading, required: boolean): unknown {
@@ -45,13 +65,16 @@ function parseScalar(schema: JsonSchema, pointer: string, r: Reading, required: 
   }
   const text = raw?.replace(/\r\n/g, '\n').trim();
   if (text === undefined || text === '') return undefined;
+  if (isMoney(schema)) {
+    // Typed in yuan, kept in fen (src/money/yuan.ts).
+    const amount = parseYuan(text);
+    return amount.ok ? amount.fen : refuse(r, pointer, text, notAnAmount(schema, pointer, r.lang, amount.problem));
+  }
   if (type === 'integer' || type === 'number') {
     const cleaned = text.replace(/[,，\s]/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
     const ok = type === 'integer' ? /^-?\d+$/.test(cleaned) : /^-?\d+(\.\d+)?$/.test(cleaned);
     if (!ok || !Number.isSafeInteger(Math.trunc(Number(cleaned)))) {
-      addError(r.res.errors, pointer, notANumber(schema, pointer, r.lang));
-      r.res.raw.add(pointer);
-      return text;
+      return refuse(r, pointer, text, notANumber(schema, pointer, r.lang));
     }
     return Number(cleaned);
   }

@@ -70,16 +70,6 @@ export function enumOf(schema: JsonSchema): unknown[] | undefined {
   return schema.enum;
 }
 
-export function isMoneyFen(schema: JsonSchema): boolean {
-  const ui = uiOf(schema);
-  return ui.widget === 'money-fen' || (ui.widget === 'money' && (ui.unit ?? 'fen') === 'fen');
-}
-
-/** "12,345.67 元" for an amount in fen. */
-export function yuan(fen: number): string {
-  return `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
-}
-
 export function requiredOf(schema: JsonSchema): Set<string> {
   return new Set(schema.required ?? []);
 }

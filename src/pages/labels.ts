@@ -61,6 +61,13 @@ const ATTRIBUTE_LABELS: Record<string, { title: Localized; values?: Dict }> = {
   },
   disabilityGrade: { title: { zh: '残疾等级', en: 'Disability grade' } },
   postedToTibetOrXinjiang: { title: { zh: '是否在西藏、新疆服役', en: 'Served in Tibet or Xinjiang' } },
+  politicalStatus: {
+    title: { zh: '政治面貌', en: 'Political status' },
+    values: {
+      'party-member': { zh: '中共党员', en: 'CPC member' }, 'league-member': { zh: '共青团员', en: 'League member' },
+      masses: { zh: '群众', en: 'no party' }, other: { zh: '其他', en: 'other' },
+    },
+  },
 };
 
 export const RELATIONS: Dict = {

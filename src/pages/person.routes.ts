@@ -45,7 +45,7 @@ const ITEM_STATUS = {
 
 const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
-const ATTRIBUTES = ['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang'] as const;
+const ATTRIBUTES = ['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang', 'politicalStatus'] as const;
 
 /** The registration form, drawn by the same renderer as the steps' forms. */
 function personSchema(villages: { id: string; name: string }[]): JsonSchema {
@@ -72,6 +72,10 @@ function personSchema(villages: { id: string; name: string }[]): JsonSchema {
       },
       disabilityGrade: { type: 'integer', title: '残疾等级（一至十级，没有则不填）', 'x-title-en': 'Disability grade (1–10; leave empty if none)', minimum: 1, maximum: 10 },
       postedToTibetOrXinjiang: { type: 'boolean', title: '是否在西藏、新疆服役', 'x-title-en': 'Served in Tibet or Xinjiang' },
+      politicalStatus: {
+        type: 'string', title: '政治面貌', 'x-title-en': 'Political status', enum: ['party-member', 'league-member', 'masses', 'other'],
+        'x-ui': { widget: 'select', labels: { 'party-member': '中共党员', 'league-member': '共青团员', masses: '群众', other: '其他' } },
+      },
       relations: {
         type: 'array', title: '家庭成员（须已登记）', 'x-title-en': 'Family members (already registered)', maxItems: 20,
         items: {

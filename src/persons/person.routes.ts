@@ -17,6 +17,7 @@ const attributes = {
     placementType: { enum: ['self-employment', 'assigned-job', 'monthly-pension', 'retirement', 'support', 'demobilization'], title: '安置方式', 'x-title-en': 'Placement' },
     disabilityGrade: { type: 'integer', minimum: 1, maximum: 10, title: '残疾等级', 'x-title-en': 'Disability grade' },
     postedToTibetOrXinjiang: { type: 'boolean', title: '是否在西藏、新疆服役', 'x-title-en': 'Served in Tibet or Xinjiang' },
+    politicalStatus: { enum: ['party-member', 'league-member', 'masses', 'other'], title: '政治面貌', 'x-title-en': 'Political status' },
   },
 } as const;
 

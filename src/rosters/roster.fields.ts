@@ -85,9 +85,13 @@ export function autoField(def: WorkflowDefinition, header: string): string | und
   return fields.find((f) => withoutNote(f.title) === short)?.key;
 }
 
-/** Item fields filled from the person file when a case starts (def.prefill): field → person field. */
+/**
+ * The person field an item field is filled from as it is (def.prefill), which a roster column of
+ * that field also gives; a field read through a table of values gives no person field back.
+ */
 export function prefillSource(def: WorkflowDefinition, key: string): string | undefined {
-  return def.prefill?.[key];
+  const source = def.prefill?.[key];
+  return typeof source === 'string' ? source : undefined;
 }
 
 const TRUE = new Set(['是', '有', 'y', 'yes', 'true', '1', '√', '✓', 'on']);

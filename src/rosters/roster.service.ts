@@ -26,6 +26,7 @@ import {
   type RowOutcome,
 } from './roster.repository.ts';
 import { recordsOf, resolveMapping, validateRecords, type CheckedRow, type RosterRecord } from './roster.validate.ts';
+import { personFacts, prefillValues } from '../definitions/prefill.ts';
 
 export const PERIOD_PATTERN = '^\\d{4}(-[A-Za-z0-9]{1,8})?$';
 
@@ -154,19 +155,6 @@ export async function rosterFieldsOf(deps: CaseDeps, workflowId: string) {
   }));
 }
 
-function prefillFromPerson(def: CompiledWorkflow['definition'], p: Omit<Person, 'createdAt'>): Record<string, unknown> {
-  if (!def.prefill) return {};
-  const known: Record<string, unknown> = {
-    ...p.attributes, name: p.name, idNumber: p.idNumber, sex: p.sex, birthDate: p.birthDate,
-  };
-  if (p.phone) known.mobile = p.phone;
-  const data: Record<string, unknown> = {};
-  for (const [field, source] of Object.entries(def.prefill)) {
-    if (known[source] !== undefined) data[field] = known[source];
-  }
-  return data;
-}
-
 /**
  * Creates the cases of every valid row in one transaction: checked again inside it (someone may
  * have registered a person or opened a case since the preview), new persons registered, cases
@@ -234,7 +222,7 @@ export async function commitRoster(
       let stationPath: string;
       const p = persons.get(r.line);
       if (p) {
-        base = prefillFromPerson(wf.definition, p);
+        base = prefillValues(wf.definition, personFacts(p));
         ({ id: personId, stationId, stationPath } = p);
       } else {
         const full = (await findPerson(trx, r.person!.id, user.stationPath))!;

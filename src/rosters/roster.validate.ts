@@ -55,7 +55,7 @@ export interface CheckedRow {
 }
 
 /** Person-file fields a roster can fill through an item field that is prefilled from them (def.prefill). */
-const PERSON_ATTRIBUTES = new Set(['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang']);
+const PERSON_ATTRIBUTES = new Set(['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang', 'politicalStatus']);
 
 /**
  * What a new person on an item's roster is, when the roster itself cannot say: the recruiting

@@ -8,6 +8,7 @@ import { isSystemEvent } from '../../src/definitions/transitions.ts';
 import { actingLevel, start, step, type StoredSnapshot } from '../../src/engine/engine.ts';
 import { makeIdNumber } from '../../src/personal-numbers/id-number.ts';
 import { login } from './build.ts';
+import { personFacts, prefillValues } from '../../src/definitions/prefill.ts';
 
 type Data = Record<string, unknown>;
 
@@ -205,12 +206,8 @@ function simulatedPrefill(def: WorkflowDefinition, samples: Samples): Data {
   if (!def.prefill) return {};
   const birthDate = samples.person.birthDate ?? '1990-05-01';
   const sex = samples.person.sex ?? 'male';
-  const known: Data = { ...samples.person.attributes, name: '测试', idNumber: makeIdNumber('330102', birthDate, sex === 'male' ? 101 : 100), sex, birthDate };
-  const data: Data = {};
-  for (const [field, source] of Object.entries(def.prefill)) {
-    if (known[source] !== undefined) data[field] = known[source];
-  }
-  return data;
+  const idNumber = makeIdNumber('330102', birthDate, sex === 'male' ? 101 : 100);
+  return prefillValues(def, personFacts({ name: '测试', idNumber, sex, birthDate, phone: null, attributes: samples.person.attributes ?? {} }));
 }
 
 const pathCache = new Map<string, { def: WorkflowDefinition; samples: Samples; paths: Step[][] }>();
