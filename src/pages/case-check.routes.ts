@@ -3,7 +3,7 @@ import { deleteDraft, findDraft } from '../drafts/draft.service.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { enumLabelFor, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
+import { choicesOf, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
 import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind } from './case-step-form.ts';
 import { answerRows } from './form-answers.ts';
@@ -40,7 +40,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const draft = await findDraft(app.db, lc.row.id, user.id, info.event.type);
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const data = draft?.data ?? {};
-    const rows = answerRows(info.schema, data, lang, { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) });
+    const rows = answerRows(info.schema, data, lang, { choices: choicesOf(lc.definition, isCounter(req)) });
     const version = draft?.caseVersion ?? lc.row.version;
     const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
     return sendPage(req, reply, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {

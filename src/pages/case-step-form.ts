@@ -8,7 +8,7 @@ import type { JsonSchema } from '../definitions/definition.types.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { fileView, movesOf, enumLabelFor, type LoadedCase } from './case-model.ts';
+import { fileView, movesOf, choicesOf, type LoadedCase } from './case-model.ts';
 import type { MaterialFiles, UploadBox } from './form-fields.ts';
 import { addError } from './form-parse.ts';
 import { renderForm, renderUploads } from './form-render.ts';
@@ -105,8 +105,7 @@ export function stepFormHtml(
       files: files.filter((f) => f.materialId === value), upload: materialUpload(lc, value, lang),
     };
   };
-  const enumLabel = enumLabelFor(lc.definition, lang, counter);
-  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption });
+  const fields = renderForm(schema, data, { lang, errors, choices: choicesOf(lc.definition, counter), afterOption });
   return { fields, uploads: uploadsHtml(lc, lang, info.schema) };
 }
 
