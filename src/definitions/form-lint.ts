@@ -1,4 +1,5 @@
 import { createAjv } from './ajv.ts';
+import { choiceLabel, choiceValues } from './choice-labels.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
 import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 import { within, type Report } from './finding.ts';
@@ -18,6 +19,39 @@ function personalFields(schema: JsonSchema, path: string): [string, string, stri
     if (prop.type === 'array' && prop.items) out.push(...personalFields(prop.items, `${path}.properties.${name}.items`));
   }
   return out;
+}
+
+const CHINESE = /\p{Script=Han}/u;
+
+/** Every field of a form, with its JSON path: properties, those a conditional adds, the fields of group items. */
+function formFields(schema: JsonSchema, path: string, name = ''): { path: string; name: string; field: JsonSchema }[] {
+  const out: { path: string; name: string; field: JsonSchema }[] = [];
+  const blocks: [JsonSchema, string][] = [[schema, path], ...(schema.allOf ?? []).map((b, i): [JsonSchema, string] => [b, `${path}.allOf[${i}]`])];
+  for (const [block, at] of blocks) {
+    const sources: [Record<string, JsonSchema> | undefined, string][] = [[block.properties, `${at}.properties`], [block.then?.properties, `${at}.then.properties`], [block.else?.properties, `${at}.else.properties`]];
+    for (const [props, base] of sources) {
+      for (const [key, field] of Object.entries(props ?? {})) {
+        const fieldName = name ? `${name}.${key}` : key;
+        out.push({ path: `${base}.${key}`, name: fieldName, field });
+        if (field.type === 'object') out.push(...formFields(field, `${base}.${key}`, fieldName));
+        if (field.items?.type === 'object') out.push(...formFields(field.items, `${base}.${key}.items`, fieldName));
+      }
+    }
+  }
+  return out;
+}
+
+/** Every value of every choice field has a Chinese label (its own, or the title of the material it names). */
+function lintChoiceLabels(def: WorkflowDefinition, formId: string, form: JsonSchema, base: string, report: Report) {
+  for (const { path, name, field } of formFields(form, base)) {
+    for (const value of choiceValues(field) ?? []) {
+      const label = choiceLabel(field, value, 'zh', def.materials);
+      if (label && CHINESE.test(label)) continue;
+      const title = typeof field.title === 'string' ? field.title : name;
+      const vars = { form: formId, field: name, title, value: String(value) };
+      report(`${path}.x-ui.labels`, 'LINT_LABEL_MISSING', vars, 'zh');
+    }
+  }
 }
 
 /**
@@ -52,6 +86,7 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
       if (!materialIds.has(material)) report(`${base}.properties.materials.items.enum[${i}]`, 'LINT_MATERIAL_NOT_LISTED', { material });
     }
     lintFormRules(form, within(base, report));
+    lintChoiceLabels(def, id, form, base, report);
     for (const [path, name, format] of personalFields(form, base)) if (!isSealedField(name)) report(path, 'LINT_PERSONAL_FIELD_NAME', { format });
   }
   if (def.eligibility) compiles('$.eligibility.schema', def.eligibility.schema);

@@ -84,4 +84,8 @@ export const lintMessages = {
   LINT_NOTICE_NO_TEMPLATE: { zh: '文书 {notice}：没有模板 templates/notices/{template}.hbs', en: 'notice {notice}: no template templates/notices/{template}.hbs' },
   LINT_NOTICE_NOT_ISSUED: { zh: '文书 {notice}：没有环节出具它', en: 'notice {notice}: no step issues it' },
   LINT_NOTICE_FORM_LACKS: { zh: '{step} 出具 {notice}，但其表单未要求填写 {fields}', en: '{step} issues {notice} but its form does not require {fields}' },
+  LINT_LABEL_MISSING: {
+    zh: '表单「{form}」的字段「{title}」（{field}）：选项「{value}」没有中文标签，请在该字段的 x-ui.labels 中写明',
+    en: 'form "{form}", field "{field}" ({title}): option "{value}" has no Chinese label; give one in the field\'s x-ui.labels',
+  },
 } as const;
