@@ -46,7 +46,7 @@ export function formErrors(
   wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang,
 ): FieldError[] {
   const validate = wf.forms.get(formId)!;
-  const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang);
+  const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang, wf.definition.forms[formId]);
   return [...schemaErrors, ...ruleErrors(wf.definition.forms[formId]!, data, shanghaiDate(now), lang)];
 }
 
