@@ -14,6 +14,11 @@ export interface FieldUi {
   labelsEn?: Record<string, string>;
   unit?: string;
   placeholder?: string;
+  /**
+   * `same-level`: the case's answer is offered again only to a step of the level that gave it (an
+   * opinion is the writer's own: the district's 审核意见 does not start with the town's words).
+   */
+  carry?: 'same-level';
 }
 
 /**

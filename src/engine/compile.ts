@@ -7,6 +7,7 @@ import { daysLate } from './days-late.ts';
 import type { ActionRef, GuardRef, JsonSchema, Localized, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
+import { message } from '../messages/catalogue.ts';
 import { localized } from '../messages/localized.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
@@ -59,6 +60,11 @@ export function missingMaterials(wf: CompiledWorkflow, subject: Record<string, u
     .map((m) => m.id);
 }
 
+/** The required materials not yet received, with their titles. */
+export function missingMaterialsNamed(wf: CompiledWorkflow, subject: Record<string, unknown>): { id: string; title: Localized }[] {
+  return missingMaterials(wf, subject).map((id) => ({ id, title: wf.definition.materials.find((m) => m.id === id)!.title }));
+}
+
 /** Evaluates one declarative guard; the registry has exactly these kinds. */
 export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): boolean {
   const subject = guardSubject(context, event);
@@ -71,7 +77,10 @@ export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: Ca
 /** Why a guard does not pass, as the step tells it: of a combined guard, the first part that fails. */
 export function guardMessage(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): Localized {
   if (guard.type === 'matches') return guard.params.message;
-  if (guard.type === 'materialsComplete') return localized('STEP_MATERIALS_MISSING');
+  if (guard.type === 'materialsComplete') {
+    const missing = missingMaterialsNamed(wf, guardSubject(context, event));
+    return localized('FORM_MSG_MATERIALS_MISSING', (lang) => ({ materials: missing.map((m) => m.title[lang]).join(message(lang, 'FORM_LIST_SEPARATOR')) }));
+  }
   if (guard.type === 'daysLate') {
     const { label, moreThan } = guard.params;
     return guard.params.message ?? localized('STEP_NOT_LATE', (lang) => ({ label: label[lang], days: moreThan }));

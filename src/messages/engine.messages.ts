@@ -48,7 +48,10 @@ export const engineMessages = {
   FORM_RULE_IN_FUTURE: { zh: '「{field}」应在今天（{today}）之后', en: '{field} must be after today ({today})' },
   FORM_RULE_BIRTH_DATE_MATCHES_ID: { zh: '「{field}」与「{other}」中的出生日期（{born}）不一致', en: '{field} does not match the birth date in {other} ({born})' },
   STEP_TAKES_NO_FORM: { zh: '该操作不需要填写表单', en: 'This action takes no form data' },
-  STEP_MATERIALS_MISSING: { zh: '材料不齐全', en: 'Required materials are missing' },
+  FORM_MSG_MATERIALS_MISSING: {
+    zh: '材料不齐全，还缺：{materials}。请在材料清单中勾选已收到的材料，或上传扫描件',
+    en: 'Materials missing: {materials}. Tick those received in the materials checklist, or attach their scans',
+  },
   STEP_NOT_LATE: { zh: '{label}未超过{days}日', en: '{label}: not more than {days} days' },
   DEADLINE_DAYS_OUT_OF_RANGE: { zh: '天数须为 0 至 {max} 之间的整数', en: 'A number of days must be a whole number from 0 to {max}' },
 } as const;

@@ -65,9 +65,11 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     // Files first: they are kept even when the form still has mistakes.
     const uploads = uploadsOf(form, lc);
     let attachedCount = 0;
+    let filesRefused = 0;
     if (uploads.length) {
       const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
       attachedCount = res.attached.length;
+      filesRefused = res.problems.length;
       for (const problem of res.problems) addError(errors, info.schema.properties?.materials ? '/materials' : '', problem.message);
       if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
     }
@@ -95,7 +97,9 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
       }, 409);
     }
     if (action === 'save' || action === 'upload') {
-      if (errors.size) return formPage(p, req, reply, lc, info, { data, errors, version: seenVersion, draftVersion: saved.version, banner: message(lang, 'DRAFT_SAVED_FILES_FAILED') }, 422);
+      // Only a file that was chosen and refused is a file "not attached"; other mistakes are the form's.
+      const banner = message(lang, filesRefused ? 'DRAFT_SAVED_FILES_FAILED' : 'FORM_MSG_DRAFT_SAVED_WITH_ERRORS');
+      if (errors.size) return formPage(p, req, reply, lc, info, { data, errors, version: seenVersion, draftVersion: saved.version, banner }, 422);
       return see(reply, `/cases/${lc.row.id}?saved=1${attachedCount ? `&uploaded=${attachedCount}` : ''}`);
     }
 

@@ -9,6 +9,9 @@ import type { FieldUi, JsonSchema, Material } from '../definitions/definition.ty
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 
+/** Where a form lists the materials received, and where a refusal for missing materials is told. */
+export const MATERIALS_POINTER = '/materials';
+
 /** Messages by the JSON Pointer of the value they concern ('' for the whole form). */
 export type Errors = Map<string, string[]>;
 
