@@ -60,9 +60,16 @@ export function missingMaterials(wf: CompiledWorkflow, subject: Record<string, u
     .map((m) => m.id);
 }
 
+/** A material by id and title. */
+export interface NamedMaterial {
+  id: string;
+  title: Localized;
+}
+
 /** The required materials not yet received, with their titles. */
-export function missingMaterialsNamed(wf: CompiledWorkflow, subject: Record<string, unknown>): { id: string; title: Localized }[] {
-  return missingMaterials(wf, subject).map((id) => ({ id, title: wf.definition.materials.find((m) => m.id === id)!.title }));
+export function missingMaterialsNamed(wf: CompiledWorkflow, subject: Record<string, unknown>): NamedMaterial[] {
+  const titleOf = (id: string) => wf.definition.materials.find((m) => m.id === id)!.title;
+  return missingMaterials(wf, subject).map((id) => ({ id, title: titleOf(id) }));
 }
 
 /** Evaluates one declarative guard; the registry has exactly these kinds. */
@@ -79,7 +86,8 @@ export function guardMessage(wf: CompiledWorkflow, guard: GuardRef, context: Cas
   if (guard.type === 'matches') return guard.params.message;
   if (guard.type === 'materialsComplete') {
     const missing = missingMaterialsNamed(wf, guardSubject(context, event));
-    return localized('FORM_MSG_MATERIALS_MISSING', (lang) => ({ materials: missing.map((m) => m.title[lang]).join(message(lang, 'FORM_LIST_SEPARATOR')) }));
+    const named = (lang: Lang) => missing.map((m) => m.title[lang]).join(message(lang, 'FORM_LIST_SEPARATOR'));
+    return localized('FORM_MSG_MATERIALS_MISSING', (lang) => ({ materials: named(lang) }));
   }
   if (guard.type === 'daysLate') {
     const { label, moreThan } = guard.params;

@@ -99,7 +99,8 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     if (action === 'save' || action === 'upload') {
       // Only a file that was chosen and refused is a file "not attached"; other mistakes are the form's.
       const banner = message(lang, filesRefused ? 'DRAFT_SAVED_FILES_FAILED' : 'FORM_MSG_DRAFT_SAVED_WITH_ERRORS');
-      if (errors.size) return formPage(p, req, reply, lc, info, { data, errors, version: seenVersion, draftVersion: saved.version, banner }, 422);
+      const state = { data, errors, version: seenVersion, draftVersion: saved.version, banner };
+      if (errors.size) return formPage(p, req, reply, lc, info, state, 422);
       return see(reply, `/cases/${lc.row.id}?saved=1${attachedCount ? `&uploaded=${attachedCount}` : ''}`);
     }
 
