@@ -1,11 +1,11 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { ADMIN_ACTS, type Level, type Localized, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
+import { ADMIN_ACTS, type Level, type StateConfig, type TransitionConfig } from '../definitions/definition.types.ts';
 import { isSystemEvent } from '../definitions/transitions.ts';
 import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import type { Lang } from '../messages/lang.ts';
-import { evaluateGuard, formErrors, guardMessage, guardParts, guardSubject, missingMaterialsNamed, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
+import { evaluateGuard, formErrors, guardMessage, guardParts, guardSubject, missingMaterialsNamed, type NamedMaterial, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
 
 /** The stored form of a case's machine state; carries the definition it belongs to. */
 export interface StoredSnapshot {
@@ -39,7 +39,7 @@ export interface Rejection {
   errors?: FieldError[];
   detail?: { zh: string; en: string };
   /** The materials a refused step still lacks (GUARD_FAILED by materialsComplete). */
-  missingMaterials?: { id: string; title: Localized }[];
+  missingMaterials?: NamedMaterial[];
 }
 
 export interface AllowedEvent {
