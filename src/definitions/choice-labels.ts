@@ -15,7 +15,7 @@ function uiLabels(schema: JsonSchema | undefined, lang: Lang): Labels | undefine
 }
 
 /** The schema of one choice of a field: the field itself, or its items when it is a list. */
-export function choiceSchema(field: JsonSchema): JsonSchema {
+function choiceSchema(field: JsonSchema): JsonSchema {
   return isList(field) ? field.items! : field;
 }
 
