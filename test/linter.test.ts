@@ -106,3 +106,36 @@ for (const [name, edit, path, message] of cases) {
     t.ok(f.every((x) => x.file === 'workflows/preferential-card.json'), 'findings name the file');
   });
 }
+
+t.test('every value of every choice field has a Chinese label, told in Chinese', async (t) => {
+  const file = 'workflows/hardship-assistance.json';
+  const hardship = JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'));
+  const lint = (edit: (d: any) => void) => {
+    const d = structuredClone(hardship);
+    edit(d);
+    return lintDefinition(file, d, new Set(['hardship-assistance'])).filter((f) => /中文标签/.test(f.message));
+  };
+  t.same(lint(() => {}), [], 'the item as it is has a label for every value');
+
+  const list = lint((d) => { delete d.forms.application.properties.hardshipTypes['x-ui'].labels.medical; });
+  t.same(list, [{
+    file, path: '$.forms.application.properties.hardshipTypes.x-ui.labels',
+    message: '表单「application」的字段「困难类型」（hardshipTypes）：选项「medical」没有中文标签，请在该字段的 x-ui.labels 中写明',
+  }], 'a list of choices without the label of one value: the form, the field and the value named in Chinese');
+
+  t.same(lint((d) => {
+    const field = d.forms.application.properties.hardshipTypes;
+    field.items['x-ui'] = field['x-ui'];
+    delete field['x-ui'];
+  }), [], 'labels on the list\'s items count as well');
+
+  const english = lint((d) => { d.forms.application.properties.hardshipTypes['x-ui'].labels.housing = 'housing'; });
+  t.match(english, [{ message: /选项「housing」没有中文标签/ }], 'an English word is not a Chinese label');
+
+  const scalar = lint((d) => { delete d.forms.notEligible.properties.reasonCode['x-ui']; });
+  t.ok(scalar.length >= 2, 'a single choice without labels: one finding per value');
+  t.ok(scalar.every((f) => f.path === '$.forms.notEligible.properties.reasonCode.x-ui.labels' && /表单「notEligible」的字段「[^」]+」（reasonCode）/.test(f.message)), 'each names the form and field');
+
+  const material = lint((d) => { d.materials.find((m: any) => m.id === 'id-card').title.zh = 'id card'; });
+  t.ok(material.some((f) => f.path === '$.forms.application.properties.materials.x-ui.labels' && /选项「id-card」/.test(f.message)), 'a material list is labelled by the materials\' Chinese titles');
+});

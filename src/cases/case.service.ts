@@ -3,7 +3,7 @@ import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError, type ErrorExtras } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -148,8 +148,8 @@ export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput,
   });
 }
 
-function rejection(r: { code: AppError['code']; errors?: { path: string; message: string }[]; detail?: { zh: string; en: string } }, extras: { allowedEvents?: unknown[]; currentVersion?: number } = {}): AppError {
-  return new AppError(r.code, { errors: r.errors, detail: r.detail, ...extras });
+function rejection(r: Pick<ErrorExtras, 'errors' | 'detail' | 'missingMaterials'> & { code: AppError['code'] }, extras: { allowedEvents?: unknown[]; currentVersion?: number } = {}): AppError {
+  return new AppError(r.code, { errors: r.errors, detail: r.detail, missingMaterials: r.missingMaterials, ...extras });
 }
 
 /**

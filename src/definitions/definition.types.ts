@@ -22,6 +22,11 @@ export interface FieldUi {
   labelsEn?: Record<string, string>;
   unit?: string;
   placeholder?: string;
+  /**
+   * `same-level`: the case's answer is offered again only to a step of the level that gave it (an
+   * opinion is the writer's own: the district's 审核意见 does not start with the town's words).
+   */
+  carry?: 'same-level';
   /** On a form itself, not a field: the form's sections, each a page of its own behind a task list (ADR 0021). */
   sections?: FormSection[];
 }

@@ -1,4 +1,5 @@
 import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { lintMessages } from '../messages/lint.messages.ts';
 
 /** One problem the linter finds: the file, where in the definition (a JSON path), and what, in words. */
@@ -11,18 +12,21 @@ export interface Finding {
 
 type LintKey = keyof typeof lintMessages;
 
-/** How a rule reports what it finds: where, and which of the linter's texts with its values. */
-export type Report = (path: string, key: LintKey, vars?: Record<string, string | number>) => void;
+/**
+ * How a rule reports what it finds: where, and which of the linter's texts with its values; in
+ * English unless the rule says (a missing Chinese label is told in Chinese, to whoever writes them).
+ */
+export type Report = (path: string, key: LintKey, vars?: Record<string, string | number>, lang?: Lang) => void;
 
 /**
  * The findings of one file and the report that adds to them (to
- * `findings` when given), worded in English like every finding.
+ * `findings` when given), worded in English unless a rule asks otherwise.
  */
 export function findingsOf(file: string, findings: Finding[] = []): { findings: Finding[]; report: Report } {
-  return { findings, report: (path, key, vars) => findings.push({ file, path, message: message('en', key, vars) }) };
+  return { findings, report: (path, key, vars, lang = 'en') => findings.push({ file, path, message: message(lang, key, vars) }) };
 }
 
 /** A report for a part of the definition, whose rule gives paths relative to it. */
 export function within(prefix: string, report: Report): Report {
-  return (path, key, vars) => report(`${prefix}${path}`, key, vars);
+  return (path, key, vars, lang) => report(`${prefix}${path}`, key, vars, lang);
 }

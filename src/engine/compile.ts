@@ -7,6 +7,7 @@ import { daysLate } from './days-late.ts';
 import type { ActionRef, GuardRef, JsonSchema, Localized, StateConfig, TransitionConfig, WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { Lang } from '../messages/lang.ts';
+import { message } from '../messages/catalogue.ts';
 import { localized } from '../messages/localized.ts';
 
 /** What a case's machine remembers: the merged form data, the materials received, the outcome. */
@@ -46,7 +47,7 @@ export function formErrors(
   wf: CompiledWorkflow, formId: string, data: Record<string, unknown>, now: Date, lang: Lang,
 ): FieldError[] {
   const validate = wf.forms.get(formId)!;
-  const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang);
+  const schemaErrors = validate(data) ? [] : fieldErrors(validate.errors, lang, wf.definition.forms[formId]);
   return [...schemaErrors, ...ruleErrors(wf.definition.forms[formId]!, data, shanghaiDate(now), lang)];
 }
 
@@ -57,6 +58,18 @@ export function missingMaterials(wf: CompiledWorkflow, subject: Record<string, u
     .filter((m) => m.required || (m.condition !== undefined && wf.materialConditions.get(m.id)!(subject)))
     .filter((m) => !received.has(m.id))
     .map((m) => m.id);
+}
+
+/** A material by id and title. */
+export interface NamedMaterial {
+  id: string;
+  title: Localized;
+}
+
+/** The required materials not yet received, with their titles. */
+export function missingMaterialsNamed(wf: CompiledWorkflow, subject: Record<string, unknown>): NamedMaterial[] {
+  const titleOf = (id: string) => wf.definition.materials.find((m) => m.id === id)!.title;
+  return missingMaterials(wf, subject).map((id) => ({ id, title: titleOf(id) }));
 }
 
 /** Evaluates one declarative guard; the registry has exactly these kinds. */
@@ -71,7 +84,11 @@ export function evaluateGuard(wf: CompiledWorkflow, guard: GuardRef, context: Ca
 /** Why a guard does not pass, as the step tells it: of a combined guard, the first part that fails. */
 export function guardMessage(wf: CompiledWorkflow, guard: GuardRef, context: CaseContext, event: CaseEvent): Localized {
   if (guard.type === 'matches') return guard.params.message;
-  if (guard.type === 'materialsComplete') return localized('STEP_MATERIALS_MISSING');
+  if (guard.type === 'materialsComplete') {
+    const missing = missingMaterialsNamed(wf, guardSubject(context, event));
+    const named = (lang: Lang) => missing.map((m) => m.title[lang]).join(message(lang, 'FORM_LIST_SEPARATOR'));
+    return localized('FORM_MSG_MATERIALS_MISSING', (lang) => ({ materials: named(lang) }));
+  }
   if (guard.type === 'daysLate') {
     const { label, moreThan } = guard.params;
     return guard.params.message ?? localized('STEP_NOT_LATE', (lang) => ({ label: label[lang], days: moreThan }));

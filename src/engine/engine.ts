@@ -5,7 +5,7 @@ import { message } from '../messages/catalogue.ts';
 import type { FieldError } from '../messages/field-error.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import type { Lang } from '../messages/lang.ts';
-import { evaluateGuard, formErrors, guardMessage, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
+import { evaluateGuard, formErrors, guardMessage, guardParts, guardSubject, missingMaterialsNamed, type NamedMaterial, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
 
 /** The stored form of a case's machine state; carries the definition it belongs to. */
 export interface StoredSnapshot {
@@ -38,6 +38,8 @@ export interface Rejection {
   code: ErrorCode;
   errors?: FieldError[];
   detail?: { zh: string; en: string };
+  /** The materials a refused step still lacks (GUARD_FAILED by materialsComplete). */
+  missingMaterials?: NamedMaterial[];
 }
 
 export interface AllowedEvent {
@@ -153,7 +155,13 @@ export function step(
   if (failed.length === candidates.length) {
     const reasons = failed.map((t) => guardMessage(wf, t.guard!, stored.context, { ...event, data }));
     const told = (lang: 'zh' | 'en') => [...new Set(reasons.map((m) => m[lang]))];
-    return { ok: false, code: 'GUARD_FAILED', detail: { zh: told('zh').join('；'), en: told('en').join('; ') } };
+    const lacking = failed.some((t) => guardParts(t.guard!).some((g) => g.type === 'materialsComplete'))
+      ? missingMaterialsNamed(wf, guardSubject(stored.context, { ...event, data }))
+      : [];
+    return {
+      ok: false, code: 'GUARD_FAILED', detail: { zh: told('zh').join('；'), en: told('en').join('; ') },
+      ...(lacking.length ? { missingMaterials: lacking } : {}),
+    };
   }
 
   const [next, actions] = transition(wf.machine, restore(wf, stored), { type: event.type, data });

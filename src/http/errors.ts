@@ -7,7 +7,7 @@ export type { ErrorCode };
 
 /**
  * The HTTP status of every error a client can see. Every response that is not 2xx has the shape
- * `{code, message, errors?, allowedEvents?, currentVersion?}`; `message` follows Accept-Language
+ * `{code, message, errors?, allowedEvents?, currentVersion?, missingMaterials?}`; `message` follows Accept-Language
  * (the texts are in the message catalogue, src/messages/).
  */
 export const errorStatus: Record<ErrorCode, number> = {
@@ -51,6 +51,8 @@ export interface ErrorExtras {
   errors?: FieldError[];
   allowedEvents?: unknown[];
   currentVersion?: number;
+  /** What a refused step still lacks, named (GUARD_FAILED): the case's checklist is where to tick them. */
+  missingMaterials?: { id: string; title: { zh: string; en: string } }[];
   /** Overrides the catalogue text when the cause is more specific. */
   detail?: { zh: string; en: string };
   /** Sent as the Retry-After header (seconds), not in the body. */

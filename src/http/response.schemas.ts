@@ -25,6 +25,7 @@ export const ErrorBody = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String({ description: 'JSON Pointer into the request' }), message: Type.String() }, { additionalProperties: true }))),
   allowedEvents: Type.Optional(Type.Array(Type.Object({ type: Type.String(), label: Localized }, { additionalProperties: true }), { description: 'Events the case takes now (EVENT_NOT_ALLOWED)' })),
   currentVersion: Type.Optional(Type.Integer({ description: 'The case version now (STALE_VERSION)' })),
+  missingMaterials: Type.Optional(Type.Array(Type.Object({ id: Type.String(), title: Localized }), { description: 'Required materials not yet received (GUARD_FAILED); tick them in the case\'s materials checklist' })),
 }, { title: 'Error' });
 
 export const NoContent = Type.Null({ description: 'No content' });

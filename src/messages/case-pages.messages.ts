@@ -55,6 +55,7 @@ export const casePagesMessages = {
     en: 'A draft of this form was saved from another window at {at}. Below is what you just typed; saving again keeps this version.',
   },
   DRAFT_SAVED_FILES_FAILED: { zh: '草稿已保存，但有文件未能上传。', en: 'Draft saved, but some files were not attached.' },
+  FORM_MSG_DRAFT_SAVED_WITH_ERRORS: { zh: '草稿已保存。下列内容有误，请改正后再继续。', en: 'Draft saved. Some answers need correcting before you continue.' },
   CHECK_TITLE: { zh: '核对信息', en: 'Check your answers' },
   CHECK_CASE_CLOSES: { zh: '案件办结（{outcome}）', en: 'The case closes ({outcome})' },
   UPLOAD_CHOOSE_FILE: { zh: '请选择要上传的文件', en: 'Choose a file to attach' },

@@ -99,4 +99,8 @@ export const lintMessages = {
   TASKLIST_LINT_CONDITION_APART: {
     zh: '字段 "{field}" 取决于 "{other}" 的回答，须与之在同一节', en: 'field "{field}" depends on the answer to "{other}" and must be in its section',
   },
+  LINT_LABEL_MISSING: {
+    zh: '表单「{form}」的字段「{title}」（{field}）：选项「{value}」没有中文标签，请在该字段的 x-ui.labels 中写明',
+    en: 'form "{form}", field "{field}" ({title}): option "{value}" has no Chinese label; give one in the field\'s x-ui.labels',
+  },
 } as const;

@@ -1,4 +1,5 @@
 import type { JsonSchema, Material, WorkflowDefinition } from '../definitions/definition.types.ts';
+import { choiceLabel } from '../definitions/choice-labels.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Field, NoticeFacts } from './notice-facts.ts';
 import { letterParts } from './letter-model.ts';
@@ -22,36 +23,30 @@ function formOf(def: WorkflowDefinition, state: string | null, event: string): J
   return formId ? def.forms[formId] : undefined;
 }
 
-function labelsOf(prop: JsonSchema): Record<string, string> | undefined {
-  const ui = prop['x-ui'] as { labels?: Record<string, string> } | undefined;
-  return ui?.labels;
-}
-
 /** One form value as a notice prints it: labels for codes, yuan for fen, Chinese dates, masked personal data. */
 function formatValue(key: string, prop: JsonSchema, value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   if (prop['x-sensitive'] && typeof value === 'string') return maskValue(key, value);
   if (typeof value === 'boolean') return message('zh', value ? 'NOTICE_YES' : 'NOTICE_NO');
+  const label = Array.isArray(value) ? undefined : choiceLabel(prop, value, 'zh');
+  if (label) return label;
   if (typeof value === 'number') {
     if (isMoney(prop)) return yuan(value);
     if (/Percent$/.test(key)) return `${value}%`;
     return String(value);
   }
   if (typeof value === 'string') {
-    const labels = labelsOf(prop);
-    if (labels?.[value]) return labels[value]!;
     if (prop.format === 'date' || /^\d{4}-\d{2}(-\d{2})?$/.test(value)) return chineseIsoDate(value);
     return value;
   }
   if (Array.isArray(value)) {
-    const items = { ...((prop.items ?? {}) as JsonSchema) };
-    if (!labelsOf(items) && labelsOf(prop)) items['x-ui'] = prop['x-ui'];
+    const items = (prop.items ?? {}) as JsonSchema;
     return value.map((v) => {
       if (v && typeof v === 'object') {
         const o = v as Record<string, unknown>;
         return String(o.name ?? o.title ?? Object.values(o).find((x) => typeof x === 'string') ?? '');
       }
-      return formatValue(key, items, v) || String(v);
+      return choiceLabel(prop, v, 'zh') ?? (formatValue(key, items, v) || String(v));
     }).filter(Boolean).join('、');
   }
   return '';

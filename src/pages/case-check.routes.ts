@@ -3,7 +3,7 @@ import { deleteDraft, findDraft } from '../drafts/draft.service.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { enumLabelFor, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
+import { choicesOf, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
 import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind, sectionsState } from './case-step-form.ts';
 import { sectionHref, sectionSchema } from './form-sections.ts';
@@ -43,7 +43,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const data = draft?.data ?? {};
     const sections = await sectionsState(app, user, lc, info, data, lang);
     if (sections && !sections.ready) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
-    const ctx = { enumLabel: enumLabelFor(lc.definition, lang, isCounter(req)) };
+    const ctx = { choices: choicesOf(lc.definition, isCounter(req)) };
     const rows = answerRows(info.schema, data, lang, ctx);
     // A long form's answers are read back by section, each changed on its own page.
     const groups = sections?.sections.map((s, i) => ({

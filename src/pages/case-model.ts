@@ -8,7 +8,7 @@ import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
 import { answerRows } from './form-answers.ts';
-import { titleOf } from './form-schema.ts';
+import { enumOf, optionLabel, titleOf, type Choices } from './form-schema.ts';
 import { ACTS, label, LEVELS, OUTCOMES, SEX } from './labels.ts';
 import { userNames } from '../users/user.service.ts';
 import { caseAttachments, type AttachmentMeta } from '../attachments/attachment.service.ts';
@@ -42,13 +42,9 @@ function materialTitle(def: WorkflowDefinition, id: string, lang: Lang): string 
   return m ? loc(lang, m.title) : undefined;
 }
 
-/** Labels for material ids wherever a form lists them (received, missing, supplied). */
-export function enumLabelFor(def: WorkflowDefinition, lang: Lang, counter = false) {
-  return (_pointer: string, value: string) => {
-    const m = def.materials.find((x) => x.id === value);
-    if (!m) return undefined;
-    return loc(lang, m.title) + (counter && m.originalSeen ? message(lang, 'MATERIAL_ORIGINAL_SEEN') : '');
-  };
+/** What option labels draw on beyond the fields: the materials, wherever a form lists them (received, missing…). */
+export function choicesOf(def: WorkflowDefinition, counter = false): Choices {
+  return { materials: def.materials, counter };
 }
 
 /** Where the case is on the item's steps: done, current, still to come. */
@@ -141,7 +137,9 @@ export async function timelineOf(
       for (const key of TEXT_FIELDS) {
         if (typeof data[key] === 'string' && data[key]) {
           const prop = schema?.properties?.[key];
-          details.push({ label: prop ? titleOf(prop, lang, String(prop.title)) : key, value: String(data[key]) });
+          // Some of them are choices (a reply's conclusion, an aid decision): their labels, not codes.
+          const value = prop && enumOf(prop) ? optionLabel(prop, data[key], lang, choicesOf(def)) : String(data[key]);
+          details.push({ label: prop ? titleOf(prop, lang, String(prop.title)) : key, value });
         }
       }
     }
@@ -204,7 +202,7 @@ export function caseDataRows(def: WorkflowDefinition, data: Record<string, unkno
     if (!props.length) continue;
     const properties = form.properties ?? {};
     const sub: JsonSchema = { ...form, properties: Object.fromEntries(props.map((k) => [k, properties[k]])) };
-    for (const r of answerRows(sub, data, lang, { enumLabel: enumLabelFor(def, lang) })) {
+    for (const r of answerRows(sub, data, lang, { choices: choicesOf(def) })) {
       rows.push({ label: r.label, value: r.value });
     }
     props.forEach((k) => seen.add(k));

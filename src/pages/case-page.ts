@@ -149,7 +149,7 @@ export async function formPage(
       fields: html.fields, uploads: html.uploads, version: state.version, draftVersion: state.draftVersion,
       hasForm: Boolean(info.formId),
     },
-    errorSummary: errorList(info.schema, state.errors, lang), banner: state.banner, conflict: state.conflict,
+    errorSummary: errorList(info.schema, state.errors, lang, `/cases/${lc.row.id}#materials`), banner: state.banner, conflict: state.conflict,
     restored: state.restored && fmtDateTime(state.restored.updatedAt),
   }, status);
 }

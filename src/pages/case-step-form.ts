@@ -10,12 +10,13 @@ import { sectionsOf } from '../definitions/form-sections.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { fileView, movesOf, enumLabelFor, type LoadedCase } from './case-model.ts';
+import { fileView, movesOf, choicesOf, type LoadedCase } from './case-model.ts';
 import type { MaterialFiles, UploadBox } from './form-fields.ts';
 import { addError } from './form-parse.ts';
 import { renderForm, renderUploads } from './form-render.ts';
-import { schemaAt, titleOf, type Errors } from './form-schema.ts';
+import { MATERIALS_POINTER, schemaAt, titleOf, uiOf, type Errors } from './form-schema.ts';
 import { sectionViews } from './form-sections.ts';
+import { stepsInEffect } from '../cases/history-replay.ts';
 import { fmtDateTime, loc } from './view.ts';
 import { COUNTER_COOKIE, type PostedForm } from './web.ts';
 import { personFacts, prefillValues } from '../definitions/prefill.ts';
@@ -56,11 +57,28 @@ export function moveKind(type: string): 'return' | 'refuse' | 'withdraw' | 'send
   return 'main';
 }
 
-/** The data a step's form starts with: the case's answers for its fields (materials are ticked afresh). */
+/** The level of the step that last gave a field its answer, among the steps still in effect. */
+function answeredAtLevel(lc: LoadedCase, key: string): string | undefined {
+  const entry = stepsInEffect(lc.view.history).findLast((h) => {
+    const given = h.payload.data as Record<string, unknown> | undefined;
+    return given !== undefined && key in given;
+  });
+  return entry?.from ? lc.definition.machine.states[entry.from]?.meta.level : undefined;
+}
+
+/**
+ * The data a step's form starts with: the case's answers for its fields (materials are ticked afresh),
+ * except answers a field keeps to the level that gave them (`x-ui.carry`).
+ */
 export function initialData(lc: LoadedCase, schema: JsonSchema): Record<string, unknown> {
   const data = lc.row.snapshot.context.data;
+  const level = lc.definition.machine.states[lc.row.state]?.meta.level;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.properties ?? {})) if (key !== 'materials' && data[key] !== undefined) out[key] = structuredClone(data[key]);
+  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+    if (key === 'materials' || data[key] === undefined) continue;
+    if (uiOf(prop).carry === 'same-level' && answeredAtLevel(lc, key) !== level) continue;
+    out[key] = structuredClone(data[key]);
+  }
   return out;
 }
 
@@ -113,9 +131,9 @@ export function stepFormHtml(
       files: files.filter((f) => f.materialId === value), upload: materialUpload(lc, value, lang),
     };
   };
-  const enumLabel = enumLabelFor(lc.definition, lang, counter);
+  const choices = choicesOf(lc.definition, counter);
   const fromFile = prefillValues(lc.definition, personFacts(lc.person));
-  const fields = renderForm(schema, data, { lang, errors, enumLabel, afterOption, fromFile });
+  const fields = renderForm(schema, data, { lang, errors, choices, afterOption, fromFile });
   return { fields, uploads: uploadsHtml(lc, lang, info.schema) };
 }
 
@@ -145,7 +163,8 @@ export function uploadsOf(form: PostedForm, lc: LoadedCase): Upload[] {
 export function explainRefusal(errors: Errors, schema: JsonSchema, err: AppError, lang: Lang): void {
   const list = err.extras.errors ?? [];
   if (!list.length) {
-    addError(errors, '', errorText(lang, err));
+    // Missing materials are told at the checklist, whose link the summary gives.
+    addError(errors, err.extras.missingMaterials?.length ? MATERIALS_POINTER : '', errorText(lang, err));
     return;
   }
   for (const e of list) {

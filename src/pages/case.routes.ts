@@ -73,7 +73,10 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
       }, 409);
     }
     if (action === 'save' || action === 'upload') {
-      if (errors.size) return formPage(p, req, reply, lc, info, { data, errors, version: seenVersion, draftVersion: saved.version, banner: message(lang, 'DRAFT_SAVED_FILES_FAILED') }, 422);
+      // Only a file that was chosen and refused is a file "not attached"; other mistakes are the form's.
+      const banner = message(lang, read.filesRefused ? 'DRAFT_SAVED_FILES_FAILED' : 'FORM_MSG_DRAFT_SAVED_WITH_ERRORS');
+      const state = { data, errors, version: seenVersion, draftVersion: saved.version, banner };
+      if (errors.size) return formPage(p, req, reply, lc, info, state, 422);
       return see(reply, `/cases/${lc.row.id}?saved=1${read.attachedCount ? `&uploaded=${read.attachedCount}` : ''}`);
     }
 

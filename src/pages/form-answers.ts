@@ -4,7 +4,7 @@ import { message } from '../messages/catalogue.ts';
 import { formatYuan } from '../money/yuan.ts';
 import { isMoney } from '../definitions/money-fields.ts';
 import type { Lang } from '../messages/lang.ts';
-import { conditionsOf, enumOf, fieldId, isGroup, itemsOf, optionLabel, propertiesOf, titleOf, typeOf, type EnumLabel } from './form-schema.ts';
+import { conditionsOf, enumOf, fieldId, isGroup, itemsOf, optionLabel, propertiesOf, titleOf, typeOf, type Choices } from './form-schema.ts';
 
 export interface AnswerRow {
   pointer: string;
@@ -15,22 +15,22 @@ export interface AnswerRow {
   items?: { label: string; rows: AnswerRow[] }[];
 }
 
-function displayValue(schema: JsonSchema, value: unknown, pointer: string, lang: Lang, enumLabel?: EnumLabel): string {
+function displayValue(schema: JsonSchema, value: unknown, lang: Lang, choices?: Choices): string {
   if (value === undefined || value === null || value === '') return message(lang, 'FORM_NOT_GIVEN');
   const type = typeOf(schema);
   if (type === 'boolean') return value === true ? message(lang, 'FORM_YES') : value === false ? message(lang, 'FORM_NO') : String(value);
   if (type === 'array') {
     const list = Array.isArray(value) ? value : [];
     if (!list.length) return message(lang, 'FORM_NONE');
-    return list.map((v) => optionLabel(itemsOf(schema), v, lang, pointer, enumLabel)).join(message(lang, 'FORM_LIST_SEPARATOR'));
+    return list.map((v) => optionLabel(schema, v, lang, choices)).join(message(lang, 'FORM_LIST_SEPARATOR'));
   }
-  if (enumOf(schema)) return optionLabel(schema, value, lang, pointer, enumLabel);
+  if (enumOf(schema)) return optionLabel(schema, value, lang, choices);
   if (isMoney(schema) && typeof value === 'number') return `${formatYuan(value)} ${message(lang, 'MONEY_UNIT')}`;
   return String(value);
 }
 
 /** The answers of a form as label/value rows. */
-export function answerRows(schema: JsonSchema, data: Record<string, unknown>, lang: Lang, ctx?: { enumLabel?: EnumLabel }, pointer = ''): AnswerRow[] {
+export function answerRows(schema: JsonSchema, data: Record<string, unknown>, lang: Lang, ctx?: { choices?: Choices }, pointer = ''): AnswerRow[] {
   const rows: AnswerRow[] = [];
   for (const [key, prop] of propertiesOf(schema)) {
     const p = `${pointer}/${key}`;
@@ -47,7 +47,7 @@ export function answerRows(schema: JsonSchema, data: Record<string, unknown>, la
       continue;
     }
     if (value === undefined && conditionsOf(schema).has(key)) continue;
-    rows.push({ pointer: p, id: fieldId(p), label, value: displayValue(prop, value, p, lang, ctx?.enumLabel) });
+    rows.push({ pointer: p, id: fieldId(p), label, value: displayValue(prop, value, lang, ctx?.choices) });
   }
   return rows;
 }

@@ -12,7 +12,7 @@ import { isMoney } from '../definitions/money-fields.ts';
 import {
   companionName, conditionsOf, enumOf, fieldId, fieldName, isGroup, itemsOf, optionLabel, propertiesOf,
   requiredOf, titleOf, typeOf, uiOf,
-  type Condition, type EnumLabel, type Errors,
+  type Choices, type Condition, type Errors,
 } from './form-schema.ts';
 
 /** A file already attached, as a thumbnail link. */
@@ -44,7 +44,8 @@ export interface MaterialFiles {
 export interface RenderContext {
   lang: Lang;
   errors: Errors;
-  enumLabel?: EnumLabel;
+  /** Labels beyond the field's own: the item's materials. */
+  choices?: Choices;
   /** The files of one option of a checkbox group (the materials checklist). */
   afterOption?: (pointer: string, value: string) => MaterialFiles | undefined;
   /** The person file's values (def.prefill): an answer still equal to one is marked as taken from the file. */
@@ -170,9 +171,9 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
   const ui = uiOf(schema);
   const type = typeOf(schema);
   const options = enumOf(schema);
-  const choice = (s: JsonSchema, o: unknown, i: number, checked: (v: string) => boolean): Option => {
+  const choice = (o: unknown, i: number, checked: (v: string) => boolean): Option => {
     const v = String(o);
-    return { id: `${id}-${i}`, value: v, label: optionLabel(s, v, lang, pointer, ctx.enumLabel), checked: checked(v) };
+    return { id: `${id}-${i}`, value: v, label: optionLabel(schema, v, lang, ctx.choices), checked: checked(v) };
   };
 
   // Repeating group: one fieldset per item, add and remove buttons that work without JavaScript.
@@ -196,7 +197,7 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
     return {
       ...base, widget: 'checkboxes', presentName: companionName('_present', pointer),
       options: (enumOf(itemSchema) ?? []).map((o, i) => ({
-        ...choice(itemSchema, o, i, (v) => chosen.has(v)), extra: ctx.afterOption?.(pointer, String(o)),
+        ...choice(o, i, (v) => chosen.has(v)), extra: ctx.afterOption?.(pointer, String(o)),
       })),
     };
   }
@@ -209,7 +210,7 @@ function fieldModel(a: FieldArgs, ctx: RenderContext): FieldModel {
   // One choice: radios when asked for, otherwise a select.
   if (options) {
     const current = asString(value);
-    const list = options.map((o, i) => choice(schema, o, i, (v) => current === v));
+    const list = options.map((o, i) => choice(o, i, (v) => current === v));
     if (ui.widget === 'radio') return { ...base, widget: 'radios', inline: false, options: list };
     return { ...base, widget: 'select', chooseText: message(lang, 'FORM_CHOOSE'), options: list };
   }

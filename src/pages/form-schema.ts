@@ -4,17 +4,19 @@
  * Pointer of the value (`/members/0/relation` → `f-members-0-relation`), so an error's path finds
  * its field.
  */
-import type { FieldUi, JsonSchema } from '../definitions/definition.types.ts';
+import { choiceLabel } from '../definitions/choice-labels.ts';
+import type { FieldUi, JsonSchema, Material } from '../definitions/definition.types.ts';
 import { propertiesOf } from '../definitions/form-fields.ts';
+import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 
 export { conditionsOf, propertiesOf, type Condition } from '../definitions/form-fields.ts';
 
+/** Where a form lists the materials received, and where a refusal for missing materials is told. */
+export const MATERIALS_POINTER = '/materials';
+
 /** Messages by the JSON Pointer of the value they concern ('' for the whole form). */
 export type Errors = Map<string, string[]>;
-
-/** Labels for enum values the schema does not label itself (material ids, for instance). */
-export type EnumLabel = (pointer: string, value: string) => string | undefined;
 
 const NAME_PREFIX = 'd';
 
@@ -59,11 +61,26 @@ function humanize(v: string): string {
   return v.replace(/[-_]/g, ' ');
 }
 
-export function optionLabel(schema: JsonSchema, value: unknown, lang: Lang, pointer = '', enumLabel?: EnumLabel): string {
-  const ui = uiOf(schema);
+/** What option labels may draw on besides the field: the item's materials, and counter mode's note on originals. */
+export interface Choices {
+  materials: readonly Material[];
+  /** At the counter a material whose original must be seen says so. */
+  counter?: boolean;
+}
+
+/** The label of a value of a choice field (`field` is the field, a list of choices or one choice). */
+export function optionLabel(field: JsonSchema, value: unknown, lang: Lang, choices?: Choices): string {
   const v = String(value);
-  if (lang === 'en') return ui.labelsEn?.[v] ?? enumLabel?.(pointer, v) ?? (ui.labels?.[v] && !/^[a-z0-9-]+$/i.test(v) ? ui.labels[v]! : humanize(v));
-  return ui.labels?.[v] ?? enumLabel?.(pointer, v) ?? v;
+  const materials = choices?.materials ?? [];
+  const found = choiceLabel(field, v, lang, materials);
+  if (found) {
+    const seen = choices?.counter && materials.find((m) => m.id === v)?.originalSeen;
+    return seen ? found + message(lang, 'MATERIAL_ORIGINAL_SEEN') : found;
+  }
+  if (lang === 'zh') return v;
+  // An English page without an English label: the Chinese one when the value is not a code, else the code in words.
+  const zh = choiceLabel(field, v, 'zh', materials);
+  return zh && !/^[a-z0-9-]+$/i.test(v) ? zh : humanize(v);
 }
 
 export function enumOf(schema: JsonSchema): unknown[] | undefined {

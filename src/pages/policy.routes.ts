@@ -110,13 +110,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
       const schema = formId ? def.forms?.[formId] : undefined;
       if (schema) {
         try {
-          const html = renderForm(schema, {}, {
-            lang, errors: new Map(),
-            enumLabel: (_p, value) => {
-              const m = def.materials?.find((x) => x.id === value);
-              return m ? loc(lang, m.title) : undefined;
-            },
-          });
+          const html = renderForm(schema, {}, { lang, errors: new Map(), choices: { materials: def.materials ?? [] } });
           preview = { title: choices.find((c) => c.selected)?.label ?? picked, html: new SafeString(html) };
         } catch { preview = null; }
       }

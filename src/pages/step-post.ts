@@ -26,6 +26,8 @@ export interface StepPost {
   seenVersion: number;
   conflict?: string;
   attachedCount: number;
+  /** Files chosen and refused: only these make a saved draft speak of files not attached. */
+  filesRefused: number;
 }
 
 /**
@@ -54,14 +56,16 @@ export async function readStepPost(
   // Files first: they are kept even when the form still has mistakes.
   const uploads = uploadsOf(form, lc);
   let attachedCount = 0;
+  let filesRefused = 0;
   if (uploads.length) {
     const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
     attachedCount = res.attached.length;
+    filesRefused = res.problems.length;
     for (const problem of res.problems) addError(errors, schema.properties?.materials ? '/materials' : '', problem.message);
     if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
   }
   return {
-    ok: true, lc, info, action, group, parsed, errors, draftVersion, changedByOthers, attachedCount,
+    ok: true, lc, info, action, group, parsed, errors, draftVersion, changedByOthers, attachedCount, filesRefused,
     seenVersion: changedByOthers ? expectedVersion : lc.row.version,
     conflict: changedByOthers ? changedBy(lc, expectedVersion, user.id, lang) : undefined,
   };

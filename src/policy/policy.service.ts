@@ -58,7 +58,7 @@ function dataErrors(wf: CompiledWorkflow, data: Record<string, unknown>) {
     const answered = Object.fromEntries(props.filter((p) => p in data).map((p) => [p, data[p]]));
     if (Object.keys(answered).length === 0) continue;
     const validate = wf.forms.get(formId)!;
-    if (!validate(answered)) out.push({ form: formId, errors: fieldErrors(validate.errors, 'zh') });
+    if (!validate(answered)) out.push({ form: formId, errors: fieldErrors(validate.errors, 'zh', schema) });
   }
   return out;
 }

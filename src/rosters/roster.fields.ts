@@ -1,4 +1,5 @@
 import { ajv, fieldErrors, type ValidateFunction } from '../definitions/ajv.ts';
+import { choiceLabels } from '../definitions/choice-labels.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { normalizeText, notTextChar } from '../definitions/plain-text.ts';
 import type { Cell } from './roster.parse.ts';
@@ -164,8 +165,7 @@ export function convertCell(def: WorkflowDefinition, key: string, cell: Cell): C
     if (char) return { error: `含有不能使用的控制字符或分隔符（${char}），请删除后重新填写` };
   }
   if (Array.isArray(s.enum) && !s.enum.includes(value)) {
-    const labels = s['x-ui']?.labels ?? {};
-    const byLabel = Object.entries(labels).find(([, l]) => l === value);
+    const byLabel = Object.entries(choiceLabels(s)).find(([, l]) => l === value);
     if (byLabel) value = byLabel[0];
   }
   const validate = c.validators.get(key)!;

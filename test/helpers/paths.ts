@@ -289,7 +289,7 @@ function coveringPaths(def: WorkflowDefinition, samples: Samples): Step[][] {
 }
 
 /** A workflow's definition, samples and covering paths, searched once per process. */
-function cachedPaths(id: string): { def: WorkflowDefinition; samples: Samples; paths: Step[][] } {
+export function cachedPaths(id: string): { def: WorkflowDefinition; samples: Samples; paths: Step[][] } {
   if (!pathCache.has(id)) {
     const def = loadDefinition(id);
     const samples = loadSamples(id);
