@@ -60,7 +60,11 @@ function listFields(schema: JsonSchema): [string, JsonSchema][] {
   return Object.entries(schema.properties ?? {}).filter(([k, f]) => k !== 'materials' && k !== 'missing' && f.type === 'array' && f.items?.enum);
 }
 
-t.test('every choice field of every step form shows Chinese labels, no codes', { skip: chromiumMissing, timeout: 3_600_000 }, async (t) => {
+// What it checks is the pages' drawing of the definitions, the same on either database; the walk to each
+// form (409 of them) takes minutes, so it runs once, on the embedded database.
+const onPostgres = process.env.DATABASE_URL ? 'the forms are drawn the same on either database: run on the embedded one' : false;
+
+t.test('every choice field of every step form shows Chinese labels, no codes', { skip: chromiumMissing || onPostgres, timeout: 3_600_000 }, async (t) => {
   const app = await build(t);
   const base = await listen(app);
   const browser = await launch(t);
