@@ -1,7 +1,9 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
+import { message } from '../messages/catalogue.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { dashboardCases, type DueFilter } from './case-list.repository.ts';
+import { caseIdByNumber, dashboardCases, type DueFilter } from './case-list.repository.ts';
+import { normalizeCaseNo } from './case-number.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
@@ -23,6 +25,8 @@ export interface CaseListFilters {
   due?: DueFilter;
   status?: 'open' | 'closed';
   workflowId?: string;
+  /** One case by its short number (退报-2026-00123, typed as people type it). */
+  caseNo?: string;
   state?: string;
   stepLevel?: string;
   assigneeId?: string;
@@ -57,6 +61,20 @@ function encodeCursor(c: CaseCursor): string {
   return Buffer.from(JSON.stringify([c.sort, c.id])).toString('base64url');
 }
 
+function caseNoFilter(text: string): string {
+  const caseNo = normalizeCaseNo(text);
+  if (!caseNo) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/caseNo', message: message('zh', 'CASE_NO_MALFORMED', { text }) }] });
+  return caseNo;
+}
+
+/** The case a clerk names by its short number, if it is in the clerk's area; undefined when the text is not a case number. */
+export async function findCaseByNumber(
+  deps: Pick<CaseDeps, 'db'>, user: User, text: string,
+): Promise<{ caseNo: string; id: string | undefined } | undefined> {
+  const caseNo = normalizeCaseNo(text);
+  return caseNo === undefined ? undefined : { caseNo, id: await caseIdByNumber(deps.db, caseNo, user.stationPath) };
+}
+
 /**
  * Cases in the user's jurisdiction: all (newest first), or overdue / due soon (by due date) / idle
  * (by last event), keyset-paginated; `nextCursor` is null on the last page.
@@ -69,7 +87,7 @@ export async function listCases(
   if (f.cursor && !cursor) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/cursor', message: '分页游标无效 / invalid cursor' }] });
   const now = deps.clock.now();
   const cases = (await dashboardCases(deps.db, {
-    scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
+    scopePath, now, due: f.due, workflowId: f.workflowId, caseNo: f.caseNo && caseNoFilter(f.caseNo), state: f.state, status: f.status, stepLevel: f.stepLevel,
     assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,

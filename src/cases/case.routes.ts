@@ -36,7 +36,7 @@ const eventBody = {
 const listQuery = {
   type: 'object', additionalProperties: false,
   properties: {
-    workflowId: { type: 'string', maxLength: 100 }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
+    workflowId: { type: 'string', maxLength: 100 }, caseNo: { type: 'string', maxLength: 40, description: 'One case by its short number, 退报-2026-00123' }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
     stationId: { type: 'string', maxLength: 64 }, cursor: { type: 'string', maxLength: 200 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
     due: { enum: ['overdue', 'soon', 'idle'] }, soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 },
     idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 }, stepLevel: { enum: ['village', 'town', 'district'] },
@@ -45,7 +45,7 @@ const listQuery = {
 } as const;
 
 interface ListQuery {
-  workflowId?: string; state?: string; status?: 'open' | 'closed'; stationId?: string; cursor?: string; limit: number;
+  workflowId?: string; caseNo?: string; state?: string; status?: 'open' | 'closed'; stationId?: string; cursor?: string; limit: number;
   due?: DueFilter; soonDays: number; idleDays: number; stepLevel?: string; assigneeId?: string; minAgeDays?: number;
 }
 

@@ -12,6 +12,7 @@ import { findUserById, type User } from '../users/user.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
+import { takeCaseNumbers } from './case-number.ts';
 import { findCase, hasOpenCase, insertCase, lockCase, updateCase } from './case.repository.ts';
 import { EVERYWHERE, inSubtree } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
@@ -60,9 +61,10 @@ async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<s
   const data = await prefillData(trx, a.wf.definition, a.person);
   const started = start(a.wf, data);
   const id = newId(a.now.getTime());
+  const [caseNo] = await takeCaseNumbers(trx, a.wf.definition, a.now);
   try {
     await insertCase(trx, {
-      id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId,
+      id, caseNo: caseNo!, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId,
       personId: a.person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
       agent: a.input.agent ?? null, stationId: a.person.stationId, stationPath: a.person.stationPath,
       exclusive: !a.wf.definition.allowConcurrentCases, snapshot: started.snapshot,

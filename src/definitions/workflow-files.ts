@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findingsOf } from './finding.ts';
-import { lintDefinition, type Finding } from './linter.ts';
+import { abbreviationUsers, lintDefinition, type Finding } from './linter.ts';
 import type { WorkflowDefinition } from './definition.types.ts';
 
 const workflowsFolder = fileURLToPath(new URL('../../workflows', import.meta.url));
@@ -26,8 +26,9 @@ export function readWorkflowFiles(folder = workflowsFolder): { files: WorkflowFi
     }
   }
   const ids = new Set(parsed.map((p) => (p.body as { id?: string }).id).filter((id): id is string => typeof id === 'string'));
+  const abbreviations = abbreviationUsers(parsed.map((p) => p.body as { id: string; abbreviation?: string }));
   for (const p of parsed) {
-    findings.push(...lintDefinition(p.file, p.body, ids));
+    findings.push(...lintDefinition(p.file, p.body, ids, abbreviations));
     const id = (p.body as { id?: unknown }).id;
     if (typeof id === 'string' && !p.file.endsWith(`/${id}.json`)) findingsOf(p.file, findings).report('$.id', 'LINT_FILE_NAME', { id });
   }
