@@ -67,7 +67,10 @@ function caseNoFilter(text: string): string {
   return caseNo;
 }
 
-/** The case a clerk names by its short number, if it is in the clerk's area; undefined when the text is not a case number. */
+/**
+ * The case a clerk names by its short number, if it is in the clerk's area;
+ * undefined when the text is not a case number.
+ */
 export async function findCaseByNumber(
   deps: Pick<CaseDeps, 'db'>, user: User, text: string,
 ): Promise<{ caseNo: string; id: string | undefined } | undefined> {
@@ -87,7 +90,8 @@ export async function listCases(
   if (f.cursor && !cursor) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/cursor', message: '分页游标无效 / invalid cursor' }] });
   const now = deps.clock.now();
   const cases = (await dashboardCases(deps.db, {
-    scopePath, now, due: f.due, workflowId: f.workflowId, caseNo: f.caseNo && caseNoFilter(f.caseNo), state: f.state, status: f.status, stepLevel: f.stepLevel,
+    scopePath, now, due: f.due, workflowId: f.workflowId, caseNo: f.caseNo && caseNoFilter(f.caseNo),
+    state: f.state, status: f.status, stepLevel: f.stepLevel,
     assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,

@@ -26,7 +26,9 @@ export function normalizeCaseNo(text: string): string | undefined {
  * the counter row stays locked until it ends, so concurrent openings queue there and a rolled-back one
  * gives its numbers back.
  */
-export async function takeCaseNumbers(trx: Executor, definition: WorkflowDefinition, now: Date, count = 1): Promise<string[]> {
+export async function takeCaseNumbers(
+  trx: Executor, definition: WorkflowDefinition, now: Date, count = 1,
+): Promise<string[]> {
   if (count === 0) return [];
   const year = shanghaiParts(now).y;
   const last = await takeCaseSerials(trx, definition.abbreviation, year, count);

@@ -34,7 +34,8 @@ export function openAgent(caseId: string, stored: unknown): Record<string, unkno
 
 export function toCase(r: CaseRow): Case {
   const c = {
-    id: r.id, caseNo: r.case_no, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
+    id: r.id, caseNo: r.case_no, workflowId: r.workflow_id, workflowVersion: r.workflow_version,
+    parentCaseId: r.parent_case_id,
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: openAgent(r.id, r.agent),
     stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome,
     version: r.version, stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id, createdAt: r.created_at,
@@ -64,7 +65,7 @@ export async function lockCase(db: Executor, id: string, area: Area): Promise<Ca
   return r && toCase(r);
 }
 
-/** Moves the (prefix, year) counter on by `count` and answers the last serial taken; the row stays locked until commit. */
+/** Moves the (prefix, year) counter on by `count`, answers the last serial taken; the row stays locked until commit. */
 export async function takeCaseSerials(trx: Executor, prefix: string, year: number, count: number): Promise<number> {
   const r = await sql<{ last_serial: number }>`
     insert into case_number_counters (prefix, year, last_serial) values (${prefix}, ${year}, ${count})
@@ -74,7 +75,8 @@ export async function takeCaseSerials(trx: Executor, prefix: string, year: numbe
 }
 
 export interface CaseInsert {
-  id: string; caseNo: string; workflowId: string; workflowVersion: number; parentCaseId: string | null; personId: string;
+  id: string; caseNo: string; workflowId: string; workflowVersion: number; parentCaseId: string | null;
+  personId: string;
   applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null;
   stationId: string; stationPath: string; exclusive: boolean;
   snapshot: StoredSnapshot; timing: StepTiming; createdBy: string | null; now: Date;
@@ -91,7 +93,8 @@ function timingColumns(t: StepTiming) {
 export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
   const done = c.snapshot.status === 'done';
   await db.insertInto('cases').values({
-    id: c.id, case_no: c.caseNo, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId,
+    id: c.id, case_no: c.caseNo, workflow_id: c.workflowId, workflow_version: c.workflowVersion,
+    parent_case_id: c.parentCaseId,
     person_id: c.personId, applicant_id: c.applicantId, payee_id: c.payeeId,
     agent: c.agent ? JSON.stringify(sealAgent(c.id, c.agent)) : null, station_id: c.stationId,
     station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,

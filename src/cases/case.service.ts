@@ -64,7 +64,8 @@ async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<s
   const [caseNo] = await takeCaseNumbers(trx, a.wf.definition, a.now);
   try {
     await insertCase(trx, {
-      id, caseNo: caseNo!, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId,
+      id, caseNo: caseNo!, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version,
+      parentCaseId: a.parentCaseId,
       personId: a.person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
       agent: a.input.agent ?? null, stationId: a.person.stationId, stationPath: a.person.stationPath,
       exclusive: !a.wf.definition.allowConcurrentCases, snapshot: started.snapshot,

@@ -258,7 +258,8 @@ export async function commitRoster(
         const t = timingOnEntry(wf, null, c.snapshot, now, deps.calendar.current)!;
         const done = c.snapshot.status === 'done';
         return {
-          id: c.id, case_no: numbers[i + j]!, workflow_id: wf.definition.id, workflow_version: wf.definition.version, parent_case_id: null,
+          id: c.id, case_no: numbers[i + j]!, workflow_id: wf.definition.id, workflow_version: wf.definition.version,
+          parent_case_id: null,
           person_id: c.personId, applicant_id: null, payee_id: null, agent: null, station_id: c.stationId,
           station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' as const : 'open' as const,
           exclusive: !wf.definition.allowConcurrentCases, outcome: c.snapshot.context.outcome, version: 1,
