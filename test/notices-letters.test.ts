@@ -25,7 +25,7 @@ async function printed(
   const model = buildNoticeModel({
     definition: def, noticeKey: key, notice,
     event: { type: p.event, data, fromState: p.fromState, toState: p.toState }, caseData,
-    materials: [], caseId: 'c-1', appliedAt: ISSUED, dueAt: null, timerAt: null, personName: '何建平', addressee: '何建平',
+    materials: [], caseNo: '退报-2026-00001', appliedAt: ISSUED, dueAt: null, timerAt: null, personName: '何建平', addressee: '何建平',
     station: '东城镇退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number: '新退役〔2026〕第000001号',
     code: '2026-000001', verifyUrl: 'https://x.example/verify/a', issuedAt: ISSUED, settings,
   });

@@ -54,6 +54,13 @@ export function toCase(r: CaseRow): Case {
   return c;
 }
 
+/** The short numbers of those of the cases that are in the area, by id. */
+export async function caseNumbersOf(db: Executor, ids: string[], area: Area): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('cases').select(['id', 'case_no']).where('id', 'in', ids).where(withinArea('station_path', area)).execute();
+  return new Map(rows.map((r) => [r.id, r.case_no]));
+}
+
 export async function findCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
   const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).executeTakeFirst();
   return r && toCase(r);

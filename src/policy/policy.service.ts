@@ -45,6 +45,7 @@ export async function createDraft(
 
 export interface CaseImpact {
   caseId: string;
+  caseNo: string;
   fromVersion: number;
   state: string;
   stateExists: boolean;
@@ -74,7 +75,7 @@ export async function impactReport(
   const wf = compile(target.definition, createAjv());
   const rows = await listOpenCases(deps.db, workflowId);
   const cases = rows.map((c) => ({
-    caseId: c.id, fromVersion: c.workflowVersion, state: c.state,
+    caseId: c.id, caseNo: c.caseNo, fromVersion: c.workflowVersion, state: c.state,
     stateExists: c.state in wf.definition.machine.states, dataErrors: dataErrors(wf, c.snapshot.context.data),
   }));
   return {
