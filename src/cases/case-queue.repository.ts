@@ -26,8 +26,8 @@ export async function myQueue(db: Executor, user: User, limit: number): Promise<
 /** Cases copied (抄送) to this user for information, newest first. */
 export async function copiedToMe(db: Executor, u: User, limit = 10) {
   const rows = await sql<{
-    case_id: string; case_no: string; seq: number; workflow_id: string; payload: unknown; at: Date; actor: string | null;
-    person_name: string;
+    case_id: string; case_no: string; seq: number; workflow_id: string; payload: unknown; at: Date;
+    actor: string | null; person_name: string;
   }>`
     select e.case_id, c.case_no, e.seq, c.workflow_id, e.payload, e.at, usr.display_name as actor, p.name as person_name
     from case_events e join cases c on c.id = e.case_id join persons p on p.id = c.person_id left join users usr on usr.id = e.actor_id

@@ -10,8 +10,8 @@ import { can } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import {
-  caseDataRows, caseHeading, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader, stepsOf,
-  timelineOf, type LoadedCase,
+  caseDataRows, caseHeading, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader,
+  stepsOf, timelineOf, type LoadedCase,
 } from './case-model.ts';
 import { eventInfo, initialData, isCounter, moveKind, stepFormHtml, uploadsHtml, type EventInfo } from './case-step-form.ts';
 import { errorList } from './form-errors.ts';

@@ -114,7 +114,9 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
         returnedPct: Math.round(r.returnedShare * 100),
         refusedPct: Math.round(r.refusedShare * 100),
       })) : [];
-    let flash: { ok: number; failed: { caseId: string; caseNo: string; message: string }[]; act: string; error?: string } | undefined;
+    let flash: {
+      ok: number; failed: { caseId: string; caseNo: string; message: string }[]; act: string; error?: string;
+    } | undefined;
     const rawFlash = req.cookies[FLASH_COOKIE];
     if (rawFlash) {
       try { flash = JSON.parse(Buffer.from(rawFlash, 'base64url').toString('utf8')); } catch { /* ignore */ }
@@ -168,7 +170,8 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       else results = await bulkAct(app.caseDeps, user, caseIds, 'COMMENT', { text }, lang);
     }
     const failed = results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok).map((r) => ({
-      caseId: r.caseId, caseNo: r.caseNo ?? r.caseId, message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message,
+      caseId: r.caseId, caseNo: r.caseNo ?? r.caseId,
+      message: r.code in errorStatus ? message(lang, r.code as ErrorCode) : r.message,
     }));
     const flash = { act, ok: results.filter((r) => r.ok).length, failed, error };
     reply.setCookie(FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { path: '/supervision', httpOnly: true, sameSite: 'lax', maxAge: 120 });

@@ -24,7 +24,8 @@ type EntryRow = Awaited<ReturnType<ReturnType<typeof entries>['execute']>>[numbe
 
 function toEntry(r: EntryRow): AuditEntry {
   return {
-    caseId: r.case_id, caseNo: r.case_no, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actorId: r.actor_id,
+    caseId: r.case_id, caseNo: r.case_no, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type,
+    actorId: r.actor_id,
     actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at,
   };
 }

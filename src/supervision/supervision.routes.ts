@@ -83,7 +83,9 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
     if (req.query.format === 'csv') {
       return attachment(reply, `events-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
         ['案件编号 case no', '案件ID case id', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
-        items.map((i) => [i.caseNo, i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at]),
+        items.map((i) => [
+          i.caseNo, i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at,
+        ]),
       ));
     }
     return { items };
