@@ -57,7 +57,7 @@ t.test('notices are numbered, listed, printed the same each time, and verified',
   t.ok(again.rawPayload.equals(pdf), 'printing again gives the same bytes');
   const facts = readPdf(pdf);
   const text = flat(facts.text);
-  for (const s of ['张伟', items[0]!.number, '材料接收回执', '退出现役证', '原件已核验', c.id, '2026年11月24日']) t.ok(text.includes(flat(s)), `the receipt says ${s}`);
+  for (const s of ['张伟', items[0]!.number, '材料接收回执', '退出现役证', '原件已核验', c.caseNo, '2026年11月24日']) t.ok(text.includes(flat(s)), `the receipt says ${s}`);
   t.equal(facts.pages, 1);
   t.ok(pdf.length < 150 * 1024, `${pdf.length} bytes`);
   t.equal(facts.notdefGlyphs, 0);

@@ -33,6 +33,7 @@ const rosterFields = {
     name: Type.String(), idMasked: Type.String({ description: 'The ID number, masked' }), station: Nullable(Type.String({ description: 'The station cell as written' })),
     errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
     personId: Nullable(Type.String()), caseId: Nullable(Type.String()),
+    caseNo: Nullable(Type.String({ description: 'The short number of the case the row created' })),
   })),
 };
 

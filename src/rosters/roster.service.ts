@@ -142,7 +142,7 @@ export async function rosterView(
     committedAt: r.committed_at?.toISOString() ?? null,
     rows: rows.map((x) => ({
       row: x.row_no, status: x.status, ...(x.display as object), errors: x.errors, personId: x.person_id,
-      caseId: x.case_id,
+      caseId: x.case_id, caseNo: x.case_no,
     })),
   };
 }
