@@ -1,5 +1,4 @@
 import t from 'tap';
-import { manualClock } from '../src/clock.ts';
 import { build, login } from './helpers/build.ts';
 import { axeSerious, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 import { openCase } from './helpers/fixtures.ts';
@@ -7,7 +6,8 @@ import { openCase } from './helpers/fixtures.ts';
 t.setTimeout(180_000);
 
 t.test('in the browser a clerk reads the case number on the case page and opens the case by typing it', { skip: chromiumMissing, timeout: 170_000 }, async (t) => {
-  const app = await build(t, { clock: manualClock('2026-11-24T02:30:00Z') });
+  // The real clock: the browser drops a session cookie that expired by its own clock.
+  const app = await build(t);
   const c = (await openCase(app, await login(app, 'district-clerk'), 'discharge-reporting', 'p-zhang-wei')).json();
   const base = await listen(app);
   const browser = await launch(t);

@@ -18,7 +18,8 @@ const batchFields = {
   approvedBy: Nullable(Type.String()), approvedAt: Nullable(DateTime()), exportedAt: Nullable(DateTime()),
   exportSha256: Nullable(Type.String()), recordedAt: Nullable(DateTime()), paidOn: Nullable(Day()),
   lines: Type.Array(Type.Object({
-    line: Type.Integer(), caseId: Type.String(), caseNo: Type.String(), personName: Type.String(), months: Type.Integer(),
+    line: Type.Integer(), caseId: Type.String(), caseNo: Type.String(), personName: Type.String(),
+    months: Type.Integer(),
     multiplierPercent: Type.Number(), annualFen: Type.Integer(), amountFen: Type.Integer(), payeeName: Type.String(),
     bankName: Type.String(), bankAccount: Type.String({ description: 'Masked' }),
     status: Type.Union([Type.Literal('pending'), Type.Literal('paid'), Type.Literal('failed')]),
@@ -28,7 +29,8 @@ const batchFields = {
 
 export const PaymentBatch = Type.Object(batchFields, { title: 'PaymentBatch' });
 export const PaymentBatchBuilt = Type.Object({
-  ...batchFields, skipped: Type.Array(Type.Object({ caseId: Type.String(), caseNo: Type.String(), reason: Type.String() })),
+  ...batchFields,
+  skipped: Type.Array(Type.Object({ caseId: Type.String(), caseNo: Type.String(), reason: Type.String() })),
 });
 export const PaymentRecording = Type.Object({ id: Type.String(), jobId: Type.String(), status: Type.Literal('queued') });
 
