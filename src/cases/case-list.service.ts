@@ -1,6 +1,6 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
-import { message } from '../messages/catalogue.ts';
+import { bilingual } from '../messages/localized.ts';
 import { stationInArea } from '../stations/station.service.ts';
 import { caseIdByNumber, dashboardCases, type DueFilter } from './case-list.repository.ts';
 import { normalizeCaseNo } from './case-number.ts';
@@ -63,7 +63,7 @@ function encodeCursor(c: CaseCursor): string {
 
 function caseNoFilter(text: string): string {
   const caseNo = normalizeCaseNo(text);
-  if (!caseNo) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/caseNo', message: message('zh', 'CASE_NO_MALFORMED', { text }) }] });
+  if (!caseNo) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/caseNo', message: bilingual('CASE_NO_MALFORMED', { text }) }] });
   return caseNo;
 }
 
