@@ -9,7 +9,7 @@ import { dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { flat, readPdf } from './helpers/notice-pdf.ts';
 
 const NOW = '2026-11-24T02:30:00Z';
-t.setTimeout(240_000);
+t.setTimeout(480_000);
 
 async function notices(app: Awaited<ReturnType<typeof build>>, headers: Record<string, string>, caseId: string) {
   const res = await app.inject({ url: `/api/v1/cases/${caseId}/notices`, headers });
