@@ -25,7 +25,7 @@ async function printed(
   const model = buildNoticeModel({
     definition: def, noticeKey: key, notice,
     event: { type: p.event, data, fromState: p.fromState, toState: p.toState }, caseData,
-    materials: [], caseId: 'c-1', appliedAt: ISSUED, dueAt: null, timerAt: null, personName: '何建平', addressee: '何建平',
+    materials: [], caseNo: '退报-2026-00001', appliedAt: ISSUED, dueAt: null, timerAt: null, personName: '何建平', addressee: '何建平',
     station: '东城镇退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number: '新退役〔2026〕第000001号',
     code: '2026-000001', verifyUrl: 'https://x.example/verify/a', issuedAt: ISSUED, settings,
   });
@@ -58,7 +58,7 @@ t.test('discharge reporting: the 报到登记表 is a form and the 户口登记�
   t.notOk(form.text.includes('收到你提交的'), 'not the receipt\'s text under a new title');
   // Labels and values are cells of one grid: pdftotext reads each cell as its own line, label before value.
   for (const [label, value] of [['姓名', '张伟'], ['性别', '男'], ['出生日期', '2002年3月15日'], ['士兵类别', '义务兵'], ['安置方式', '自主就业'],
-    ['入伍时间', '2024年9月10日'], ['报到日期', '2026年9月20日']]) {
+    ['入伍时间', '2024年9月10日'], ['报到日期', '2026年9月20日'], ['案件编号', c.caseNo]]) {
     const at = lines.indexOf(label!);
     t.ok(at >= 0 && lines.slice(at + 1).includes(value!), `cell ${label}: ${value}`);
   }

@@ -49,7 +49,7 @@ t.test('every adverse notice of every item prints exactly the route its transiti
       const model = buildNoticeModel({
         definition: def, noticeKey: p.noticeKey, notice,
         event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
-        caseData: data, materials: [], caseId: '019ab8c2-5f3e-7000-8000-000000000001', appliedAt: new Date('2026-11-20T01:00:00Z'),
+        caseData: data, materials: [], caseNo: '退报-2026-00001', appliedAt: new Date('2026-11-20T01:00:00Z'),
         dueAt: null, timerAt: null, personName: '王建华', addressee: '王建华', station: '桥头村退役军人服务站', organ: '新河区退役军人事务局',
         handler: '区局 陈静', number: printedNumber('新退役', settings.series[notice.kind]!, 2026, i + 1), code: codeOf(notice.kind, 2026, i + 1), verifyUrl: 'http://127.0.0.1:3000/verify/x', issuedAt: new Date('2026-11-24T02:30:00Z'), settings,
       });

@@ -38,7 +38,7 @@ function factsFor(def: WorkflowDefinition, p: ReturnType<typeof issuePoints>[num
     definition: def, noticeKey: p.noticeKey, notice: def.notices[p.noticeKey]!,
     event: { type: p.event, data, fromState: p.fromState, toState: p.toState },
     caseData: data, materials: def.materials.map((m) => m.id),
-    caseId: '019ab8c2-5f3e-7000-8000-000000000001', appliedAt: new Date('2026-11-20T01:00:00Z'),
+    caseNo: '退报-2026-00001', appliedAt: new Date('2026-11-20T01:00:00Z'),
     // A 补正 notice prints its waiting step's timer: the end of 20 November in Shanghai.
     dueAt: new Date('2026-12-01T15:59:59Z'), timerAt: def.notices[p.noticeKey]!.kind === 'correction' ? new Date('2026-11-20T15:59:59Z') : null,
     personName: RARE_NAMES[i % RARE_NAMES.length]!, addressee: RARE_NAMES[i % RARE_NAMES.length]!,

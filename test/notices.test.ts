@@ -9,7 +9,7 @@ import { dischargeIntake, openCase, send } from './helpers/fixtures.ts';
 import { flat, readPdf } from './helpers/notice-pdf.ts';
 
 const NOW = '2026-11-24T02:30:00Z';
-t.setTimeout(240_000);
+t.setTimeout(480_000);
 
 async function notices(app: Awaited<ReturnType<typeof build>>, headers: Record<string, string>, caseId: string) {
   const res = await app.inject({ url: `/api/v1/cases/${caseId}/notices`, headers });
@@ -57,7 +57,7 @@ t.test('notices are numbered, listed, printed the same each time, and verified',
   t.ok(again.rawPayload.equals(pdf), 'printing again gives the same bytes');
   const facts = readPdf(pdf);
   const text = flat(facts.text);
-  for (const s of ['张伟', items[0]!.number, '材料接收回执', '退出现役证', '原件已核验', c.id, '2026年11月24日']) t.ok(text.includes(flat(s)), `the receipt says ${s}`);
+  for (const s of ['张伟', items[0]!.number, '材料接收回执', '退出现役证', '原件已核验', c.caseNo, '2026年11月24日']) t.ok(text.includes(flat(s)), `the receipt says ${s}`);
   t.equal(facts.pages, 1);
   t.ok(pdf.length < 150 * 1024, `${pdf.length} bytes`);
   t.equal(facts.notdefGlyphs, 0);

@@ -11,7 +11,7 @@ import { loadSamples } from './helpers/paths.ts';
 import { payingElderlySubsidy } from './helpers/payments.ts';
 import { conscriptRows, csvBytes, luhnComplete, multipart, ROSTER_DEFAULTS, ROSTER_HEADERS, ROSTER_MAPPING } from './helpers/rosters.ts';
 
-t.setTimeout(300_000);
+t.setTimeout(600_000);
 
 const doc = { issuer: '新河区人民政府', number: '新政办〔2026〕3号', date: '2025-12-20' };
 const MATERIALS = ['registration-form', 'conscript-id', 'household-register', 'enlistment-notice', 'payee-bank-card'];
@@ -86,6 +86,12 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   t.equal(b.status, 'draft');
   t.match(b.number, /^CFA-2026-001$/);
   t.same(b.skipped.map((s: { caseId: string }) => s.caseId), [caseIds[9]], 'nothing due for the one who served out in 2025');
+  // The roster's cases are numbered in roster order, one series of the item and year.
+  type Numbered = { caseId: string; caseNo: string };
+  const caseNoOf = new Map<string, string>(b.lines.map((l: Numbered) => [l.caseId, l.caseNo]));
+  const serials = caseIds.filter((id) => caseNoOf.has(id)).map((id) => Number(/^优金-2026-(\d{5})$/.exec(caseNoOf.get(id)!)![1]));
+  t.same(serials, [...serials].sort((x, y) => x - y), 'roster cases are numbered 优金-2026-… in roster order');
+  t.equal(new Set(serials).size, serials.length, 'each its own number');
   t.match(b.standards.find((s: { key: string }) => s.key === 'conscript-family-allowance-annual'), { value: 1_362_300, effectiveFrom: '2026-01-01' }, 'the standard in force for the period, not last year\'s or next year\'s');
   const expected = PEOPLE.map((p, i) => ({ p, id: caseIds[i]! })).filter((x) => x.p.expect);
   t.equal(b.lines.length, expected.length);
@@ -119,12 +125,12 @@ t.test('a payment batch over a year: amounts from dated standards, a second pers
   const lines = table.slice(1);
   t.equal(lines.length, expected.length);
   for (const x of expected) {
-    const r = lines.find((l) => l[8] === x.id)!;
+    const r = lines.find((l) => l[8] === caseNoOf.get(x.id))!;
     t.equal(Number(r[5]), x.p.expect!.fen, `${x.p.note}: the fen in the file`);
     t.equal(r[4], `${Math.floor(x.p.expect!.fen / 100)}.${String(x.p.expect!.fen % 100).padStart(2, '0')}`, 'and the yuan');
   }
   t.equal(lines.reduce((s, l) => s + Number(l[5]), 0), total, 'the file adds up to the batch total');
-  const first = lines.find((l) => l[8] === caseIds[0])!;
+  const first = lines.find((l) => l[8] === caseNoOf.get(caseIds[0]!))!;
   t.equal(first[1], "'=1+2", 'a cell a spreadsheet would run as a formula is escaped');
   t.match(first[2], /^622848\d{13}$/, 'the full account number, for the bank');
   t.equal((await app.inject({ url: `/api/v1/payment-batches/${b.id}`, headers: district })).json().status, 'exported');
@@ -257,7 +263,8 @@ t.test('残疾抚恤金, 老年生活补助 and 定期抚恤金: yearly batches 
     const rows = [...csvRows(file.body.replace(/^\uFEFF/, ''))].filter((r) => r.length > 1).slice(1);
     t.equal(rows.length, expected.length);
     for (const x of expected) {
-      const r = rows.find((row) => row[8] === x.caseId)!;
+      const caseNo = b.lines.find((l: { caseId: string }) => l.caseId === x.caseId).caseNo;
+      const r = rows.find((row) => row[8] === caseNo)!;
       t.same([r[1], r[2], r[5], r[7]], [x.payee, x.account, String(x.fen), b.number], `${x.payee}: payee, full account and the fen in the file`);
       t.equal(r[4], `${Math.floor(x.fen / 100)}.${String(x.fen % 100).padStart(2, '0')}`, 'and the yuan');
     }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
-import { withinArea } from '../jurisdiction/within-area.ts';
+import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 import type { CaseRow } from './case.repository.ts';
 
 export type DueFilter = 'overdue' | 'soon' | 'idle';
@@ -13,6 +13,7 @@ export interface DashboardFilter {
   soonUntil: Date;
   idleSince: Date;
   workflowId?: string;
+  caseNo?: string;
   state?: string;
   stepLevel?: string;
   assigneeId?: string;
@@ -31,6 +32,7 @@ function selected(db: Executor, f: Omit<DashboardFilter, 'cursor' | 'limit'>) {
   if (f.due === 'soon') q = q.where('due_at', '>=', f.now).where('due_at', '<', f.soonUntil);
   if (f.due === 'idle') q = q.where('last_event_at', '<', f.idleSince);
   if (f.workflowId) q = q.where('workflow_id', '=', f.workflowId);
+  if (f.caseNo) q = q.where('case_no', '=', f.caseNo);
   if (f.state) q = q.where('state', '=', f.state);
   if (f.stepLevel) q = q.where('step_level', '=', f.stepLevel);
   if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
@@ -73,4 +75,10 @@ export async function openCaseAssignees(db: Executor, scopePath: string): Promis
 export async function casesByIds(db: Executor, ids: string[], scopePath: string): Promise<CaseRow[]> {
   if (!ids.length) return [];
   return db.selectFrom('cases').selectAll().where('id', 'in', ids).where(withinArea('station_path', scopePath)).execute();
+}
+
+/** The id of the case with this number, if it is in the area. */
+export async function caseIdByNumber(db: Executor, caseNo: string, area: Area): Promise<string | undefined> {
+  const r = await db.selectFrom('cases').select('id').where('case_no', '=', caseNo).where(withinArea('station_path', area)).executeTakeFirst();
+  return r?.id;
 }

@@ -1,7 +1,9 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
+import { bilingual } from '../messages/localized.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { casesByIds, countDashboardCases, dashboardCases, openCaseAssignees, type DashboardFilter, type DueFilter } from './case-list.repository.ts';
+import { caseIdByNumber, casesByIds, countDashboardCases, dashboardCases, openCaseAssignees, type DashboardFilter, type DueFilter } from './case-list.repository.ts';
+import { normalizeCaseNo } from './case-number.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
@@ -23,6 +25,8 @@ export interface CaseListFilters {
   due?: DueFilter;
   status?: 'open' | 'closed';
   workflowId?: string;
+  /** One case by its short number (退报-2026-00123, typed as people type it). */
+  caseNo?: string;
   state?: string;
   stepLevel?: string;
   assigneeId?: string;
@@ -64,7 +68,8 @@ async function dashboardFilter(
   const scopePath = f.stationId ? (await stationInArea(deps.db, f.stationId, user.stationPath)).path : user.stationPath;
   const now = deps.clock.now();
   return {
-    scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
+    scopePath, now, due: f.due, workflowId: f.workflowId, caseNo: f.caseNo && caseNoFilter(f.caseNo),
+    state: f.state, status: f.status, stepLevel: f.stepLevel,
     assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
@@ -74,6 +79,23 @@ async function dashboardFilter(
 /** How many cases `listCases` would list over all its pages. */
 export async function countCases(deps: CaseDeps, user: User, f: Omit<CaseListFilters, 'cursor' | 'limit'>): Promise<number> {
   return countDashboardCases(deps.db, await dashboardFilter(deps, user, f));
+}
+
+function caseNoFilter(text: string): string {
+  const caseNo = normalizeCaseNo(text);
+  if (!caseNo) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/caseNo', message: bilingual('CASE_NO_MALFORMED', { text }) }] });
+  return caseNo;
+}
+
+/**
+ * The case a clerk names by its short number, if it is in the clerk's area;
+ * undefined when the text is not a case number.
+ */
+export async function findCaseByNumber(
+  deps: Pick<CaseDeps, 'db'>, user: User, text: string,
+): Promise<{ caseNo: string; id: string | undefined } | undefined> {
+  const caseNo = normalizeCaseNo(text);
+  return caseNo === undefined ? undefined : { caseNo, id: await caseIdByNumber(deps.db, caseNo, user.stationPath) };
 }
 
 /**

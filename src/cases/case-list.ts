@@ -13,7 +13,8 @@ function holderStation(stationPath: string, stepLevel: string | null): string | 
 /** The short form of a case used in lists and the person file: where it is, since when, who holds it. */
 export function caseSummary(c: Case, now = new Date()) {
   return {
-    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, parentCaseId: c.parentCaseId,
+    id: c.id, caseNo: c.caseNo, workflowId: c.workflowId, workflowVersion: c.workflowVersion,
+    parentCaseId: c.parentCaseId,
     personId: c.personId, state: c.state, status: c.status, outcome: c.outcome, version: c.version,
     dueAt: c.dueAt?.toISOString() ?? null,
     dueUncertain: c.dueUncertain, overdue: c.status === 'open' && c.dueAt !== null && c.dueAt < now, escalatedTo: c.escalatedTo,

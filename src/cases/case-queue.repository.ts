@@ -25,15 +25,18 @@ export async function myQueue(db: Executor, user: User, limit: number): Promise<
 
 /** Cases copied (抄送) to this user for information, newest first. */
 export async function copiedToMe(db: Executor, u: User, limit = 10) {
-  const rows = await sql<{ case_id: string; seq: number; workflow_id: string; payload: unknown; at: Date; actor: string | null; person_name: string }>`
-    select e.case_id, e.seq, c.workflow_id, e.payload, e.at, usr.display_name as actor, p.name as person_name
+  const rows = await sql<{
+    case_id: string; case_no: string; seq: number; workflow_id: string; payload: unknown; at: Date;
+    actor: string | null; person_name: string;
+  }>`
+    select e.case_id, c.case_no, e.seq, c.workflow_id, e.payload, e.at, usr.display_name as actor, p.name as person_name
     from case_events e join cases c on c.id = e.case_id join persons p on p.id = c.person_id left join users usr on usr.id = e.actor_id
     where e.type = 'COPY_TO' and e.payload->>'userId' = ${u.id}
       and (c.station_path = ${u.stationPath} or c.station_path like ${`${u.stationPath}.%`})
     order by e.at desc limit ${limit}`.execute(db);
   return rows.rows.map((r) => {
     const note = openPayload(r.case_id, r.seq, r.payload).note;
-    return { caseId: r.case_id, workflowId: r.workflow_id, note: typeof note === 'string' ? note : null, at: r.at, by: r.actor, personName: r.person_name };
+    return { caseId: r.case_id, caseNo: r.case_no, workflowId: r.workflow_id, note: typeof note === 'string' ? note : null, at: r.at, by: r.actor, personName: r.person_name };
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
 import type { CaseTable } from './case.table.ts';
@@ -34,7 +34,8 @@ export function openAgent(caseId: string, stored: unknown): Record<string, unkno
 
 export function toCase(r: CaseRow): Case {
   const c = {
-    id: r.id, workflowId: r.workflow_id, workflowVersion: r.workflow_version, parentCaseId: r.parent_case_id,
+    id: r.id, caseNo: r.case_no, workflowId: r.workflow_id, workflowVersion: r.workflow_version,
+    parentCaseId: r.parent_case_id,
     personId: r.person_id, applicantId: r.applicant_id, payeeId: r.payee_id, agent: openAgent(r.id, r.agent),
     stationId: r.station_id, stationPath: r.station_path, state: r.state, status: r.status, outcome: r.outcome,
     version: r.version, stepLevel: r.step_level, dueAt: r.due_at, assigneeId: r.assignee_id, createdAt: r.created_at,
@@ -53,6 +54,13 @@ export function toCase(r: CaseRow): Case {
   return c;
 }
 
+/** The short numbers of those of the cases that are in the area, by id. */
+export async function caseNumbersOf(db: Executor, ids: string[], area: Area): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('cases').select(['id', 'case_no']).where('id', 'in', ids).where(withinArea('station_path', area)).execute();
+  return new Map(rows.map((r) => [r.id, r.case_no]));
+}
+
 export async function findCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
   const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).executeTakeFirst();
   return r && toCase(r);
@@ -64,8 +72,18 @@ export async function lockCase(db: Executor, id: string, area: Area): Promise<Ca
   return r && toCase(r);
 }
 
+/** Moves the (prefix, year) counter on by `count`, answers the last serial taken; the row stays locked until commit. */
+export async function takeCaseSerials(trx: Executor, prefix: string, year: number, count: number): Promise<number> {
+  const r = await sql<{ last_serial: number }>`
+    insert into case_number_counters (prefix, year, last_serial) values (${prefix}, ${year}, ${count})
+    on conflict (prefix, year) do update set last_serial = case_number_counters.last_serial + ${count}
+    returning last_serial`.execute(trx);
+  return r.rows[0]!.last_serial;
+}
+
 export interface CaseInsert {
-  id: string; workflowId: string; workflowVersion: number; parentCaseId: string | null; personId: string;
+  id: string; caseNo: string; workflowId: string; workflowVersion: number; parentCaseId: string | null;
+  personId: string;
   applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null;
   stationId: string; stationPath: string; exclusive: boolean;
   snapshot: StoredSnapshot; timing: StepTiming; createdBy: string | null; now: Date;
@@ -82,7 +100,8 @@ function timingColumns(t: StepTiming) {
 export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
   const done = c.snapshot.status === 'done';
   await db.insertInto('cases').values({
-    id: c.id, workflow_id: c.workflowId, workflow_version: c.workflowVersion, parent_case_id: c.parentCaseId,
+    id: c.id, case_no: c.caseNo, workflow_id: c.workflowId, workflow_version: c.workflowVersion,
+    parent_case_id: c.parentCaseId,
     person_id: c.personId, applicant_id: c.applicantId, payee_id: c.payeeId,
     agent: c.agent ? JSON.stringify(sealAgent(c.id, c.agent)) : null, station_id: c.stationId,
     station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
@@ -139,10 +158,11 @@ export async function personCaseData(db: Executor, personId: string): Promise<Re
   return rows.map((r) => openSnapshot(r.id, r.snapshot).context.data);
 }
 
-export async function hasOpenCase(db: Executor, workflowId: string, personId: string): Promise<boolean> {
-  const open = await db.selectFrom('cases').select('id').where('workflow_id', '=', workflowId).where('person_id', '=', personId)
+/** The number of the person's open case of the item, if there is one. */
+export async function openCaseNo(db: Executor, workflowId: string, personId: string): Promise<string | undefined> {
+  const open = await db.selectFrom('cases').select('case_no').where('workflow_id', '=', workflowId).where('person_id', '=', personId)
     .where('status', '=', 'open').executeTakeFirst();
-  return open !== undefined;
+  return open?.case_no;
 }
 
 /** Whether the case started a child case at or after `since`. */

@@ -42,7 +42,7 @@ const listQuery = {
 } as const;
 
 interface ListQuery {
-  workflowId?: string; state?: string; status?: 'open' | 'closed'; stationId?: string; cursor?: string; limit: number;
+  workflowId?: string; caseNo?: string; state?: string; status?: 'open' | 'closed'; stationId?: string; cursor?: string; limit: number;
   due?: DueFilter; soonDays: number; idleDays: number; stepLevel?: string; assigneeId?: string; minAgeDays?: number;
 }
 

@@ -26,7 +26,7 @@ const HistoryEntry = Type.Object({
 });
 
 export const CaseView = Type.Object({
-  id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), title: Localized,
+  id: Type.String(), caseNo: Type.String({ description: 'The short case number people read (退报-2026-00123); `id` stays the key' }), workflowId: Type.String(), workflowVersion: Type.Integer(), title: Localized,
   parentCaseId: Nullable(Type.String()), personId: Type.String(), applicantId: Nullable(Type.String()),
   payeeId: Nullable(Type.String()), state: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]), outcome: Nullable(Type.String()), version: Type.Integer(),
@@ -43,7 +43,7 @@ export const CaseView = Type.Object({
 }, { title: 'Case' });
 
 export const CaseSummary = Type.Object({
-  id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), parentCaseId: Nullable(Type.String()),
+  id: Type.String(), caseNo: Type.String({ description: 'The short case number people read (退报-2026-00123); `id` stays the key' }), workflowId: Type.String(), workflowVersion: Type.Integer(), parentCaseId: Nullable(Type.String()),
   personId: Type.String(), state: Type.String(), status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   outcome: Nullable(Type.String()), version: Type.Integer(), dueAt: Nullable(DateTime()), dueUncertain: Type.Boolean(),
   overdue: Type.Boolean(), escalatedTo: Nullable(Type.String()), stepLevel: Nullable(Type.String()),
@@ -57,6 +57,7 @@ export const CaseList = Type.Object({ items: Type.Array(CaseSummary), nextCursor
 /** The filters of the case list (`GET /cases`), shared by every route that lists or exports it. */
 export const caseListFilters = {
   workflowId: { type: 'string', maxLength: 100 }, state: { type: 'string', maxLength: 100 }, status: { enum: ['open', 'closed'] },
+  caseNo: { type: 'string', maxLength: 40, description: 'One case by its short number, 退报-2026-00123' },
   stationId: { type: 'string', maxLength: 64 },
   due: { enum: ['overdue', 'soon', 'idle'] }, soonDays: { type: 'integer', minimum: 1, maximum: 60, default: 3 },
   idleDays: { type: 'integer', minimum: 1, maximum: 365, default: 10 }, stepLevel: { enum: ['village', 'town', 'district'] },

@@ -6,13 +6,15 @@ import { actorOf } from './actor.ts';
 import { AppError, type ErrorExtras } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
+import { localized } from '../messages/localized.ts';
 import type { Lang } from '../messages/lang.ts';
 import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
-import { findCase, hasOpenCase, insertCase, lockCase, updateCase } from './case.repository.ts';
+import { takeCaseNumbers } from './case-number.ts';
+import { findCase, insertCase, lockCase, openCaseNo, updateCase } from './case.repository.ts';
 import { EVERYWHERE, inSubtree } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 
@@ -60,9 +62,11 @@ async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<s
   const data = await prefillData(trx, a.wf.definition, a.person);
   const started = start(a.wf, data);
   const id = newId(a.now.getTime());
+  const [caseNo] = await takeCaseNumbers(trx, a.wf.definition, a.now);
   try {
     await insertCase(trx, {
-      id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId,
+      id, caseNo: caseNo!, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version,
+      parentCaseId: a.parentCaseId,
       personId: a.person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
       agent: a.input.agent ?? null, stationId: a.person.stationId, stationPath: a.person.stationPath,
       exclusive: !a.wf.definition.allowConcurrentCases, snapshot: started.snapshot,
@@ -114,7 +118,7 @@ async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, eff
 async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
   const wf = await deps.registry.inForce(trx, workflowId, c.now);
   if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
-  if (!wf.definition.allowConcurrentCases && (await hasOpenCase(trx, workflowId, c.person.id))) return;
+  if (!wf.definition.allowConcurrentCases && (await openCaseNo(trx, workflowId, c.person.id))) return;
   await startCase(trx, deps, {
     wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1,
   });
@@ -142,6 +146,8 @@ export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput,
     // Two clerks opening the same item for one person at once: the second waits, then sees the first.
     await lockPerson(trx, person.id);
     if (!(await isEligible(trx, wf, person, now))) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
+    const open = wf.definition.allowConcurrentCases ? undefined : await openCaseNo(trx, wf.definition.id, person.id);
+    if (open) throw new AppError('CASE_ALREADY_OPEN', { detail: localized('CASE_NO_ALREADY_OPEN', { caseNo: open }) });
     const id = await startCase(trx, deps, { wf, person, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
     const opened = (await findCase(trx, id, user.stationPath))!;
     return buildCaseView(trx, deps.registry, opened, user, { reveal: false, lang });

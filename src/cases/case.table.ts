@@ -3,6 +3,8 @@ import type { Json, Timestamp } from '../db/column-types.ts';
 
 export interface CaseTable {
   id: string;
+  /** The number people read (退报-2026-00123, migration 0018); the id stays in URLs and the API. */
+  case_no: string;
   workflow_id: string;
   workflow_version: number;
   parent_case_id: string | null;
@@ -39,4 +41,11 @@ export interface CaseTable {
   /** The period and roster a case was started for by a roster import (migration 0007). */
   period: ColumnType<string | null, string | null | undefined, string | null>;
   roster_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The last serial of each (item abbreviation, Beijing year); the row is locked while a case is being opened. */
+export interface CaseNumberCounterTable {
+  prefix: string;
+  year: number;
+  last_serial: number;
 }

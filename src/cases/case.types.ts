@@ -8,6 +8,8 @@ import type { WrittenEvent } from './case-event.repository.ts';
 /** A case as the service and its views see it: snapshot and agent opened. */
 export interface Case {
   id: string;
+  /** The short number people read (退报-2026-00123); `id` stays in URLs and the API. */
+  caseNo: string;
   workflowId: string;
   workflowVersion: number;
   parentCaseId: string | null;

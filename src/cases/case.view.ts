@@ -15,6 +15,7 @@ import { listCaseNotices } from './notice.repository.ts';
 
 export interface CaseView {
   id: string;
+  caseNo: string;
   workflowId: string;
   workflowVersion: number;
   title: Localized;
@@ -113,7 +114,8 @@ export async function buildCaseView(
   const sensitive = sensitiveFields(wf);
   const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
   return {
-    id: c.id, workflowId: c.workflowId, workflowVersion: c.workflowVersion, title: wf.definition.title,
+    id: c.id, caseNo: c.caseNo, workflowId: c.workflowId, workflowVersion: c.workflowVersion,
+    title: wf.definition.title,
     parentCaseId: c.parentCaseId, personId: c.personId, applicantId: c.applicantId, payeeId: c.payeeId, state: c.state,
     status: c.status, outcome: c.outcome, version: c.version, data: mask(c.snapshot.context.data),
     materialsReceived: c.snapshot.context.materials, dueAt: c.dueAt?.toISOString() ?? null,

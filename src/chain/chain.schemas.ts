@@ -22,7 +22,7 @@ export const PersonChain = Type.Object({
   items: Type.Array(Type.Object({
     workflowId: Type.String(), ...itemFields,
     status: Type.Union([Type.Literal('not-applicable'), Type.Literal('not-started'), Type.Literal('in-progress'), Type.Literal('done')]),
-    reason: Type.Optional(Localized), caseId: Type.Optional(Type.String()),
+    reason: Type.Optional(Localized), caseId: Type.Optional(Type.String()), caseNo: Type.Optional(Type.String()),
     state: Type.Optional(Type.String()), step: Type.Optional(Localized),
     dueAt: Type.Optional(Nullable(DateTime())), outcome: Type.Optional(Nullable(Type.String())),
     closedAt: Type.Optional(Nullable(DateTime())),

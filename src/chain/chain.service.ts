@@ -12,8 +12,8 @@ export { chainItems, type ChainItem };
 export type ChainStatus =
   | { status: 'not-applicable'; reason: Localized }
   | { status: 'not-started' }
-  | { status: 'in-progress'; caseId: string; state: string; step: Localized; dueAt: string | null }
-  | { status: 'done'; caseId: string; outcome: string | null; closedAt: string | null };
+  | { status: 'in-progress'; caseId: string; caseNo: string; state: string; step: Localized; dueAt: string | null }
+  | { status: 'done'; caseId: string; caseNo: string; outcome: string | null; closedAt: string | null };
 
 /** Where a person stands on each item: from eligibility and their cases (an open case first, else the latest). */
 export async function personChain(
@@ -29,9 +29,9 @@ export async function personChain(
     const latest = mine[mine.length - 1];
     if (open) {
       const wf = (await registry.get(db, open.workflowId, open.workflowVersion))!;
-      out.push({ ...item, status: 'in-progress', caseId: open.id, state: open.state, step: wf.definition.machine.states[open.state]!.meta.step, dueAt: open.dueAt?.toISOString() ?? null });
+      out.push({ ...item, status: 'in-progress', caseId: open.id, caseNo: open.caseNo, state: open.state, step: wf.definition.machine.states[open.state]!.meta.step, dueAt: open.dueAt?.toISOString() ?? null });
     } else if (latest) {
-      out.push({ ...item, status: 'done', caseId: latest.id, outcome: latest.outcome, closedAt: latest.closedAt?.toISOString() ?? null });
+      out.push({ ...item, status: 'done', caseId: latest.id, caseNo: latest.caseNo, outcome: latest.outcome, closedAt: latest.closedAt?.toISOString() ?? null });
     } else {
       const wf = (await registry.get(db, item.workflowId, item.version))!;
       if (wf.eligibility && !wf.eligibility(subject)) out.push({ ...item, status: 'not-applicable', reason: wf.definition.eligibility!.message });

@@ -5,7 +5,7 @@ import type { RevealLogTable } from '../auth/reveal-log.table.ts';
 import type { SessionTable } from '../auth/session.table.ts';
 import type { CalendarDayTable, CalendarYearTable } from '../calendar/calendar.table.ts';
 import type { CaseEventTable } from '../cases/case-event.table.ts';
-import type { CaseTable } from '../cases/case.table.ts';
+import type { CaseNumberCounterTable, CaseTable } from '../cases/case.table.ts';
 import type { IdempotencyKeyTable } from '../cases/idempotency.table.ts';
 import type { DataKeyTable } from '../crypto/data-key.table.ts';
 import type { WorkflowVersionTable } from '../definitions/workflow.table.ts';
@@ -33,6 +33,7 @@ export interface Database extends RosterTables, PaymentTables {
   person_transfers: PersonTransferTable;
   workflow_versions: WorkflowVersionTable;
   cases: CaseTable;
+  case_number_counters: CaseNumberCounterTable;
   case_events: CaseEventTable;
   notices: NoticeTable;
   notice_counters: NoticeCounterTable;

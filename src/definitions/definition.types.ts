@@ -205,6 +205,8 @@ export interface WorkflowDefinition {
   stage: Stage;
   order: number;
   title: Localized;
+  /** The first part of the item's case numbers (退报-2026-00123), unique among the items. */
+  abbreviation: string;
   initiation: 'application' | 'ex-officio' | 'roster' | 'child';
   applicant: Localized;
   legalBasis: { instrument: string; article: string; text?: string }[];

@@ -132,11 +132,21 @@ function lintMachine(def: WorkflowDefinition, report: Report, knownWorkflows?: S
   return edges;
 }
 
+/** Which items use each abbreviation, so that a definition can be checked against the others. */
+export function abbreviationUsers(defs: Iterable<{ id: string; abbreviation?: string }>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const d of defs) if (d.abbreviation) out.set(d.abbreviation, (out.get(d.abbreviation) ?? new Set()).add(d.id));
+  return out;
+}
+
 /**
  * Checks one definition beyond its JSON Schema: references, reachability, ways out, and the
- * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked.
+ * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked,
+ * `abbreviations` (abbreviationUsers of the other items) that no two items number their cases alike.
  */
-export function lintDefinition(file: string, input: unknown, knownWorkflows?: Set<string>): Finding[] {
+export function lintDefinition(
+  file: string, input: unknown, knownWorkflows?: Set<string>, abbreviations?: Map<string, Set<string>>,
+): Finding[] {
   const { findings, report } = findingsOf(file);
   const validateDefinition = definitionValidator();
   if (!validateDefinition(input)) {
@@ -149,6 +159,8 @@ export function lintDefinition(file: string, input: unknown, knownWorkflows?: Se
     return findings;
   }
   const def = input;
+  const others = [...(abbreviations?.get(def.abbreviation) ?? [])].filter((id) => id !== def.id);
+  if (others.length > 0) report('$.abbreviation', 'CASE_NO_LINT_DUPLICATE', { abbreviation: def.abbreviation, others: others.join(', ') });
   lintLegalBasis(def, report);
   lintForms(def, report);
   lintLetters(def, report);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findingsOf } from './finding.ts';
-import { lintDefinition, type Finding } from './linter.ts';
+import { abbreviationUsers, lintDefinition, type Finding } from './linter.ts';
 import type { WorkflowDefinition } from './definition.types.ts';
 import { inProject } from '../project-root.ts';
 
@@ -45,9 +45,10 @@ export function readWorkflowFiles(
 ): { files: WorkflowFile[]; findings: Finding[] } {
   const { parsed, findings } = parseWorkflowFiles(folder);
   const ids = new Set(parsed.map((p) => idOf(p.body)).filter((id): id is string => typeof id === 'string'));
+  const abbreviations = abbreviationUsers(parsed.map((p) => p.body as { id: string; abbreviation?: string }));
   const kept = parsed.filter((p) => only(p.body));
   for (const p of kept) {
-    findings.push(...lintDefinition(p.file, p.body, ids));
+    findings.push(...lintDefinition(p.file, p.body, ids, abbreviations));
     const id = idOf(p.body);
     if (typeof id === 'string' && !p.file.endsWith(`/${id}.json`)) findingsOf(p.file, findings).report('$.id', 'LINT_FILE_NAME', { id });
   }

@@ -18,9 +18,9 @@ export function itemsTable(defs: WorkflowDefinition[]): string {
     const slas = states.filter((s) => s.meta.sla).map((s) => `${s.meta.step.zh} ${slaText(s.meta.sla!)}`);
     const sla = slas.slice(0, 3).join('；') + (slas.length > 3 ? '…' : '');
     const notices = [...new Set(Object.values(d.notices).map((n) => n.title.zh))].join('、');
-    return `| ${d.order} | ${STAGE_ZH[d.stage]} | \`${d.id}\` | ${d.title.zh}<br>${d.title.en} | ${steps} | ${sla} | ${notices} |`;
+    return `| ${d.order} | ${STAGE_ZH[d.stage]} | \`${d.id}\` | ${d.abbreviation} | ${d.title.zh}<br>${d.title.en} | ${steps} | ${sla} | ${notices} |`;
   });
-  return ['| # | 阶段 | id | 事项 / Item | steps | SLA (first steps) | notices |', '|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
+  return ['| # | 阶段 | id | 简称 (case numbers) | 事项 / Item | steps | SLA (first steps) | notices |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }
 
 export const ITEMS_START = '<!-- items:start -->\n';

@@ -1,3 +1,4 @@
+import { caseNoMessages } from './case-no.messages.ts';
 import { casePagesMessages } from './case-pages.messages.ts';
 import { cliMessages } from './cli.messages.ts';
 import { engineMessages } from './engine.messages.ts';
@@ -30,6 +31,7 @@ export const catalogue = {
   ...tasklistMessages,
   ...supervisionMessages,
   ...moneyMessages,
+  ...caseNoMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

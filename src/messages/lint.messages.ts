@@ -7,6 +7,10 @@ export const lintMessages = {
   LINT_DEFINITIONS_BROKEN: { zh: '工作流定义有误', en: 'workflow definitions have problems' },
   LINT_NOT_JSON: { zh: '不是有效的 JSON：{detail}', en: 'not valid JSON: {detail}' },
   LINT_FILE_NAME: { zh: '文件名须为 {id}.json', en: 'the file must be named {id}.json' },
+  CASE_NO_LINT_DUPLICATE: {
+    zh: '简称“{abbreviation}”已由事项 {others} 使用：各事项的简称是其案件编号的前缀，须互不相同',
+    en: 'the abbreviation "{abbreviation}" is used by {others} too: it starts the item\'s case numbers, so each item needs its own',
+  },
   LINT_UNKNOWN_FIELD: { zh: '未知字段："{field}"', en: 'unknown field: "{field}"' },
   LINT_INSTRUMENT_UNKNOWN: { zh: '"{instrument}" 不在法规目录中（docs/laws/instruments.json）', en: '"{instrument}" is not in the instrument register (docs/laws/instruments.json)' },
   LINT_INSTRUMENT_NOT_IN_FORCE: { zh: '{instrument} 自 {date} 起{status}：请引用{replacement}', en: '{instrument} is {status} since {date}: cite {replacement}' },

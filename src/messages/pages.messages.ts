@@ -10,7 +10,7 @@ export const pagesMessages = {
   PAGE_ERROR_BAD_REQUEST: { zh: '请求格式不正确。', en: 'The request is malformed.' },
   PAGE_HOME_TITLE: { zh: '工作台', en: 'Home' },
   PAGE_SEARCH_TITLE: { zh: '查找人员', en: 'Find a person' },
-  PAGE_SEARCH_EMPTY: { zh: '请输入姓名或公民身份号码', en: 'Enter a name or a citizen ID number' },
+  PAGE_SEARCH_EMPTY: { zh: '请输入姓名、公民身份号码或案件编号', en: 'Enter a name, a citizen ID number or a case number' },
   PAGE_SEARCH_ID_INCOMPLETE: { zh: '按身份号码查找须输入完整的18位号码', en: 'To search by ID number enter all 18 characters' },
 
   PAGE_LOGIN_TITLE: { zh: '登录', en: 'Log in' },

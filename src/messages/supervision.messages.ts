@@ -38,6 +38,7 @@ export const supervisionMessages = {
   EXPORT_COL_DAYS: { zh: '环节停留天数', en: 'Days at step' },
   EXPORT_COL_OPENED: { zh: '开办时间', en: 'Opened' },
   EXPORT_COL_LAST: { zh: '最近办理时间', en: 'Last step' },
+  EXPORT_COL_CASE_NO: { zh: '案件编号', en: 'Case number' },
   EXPORT_COL_CASE: { zh: '案件ID', en: 'Case id' },
   EXPORT_STATUS_OPEN: { zh: '在办', en: 'open' },
   EXPORT_STATUS_CLOSED: { zh: '已办结', en: 'closed' },

@@ -11,7 +11,8 @@ export interface NoticeFacts {
   caseData: Record<string, unknown>;
   /** Materials received so far (ids). */
   materials: string[];
-  caseId: string;
+  /** The case's short number (退报-2026-00123): the number the person quotes when asking about it. */
+  caseNo: string;
   appliedAt: Date;
   dueAt: Date | null;
   /** When the entered state's timer runs out (a public notice's end, a 补正's period). */

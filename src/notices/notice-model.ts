@@ -151,7 +151,7 @@ export function buildNoticeModel(f: NoticeFacts): Record<string, unknown> {
     code: f.code,
     organ: f.organ,
     item: markupSafe(def.title.zh),
-    caseId: f.caseId,
+    caseNo: f.caseNo,
     personName: markupSafe(f.personName),
     addressee: markupSafe(f.addressee),
     station: markupSafe(f.station),

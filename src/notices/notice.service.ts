@@ -94,7 +94,7 @@ export async function issueNotice(trx: Executor, db: Db, input: IssueInput): Pro
       type: event.type, data: eventData, fromState: event.from_state, toState: event.to_state ?? input.snapshot.value,
     },
     caseData: context.data, materials: context.materials,
-    caseId: input.caseId, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
+    caseNo: c.case_no, appliedAt: c.created_at, dueAt: c.due_at, timerAt: row.timer_at ?? null,
     personName: input.person.name, addressee: applicant ?? input.person.name, station: station.name_zh,
     organ: district.name_zh,
     handler: handler ?? '系统', number, code, verifyUrl: `${runtime.settings.publicBaseUrl}/verify/${verifyToken}`,

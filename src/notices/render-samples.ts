@@ -45,7 +45,7 @@ async function renderSamples(outDir: string): Promise<string[]> {
       definition: def, noticeKey: s.notice, notice,
       event: { type: p.event, data, fromState: p.fromState, toState: p.toState }, caseData: data,
       materials: def.materials.filter((m) => m.required).map((m) => m.id),
-      caseId: '019ab8c2-5f3e-7000-8000-00000000007b', appliedAt: new Date('2026-11-20T01:00:00Z'),
+      caseNo: '退报-2026-00123', appliedAt: new Date('2026-11-20T01:00:00Z'),
       dueAt: new Date('2026-12-01T15:59:59Z'),
       timerAt: s.kind === 'public-notice' || s.kind === 'correction' ? new Date('2026-12-01T15:59:59Z') : null,
       personName: s.name, addressee: s.name, station: '桥头村退役军人服务站', organ: '新河区退役军人事务局', handler: '区局 陈静', number,

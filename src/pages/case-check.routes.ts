@@ -3,7 +3,7 @@ import { deleteDraft, findDraft } from '../drafts/draft.service.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { choicesOf, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
+import { caseHeading, choicesOf, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
 import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind, sectionsState } from './case-step-form.ts';
 import { sectionHref, sectionSchema } from './form-sections.ts';
@@ -53,11 +53,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const version = draft?.caseVersion ?? lc.row.version;
     const preview = await previewStep(app.caseDeps, user, lc, { type: info.event.type, data: cleanData(data) }, lang);
     return sendPage(req, reply, 'check', `${message(lang, 'CHECK_TITLE')} · ${loc(lang, info.event.label)}`, {
-      case: {
-        id: lc.row.id,
-        title: loc(lang, lc.definition.title),
-        stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
-      },
+      case: caseHeading(lc, lang),
       person: personHeader(lc.person, lang),
       event: {
         type: info.event.type,

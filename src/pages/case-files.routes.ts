@@ -3,7 +3,7 @@ import { attachFiles, attachmentFor } from '../attachments/attachment.service.ts
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import { findStation } from '../stations/station.service.ts';
-import { dueOf, loadCase, noticesOf, personHeader } from './case-model.ts';
+import { caseHeading, dueOf, loadCase, noticesOf, personHeader } from './case-model.ts';
 import { casePage, type CasePages } from './case-page.ts';
 import { uploadsOf } from './case-step-form.ts';
 import { stationName } from './labels.ts';
@@ -65,12 +65,7 @@ export default async function caseFilePages(p: CasePages): Promise<void> {
     }));
     const station = await findStation(app.db, req.user!.stationId);
     return sendPage(req, reply, 'receipt', message(lang, 'RECEIPT_TITLE'), {
-      case: {
-        id: lc.row.id,
-        title: loc(lang, lc.definition.title),
-        stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
-        createdAt: lc.row.createdAt,
-      },
+      case: { ...caseHeading(lc, lang), createdAt: lc.row.createdAt },
       person: personHeader(lc.person, lang), materials, files: lc.attachments.length, receipt,
       qrSvg: svg, qrTarget: target,
       due: dueOf(app, lc.row, lang), station: station && stationName(station, lang), clerk: req.user!.displayName,

@@ -183,6 +183,14 @@ export function dueOf(
   };
 }
 
+/** How the pages above a case's form name it: the item, its short number, the step it is at. */
+export function caseHeading(lc: CaseAtHand, lang: Lang) {
+  return {
+    id: lc.row.id, caseNo: lc.row.caseNo, title: loc(lang, lc.definition.title),
+    stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
+  };
+}
+
 export function personHeader(p: CaseAtHand['person'], lang: Lang) {
   return {
     id: p.id, name: p.name, idMasked: maskIdNumber(p.idNumber), sex: label(SEX, p.sex, lang), birthDate: p.birthDate,

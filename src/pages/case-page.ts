@@ -11,8 +11,8 @@ import { can } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import {
-  caseDataRows, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader, stepsOf,
-  timelineOf, type LoadedCase,
+  caseDataRows, caseHeading, dueOf, fileView, loadCase, materialsOf, movesOf, noticesOf, outcomeText, personHeader,
+  stepsOf, timelineOf, type LoadedCase,
 } from './case-model.ts';
 import { eventInfo, initialData, isCounter, moveKind, stepFormHtml, stepProblems, uploadsHtml, type EventInfo } from './case-step-form.ts';
 import { errorList } from './form-errors.ts';
@@ -81,9 +81,9 @@ export async function casePage(
   const state = lc.definition.machine.states[c.state];
   const assigneeName = (id: string) =>
     holders.find((h) => h.id === id)?.name ?? (id === user.id ? user.displayName : id);
-  return sendPage(req, reply, 'case', `${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
+  return sendPage(req, reply, 'case', `${c.caseNo} · ${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
     case: {
-      id: c.id, shortId: c.id.slice(-12), title: loc(lang, lc.definition.title), open: c.status === 'open', version: c.version,
+      ...caseHeading(lc, lang), open: c.status === 'open', version: c.version,
       stateTitle: loc(lang, state?.meta.step) || c.state,
       level: label(LEVELS, state?.meta.level, lang),
       external: state?.meta.external === true,
@@ -172,11 +172,7 @@ async function tasksOf(
 async function stepPageBase(p: CasePages, lc: LoadedCase, lang: Lang, data: Record<string, unknown>) {
   const { steps, position, total } = stepsOf(lc.definition, lc.row, lc.view, lang);
   return {
-    case: {
-      id: lc.row.id,
-      title: loc(lang, lc.definition.title),
-      stateTitle: loc(lang, lc.definition.machine.states[lc.row.state]?.meta.step),
-    },
+    case: caseHeading(lc, lang),
     person: personHeader(lc.person, lang), steps, position, total, due: dueOf(p.app, lc.row, lang),
     materials: await materialsOf(p.app, lc, lang, data),
   };

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
+import { findCaseByNumber } from '../cases/case-list.service.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
 import { copiedToMe, myQueue, recentPersons } from '../cases/case-queue.service.ts';
@@ -11,7 +12,7 @@ import { label, LEVELS, SEX, stationName } from './labels.ts';
 import { myDrafts } from '../drafts/draft.service.ts';
 import { message } from '../messages/catalogue.ts';
 import { loc } from './view.ts';
-import { pageLang, posted, sendPage } from './web.ts';
+import { pageLang, posted, see, sendPage } from './web.ts';
 import { stepTitle } from './case-model.ts';
 
 function personRow(p: Person, lang: Lang) {
@@ -62,6 +63,15 @@ export default async function homePages(app: FastifyInstance): Promise<void> {
     let results: Person[] = [];
     let error: string | undefined;
     const id = q.replace(/\s/g, '').toUpperCase();
+    // A case number (退报-2026-00123) opens its case; clerks read it off a notice or hear it on the phone.
+    const byNumber = q ? await findCaseByNumber(app.caseDeps, user, q) : undefined;
+    if (byNumber?.id) return see(reply, `/cases/${byNumber.id}`);
+    if (byNumber) {
+      return sendPage(req, reply, 'search', message(lang, 'PAGE_SEARCH_TITLE'), {
+        q, searched: false, error: message(lang, 'CASE_NO_NOT_FOUND', { caseNo: byNumber.caseNo }), results: [],
+        newPersonHref: '/persons/new',
+      }, 404);
+    }
     if (!q) error = message(lang, 'PAGE_SEARCH_EMPTY');
     else if (/^\d{17}[\dX]$/.test(id)) results = await searchPersons(app.db, { idNumber: id }, user.stationPath, 50);
     else if (/^\d/.test(q)) error = message(lang, 'PAGE_SEARCH_ID_INCOMPLETE');

@@ -250,7 +250,7 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
         workflowId: i.workflowId, order: i.order, title: loc(lang, i.title), status: i.status,
         statusText: message(lang, ITEM_STATUS[i.status]),
         reason: i.status === 'not-applicable' ? loc(lang, i.reason) : null,
-        caseId: 'caseId' in i ? i.caseId : null,
+        caseId: 'caseId' in i ? i.caseId : null, caseNo: 'caseNo' in i ? i.caseNo : null,
         step: i.status === 'in-progress' ? loc(lang, i.step) : null,
         outcome: i.status === 'done' ? outcomeText(i.outcome, lang) : null,
         canStart: can(user, 'case.open') && i.status !== 'in-progress' && i.status !== 'not-applicable',

@@ -179,13 +179,13 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       else if (act === 'ESCALATE') results = await escalateCases(app.caseDeps, user, caseIds, text, lang);
       else results = await bulkAct(app.caseDeps, user, caseIds, 'COMMENT', { text }, lang);
     }
-    // Each case by the best name there is: the person and the item (a case outside the area stays unnamed).
+    // Each case by its number, the person and the item (a case outside the area stays unnamed).
     const named = new Map((await casesNamed(app.caseDeps, user, results.map((r) => r.caseId))).map((c) => [c.id, c]));
     const items = new Map((await chainItems(app.db, app.clock.now())).map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, [...named.values()].map((c) => c.personId));
     const nameOf = (caseId: string) => {
       const c = named.get(caseId);
-      return c ? { name: `${persons.get(c.personId) ?? ''} · ${items.get(c.workflowId) ?? ''}`, href: `/cases/${caseId}` } : { name: caseId, href: null };
+      return c ? { name: `${c.caseNo} ${persons.get(c.personId) ?? ''} · ${items.get(c.workflowId) ?? ''}`, href: `/cases/${caseId}` } : { name: caseId, href: null };
     };
     const done = results.filter((r) => r.ok).map((r) => nameOf(r.caseId));
     const failed = results.filter((r): r is Extract<BulkOutcome, { ok: false }> => !r.ok)

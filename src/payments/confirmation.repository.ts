@@ -39,7 +39,7 @@ export async function findRunInArea(
 export async function runEntries(db: Executor, runId: string) {
   return db.selectFrom('confirmation_entries as e').innerJoin('cases', 'cases.id', 'e.case_id').innerJoin('persons', 'persons.id', 'cases.person_id')
     .leftJoin('users', 'users.id', 'e.by_user')
-    .select(['e.case_id', 'e.position', 'e.status', 'e.event_seq', 'e.at', 'e.error', 'persons.name', 'users.display_name', 'cases.state'])
+    .select(['e.case_id', 'cases.case_no', 'e.position', 'e.status', 'e.event_seq', 'e.at', 'e.error', 'persons.name', 'users.display_name', 'cases.state'])
     .where('e.run_id', '=', runId).orderBy('e.position').execute();
 }
 

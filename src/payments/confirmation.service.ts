@@ -47,7 +47,7 @@ export async function runView(db: Executor, user: User, id: string) {
     closedAt: r.closed_at?.toISOString() ?? null,
     counts: Object.fromEntries(['pending', 'confirmed', 'suspended', 'failed'].map((s) => [s, entries.filter((e) => e.status === s).length])),
     entries: entries.map((e) => ({
-      caseId: e.case_id, personName: e.name, status: e.status, state: e.state,
+      caseId: e.case_id, caseNo: e.case_no, personName: e.name, status: e.status, state: e.state,
       ...(e.event_seq ? { eventSeq: e.event_seq } : {}),
       ...(e.display_name ? { by: e.display_name, at: e.at?.toISOString() } : {}),
       ...(e.error ? { error: e.error } : {}),

@@ -28,7 +28,7 @@ interface PayableQuery { workflowId: string; period: string; states: string[]; s
 export async function casesUnpaidFor(db: Executor, q: PayableQuery) {
   return db.selectFrom('cases').leftJoin('roster_rows', (j) => j.onRef('roster_rows.case_id', '=', 'cases.id').onRef('roster_rows.roster_id', '=', 'cases.roster_id'))
     .innerJoin('persons', 'persons.id', 'cases.person_id')
-    .select(['cases.id', 'cases.state', 'cases.workflow_version', 'cases.snapshot', 'persons.name'])
+    .select(['cases.id', 'cases.case_no', 'cases.state', 'cases.workflow_version', 'cases.snapshot', 'persons.name'])
     .where('cases.workflow_id', '=', q.workflowId).where('cases.state', 'in', q.states).where('cases.status', '=', 'open').where(withinArea('cases.station_path', q.stationPath))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payments').select('payments.id').whereRef('payments.case_id', '=', 'cases.id').where('payments.period', '=', q.period))))
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payment_records').select('payment_records.case_id').whereRef('payment_records.case_id', '=', 'cases.id').where('payment_records.period', '=', q.period))))
@@ -73,7 +73,7 @@ export async function listBatchesInArea(db: Executor, stationPath: string, workf
 /** A batch's lines with the name of each case's person, in order. */
 export async function batchLines(db: Executor, batchId: string) {
   return db.selectFrom('payments').innerJoin('cases', 'cases.id', 'payments.case_id').innerJoin('persons', 'persons.id', 'cases.person_id')
-    .select(['payments.id', 'payments.line_no', 'payments.case_id', 'payments.period', 'payments.months', 'payments.multiplier_percent', 'payments.annual_fen', 'payments.amount_fen',
+    .select(['payments.id', 'payments.line_no', 'payments.case_id', 'cases.case_no', 'payments.period', 'payments.months', 'payments.multiplier_percent', 'payments.annual_fen', 'payments.amount_fen',
       'payments.payee_name', 'payments.bank_name', 'payments.bank_account_enc', 'payments.status', 'payments.event_seq', 'payments.error', 'persons.name as person_name'])
     .where('payments.batch_id', '=', batchId).orderBy('payments.line_no').execute();
 }

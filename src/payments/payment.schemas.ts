@@ -18,7 +18,8 @@ const batchFields = {
   approvedBy: Nullable(Type.String()), approvedAt: Nullable(DateTime()), exportedAt: Nullable(DateTime()),
   exportSha256: Nullable(Type.String()), recordedAt: Nullable(DateTime()), paidOn: Nullable(Day()),
   lines: Type.Array(Type.Object({
-    line: Type.Integer(), caseId: Type.String(), personName: Type.String(), months: Type.Integer(),
+    line: Type.Integer(), caseId: Type.String(), caseNo: Type.String(), personName: Type.String(),
+    months: Type.Integer(),
     multiplierPercent: Type.Number(), annualFen: Type.Integer(), amountFen: Type.Integer(), payeeName: Type.String(),
     bankName: Type.String(), bankAccount: Type.String({ description: 'Masked' }),
     status: Type.Union([Type.Literal('pending'), Type.Literal('paid'), Type.Literal('failed')]),
@@ -28,7 +29,8 @@ const batchFields = {
 
 export const PaymentBatch = Type.Object(batchFields, { title: 'PaymentBatch' });
 export const PaymentBatchBuilt = Type.Object({
-  ...batchFields, skipped: Type.Array(Type.Object({ caseId: Type.String(), reason: Type.String() })),
+  ...batchFields,
+  skipped: Type.Array(Type.Object({ caseId: Type.String(), caseNo: Type.String(), reason: Type.String() })),
 });
 export const PaymentRecording = Type.Object({ id: Type.String(), jobId: Type.String(), status: Type.Literal('queued') });
 
@@ -36,7 +38,7 @@ export const ConfirmationRun = Type.Object({
   id: Type.String(), workflowId: Type.String(), year: Type.Integer(), status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   createdAt: DateTime(), closedAt: Nullable(DateTime()), counts: MapOf(Type.Integer(), 'Entries per status'),
   entries: Type.Array(Type.Object({
-    caseId: Type.String(), personName: Type.String(), state: Type.String(),
+    caseId: Type.String(), caseNo: Type.String(), personName: Type.String(), state: Type.String(),
     status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('suspended'), Type.Literal('failed')]),
     error: Type.Optional(Type.String()), by: Type.Optional(Type.String()), at: Type.Optional(DateTime()),
     eventSeq: Type.Optional(Type.Integer()),

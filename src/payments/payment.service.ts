@@ -73,7 +73,7 @@ function valueOn(standards: readonly Standard[], key: string, day: string): unkn
   return value;
 }
 
-interface Skipped { caseId: string; reason: string }
+interface Skipped { caseId: string; caseNo: string; reason: string }
 
 /**
  * Why a case cannot take RECORD_PAYMENT with `data` under the definition version it is on (a case
@@ -138,7 +138,7 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
         rule, data, (key, day) => valueOn(standards, key, day), { year: input.period, ...range }, stoppedOn, stops.gaps,
       );
       if ('skip' in line) {
-        skipped.push({ caseId: c.id, reason: line.skip });
+        skipped.push({ caseId: c.id, caseNo: c.case_no, reason: line.skip });
         continue;
       }
       // The RECORD_PAYMENT that recordBatch will send (its day and bank reference are not known yet).
@@ -150,7 +150,7 @@ export async function buildBatch(deps: CaseDeps, user: User, input: { workflowId
         start: rule.window(data, null)?.start ?? null, periodFrom: range.from,
       }, { number, paidOn: today });
       const why = notRecordable(versions.get(c.workflow_version), c.workflow_version, c.state, eventData, now);
-      if (why) skipped.push({ caseId: c.id, reason: why });
+      if (why) skipped.push({ caseId: c.id, caseNo: c.case_no, reason: why });
       else lines.push({ caseId: c.id, ...line });
     }
     const id = newId(now.getTime());
@@ -207,7 +207,7 @@ export async function batchView(db: Executor, user: User, id: string) {
     exportSha256: b.export_sha256, recordedAt: b.recorded_at?.toISOString() ?? null,
     paidOn: b.paid_on ? isoDay(b.paid_on) : null,
     lines: lines.map((l) => ({
-      line: l.line_no, caseId: l.case_id, personName: l.person_name, months: l.months,
+      line: l.line_no, caseId: l.case_id, caseNo: l.case_no, personName: l.person_name, months: l.months,
       multiplierPercent: l.multiplier_percent, annualFen: Number(l.annual_fen), amountFen: Number(l.amount_fen),
       payeeName: l.payee_name, bankName: l.bank_name,
       bankAccount: maskBankAccount(decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`)),
@@ -255,7 +255,7 @@ export async function bankFile(deps: CaseDeps, user: User, id: string): Promise<
   const summary = `${rule.summary}${b.period}`;
   const csv = toCsv(BANK_FILE_HEADER, lines.map((l) => [
     l.line_no, l.payee_name, decryptField(keys, l.bank_account_enc, `payments.bank_account:${l.id}`), l.bank_name,
-    yuan(Number(l.amount_fen)), Number(l.amount_fen), summary, b.number, l.case_id,
+    yuan(Number(l.amount_fen)), Number(l.amount_fen), summary, b.number, l.case_no,
   ]));
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {

@@ -5,7 +5,7 @@ import { MAX_VERSION } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { diffDefinitions } from './definition-diff.ts';
-import { lintDefinition } from '../definitions/linter.ts';
+import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
 import {
   createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration,
   type VersionRecord,
@@ -79,7 +79,8 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     authorize(req.user!, 'policy.edit');
     const inForce = await listVersionsInForce(app.db, app.clock.now());
     const known = new Set(inForce.map((v) => v.workflowId).concat(req.params.id));
-    const findings = lintDefinition(req.params.id, req.body.definition, known);
+    const abbreviations = abbreviationUsers(inForce.map((v) => v.definition));
+    const findings = lintDefinition(req.params.id, req.body.definition, known, abbreviations);
     if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
     return { workflowId: req.params.id, findings: findings.map((f) => ({ path: f.path, message: f.message })) };
   });

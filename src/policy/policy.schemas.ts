@@ -39,7 +39,8 @@ const DataErrors = Type.Array(Type.Object({ form: Type.String(), errors: Type.Ar
 
 export const Impact = Type.Object({
   cases: Type.Array(Type.Object({
-    caseId: Type.String(), fromVersion: Type.Integer(), state: Type.String(), stateExists: Type.Boolean(),
+    caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(), state: Type.String(),
+    stateExists: Type.Boolean(),
     dataErrors: DataErrors,
   })),
   summary: Type.Object({ open: Type.Integer(), stateMissing: Type.Integer(), dataInvalid: Type.Integer() }),

@@ -1,6 +1,6 @@
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
-import { lintDefinition } from '../definitions/linter.ts';
+import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
 import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { listOpenCases, lockCase, moveToVersion } from '../cases/case.repository.ts';
@@ -32,8 +32,9 @@ export async function createDraft(
   return deps.db.transaction().execute(async (trx) => {
     const version = await nextVersion(trx, workflowId);
     const definition = { ...input.definition, version } as unknown as WorkflowDefinition;
-    const known = new Set((await listVersionsInForce(trx, now)).map((v) => v.workflowId).concat(workflowId));
-    const findings = lintDefinition(`${workflowId}@${version}`, definition, known);
+    const inForce = await listVersionsInForce(trx, now);
+    const known = new Set(inForce.map((v) => v.workflowId).concat(workflowId));
+    const findings = lintDefinition(`${workflowId}@${version}`, definition, known, abbreviationUsers(inForce.map((v) => v.definition)));
     await insertDraft(trx, {
       definition, note: input.note, author: user.id, findings, policyDocument: input.policyDocument ?? null,
       effectiveFrom: input.effectiveFrom ? new Date(input.effectiveFrom) : null, now,
@@ -44,6 +45,7 @@ export async function createDraft(
 
 export interface CaseImpact {
   caseId: string;
+  caseNo: string;
   fromVersion: number;
   state: string;
   stateExists: boolean;
@@ -73,7 +75,7 @@ export async function impactReport(
   const wf = compile(target.definition, createAjv());
   const rows = await listOpenCases(deps.db, workflowId);
   const cases = rows.map((c) => ({
-    caseId: c.id, fromVersion: c.workflowVersion, state: c.state,
+    caseId: c.id, caseNo: c.caseNo, fromVersion: c.workflowVersion, state: c.state,
     stateExists: c.state in wf.definition.machine.states, dataErrors: dataErrors(wf, c.snapshot.context.data),
   }));
   return {

@@ -59,7 +59,9 @@ export async function pendingBatchCases(
 }
 
 export async function batchCaseResults(db: Executor, batchId: string) {
-  return db.selectFrom('batch_action_cases').select(['position', 'case_id', 'ok', 'event_seq', 'code', 'message', 'errors']).where('batch_id', '=', batchId).orderBy('position').execute();
+  return db.selectFrom('batch_action_cases').innerJoin('cases', 'cases.id', 'batch_action_cases.case_id')
+    .select(['position', 'case_id', 'cases.case_no', 'ok', 'event_seq', 'code', 'message', 'errors'])
+    .where('batch_id', '=', batchId).orderBy('position').execute();
 }
 
 interface BatchCaseResult {

@@ -159,7 +159,7 @@ export async function batchView(db: Executor, user: User, batchId: string) {
     counts: { cases: b.case_count, succeeded: b.succeeded, failed: b.failed },
     createdAt: b.created_at.toISOString(), finishedAt: b.finished_at?.toISOString() ?? null,
     results: rows.map((r) => ({
-      position: r.position, caseId: r.case_id, ok: r.ok, ...(r.ok ? { version: r.event_seq } : {}),
+      position: r.position, caseId: r.case_id, caseNo: r.case_no, ok: r.ok, ...(r.ok ? { version: r.event_seq } : {}),
       ...(r.ok === false ? { code: r.code, message: r.message, errors: r.errors ?? undefined } : {}),
     })),
   };

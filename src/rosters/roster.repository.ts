@@ -51,8 +51,10 @@ export async function listRostersInArea(db: Executor, stationPath: string, limit
 export async function shownRosterRows(
   db: Executor, rosterId: string, opts: { status?: RosterRowStatus; offset: number; limit: number },
 ) {
-  let q = db.selectFrom('roster_rows').select(['row_no', 'display', 'status', 'errors', 'person_id', 'case_id']).where('roster_id', '=', rosterId);
-  if (opts.status) q = q.where('status', '=', opts.status);
+  let q = db.selectFrom('roster_rows').leftJoin('cases', 'cases.id', 'roster_rows.case_id')
+    .select(['row_no', 'display', 'roster_rows.status', 'errors', 'roster_rows.person_id', 'case_id', 'cases.case_no'])
+    .where('roster_rows.roster_id', '=', rosterId);
+  if (opts.status) q = q.where('roster_rows.status', '=', opts.status);
   return q.orderBy('row_no').offset(opts.offset).limit(opts.limit).execute();
 }
 

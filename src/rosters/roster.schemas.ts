@@ -33,6 +33,7 @@ const rosterFields = {
     name: Type.String(), idMasked: Type.String({ description: 'The ID number, masked' }), station: Nullable(Type.String({ description: 'The station cell as written' })),
     errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
     personId: Nullable(Type.String()), caseId: Nullable(Type.String()),
+    caseNo: Nullable(Type.String({ description: 'The short number of the case the row created' })),
   })),
 };
 
@@ -51,7 +52,7 @@ export const BatchView = Type.Object({
   counts: Type.Object({ cases: Type.Integer(), succeeded: Type.Integer(), failed: Type.Integer() }),
   createdAt: DateTime(), finishedAt: Nullable(DateTime()),
   results: Type.Array(Type.Object({
-    position: Type.Integer(), caseId: Type.String(),
+    position: Type.Integer(), caseId: Type.String(), caseNo: Type.String({ description: 'The short case number (退报-2026-00123)' }),
     ok: Nullable(Type.Boolean({ description: 'null while the case waits its turn' })),
     version: Type.Optional(Nullable(Type.Integer())), code: Type.Optional(Nullable(Type.String())),
     message: Type.Optional(Nullable(Type.String())),

@@ -15,6 +15,7 @@ import { prefillData } from '../cases/case-inputs.ts';
 import { appendEvents } from '../cases/case-event.repository.ts';
 import { sealSnapshot } from '../cases/case.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
+import { takeCaseNumbers } from '../cases/case-number.ts';
 import { timingOnEntry } from '../cases/step-timing.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import { withImportSlot } from './import-slots.ts';
@@ -142,7 +143,7 @@ export async function rosterView(
     committedAt: r.committed_at?.toISOString() ?? null,
     rows: rows.map((x) => ({
       row: x.row_no, status: x.status, ...(x.display as object), errors: x.errors, personId: x.person_id,
-      caseId: x.case_id,
+      caseId: x.case_id, caseNo: x.case_no,
     })),
   };
 }
@@ -236,14 +237,17 @@ export async function commitRoster(
         effects: started.effects,
       });
     }
+    // Numbered in roster order; a row the database then skips (a case opened meanwhile) leaves its number unused.
+    const numbers = await takeCaseNumbers(trx, wf.definition, now, planned.length);
     const created = new Set<string>();
     for (let i = 0; i < planned.length; i += CHUNK) {
       const chunk = planned.slice(i, i + CHUNK);
-      const inserted = await insertRosterCases(trx, chunk.map((c) => {
+      const inserted = await insertRosterCases(trx, chunk.map((c, j) => {
         const t = timingOnEntry(wf, null, c.snapshot, now, deps.calendar.current)!;
         const done = c.snapshot.status === 'done';
         return {
-          id: c.id, workflow_id: wf.definition.id, workflow_version: wf.definition.version, parent_case_id: null,
+          id: c.id, case_no: numbers[i + j]!, workflow_id: wf.definition.id, workflow_version: wf.definition.version,
+          parent_case_id: null,
           person_id: c.personId, applicant_id: null, payee_id: null, agent: null, station_id: c.stationId,
           station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' as const : 'open' as const,
           exclusive: !wf.definition.allowConcurrentCases, outcome: c.snapshot.context.outcome, version: 1,

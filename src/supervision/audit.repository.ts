@@ -3,6 +3,7 @@ import { withinArea } from '../jurisdiction/within-area.ts';
 
 export interface AuditEntry {
   caseId: string;
+  caseNo: string;
   workflowId: string;
   seq: number;
   kind: 'machine' | 'admin';
@@ -16,14 +17,15 @@ export interface AuditEntry {
 
 function entries(db: Executor) {
   return db.selectFrom('case_events as e').innerJoin('cases as c', 'c.id', 'e.case_id').leftJoin('users as u', 'u.id', 'e.actor_id')
-    .select(['e.case_id', 'c.workflow_id', 'e.seq', 'e.kind', 'e.type', 'e.actor_id', 'u.display_name', 'e.from_state', 'e.to_state', 'e.at']);
+    .select(['e.case_id', 'c.case_no', 'c.workflow_id', 'e.seq', 'e.kind', 'e.type', 'e.actor_id', 'u.display_name', 'e.from_state', 'e.to_state', 'e.at']);
 }
 
 type EntryRow = Awaited<ReturnType<ReturnType<typeof entries>['execute']>>[number];
 
 function toEntry(r: EntryRow): AuditEntry {
   return {
-    caseId: r.case_id, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type, actorId: r.actor_id,
+    caseId: r.case_id, caseNo: r.case_no, workflowId: r.workflow_id, seq: r.seq, kind: r.kind, type: r.type,
+    actorId: r.actor_id,
     actor: r.display_name, from: r.from_state, to: r.to_state, at: r.at,
   };
 }

@@ -18,7 +18,7 @@ const PAGE = 200;
 const COLUMNS: MessageKey[] = [
   'EXPORT_COL_NAME', 'EXPORT_COL_ID_NUMBER', 'EXPORT_COL_PHONE', 'EXPORT_COL_ITEM', 'EXPORT_COL_STEP', 'EXPORT_COL_STATUS',
   'EXPORT_COL_STATION', 'EXPORT_COL_HOLDER', 'EXPORT_COL_ASSIGNEE', 'EXPORT_COL_ESCALATED', 'EXPORT_COL_DUE',
-  'EXPORT_COL_OVERDUE', 'EXPORT_COL_DAYS', 'EXPORT_COL_OPENED', 'EXPORT_COL_LAST', 'EXPORT_COL_CASE',
+  'EXPORT_COL_OVERDUE', 'EXPORT_COL_DAYS', 'EXPORT_COL_OPENED', 'EXPORT_COL_LAST', 'EXPORT_COL_CASE_NO', 'EXPORT_COL_CASE',
 ];
 
 export type ExportFilters = Omit<CaseListFilters, 'cursor' | 'limit'>;
@@ -71,7 +71,7 @@ export async function caseExport(
           c.assigneeId ? assignees.get(c.assigneeId) ?? '' : '', c.escalatedTo ? word('EXPORT_YES') : '',
           time(c.dueAt, 'yyyy-MM-dd HH:mm'), c.status === 'open' ? word(c.overdue ? 'EXPORT_YES' : 'EXPORT_NO') : '',
           c.daysInStep === null ? '' : String(c.daysInStep), time(c.createdAt, 'yyyy-MM-dd HH:mm'),
-          time(c.lastEventAt, 'yyyy-MM-dd HH:mm'), c.id,
+          time(c.lastEventAt, 'yyyy-MM-dd HH:mm'), c.caseNo, c.id,
         ];
       }
       cursor = page.nextCursor ?? undefined;

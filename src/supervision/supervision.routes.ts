@@ -100,7 +100,7 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ex
   app.get('/me/urges', { schema: { tags: ['supervision'], response: { 200: Urges }, summary: 'Urges (催办) on cases I hold or my station holds, newest first' } }, async (req) => {
     const urges = await urgesFor(app.db, req.user!, 100);
     const items = urges.map((r) => ({
-      caseId: r.caseId, workflowId: r.workflowId, state: r.state, text: maskText(r.text),
+      caseId: r.caseId, caseNo: r.caseNo, workflowId: r.workflowId, state: r.state, text: maskText(r.text),
       at: r.at.toISOString(), by: r.by,
     }));
     return { items };
@@ -114,8 +114,10 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ex
     const items = (await auditEntries(app.db, req.user!, from, to)).map((e) => ({ ...e, at: e.at.toISOString() }));
     if (req.query.format === 'csv') {
       return attachment(reply, `events-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
-        ['案件 case', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
-        items.map((i) => [i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at]),
+        ['案件编号 case no', '案件ID case id', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
+        items.map((i) => [
+          i.caseNo, i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at,
+        ]),
       ));
     }
     return { items };

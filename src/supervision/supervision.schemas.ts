@@ -51,19 +51,20 @@ export const CaseExportFile = {
 export const ActResults = Type.Object({
   results: Type.Array(Type.Object({
     caseId: Type.String(), ok: Type.Boolean(), version: Type.Optional(Type.Integer()),
+    caseNo: Nullable(Type.String({ description: 'The short case number; null when no such case is in your area' })),
     code: Type.Optional(Type.String()), message: Type.Optional(Type.String()),
   })),
 });
 
 export const Urges = Type.Object({
   items: Type.Array(Type.Object({
-    caseId: Type.String(), workflowId: Type.String(), state: Type.String(), text: Type.String(),
+    caseId: Type.String(), caseNo: Type.String(), workflowId: Type.String(), state: Type.String(), text: Type.String(),
     at: DateTime(), by: Nullable(Type.String()),
   })),
 });
 
 const eventFields = {
-  caseId: Type.String(), workflowId: Type.String(), seq: Type.Integer(), kind: Type.String(), type: Type.String(), actor: Nullable(Type.String({ description: 'Display name' })),
+  caseId: Type.String(), caseNo: Type.String(), workflowId: Type.String(), seq: Type.Integer(), kind: Type.String(), type: Type.String(), actor: Nullable(Type.String({ description: 'Display name' })),
   from: Nullable(Type.String()), to: Nullable(Type.String()), at: DateTime(),
 };
 
