@@ -3,6 +3,7 @@ import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
+import { caseHolder } from './case-holder.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
@@ -230,7 +231,7 @@ export async function applySystemEvent(
   trx: Executor, deps: CaseDeps, c: Case, type: string, now: Date,
 ): Promise<boolean> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
-  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now });
+  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now, holder: null });
   if (!result.ok) return false;
   await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
   return true;
@@ -251,9 +252,10 @@ async function persistStep(
   e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date,
 ): Promise<Written> {
   const seq = c.version + 1;
+  const timing = timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current);
+  // A new step goes to its level's queue: the person it was handed to held only the step they were given.
   const row = await updateCase(trx, c, {
-    snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current),
-    progressed: true,
+    snapshot: result.snapshot, timing, progressed: true, ...(timing ? { assigneeId: null } : {}),
   }, now);
   const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
   if (result.effects.length > 0) {
@@ -272,10 +274,11 @@ async function advance(
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
-  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, previousActorId });
+  const on = { holder: caseHolder(wf, c), previousActorId };
+  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, ...on });
   if (!result.ok) {
     const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
-      ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, previousActorId) } : {};
+      ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, on) } : {};
     throw rejection(result, extras);
   }
   return persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
@@ -327,7 +330,8 @@ export async function previewStep(
   const now = deps.clock.now();
   const previousActorId = stepsInEffect(at.view.history).at(-1)?.actor ?? null;
   const result = step(
-    wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user), { lang, now, previousActorId },
+    wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user),
+    { lang, now, previousActorId, holder: caseHolder(wf, at.row) },
   );
   if (!result.ok) return { ok: false, error: rejection(result) };
   const children: Localized[] = [];

@@ -7,6 +7,7 @@ import type { Lang } from '../messages/lang.ts';
 import { maskData } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
+import { caseHolder } from './case-holder.ts';
 import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { recallTarget, sentByBatch } from './recall.ts';
@@ -69,7 +70,7 @@ function sensitiveFields(wf: CompiledWorkflow): Set<string> {
 function currentStep(wf: CompiledWorkflow, c: Case, user: User, previousActorId: string | null): CaseView['currentStep'] {
   if (c.snapshot.status === 'done') return null;
   const state = wf.definition.machine.states[c.snapshot.value]!;
-  const events = allowedEvents(wf, c.snapshot, actorOf(user), previousActorId).map((e) => ({
+  const events = allowedEvents(wf, c.snapshot, actorOf(user), { holder: caseHolder(wf, c), previousActorId }).map((e) => ({
     type: e.type, label: e.label, ...(e.form ? { formId: e.form, form: wf.definition.forms[e.form] } : {}),
   }));
   const mainForm = Object.values(state.meta.events ?? {}).find((e) => e.form)?.form;
