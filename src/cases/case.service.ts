@@ -3,7 +3,8 @@ import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
-import { caseHolder } from './case-holder.ts';
+import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
+import { checkTaker } from './step-takers.service.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
@@ -129,6 +130,17 @@ async function personInScope(db: Executor, id: string | undefined, user: User, p
   if (id && !(await findPerson(db, id, user.stationPath))) throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
 }
 
+/**
+ * Who would hold the first step of a new case of the item for a person of `stationPath`, so the
+ * start control can say where the case goes when it is not the starter's own queue.
+ */
+export async function firstHolder(deps: Pick<CaseDeps, 'db' | 'registry'>, workflowId: string, stationPath: string, now: Date): Promise<HolderView | null> {
+  const wf = await deps.registry.inForce(deps.db, workflowId, now);
+  if (!wf) return null;
+  const { snapshot } = start(wf);
+  return describeHolder(deps.db, caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot }));
+}
+
 /** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
 export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
   authorize(user, 'case.open');
@@ -180,7 +192,7 @@ export async function sendEvent(
     if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
     // Read once: the step checks the previous actor against it, and the answer shows it with the new entry.
     const history = await listEvents(trx, c.id);
-    const written = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
+    const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, input, now, lang)
       : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
         : await advance(trx, deps, c, user, history, input, now, lang);
     await deps.afterStep(trx, c, written.entry, paymentLine);
@@ -195,18 +207,22 @@ export async function sendEvent(
 }
 
 async function recordAdminAct(
-  trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
+  trx: Executor, deps: CaseDeps, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
 ): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
-  let assigneeId: string | undefined;
+  // 转办 hands the step to the person (ADR 0019): only someone who may take it.
+  if (input.type === 'REASSIGN') {
+    const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+    const target = await checkTaker(trx, wf.definition, c, String(payload.userId), lang);
+    return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId: target.id }, now);
+  }
   if (typeof payload.userId === 'string') {
     const target = await findUserById(trx, payload.userId);
     if (!target || !inSubtree(c.stationPath, target.stationPath)) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: message(lang, 'CASE_HANDOVER_UNKNOWN_USER') }] });
     }
-    if (input.type === 'REASSIGN') assigneeId = target.id;
   }
-  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
+  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id }, now);
 }
 
 /** The service's own actor: it alone sends DEADLINE, ESCALATE and MIGRATE. */
@@ -240,7 +256,7 @@ export async function applySystemEvent(
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
 export async function appendAdminEntry(
   trx: Executor, c: Case,
-  e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date,
+  e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string | null }, now: Date,
 ): Promise<Written> {
   const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
   const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
