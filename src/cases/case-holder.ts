@@ -37,7 +37,9 @@ export async function describeHolder(db: Executor, holder: Holder | null): Promi
  * Whether the user is the holder or one of the queue's staff (the page then says why they have no
  * move, not who else has it).
  */
-export function heldByUser(h: HolderView, user: { id: string; role: string; stationLevel: string }): boolean {
+export function heldByUser(
+  h: Holder | HolderView, user: { id: string; role: string; stationLevel: string },
+): boolean {
   if (h.kind === 'person') return h.userId === user.id;
   return h.level === user.stationLevel && (!h.supervisors || user.role === 'supervisor');
 }

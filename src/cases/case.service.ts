@@ -3,7 +3,8 @@ import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
-import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
+import { caseHolder } from './case-holder.ts';
+import type { Holder } from '../engine/holding.ts';
 import { checkTaker } from './step-takers.service.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
@@ -134,11 +135,12 @@ async function personInScope(db: Executor, id: string | undefined, user: User, p
  * Who would hold the first step of a new case of the item for a person of `stationPath`, so the
  * start control can say where the case goes when it is not the starter's own queue.
  */
-export async function firstHolder(deps: Pick<CaseDeps, 'db' | 'registry'>, workflowId: string, stationPath: string, now: Date): Promise<HolderView | null> {
+export async function firstHolder(
+  deps: Pick<CaseDeps, 'db' | 'registry'>, workflowId: string, stationPath: string, now: Date,
+): Promise<Holder | null> {
   const wf = await deps.registry.inForce(deps.db, workflowId, now);
   if (!wf) return null;
-  const { snapshot } = start(wf);
-  return describeHolder(deps.db, caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot }));
+  return caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot: start(wf).snapshot });
 }
 
 /** Opens a case of an item for a person (the subject) in the user's jurisdiction. */

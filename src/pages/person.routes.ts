@@ -3,7 +3,7 @@ import { caseSummary } from '../cases/case-list.ts';
 import { listPersonCases } from '../cases/case-list.service.ts';
 import { firstHolder, openCase } from '../cases/case.service.ts';
 import { personChain } from '../chain/chain.service.ts';
-import { heldByUser, holderName } from '../cases/case-holder.ts';
+import { describeHolder, heldByUser, holderName } from '../cases/case-holder.ts';
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
@@ -242,11 +242,16 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
       });
     }
     const mayOpen = can(user, 'case.open');
+    // Where a start goes when the starter does not hold its first step; each holder named once.
     const goesTo = new Map<string, string>();
+    const named = new Map<string, string>();
     for (const i of chain) {
       if (!mayOpen || i.status === 'in-progress' || i.status === 'not-applicable') continue;
       const first = await firstHolder(app.caseDeps, i.workflowId, person.stationPath, now);
-      if (first && !heldByUser(first, user)) goesTo.set(i.workflowId, message(lang, 'HOLD_WILL_GO_TO', { holder: holderName(first, lang) }));
+      if (!first || heldByUser(first, user)) continue;
+      const key = JSON.stringify(first);
+      if (!named.has(key)) named.set(key, holderName((await describeHolder(app.db, first))!, lang));
+      goesTo.set(i.workflowId, message(lang, 'HOLD_WILL_GO_TO', { holder: named.get(key)! }));
     }
     const stages = STAGES.map((st) => ({
       id: st.id,
