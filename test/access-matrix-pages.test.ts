@@ -282,8 +282,10 @@ const act = (type: string, fields: Record<string, string>): Cell => async (c, p,
 };
 
 /** A supervisor's act on the ticked case: the result page answers for each case, done or not done apart. */
-const supervise = (action: string, fields: Record<string, string>): Cell => async (c, p, _role, target) => {
-  const r = await p.post('/supervision/act', { action, caseId: c.caseOf[target], ...fields });
+// `fresh`: a case of its own each time (escalating a case already escalated reaches nobody new, ADR 0019).
+const supervise = (action: string, fields: Record<string, string>, fresh = false): Cell => async (c, p, _, target) => {
+  const caseId = fresh ? await freshCase(c, target) : c.caseOf[target];
+  const r = await p.post('/supervision/act', { action, caseId, ...fields });
   const o = page(r);
   if (o !== 200) return o;
   if (r.body.includes('id="batch-done"') && !r.body.includes('id="batch-failed"')) return 'ok';
@@ -408,7 +410,7 @@ const CELLS: Record<string, Cell> = {
   'GET /supervision?stationId=': async (_c, p, _role, target) => page(await p.get(`/supervision?due=all&stationId=${villageOf[target]}`)),
   'POST /supervision/act urge': supervise('urge', { text: '请加快办理' }),
   'POST /supervision/act reassign': supervise('reassign', { userId: 'u-district-clerk-2', text: '矩阵测试' }),
-  'POST /supervision/act escalate': supervise('escalate', { text: '矩阵测试升级' }),
+  'POST /supervision/act escalate': supervise('escalate', { text: '矩阵测试升级' }, true),
   'POST /supervision/act comment': supervise('comment', { text: '矩阵测试意见' }),
   'GET /policy': async (_c, p) => page(await p.get('/policy')),
   'GET /policy/workflows/:id': async (_c, p) => page(await p.get('/policy/workflows/discharge-reporting')),

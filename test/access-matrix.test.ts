@@ -392,7 +392,8 @@ const CELLS: Record<string, Cell> = {
   'GET /api/v1/me/urges': async (c, h) => status(await c.app.inject({ url: '/api/v1/me/urges', headers: h })),
   'POST /api/v1/supervision/urge': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/urge', headers: h, payload: { caseIds: [c.caseOf[target]], text: '请加快办理' } })),
   'POST /api/v1/supervision/reassign': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/reassign', headers: h, payload: { caseIds: [c.caseOf[target]], userId: 'u-district-clerk-2', reason: '矩阵测试' } })),
-  'POST /api/v1/supervision/escalate': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/escalate', headers: h, payload: { caseIds: [c.caseOf[target]], reason: '矩阵测试' } })),
+  // A fresh case each time: escalating a case already escalated reaches nobody new and is refused (ADR 0019).
+  'POST /api/v1/supervision/escalate': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/escalate', headers: h, payload: { caseIds: [await freshCase(c, target)], reason: '矩阵测试' } })),
   'POST /api/v1/workflows/:id/lint': async (c, h) => {
     const def = (await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: c.admin })).json();
     return status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/lint', headers: h, payload: { definition: def } }));

@@ -105,9 +105,12 @@ t.test('撤回 restores the clock as it stood (an escalation stays), and a step 
   t.match(esc.json().results, [{ ok: true }]);
   const escalated = (await app.inject({ url: `/api/v1/cases/${a.id}`, headers: village })).json();
   t.ok(escalated.escalatedTo, 'escalated while at the village step');
-  const sent = (await send(app, village, a.id, 'SUBMIT', form('householdCheck'), escalated.version)).json();
+  // The escalation handed the village step to the town (ADR 0019): the town clerk takes it, and takes it back.
+  t.equal((await send(app, village, a.id, 'SUBMIT', form('householdCheck'), escalated.version)).statusCode, 403, 'the village no longer holds it');
+  const town = await login(app, 'town-clerk');
+  const sent = (await send(app, town, a.id, 'SUBMIT', form('householdCheck'), escalated.version)).json();
   t.equal(sent.escalatedTo, null, 'the next step starts with a clean clock');
-  const back = await send(app, village, a.id, 'RECALL', {}, sent.version);
+  const back = await send(app, town, a.id, 'RECALL', {}, sent.version);
   t.equal(back.statusCode, 200, back.body);
   t.match(back.json(), { state: 'householdCheck', escalatedTo: escalated.escalatedTo, dueAt: escalated.dueAt, stepEnteredAt: escalated.stepEnteredAt }, 'the escalation and the deadline are back as they were');
   t.same(await verifyHistories(app.db, app.caseDeps.registry).then((v) => v.mismatches), []);

@@ -3,6 +3,9 @@ import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
+import { caseHolder } from './case-holder.ts';
+import type { Holder } from '../engine/holding.ts';
+import { checkTaker } from './step-takers.service.ts';
 import { AppError, type ErrorExtras } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
@@ -132,6 +135,18 @@ async function personInScope(db: Executor, id: string | undefined, user: User, p
   if (id && !(await findPerson(db, id, user.stationPath))) throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
 }
 
+/**
+ * Who would hold the first step of a new case of the item for a person of `stationPath`, so the
+ * start control can say where the case goes when it is not the starter's own queue.
+ */
+export async function firstHolder(
+  deps: Pick<CaseDeps, 'db' | 'registry'>, workflowId: string, stationPath: string, now: Date,
+): Promise<Holder | null> {
+  const wf = await deps.registry.inForce(deps.db, workflowId, now);
+  if (!wf) return null;
+  return caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot: start(wf).snapshot });
+}
+
 /** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
 export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
   authorize(user, 'case.open');
@@ -185,7 +200,7 @@ export async function sendEvent(
     if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
     // Read once: the step checks the previous actor against it, and the answer shows it with the new entry.
     const history = await listEvents(trx, c.id);
-    const written = isAdminAct(input.type) ? await recordAdminAct(trx, c, user, input, now, lang)
+    const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, input, now, lang)
       : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
         : await advance(trx, deps, c, user, history, input, now, lang);
     await deps.afterStep(trx, c, written.entry, paymentLine);
@@ -200,18 +215,22 @@ export async function sendEvent(
 }
 
 async function recordAdminAct(
-  trx: Executor, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
+  trx: Executor, deps: CaseDeps, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
 ): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
-  let assigneeId: string | undefined;
+  // 转办 hands the step to the person (ADR 0019): only someone who may take it.
+  if (input.type === 'REASSIGN') {
+    const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+    const target = await checkTaker(trx, wf.definition, c, String(payload.userId), lang);
+    return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId: target.id }, now);
+  }
   if (typeof payload.userId === 'string') {
     const target = await findUserById(trx, payload.userId);
     if (!target || !inSubtree(c.stationPath, target.stationPath)) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: message(lang, 'CASE_HANDOVER_UNKNOWN_USER') }] });
     }
-    if (input.type === 'REASSIGN') assigneeId = target.id;
   }
-  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
+  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id }, now);
 }
 
 /** The service's own actor: it alone sends DEADLINE, ESCALATE and MIGRATE. */
@@ -236,7 +255,7 @@ export async function applySystemEvent(
   trx: Executor, deps: CaseDeps, c: Case, type: string, now: Date,
 ): Promise<boolean> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
-  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now });
+  const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now, holder: null });
   if (!result.ok) return false;
   await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
   return true;
@@ -245,7 +264,7 @@ export async function applySystemEvent(
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
 export async function appendAdminEntry(
   trx: Executor, c: Case,
-  e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string }, now: Date,
+  e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string | null }, now: Date,
 ): Promise<Written> {
   const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
   const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
@@ -257,9 +276,10 @@ async function persistStep(
   e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date,
 ): Promise<Written> {
   const seq = c.version + 1;
+  const timing = timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current);
+  // A new step goes to its level's queue: the person it was handed to held only the step they were given.
   const row = await updateCase(trx, c, {
-    snapshot: result.snapshot, timing: timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current),
-    progressed: true,
+    snapshot: result.snapshot, timing, progressed: true, ...(timing ? { assigneeId: null } : {}),
   }, now);
   const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
   if (result.effects.length > 0) {
@@ -278,10 +298,11 @@ async function advance(
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
-  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, previousActorId });
+  const on = { holder: caseHolder(wf, c), previousActorId };
+  const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, ...on });
   if (!result.ok) {
     const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
-      ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, previousActorId) } : {};
+      ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, on) } : {};
     throw rejection(result, extras);
   }
   return persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
@@ -333,7 +354,8 @@ export async function previewStep(
   const now = deps.clock.now();
   const previousActorId = stepsInEffect(at.view.history).at(-1)?.actor ?? null;
   const result = step(
-    wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user), { lang, now, previousActorId },
+    wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user),
+    { lang, now, previousActorId, holder: caseHolder(wf, at.row) },
   );
   if (!result.ok) return { ok: false, error: rejection(result) };
   const children: Localized[] = [];

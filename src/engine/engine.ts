@@ -6,6 +6,7 @@ import type { FieldError } from '../messages/field-error.ts';
 import type { ErrorCode } from '../messages/error.messages.ts';
 import type { Lang } from '../messages/lang.ts';
 import { evaluateGuard, formErrors, guardMessage, guardParts, guardSubject, missingMaterialsNamed, type NamedMaterial, type CaseContext, type CaseEvent, type CompiledWorkflow } from './compile.ts';
+import { holds, type Holder } from './holding.ts';
 
 /** The stored form of a case's machine state; carries the definition it belongs to. */
 export interface StoredSnapshot {
@@ -48,12 +49,18 @@ export interface AllowedEvent {
   form?: string;
 }
 
-export interface StepOptions {
+/** Who may act on the case's open step: its holder (holding.ts), and who took the step before. */
+export interface ActingOn {
+  /** Null for a step nobody acts on (it waits for a timer or the service); only the system moves it. */
+  holder: Holder | null;
+  /** Who sent the previous machine event (four-eyes steps). */
+  previousActorId?: string | null;
+}
+
+export interface StepOptions extends ActingOn {
   lang: Lang;
   /** The service clock's instant: date rules of forms (`x-rules`) judge against its day. */
   now: Date;
-  /** Who sent the previous machine event (four-eyes steps). */
-  previousActorId?: string | null;
 }
 
 const LEVEL_OF_EXTERNAL: Record<Level, 'village' | 'town' | 'district'> = {
@@ -103,10 +110,14 @@ export function start(wf: CompiledWorkflow, data: Record<string, unknown> = {}):
   return { ok: true, snapshot: store(wf, snap), effects: effectsOf(actions) };
 }
 
-function mayAct(state: StateConfig, type: string, actor: Actor): boolean {
+/** The roles a state's definition lets send `type` (a station's clerks unless it says otherwise). */
+export function eventRoles(state: StateConfig, type: string): string[] {
+  return state.meta.events?.[type]?.roles ?? state.meta.roles ?? ['clerk'];
+}
+
+function mayAct(state: StateConfig, type: string, actor: Actor, holder: Holder | null): boolean {
   if (actor.level === 'system') return true;
-  const roles = state.meta.events?.[type]?.roles ?? state.meta.roles ?? ['clerk'];
-  return roles.includes(actor.role) && actingLevel(state) === actor.level;
+  return holder !== null && holds(holder, actor, eventRoles(state, type));
 }
 
 function transitionsFor(state: StateConfig, type: string): TransitionConfig[] {
@@ -114,22 +125,22 @@ function transitionsFor(state: StateConfig, type: string): TransitionConfig[] {
   return t === undefined ? [] : Array.isArray(t) ? t : [t];
 }
 
-/** The events this actor may send now, with their labels and forms. */
+/** The events this actor may send now, as the step's holder, with their labels and forms. */
 export function allowedEvents(
-  wf: CompiledWorkflow, stored: StoredSnapshot, actor: Actor, previousActorId?: string | null,
+  wf: CompiledWorkflow, stored: StoredSnapshot, actor: Actor, on: ActingOn,
 ): AllowedEvent[] {
   if (stored.status === 'done') return [];
   const state = stateOf(wf, stored);
-  if (state.meta.fourEyes && previousActorId === actor.id) return [];
+  if (state.meta.fourEyes && on.previousActorId === actor.id) return [];
   return Object.keys(state.on ?? {})
-    .filter((type) => !isSystemEvent(type) && mayAct(state, type, actor))
+    .filter((type) => !isSystemEvent(type) && mayAct(state, type, actor, on.holder))
     .map((type) => ({ type, label: wf.definition.events[type]!.label, form: state.meta.events?.[type]?.form }));
 }
 
 /**
- * One step of a case: checks who may send the event, validates its form, evaluates the guards
- * and returns the next snapshot and effects, or a rejection with field-level errors. Pure: the
- * caller persists the result.
+ * One step of a case: checks that the actor holds the step (or is the service), validates its
+ * form, evaluates the guards and returns the next snapshot and effects, or a rejection with
+ * field-level errors. Pure: the caller persists the result.
  */
 export function step(
   wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEvent, actor: Actor, opts: StepOptions,
@@ -139,7 +150,7 @@ export function step(
   const state = stateOf(wf, stored);
   const candidates = transitionsFor(state, event.type);
   if (candidates.length === 0) return { ok: false, code: 'EVENT_NOT_ALLOWED' };
-  if (!mayAct(state, event.type, actor)) return { ok: false, code: 'FORBIDDEN' };
+  if (!mayAct(state, event.type, actor, opts.holder)) return { ok: false, code: 'FORBIDDEN' };
   if (state.meta.fourEyes && opts.previousActorId && opts.previousActorId === actor.id) return { ok: false, code: 'FOUR_EYES' };
 
   const formId = state.meta.events?.[event.type]?.form;

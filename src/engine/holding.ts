@@ -28,7 +28,7 @@ export interface Acting {
 const DEPTH: Record<HoldingLevel, number> = { district: 1, town: 2, village: 3 };
 const ABOVE: Record<HoldingLevel, HoldingLevel> = { village: 'town', town: 'district', district: 'district' };
 
-function isHoldingLevel(v: string | null): v is HoldingLevel {
+export function isHoldingLevel(v: string | null): v is HoldingLevel {
   return v === 'village' || v === 'town' || v === 'district';
 }
 
@@ -50,8 +50,8 @@ export function escalationLevel(level: HoldingLevel): HoldingLevel {
  * step nobody acts on (it waits for a timer or the service).
  */
 export function holderOf(c: HeldCase, stepLevel: HoldingLevel | null): Holder | null {
-  if (c.assigneeId) return { kind: 'person', userId: c.assigneeId };
   if (!stepLevel) return null;
+  if (c.assigneeId) return { kind: 'person', userId: c.assigneeId };
   if (isHoldingLevel(c.escalatedTo)) {
     const level = c.escalatedTo;
     // Escalated "to its own level" only happens at the top: the level's supervisors take it.
@@ -60,13 +60,19 @@ export function holderOf(c: HeldCase, stepLevel: HoldingLevel | null): Holder | 
   return { kind: 'queue', level: stepLevel, stationPath: queueStationPath(c.stationPath, stepLevel), supervisors: false };
 }
 
+/** Whether a person of `role` may be handed a step whose events `eventRoles` may send (转办, 认领). */
+export function mayBeHanded(role: string, eventRoles: readonly string[]): boolean {
+  return role === 'supervisor' || (role === 'clerk' && eventRoles.includes('clerk'));
+}
+
 /**
  * Whether the actor holds the step for an event that `eventRoles` may send. The actor's area is
  * checked before (a case outside it is not found), so the level decides which station's staff act.
- * A person the step was handed to acts whatever their level: the hand-over is the grant.
+ * A person the step was handed to acts whatever their level: the hand-over is the grant. A clerk
+ * still cannot take a decision the definition keeps for supervisors; a supervisor may take any step.
  */
 export function holds(holder: Holder, actor: Acting, eventRoles: readonly string[]): boolean {
-  if (holder.kind === 'person') return holder.userId === actor.id && (actor.role === 'clerk' || actor.role === 'supervisor');
+  if (holder.kind === 'person') return holder.userId === actor.id && mayBeHanded(actor.role, eventRoles);
   if (actor.level !== holder.level) return false;
   return holder.supervisors ? actor.role === 'supervisor' : eventRoles.includes(actor.role);
 }

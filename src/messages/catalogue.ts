@@ -3,6 +3,7 @@ import { casePagesMessages } from './case-pages.messages.ts';
 import { cliMessages } from './cli.messages.ts';
 import { engineMessages } from './engine.messages.ts';
 import { accessMessages } from './access.messages.ts';
+import { holdMessages } from './hold.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import { lintMessages } from './lint.messages.ts';
 import { moneyMessages } from './money.messages.ts';
@@ -32,6 +33,7 @@ export const catalogue = {
   ...supervisionMessages,
   ...moneyMessages,
   ...caseNoMessages,
+  ...holdMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
 import { listPersonCases } from '../cases/case-list.service.ts';
-import { openCase } from '../cases/case.service.ts';
+import { firstHolder, openCase } from '../cases/case.service.ts';
 import { personChain } from '../chain/chain.service.ts';
+import { describeHolder, heldByUser, holderName } from '../cases/case-holder.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
@@ -243,6 +244,18 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
         outcomeText: outcomeText(c.outcome, lang), due: dueOf(app, c, lang), notices: await noticesOf(app, c.id),
       });
     }
+    const mayOpen = can(user, 'case.open');
+    // Where a start goes when the starter does not hold its first step; each holder named once.
+    const goesTo = new Map<string, string>();
+    const named = new Map<string, string>();
+    for (const i of chain) {
+      if (!mayOpen || i.status === 'in-progress' || i.status === 'not-applicable') continue;
+      const first = await firstHolder(app.caseDeps, i.workflowId, person.stationPath, now);
+      if (!first || heldByUser(first, user)) continue;
+      const key = JSON.stringify(first);
+      if (!named.has(key)) named.set(key, holderName((await describeHolder(app.db, first))!, lang));
+      goesTo.set(i.workflowId, message(lang, 'HOLD_WILL_GO_TO', { holder: named.get(key)! }));
+    }
     const stages = STAGES.map((st) => ({
       id: st.id,
       title: message(lang, st.title),
@@ -253,7 +266,8 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
         caseId: 'caseId' in i ? i.caseId : null, caseNo: 'caseNo' in i ? i.caseNo : null,
         step: i.status === 'in-progress' ? loc(lang, i.step) : null,
         outcome: i.status === 'done' ? outcomeText(i.outcome, lang) : null,
-        canStart: can(user, 'case.open') && i.status !== 'in-progress' && i.status !== 'not-applicable',
+        canStart: mayOpen && i.status !== 'in-progress' && i.status !== 'not-applicable',
+        goesTo: goesTo.get(i.workflowId) ?? null,
       })),
     }));
     const station = await findStation(app.db, person.stationId);

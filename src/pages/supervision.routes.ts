@@ -13,6 +13,7 @@ import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person.service.ts';
 import { listStations, stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../jurisdiction/area-users.service.ts';
+import { stepTakers } from '../cases/step-takers.service.ts';
 import { loc } from './view.ts';
 import { pageLang, posted, sendPage } from './web.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -94,6 +95,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     const stations = await stationsWithin(app.db, user.stationPath);
     const users = await usersWithin(app.db, user.stationPath);
     const holders = await caseHolders(app.caseDeps, user);
+    const takers = await stepTakers(app.db, { area: user.stationPath });
     const items = await chainItems(app.db, now);
     // Every station by name: a case of the area may wait at a station above it (a town's case at the district).
     const stationNames = new Map((await listStations(app.db)).map((s) => [s.id, stationName(s, lang)]));
@@ -139,6 +141,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       stations: stations.map((s) => ({ id: s.id, name: stationName(s, lang), depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
       users,
       holders: holders.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
+      takers,
       items: items.map((i) => ({
         id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId,
       })),

@@ -76,7 +76,7 @@ export function simulate(
   let snap = first.snapshot;
   out.push(describe(snap.value, null, first.effects));
   for (const e of events) {
-    const r = step(wf, snap, e, SIMULATOR, { lang: 'zh', now: from });
+    const r = step(wf, snap, e, SIMULATOR, { lang: 'zh', now: from, holder: null });
     if (!r.ok) {
       out[out.length - 1]!.rejected = { code: r.code, errors: r.errors, detail: r.detail };
       break;

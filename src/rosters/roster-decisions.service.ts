@@ -2,6 +2,7 @@ import { actorOf } from '../cases/actor.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import type { Localized } from '../definitions/definition.types.ts';
 import { allowedEvents } from '../engine/engine.ts';
+import { caseHolder } from '../cases/case-holder.ts';
 import type { User } from '../users/user.types.ts';
 import { openCasesOfRoster } from './roster-cases.repository.ts';
 
@@ -19,7 +20,7 @@ export async function rosterDecisions(deps: Pick<CaseDeps, 'db' | 'registry'>, u
     const c = cases[0]!;
     const wf = await deps.registry.get(deps.db, c.workflowId, c.workflowVersion);
     if (!wf) continue;
-    for (const e of allowedEvents(wf, c.snapshot, actorOf(user))) {
+    for (const e of allowedEvents(wf, c.snapshot, actorOf(user), { holder: caseHolder(wf, c) })) {
       const schema = e.form ? wf.definition.forms[e.form] : undefined;
       const filled = !schema || (schema.required ?? []).every((k) => k === 'materials' || c.snapshot.context.data[k] !== undefined);
       if (filled) decisions.push({ type: e.type, label: e.label, state, count: cases.length });

@@ -130,7 +130,7 @@ class PathSearch {
 
   /** Takes one edge with one alternative of its data; the next snapshot, or why the engine would not. */
   advance(snap: StoredSnapshot, e: Edge, data: Data | undefined): StoredSnapshot | null {
-    const result = step(this.wf, snap, { type: e.event, data }, SEARCHER, { lang: 'zh', now: new Date() }); // the service under test runs on the system clock
+    const result = step(this.wf, snap, { type: e.event, data }, SEARCHER, { lang: 'zh', now: new Date(), holder: null }); // the service under test runs on the system clock
     let why: string | undefined;
     if (!result.ok) {
       why = `${result.code}${result.errors ? ' ' + JSON.stringify(result.errors) : ''}${result.detail ? ' ' + result.detail.zh : ''}`;
