@@ -139,7 +139,6 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     return sendPage(req, reply, 'supervision', message(lang, 'PAGE_SUPERVISION_TITLE'), {
       f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
       stations: stations.map((s) => ({ id: s.id, name: stationName(s, lang), depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
-      users,
       holders: holders.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
       takers,
       items: items.map((i) => ({
