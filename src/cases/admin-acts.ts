@@ -14,6 +14,9 @@ const acts = {
   URGE: { action: 'case.urge', schema: { type: 'object', additionalProperties: false, required: ['text'], properties: { text: { type: 'string', title: '催办内容', 'x-title-en': 'Reminder', minLength: 1, maxLength: 2000 } } } },
   REASSIGN: { action: 'case.reassign', schema: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: { type: 'string', title: '承办人', 'x-title-en': 'New holder', minLength: 1, maxLength: 64 }, reason: { type: 'string', title: '转办原因', 'x-title-en': 'Reason', maxLength: 2000 } } } },
   COPY_TO: { action: 'case.copy', schema: { type: 'object', additionalProperties: false, required: ['userId'], properties: { userId: { type: 'string', title: '抄送对象', 'x-title-en': 'Copy to', minLength: 1, maxLength: 64 }, note: { type: 'string', title: '说明', 'x-title-en': 'Note', maxLength: 2000 } } } },
+  // 认领 / 退回队列 (ADR 0026): the claimer is the entry's actor, so a claim carries nothing.
+  CLAIM: { action: 'case.claim', schema: { type: 'object', additionalProperties: false, properties: {} } },
+  RELEASE: { action: 'case.release', schema: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', title: '退回原因', 'x-title-en': 'Reason', maxLength: 2000 } } } },
 } as const;
 
 const validators = new Map(Object.entries(acts).map(([type, a]) => [type, withPlainText(ajv.compile(a.schema))]));

@@ -1,13 +1,13 @@
 import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { dashboardCases, type DueFilter } from './case-list.repository.ts';
+import { dashboardCases, type DueFilter, type HeldBy } from './case-list.repository.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
 import type { CaseDeps } from './case.service.ts';
 
-export type { DueFilter };
+export type { DueFilter, HeldBy };
 export { listPersonCases } from './case.repository.ts';
 
 /** Where the next page of a list starts: the last case's sort key (due date, last event, or none) and id. */
@@ -26,6 +26,10 @@ export interface CaseListFilters {
   state?: string;
   stepLevel?: string;
   assigneeId?: string;
+  /** Only the cases this holder holds (a queue, a person, or either: the clerks' own list). */
+  heldBy?: HeldBy;
+  /** `due`: nearest due date first whatever `due` is (the clerks' list). */
+  sort?: 'due';
   /** `soon`: due within this many working days. */
   soonDays: number;
   /** `idle`: no machine event for this many days. */
@@ -70,7 +74,7 @@ export async function listCases(
   const now = deps.clock.now();
   const cases = (await dashboardCases(deps.db, {
     scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
-    assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
+    assigneeId: f.assigneeId, heldBy: f.heldBy, sort: f.sort, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
     cursor, limit: f.limit,
@@ -78,6 +82,6 @@ export async function listCases(
   const items = cases.map((c) => caseSummary(c, now));
   const last = cases[cases.length - 1];
   if (cases.length < f.limit || !last) return { items, nextCursor: null };
-  const sort = (f.due === 'idle' ? last.lastEventAt : f.due ? last.dueAt : null)?.toISOString() ?? null;
+  const sort = (f.due === 'idle' ? last.lastEventAt : f.due || f.sort === 'due' ? last.dueAt : null)?.toISOString() ?? null;
   return { items, nextCursor: encodeCursor({ sort, id: last.id }) };
 }

@@ -6,6 +6,7 @@ import { errorMessages } from './error.messages.ts';
 import { lintMessages } from './lint.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
+import { queueMessages } from './queue.messages.ts';
 import { serviceMessages } from './service.messages.ts';
 import type { Lang } from './lang.ts';
 
@@ -24,6 +25,7 @@ export const catalogue = {
   ...cliMessages,
   ...engineMessages,
   ...accessMessages,
+  ...queueMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

@@ -1,0 +1,60 @@
+import { openByHolder } from '../cases/case-queue.repository.ts';
+import { activeHolders, stationIdOf } from '../cases/queue-holders.ts';
+import type { CaseDeps } from '../cases/case.service.ts';
+import type { Localized } from '../definitions/definition.types.ts';
+import { holderOf, type Holder, type HoldingLevel } from '../engine/holding.ts';
+import { authorize } from '../jurisdiction/authorize.ts';
+import { listStations } from '../stations/station.service.ts';
+import type { User } from '../users/user.repository.ts';
+import { userNames } from '../users/user.service.ts';
+
+/** Who a queue is, as the supervisor reads it. */
+export type QueueHolder =
+  | { kind: 'queue'; stationId: string; stationName: Localized; level: HoldingLevel; supervisors: boolean }
+  | { kind: 'person'; userId: string; name: string };
+
+export interface QueueSummary {
+  holder: QueueHolder;
+  open: number;
+  overdue: number;
+  /** Someone not disabled reads it (ADR 0026); when not, its cases wait for nobody. */
+  active: boolean;
+  /** The cases, nearest due date first: for routing them elsewhere (转办) when nobody reads the queue. */
+  caseIds: string[];
+}
+
+/** At most this many case ids a queue lists: as many as one bulk 转办 takes. */
+const ROUTE_AT_ONCE = 500;
+
+const keyOf = (h: Holder) => (h.kind === 'person' ? `person:${h.userId}` : `queue:${h.stationPath}:${h.level}:${h.supervisors}`);
+
+/**
+ * Every holder of open cases in the supervisor's area with its open and overdue counts and whether
+ * anyone active holds it; those nobody reads first, then by overdue cases.
+ */
+export async function holderQueues(deps: CaseDeps, user: User): Promise<QueueSummary[]> {
+  authorize(user, 'supervision.oversee');
+  const groups = await openByHolder(deps.db, user.stationPath, deps.clock.now());
+  const byKey = new Map<string, { holder: Holder; open: number; overdue: number; caseIds: string[] }>();
+  for (const g of groups) {
+    const holder = holderOf(g, g.stepLevel as HoldingLevel)!;
+    const q = byKey.get(keyOf(holder)) ?? { holder, open: 0, overdue: 0, caseIds: [] };
+    q.open += g.open;
+    q.overdue += g.overdue;
+    q.caseIds.push(...g.caseIds);
+    byKey.set(keyOf(holder), q);
+  }
+  const queues = [...byKey.values()];
+  const active = await activeHolders(deps.db, queues.map((q) => q.holder));
+  const stations = new Map((await listStations(deps.db)).map((s) => [s.id, { zh: s.name_zh, en: s.name_en }]));
+  const names = await userNames(deps.db, queues.flatMap((q) => (q.holder.kind === 'person' ? [q.holder.userId] : [])));
+  return queues.map(({ holder, open, overdue, caseIds }): QueueSummary => {
+    const id = holder.kind === 'queue' ? stationIdOf(holder.stationPath) : '';
+    return {
+      holder: holder.kind === 'person'
+        ? { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId }
+        : { kind: 'queue', stationId: id, stationName: stations.get(id) ?? { zh: id, en: id }, level: holder.level, supervisors: holder.supervisors },
+      open, overdue, active: active(holder), caseIds: caseIds.slice(0, ROUTE_AT_ONCE),
+    };
+  }).sort((a, b) => Number(a.active) - Number(b.active) || b.overdue - a.overdue || b.open - a.open);
+}
