@@ -18,5 +18,6 @@ export const queueMessages = {
   QUEUE_SUPERVISORS_OF: { zh: '{station}督办人员', en: 'supervisors of {station}' },
   QUEUE_DONE_CLAIM: { zh: '已认领：在您退回队列之前，其他经办人不能办理本环节', en: 'Claimed: nobody else can act on this step until you release it' },
   QUEUE_DONE_RELEASE: { zh: '已退回队列：本服务站的经办人都可以办理或认领', en: "Released: the station's clerks can act on it or claim it again" },
+  QUEUE_LIST_TITLE: { zh: '我的案件', en: 'My cases' },
   QUEUE_DUE_WITHIN: { zh: '{n}天内到期', en: 'Due within {n} days' },
 } as const;
