@@ -82,6 +82,7 @@ export async function listCases(
   const items = cases.map((c) => caseSummary(c, now));
   const last = cases[cases.length - 1];
   if (cases.length < f.limit || !last) return { items, nextCursor: null };
-  const sort = (f.due === 'idle' ? last.lastEventAt : f.due || f.sort === 'due' ? last.dueAt : null)?.toISOString() ?? null;
+  const sortKey = f.due === 'idle' ? last.lastEventAt : f.due || f.sort === 'due' ? last.dueAt : null;
+  const sort = sortKey?.toISOString() ?? null;
   return { items, nextCursor: encodeCursor({ sort, id: last.id }) };
 }

@@ -58,7 +58,9 @@ export interface CaseView {
   /** The step this user may take back now (撤回, event type RECALL), if any. */
   recall: { seq: number; type: string; label: Localized } | null;
   /** 认领 (ADR 0026): who claimed the open step and when, and whether this user may claim or release it now. */
-  claim: { claimedBy: { userId: string; name: string | null; at: string } | null; mayClaim: boolean; mayRelease: boolean } | null;
+  claim: {
+    claimedBy: { userId: string; name: string | null; at: string } | null; mayClaim: boolean; mayRelease: boolean;
+  } | null;
 }
 
 /** Fields a definition's forms mark as personal data. */

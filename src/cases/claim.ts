@@ -52,7 +52,8 @@ export function claimedAt(at: Date, lang: Lang): string {
 /** The roles the open step's events are for: who of a station's staff it waits for. */
 function stepRoles(wf: CompiledWorkflow, c: Case): string[] {
   const state = wf.definition.machine.states[c.snapshot.value]!;
-  return [...new Set(Object.keys(state.on ?? {}).filter((t) => !isSystemEvent(t)).flatMap((t) => eventRoles(state, t)))];
+  const events = Object.keys(state.on ?? {}).filter((t) => !isSystemEvent(t));
+  return [...new Set(events.flatMap((t) => eventRoles(state, t)))];
 }
 
 /**

@@ -43,7 +43,7 @@ export const ACCESS_RULES = {
   // 转办、抄送由经办和督办人员进行，政策人员不办案 / Clerks and supervisors hand over and copy; policy staff handle no cases
   'case.reassign': { allow: [{ roles: HANDLERS }] },
   'case.copy': { allow: [{ roles: HANDLERS }] },
-  // 认领：本环节所在服务站的工作人员（资源为该队列的服务站） / Claiming: staff of the station whose queue holds the step (the resource is that station)
+  // 认领：本环节所在服务站的工作人员（资源为该队列的服务站） / Claiming: staff of the station whose queue holds the step
   'case.claim': { allow: [{ roles: ['clerk', 'supervisor'], withinArea: true }], detail: 'QUEUE_CLAIM_NOT_YOURS' },
   // 退回队列：认领人（承办人）本人，或案件所在辖区的督办人员 / Releasing: the claimer (holder) or a supervisor over the case
   'case.release': { allow: [{ own: true }, { roles: ['supervisor'], withinArea: true }], detail: 'QUEUE_RELEASE_NOT_YOURS' },

@@ -1,4 +1,4 @@
-/** Texts of claiming and releasing a step (认领 / 退回队列), queues without a holder, and the clerks' case list (ADR 0026). */
+/** Texts of claiming and releasing a step (认领 / 退回队列), queues nobody holds, the clerks' case list (ADR 0026). */
 export const queueMessages = {
   QUEUE_CLAIMED_BY: { zh: '已由 {name} 于 {at} 认领', en: 'Claimed by {name} on {at}' },
   QUEUE_CLAIMED_REFUSAL: {

@@ -31,7 +31,8 @@ function filtersOf(q: Record<string, unknown>): Filters {
 }
 
 function queryString(f: Filters, cursor?: string): string {
-  const entries = Object.entries({ workflowId: f.workflowId, state: f.state, due: f.due, soonDays: String(f.soonDays), cursor })
+  const params = { workflowId: f.workflowId, state: f.state, due: f.due, soonDays: String(f.soonDays), cursor };
+  const entries = Object.entries(params)
     .filter(([, v]) => v !== undefined && v !== '') as [string, string][];
   return new URLSearchParams(entries).toString();
 }
@@ -50,7 +51,9 @@ export default async function caseListPages(app: FastifyInstance): Promise<void>
     const query: CaseListFilters = {
       status: 'open', workflowId: f.workflowId, state: f.state, due: f.due === 'all' ? undefined : f.due, soonDays: f.soonDays,
       idleDays: 10, sort: 'due', cursor: f.cursor, limit: PAGE,
-      heldBy: { userId: user.id, queue: { stationPath: user.stationPath, level: user.stationLevel, supervisors: false } },
+      heldBy: {
+        userId: user.id, queue: { stationPath: user.stationPath, level: user.stationLevel, supervisors: false },
+      },
     };
     const list = await listCases(app.caseDeps, user, query);
     const items = await chainItems(app.db, now);
@@ -69,7 +72,9 @@ export default async function caseListPages(app: FastifyInstance): Promise<void>
       .map(([id, s]) => ({ id, title: loc(lang, s.meta.step), selected: id === f.state })) : [];
     return sendPage(req, reply, 'cases', message(lang, 'QUEUE_LIST_TITLE'), {
       f, cases, steps,
-      items: items.map((i) => ({ id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId })),
+      items: items.map((i) => ({
+        id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId,
+      })),
       dues: (['all', 'overdue', 'soon'] as const).map((d) => ({ id: d, selected: d === f.due })),
       soonText: message(lang, 'QUEUE_DUE_WITHIN', { n: f.soonDays }),
       nextHref: list.nextCursor && `/cases?${queryString(f, list.nextCursor)}`,

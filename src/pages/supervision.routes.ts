@@ -56,7 +56,8 @@ function filtersOf(q: Record<string, unknown>, now: Date): Filters {
 
 function queryString(f: Filters, overrides: Record<string, string | undefined> = {}): string {
   const entries = Object.entries({
-    due: f.due, queue: f.queue, stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
+    due: f.due, queue: f.queue,
+    stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
     minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(),
     from: f.from, to: f.to, ...overrides,
   }).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
@@ -86,7 +87,9 @@ function holderName(h: QueueHolder, lang: Lang): string {
 }
 
 /** The holder a `queue` parameter names, or none when it names no station. */
-async function heldByKey(key: string, stationById: (id: string) => Promise<{ path: string } | undefined>): Promise<HeldBy | undefined> {
+async function heldByKey(
+  key: string, stationById: (id: string) => Promise<{ path: string } | undefined>,
+): Promise<HeldBy | undefined> {
   if (key.startsWith('u.')) return { userId: key.slice(2) };
   const [stationId, level, s] = key.split('.');
   const station = stationId ? await stationById(stationId) : undefined;

@@ -90,7 +90,9 @@ export async function displayNames(db: Executor, ids: string[]): Promise<Map<str
 }
 
 /** The roles that have at least one enabled user at each of these stations (by path): who reads a queue. */
-export async function activeRolesAt(db: Executor, stationPaths: string[]): Promise<{ stationPath: string; role: Role }[]> {
+export async function activeRolesAt(
+  db: Executor, stationPaths: string[],
+): Promise<{ stationPath: string; role: Role }[]> {
   if (!stationPaths.length) return [];
   const rows = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
     .select(['stations.path', 'users.role']).distinct()
