@@ -22,7 +22,8 @@ const decision = { decisionBody: '某市退役军人事务局', documentNumber: 
 const QIAOTOU = 'xinhe.dongcheng.qiaotou';
 /** The holder of the card's step `s` for a case of 桥头村 as its row stands (`row`: assignee, escalation). */
 function heldBy(s: StoredSnapshot, row: Partial<HeldCase> = {}): Holder | null {
-  return holderOf({ stationPath: QIAOTOU, assigneeId: null, escalatedTo: null, ...row }, actingLevel(card.definition.machine.states[s.value]!));
+  const level = actingLevel(card.definition.machine.states[s.value]!);
+  return holderOf({ stationPath: QIAOTOU, assigneeId: null, escalatedTo: null, ...row }, level);
 }
 
 function ok(r: ReturnType<typeof step>): StoredSnapshot {

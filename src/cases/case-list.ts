@@ -1,13 +1,12 @@
 import type { Executor } from '../db/database.ts';
 import { listPersonCases } from './case.repository.ts';
 import type { Case } from './case.types.ts';
+import { holderOf, isHoldingLevel } from '../engine/holding.ts';
 
-const LEVEL_DEPTH: Record<string, number> = { district: 1, town: 2, village: 3 };
-
-/** The station whose queue a step waits in: the subject's ancestor at the step's level. */
-function holderStation(stationPath: string, stepLevel: string | null): string | null {
-  const depth = stepLevel ? LEVEL_DEPTH[stepLevel] : undefined;
-  return depth ? stationPath.split('.')[depth - 1] ?? null : null;
+/** The station whose queue a step waits in (escalated: the level it went to), handed to a person or not. */
+function holderStation(c: Case): string | null {
+  const h = holderOf({ ...c, assigneeId: null }, isHoldingLevel(c.stepLevel) ? c.stepLevel : null);
+  return h?.kind === 'queue' ? h.stationPath.split('.').at(-1)! : null;
 }
 
 /** The short form of a case used in lists and the person file: where it is, since when, who holds it. */
@@ -17,7 +16,7 @@ export function caseSummary(c: Case, now = new Date()) {
     personId: c.personId, state: c.state, status: c.status, outcome: c.outcome, version: c.version,
     dueAt: c.dueAt?.toISOString() ?? null,
     dueUncertain: c.dueUncertain, overdue: c.status === 'open' && c.dueAt !== null && c.dueAt < now, escalatedTo: c.escalatedTo,
-    stepLevel: c.stepLevel, holderStationId: holderStation(c.stationPath, c.stepLevel), assigneeId: c.assigneeId,
+    stepLevel: c.stepLevel, holderStationId: holderStation(c), assigneeId: c.assigneeId,
     stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null,
     daysInStep: c.stepEnteredAt && c.status === 'open' ? Math.floor((now.getTime() - c.stepEnteredAt.getTime()) / 86_400_000) : null,
     lastEventAt: c.lastEventAt?.toISOString() ?? null,

@@ -7,18 +7,26 @@ import { toCase } from './case.repository.ts';
 import type { Case } from './case.types.ts';
 
 /**
- * The clerk's own queue: open cases in their area waiting at their level and not handed to
- * someone else, or handed to them; the nearest due date first, those without one last.
+ * The clerk's own queue: open cases in their area whose step their level holds (holding.ts: the
+ * step's level, or the level it was escalated to; escalated at the top, that level's supervisors)
+ * and not handed to someone else, or handed to them; the nearest due date first, those without one last.
  */
 export async function myQueue(db: Executor, user: User, limit: number): Promise<(Case & { personName: string })[]> {
   const rows = await db.selectFrom('cases').innerJoin('persons', 'persons.id', 'cases.person_id')
     .selectAll('cases').select('persons.name as person_name')
     .where('cases.status', '=', 'open')
     .where(withinArea('cases.station_path', user.stationPath))
-    .where((eb) => eb.or([
-      eb('cases.assignee_id', '=', user.id),
-      eb.and([eb('cases.assignee_id', 'is', null), eb('cases.step_level', '=', user.stationLevel)]),
-    ]))
+    .where((eb) => {
+      const level = user.stationLevel;
+      const clerks = eb.or([
+        eb.and([eb('cases.escalated_to', 'is', null), eb('cases.step_level', '=', level)]),
+        eb.and([eb('cases.escalated_to', '=', level), eb('cases.step_level', '<>', level)]),
+      ]);
+      const supervisors = eb.and([eb('cases.escalated_to', '=', level), eb('cases.step_level', '=', level)]);
+      // Supervisors also take the steps their level's definitions leave to them, as before escalation.
+      const queues = user.role === 'supervisor' ? eb.or([clerks, supervisors]) : clerks;
+      return eb.or([eb('cases.assignee_id', '=', user.id), eb.and([eb('cases.assignee_id', 'is', null), queues])]);
+    })
     .orderBy(sql`cases.due_at asc nulls last`).orderBy('cases.id').limit(limit).execute();
   return rows.map((r) => ({ ...toCase(r), personName: r.person_name }));
 }

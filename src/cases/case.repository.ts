@@ -151,9 +151,12 @@ export async function hasChildSince(db: Executor, caseId: string, since: Date): 
   return child !== undefined;
 }
 
-/** Marks an escalation on the case row; the history entry is the caller's. */
+/**
+ * Marks an escalation on the case row; the history entry is the caller's. The level escalated to
+ * holds the step now, so a person it had been handed to no longer does.
+ */
 export async function markEscalated(db: Executor, caseId: string, to: string, now: Date): Promise<void> {
-  await db.updateTable('cases').set({ escalated_at: now, escalated_to: to }).where('id', '=', caseId).execute();
+  await db.updateTable('cases').set({ escalated_at: now, escalated_to: to, assignee_id: null }).where('id', '=', caseId).execute();
 }
 
 export async function listOpenCases(db: Executor, workflowId: string): Promise<Case[]> {

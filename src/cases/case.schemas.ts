@@ -25,6 +25,15 @@ const HistoryEntry = Type.Object({
   payload: OpenObject('What the event carried (personal data masked unless revealed)'),
 });
 
+const Holder = Nullable(Type.Union([
+  Type.Object({ kind: Type.Literal('person'), userId: Type.String(), name: Type.String() }),
+  Type.Object({
+    kind: Type.Literal('queue'), stationId: Type.String(), stationName: Localized,
+    level: Type.Union([Type.Literal('village'), Type.Literal('town'), Type.Literal('district')]),
+    supervisors: Type.Boolean({ description: 'Escalated past the top level: that station\'s supervisors hold the step' }),
+  }),
+], { description: 'Who holds the open step and may act on it (ADR 0019); null when closed or the step waits for the service' }));
+
 export const CaseView = Type.Object({
   id: Type.String(), workflowId: Type.String(), workflowVersion: Type.Integer(), title: Localized,
   parentCaseId: Nullable(Type.String()), personId: Type.String(), applicantId: Nullable(Type.String()),
@@ -33,7 +42,7 @@ export const CaseView = Type.Object({
   data: OpenObject('The case data, keyed by form field (personal data masked unless revealed)'), materialsReceived: Type.Array(Type.String()),
   dueAt: Nullable(DateTime()), dueUncertain: Type.Boolean({ description: 'The deadline was counted through a year whose official holidays are not loaded' }),
   timerAt: Nullable(DateTime()), stepEnteredAt: Nullable(DateTime()), overdue: Type.Boolean(),
-  escalatedTo: Nullable(Type.String()), assigneeId: Nullable(Type.String()),
+  escalatedTo: Nullable(Type.String()), assigneeId: Nullable(Type.String()), holder: Holder,
   createdAt: DateTime(), updatedAt: DateTime(), currentStep: Nullable(CurrentStep),
   history: Type.Array(HistoryEntry),
   notices: Type.Array(Type.Object({

@@ -3,7 +3,8 @@ import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
 import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
-import { caseHolder } from './case-holder.ts';
+import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
+import { checkTaker } from './step-takers.service.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
@@ -131,6 +132,17 @@ async function personInScope(db: Executor, id: string | undefined, user: User, p
   if (id && !(await findPerson(db, id, user.stationPath))) throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
 }
 
+/**
+ * Who would hold the first step of a new case of the item for a person of `stationPath`, so the
+ * start control can say where the case goes when it is not the starter's own queue.
+ */
+export async function firstHolder(deps: Pick<CaseDeps, 'db' | 'registry'>, workflowId: string, stationPath: string, now: Date): Promise<HolderView | null> {
+  const wf = await deps.registry.inForce(deps.db, workflowId, now);
+  if (!wf) return null;
+  const { snapshot } = start(wf);
+  return describeHolder(deps.db, caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot }));
+}
+
 /** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
 export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
   authorize(user, 'case.open');
@@ -200,14 +212,19 @@ async function recordAdminAct(
   trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang,
 ): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
-  let assigneeId: string | null | undefined;
+  // 转办 hands the step to the person (ADR 0019): only someone who may take it.
+  if (input.type === 'REASSIGN') {
+    const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+    const target = await checkTaker(trx, wf.definition, c, String(payload.userId), lang);
+    return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId: target.id }, now);
+  }
   if (typeof payload.userId === 'string') {
     const target = await findUserById(trx, payload.userId);
     if (!target || !inSubtree(c.stationPath, target.stationPath)) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: message(lang, 'CASE_HANDOVER_UNKNOWN_USER') }] });
     }
-    if (input.type === 'REASSIGN') assigneeId = target.id;
   }
+  let assigneeId: string | null | undefined;
   if (input.type === 'CLAIM' || input.type === 'RELEASE' || input.type === 'URGE') {
     const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
     // An urge nobody active will read is refused rather than recorded as if it reached someone.

@@ -7,7 +7,7 @@ import type { Lang } from '../messages/lang.ts';
 import { maskData } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
-import { caseHolder } from './case-holder.ts';
+import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
 import { claimOffer } from './claim.ts';
 import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
@@ -38,6 +38,8 @@ export interface CaseView {
   overdue: boolean;
   escalatedTo: string | null;
   assigneeId: string | null;
+  /** Who holds the open step and may act on it (ADR 0019). */
+  holder: HolderView | null;
   createdAt: string;
   updatedAt: string;
   currentStep: {
@@ -75,7 +77,8 @@ function sensitiveFields(wf: CompiledWorkflow): Set<string> {
 function currentStep(wf: CompiledWorkflow, c: Case, user: User, previousActorId: string | null): CaseView['currentStep'] {
   if (c.snapshot.status === 'done') return null;
   const state = wf.definition.machine.states[c.snapshot.value]!;
-  const events = allowedEvents(wf, c.snapshot, actorOf(user), { holder: caseHolder(wf, c), previousActorId }).map((e) => ({
+  const on = { holder: caseHolder(wf, c), previousActorId };
+  const events = allowedEvents(wf, c.snapshot, actorOf(user), on).map((e) => ({
     type: e.type, label: e.label, ...(e.form ? { formId: e.form, form: wf.definition.forms[e.form] } : {}),
   }));
   const mainForm = Object.values(state.meta.events ?? {}).find((e) => e.form)?.form;
@@ -131,7 +134,8 @@ export async function buildCaseView(
     materialsReceived: c.snapshot.context.materials, dueAt: c.dueAt?.toISOString() ?? null,
     dueUncertain: c.dueUncertain, timerAt: c.timerAt?.toISOString() ?? null,
     stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null, overdue: c.overdueAt !== null, escalatedTo: c.escalatedTo,
-    assigneeId: c.assigneeId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+    assigneeId: c.assigneeId, holder: await describeHolder(db, caseHolder(wf, c)),
+    createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
     currentStep: currentStep(wf, c, user, previousActorId),
     history: events.map((e) => ({
       seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState,

@@ -52,3 +52,40 @@ export async function historyVersions(
   }
   return { first: versions.get(startVersion)!, of: (v) => versions.get(v)! };
 }
+
+/** Who a case's step was given to, beyond its level's queue: a person (assignee) and an escalation. */
+export interface HeldBy {
+  assigneeId: string | null;
+  escalatedTo: string | null;
+}
+
+type HoldingEntry = HistoryEntry & {
+  seq: number; actorId: string | null; fromState: string | null; toState: string | null;
+};
+
+/**
+ * The hand-overs in effect before each entry (index i: before entries[i]; the last: after them all),
+ * derived from the history alone (ADR 0019): REASSIGN gives the step to payload.userId, CLAIM to the
+ * entry's actor, RELEASE gives it back to the queue, ESCALATE sends it to payload.toLevel (no person
+ * then); a machine entry that moves the case to another step clears both, and a RECALL restores
+ * what was in effect before the step it takes back. The case row's `assignee_id` and
+ * `escalated_to` follow the same rules as they are written.
+ */
+export function heldThrough(entries: HoldingEntry[]): HeldBy[] {
+  let held: HeldBy = { assigneeId: null, escalatedTo: null };
+  const out: HeldBy[] = [];
+  const bySeq = new Map<number, HeldBy>();
+  for (const e of entries) {
+    out.push(held);
+    bySeq.set(e.seq, held);
+    if (e.kind === 'machine') {
+      if (e.type === RECALL) held = bySeq.get(Number(e.payload.recalledSeq)) ?? held;
+      else if (e.type !== 'MIGRATE' && e.fromState !== e.toState) held = { assigneeId: null, escalatedTo: null };
+    } else if (e.type === 'REASSIGN' && typeof e.payload.userId === 'string') held = { ...held, assigneeId: e.payload.userId };
+    else if (e.type === 'CLAIM') held = { ...held, assigneeId: e.actorId };
+    else if (e.type === 'RELEASE') held = { ...held, assigneeId: null };
+    else if (e.type === 'ESCALATE' && typeof e.payload.toLevel === 'string') held = { assigneeId: null, escalatedTo: e.payload.toLevel };
+  }
+  out.push(held);
+  return out;
+}

@@ -10,7 +10,7 @@ import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repo
 import { hasChildSince, updateCase } from './case.repository.ts';
 import { sentUnderKeyPrefix } from './idempotency.repository.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
-import { historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
+import { heldThrough, historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
 import { timingFromJson, timingOnEntry } from './step-timing.ts';
 
@@ -105,7 +105,11 @@ export async function recallStep(
   const kept = await priorTimingOf(trx, c.id, target.seq);
   const timing = kept ? timingFromJson(kept)
     : before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
-  const row = await updateCase(trx, c, { snapshot: before, timing, progressed: true }, now);
+  // The person who held the step before it goes back to holding it (ADR 0019), as replay derives.
+  const heldBefore = heldThrough(history)[history.findIndex((e) => e.seq === target.seq)]!;
+  const row = await updateCase(
+    trx, c, { snapshot: before, timing, progressed: true, assigneeId: heldBefore.assigneeId }, now,
+  );
   const reason = typeof data?.reason === 'string' && data.reason.trim() ? { reason: data.reason.trim() } : {};
   const entry = await appendEvent(trx, c.id, {
     seq: c.version + 1, kind: 'machine', type: RECALL, payload: { recalledSeq: target.seq, recalledType: target.type, ...reason },

@@ -1,8 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db, Executor } from '../db/database.ts';
 import type { WorkflowRegistry } from '../cases/workflow.registry.ts';
-import { replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine.ts';
-import { historyEvent, historyVersions } from '../cases/history-replay.ts';
+import { actingLevel, eventRoles, replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine.ts';
+import { holderOf, holds, type Holder } from '../engine/holding.ts';
+import { heldThrough, historyEvent, historyVersions, type HeldBy } from '../cases/history-replay.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
+import { bilingual } from '../messages/localized.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { openPayload } from '../crypto/sealed-payload.ts';
 import { openAgent, openSnapshot } from '../cases/case.repository.ts';
@@ -21,7 +24,8 @@ export interface VerifyResult {
 }
 
 interface CaseRow {
-  id: string; workflow_id: string; workflow_version: number; state: string; status: string; outcome: string | null;
+  id: string; workflow_id: string; workflow_version: number; station_path: string; state: string; status: string;
+  outcome: string | null;
   version: number; snapshot: unknown; agent: unknown; history_hash: string | null;
 }
 
@@ -47,6 +51,37 @@ function opened(c: CaseRow, events: EventRow[]): { c: CaseRow; events: EventRow[
   }
 }
 
+/** The staff as verify judges them: role and the level of their station. */
+type Staff = Map<string, { role: string; level: string; name: string }>;
+
+async function staffOf(db: Executor): Promise<Staff> {
+  const rows = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select(['users.id', 'users.role', 'users.display_name', 'stations.level']).execute();
+  return new Map(rows.map((r) => [r.id, { role: r.role, level: r.level, name: r.display_name }]));
+}
+
+function holderText(h: Holder | null, staff: Staff): string {
+  if (!h) return '—';
+  if (h.kind === 'person') return staff.get(h.userId)?.name ?? h.userId;
+  return `${h.stationPath} ${h.level}${h.supervisors ? ' supervisors' : ''}`;
+}
+
+/**
+ * Whether the actor of a machine entry held the step then (ADR 0019): the holder derived from the
+ * history before it (heldThrough), the step's level and the actor's role and level. The service's
+ * own entries, the START, RECALL (the step's own maker) and MIGRATE are not a holder's acts.
+ */
+function notHolder(
+  c: CaseRow, e: EventRow, before: StoredSnapshot, wf: CompiledWorkflow, held: HeldBy, staff: Staff,
+): string | null {
+  if (e.kind !== 'machine' || e.seq === 1 || e.actor_id === null || e.type === RECALL || e.type === 'MIGRATE') return null;
+  const state = wf.definition.machine.states[before.value]!;
+  const holder = holderOf({ stationPath: c.station_path, ...held }, actingLevel(state));
+  const actor = staff.get(e.actor_id);
+  if (holder && actor && holds(holder, { id: e.actor_id, ...actor }, eventRoles(state, e.type))) return null;
+  return bilingual('HOLD_VERIFY_NOT_HOLDER', { seq: e.seq, type: e.type, actor: actor?.name ?? e.actor_id, holder: holderText(holder, staff) });
+}
+
 /** JSON as stored (jsonb drops undefined, key order is irrelevant): compare what a reader would get back. */
 function asStored(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v));
@@ -58,7 +93,9 @@ function asStored(v: unknown): unknown {
  * stored snapshot (and its state, status and outcome columns) equal to the replay of the machine
  * events from the START entry's data (administrative entries do not move the machine).
  */
-async function checkCase(db: Executor, registry: WorkflowRegistry, c: CaseRow, events: EventRow[]): Promise<string[]> {
+async function checkCase(
+  db: Executor, registry: WorkflowRegistry, c: CaseRow, events: EventRow[], staff: Staff,
+): Promise<string[]> {
   const problems: string[] = [];
   if (events.length === 0) return [message('en', 'CLI_VERIFY_NO_HISTORY')];
   const gaps = events.map((e, i) => (e.seq === i + 1 ? null : `${i + 1}→${e.seq}`)).filter(Boolean);
@@ -75,17 +112,25 @@ async function checkCase(db: Executor, registry: WorkflowRegistry, c: CaseRow, e
   let replayed: StoredSnapshot;
   try {
     const byVersion = versions.of;
-    // Entry by entry: each entry's from/to states must be where the replay stands before and after it.
+    // Entry by entry: each entry's from/to states must be where the replay stands before and after it,
+    // and its maker must have held the step.
     let before: string | null = null;
+    let snapBefore: StoredSnapshot | null = null;
     const done: HistoryEvent[] = [];
     const inEffect: number[] = [];
-    for (const e of events) {
+    const held = heldThrough(events.map((e) => ({
+      ...e, actorId: e.actor_id, fromState: e.from_state, toState: e.to_state,
+    })));
+    for (const [i, e] of events.entries()) {
+      const refused = snapBefore && notHolder(c, e, snapBefore, byVersion(snapBefore.workflowVersion), held[i]!, staff);
+      if (refused) problems.push(refused);
       if (e.seq > 1 && e.kind === 'machine') {
         done.push(historyEvent(e));
         if (e.type !== RECALL) inEffect.push(e.seq);
         else if (Number(e.payload.recalledSeq) !== inEffect.pop()) problems.push(message('en', 'CLI_VERIFY_RECALL', { seq: e.seq, named: String(e.payload.recalledSeq) }));
       }
-      const after = replay(wf0, initialData, done, byVersion).value;
+      snapBefore = replay(wf0, initialData, done, byVersion);
+      const after = snapBefore.value;
       if (e.from_state !== before || e.to_state !== after) {
         problems.push(message('en', 'CLI_VERIFY_STATES', { seq: e.seq, type: e.type, recorded: `${e.from_state}→${e.to_state}`, replayed: `${before}→${after}` }));
         break;
@@ -116,10 +161,11 @@ export async function verifyHistories(
 
 async function verifyIn(db: Executor, registry: WorkflowRegistry, batch: number): Promise<VerifyResult> {
   const result: VerifyResult = { cases: 0, events: 0, mismatches: [] };
+  const staff = await staffOf(db);
   let after = '';
   for (;;) {
     const cases = await db.selectFrom('cases')
-      .select(['id', 'workflow_id', 'workflow_version', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent', ...CHAIN_CASE_COLUMNS])
+      .select(['id', 'workflow_id', 'workflow_version', 'station_path', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent', ...CHAIN_CASE_COLUMNS])
       .where('id', '>', after).orderBy('id').limit(batch).execute() as unknown as CaseRow[];
     if (cases.length === 0) break;
     const events = await db.selectFrom('case_events').select(['case_id', 'seq', 'kind', 'type', 'payload', 'from_state', 'to_state', ...CHAIN_EVENT_COLUMNS])
@@ -130,7 +176,7 @@ async function verifyIn(db: Executor, registry: WorkflowRegistry, batch: number)
       const history = byCase.get(c.id) ?? [];
       const open = history.length ? opened(c, history) : { c, events: history };
       const chain = 'problem' in open ? null : chainMismatch(c.id, c.history_hash, open.events);
-      const problems = 'problem' in open ? [open.problem] : [...(chain ? [chain] : []), ...await checkCase(db, registry, open.c, open.events)];
+      const problems = 'problem' in open ? [open.problem] : [...(chain ? [chain] : []), ...await checkCase(db, registry, open.c, open.events, staff)];
       for (const problem of problems) result.mismatches.push({ caseId: c.id, problem });
     }
     result.cases += cases.length;

@@ -136,9 +136,9 @@ export function allowedEvents(
 }
 
 /**
- * One step of a case: checks that the actor holds the step (or is the service), validates its form, evaluates the guards
- * and returns the next snapshot and effects, or a rejection with field-level errors. Pure: the
- * caller persists the result.
+ * One step of a case: checks that the actor holds the step (or is the service), validates its
+ * form, evaluates the guards and returns the next snapshot and effects, or a rejection with
+ * field-level errors. Pure: the caller persists the result.
  */
 export function step(
   wf: CompiledWorkflow, stored: StoredSnapshot, event: CaseEvent, actor: Actor, opts: StepOptions,

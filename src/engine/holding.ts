@@ -28,7 +28,7 @@ export interface Acting {
 const DEPTH: Record<HoldingLevel, number> = { district: 1, town: 2, village: 3 };
 const ABOVE: Record<HoldingLevel, HoldingLevel> = { village: 'town', town: 'district', district: 'district' };
 
-function isHoldingLevel(v: string | null): v is HoldingLevel {
+export function isHoldingLevel(v: string | null): v is HoldingLevel {
   return v === 'village' || v === 'town' || v === 'district';
 }
 

@@ -2,6 +2,7 @@ import { casePagesMessages } from './case-pages.messages.ts';
 import { cliMessages } from './cli.messages.ts';
 import { engineMessages } from './engine.messages.ts';
 import { accessMessages } from './access.messages.ts';
+import { holdMessages } from './hold.messages.ts';
 import { errorMessages } from './error.messages.ts';
 import { lintMessages } from './lint.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
@@ -26,6 +27,7 @@ export const catalogue = {
   ...engineMessages,
   ...accessMessages,
   ...queueMessages,
+  ...holdMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

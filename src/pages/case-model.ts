@@ -9,7 +9,8 @@ import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
 import { answerRows } from './form-answers.ts';
 import { titleOf } from './form-schema.ts';
-import { ACTS, label, LEVELS, OUTCOMES, SEX } from './labels.ts';
+import { ACTS, label, LEVELS, OUTCOMES, SEX, stationName } from './labels.ts';
+import { listStations } from '../stations/station.service.ts';
 import { userNames } from '../users/user.service.ts';
 import { caseAttachments, type AttachmentMeta } from '../attachments/attachment.service.ts';
 import { fmtDateTime, loc } from './view.ts';
@@ -111,11 +112,30 @@ const ACT_TEXTS = [['text', 'TIMELINE_TEXT'], ['reason', 'TIMELINE_REASON'], ['n
 const TEXT_FIELDS = ['reason', 'note', 'opinion', 'comment', 'text', 'decision', 'conclusion', 'result'];
 
 /** The case history as a timeline people can read: who, what, when, from which step to which, and why. */
+/**
+ * Who an escalation took the step from and gave it to: "东城镇退役军人服务站 → 区退役军人事务局",
+ * "区退役军人事务局 → 区退役军人事务局督办人员"; entries written before the holders were named, by level.
+ */
+async function escalationNames(app: FastifyInstance, view: CaseView, users: Map<string, string>, lang: Lang) {
+  const stations = view.history.some((h) => h.type === 'ESCALATE') ? await listStations(app.db) : [];
+  const byPath = new Map(stations.map((s) => [s.path, stationName(s, lang)]));
+  const side = (p: Record<string, unknown>, end: 'from' | 'to') => {
+    const userId = p[`${end}UserId`];
+    if (typeof userId === 'string') return users.get(userId) ?? userId;
+    const path = p[`${end}StationPath`];
+    const station = typeof path === 'string' ? byPath.get(path) : undefined;
+    if (!station) return label(LEVELS, String(p[`${end}Level`] ?? ''), lang);
+    return p[`${end}Supervisors`] ? message(lang, 'HOLD_QUEUE_SUPERVISORS', { station }) : station;
+  };
+  return (p: Record<string, unknown>) => `${side(p, 'from')} → ${side(p, 'to')}`;
+}
+
 export async function timelineOf(
   app: FastifyInstance, def: WorkflowDefinition, view: CaseView, attachments: AttachmentMeta[], lang: Lang,
 ) {
-  const ids = view.history.flatMap((h) => [h.payload.userId].filter((x): x is string => typeof x === 'string'));
+  const ids = view.history.flatMap((h) => [h.payload.userId, h.payload.fromUserId].filter((x): x is string => typeof x === 'string'));
   const names = await userNames(app.db, ids);
+  const escalatedAt = await escalationNames(app, view, names, lang);
   const states = def.machine.states;
   const byId = new Map(attachments.map((a) => [a.id, a]));
   const stepName = (s: string | null) => (s ? loc(lang, states[s]?.meta.step) || s : '');
@@ -152,7 +172,7 @@ export async function timelineOf(
     if (h.kind === 'admin') {
       if (typeof h.payload.userId === 'string') details.push({ label: message(lang, h.type === 'COPY_TO' ? 'TIMELINE_COPIED_TO' : 'TIMELINE_HANDED_TO'), value: names.get(h.payload.userId) ?? h.payload.userId });
       for (const [key, name] of ACT_TEXTS) if (typeof h.payload[key] === 'string' && h.payload[key]) details.push({ label: message(lang, name), value: String(h.payload[key]) });
-      if (h.type === 'ESCALATE') details.push({ label: message(lang, 'TIMELINE_ESCALATED'), value: `${label(LEVELS, String(h.payload.fromLevel ?? ''), lang)} → ${label(LEVELS, String(h.payload.toLevel ?? ''), lang)}${h.payload.automatic ? message(lang, 'TIMELINE_ESCALATED_AUTOMATICALLY') : ''}` });
+      if (h.type === 'ESCALATE') details.push({ label: message(lang, 'TIMELINE_ESCALATED'), value: `${escalatedAt(h.payload)}${h.payload.automatic ? message(lang, 'TIMELINE_ESCALATED_AUTOMATICALLY') : ''}` });
       if (h.type === 'ATTACH' && Array.isArray(h.payload.files)) {
         const posted = h.payload.files as { attachmentId: string; filename: string; materialId: string | null }[];
         const files = posted.map((f) => ({

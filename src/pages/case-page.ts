@@ -19,6 +19,8 @@ import { errorList } from './form-errors.ts';
 import type { Errors } from './form-schema.ts';
 import { label, LEVELS, ROLES } from './labels.ts';
 import { usersAbove } from '../jurisdiction/area-users.service.ts';
+import { stepTakers } from '../cases/step-takers.service.ts';
+import { heldByUser, holderName } from '../cases/case-holder.ts';
 import { fmtDateTime, loc } from './view.ts';
 import { pageLang, sendPage } from './web.ts';
 
@@ -73,10 +75,12 @@ export async function casePage(
   const primary = await primaryForm(p, lc, user.id, lang, isCounter(req));
   const others = movesOf(lc).filter((e) => e.type !== primary?.type).map((e) => ({ type: e.type, label: loc(lang, e.label), href: `/cases/${c.id}/act/${e.type}`, kind: moveKind(e.type) }));
   const holders = c.status === 'open' ? (await usersAbove(app.db, c.stationPath)).filter((u) => u.id !== user.id) : [];
+  const takers = c.status === 'open' && can(user, 'case.reassign')
+    ? (await stepTakers(app.db, { case: c, definition: lc.definition })).filter((u) => u.id !== c.assigneeId) : [];
   const { steps, position, total } = stepsOf(lc.definition, c, lc.view, lang);
   const state = lc.definition.machine.states[c.state];
-  const assigneeName = (id: string) =>
-    holders.find((h) => h.id === id)?.name ?? (id === user.id ? user.displayName : id);
+  const holder = lc.view.holder;
+  const moves = Boolean(primary || others.length);
   return sendPage(req, reply, 'case', `${loc(lang, lc.definition.title)} · ${lc.person.name}`, {
     case: {
       id: c.id, shortId: c.id.slice(-12), title: loc(lang, lc.definition.title), open: c.status === 'open', version: c.version,
@@ -84,8 +88,8 @@ export async function casePage(
       level: label(LEVELS, state?.meta.level, lang),
       external: state?.meta.external === true,
       outcome: outcomeText(c.outcome, lang), createdAt: c.createdAt, parentCaseId: c.parentCaseId,
-      assignee: c.assigneeId ? assigneeName(c.assigneeId) : null,
-      escalatedTo: c.escalatedTo ? label(LEVELS, c.escalatedTo, lang) : null,
+      holder: holder && { name: holderName(holder, lang), person: holder.kind === 'person' },
+      escalatedTo: c.escalatedTo ? (holder?.kind === 'queue' ? holderName(holder, lang) : label(LEVELS, c.escalatedTo, lang)) : null,
     },
     person: personHeader(lc.person, lang),
     steps, position, total,
@@ -103,13 +107,15 @@ export async function casePage(
     acted: query.acted ? actedText(query.acted, lang) : undefined,
     recall: lc.view.recall && { label: loc(lang, lc.view.recall.label) },
     claim: claimOf(lc, lang),
-    primary, others, hasMoves: Boolean(primary || others.length),
+    primary, others, hasMoves: moves,
+    heldElsewhere: !moves && holder && !heldByUser(holder, user) ? message(lang, 'HOLD_HELD_BY', { holder: holderName(holder, lang) }) : null,
     uploadOnly: c.status === 'open' && can(user, 'attachment.upload') && !primary,
     uploadsHtml: uploadsHtml(lc, lang),
     timeline: await timelineOf(app, lc.definition, lc.view, lc.attachments, lang),
     dataRows: caseDataRows(lc.definition, lc.view.data, lang),
     canReassign: can(user, 'case.reassign'), canUrge: can(user, 'case.urge'),
     holders: holders.map((h) => ({ ...h, roleText: label(ROLES, h.role, lang) })),
+    takers: takers.map((h) => ({ ...h, roleText: label(ROLES, h.role, lang) })),
     receiptHref: `/cases/${c.id}/receipt`,
     ...extra,
   }, status);

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
 import { listPersonCases } from '../cases/case-list.service.ts';
-import { openCase } from '../cases/case.service.ts';
+import { firstHolder, openCase } from '../cases/case.service.ts';
 import { personChain } from '../chain/chain.service.ts';
+import { heldByUser, holderName } from '../cases/case-holder.ts';
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
@@ -240,6 +241,13 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
         outcomeText: outcomeText(c.outcome, lang), due: dueOf(app, c, lang), notices: await noticesOf(app, c.id),
       });
     }
+    const mayOpen = can(user, 'case.open');
+    const goesTo = new Map<string, string>();
+    for (const i of chain) {
+      if (!mayOpen || i.status === 'in-progress' || i.status === 'not-applicable') continue;
+      const first = await firstHolder(app.caseDeps, i.workflowId, person.stationPath, now);
+      if (first && !heldByUser(first, user)) goesTo.set(i.workflowId, message(lang, 'HOLD_WILL_GO_TO', { holder: holderName(first, lang) }));
+    }
     const stages = STAGES.map((st) => ({
       id: st.id,
       title: message(lang, st.title),
@@ -250,7 +258,8 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
         caseId: 'caseId' in i ? i.caseId : null,
         step: i.status === 'in-progress' ? loc(lang, i.step) : null,
         outcome: i.status === 'done' ? outcomeText(i.outcome, lang) : null,
-        canStart: can(user, 'case.open') && i.status !== 'in-progress' && i.status !== 'not-applicable',
+        canStart: mayOpen && i.status !== 'in-progress' && i.status !== 'not-applicable',
+        goesTo: goesTo.get(i.workflowId) ?? null,
       })),
     }));
     const station = await findStation(app.db, person.stationId);

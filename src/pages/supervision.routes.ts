@@ -17,6 +17,7 @@ import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person.service.ts';
 import { findStation, stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../jurisdiction/area-users.service.ts';
+import { stepTakers } from '../cases/step-takers.service.ts';
 import { loc } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 
@@ -115,6 +116,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     });
     const stations = await stationsWithin(app.db, user.stationPath);
     const users = await usersWithin(app.db, user.stationPath);
+    const takers = await stepTakers(app.db, { area: user.stationPath });
     const items = await chainItems(app.db, now);
     const stationNames = new Map(stations.map((s) => [s.id, stationName(s, lang)]));
     const userName = new Map(users.map((u) => [u.id, u.name]));
@@ -162,6 +164,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       f, dueTabs, cases, nextCursor: list.nextCursor && `/supervision?${queryString(f, { cursor: list.nextCursor })}`,
       stations: stations.map((s) => ({ id: s.id, name: stationName(s, lang), depth: s.path.split('.').length - 1, selected: s.id === f.stationId })),
       users: users.map((u) => ({ ...u, selected: u.id === f.assigneeId })),
+      takers,
       items: items.map((i) => ({
         id: i.workflowId, title: loc(lang, i.title), selected: i.workflowId === f.workflowId,
       })),

@@ -7,6 +7,10 @@ export async function findStation(db: Executor, id: string): Promise<Station | u
   return db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function findStationByPath(db: Executor, path: string): Promise<Station | undefined> {
+  return db.selectFrom('stations').selectAll().where('path', '=', path).executeTakeFirst();
+}
+
 export async function listStations(db: Executor): Promise<Station[]> {
   return db.selectFrom('stations').selectAll().orderBy('path').execute();
 }

@@ -1,6 +1,7 @@
-import { findCase, lockCase, markEscalated } from '../cases/case.repository.ts';
+import { findCase, lockCase } from '../cases/case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
-import { appendAdminEntry, sendEvent, type CaseDeps } from '../cases/case.service.ts';
+import { sendEvent, type CaseDeps } from '../cases/case.service.ts';
+import { escalateStep } from './escalation.ts';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -9,8 +10,6 @@ import type { User } from '../users/user.repository.ts';
 export type BulkOutcome =
   | { caseId: string; ok: true; version: number }
   | { caseId: string; ok: false; code: string; message: string };
-
-const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
 
 /** Applies one act to many cases; each case is its own transaction and gets its own history entry. */
 async function eachCase(caseIds: string[], act: (id: string) => Promise<number>): Promise<BulkOutcome[]> {
@@ -36,7 +35,7 @@ export async function bulkAct(deps: CaseDeps, user: User, caseIds: string[], typ
   });
 }
 
-/** A supervisor sends cases up a level by hand; like the sweeper's escalation, recorded once per case. */
+/** A supervisor sends cases up a level by hand, as the sweeper does (escalation.ts); each case its own entry. */
 export async function escalateCases(
   deps: CaseDeps, user: User, caseIds: string[], reason: string,
 ): Promise<BulkOutcome[]> {
@@ -46,9 +45,7 @@ export async function escalateCases(
     const c = await lockCase(trx, id, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     if (c.status !== 'open') throw new AppError('CASE_CLOSED');
-    const to = NEXT_LEVEL[c.stepLevel ?? 'district']!;
-    await appendAdminEntry(trx, c, { type: 'ESCALATE', payload: { fromLevel: c.stepLevel, toLevel: to, reason, automatic: false }, actorId: user.id }, now);
-    await markEscalated(trx, id, to, now);
+    await escalateStep(trx, c, { actorId: user.id, extras: { reason, automatic: false } }, now);
     return (await lockCase(trx, id, EVERYWHERE))!.version;
   }));
 }

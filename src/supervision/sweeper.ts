@@ -1,8 +1,9 @@
 import { addWorkingDays, dueAt } from '../calendar/deadline.ts';
-import { lockCase, markEscalated } from '../cases/case.repository.ts';
+import { lockCase } from '../cases/case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
-import { appendAdminEntry, applySystemEvent, type CaseDeps } from '../cases/case.service.ts';
+import { applySystemEvent, type CaseDeps } from '../cases/case.service.ts';
 import type { Executor } from '../db/database.ts';
+import { escalateStep } from './escalation.ts';
 import { claimDueCases, markOverdue, setTimer, type SweepDue } from './sweep.repository.ts';
 
 export interface SweepOptions {
@@ -17,8 +18,6 @@ export interface SweepResult {
   overdue: number;
   escalated: number;
 }
-
-const NEXT_LEVEL: Record<string, string> = { village: 'town', town: 'district', district: 'district' };
 
 /** Runs `batch` over successive claimed batches (keyset by id, so every row is visited once) until none is full. */
 async function inBatches(
@@ -39,9 +38,10 @@ async function inBatches(
 /**
  * Moves cases whose time has come: a step's own timer sends its event (a public notice ends by
  * itself); a passed SLA sends DEADLINE where the step handles one, else marks the case overdue;
- * past the grace it is escalated to the next level once. Safe with several sweepers at once
- * (row locks, SKIP LOCKED, and every condition re-read under the lock) and it catches up after
- * downtime, because it works from stored times, not from intervals it happened to see.
+ * past the grace it is escalated once: the level above takes the step (escalation.ts). Safe with
+ * several sweepers at once (row locks, SKIP LOCKED, and every condition re-read under the lock)
+ * and it catches up after downtime, because it works from stored times, not from intervals it
+ * happened to see.
  */
 export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepResult> {
   const result: SweepResult = { timers: 0, deadlines: 0, overdue: 0, escalated: 0 };
@@ -84,9 +84,7 @@ export async function sweep(deps: CaseDeps, opts: SweepOptions): Promise<SweepRe
         result.escalated++;
         continue;
       }
-      const to = NEXT_LEVEL[c.stepLevel ?? 'district']!;
-      await appendAdminEntry(trx, c, { type: 'ESCALATE', payload: { fromLevel: c.stepLevel, toLevel: to, dueAt: c.dueAt.toISOString(), automatic: true }, actorId: null }, now);
-      await markEscalated(trx, id, to, now);
+      await escalateStep(trx, c, { actorId: null, extras: { dueAt: c.dueAt.toISOString(), automatic: true } }, now);
       result.escalated++;
     }
   });

@@ -26,6 +26,13 @@ export async function findUserById(db: Executor, id: string): Promise<User | und
   return r && toUser(r);
 }
 
+/** A user whatever the state of their account (a hand-over refused to a disabled account says so). */
+export async function findUserAnyStatus(db: Executor, id: string): Promise<(User & { disabled: boolean }) | undefined> {
+  const r = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select([...columns, 'users.disabled']).where('users.id', '=', id).executeTakeFirst();
+  return r && { ...toUser(r), disabled: r.disabled };
+}
+
 /**
  * The user behind a live session token and the session itself, in one round trip (every authenticated request asks).
  */
