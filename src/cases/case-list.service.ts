@@ -74,7 +74,8 @@ export async function listCases(
   const now = deps.clock.now();
   const cases = (await dashboardCases(deps.db, {
     scopePath, now, due: f.due, workflowId: f.workflowId, state: f.state, status: f.status, stepLevel: f.stepLevel,
-    assigneeId: f.assigneeId, heldBy: f.heldBy, sort: f.sort, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
+    assigneeId: f.assigneeId, heldBy: f.heldBy, sort: f.sort,
+    soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
     cursor, limit: f.limit,

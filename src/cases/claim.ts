@@ -22,7 +22,7 @@ interface HoldingEntry {
 }
 
 /** Who claimed the open step (认领), when, if the person holding it now holds it by their own claim. */
-export interface Claim {
+interface Claim {
   userId: string;
   name: string | null;
   at: Date;
@@ -33,7 +33,7 @@ export interface Claim {
  * a CLAIM by that assignee. A 转办 after it, a RELEASE or a step that moved the case (which clears the
  * assignee) ends it (ADR 0026).
  */
-export function claimOf(history: HoldingEntry[], assigneeId: string | null): Claim | null {
+function claimOf(history: HoldingEntry[], assigneeId: string | null): Claim | null {
   if (!assigneeId) return null;
   for (let i = history.length - 1; i >= 0; i--) {
     const e = history[i]!;
