@@ -105,4 +105,12 @@ t.test('an urge to a queue nobody reads is refused; the supervisor sees the queu
   t.ok(held.currentStep.allowedEvents.some((e: { type: string }) => e.type === 'SUBMIT'), 'the town clerk it was routed to can act');
   const urgedNow = await app.inject({ method: 'POST', url: `/api/v1/cases/${id}/events`, headers: sup, payload: { type: 'URGE', data: { text: '请尽快入户核实' }, expectedVersion: held.version } });
   t.equal(urgedNow.statusCode, 200, 'an urge reaches the person who holds it now');
+
+  // The person it was handed to leaves (account disabled): the case waits for nobody again.
+  await app.db.updateTable('users').set({ disabled: true }).where('id', '=', 'u-town-clerk').execute();
+  const toNobody = await app.inject({ method: 'POST', url: `/api/v1/cases/${id}/events`, headers: sup, payload: { type: 'URGE', data: { text: '请尽快入户核实' }, expectedVersion: held.version + 1 } });
+  t.equal(toNobody.statusCode, 409);
+  t.equal(toNobody.json().message, '承办人东城镇 李强的账户已停用，催办无人接收；请先转办');
+  const flagged = (await app.inject({ url: '/api/v1/supervision/queues', headers: sup })).json().items[0];
+  t.match(flagged, { holder: { kind: 'person', userId: 'u-town-clerk' }, active: false }, 'a disabled holder is flagged too');
 });

@@ -66,7 +66,6 @@ export interface HolderGroup {
   assigneeId: string | null;
   open: number;
   overdue: number;
-  /** Nearest due date first. */
   caseIds: string[];
 }
 
@@ -75,7 +74,7 @@ export async function openByHolder(db: Executor, scopePath: string, now: Date): 
     .select(['station_path', 'step_level', 'escalated_to', 'assignee_id'])
     .select(sql<string>`count(*)`.as('open'))
     .select(sql<string>`count(*) filter (where due_at < ${now})`.as('overdue'))
-    .select(sql<string[]>`array_agg(id order by due_at asc nulls last, id)`.as('ids'))
+    .select(sql<string[]>`array_agg(id order by id)`.as('ids'))
     .where('status', '=', 'open').where('step_level', 'is not', null).where(withinArea('station_path', scopePath))
     .groupBy(['station_path', 'step_level', 'escalated_to', 'assignee_id']).execute();
   return rows.map((r) => ({

@@ -4,15 +4,9 @@ import type { Holder } from '../engine/holding.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { findStation } from '../stations/station.service.ts';
-import { activeRolesAt, displayNames, enabledUserIds } from '../users/user.repository.ts';
-import { caseHolder } from './case-holder.ts';
+import { activeRolesAt, enabledUserIds } from '../users/user.repository.ts';
+import { caseHolder, describeHolder } from './case-holder.ts';
 import type { Case } from './case.types.ts';
-
-/** A station's id is the last part of its path (`xinhe.dongcheng.hexi` → `hexi`). */
-export function stationIdOf(stationPath: string): string {
-  return stationPath.split('.').at(-1)!;
-}
 
 /**
  * Which of these holders has someone active to read them (ADR 0026): a person whose account is not
@@ -33,14 +27,11 @@ export async function activeHolders(db: Executor, holders: Holder[]): Promise<(h
 export async function requireActiveHolder(db: Executor, wf: CompiledWorkflow, c: Case): Promise<void> {
   const holder = caseHolder(wf, c);
   if (!holder || (await activeHolders(db, [holder]))(holder)) return;
-  const say = async (lang: Lang) => {
-    if (holder.kind === 'person') {
-      const name = (await displayNames(db, [holder.userId])).get(holder.userId) ?? holder.userId;
-      return message(lang, 'QUEUE_HOLDER_DISABLED', { name });
-    }
-    const s = await findStation(db, stationIdOf(holder.stationPath));
-    const station = s ? (lang === 'zh' ? s.name_zh : s.name_en) : holder.stationPath;
-    return message(lang, 'QUEUE_NO_HOLDER_AT', { station: holder.supervisors ? message(lang, 'QUEUE_SUPERVISORS_OF', { station }) : station });
+  const named = (await describeHolder(db, holder))!;
+  const say = (lang: Lang) => {
+    if (named.kind === 'person') return message(lang, 'QUEUE_HOLDER_DISABLED', { name: named.name });
+    const station = named.stationName[lang];
+    return message(lang, 'QUEUE_NO_HOLDER_AT', { station: named.supervisors ? message(lang, 'QUEUE_SUPERVISORS_OF', { station }) : station });
   };
-  throw new AppError('QUEUE_NO_HOLDER', { detail: { zh: await say('zh'), en: await say('en') } });
+  throw new AppError('QUEUE_NO_HOLDER', { detail: { zh: say('zh'), en: say('en') } });
 }

@@ -1,17 +1,13 @@
 import { openByHolder } from '../cases/case-queue.repository.ts';
-import { activeHolders, stationIdOf } from '../cases/queue-holders.ts';
+import { describeHolder, type HolderView } from '../cases/case-holder.ts';
+import { activeHolders } from '../cases/queue-holders.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
-import type { Localized } from '../definitions/definition.types.ts';
 import { holderOf, type Holder, type HoldingLevel } from '../engine/holding.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
-import { listStations } from '../stations/station.service.ts';
 import type { User } from '../users/user.repository.ts';
-import { userNames } from '../users/user.service.ts';
 
-/** Who a queue is, as the supervisor reads it. */
-export type QueueHolder =
-  | { kind: 'queue'; stationId: string; stationName: Localized; level: HoldingLevel; supervisors: boolean }
-  | { kind: 'person'; userId: string; name: string };
+/** Who a queue is, as the supervisor reads it (the case view's holder). */
+export type QueueHolder = HolderView;
 
 export interface QueueSummary {
   holder: QueueHolder;
@@ -19,7 +15,7 @@ export interface QueueSummary {
   overdue: number;
   /** Someone not disabled reads it (ADR 0026); when not, its cases wait for nobody. */
   active: boolean;
-  /** The cases, nearest due date first: for routing them elsewhere (转办) when nobody reads the queue. */
+  /** Its cases (at most a bulk 转办's worth): for routing them elsewhere when nobody reads the queue. */
   caseIds: string[];
 }
 
@@ -46,15 +42,10 @@ export async function holderQueues(deps: CaseDeps, user: User): Promise<QueueSum
   }
   const queues = [...byKey.values()];
   const active = await activeHolders(deps.db, queues.map((q) => q.holder));
-  const stations = new Map((await listStations(deps.db)).map((s) => [s.id, { zh: s.name_zh, en: s.name_en }]));
-  const names = await userNames(deps.db, queues.flatMap((q) => (q.holder.kind === 'person' ? [q.holder.userId] : [])));
-  return queues.map(({ holder, open, overdue, caseIds }): QueueSummary => {
-    const id = holder.kind === 'queue' ? stationIdOf(holder.stationPath) : '';
-    return {
-      holder: holder.kind === 'person'
-        ? { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId }
-        : { kind: 'queue', stationId: id, stationName: stations.get(id) ?? { zh: id, en: id }, level: holder.level, supervisors: holder.supervisors },
-      open, overdue, active: active(holder), caseIds: caseIds.slice(0, ROUTE_AT_ONCE),
-    };
-  }).sort((a, b) => Number(a.active) - Number(b.active) || b.overdue - a.overdue || b.open - a.open);
+  const summaries: QueueSummary[] = [];
+  for (const { holder, open, overdue, caseIds } of queues) {
+    const named = (await describeHolder(deps.db, holder))!;
+    summaries.push({ holder: named, open, overdue, active: active(holder), caseIds: caseIds.slice(0, ROUTE_AT_ONCE) });
+  }
+  return summaries.sort((a, b) => Number(a.active) - Number(b.active) || b.overdue - a.overdue || b.open - a.open);
 }

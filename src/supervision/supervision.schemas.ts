@@ -76,6 +76,6 @@ export const Queues = Type.Object({
     ]),
     open: Type.Integer(), overdue: Type.Integer(),
     active: Type.Boolean({ description: 'An enabled user of the station in the role the queue waits for, or the person not disabled' }),
-    caseIds: Type.Array(Type.String(), { description: 'Its cases, nearest due date first (at most 500): pass them to POST /supervision/reassign' }),
+    caseIds: Type.Array(Type.String(), { description: 'Its cases (at most 500): pass them to POST /supervision/reassign' }),
   })),
 });
