@@ -48,6 +48,8 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /password':                                   ['login',  303,      303,      303,      303,      303,      303,      303,      303],
   // Home and the search: every member of staff, over their own area.
   'GET /':                                            ['login',  200,      200,      200,      200,      200,      200,      200,      200],
+  // The case list of my station's queue and what I hold: every member of staff, over their own area.
+  'GET /cases':                                       ['login',  200,      200,      200,      200,      200,      200,      200,      200],
   'POST /search @Q':                                  ['login',  'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'seen',   'unseen'],
   'POST /search @S':                                  ['login',  'unseen', 'unseen', 'seen',   'unseen', 'seen',   'seen',   'seen',   'seen'],
   // Registering persons is clerks' work, in villages of their own area. A village clerk's form names no
@@ -327,6 +329,7 @@ const CELLS: Record<string, Cell> = {
     return to(r, '/password?done=1');
   },
   'GET /': async (_c, p) => page(await p.get('/')),
+  'GET /cases': async (_c, p) => page(await p.get('/cases')),
   'POST /search': async (c, p, _role, target) => {
     const r = await p.post('/search', { q: c.idNumberOf[target] });
     return r.statusCode === 200 ? (r.body.includes(`/persons/${c.personOf[target]}`) ? 'seen' : 'unseen') : page(r);

@@ -24,6 +24,9 @@ import { apiRoutes } from './helpers/routes.ts';
  */
 type Outcome = number | 'seen' | 'unseen' | 'ok' | 'nf';
 
+/** The targets' villages (a released case's resource: where it lies). */
+const pathOfTarget = { Q: 'xinhe.dongcheng.qiaotou', S: 'xinhe.xishan.shanxia' } as const;
+
 // prettier-ignore
 const MATRIX: Record<string, Outcome[]> = {
   // One column per role, in ROLES order: anon, village, town, district, townSup, sup, policy, admin, xishan.
@@ -103,6 +106,12 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /api/v1/cases/:id/events URGE @S':            [401,      404,      404,      403,      404,      200,      403,      200,      403],
   'POST /api/v1/cases/:id/events REASSIGN @Q':        [401,      200,      200,      200,      200,      200,      403,      200,      404],
   'POST /api/v1/cases/:id/events REASSIGN @S':        [401,      404,      404,      200,      404,      200,      403,      200,      200],
+  // 认领: staff of the station whose queue holds the step (the discharge report's window: the district's), as clerks
+  // or supervisors; 退回队列 (of a case the district clerk claimed): that clerk, or a supervisor over the case.
+  'POST /api/v1/cases/:id/events CLAIM @Q':          [401,      403,      403,      200,      403,      200,      403,      403,      404],
+  'POST /api/v1/cases/:id/events CLAIM @S':          [401,      404,      404,      200,      404,      200,      403,      403,      403],
+  'POST /api/v1/cases/:id/events RELEASE @Q':        [401,      403,      403,      200,      200,      200,      403,      403,      404],
+  'POST /api/v1/cases/:id/events RELEASE @S':        [401,      404,      404,      200,      404,      200,      403,      403,      403],
   // The official calendar: read by all, loaded by the administrator.
   'GET /api/v1/calendar/:year':                       [401,      200,      200,      200,      200,      200,      200,      200,      200],
   'PUT /api/v1/calendar/:year':                       [401,      403,      403,      403,      403,      403,      403,      200,      403],
@@ -114,6 +123,7 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /api/v1/audit/events @Q':                      [401,      403,      403,      403,      'seen',   'seen',   403,      'seen',   403],
   'GET /api/v1/audit/events @S':                      [401,      403,      403,      403,      'unseen', 'seen',   403,      'seen',   403],
   'GET /api/v1/me/urges':                             [401,      200,      200,      200,      200,      200,      200,      200,      200],
+  'GET /api/v1/supervision/queues':                   [401,      403,      403,      403,      200,      200,      403,      200,      403],
   'POST /api/v1/supervision/urge @Q':                 [401,      403,      403,      403,      'ok',     'ok',     403,      'ok',     403],
   'POST /api/v1/supervision/urge @S':                 [401,      403,      403,      403,      'nf',     'ok',     403,      'ok',     403],
   'POST /api/v1/supervision/reassign @Q':             [401,      403,      403,      403,      'ok',     'ok',     403,      'ok',     403],
@@ -193,6 +203,7 @@ const RULE_OF: Record<string, RuleOfRow> = {
       'POST /api/v1/supervision/urge',
       'POST /api/v1/supervision/reassign',
       'POST /api/v1/supervision/escalate',
+      'GET /api/v1/supervision/queues',
     ],
     'roster.import': ['POST /api/v1/rosters', 'DELETE /api/v1/rosters/:id'],
     'batch.run': ['POST /api/v1/batch-actions COMMENT'],
@@ -212,6 +223,8 @@ const RULE_OF: Record<string, RuleOfRow> = {
   'POST /api/v1/cases/:id/events COMMENT': { action: 'case.comment', areaFirst: true },
   'POST /api/v1/cases/:id/events URGE': { action: 'case.urge', areaFirst: true },
   'POST /api/v1/cases/:id/events REASSIGN': { action: 'case.reassign', areaFirst: true },
+  'POST /api/v1/cases/:id/events CLAIM': { action: 'case.claim', areaFirst: true, resource: () => ({ stationPath: 'xinhe' }) },
+  'POST /api/v1/cases/:id/events RELEASE': { action: 'case.release', areaFirst: true, resource: (target) => ({ ownerId: 'u-district-clerk', stationPath: pathOfTarget[target] }) },
   'POST /api/v1/rosters/:id/commit': { action: 'roster.import', areaFirst: true },
   'GET /api/v1/batch-actions/:id': { action: 'batch.view', resource: batchOfTarget },
   'GET /api/v1/batch-actions/:id/notices.pdf': { action: 'batch.view', resource: batchOfTarget },
@@ -380,6 +393,13 @@ const CELLS: Record<string, Cell> = {
   'POST /api/v1/cases/:id/events COMMENT': event('COMMENT', () => ({ text: '矩阵测试意见' })),
   'POST /api/v1/cases/:id/events URGE': event('URGE', () => ({ text: '请尽快办理' })),
   'POST /api/v1/cases/:id/events REASSIGN': event('REASSIGN', () => ({ userId: 'u-district-clerk-2', reason: '矩阵测试' })),
+  'POST /api/v1/cases/:id/events CLAIM': event('CLAIM', () => ({}), true),
+  'POST /api/v1/cases/:id/events RELEASE': async (c, h, _role, target) => {
+    const caseId = await freshCase(c, target);
+    const claimed = await c.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: c.headers.district, payload: { type: 'CLAIM', data: {}, expectedVersion: 1 } });
+    if (claimed.statusCode !== 200) throw new Error(`setup claim: ${claimed.body}`);
+    return status(await c.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: h, payload: { type: 'RELEASE', data: { reason: '矩阵测试' }, expectedVersion: 2 } }));
+  },
   'GET /api/v1/calendar/:year': async (c, h) => status(await c.app.inject({ url: '/api/v1/calendar/2026', headers: h })),
   'PUT /api/v1/calendar/:year': async (c, h) => status(await c.app.inject({ method: 'PUT', url: '/api/v1/calendar/2031', headers: h, payload: { source: '国务院办公厅关于2031年部分节假日安排的通知', holidays: ['2031-01-01'], workdays: [] } })),
   'GET /api/v1/cases/export': async (c, h, _role, target) => {
@@ -390,6 +410,7 @@ const CELLS: Record<string, Cell> = {
   'GET /api/v1/reports/bottlenecks': async (c, h) => status(await c.app.inject({ url: '/api/v1/reports/bottlenecks?from=2020-01-01&to=2040-12-31', headers: h })),
   'GET /api/v1/audit/events': async (c, h, _role, target) => seen(await c.app.inject({ url: '/api/v1/audit/events?from=2000-01-01&to=2100-12-31', headers: h }), (b) => b.items.some((e: { caseId: string }) => e.caseId === c.caseOf[target])),
   'GET /api/v1/me/urges': async (c, h) => status(await c.app.inject({ url: '/api/v1/me/urges', headers: h })),
+  'GET /api/v1/supervision/queues': async (c, h) => status(await c.app.inject({ url: '/api/v1/supervision/queues', headers: h })),
   'POST /api/v1/supervision/urge': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/urge', headers: h, payload: { caseIds: [c.caseOf[target]], text: '请加快办理' } })),
   'POST /api/v1/supervision/reassign': async (c, h, _role, target) => bulk(await c.app.inject({ method: 'POST', url: '/api/v1/supervision/reassign', headers: h, payload: { caseIds: [c.caseOf[target]], userId: 'u-district-clerk-2', reason: '矩阵测试' } })),
   // A fresh case each time: escalating a case already escalated reaches nobody new and is refused (ADR 0019).

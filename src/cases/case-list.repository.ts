@@ -1,9 +1,35 @@
-import { sql } from 'kysely';
-import type { Executor } from '../db/database.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database, Executor } from '../db/database.ts';
 import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 import type { CaseRow } from './case.repository.ts';
 
 export type DueFilter = 'overdue' | 'soon' | 'idle';
+
+/**
+ * Cases whose open step a given holder holds (ADR 0019, src/engine/holding.ts in SQL): handed or
+ * claimed to a person, or waiting in a station's queue at a level, of its clerks or (escalated past
+ * the top) its supervisors. Either or both; both means either.
+ */
+export interface HeldBy {
+  userId?: string;
+  queue?: { stationPath: string; level: string; supervisors: boolean };
+}
+
+function heldBy(h: HeldBy) {
+  return (eb: ExpressionBuilder<Database, 'cases'>) => {
+    const parts = [];
+    if (h.userId) parts.push(eb('assignee_id', '=', h.userId));
+    if (h.queue) {
+      const { level } = h.queue;
+      const escalatedHere = eb.and([eb('escalated_to', '=', level), eb('step_level', h.queue.supervisors ? '=' : '<>', level)]);
+      parts.push(eb.and([
+        eb('assignee_id', 'is', null), withinArea('station_path', h.queue.stationPath),
+        h.queue.supervisors ? escalatedHere : eb.or([eb.and([eb('escalated_to', 'is', null), eb('step_level', '=', level)]), escalatedHere]),
+      ]));
+    }
+    return eb.or(parts);
+  };
+}
 
 export interface DashboardFilter {
   scopePath: string;
@@ -19,6 +45,9 @@ export interface DashboardFilter {
   assigneeId?: string;
   createdBefore?: Date;
   status?: 'open' | 'closed';
+  heldBy?: HeldBy;
+  /** `due`: nearest due date first, those without one last (the clerks' list); the default follows `due`. */
+  sort?: 'due';
   cursor?: { sort: string | null; id: string };
   limit: number;
 }
@@ -37,6 +66,7 @@ function selected(db: Executor, f: Omit<DashboardFilter, 'cursor' | 'limit'>) {
   if (f.stepLevel) q = q.where('step_level', '=', f.stepLevel);
   if (f.assigneeId) q = q.where('assignee_id', '=', f.assigneeId);
   if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
+  if (f.heldBy) q = q.where(heldBy(f.heldBy));
   return q;
 }
 
@@ -46,6 +76,13 @@ function selected(db: Executor, f: Omit<DashboardFilter, 'cursor' | 'limit'>) {
  */
 export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
   let q = selected(db, f).selectAll();
+  if (f.sort === 'due' && !f.due) {
+    // Nearest due date first, cases without one after them, so the keyset runs through both.
+    const c = f.cursor;
+    if (c?.sort) q = q.where((eb) => eb.or([sql<boolean>`(due_at, id) > (${new Date(c.sort!)}, ${c.id})`, eb('due_at', 'is', null)]));
+    else if (c) q = q.where('due_at', 'is', null).where('id', '>', c.id);
+    return q.orderBy(sql`due_at asc nulls last`).orderBy('id').limit(f.limit).execute();
+  }
   const sortColumn = f.due === 'idle' ? 'last_event_at' : f.due ? 'due_at' : null;
   if (sortColumn) {
     if (f.cursor?.sort) q = q.where(sql<boolean>`(${sql.ref(sortColumn)}, id) > (${new Date(f.cursor.sort)}, ${f.cursor.id})`);

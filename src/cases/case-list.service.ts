@@ -2,14 +2,14 @@ import { addWorkingDays } from '../calendar/deadline.ts';
 import { AppError } from '../http/errors.ts';
 import { bilingual } from '../messages/localized.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { caseIdByNumber, casesByIds, countDashboardCases, dashboardCases, openCaseAssignees, type DashboardFilter, type DueFilter } from './case-list.repository.ts';
+import { caseIdByNumber, casesByIds, countDashboardCases, dashboardCases, openCaseAssignees, type DashboardFilter, type DueFilter, type HeldBy } from './case-list.repository.ts';
 import { normalizeCaseNo } from './case-number.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
 import { toCase } from './case.repository.ts';
 import type { CaseDeps } from './case.service.ts';
 
-export type { DueFilter };
+export type { DueFilter, HeldBy };
 export { listPersonCases } from './case.repository.ts';
 
 /** Where the next page of a list starts: the last case's sort key (due date, last event, or none) and id. */
@@ -30,6 +30,10 @@ export interface CaseListFilters {
   state?: string;
   stepLevel?: string;
   assigneeId?: string;
+  /** Only the cases this holder holds (a queue, a person, or either: the clerks' own list). */
+  heldBy?: HeldBy;
+  /** `due`: nearest due date first whatever `due` is (the clerks' list). */
+  sort?: 'due';
   /** `soon`: due within this many working days. */
   soonDays: number;
   /** `idle`: no machine event for this many days. */
@@ -70,7 +74,8 @@ async function dashboardFilter(
   return {
     scopePath, now, due: f.due, workflowId: f.workflowId, caseNo: f.caseNo && caseNoFilter(f.caseNo),
     state: f.state, status: f.status, stepLevel: f.stepLevel,
-    assigneeId: f.assigneeId, soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
+    assigneeId: f.assigneeId, heldBy: f.heldBy, sort: f.sort,
+    soonUntil: addWorkingDays(now, f.soonDays, deps.calendar.current).at,
     idleSince: new Date(now.getTime() - f.idleDays * 86_400_000),
     createdBefore: f.minAgeDays !== undefined ? new Date(now.getTime() - f.minAgeDays * 86_400_000) : undefined,
   };
@@ -113,7 +118,8 @@ export async function listCases(
   const items = cases.map((c) => caseSummary(c, now));
   const last = cases[cases.length - 1];
   if (cases.length < f.limit || !last) return { items, nextCursor: null };
-  const sort = (f.due === 'idle' ? last.lastEventAt : f.due ? last.dueAt : null)?.toISOString() ?? null;
+  const sortKey = f.due === 'idle' ? last.lastEventAt : f.due || f.sort === 'due' ? last.dueAt : null;
+  const sort = sortKey?.toISOString() ?? null;
   return { items, nextCursor: encodeCursor({ sort, id: last.id }) };
 }
 

@@ -60,3 +60,28 @@ export async function recentPersonIds(db: Executor, u: User, limit = 8): Promise
     group by x.pid order by last desc limit ${limit}`.execute(db);
   return rows.rows.map((r) => r.id);
 }
+
+/** Open cases at a step someone acts on, grouped by what decides their holder (src/engine/holding.ts). */
+export interface HolderGroup {
+  stationPath: string;
+  stepLevel: string;
+  escalatedTo: string | null;
+  assigneeId: string | null;
+  open: number;
+  overdue: number;
+  caseIds: string[];
+}
+
+export async function openByHolder(db: Executor, scopePath: string, now: Date): Promise<HolderGroup[]> {
+  const rows = await db.selectFrom('cases')
+    .select(['station_path', 'step_level', 'escalated_to', 'assignee_id'])
+    .select(sql<string>`count(*)`.as('open'))
+    .select(sql<string>`count(*) filter (where due_at < ${now})`.as('overdue'))
+    .select(sql<string[]>`array_agg(id order by id)`.as('ids'))
+    .where('status', '=', 'open').where('step_level', 'is not', null).where(withinArea('station_path', scopePath))
+    .groupBy(['station_path', 'step_level', 'escalated_to', 'assignee_id']).execute();
+  return rows.map((r) => ({
+    stationPath: r.station_path, stepLevel: r.step_level!, escalatedTo: r.escalated_to, assigneeId: r.assignee_id,
+    open: Number(r.open), overdue: Number(r.overdue), caseIds: r.ids,
+  }));
+}

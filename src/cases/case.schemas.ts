@@ -49,6 +49,11 @@ export const CaseView = Type.Object({
     id: Type.String(), key: Type.String(), kind: Type.String(), title: Type.String(), issuedAt: DateTime(),
   })),
   recall: Nullable(Type.Object({ seq: Type.Integer(), type: Type.String(), label: Localized }, { description: 'The step this user may take back now (撤回, event RECALL)' })),
+  claim: Nullable(Type.Object({
+    claimedBy: Nullable(Type.Object({ userId: Type.String(), name: Nullable(Type.String()), at: DateTime() }, { description: 'Who claimed the open step (CLAIM) and when; null when nobody holds it by a claim' })),
+    mayClaim: Type.Boolean({ description: 'This user may claim the step now (event CLAIM)' }),
+    mayRelease: Type.Boolean({ description: 'This user may release the step to its queue now (event RELEASE)' }),
+  }, { description: '认领 / 退回队列; null when the case is closed' })),
 }, { title: 'Case' });
 
 export const CaseSummary = Type.Object({

@@ -14,6 +14,8 @@ import type { Lang } from '../messages/lang.ts';
 import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
+import { claimChange, claimedRefusal } from './claim.ts';
+import { requireActiveHolder } from './queue-holders.ts';
 import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { takeCaseNumbers } from './case-number.ts';
@@ -200,7 +202,7 @@ export async function sendEvent(
     if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
     // Read once: the step checks the previous actor against it, and the answer shows it with the new entry.
     const history = await listEvents(trx, c.id);
-    const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, input, now, lang)
+    const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, history, input, now, lang)
       : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
         : await advance(trx, deps, c, user, history, input, now, lang);
     await deps.afterStep(trx, c, written.entry, paymentLine);
@@ -215,7 +217,7 @@ export async function sendEvent(
 }
 
 async function recordAdminAct(
-  trx: Executor, deps: CaseDeps, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
+  trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang,
 ): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
   // 转办 hands the step to the person (ADR 0019): only someone who may take it.
@@ -230,7 +232,17 @@ async function recordAdminAct(
       throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/userId', message: message(lang, 'CASE_HANDOVER_UNKNOWN_USER') }] });
     }
   }
-  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id }, now);
+  let assigneeId: string | null | undefined;
+  if (input.type === 'CLAIM' || input.type === 'RELEASE' || input.type === 'URGE') {
+    const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+    // An urge nobody active will read is refused rather than recorded as if it reached someone.
+    if (input.type === 'URGE') await requireActiveHolder(trx, wf, c);
+    else {
+      const holderName = c.assigneeId ? (await findUserById(trx, c.assigneeId))?.displayName ?? null : null;
+      assigneeId = claimChange(input.type, wf, c, user, history, holderName);
+    }
+  }
+  return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
 }
 
 /** The service's own actor: it alone sends DEADLINE, ESCALATE and MIGRATE. */
@@ -301,6 +313,7 @@ async function advance(
   const on = { holder: caseHolder(wf, c), previousActorId };
   const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, ...on });
   if (!result.ok) {
+    if (result.code === 'FORBIDDEN') throw claimedRefusal(c, user, history) ?? rejection(result);
     const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
       ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, on) } : {};
     throw rejection(result, extras);

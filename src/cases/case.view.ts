@@ -8,6 +8,7 @@ import { maskData } from '../http/mask.ts';
 import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
 import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
+import { claimOffer } from './claim.ts';
 import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { recallTarget, sentByBatch } from './recall.ts';
@@ -59,6 +60,10 @@ export interface CaseView {
   notices: { id: string; key: string; kind: string; title: string; issuedAt: string }[];
   /** The step this user may take back now (撤回, event type RECALL), if any. */
   recall: { seq: number; type: string; label: Localized } | null;
+  /** 认领 (ADR 0026): who claimed the open step and when, and whether this user may claim or release it now. */
+  claim: {
+    claimedBy: { userId: string; name: string | null; at: string } | null; mayClaim: boolean; mayRelease: boolean;
+  } | null;
 }
 
 /** Fields a definition's forms mark as personal data. */
@@ -92,6 +97,12 @@ function currentStep(wf: CompiledWorkflow, c: Case, user: User, previousActorId:
       return { id, title: m.title, required: m.required, received: received.has(id) };
     }),
   };
+}
+
+function claimView(wf: CompiledWorkflow, c: Case, user: User, events: CaseEventRow[]): CaseView['claim'] {
+  if (c.status !== 'open') return null;
+  const { claimedBy, mayClaim, mayRelease } = claimOffer(wf, c, user, events);
+  return { claimedBy: claimedBy && { ...claimedBy, at: claimedBy.at.toISOString() }, mayClaim, mayRelease };
 }
 
 /** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */
@@ -135,6 +146,7 @@ export async function buildCaseView(
     notices: notices.map((n) => ({
       id: n.id, key: n.noticeKey, kind: n.kind, title: n.title, issuedAt: n.issuedAt.toISOString(),
     })),
+    claim: claimView(wf, c, user, events),
     recall: recall?.ok ? {
       seq: recall.target.seq, type: recall.target.type,
       label: wf.definition.events[recall.target.type]?.label ?? { zh: recall.target.type, en: recall.target.type },

@@ -224,7 +224,7 @@ export interface WorkflowDefinition {
 /** Events only the service may send. */
 export const SYSTEM_EVENTS = ['DEADLINE', 'ESCALATE', 'MIGRATE'] as const;
 /** History entries that never change the machine's snapshot. */
-export const ADMIN_ACTS = ['COMMENT', 'REASSIGN', 'URGE', 'COPY_TO'] as const;
+export const ADMIN_ACTS = ['COMMENT', 'REASSIGN', 'URGE', 'COPY_TO', 'CLAIM', 'RELEASE'] as const;
 /** 撤回: takes back the last step a clerk sent, while nobody has acted on the case since (src/cases/recall.ts). */
 export const RECALL = 'RECALL';
 /** Entry types the service writes itself; a definition may not declare events with these names. */

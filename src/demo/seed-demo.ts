@@ -18,6 +18,8 @@ const stations = [
 const users = [
   { id: 'u-village-clerk', username: 'village-clerk', display_name: '桥头村 王芳', role: 'clerk', station_id: 'qiaotou' },
   { id: 'u-town-clerk', username: 'town-clerk', display_name: '东城镇 李强', role: 'clerk', station_id: 'dongcheng' },
+  // A second clerk of the same station: two people reading one queue, so claiming (认领) means something.
+  { id: 'u-town-clerk-2', username: 'town-clerk-2', display_name: '东城镇 何丽', role: 'clerk', station_id: 'dongcheng' },
   { id: 'u-district-clerk', username: 'district-clerk', display_name: '区局 陈静', role: 'clerk', station_id: 'xinhe' },
   { id: 'u-district-clerk-2', username: 'district-clerk-2', display_name: '区局 刘洋', role: 'clerk', station_id: 'xinhe' },
   { id: 'u-town-supervisor', username: 'town-supervisor', display_name: '东城镇 吴刚（督办）', role: 'supervisor', station_id: 'dongcheng' },

@@ -43,6 +43,10 @@ export const ACCESS_RULES = {
   // 转办、抄送由经办和督办人员进行，政策人员不办案 / Clerks and supervisors hand over and copy; policy staff handle no cases
   'case.reassign': { allow: [{ roles: HANDLERS }] },
   'case.copy': { allow: [{ roles: HANDLERS }] },
+  // 认领：本环节所在服务站的工作人员（资源为该队列的服务站） / Claiming: staff of the station whose queue holds the step
+  'case.claim': { allow: [{ roles: ['clerk', 'supervisor'], withinArea: true }], detail: 'QUEUE_CLAIM_NOT_YOURS' },
+  // 退回队列：认领人（承办人）本人，或案件所在辖区的督办人员 / Releasing: the claimer (holder) or a supervisor over the case
+  'case.release': { allow: [{ own: true }, { roles: ['supervisor'], withinArea: true }], detail: 'QUEUE_RELEASE_NOT_YOURS' },
   // 材料由经办人（或代为办理的管理员）上传 / Clerks (or the administrator standing in for them) file the papers
   'attachment.upload': { allow: [{ roles: ['clerk', 'admin'] }] },
   // 辖区外的站点对本人不存在 / A station outside your area does not exist for you

@@ -9,6 +9,7 @@ import { lintMessages } from './lint.messages.ts';
 import { moneyMessages } from './money.messages.ts';
 import { noticeMessages } from './notice.messages.ts';
 import { pagesMessages } from './pages.messages.ts';
+import { queueMessages } from './queue.messages.ts';
 import { serviceMessages } from './service.messages.ts';
 import { tasklistMessages } from './tasklist.messages.ts';
 import { supervisionMessages } from './supervision.messages.ts';
@@ -33,6 +34,7 @@ export const catalogue = {
   ...supervisionMessages,
   ...moneyMessages,
   ...caseNoMessages,
+  ...queueMessages,
   ...holdMessages,
 } as const;
 

@@ -19,6 +19,8 @@ function refusalText(err: AppError, lang: Lang, stale: MessageKey): string {
 function actInput(
   act: string, f: { text: string; userId: string; reason: string }, lang: Lang,
 ): { data: Record<string, unknown> } | { field: string; text: string } {
+  if (act === 'CLAIM') return { data: {} };
+  if (act === 'RELEASE') return { data: f.reason ? { reason: f.reason } : {} };
   if (act === 'COMMENT' || act === 'URGE') return f.text ? { data: { text: f.text } } : { field: `${act}-text`, text: message(lang, 'ACT_WRITE_SOMETHING') };
   if (act !== 'REASSIGN' && act !== 'COPY_TO') throw new AppError('BAD_REQUEST');
   if (!f.userId) return { field: `${act}-user`, text: message(lang, 'ACT_CHOOSE_PERSON') };
@@ -45,6 +47,21 @@ export default async function caseActPages(p: CasePages): Promise<void> {
     }
   }
 
+  /** 认领 / 退回队列: done, the case page says so; refused (someone claimed it first), the page says who and when. */
+  async function claimFromPage(
+    req: FastifyRequest<{ Params: IdParams }>, reply: FastifyReply, act: 'CLAIM' | 'RELEASE', expectedVersion: number, reason: string,
+  ): Promise<FastifyReply> {
+    const lang = pageLang(req);
+    try {
+      const event = { type: act, data: act === 'RELEASE' && reason ? { reason } : {}, expectedVersion };
+      await sendEvent(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
+      return see(reply, `/cases/${req.params.id}?acted=${act}`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
+      return casePage(p, req, reply, req.params.id, { pageError: refusalText(err, lang, 'ACT_STALE') }, errorStatus[err.code]);
+    }
+  }
+
   app.post<{ Params: IdParams }>('/cases/:id/acts', async (req, reply) => {
     const lang = pageLang(req);
     const form = posted(req);
@@ -54,6 +71,7 @@ export default async function caseActPages(p: CasePages): Promise<void> {
     const userId = form.first('userId') ?? '';
     const reason = (form.first('reason') ?? '').trim();
     if (act === RECALL) return recallFromPage(req, reply, expectedVersion, reason);
+    if (act === 'CLAIM' || act === 'RELEASE') return claimFromPage(req, reply, act, expectedVersion, reason);
     const input = actInput(act, { text, userId, reason }, lang);
     const actErrors: { field: string; text: string }[] = [];
     if ('data' in input) {

@@ -3,6 +3,7 @@
  * a restored draft).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { claimedAt } from '../cases/claim.ts';
 import { findDraft, type Draft } from '../drafts/draft.service.ts';
 import { RECALL, type FormSection } from '../definitions/definition.types.ts';
 import { sectionsOf } from '../definitions/form-sections.ts';
@@ -32,6 +33,7 @@ export interface CasePages {
 /** The words at the top of the case page after a history act. */
 function actedText(acted: string, lang: Lang): string {
   if (acted === RECALL) return message(lang, 'RECALL_DONE');
+  if (acted === 'CLAIM' || acted === 'RELEASE') return message(lang, `QUEUE_DONE_${acted}`);
   const key = `ACT_DONE_${acted}`;
   return message(lang, ['COMMENT', 'REASSIGN', 'COPY_TO', 'URGE'].includes(acted) ? key as MessageKey : 'ACT_DONE');
 }
@@ -110,6 +112,7 @@ export async function casePage(
     uploaded: decimalInteger(query.uploaded, 1),
     acted: query.acted ? actedText(query.acted, lang) : undefined,
     recall: lc.view.recall && { label: loc(lang, lc.view.recall.label) },
+    claim: claimOf(lc, lang),
     primary, others, hasMoves: moves,
     heldElsewhere: !moves && holder && !heldByUser(holder, user) ? message(lang, 'HOLD_HELD_BY', { holder: holderName(holder, lang) }) : null,
     uploadOnly: c.status === 'open' && can(user, 'attachment.upload') && !primary,
@@ -122,6 +125,17 @@ export async function casePage(
     receiptHref: `/cases/${c.id}/receipt`,
     ...extra,
   }, status);
+}
+
+/** 认领 on the case page: who claimed the step and when (shown to everyone), and the user's claim or release button. */
+function claimOf(lc: LoadedCase, lang: Lang) {
+  const claim = lc.view.claim;
+  if (!claim) return undefined;
+  const by = claim.claimedBy;
+  return {
+    by: by && message(lang, 'QUEUE_CLAIMED_BY', { name: by.name ?? by.userId, at: claimedAt(new Date(by.at), lang) }),
+    mayClaim: claim.mayClaim, mayRelease: claim.mayRelease,
+  };
 }
 
 export interface FormState {

@@ -37,6 +37,8 @@ export const ACTS: Dict = {
   DEADLINE: { zh: '期限届满', en: 'Time limit reached' },
   MIGRATE: { zh: '迁移到新版本', en: 'Moved to a new version' },
   RECALL: { zh: '撤回', en: 'Taken back' },
+  CLAIM: { zh: '认领', en: 'Claimed' },
+  RELEASE: { zh: '退回队列', en: 'Released to the queue' },
 };
 
 const CATEGORIES: Dict = {

@@ -13,6 +13,7 @@ import sessionPages from './session.routes.ts';
 import homePages from './home.routes.ts';
 import personPages from './person.routes.ts';
 import casePages from './case.routes.ts';
+import caseListPages from './case-list.routes.ts';
 import supervisionPages from './supervision.routes.ts';
 import policyPages from './policy.routes.ts';
 import rosterPages from './roster.routes.ts';
@@ -93,6 +94,7 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
   await app.register(homePages);
   await app.register(personPages);
   await app.register(casePages);
+  await app.register(caseListPages);
   await app.register(supervisionPages);
   await app.register(policyPages);
   await app.register(rosterPages);

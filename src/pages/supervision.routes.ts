@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { caseHolders, casesNamed, isCaseCursor, listCases, type DueFilter } from '../cases/case-list.service.ts';
+import { caseHolders, casesNamed, isCaseCursor, listCases, type DueFilter, type HeldBy } from '../cases/case-list.service.ts';
 import { chainItems } from '../chain/chain.service.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
 import { bottleneckReport, stationReport, worstHours } from '../supervision/reports.service.ts';
 import { bulkAct, escalateCases, type BulkOutcome } from '../supervision/supervision.service.ts';
+import { holderQueues, type QueueHolder } from '../supervision/queues.service.ts';
 import { isoDate } from '../calendar/deadline.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
 import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person.service.ts';
-import { listStations, stationsWithin } from '../stations/station.service.ts';
+import { findStation, listStations, stationsWithin } from '../stations/station.service.ts';
 import { usersWithin } from '../jurisdiction/area-users.service.ts';
 import { stepTakers } from '../cases/step-takers.service.ts';
 import { loc } from './view.ts';
@@ -20,6 +21,8 @@ import type { Lang } from '../messages/lang.ts';
 
 interface Filters {
   due: DueFilter | 'all';
+  /** One holder's cases, all ticked for 转办 (from the queues table): `<stationId>.<level>[.s]` or `u.<userId>`. */
+  queue?: string;
   stationId?: string;
   workflowId?: string;
   stepLevel?: 'village' | 'town' | 'district';
@@ -42,7 +45,7 @@ function filtersOf(q: Record<string, unknown>, now: Date): Filters {
   const level = ['village', 'town', 'district'].includes(String(q.stepLevel)) ? (q.stepLevel as Filters['stepLevel']) : undefined;
   const today = isoDate(now);
   return {
-    due, stationId: str('stationId'), workflowId: str('workflowId'), stepLevel: level, assigneeId: str('assigneeId'),
+    due, queue: str('queue'), stationId: str('stationId'), workflowId: str('workflowId'), stepLevel: level, assigneeId: str('assigneeId'),
     minAgeDays: decimalInteger(q.minAgeDays, 0, 3650), soonDays: decimalInteger(q.soonDays, 1, 60) ?? 3, idleDays: decimalInteger(q.idleDays, 1, 365) ?? 10, cursor: str('cursor'),
     from: dateOr(q.from, isoDate(new Date(now.getTime() - 90 * 86_400_000))), to: dateOr(q.to, today),
   };
@@ -50,7 +53,8 @@ function filtersOf(q: Record<string, unknown>, now: Date): Filters {
 
 function queryString(f: Filters, overrides: Record<string, string | undefined> = {}): string {
   const entries = Object.entries({
-    due: f.due, stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
+    due: f.due, queue: f.queue,
+    stationId: f.stationId, workflowId: f.workflowId, stepLevel: f.stepLevel, assigneeId: f.assigneeId,
     minAgeDays: f.minAgeDays?.toString(), soonDays: f.soonDays.toString(), idleDays: f.idleDays.toString(),
     from: f.from, to: f.to, ...overrides,
   }).filter(([, v]) => v !== undefined && v !== '') as [string, string][];
@@ -77,6 +81,29 @@ const BULK_DONE: Record<string, MessageKey> = {
   REASSIGN: 'PAGE_BULK_DONE_REASSIGN', URGE: 'PAGE_BULK_DONE_URGE', ESCALATE: 'PAGE_BULK_DONE_ESCALATE', COMMENT: 'PAGE_BULK_DONE_COMMENT',
 };
 
+/** The dashboard's `queue` parameter of a holder (the queues table links to its cases). */
+function queueKey(h: QueueHolder): string {
+  return h.kind === 'person' ? `u.${h.userId}` : `${h.stationId}.${h.level}${h.supervisors ? '.s' : ''}`;
+}
+
+/** Who a queue is, in words: the station (its supervisors, after escalation past the top) or the person. */
+function holderName(h: QueueHolder, lang: Lang): string {
+  if (h.kind === 'person') return h.name;
+  const station = loc(lang, h.stationName);
+  return h.supervisors ? message(lang, 'QUEUE_SUPERVISORS_OF', { station }) : station;
+}
+
+/** The holder a `queue` parameter names, or none when it names no station. */
+async function heldByKey(
+  key: string, stationById: (id: string) => Promise<{ path: string } | undefined>,
+): Promise<HeldBy | undefined> {
+  if (key.startsWith('u.')) return { userId: key.slice(2) };
+  const [stationId, level, s] = key.split('.');
+  const station = stationId ? await stationById(stationId) : undefined;
+  if (!station || (level !== 'village' && level !== 'town' && level !== 'district')) return undefined;
+  return { queue: { stationPath: station.path, level, supervisors: s === 's' } };
+}
+
 /** The supervisor's dashboard: what is overdue, where cases pile up, who holds them; and the acts on them. */
 export default async function supervisionPages(app: FastifyInstance): Promise<void> {
   app.get('/supervision', async (req, reply) => {
@@ -87,8 +114,9 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     const f = filtersOf(req.query as Record<string, unknown>, now);
     // A bad cursor starts from the top.
     const cursor = f.cursor && isCaseCursor(f.cursor) ? f.cursor : undefined;
+    const heldBy = f.queue ? await heldByKey(f.queue, (id) => findStation(app.db, id)) : undefined;
     const list = await listCases(app.caseDeps, user, {
-      stationId: f.stationId, due: f.due === 'all' ? undefined : f.due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel,
+      heldBy, stationId: f.stationId, due: f.due === 'all' ? undefined : f.due, status: 'open', workflowId: f.workflowId, stepLevel: f.stepLevel,
       assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays,
       cursor, limit: PAGE,
     });
@@ -112,6 +140,11 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       });
     }
 
+    const queues = (await holderQueues(app.caseDeps, user)).map((q) => ({
+      ...q, name: holderName(q.holder, lang),
+      level: q.holder.kind === 'queue' ? label(LEVELS, q.holder.level, lang) : null,
+      routeHref: `/supervision?${queryString({ ...f, cursor: undefined }, { due: 'all', queue: queueKey(q.holder) })}#bulk`,
+    }));
     // The tables, chart and CSV cover the station chosen in the filter, like the list.
     const report = await stationReport(app.caseDeps, user, {
       stationId: f.stationId, soonDays: f.soonDays, idleDays: f.idleDays,
@@ -152,7 +185,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       csvHref: `/api/v1/reports/bottlenecks?${reportQuery}&format=csv`,
       exportCsv: `/api/v1/cases/export?${exportQuery(f, 'csv', lang)}`,
       exportXlsx: `/api/v1/cases/export?${exportQuery(f, 'xlsx', lang)}`,
-      back: queryString(f),
+      back: queryString(f), queues, tickAll: heldBy !== undefined && list.items.length > 0,
     });
   });
 

@@ -12,7 +12,8 @@ import { caseListFilters } from '../cases/case.schemas.ts';
 import { csvStream, xlsxStream } from './export-files.ts';
 import { message } from '../messages/catalogue.ts';
 import { auditEntries, personHistory, urgesFor } from './audit.service.ts';
-import { ActResults, AuditEvents, Bottlenecks, CaseExportFile, PersonHistory, StationReport, Urges } from './supervision.schemas.ts';
+import { ActResults, AuditEvents, Bottlenecks, CaseExportFile, PersonHistory, Queues, StationReport, Urges } from './supervision.schemas.ts';
+import { holderQueues } from './queues.service.ts';
 
 const caseIds = { type: 'array', minItems: 1, maxItems: 500, uniqueItems: true, items: { type: 'string', maxLength: 64 }, title: '案件', 'x-title-en': 'Cases' } as const;
 const period = {
@@ -84,6 +85,10 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ex
     }
     return { from: from.toISOString(), to: to.toISOString(), rows };
   });
+
+  app.get('/supervision/queues', {
+    schema: { tags: ['supervision'], response: { 200: Queues }, summary: 'Who holds the open cases of your area (station queues and persons), their open and overdue counts, and whether anyone active reads each' },
+  }, async (req) => ({ items: await holderQueues(app.caseDeps, req.user!) }));
 
   app.post<{ Body: { caseIds: string[]; userId: string; reason?: string } }>('/supervision/reassign', {
     schema: { tags: ['supervision'], response: { 200: ActResults }, summary: 'Hand many cases to another holder (转办)', body: { type: 'object', additionalProperties: false, required: ['caseIds', 'userId'], properties: { caseIds, userId: { type: 'string', maxLength: 64 }, reason: { type: 'string', maxLength: 2000 } } } },

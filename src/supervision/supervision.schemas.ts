@@ -77,3 +77,18 @@ export const AuditEvents = {
 };
 
 export const PersonHistory = Type.Object({ personId: Type.String(), items: Type.Array(Type.Object(eventFields)) });
+
+const Level = Type.Union([Type.Literal('village'), Type.Literal('town'), Type.Literal('district')]);
+
+/** Who holds open cases in the supervisor's area, and whether anyone active reads each queue (ADR 0026). */
+export const Queues = Type.Object({
+  items: Type.Array(Type.Object({
+    holder: Type.Union([
+      Type.Object({ kind: Type.Literal('queue'), stationId: Type.String(), stationName: Localized, level: Level, supervisors: Type.Boolean({ description: 'Escalated past the top: the station\'s supervisors hold it' }) }),
+      Type.Object({ kind: Type.Literal('person'), userId: Type.String(), name: Type.String() }),
+    ]),
+    open: Type.Integer(), overdue: Type.Integer(),
+    active: Type.Boolean({ description: 'An enabled user of the station in the role the queue waits for, or the person not disabled' }),
+    caseIds: Type.Array(Type.String(), { description: 'Its cases (at most 500): pass them to POST /supervision/reassign' }),
+  })),
+});

@@ -95,3 +95,21 @@ export async function displayNames(db: Executor, ids: string[]): Promise<Map<str
   const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', [...new Set(ids)]).execute();
   return new Map(rows.map((r) => [r.id, r.display_name]));
 }
+
+/** The roles that have at least one enabled user at each of these stations (by path): who reads a queue. */
+export async function activeRolesAt(
+  db: Executor, stationPaths: string[],
+): Promise<{ stationPath: string; role: Role }[]> {
+  if (!stationPaths.length) return [];
+  const rows = await db.selectFrom('users').innerJoin('stations', 'stations.id', 'users.station_id')
+    .select(['stations.path', 'users.role']).distinct()
+    .where('users.disabled', '=', false).where('stations.path', 'in', [...new Set(stationPaths)]).execute();
+  return rows.map((r) => ({ stationPath: r.path, role: r.role }));
+}
+
+/** Which of these users are enabled. */
+export async function enabledUserIds(db: Executor, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('disabled', '=', false).where('id', 'in', [...new Set(ids)]).execute();
+  return new Set(rows.map((r) => r.id));
+}
