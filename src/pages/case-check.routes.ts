@@ -5,7 +5,7 @@ import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { enumLabelFor, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
-import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind } from './case-step-form.ts';
+import { changedBy, cleanData, eventAtVersion, eventInfo, explainRefusal, isCounter, moveKind, type EventInfo } from './case-step-form.ts';
 import { answerRows } from './form-answers.ts';
 import type { Errors } from './form-schema.ts';
 import { loc } from './view.ts';
@@ -36,7 +36,8 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const user = req.user!;
     const lc = await loadCase(app, user, req.params.id, lang);
     const info = eventInfo(lc, req.params.type);
-    if (!info) return see(reply, `/cases/${lc.row.id}`);
+    // Left behind by the case: the form says what happened and keeps the draft.
+    if (!info) return see(reply, `/cases/${lc.row.id}/act/${encodeURIComponent(req.params.type)}`);
     const draft = await findDraft(app.db, lc.row.id, user.id, info.event.type);
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const data = draft?.data ?? {};
@@ -69,11 +70,20 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const user = req.user!;
     const form = posted(req);
     const lc = await loadCase(app, user, req.params.id, lang);
-    const info = eventInfo(lc, req.params.type);
     const draft = await findDraft(app.db, lc.row.id, user.id, req.params.type);
-    if (!info) return casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
-    if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const expectedVersion = draft?.caseVersion ?? Number(form.first('_version'));
+    /** The form again, with what typed kept and what happened since the clerk's version (409). */
+    const movedOn = async (at: LoadedCase, info: EventInfo) => formPage(p, req, reply, at, info, {
+      data: draft?.data ?? {}, errors: new Map(), draftVersion: draft?.version ?? 0,
+      version: eventInfo(at, info.event.type) ? at.row.version : expectedVersion,
+      conflict: changedBy(at, expectedVersion, user.id, lang),
+    }, 409);
+    const info = eventInfo(lc, req.params.type);
+    if (!info) {
+      const then = Number.isInteger(expectedVersion) ? eventAtVersion(lc, req.params.type, expectedVersion) : undefined;
+      return then ? movedOn(lc, then) : casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
+    }
+    if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const data = info.formId ? cleanData(draft!.data) : undefined;
     try {
       const view = await sendEvent(app.caseDeps, user, lc.row.id, { type: info.event.type, data, expectedVersion }, `page:${info.event.type}:${expectedVersion}`, lang);
@@ -81,9 +91,14 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
       return see(reply, `/cases/${lc.row.id}?done=${view.version}`);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
+      if (err.code === 'STALE_VERSION') {
+        // Someone acted in between: read the case as it is now to say who and what.
+        const now = await loadCase(app, user, lc.row.id, lang);
+        const then = eventInfo(now, info.event.type) ?? eventAtVersion(now, info.event.type, expectedVersion);
+        return movedOn(now, then ?? info);
+      }
       const errors: Errors = new Map();
       const state = { data: draft?.data ?? {}, errors, version: lc.row.version, draftVersion: draft?.version ?? 0 };
-      if (err.code === 'STALE_VERSION') return formPage(p, req, reply, lc, info, { ...state, conflict: changedBy(lc, expectedVersion, user.id, lang) }, 409);
       explainRefusal(errors, info.schema, err, lang);
       return formPage(p, req, reply, lc, info, state, err.statusCode);
     }
