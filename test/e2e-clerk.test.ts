@@ -161,6 +161,7 @@ t.test('a clerk completes an item in the browser: register, start, a mistake fix
   ]);
   const pdfPath = await download.path();
   t.equal(readFileSync(pdfPath).subarray(0, 5).toString('latin1'), '%PDF-', 'the notice downloads as a PDF');
+  t.match(download.suggestedFilename(), /^[^-]+-王建军\.pdf$/, 'saved under its Chinese title and the person\'s name');
 
   const history = await page.locator('#history').innerText();
   for (const entry of ['创建案件', '一次性告知补正', '上传材料', '补正后重新提交', '确认报到', '档案接收并开具户口登记介绍信']) t.match(history, entry, `history: ${entry}`);

@@ -1,5 +1,6 @@
 import { casePagesMessages } from './case-pages.messages.ts';
 import { cliMessages } from './cli.messages.ts';
+import { downloadMessages } from './download.messages.ts';
 import { engineMessages } from './engine.messages.ts';
 import { accessMessages } from './access.messages.ts';
 import { errorMessages } from './error.messages.ts';
@@ -24,6 +25,7 @@ export const catalogue = {
   ...cliMessages,
   ...engineMessages,
   ...accessMessages,
+  ...downloadMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

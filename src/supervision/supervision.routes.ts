@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
+import { disposition } from '../http/download.ts';
+import { message } from '../messages/catalogue.ts';
 import { languageOf } from '../messages/lang.ts';
 import { maskText } from '../http/mask.ts';
 import { shanghaiDays } from '../time/shanghai.ts';
@@ -22,8 +24,8 @@ function periodOf(q: { from: string; to: string }): [Date, Date] {
   return [from, to];
 }
 
-function attachment(reply: FastifyReply, name: string, type: string, body: string) {
-  return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(body);
+function attachment(reply: FastifyReply, name: string, fallback: string, body: string) {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition(name, fallback)).send(body);
 }
 
 export default async function supervisionRoutes(app: FastifyInstance): Promise<void> {
@@ -42,7 +44,8 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
     const rows = await bottleneckReport(app.caseDeps, req.user!.stationPath, from, to);
     if (req.query.format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(bottleneckSvg(rows));
     if (req.query.format === 'csv') {
-      return attachment(reply, `bottlenecks-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
+      const name = message(languageOf(req.headers['accept-language']), 'DOWNLOAD_BOTTLENECKS', req.query);
+      return attachment(reply, name, `bottlenecks-${req.query.from}-${req.query.to}.csv`, toCsv(
         ['事项 item', '环节 step', '进入次数 entries', '中位用时(小时) median h', '90分位用时(小时) p90 h', '退回补正 returned', '不予通过 refused'],
         rows.map((r) => [
           r.workflowId, r.step.zh, r.entries, r.medianHours?.toFixed(1) ?? null, r.p90Hours?.toFixed(1) ?? null,
@@ -81,7 +84,8 @@ export default async function supervisionRoutes(app: FastifyInstance): Promise<v
     const [from, to] = periodOf(req.query);
     const items = (await auditEntries(app.db, req.user!, from, to)).map((e) => ({ ...e, at: e.at.toISOString() }));
     if (req.query.format === 'csv') {
-      return attachment(reply, `events-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
+      const name = message(languageOf(req.headers['accept-language']), 'DOWNLOAD_EVENTS', req.query);
+      return attachment(reply, name, `events-${req.query.from}-${req.query.to}.csv`, toCsv(
         ['案件 case', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
         items.map((i) => [i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at]),
       ));
