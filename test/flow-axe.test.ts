@@ -41,6 +41,13 @@ t.test('axe finds nothing on any main page, for any role', { skip: chromiumMissi
     await check(page, 'person');
     await page.goto(`${base}/persons/new`);
     await check(page, 'register a person');
+    await page.locator('#family-q').fill('张');
+    await page.locator('#family-search').getByRole('button', { name: '查找' }).click();
+    await page.locator('#family-results').waitFor();
+    await check(page, 'register a person: family members found by name');
+    await page.getByRole('button', { name: '添加为家庭成员：张建国' }).click();
+    await page.getByLabel('家庭成员', { exact: true }).waitFor();
+    await check(page, 'register a person: a family member picked');
     await page.goto(`${base}/cases/${caseId}`);
     await check(page, 'case');
     await page.goto(`${base}/cases/${caseId}/act/SUBMIT`);

@@ -13,7 +13,7 @@ export const HIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u
 const SEPARATORS = /[\\/:*?<>|]/g;
 
 /** A name to save a file under: hidden characters and separators stripped, spaces collapsed, 120 characters at most. */
-export function downloadName(name: string): string {
+function downloadName(name: string): string {
   return name.replace(HIDDEN_IN_NAMES, '').replace(SEPARATORS, '').replace(/\s+/g, ' ').trim().slice(0, 120);
 }
 
