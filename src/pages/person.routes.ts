@@ -169,9 +169,10 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
       const found = r.personId
         ? await findPerson(app.db, r.personId, user.stationPath)
         : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
-      if (found && found.idNumber !== ownIdNumber) out.push({ personId: found.id, relation: r.relation });
+      const self = (r.personId ? found?.idNumber : idNumber) === ownIdNumber;
+      if (found && !self) out.push({ personId: found.id, relation: r.relation });
       else {
-        errors.set(`/relations/${i}/${r.personId ? 'personId' : 'idNumber'}`, [found
+        errors.set(`/relations/${i}/${r.personId ? 'personId' : 'idNumber'}`, [self
           ? message(lang, 'PAGE_PERSON_RELATION_SELF')
           : message(lang, 'PAGE_PERSON_RELATION_UNKNOWN')]);
       }
