@@ -36,8 +36,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const user = req.user!;
     const lc = await loadCase(app, user, req.params.id, lang);
     const info = eventInfo(lc, req.params.type);
-    // Left behind by the case: the form says what happened and keeps the draft.
-    if (!info) return see(reply, `/cases/${lc.row.id}/act/${encodeURIComponent(req.params.type)}`);
+    if (!info) return see(reply, `/cases/${lc.row.id}`);
     const draft = await findDraft(app.db, lc.row.id, user.id, info.event.type);
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const data = draft?.data ?? {};
@@ -80,7 +79,8 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     }, 409);
     const info = eventInfo(lc, req.params.type);
     if (!info) {
-      const then = Number.isInteger(expectedVersion) ? eventAtVersion(lc, req.params.type, expectedVersion) : undefined;
+      const then = Number.isInteger(expectedVersion)
+        ? eventAtVersion(lc, req.params.type, expectedVersion, user.role) : undefined;
       return then ? movedOn(lc, then) : casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
     }
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
@@ -94,7 +94,8 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
       if (err.code === 'STALE_VERSION') {
         // Someone acted in between: read the case as it is now to say who and what.
         const now = await loadCase(app, user, lc.row.id, lang);
-        const then = eventInfo(now, info.event.type) ?? eventAtVersion(now, info.event.type, expectedVersion);
+        const then = eventInfo(now, info.event.type)
+          ?? eventAtVersion(now, info.event.type, expectedVersion, user.role);
         return movedOn(now, then ?? info);
       }
       const errors: Errors = new Map();

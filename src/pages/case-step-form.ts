@@ -151,13 +151,16 @@ export function explainRefusal(errors: Errors, schema: JsonSchema, err: AppError
 }
 
 /**
- * The move `type` as its form was built when the case stood at `version`, for a case that has moved
- * on since: the form comes back with what was typed, beside what happened (changedBy).
+ * The move `type` as its form was built when the case stood at `version`, for a case that has left
+ * that step since: the form comes back with what was typed, beside what happened (changedBy). Not for
+ * a step still current (the user may not make the move) nor for a role the step never takes.
  */
-export function eventAtVersion(lc: LoadedCase, type: string, version: number): EventInfo | undefined {
+export function eventAtVersion(lc: LoadedCase, type: string, version: number, role: string): EventInfo | undefined {
   const state = lc.view.history.find((h) => h.seq === version)?.to;
   const config = state ? lc.definition.machine.states[state] : undefined;
   if (!config?.on?.[type] || version >= lc.row.version) return undefined;
+  if (state === lc.row.state && lc.row.status === 'open') return undefined;
+  if (!(config.meta.events?.[type]?.roles ?? config.meta.roles ?? ['clerk']).includes(role)) return undefined;
   const formId = config.meta.events?.[type]?.form;
   const label = lc.definition.events[type]?.label ?? { zh: type, en: type };
   return { event: { type, label }, formId, schema: formId ? lc.definition.forms[formId]! : EMPTY_FORM };

@@ -47,7 +47,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     const current = eventInfo(lc, req.params.type);
     const draft = await findDraft(app.db, lc.row.id, req.user!.id, req.params.type);
     // A draft kept for a step the case has left comes back with what happened since.
-    const info = current ?? (draft && eventAtVersion(lc, req.params.type, draft.caseVersion));
+    const info = current ?? (draft && eventAtVersion(lc, req.params.type, draft.caseVersion, req.user!.role));
     if (!info || (!current && !info.formId)) return see(reply, `/cases/${lc.row.id}`);
     if (!info.formId) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}/check`);
     return formPage(p, req, reply, lc, info, {
@@ -77,7 +77,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     const current = eventInfo(lc, req.params.type);
     // The case left the step while the clerk typed: the same form again, with what happened since.
     const info = current ?? (Number.isInteger(expectedVersion)
-      ? eventAtVersion(lc, req.params.type, expectedVersion) : undefined);
+      ? eventAtVersion(lc, req.params.type, expectedVersion, user.role) : undefined);
     if (!info) return casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP_KEPT') }, 409);
     const movedOn = !current;
     const group = /^(add|remove):/.test(action);
