@@ -2,15 +2,15 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { build } from './helpers/build.ts';
-import { axeSerious, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
+import { axeViolations, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 
 // A 1×1 PNG: a phone photo of the discharge certificate, as far as the test cares.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64');
 
 // Run directly (node --import tsx …) tap's default is 30 s; the whole walk takes longer on a busy machine.
-t.setTimeout(120_000);
+t.setTimeout(300_000);
 
-t.test('a clerk completes an item in the browser: register, start, a mistake fixed, return for materials, complete, notice', { skip: chromiumMissing, timeout: 100_000 }, async (t) => {
+t.test('a clerk completes an item in the browser: register, start, a mistake fixed, return for materials, complete, notice', { skip: chromiumMissing, timeout: 280_000 }, async (t) => {
   const app = await build(t, { config: { sessionTtlMinutes: 480 } });
   const base = await listen(app);
   const browser = await launch(t);
@@ -18,8 +18,8 @@ t.test('a clerk completes an item in the browser: register, start, a mistake fix
   const page = await context.newPage();
   const problems = watchConsole(page);
   const a11y = async (name: string) => {
-    const found = await axeSerious(page);
-    t.same(found, [], `${name}: no serious or critical accessibility findings`);
+    const found = await axeViolations(page);
+    t.same(found, [], `${name}: no accessibility violations`);
   };
 
   // Log in: the home page sends an unknown visitor to the login page first.

@@ -205,7 +205,7 @@ t.test('pages: sessions, CSRF, language, registration, the step form, drafts, co
 
     const cont = await clerk.postMultipart(`/cases/${caseId}/act/RETURN`, { _version: version, _draft: draftVersion, _action: 'continue', 'd.missing': 'unit-letter', 'd.note': '缺部队介绍信，请补交', 'd.deadline': '2026-12-01' });
     t.equal(cont.statusCode, 409);
-    t.match(cont.body, '已被区局 刘洋更新', 'who changed it');
+    t.match(cont.body, /区局 刘洋 于 \d+月\d+日 \d\d:\d\d 记录了「填写意见」，案件现在处于「[^」]+」环节/, 'who changed it, what and when');
     t.match(cont.body, '缺部队介绍信，请补交', 'what the clerk typed is kept');
     const newVersion = /name="_version" value="(\d+)"/.exec(cont.body)![1]!;
     t.equal(Number(newVersion), Number(version) + 1, 'the form now carries the version the clerk has been shown');

@@ -1,3 +1,5 @@
+import { HIDDEN_IN_NAMES } from '../http/download.ts';
+
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_THUMBNAIL_BYTES = 64 * 1024;
 
@@ -50,15 +52,6 @@ export function wholeFileType(b: Buffer): AttachmentMime | null {
   if (mime === 'image/png') return b.subarray(12, 16).toString('latin1') === 'IHDR' && endsWith(b, PNG_END) ? mime : null;
   return null;
 }
-
-/**
- * Characters that change how a name reads without being seen: C0 and C1 controls, the bidi
- * embeddings, overrides and isolates ("invoice\u202Efdp.exe" shows as "invoiceexe.pdf"), the
- * directional marks, zero-width characters and the byte order mark; the quote would end a
- * Content-Disposition value.
- */
-// eslint-disable-next-line no-control-regex
-const HIDDEN_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"]/g;
 
 /** A file name safe to show and to send back in Content-Disposition: its last path part, without hidden characters. */
 export function cleanFilename(name: string): string {

@@ -30,6 +30,7 @@ import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { currentTiming, timingOnEntry } from './step-timing.ts';
 import { isBatchKey, recallStep } from './recall.ts';
+import { lastChange, stepNow } from './last-change.ts';
 import { RECALL, type Localized, type WorkflowDefinition } from '../definitions/definition.types.ts';
 import { listNumbered } from '../notices/notice.repository.ts';
 import { listCaseNotices } from './notice.repository.ts';
@@ -199,7 +200,7 @@ export async function sendEvent(
     }
     const c = await lockCase(trx, caseId, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
-    if (c.version !== input.expectedVersion) throw new AppError('STALE_VERSION', { currentVersion: c.version });
+    if (c.version !== input.expectedVersion) throw await staleVersion(trx, deps, c, input.expectedVersion);
     // Read once: the step checks the previous actor against it, and the answer shows it with the new entry.
     const history = await listEvents(trx, c.id);
     const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, history, input, now, lang)
@@ -213,6 +214,20 @@ export async function sendEvent(
     );
     if (scope) await saveKey(trx, scope, hash, 200, view, now);
     return view;
+  });
+}
+
+/** The refusal of a step sent from an older version, with what happened since (who did what, when) and the step now. */
+async function staleVersion(trx: Executor, deps: CaseDeps, c: Case, expectedVersion: number): Promise<AppError> {
+  const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
+  const history = (await listEvents(trx, c.id)).map((e) => ({
+    seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState,
+    at: e.at.toISOString(),
+  }));
+  return new AppError('STALE_VERSION', {
+    currentVersion: c.version,
+    lastEntry: lastChange(wf.definition, history, expectedVersion),
+    currentStep: stepNow(wf.definition, c.state, c.status === 'open'),
   });
 }
 

@@ -1,5 +1,6 @@
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
+import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 
 export interface Draft {
   caseId: string;
@@ -60,12 +61,30 @@ export async function deleteDraft(db: Executor, caseId: string, userId: string, 
   await db.deleteFrom('page_drafts').where('case_id', '=', caseId).where('user_id', '=', userId).where('event_type', '=', eventType).execute();
 }
 
-/** Open cases this user has drafts on, newest first. */
-export async function listMyDrafts(
-  db: Executor, userId: string, limit: number,
-): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
+/** A draft as a list shows it: whose case, which item, the step it was typed for and where the case is now. */
+export interface DraftListItem {
+  caseId: string;
+  eventType: string;
+  updatedAt: Date;
+  personId: string;
+  workflowId: string;
+  workflowVersion: number;
+  /** The step the case was at when the clerk opened the form (the state at the draft's case version). */
+  draftState: string | null;
+  state: string;
+}
+
+/** Open cases inside `area` this user has drafts on, newest first. */
+export async function listMyDrafts(db: Executor, userId: string, area: Area, limit: number): Promise<DraftListItem[]> {
   const rows = await db.selectFrom('page_drafts').innerJoin('cases', 'cases.id', 'page_drafts.case_id')
-    .select(['page_drafts.case_id', 'page_drafts.event_type', 'page_drafts.updated_at'])
-    .where('page_drafts.user_id', '=', userId).where('cases.status', '=', 'open').orderBy('page_drafts.updated_at', 'desc').limit(limit).execute();
-  return rows.map((r) => ({ caseId: r.case_id, eventType: r.event_type, updatedAt: r.updated_at }));
+    .leftJoin('case_events', (j) => j.onRef('case_events.case_id', '=', 'page_drafts.case_id')
+      .onRef('case_events.seq', '=', 'page_drafts.case_version'))
+    .select(['page_drafts.case_id', 'page_drafts.event_type', 'page_drafts.updated_at', 'cases.person_id', 'cases.workflow_id',
+      'cases.workflow_version', 'cases.state', 'case_events.to_state'])
+    .where('page_drafts.user_id', '=', userId).where('cases.status', '=', 'open').where(withinArea('cases.station_path', area))
+    .orderBy('page_drafts.updated_at', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    caseId: r.case_id, eventType: r.event_type, updatedAt: r.updated_at, personId: r.person_id,
+    workflowId: r.workflow_id, workflowVersion: r.workflow_version, draftState: r.to_state, state: r.state,
+  }));
 }

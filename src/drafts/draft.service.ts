@@ -1,5 +1,9 @@
 import type { Db } from '../db/database.ts';
-import { deleteDraft, findDraft, listMyDrafts, lockDraftVersion, writeDraft, type Draft, type DraftKey } from './draft.repository.ts';
+import { findPerson, type Person } from '../persons/person.service.ts';
+import type { User } from '../users/user.service.ts';
+import {
+  deleteDraft, findDraft, listMyDrafts, lockDraftVersion, writeDraft, type Draft, type DraftKey, type DraftListItem,
+} from './draft.repository.ts';
 
 export type { Draft };
 export { deleteDraft, findDraft };
@@ -25,9 +29,12 @@ export async function saveDraft(
   });
 }
 
-/** Cases this user has drafts on, newest first (the home page). */
-export async function myDrafts(
-  db: Db, userId: string, limit: number,
-): Promise<{ caseId: string; eventType: string; updatedAt: Date }[]> {
-  return listMyDrafts(db, userId, limit);
+/** Cases in the user's area they have drafts on, newest first (the home page), with whom and what each is for. */
+export async function myDrafts(db: Db, user: User, limit: number): Promise<(DraftListItem & { person: Person })[]> {
+  const out = [];
+  for (const d of await listMyDrafts(db, user.id, user.stationPath, limit)) {
+    const person = await findPerson(db, d.personId, user.stationPath);
+    if (person) out.push({ ...d, person });
+  }
+  return out;
 }

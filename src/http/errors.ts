@@ -7,7 +7,8 @@ export type { ErrorCode };
 
 /**
  * The HTTP status of every error a client can see. Every response that is not 2xx has the shape
- * `{code, message, errors?, allowedEvents?, currentVersion?, missingMaterials?}`; `message` follows Accept-Language
+ * `{code, message, errors?, allowedEvents?, currentVersion?, missingMaterials?, lastEntry?, currentStep?}`; `message`
+ * follows Accept-Language
  * (the texts are in the message catalogue, src/messages/).
  */
 export const errorStatus: Record<ErrorCode, number> = {
@@ -50,12 +51,28 @@ export const errorStatus: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+/** What happened to a case after a version a client worked from (STALE_VERSION): who did what, at which step, when. */
+export interface LastChange {
+  seq: number;
+  type: string;
+  /** The event's label (an item's step) or the act's (意见, 转办, …). */
+  label: { zh: string; en: string };
+  /** The step the case was at when it happened; null for an entry outside the item's steps. */
+  step: { zh: string; en: string } | null;
+  /** null: the system (a deadline, an escalation). */
+  actorName: string | null;
+  at: string;
+}
+
 export interface ErrorExtras {
   errors?: FieldError[];
   allowedEvents?: unknown[];
   currentVersion?: number;
   /** What a refused step still lacks, named (GUARD_FAILED): the case's checklist is where to tick them. */
   missingMaterials?: { id: string; title: { zh: string; en: string } }[];
+  /** STALE_VERSION: the change since the version the client sent, and the case's step now (null: closed). */
+  lastEntry?: LastChange;
+  currentStep?: { name: string; title: { zh: string; en: string } } | null;
   /** Overrides the catalogue text when the cause is more specific. */
   detail?: { zh: string; en: string };
   /** Sent as the Retry-After header (seconds), not in the body. */

@@ -26,6 +26,15 @@ export const ErrorBody = Type.Object({
   allowedEvents: Type.Optional(Type.Array(Type.Object({ type: Type.String(), label: Localized }, { additionalProperties: true }), { description: 'Events the case takes now (EVENT_NOT_ALLOWED)' })),
   currentVersion: Type.Optional(Type.Integer({ description: 'The case version now (STALE_VERSION)' })),
   missingMaterials: Type.Optional(Type.Array(Type.Object({ id: Type.String(), title: Localized }), { description: 'Required materials not yet received (GUARD_FAILED); tick them in the case\'s materials checklist' })),
+  lastEntry: Type.Optional(Type.Object({
+    seq: Type.Integer(),
+    type: Type.String({ description: 'The event or act, e.g. SUBMIT, COMMENT' }),
+    label: Localized,
+    step: Nullable(Localized),
+    actorName: Nullable(Type.String({ description: 'null: the system (a deadline, an escalation)' })),
+    at: DateTime(),
+  }, { description: 'STALE_VERSION: who did what, at which step and when since the version sent (the last step taken, else the last act)' })),
+  currentStep: Type.Optional(Nullable(Type.Object({ name: Type.String(), title: Localized }, { description: 'STALE_VERSION: the step the case is at now; null once closed' }))),
 }, { title: 'Error' });
 
 export const NoContent = Type.Null({ description: 'No content' });

@@ -39,15 +39,21 @@ export const casePagesMessages = {
   },
   FORM_TICK: { zh: '请勾选「{title}」', en: 'Tick "{title}"' },
   CASE_CHANGED_BY_SYSTEM: { zh: '系统', en: 'the system' },
-  CASE_CHANGED_BY_SOMEONE: { zh: '他人', en: 'someone else' },
-  CASE_CHANGED_WHILE_TYPING: {
-    zh: '在您填写期间，此案件已被{who}更新。您填写的内容已保留，没有覆盖他人的办理结果。请核对当前环节后再继续。',
-    en: 'While you were filling this in, {who} changed the case. What you typed is kept and nothing was overwritten. Check the current step before you go on.',
+  EDIT_CHANGED: {
+    zh: '{who} 于 {when} {what}，{now}。您填写的内容仍保留在下方，请核对后重新提交或另存草稿。',
+    en: '{who} {what} at {when}; {now}. What you typed is still below: check it and send it again, or save it as a draft.',
   },
-  CASE_CHANGED_WHILE_TYPING_BY: {
-    zh: '在您填写期间，此案件已被{who}更新（{what}，{when}）。您填写的内容已保留，没有覆盖他人的办理结果。请核对当前环节后再继续。',
-    en: 'While you were filling this in, {who} changed the case ({what}, {when}). What you typed is kept and nothing was overwritten. Check the current step before you go on.',
+  EDIT_CHANGED_UNSEEN: {
+    zh: '在您填写期间，此案件已被更新，{now}。您填写的内容仍保留在下方，请核对后重新提交或另存草稿。',
+    en: 'The case was changed while you were filling this in; {now}. What you typed is still below: check it and send it again, or save it as a draft.',
   },
+  EDIT_DID_STEP: { zh: '已办理「{step}」', en: 'completed "{step}"' },
+  EDIT_DID_ACT: { zh: '记录了「{act}」', en: 'recorded "{act}"' },
+  EDIT_NOW_AT: { zh: '案件现在处于「{step}」环节', en: 'the case is now at "{step}"' },
+  EDIT_NOW_CLOSED: { zh: '案件已办结（{outcome}）', en: 'the case is closed ({outcome})' },
+  /** date-fns pattern of the time in EDIT_CHANGED (Beijing time). */
+  EDIT_WHEN_FORMAT: { zh: 'M月d日 HH:mm', en: 'd MMM HH:mm' },
+  EDIT_FILE_NOT_KEPT: { zh: '文件「{f}」未保存：案件已办结，不再接收材料。', en: 'File "{f}" was not kept: the case is closed and takes no more files.' },
   CASE_NOT_AT_STEP_KEPT: { zh: '案件已不在该环节，或您无权执行该操作。您填写的内容未提交。', en: 'The case is no longer at this step, or you may not do this. Nothing was sent.' },
   CASE_NOT_AT_STEP: { zh: '案件已不在该环节，或您无权执行该操作。未提交任何内容。', en: 'The case is no longer at this step, or you may not do this. Nothing was sent.' },
   DRAFT_SAVED_ELSEWHERE: {

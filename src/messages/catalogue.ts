@@ -1,6 +1,7 @@
 import { caseNoMessages } from './case-no.messages.ts';
 import { casePagesMessages } from './case-pages.messages.ts';
 import { cliMessages } from './cli.messages.ts';
+import { downloadMessages } from './download.messages.ts';
 import { engineMessages } from './engine.messages.ts';
 import { accessMessages } from './access.messages.ts';
 import { holdMessages } from './hold.messages.ts';
@@ -36,6 +37,7 @@ export const catalogue = {
   ...caseNoMessages,
   ...queueMessages,
   ...holdMessages,
+  ...downloadMessages,
 } as const;
 
 export type MessageKey = keyof typeof catalogue;

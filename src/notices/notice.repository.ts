@@ -129,3 +129,10 @@ export async function pendingIds(db: Executor, limit: number): Promise<string[]>
     .orderBy('render_attempts').orderBy('issued_at').limit(limit).execute();
   return rows.map((r) => r.id);
 }
+
+/** The name of the person a case is about: the file name a notice is saved under carries it. */
+export async function personNameOfCase(db: Executor, caseId: string): Promise<string | undefined> {
+  const r = await db.selectFrom('cases').innerJoin('persons', 'persons.id', 'cases.person_id').select('persons.name')
+    .where('cases.id', '=', caseId).executeTakeFirst();
+  return r?.name;
+}

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { disposition } from '../http/download.ts';
 import { caseInScope, verifyNotice, type Verification } from './notice.verify.ts';
-import { findByCode, listNumbered, pdfOf } from './notice.service.ts';
+import { findByCode, listNumbered, pdfOf, personNameOfCase } from './notice.service.ts';
 import { NoticeList, NoticeVerification, VerificationAnswer } from './notice.schemas.ts';
 import { Pdf } from '../http/response.schemas.ts';
 
@@ -26,17 +27,21 @@ export async function noticeApiRoutes(app: FastifyInstance): Promise<void> {
     };
   });
 
-  app.get<{ Params: { code: string } }>('/notices/:code.pdf', {
+  app.get<{ Params: { code: string }; Querystring: { download?: '1' } }>('/notices/:code.pdf', {
     schema: {
-      tags: ['notices'], response: { 200: Pdf }, summary: 'The PDF of a notice (the same bytes every time)',
+      tags: ['notices'], response: { 200: Pdf },
+      summary: 'The PDF of a notice (the same bytes every time), named 「title-name.pdf」; `download=1` saves it instead of opening it',
       params: { type: 'object', required: ['code'], properties: { code: { type: 'string', pattern: '^\\d{4}-(?:[a-z]+(?:-[a-z]+)*-)?\\d{6}$' } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { download: { type: 'string', enum: ['1'] } } },
     },
   }, async (req, reply) => {
     const n = await findByCode(app.db, req.params.code, req.user!.stationPath, true);
     if (!n) throw new AppError('NOT_FOUND');
     const pdf = await pdfOf(app.db, n, app.clock.now());
+    const person = await personNameOfCase(app.db, n.caseId);
+    const name = disposition(`${n.title}-${person}.pdf`, `notice-${n.code}.pdf`, req.query.download ? 'attachment' : 'inline');
     return reply.type('application/pdf')
-      .header('content-disposition', `inline; filename="notice-${n.code}.pdf"`)
+      .header('content-disposition', name)
       .header('cache-control', 'private, no-store')
       .send(pdf);
   });

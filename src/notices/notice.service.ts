@@ -17,7 +17,7 @@ import { noticeRuntime } from './notice.runtime.ts';
 import { MissingNoticeField, renderContent } from './notice.templates.ts';
 
 // Reads the routes make as they are; findByCode scopes to the user's area itself.
-export { findByCode, listNumbered } from './notice.repository.ts';
+export { findByCode, listNumbered, personNameOfCase } from './notice.repository.ts';
 
 export interface IssueInput {
   caseId: string;

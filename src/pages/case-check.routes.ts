@@ -5,7 +5,7 @@ import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { caseHeading, choicesOf, fileView, loadCase, outcomeText, personHeader, type LoadedCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
-import { changedBy, cleanData, eventInfo, explainRefusal, isCounter, moveKind, sectionsState } from './case-step-form.ts';
+import { changedBy, cleanData, eventAtVersion, eventInfo, explainRefusal, isCounter, moveKind, sectionsState, type EventInfo } from './case-step-form.ts';
 import { sectionHref, sectionSchema } from './form-sections.ts';
 import { answerRows } from './form-answers.ts';
 import type { Errors } from './form-schema.ts';
@@ -74,16 +74,26 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     const user = req.user!;
     const form = posted(req);
     const lc = await loadCase(app, user, req.params.id, lang);
-    const info = eventInfo(lc, req.params.type);
     const draft = await findDraft(app.db, lc.row.id, user.id, req.params.type);
-    if (!info) return casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
+    const expectedVersion = draft?.caseVersion ?? Number(form.first('_version'));
+    /** The form again, with what typed kept and what happened since the clerk's version (409). */
+    const movedOn = async (at: LoadedCase, info: EventInfo) => formPage(p, req, reply, at, info, {
+      data: draft?.data ?? {}, errors: new Map(), draftVersion: draft?.version ?? 0,
+      version: eventInfo(at, info.event.type) ? at.row.version : expectedVersion,
+      conflict: changedBy(at, expectedVersion, user.id, lang),
+    }, 409);
+    const info = eventInfo(lc, req.params.type);
+    if (!info) {
+      const then = Number.isInteger(expectedVersion)
+        ? eventAtVersion(lc, req.params.type, expectedVersion, user.role) : undefined;
+      return then ? movedOn(lc, then) : casePage(p, req, reply, lc.row.id, { pageError: message(lang, 'CASE_NOT_AT_STEP') }, 409);
+    }
     if (info.formId && !draft) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}`);
     const sections = draft && await sectionsState(app, user, lc, info, draft.data, lang);
     if (draft && sections && !sections.ready) {
       const state = { data: draft.data, errors: sections.problems, version: lc.row.version };
       return formPage(p, req, reply, lc, info, { ...state, draftVersion: draft.version, incomplete: true }, 422);
     }
-    const expectedVersion = draft?.caseVersion ?? Number(form.first('_version'));
     const data = info.formId ? cleanData(draft!.data) : undefined;
     try {
       const view = await sendEvent(app.caseDeps, user, lc.row.id, { type: info.event.type, data, expectedVersion }, `page:${info.event.type}:${expectedVersion}`, lang);
@@ -91,9 +101,15 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
       return see(reply, `/cases/${lc.row.id}?done=${view.version}`);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
+      if (err.code === 'STALE_VERSION') {
+        // Someone acted in between: read the case as it is now to say who and what.
+        const now = await loadCase(app, user, lc.row.id, lang);
+        const then = eventInfo(now, info.event.type)
+          ?? eventAtVersion(now, info.event.type, expectedVersion, user.role);
+        return movedOn(now, then ?? info);
+      }
       const errors: Errors = new Map();
       const state = { data: draft?.data ?? {}, errors, version: lc.row.version, draftVersion: draft?.version ?? 0 };
-      if (err.code === 'STALE_VERSION') return formPage(p, req, reply, lc, info, { ...state, conflict: changedBy(lc, expectedVersion, user.id, lang) }, 409);
       explainRefusal(errors, info.schema, err, lang);
       return formPage(p, req, reply, lc, info, state, err.statusCode);
     }

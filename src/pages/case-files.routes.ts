@@ -1,5 +1,6 @@
 import qrcode from 'qrcode-generator';
 import { attachFiles, attachmentFor } from '../attachments/attachment.service.ts';
+import { disposition } from '../http/download.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import { findStation } from '../stations/station.service.ts';
@@ -28,10 +29,11 @@ export default async function caseFilePages(p: CasePages): Promise<void> {
   });
 
   // Files are served only inside the jurisdiction of the case they belong to.
-  app.get<{ Params: IdParams }>('/attachments/:id', async (req, reply) => {
+  app.get<{ Params: IdParams; Querystring: { download?: string } }>('/attachments/:id', async (req, reply) => {
     const a = await attachmentFor(app.db, req.user!, req.params.id);
     if (!a) throw new AppError('NOT_FOUND');
-    return reply.type(a.mime).header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`)
+    const fallback = `attachment-${req.params.id}.${a.mime === 'application/pdf' ? 'pdf' : a.mime === 'image/png' ? 'png' : 'jpg'}`;
+    return reply.type(a.mime).header('content-disposition', disposition(a.filename, fallback, req.query.download === '1' ? 'attachment' : 'inline'))
       .header('cache-control', 'private, max-age=3600').header('etag', `"${a.sha256}"`)
       .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'").send(a.bytes);
   });

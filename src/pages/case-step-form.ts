@@ -10,14 +10,16 @@ import { sectionsOf } from '../definitions/form-sections.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { fileView, movesOf, choicesOf, type LoadedCase } from './case-model.ts';
+import { ACT_LABELS, lastChange, stepNow } from '../cases/last-change.ts';
+import { formatShanghai } from '../time/shanghai.ts';
+import { fileView, movesOf, choicesOf, outcomeText, type LoadedCase } from './case-model.ts';
 import type { MaterialFiles, UploadBox } from './form-fields.ts';
 import { addError } from './form-parse.ts';
 import { renderForm, renderUploads } from './form-render.ts';
 import { MATERIALS_POINTER, schemaAt, titleOf, uiOf, type Errors } from './form-schema.ts';
 import { sectionViews } from './form-sections.ts';
 import { stepsInEffect } from '../cases/history-replay.ts';
-import { fmtDateTime, loc } from './view.ts';
+import { loc } from './view.ts';
 import { COUNTER_COOKIE, type PostedForm } from './web.ts';
 import { personFacts, prefillValues } from '../definitions/prefill.ts';
 import { acceptOf, fileRuleText } from '../attachments/file-rule.ts';
@@ -203,12 +205,36 @@ export async function sectionsState(
   return { sections, problems, views, ready: !problems.size && views.every((v) => v.status === 'done') };
 }
 
-/** Who changed the case since the clerk loaded it, in words. */
+/**
+ * The move `type` as its form was built when the case stood at `version`, for a case that has left
+ * that step since: the form comes back with what was typed, beside what happened (changedBy). Not for
+ * a step still current (the user may not make the move) nor for a role the step never takes.
+ */
+export function eventAtVersion(lc: LoadedCase, type: string, version: number, role: string): EventInfo | undefined {
+  const state = lc.view.history.find((h) => h.seq === version)?.to;
+  const config = state ? lc.definition.machine.states[state] : undefined;
+  if (!config?.on?.[type] || version >= lc.row.version) return undefined;
+  if (state === lc.row.state && lc.row.status === 'open') return undefined;
+  if (!(config.meta.events?.[type]?.roles ?? config.meta.roles ?? ['clerk']).includes(role)) return undefined;
+  const formId = config.meta.events?.[type]?.form;
+  const label = lc.definition.events[type]?.label ?? { zh: type, en: type };
+  return { event: { type, label }, formId, schema: formId ? lc.definition.forms[formId]! : EMPTY_FORM };
+}
+
+/** Who changed the case since the clerk loaded it, what they did, when, and where the case is now, in words. */
 export function changedBy(lc: LoadedCase, sinceVersion: number, userId: string, lang: Lang): string {
-  const later = lc.view.history.filter((h) => h.seq > sinceVersion && h.actor !== userId);
-  const last = later[later.length - 1];
-  const who = last ? (last.actorName ?? message(lang, 'CASE_CHANGED_BY_SYSTEM')) : message(lang, 'CASE_CHANGED_BY_SOMEONE');
-  const what = last ? (loc(lang, lc.definition.events[last.type]?.label) || last.type) : '';
-  if (!what) return message(lang, 'CASE_CHANGED_WHILE_TYPING', { who });
-  return message(lang, 'CASE_CHANGED_WHILE_TYPING_BY', { who, what, when: fmtDateTime(last!.at) });
+  const now = stepNow(lc.definition, lc.row.state, lc.row.status === 'open');
+  const nowText = now
+    ? message(lang, 'EDIT_NOW_AT', { step: loc(lang, now.title) })
+    : message(lang, 'EDIT_NOW_CLOSED', { outcome: outcomeText(lc.row.outcome, lang) });
+  const change = lastChange(lc.definition, lc.view.history, sinceVersion, userId);
+  if (!change) return message(lang, 'EDIT_CHANGED_UNSEEN', { now: nowText });
+  const what = ACT_LABELS[change.type] || !change.step
+    ? message(lang, 'EDIT_DID_ACT', { act: loc(lang, change.label) })
+    : message(lang, 'EDIT_DID_STEP', { step: loc(lang, change.step) });
+  return message(lang, 'EDIT_CHANGED', {
+    who: change.actorName ?? message(lang, 'CASE_CHANGED_BY_SYSTEM'),
+    when: formatShanghai(new Date(change.at), message(lang, 'EDIT_WHEN_FORMAT')),
+    what, now: nowText,
+  });
 }

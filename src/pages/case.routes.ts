@@ -8,13 +8,14 @@ import caseFilePages from './case-files.routes.ts';
 import caseSectionPages from './case-sections.routes.ts';
 import { loadCase } from './case-model.ts';
 import { casePage, formPage, type CasePages } from './case-page.ts';
-import { changedBy, cleanData, eventInfo, explainRefusal, initialData } from './case-step-form.ts';
+import { changedBy, cleanData, eventAtVersion, eventInfo, explainRefusal, initialData } from './case-step-form.ts';
 import { applyGroupAction, withoutRaw } from './form-parse.ts';
 import { readStepPost } from './step-post.ts';
 import { fmtDateTime } from './view.ts';
 import { pageLang, see } from './web.ts';
 
 type IdParams = { id: string };
+
 type ActParams = { id: string; type: string };
 
 /** The case page and a step's form: shown, saved as a draft, checked before the check-your-answers page. */
@@ -26,14 +27,16 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
   app.get<{ Params: ActParams }>('/cases/:id/act/:type', async (req, reply) => {
     const lang = pageLang(req);
     const lc = await loadCase(app, req.user!, req.params.id, lang);
-    const info = eventInfo(lc, req.params.type);
-    if (!info) return see(reply, `/cases/${lc.row.id}`);
+    const current = eventInfo(lc, req.params.type);
+    const draft = await findDraft(app.db, lc.row.id, req.user!.id, req.params.type);
+    // A draft kept for a step the case has left comes back with what happened since.
+    const info = current ?? (draft && eventAtVersion(lc, req.params.type, draft.caseVersion, req.user!.role));
+    if (!info || (!current && !info.formId)) return see(reply, `/cases/${lc.row.id}`);
     if (!info.formId) return see(reply, `/cases/${lc.row.id}/act/${info.event.type}/check`);
-    const draft = await findDraft(app.db, lc.row.id, req.user!.id, info.event.type);
     return formPage(p, req, reply, lc, info, {
       data: draft ? draft.data : initialData(lc, info.schema),
       errors: new Map(),
-      version: lc.row.version,
+      version: current ? lc.row.version : draft!.caseVersion,
       draftVersion: draft?.version ?? 0,
       restored: draft,
       conflict: draft && draft.caseVersion !== lc.row.version
@@ -51,13 +54,14 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     const user = req.user!;
     const read = await readStepPost(app, req, (info) => info.schema);
     if (!read.ok) return casePage(p, req, reply, read.caseId, { pageError: message(lang, 'CASE_NOT_AT_STEP_KEPT') }, 409);
-    const { lc, info, action, parsed, errors, draftVersion, changedByOthers, seenVersion, conflict } = read;
+    const { lc, info, action, parsed, errors, draftVersion, changedByOthers, seenVersion, formVersion } = read;
+    const { conflict } = read;
     const data = parsed.data;
 
     if (read.group) {
       applyGroupAction(info.schema, data, action);
       return formPage(p, req, reply, lc, info, {
-        data, errors: new Map(), version: changedByOthers ? lc.row.version : seenVersion, draftVersion, conflict,
+        data, errors: new Map(), version: changedByOthers ? formVersion : seenVersion, draftVersion, conflict,
       });
     }
 
@@ -81,7 +85,7 @@ export default async function casePages(app: FastifyInstance): Promise<void> {
     }
 
     if (changedByOthers) {
-      const state = { data, errors, version: lc.row.version, draftVersion: saved.version, conflict };
+      const state = { data, errors, version: formVersion, draftVersion: saved.version, conflict };
       return formPage(p, req, reply, lc, info, state, 409);
     }
     // The same checks the step itself will make (form, guards, who may act), without writing anything.

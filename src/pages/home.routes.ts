@@ -47,7 +47,16 @@ export default async function homePages(app: FastifyInstance): Promise<void> {
       .map((u) => ({ ...u, text: maskText(u.text), item: title(u.workflowId) }));
     const copies = (await copiedToMe(app.db, user))
       .map((u) => ({ ...u, note: u.note && maskText(u.note), item: title(u.workflowId) }));
-    const drafts = await myDrafts(app.db, user.id, 10);
+    const drafts = [];
+    for (const d of await myDrafts(app.db, user, 10)) {
+      const at = (state: string) => stepTitle(app, d.workflowId, d.workflowVersion, state, lang);
+      const step = await at(d.draftState ?? d.state);
+      const now = await at(d.state);
+      drafts.push({
+        href: `/cases/${d.caseId}/act/${encodeURIComponent(d.eventType)}`, person: personRow(d.person, lang), item: title(d.workflowId),
+        step, movedOn: now !== step ? message(lang, 'EDIT_NOW_AT', { step: now }) : undefined, updatedAt: d.updatedAt,
+      });
+    }
     const recent = (await recentPersons(app.db, user)).map((p) => personRow(p, lang));
     const station = await findStation(app.db, user.stationId);
     return sendPage(req, reply, 'home', message(lang, 'PAGE_HOME_TITLE'), {

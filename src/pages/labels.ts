@@ -1,3 +1,4 @@
+import { ACT_LABELS } from '../cases/last-change.ts';
 import type { Localized } from '../definitions/definition.types.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
@@ -26,20 +27,7 @@ export const OUTCOMES: Dict = {
 };
 
 /** History entries that are not steps of the item. */
-export const ACTS: Dict = {
-  START: { zh: '创建案件', en: 'Case opened' },
-  COMMENT: { zh: '填写意见', en: 'Comment' },
-  URGE: { zh: '催办', en: 'Urged' },
-  REASSIGN: { zh: '转办', en: 'Handed over' },
-  COPY_TO: { zh: '抄送', en: 'Copied' },
-  ESCALATE: { zh: '升级督办', en: 'Escalated' },
-  ATTACH: { zh: '上传材料', en: 'Files attached' },
-  DEADLINE: { zh: '期限届满', en: 'Time limit reached' },
-  MIGRATE: { zh: '迁移到新版本', en: 'Moved to a new version' },
-  RECALL: { zh: '撤回', en: 'Taken back' },
-  CLAIM: { zh: '认领', en: 'Claimed' },
-  RELEASE: { zh: '退回队列', en: 'Released to the queue' },
-};
+export const ACTS: Dict = ACT_LABELS;
 
 const CATEGORIES: Dict = {
   veteran: { zh: '退役军人', en: 'veteran' },

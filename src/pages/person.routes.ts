@@ -19,7 +19,8 @@ import { correctPerson, listCorrections, type PersonChanges } from '../persons/p
 import { findOutgoingTransfer } from '../persons/person-transfer.service.ts';
 import { correctionBody } from '../persons/person.routes.ts';
 import {
-  findPerson, listRelations, personNameSchema, recordPersonReveal, registerPerson, searchPersons,
+  findPerson, findRelatives, listRelations, personNameSchema, recordPersonReveal, registerPerson, searchPersons,
+  type Person,
 } from '../persons/person.service.ts';
 import type { User } from '../users/user.service.ts';
 import { dueOf, noticesOf, outcomeText, stepTitle } from './case-model.ts';
@@ -48,8 +49,15 @@ const RELATION_KINDS = ['spouse', 'parent', 'child', 'sibling', 'guardian'];
 
 const ATTRIBUTES = ['category', 'hukouType', 'soldierType', 'enlistmentDate', 'dischargeDate', 'placementType', 'disabilityGrade', 'postedToTibetOrXinjiang', 'politicalStatus'] as const;
 
-/** The registration form, drawn by the same renderer as the steps' forms. */
-function personSchema(villages: { id: string; name: string }[]): JsonSchema {
+/** A relative picked from a search, as the row's choice names them: never by id alone. */
+interface Picked { id: string; label: string }
+
+/**
+ * The registration form, drawn by the same renderer as the steps' forms. A family-member row names
+ * the member by a person picked from the search (`personId`, offered only once someone is picked)
+ * or by ID number.
+ */
+function personSchema(villages: { id: string; name: string }[], picked: Picked[] = []): JsonSchema {
   return {
     type: 'object', additionalProperties: false, required: ['name', 'idNumber', 'category', ...(villages.length > 1 ? ['stationId'] : [])],
     properties: {
@@ -80,8 +88,14 @@ function personSchema(villages: { id: string; name: string }[]): JsonSchema {
       relations: {
         type: 'array', title: '家庭成员（须已登记）', 'x-title-en': 'Family members (already registered)', maxItems: 20,
         items: {
-          type: 'object', additionalProperties: false, required: ['idNumber', 'relation'],
+          type: 'object', additionalProperties: false, required: ['relation'],
           properties: {
+            ...(picked.length ? {
+              personId: {
+                type: 'string', title: '家庭成员', 'x-title-en': 'Family member', enum: picked.map((x) => x.id),
+                'x-ui': { widget: 'select', labels: Object.fromEntries(picked.map((x) => [x.id, x.label])) },
+              },
+            } : {}),
             idNumber: { type: 'string', title: '成员公民身份号码', 'x-title-en': "Member's citizen ID number", format: 'cn-id-number' },
             relation: { type: 'string', title: '该成员是本人的', 'x-title-en': 'The member is this person’s', enum: RELATION_KINDS, 'x-ui': { widget: 'select', labels: Object.fromEntries(RELATION_KINDS.map((k) => [k, RELATIONS[k]!.zh])), labelsEn: Object.fromEntries(RELATION_KINDS.map((k) => [k, RELATIONS[k]!.en])) } },
           },
@@ -107,13 +121,34 @@ async function villagesOf(app: FastifyInstance, user: User, lang: Lang) {
 }
 
 export default async function personPages(app: FastifyInstance): Promise<void> {
+  /** A person as the family search and the member rows show them: name, masked ID, birth year, station. */
+  async function candidates(user: User, persons: Person[], lang: Lang) {
+    const stations = new Map((await stationsWithin(app.db, user.stationPath)).map((s) => [s.id, stationName(s, lang)]));
+    return persons.map((x) => {
+      const parts = { name: x.name, idMasked: maskIdNumber(x.idNumber), year: x.birthDate.slice(0, 4), station: stations.get(x.stationId) ?? '' };
+      return { id: x.id, ...parts, label: message(lang, 'FAMILY_CANDIDATE', parts) };
+    });
+  }
+
+  /** The relatives the posted rows name by a picked person, looked up again inside the user's area. */
+  async function pickedOf(user: User, get: (name: string) => string[], lang: Lang, extra?: string): Promise<Picked[]> {
+    const count = Math.min(Number(get('_count.relations')[0]) || 0, 20);
+    const ids = Array.from({ length: count }, (_, i) => get(`d.relations.${i}.personId`)[0]).filter((x): x is string => Boolean(x));
+    const found = [];
+    for (const id of new Set([...ids, ...(extra ? [extra] : [])])) {
+      const person = await findPerson(app.db, id, user.stationPath);
+      if (person) found.push(person);
+    }
+    return candidates(user, found, lang);
+  }
+
   async function newPersonPage(
     req: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>, errors: Errors,
-    extra: Record<string, unknown> = {}, status = 200,
+    extra: Record<string, unknown> = {}, status = 200, picked: Picked[] = [],
   ) {
     const lang = pageLang(req);
     const villages = await villagesOf(app, req.user!, lang);
-    const schema = personSchema(villages);
+    const schema = personSchema(villages, picked);
     return sendPage(req, reply, 'person-new', message(lang, 'PAGE_PERSON_NEW_TITLE'), {
       fields: renderForm(schema, data, { lang, errors }), errorSummary: errorList(schema, errors, lang),
       onlyVillage: villages.length === 1 ? villages[0]!.name : null, ...extra,
@@ -121,21 +156,27 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
   }
 
   /**
-   * Family members are named by ID number, as the clerk has it from the household register;
-   * each must already have a file here.
+   * Family members are picked from the search (by name, within the area) or named by ID number, as
+   * the clerk has it from the household register; each must already have a file here.
    */
   async function relatedPersons(
-    user: User, ownIdNumber: string, rows: { idNumber: string; relation: string }[], errors: Errors, lang: Lang,
+    user: User, ownIdNumber: string, rows: { personId?: string; idNumber?: string; relation: string }[], errors: Errors,
+    lang: Lang,
   ) {
     const out: { personId: string; relation: string }[] = [];
     for (const [i, r] of rows.entries()) {
-      const idNumber = r.idNumber.toUpperCase();
-      const found = idNumber === ownIdNumber
-        ? undefined
+      const idNumber = r.idNumber?.toUpperCase();
+      if (!r.personId && !idNumber) {
+        errors.set(`/relations/${i}/idNumber`, [message(lang, 'FAMILY_ROW_NEEDS_MEMBER')]);
+        continue;
+      }
+      const found = r.personId
+        ? await findPerson(app.db, r.personId, user.stationPath)
         : (await searchPersons(app.db, { idNumber }, user.stationPath, 1))[0];
-      if (found) out.push({ personId: found.id, relation: r.relation });
+      const self = (r.personId ? found?.idNumber : idNumber) === ownIdNumber;
+      if (found && !self) out.push({ personId: found.id, relation: r.relation });
       else {
-        errors.set(`/relations/${i}/idNumber`, [idNumber === ownIdNumber
+        errors.set(`/relations/${i}/${r.personId ? 'personId' : 'idNumber'}`, [self
           ? message(lang, 'PAGE_PERSON_RELATION_SELF')
           : message(lang, 'PAGE_PERSON_RELATION_UNKNOWN')]);
       }
@@ -157,14 +198,33 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
     const lang = pageLang(req);
     const form = posted(req);
     const villages = await villagesOf(app, req.user!, lang);
-    const schema = personSchema(villages);
     const action = form.first('_action') ?? '';
-    const group = /^(add|remove):/.test(action);
+    const relative = /^relative:(.+)$/.exec(action)?.[1];
+    const picked = await pickedOf(req.user!, form.get, lang, relative);
+    const schema = personSchema(villages, picked);
+    const group = /^(add|remove):/.test(action) || action === 'find-relative' || relative !== undefined;
     const parsed = parseForm(schema, form.get, lang, { keepEmpty: group });
     const data = parsed.data;
+    if (action === 'find-relative') {
+      // A search for a family member by name or part of it, inside the clerk's area; the form stays as typed.
+      const q = (form.first('_family_q') ?? '').trim().slice(0, 50);
+      const found = q ? await findRelatives(app.db, req.user!, q, 20) : [];
+      const family = {
+        q: /^\d/.test(q) ? '' : q, searched: true, error: q ? undefined : message(lang, 'FAMILY_SEARCH_EMPTY'),
+        results: await candidates(req.user!, found, lang),
+      };
+      return newPersonPage(req, reply, data, new Map(), { family }, q ? 200 : 422, picked);
+    }
+    if (relative !== undefined) {
+      if (picked.some((x) => x.id === relative)) {
+        const rows = (data.relations ?? []) as Record<string, unknown>[];
+        data.relations = [...rows.filter((r) => r.personId || r.idNumber || r.relation), { personId: relative }];
+      }
+      return newPersonPage(req, reply, data, new Map(), {}, 200, picked);
+    }
     if (group) {
       applyGroupAction(schema, data, action);
-      return newPersonPage(req, reply, data, new Map());
+      return newPersonPage(req, reply, data, new Map(), {}, 200, picked);
     }
     const errors: Errors = new Map(parsed.errors);
     const validate = validatorOf(schema);
@@ -173,17 +233,18 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
         if (!errors.has(e.path)) errors.set(e.path, [...(errors.get(e.path) ?? []), e.message]);
       }
     }
-    if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
+    if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422, picked);
     const idNumber = String(data.idNumber);
     const facts = parseIdNumber(idNumber)!;
     const existing = await searchPersons(app.db, { idNumber }, req.user!.stationPath, 1);
     if (existing[0]) {
       errors.set('/idNumber', [message(lang, 'PAGE_PERSON_ID_NUMBER_TAKEN')]);
-      return newPersonPage(req, reply, data, errors, { existing: { id: existing[0].id, name: existing[0].name } }, 409);
+      const known = { existing: { id: existing[0].id, name: existing[0].name } };
+      return newPersonPage(req, reply, data, errors, known, 409, picked);
     }
-    const related = (data.relations ?? []) as { idNumber: string; relation: string }[];
+    const related = (data.relations ?? []) as { personId?: string; idNumber?: string; relation: string }[];
     const relations = await relatedPersons(req.user!, idNumber, related, errors, lang);
-    if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422);
+    if (errors.size) return newPersonPage(req, reply, data, errors, {}, 422, picked);
     if (form.first('_confirmed') !== idNumber) {
       // Shown back for the clerk to compare with the card before anything is written.
       return newPersonPage(req, reply, data, errors, {
@@ -194,7 +255,7 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
           age: ageOn(facts.birthDate, app.clock.now()),
           region: facts.regionCode,
         },
-      });
+      }, 200, picked);
     }
     const attributes = Object.fromEntries(ATTRIBUTES.filter((k) => data[k] !== undefined).map((k) => [k, data[k]]));
     try {
@@ -210,7 +271,7 @@ export default async function personPages(app: FastifyInstance): Promise<void> {
       if (err.code === 'PERSON_EXISTS') errors.set('/idNumber', [errorText(lang, err)]);
       else if (err.extras.errors?.length) for (const e of err.extras.errors) errors.set(e.path, [e.message]);
       else errors.set('', [errorText(lang, err)]);
-      return newPersonPage(req, reply, data, errors, {}, err.statusCode);
+      return newPersonPage(req, reply, data, errors, {}, err.statusCode, picked);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { disposition } from '../http/download.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
@@ -123,6 +124,7 @@ export default async function rosterPages(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string; batchId: string } }>('/rosters/:id/batches/:batchId/notices.pdf', async (req, reply) => {
     const out = await batchNoticesPdf(app.db, req.user!, req.params.batchId, app.clock.now());
     if (!out) throw new AppError('NOT_FOUND');
-    return reply.type('application/pdf').header('content-disposition', `inline; filename="batch-${req.params.batchId}.pdf"`).header('cache-control', 'private, no-store').send(out.pdf);
+    const name = disposition(message(pageLang(req), 'DOWNLOAD_BATCH_NOTICES', { batch: req.params.batchId.slice(-12) }), `batch-${req.params.batchId}.pdf`, 'inline');
+    return reply.type('application/pdf').header('content-disposition', name).header('cache-control', 'private, no-store').send(out.pdf);
   });
 }

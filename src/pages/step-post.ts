@@ -3,10 +3,15 @@
  * someone else changed the case meanwhile. Shared by the one-page form and the section pages.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { attachFiles } from '../attachments/attachment.service.ts';
+import { attachFiles, type Upload } from '../attachments/attachment.service.ts';
 import type { JsonSchema } from '../definitions/definition.types.ts';
+import { AppError } from '../http/errors.ts';
+import { maskText } from '../http/mask.ts';
+import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
+import type { User } from '../users/user.service.ts';
 import { loadCase, type LoadedCase } from './case-model.ts';
-import { changedBy, eventInfo, uploadsOf, type EventInfo } from './case-step-form.ts';
+import { changedBy, eventAtVersion, eventInfo, uploadsOf, type EventInfo } from './case-step-form.ts';
 import { addError, parseForm, type ParseResult } from './form-parse.ts';
 import type { Errors } from './form-schema.ts';
 import { pageLang, posted } from './web.ts';
@@ -24,10 +29,26 @@ export interface StepPost {
   changedByOthers: boolean;
   /** The version the clerk has now seen: theirs plus their own uploads, or theirs once told of others' changes. */
   seenVersion: number;
+  /** The version the form goes back with: kept while the step is gone, so sending again says the same. */
+  formVersion: number;
   conflict?: string;
   attachedCount: number;
   /** Files chosen and refused: only these make a saved draft speak of files not attached. */
   filesRefused: number;
+}
+
+/**
+ * Files posted with a form, stored with the case; a closed case takes none, and each file left out
+ * is named, never dropped in silence.
+ */
+async function keptFiles(app: FastifyInstance, user: User, lc: LoadedCase, uploads: Upload[], lang: Lang) {
+  try {
+    const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
+    return { attached: res.attached, problems: res.problems.map((x) => x.message) };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'CASE_CLOSED') throw err;
+    return { attached: [], problems: uploads.map((u) => message(lang, 'EDIT_FILE_NOT_KEPT', { f: maskText(u.filename) })) };
+  }
 }
 
 /**
@@ -45,7 +66,10 @@ export async function readStepPost(
   const expectedVersion = Number(form.first('_version'));
   const draftVersion = Number(form.first('_draft') ?? 0) || 0;
   let lc = await loadCase(app, user, req.params.id, lang);
-  const info = eventInfo(lc, req.params.type);
+  const current = eventInfo(lc, req.params.type);
+  // The case left the step while the clerk typed: the same form again, with what happened since.
+  const info = current ?? (Number.isInteger(expectedVersion)
+    ? eventAtVersion(lc, req.params.type, expectedVersion, user.role) : undefined);
   const schema = info && schemaOf(info);
   if (!info || !schema) return { ok: false, caseId: lc.row.id };
   const group = /^(add|remove):/.test(action);
@@ -58,15 +82,16 @@ export async function readStepPost(
   let attachedCount = 0;
   let filesRefused = 0;
   if (uploads.length) {
-    const res = await attachFiles(app.caseDeps, user, lc.row.id, uploads, lang);
+    const res = await keptFiles(app, user, lc, uploads, lang);
     attachedCount = res.attached.length;
     filesRefused = res.problems.length;
-    for (const problem of res.problems) addError(errors, schema.properties?.materials ? '/materials' : '', problem.message);
+    for (const problem of res.problems) addError(errors, schema.properties?.materials ? '/materials' : '', problem);
     if (res.attached.length) lc = await loadCase(app, user, lc.row.id, lang);
   }
   return {
     ok: true, lc, info, action, group, parsed, errors, draftVersion, changedByOthers, attachedCount, filesRefused,
     seenVersion: changedByOthers ? expectedVersion : lc.row.version,
+    formVersion: current ? lc.row.version : expectedVersion,
     conflict: changedByOthers ? changedBy(lc, expectedVersion, user.id, lang) : undefined,
   };
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { disposition } from '../http/download.ts';
+import { message } from '../messages/catalogue.ts';
 import { languageOf } from '../messages/lang.ts';
 import { closeRun, confirmCases, runView, startRun } from './confirmation.service.ts';
 import { approveBatch, bankFile, batchView, buildBatch, cancelBatch, claimBatch, findBatch, listBatches, recordClaimed, recordClaimedAs, SYNC_RECORD_LINES } from './payment.service.ts';
@@ -54,7 +56,8 @@ export default async function paymentRoutes(app: FastifyInstance): Promise<void>
     schema: { tags: ['payments'], response: { 200: file('text/csv', 'The bank\'s payment file (GB18030 CSV)') }, summary: 'The bank file of an approved batch (CSV, UTF-8 with BOM, layout in the README)', params: idParam },
   }, async (req, reply) => {
     const { csv, number } = await bankFile(deps(), req.user!, req.params.id);
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${number}.csv"`).header('cache-control', 'private, no-store').send(csv);
+    const name = disposition(message(languageOf(req.headers['accept-language']), 'DOWNLOAD_BANK_FILE', { number }), `${number}.csv`);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', name).header('cache-control', 'private, no-store').send(csv);
   });
 
   app.post<{ Params: { id: string }; Body: { paidOn: string; bankReference?: string } }>('/payment-batches/:id/record', {

@@ -48,12 +48,14 @@ export async function personsByIds(db: Executor, ids: string[], scopePath: strin
 }
 
 export async function searchPersons(
-  db: Executor, q: { idNumber?: string; name?: string }, scopePath: string, limit: number,
+  db: Executor, q: { idNumber?: string; name?: string; namePart?: string }, scopePath: string, limit: number,
 ): Promise<Person[]> {
   let query = db.selectFrom('persons').selectAll()
     .where(withinArea('station_path', scopePath));
+  const literal = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
   if (q.idNumber) query = query.where('id_number_hash', '=', idNumberHash(q.idNumber));
-  if (q.name) query = query.where('name', 'like', `${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (q.name) query = query.where('name', 'like', `${literal(q.name)}%`);
+  if (q.namePart) query = query.where('name', 'like', `%${literal(q.namePart)}%`);
   const rows = await query.orderBy('name').limit(limit).execute();
   return rows.map(toPerson);
 }

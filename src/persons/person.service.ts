@@ -8,11 +8,23 @@ import { inSubtree } from '../jurisdiction/within-area.ts';
 import type { User } from '../users/user.repository.ts';
 import { parseIdNumber } from '../personal-numbers/id-number.ts';
 import { requestTransfer } from './person-transfer.repository.ts';
-import { findHolderOfIdNumber, findPerson, insertPerson, insertRelation, type Person } from './person.repository.ts';
+import {
+  findHolderOfIdNumber, findPerson, insertPerson, insertRelation, searchPersons, type Person,
+} from './person.repository.ts';
 
 // Reads the routes make as they are: the repository already scopes them to the user's area.
 export { findPerson, listRelations, personsByIds, searchPersons, type Person } from './person.repository.ts';
 export { personNames } from './person-names.repository.ts';
+
+/**
+ * Candidates for a family member inside the user's area: by the full ID number when one is typed,
+ * else by any part of the name (张建国 is found by 建国); at most `limit`, by name.
+ */
+export async function findRelatives(db: Executor, user: User, q: string, limit: number): Promise<Person[]> {
+  const id = q.replace(/\s/g, '').toUpperCase();
+  if (/^\d{17}[\dX]$/.test(id)) return searchPersons(db, { idNumber: id }, user.stationPath, limit);
+  return searchPersons(db, { namePart: q.trim() }, user.stationPath, limit);
+}
 
 /** Every full view of a person's ID number and phone is logged, whoever asks. */
 export async function recordPersonReveal(db: Executor, userId: string, personId: string, at: Date): Promise<void> {

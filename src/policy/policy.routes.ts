@@ -3,6 +3,9 @@ import { createAjv } from '../definitions/ajv.ts';
 import { compile } from '../engine/compile.ts';
 import { MAX_VERSION } from '../definitions/definition.types.ts';
 import { AppError } from '../http/errors.ts';
+import { message } from '../messages/catalogue.ts';
+import { languageOf } from '../messages/lang.ts';
+import { disposition } from '../http/download.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { diffDefinitions } from './definition-diff.ts';
 import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
@@ -93,7 +96,10 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/export', { schema: { tags: ['policy'], response: { 200: DefinitionFile }, summary: 'The definition as a workflows/*.json file', params: versionParams } }, async (req, reply) => {
     const v = await version(req.params.id, req.params.version);
     const file = { $schema: '../src/definitions/definition.schema.json', ...v.definition };
-    return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${v.workflowId}.json"`).send(`${JSON.stringify(file, null, 2)}\n`);
+    const lang = languageOf(req.headers['accept-language']);
+    const name = message(lang, 'DOWNLOAD_DEFINITION', { title: v.definition.title[lang], version: v.version });
+    return reply.type('application/json; charset=utf-8').header('content-disposition', disposition(name, `${v.workflowId}.json`))
+      .send(`${JSON.stringify(file, null, 2)}\n`);
   });
 
   app.get<{ Params: { id: string; version: number }; Querystring: { against?: number } }>('/workflows/:id/versions/:version/diff', {

@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
+import { itemTitles } from '../chain/item-titles.ts';
+import { disposition } from '../http/download.ts';
+import { message } from '../messages/catalogue.ts';
 import { languageOf } from '../messages/lang.ts';
 import { batchNoticesPdf, batchView, createBatch, rosterNoticesPdf, runBatch, runBatchAs, SYNC_BATCH_CASES, type BatchInput } from './batch.service.ts';
 import { MAX_FILE_BYTES, MAX_ROWS } from './roster.parse.ts';
@@ -20,8 +23,10 @@ function jsonField(name: string, text: string | undefined): Record<string, unkno
   throw new AppError('VALIDATION_FAILED', { errors: [{ path: `/${name}`, message: `${name} 须为JSON对象 / must be a JSON object` }] });
 }
 
-function sendPdf(reply: FastifyReply, pdf: Buffer, name: string): FastifyReply {
-  return reply.type('application/pdf').header('content-disposition', `inline; filename="${name}.pdf"`).header('cache-control', 'private, no-store').send(pdf);
+/** A PDF to print, opened in the browser under the Chinese name Save As offers. */
+function sendPdf(reply: FastifyReply, pdf: Buffer, name: string, fallback: string): FastifyReply {
+  return reply.type('application/pdf').header('content-disposition', disposition(name, `${fallback}.pdf`, 'inline'))
+    .header('cache-control', 'private, no-store').send(pdf);
 }
 
 /**
@@ -115,7 +120,10 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
     const r = await findRoster(app.db, req.user!, req.params.id);
     if (!r) throw new AppError('NOT_FOUND');
     const { pdf } = await rosterNoticesPdf(app.db, req.user!, r.id, app.clock.now(), req.query.noticeKey, req.query.duplex === '1');
-    return sendPdf(reply, pdf, `roster-${r.id}-notices`);
+    const lang = languageOf(req.headers['accept-language']);
+    const item = (await itemTitles(app.db, app.clock.now())).get(r.workflow_id)?.[lang] ?? r.workflow_id;
+    const name = message(lang, 'DOWNLOAD_ROSTER_NOTICES', { item, period: r.period });
+    return sendPdf(reply, pdf, name, `roster-${r.id}-notices`);
   });
 
   app.post<{ Body: BatchInput }>('/batch-actions', {
@@ -154,6 +162,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
   }, async (req, reply) => {
     const out = await batchNoticesPdf(app.db, req.user!, req.params.id, app.clock.now(), req.query.duplex === '1');
     if (!out) throw new AppError('NOT_FOUND');
-    return sendPdf(reply, out.pdf, `batch-${req.params.id}-notices`);
+    const name = message(languageOf(req.headers['accept-language']), 'DOWNLOAD_BATCH_NOTICES', { batch: req.params.id.slice(-12) });
+    return sendPdf(reply, out.pdf, name, `batch-${req.params.id}-notices`);
   });
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
+import { disposition } from '../http/download.ts';
+import { message } from '../messages/catalogue.ts';
 import { languageOf, type Lang } from '../messages/lang.ts';
 import { maskText } from '../http/mask.ts';
 import { shanghaiDate, shanghaiDays } from '../time/shanghai.ts';
@@ -10,7 +12,6 @@ import { bulkAct, escalateCases } from './supervision.service.ts';
 import { caseExport, type ExportFilters } from './case-export.service.ts';
 import { caseListFilters } from '../cases/case.schemas.ts';
 import { csvStream, xlsxStream } from './export-files.ts';
-import { message } from '../messages/catalogue.ts';
 import { auditEntries, personHistory, urgesFor } from './audit.service.ts';
 import { ActResults, AuditEvents, Bottlenecks, CaseExportFile, PersonHistory, Queues, StationReport, Urges } from './supervision.schemas.ts';
 import { holderQueues } from './queues.service.ts';
@@ -35,8 +36,8 @@ function periodOf(q: { from: string; to: string }): [Date, Date] {
   return [from, to];
 }
 
-function attachment(reply: FastifyReply, name: string, type: string, body: string) {
-  return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(body);
+function attachment(reply: FastifyReply, name: string, fallback: string, body: string) {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', disposition(name, fallback)).send(body);
 }
 
 /** The filters of `GET /cases`, without paging, and the file's format and language. */
@@ -60,7 +61,7 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ex
     const file = await caseExport(app.caseDeps, req.user!, filters, language, opts.exportMaxRows);
     const day = shanghaiDate(app.clock.now());
     const title = `${message(language, 'EXPORT_SHEET')}-${day}.${format}`;
-    reply.header('content-disposition', `attachment; filename="cases-${day}.${format}"; filename*=UTF-8''${encodeURIComponent(title)}`);
+    reply.header('content-disposition', disposition(title, `cases-${day}.${format}`));
     if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(csvStream(file.header, file.rows));
     return reply.type(XLSX).send(xlsxStream(message(language, 'EXPORT_SHEET'), file.header, file.rows));
   });
@@ -81,7 +82,8 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ex
     if (req.query.format === 'svg') return reply.type('image/svg+xml; charset=utf-8').send(bottleneckSvg(rows, langOf(req)));
     if (req.query.format === 'csv') {
       const csv = bottleneckCsv(rows, langOf(req));
-      return attachment(reply, `bottlenecks-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(csv.header, csv.rows));
+      const name = message(langOf(req), 'DOWNLOAD_BOTTLENECKS', req.query);
+      return attachment(reply, name, `bottlenecks-${req.query.from}-${req.query.to}.csv`, toCsv(csv.header, csv.rows));
     }
     return { from: from.toISOString(), to: to.toISOString(), rows };
   });
@@ -118,7 +120,8 @@ export default async function supervisionRoutes(app: FastifyInstance, opts: { ex
     const [from, to] = periodOf(req.query);
     const items = (await auditEntries(app.db, req.user!, from, to)).map((e) => ({ ...e, at: e.at.toISOString() }));
     if (req.query.format === 'csv') {
-      return attachment(reply, `events-${req.query.from}-${req.query.to}.csv`, 'text/csv; charset=utf-8', toCsv(
+      const name = message(languageOf(req.headers['accept-language']), 'DOWNLOAD_EVENTS', req.query);
+      return attachment(reply, name, `events-${req.query.from}-${req.query.to}.csv`, toCsv(
         ['案件编号 case no', '案件ID case id', '事项 item', '序号 seq', '类别 kind', '操作 event', '经办人ID actor id', '经办人 actor', '办理前 from', '办理后 to', '时间 at'],
         items.map((i) => [
           i.caseNo, i.caseId, i.workflowId, i.seq, i.kind, i.type, i.actorId, i.actor, i.from, i.to, i.at,
