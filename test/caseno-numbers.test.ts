@@ -157,9 +157,9 @@ t.test('a failed batch act names each case by its number and says why', async (t
   await page.login('supervisor');
   await page.get('/supervision');
   const acted = await page.follow(await page.post('/supervision/act', { action: 'escalate', text: '超期未办', caseId: [closed.id] }));
-  const results = /<div id="results"[\s\S]*?<\/div>/.exec(acted.body)?.[0] ?? '';
-  t.match(results, `<a href="/cases/${closed.id}">${closed.caseNo}</a>：案件已办结`, 'the failure on the page names the closed case by its number, with the reason');
-  t.notOk(results.includes(`>${closed.id}<`), 'not by its id');
+  const failed = /<div class="error-summary" role="alert"[^>]*id="batch-failed">[\s\S]*?<\/div>/.exec(acted.body)?.[0] ?? '';
+  t.match(failed, new RegExp(`<a href="/cases/${closed.id}">${closed.caseNo} [^<]*</a>：案件已办结`), 'the failure on the page names the closed case by its number, with the reason');
+  t.notOk(failed.includes(`>${closed.id}<`), 'not by its id');
 });
 
 t.test('the linter refuses an abbreviation two items share', async (t) => {
