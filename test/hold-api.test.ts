@@ -48,7 +48,7 @@ t.test('escalation and hand-over give the step to the new holder and take it fro
     t.match((await view(overdue.id)).holder, { kind: 'queue', stationId: 'xinhe', level: 'district', supervisors: true });
     t.match(await page(overdue.id, sup), /新河区退役军人事务局 → 新河区退役军人事务局督办人员/, 'never a level to itself');
     const again = await app.inject({ method: 'POST', url: '/api/v1/supervision/escalate', headers: sup, payload: { caseIds: [overdue.id], reason: '再次升级' } });
-    t.match(again.json().results, [{ ok: false, code: 'EVENT_NOT_ALLOWED', message: /supervisors/ }], 'there is nowhere further to send it');
+    t.match(again.json().results, [{ ok: false, code: 'EVENT_NOT_ALLOWED', message: /督办人员/ }], 'there is nowhere further to send it');
     t.equal((await send(app, district, overdue.id, 'APPROVE', note)).statusCode, 403, 'the district clerks no longer act');
     t.match(await page(overdue.id, district), /已交新河区退役军人事务局督办人员办理/);
     t.equal((await send(app, sup, overdue.id, 'APPROVE', note)).statusCode, 200, 'the supervisor does');
