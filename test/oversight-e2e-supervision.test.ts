@@ -77,7 +77,7 @@ t.test('a supervisor in Chromium: open cases by their age, a station filter, the
   await page.getByRole('button', { name: '转办', exact: true }).click();
   const failed = page.getByRole('alert');
   await failed.waitFor();
-  t.match(await failed.innerText(), /1件未能办理[\s\S]*李军 · 时限演练事项：该用户不存在或无权办理此案件/, 'the failure, named, with its reason, in the alert');
+  t.match(await failed.innerText(), /1件未能办理[\s\S]*演练-\d{4}-\d{5} 李军 · 时限演练事项：山下村 周丽的辖区不含本案件所在地，不能接办/, 'the failure, named, with its reason, in the alert');
   t.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'batch-failed', 'the failures take the focus');
   const done = await page.getByRole('status').filter({ hasText: '已办理' }).innerText();
   t.match(done, /1件已办理[\s\S]*赵磊 · 时限演练事项/);

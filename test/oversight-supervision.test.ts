@@ -102,10 +102,10 @@ t.test('supervisors see the truth: open cases by their age, stations by name, ta
     t.equal(r.statusCode, 200);
     t.match(r.body, /<div class="error-summary" role="alert"[^>]*id="batch-failed"/, 'the failure is in an alert, not the green box');
     const failed = textOf(r.body, 'batch-failed');
-    t.match(failed, /1件未能办理 李军 · 时限演练事项 ：该用户不存在或无权办理此案件/, 'named by person and item, with the reason in Chinese');
+    t.match(failed, /1件未能办理 演练-\d{4}-\d{5} 李军 · 时限演练事项 ：山下村 周丽的辖区不含本案件所在地，不能接办/, 'named by person and item, with the reason in Chinese');
     t.notMatch(failed, /VALIDATION_FAILED|NOT_FOUND/, 'no code');
     t.match(r.body, /<div class="success-box" role="status"[^>]*id="batch-done"/);
-    t.match(textOf(r.body, 'batch-done'), /1件已办理 赵磊 · 时限演练事项/);
+    t.match(textOf(r.body, 'batch-done'), /1件已办理 演练-\d{4}-\d{5} 赵磊 · 时限演练事项/);
     const doneBox = r.body.slice(r.body.indexOf('id="batch-done"'), r.body.indexOf('</div>', r.body.indexOf('id="batch-done"')));
     t.notMatch(doneBox, '李军', 'the failed case is not in the green box');
   });
@@ -115,7 +115,9 @@ t.test('supervisors see the truth: open cases by their age, stations by name, ta
     const csv = await app.inject({ url: '/api/v1/cases/export?format=csv&stationId=dongcheng&status=open', headers: sup });
     t.equal(csv.statusCode, 200, csv.body.slice(0, 200));
     t.match(csv.headers['content-type'], /text\/csv/);
-    t.match(csv.headers['content-disposition'], /attachment; filename="cases-2026-11-20\.csv"; filename\*=UTF-8''/);
+    const disposition = String(csv.headers['content-disposition']);
+    t.match(disposition, /^attachment; filename="?cases-2026-11-20\.csv"?; filename\*=UTF-8''/);
+    t.equal(decodeURIComponent(disposition.split("filename*=UTF-8''")[1]!), '案件清单-2026-11-20.csv', 'saved under its Chinese name');
     t.ok(csv.body.startsWith('\uFEFF'), 'UTF-8 with BOM');
     const [header, ...rows] = parse(csv.body.slice(1)) as string[][];
     t.same(header!.slice(0, 6), ['姓名', '公民身份号码', '联系电话', '事项', '当前环节', '状态']);
