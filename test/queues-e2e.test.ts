@@ -97,7 +97,9 @@ t.test('the supervisor sees 河西社区 has nobody and routes its case to a tow
   await sup.page.getByLabel('转办给（转办时选择）').selectOption('u-town-clerk');
   await sup.page.getByLabel('催办内容、升级原因、意见或转办原因').fill('河西社区暂无经办人，由镇站代办');
   await sup.page.getByRole('button', { name: '转办', exact: true }).click();
-  t.match(await sup.page.locator('#results').innerText(), /成功1件/);
+  t.match(await sup.page.locator('#batch-done').innerText(), /1件已办理/);
+  t.equal(await sup.page.locator('#batch-failed').count(), 0, 'nothing failed');
+  await sup.page.getByRole('link', { name: '返回督办工作台' }).click();
   t.equal(await sup.page.locator('#queues tbody tr', { hasText: '河西社区' }).count(), 0, 'the empty queue holds nothing now');
 
   const clerk = await pageOf(browser, base, 'town-clerk');
