@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { build } from './helpers/build.ts';
 import { axeViolations, chromiumMissing, launch, listen, logIn, screenshot, watchConsole } from './helpers/browser.ts';
 import { establishProfile, padJpeg, PHONE, register, VETERAN } from './helpers/money-persons.ts';
+import { sectionWith } from './helpers/sections.ts';
 
 t.setTimeout(300_000);
 
@@ -12,6 +13,24 @@ async function startFromFile(page: Page, base: string, personId: string, workflo
   await page.locator(`form:has(input[name="workflowId"][value="${workflowId}"]) button`).click();
   await page.waitForURL(/\/cases\/[^/]+$/);
   await page.goto(`${page.url()}/act/SUBMIT`);
+}
+
+/**
+ * From the step's task list (ADR 0021), opens the page of the section that asks `field`, by its link,
+ * as a clerk does; the section is found in the definition.
+ */
+async function openSection(page: Page, workflowId: string, field: string): Promise<void> {
+  const section = sectionWith(workflowId, 'SUBMIT', field);
+  const taskList = page.url().replace(/\/section\/\d+$/, '');
+  if (page.url() !== taskList) await page.goto(taskList);
+  await page.getByRole('link', { name: section.title.zh, exact: true }).click();
+  await page.waitForURL(new RegExp(`/act/SUBMIT/section/${section.n}$`));
+}
+
+/** Saves a section's page, back to the task list. */
+async function saveSection(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '保存并返回任务列表' }).click();
+  await page.waitForURL(/\/act\/SUBMIT$/);
 }
 
 /** A picture the browser encodes itself (canvas → JPEG or PNG), so the photo is a real one. */
@@ -36,8 +55,12 @@ t.test('money in yuan and prefill from the person file, in the browser', { skip:
   await logIn(page, base, 'village-clerk');
 
   await startFromFile(page, base, personId, 'hardship-assistance');
+  const hardship = 'hardship-assistance';
+  await openSection(page, hardship, 'mobile');
   t.equal(await page.getByLabel('手机号码').inputValue(), PHONE, 'the phone arrives from the person file');
   t.match(await page.locator('#f-mobile-hint').innerText(), /已按人员档案填写/);
+  await saveSection(page);
+  await openSection(page, hardship, 'monthlyIncomeFen');
   // By value: the labels of array choices are another branch's work (labels).
   await page.locator('input[name="d.hardshipTypes"][value="medical"]').check();
   await page.locator('#f-statement').fill('本人大病住院，医疗费用负担重');
@@ -45,11 +68,16 @@ t.test('money in yuan and prefill from the person file, in the browser', { skip:
   const income = page.locator('#f-monthlyIncomeFen');
   await income.fill('1234.5');
   t.equal(await page.locator('[data-yuan-echo="f-monthlyIncomeFen"]').innerText(), '= 1,234.50 元', 'the amount read back while it is typed');
+  await a11y('form with an amount in yuan');
+  await saveSection(page);
+  await openSection(page, hardship, 'byAgent');
   await page.getByRole('group', { name: /是否代为申请/ }).getByLabel('否').check();
+  await saveSection(page);
+  await openSection(page, hardship, 'materials');
   for (const m of ['帮扶援助申请表', '居民身份证', '户口簿', '家庭收入、财产申报', '困难情况证明材料', '诊断证明及医疗费用票据']) {
     await page.getByRole('group', { name: /已收材料/ }).getByRole('checkbox', { name: new RegExp(m) }).first().check();
   }
-  await a11y('form with an amount in yuan');
+  await saveSection(page);
   await page.getByRole('button', { name: '下一步：核对信息' }).click();
   await page.waitForURL(/\/act\/SUBMIT\/check$/);
   t.match(await page.locator('main').innerText(), /家庭月收入\s*1,234.50 元/, 'the check page says yuan');
@@ -63,10 +91,12 @@ t.test('money in yuan and prefill from the person file, in the browser', { skip:
 
   // The veteran's profile asks 政治面貌 again: it arrives chosen, and can be changed.
   await startFromFile(page, base, personId, 'veteran-profile');
+  await openSection(page, 'veteran-profile', 'politicalStatus');
   t.equal(await page.getByLabel('政治面貌').inputValue(), 'party-member', 'political status from the person file');
   t.match(await page.locator('#f-politicalStatus-hint').innerText(), /已按人员档案填写/);
-  t.equal(await page.getByLabel('手机号码').inputValue(), PHONE);
   await a11y('prefilled form');
+  await openSection(page, 'veteran-profile', 'mobile');
+  t.equal(await page.getByLabel('手机号码').inputValue(), PHONE);
   t.same(problems, [], 'no console errors or refused resources');
 });
 

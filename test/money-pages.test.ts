@@ -2,6 +2,7 @@ import t from 'tap';
 import { build, login } from './helpers/build.ts';
 import { establishProfile, idNumberOf, padJpeg, PHONE, register, VETERAN } from './helpers/money-persons.ts';
 import { errorSummary, inputValue, PageClient, textOf } from './helpers/pages.ts';
+import { fieldsOf, sectionsAt, sectionWith } from './helpers/sections.ts';
 
 t.setTimeout(300_000);
 
@@ -26,33 +27,51 @@ t.test('an amount typed in yuan on the page is stored in fen, sent over the API 
   const started = await clerk.post(`/persons/${personId}/cases`, { workflowId: 'hardship-assistance' });
   t.equal(started.statusCode, 303);
   const caseId = /\/cases\/([^/?#]+)/.exec(String(started.headers.location))![1]!;
-  const form = await clerk.get(`/cases/${caseId}/act/SUBMIT`);
-  t.equal(inputValue(form.body, 'f-mobile'), PHONE, 'the phone comes from the person file');
-  t.match(textOf(form.body, 'f-mobile-hint'), '已按人员档案填写，如有变化请修改', 'and the form says so');
+  // The application is asked in sections (ADR 0021): each field on the page of the section that asks it.
+  const act = `/cases/${caseId}/act/SUBMIT`;
+  const sections = sectionsAt('hardship-assistance', 'SUBMIT');
+  const mobileAt = sectionWith('hardship-assistance', 'SUBMIT', 'mobile');
+  const incomeAt = sectionWith('hardship-assistance', 'SUBMIT', 'monthlyIncomeFen');
+  const person = await clerk.get(`${act}/section/${mobileAt.n}`);
+  t.equal(inputValue(person.body, 'f-mobile'), PHONE, 'the phone comes from the person file');
+  t.match(textOf(person.body, 'f-mobile-hint'), '已按人员档案填写，如有变化请修改', 'and the form says so');
+  const form = await clerk.get(`${act}/section/${incomeAt.n}`);
   t.match(form.body, /<input class="input width-10" id="f-monthlyIncomeFen" name="d.monthlyIncomeFen" type="text" inputmode="decimal" data-yuan/, 'the amount box takes yuan');
   t.match(textOf(form.body, 'f-monthlyIncomeFen-hint'), '以“元”为单位');
   t.notMatch(form.body, /家庭月收入（分）|以“分”为单位/, 'nothing asks for fen');
   const version = /name="_version" value="(\d+)"/.exec(form.body)![1]!;
+  const draftOf = (html: string) => /name="_draft" value="(\d+)"/.exec(html)![1]!;
   const fields = {
     _version: version, _draft: '0', _action: 'continue', 'd.name': '周海军', 'd.idNumber': idNumberOf(311), 'd.mobile': PHONE,
     'd.hardshipTypes': 'medical', 'd.statement': '本人大病住院，医疗费用负担重', 'd.householdSize': '3', 'd.byAgent': 'false', _present: '1',
     'd.materials': ['application-form', 'id-card', 'household-register', 'income-statement', 'hardship-proof', 'medical-bills'],
   };
+  const income = (draft: string, yuan: string) =>
+    clerk.postMultipart(`${act}/section/${incomeAt.n}`, { ...fieldsOf(incomeAt, fields), _draft: draft, 'd.monthlyIncomeFen': yuan });
 
-  const hostile = await clerk.postMultipart(`/cases/${caseId}/act/SUBMIT`, { ...fields, 'd.monthlyIncomeFen': '1e999' });
+  const hostile = await income(draftOf(form.body), '1e999');
   t.equal(hostile.statusCode, 422);
   t.match(errorSummary(hostile.body), '「家庭月收入」请填写以“元”为单位的金额', 'refused, the field named');
   t.equal(inputValue(hostile.body, 'f-monthlyIncomeFen'), '1e999', 'what was typed stays');
-  const threeDecimals = await clerk.postMultipart(`/cases/${caseId}/act/SUBMIT`, { ...fields, _draft: '1', 'd.monthlyIncomeFen': '1234.567' });
+  const threeDecimals = await income(draftOf(hostile.body), '1234.567');
   t.match(errorSummary(threeDecimals.body), '「家庭月收入」最多两位小数');
 
-  const ok = await clerk.postMultipart(`/cases/${caseId}/act/SUBMIT`, { ...fields, _draft: '2', 'd.monthlyIncomeFen': '1,234.5' });
+  const ok = await income(draftOf(threeDecimals.body), '1,234.5');
   t.equal(ok.statusCode, 303, ok.statusCode === 303 ? '' : errorSummary(ok.body));
-  const check = await clerk.follow(ok);
+  t.equal(ok.headers.location, act, 'saved: back to the task list');
+  // The other sections as a clerk fills them, then on to check-your-answers.
+  for (const section of sections.filter((s) => s.n !== incomeAt.n)) {
+    const page = await clerk.get(`${act}/section/${section.n}`);
+    const saved = await clerk.postMultipart(`${act}/section/${section.n}`, { ...fieldsOf(section, fields), _draft: draftOf(page.body) });
+    t.equal(saved.statusCode, 303, saved.statusCode === 303 ? `section ${section.n} saved` : errorSummary(saved.body));
+  }
+  const on = await clerk.post(`${act}/sections`, { _version: version });
+  t.equal(on.headers.location, `${act}/check`, 'every section done');
+  const check = await clerk.follow(on);
   t.match(check.body, /家庭月收入<\/dt>\s*<dd[^>]*>1,234.50 元/, 'the check page reads it back in yuan');
-  const back = await clerk.get(`/cases/${caseId}/act/SUBMIT`);
+  const back = await clerk.get(`${act}/section/${incomeAt.n}`);
   t.equal(inputValue(back.body, 'f-monthlyIncomeFen'), '1234.50', 'going back to change it shows yuan, not fen');
-  const sent = await clerk.post(`/cases/${caseId}/act/SUBMIT/check`, { _version: version });
+  const sent = await clerk.post(`${act}/check`, { _version: version });
   t.equal(sent.statusCode, 303);
 
   const api = await app.inject({ url: `/api/v1/cases/${caseId}`, headers: await login(app, 'village-clerk') });
@@ -86,11 +105,13 @@ t.test('prefill: the political status, placement and phone the person file holds
   const profile = await village.post(`/persons/${personId}/cases`, { workflowId: 'veteran-profile' });
   t.equal(profile.statusCode, 303, profile.body);
   const caseId = /\/cases\/([^/?#]+)/.exec(String(profile.headers.location))![1]!;
-  const form = await village.get(`/cases/${caseId}/act/SUBMIT`);
-  t.match(form.body, /<select id="f-politicalStatus"[^>]*>[\s\S]*?<option value="party-member" selected>中共党员<\/option>/, 'political status prefilled');
-  t.match(form.body, /<option value="self-employment" selected>自主就业<\/option>/, 'placement prefilled');
-  t.equal(inputValue(form.body, 'f-mobile'), PHONE, 'phone prefilled');
-  t.match(textOf(form.body, 'f-politicalStatus-hint'), '已按人员档案填写');
+  // Asked in sections (ADR 0021): each prefilled field on its section's page.
+  const sectionPage = (field: string) => village.get(`/cases/${caseId}/act/SUBMIT/section/${sectionWith('veteran-profile', 'SUBMIT', field).n}`);
+  const political = await sectionPage('politicalStatus');
+  t.match(political.body, /<select id="f-politicalStatus"[^>]*>[\s\S]*?<option value="party-member" selected>中共党员<\/option>/, 'political status prefilled');
+  t.match((await sectionPage('placementType')).body, /<option value="self-employment" selected>自主就业<\/option>/, 'placement prefilled');
+  t.equal(inputValue((await sectionPage('mobile')).body, 'f-mobile'), PHONE, 'phone prefilled');
+  t.match(textOf(political.body, 'f-politicalStatus-hint'), '已按人员档案填写');
 });
 
 t.test('a photo outside the rule its material states is refused on arrival, with the rule and what the file is', async (t) => {
