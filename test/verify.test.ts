@@ -51,8 +51,8 @@ t.test('npm run verify passes on a consistent database and lists every case that
   await corrupt(async (q) => {
     await q(`update cases set snapshot = jsonb_set(snapshot, '{value}', '"archiveCheck"') where id = '${open.id}'`);
     await q(`update cases set version = version + 1 where id = '${done.id}'`);
-    await q(`insert into cases (id, workflow_id, workflow_version, person_id, station_id, station_path, state, status, exclusive, version, snapshot, created_at, updated_at)
-      select 'half-written-case', workflow_id, workflow_version, 'p-zhang-jianguo', station_id, station_path, state, status, false, 1, snapshot, created_at, updated_at
+    await q(`insert into cases (id, case_no, workflow_id, workflow_version, person_id, station_id, station_path, state, status, exclusive, version, snapshot, created_at, updated_at)
+      select 'half-written-case', '退报-1999-99999', workflow_id, workflow_version, 'p-zhang-jianguo', station_id, station_path, state, status, false, 1, snapshot, created_at, updated_at
       from cases where id = '${open.id}'`);
   });
   const bad = await runTool('verify', env);
