@@ -2,8 +2,10 @@ import t, { type Test } from 'tap';
 import { readdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { choiceLabel, choiceValues } from '../src/definitions/choice-labels.ts';
-import type { JsonSchema, WorkflowDefinition } from '../src/definitions/definition.types.ts';
+import type { FormSection, JsonSchema, WorkflowDefinition } from '../src/definitions/definition.types.ts';
+import { sectionsOf } from '../src/definitions/form-sections.ts';
 import { isSystemEvent } from '../src/definitions/transitions.ts';
+import { saveDraft } from '../src/drafts/draft.service.ts';
 import { axeViolations, chromiumMissing, launch, listen, logIn } from './helpers/browser.ts';
 import { build } from './helpers/build.ts';
 import { cachedPaths, PathRunner, type Step } from './helpers/paths.ts';
@@ -11,8 +13,9 @@ import { cachedPaths, PathRunner, type Step } from './helpers/paths.ts';
 /**
  * Every step form of the 22 items, opened in Chromium by the user who acts on it at a case walked
  * there through the API: each choice field shows the Chinese label of every value, never its code,
- * and the page has no axe violation. Lists of choices (困难类型 …) are also read back, by
- * label, on the check-your-answers page and in the case's recorded data.
+ * and the page has no axe violation. A long form (x-ui.sections) shows a task list instead: each of its
+ * section pages is opened, and together they offer every choice field of the form. Lists of choices
+ * (困难类型 …) are also read back, by label, on the check-your-answers page and in the case's recorded data.
  */
 
 const HAN = /\p{Script=Han}/u;
@@ -105,13 +108,35 @@ t.test('every choice field of every step form shows Chinese labels, no codes', {
           formsSeen++;
           const user = runner.actorFor(def, e, actor);
           const page = await pageOf(user);
+          const where = `${id} ${e.from}.${e.event}`;
           const res = await page.goto(`${base}/cases/${view.id}/act/${e.event}`);
-          t.equal(res?.status(), 200, `${id} ${e.from}.${e.event}: the form opens for ${user}`);
-          await checkForm(t, page, def, formId, `${id} ${e.from}.${e.event}`);
-          for (const f of await axeViolations(page)) axeProblems.push(`${id} ${e.from}.${e.event}: ${f.id} ${f.nodes.join(', ')}`);
-          const lists = listFields(def.forms[formId]!);
+          t.equal(res?.status(), 200, `${where}: the form opens for ${user}`);
+          const axeAt = async (what: string) => {
+            for (const f of await axeViolations(page)) axeProblems.push(`${where}${what}: ${f.id} ${f.nodes.join(', ')}`);
+          };
+          await axeAt('');
+          const form = def.forms[formId]!;
+          const sections = sectionsOf(form);
+          const shown = sections
+            ? await sectionChoices(t, page, `${base}/cases/${view.id}/act/${e.event}`, form, sections, where, axeAt)
+            : await shownChoices(page);
+          checkForm(t, shown, def, formId, where);
+          const lists = listFields(form);
           if (lists.length) {
-            await checkAnswersPage(t, page, base, view.id, e.event, def, lists, `${id} ${e.from}.${e.event}`);
+            if (sections) {
+              // The check page of a long form opens once every section is done: the step's own answers
+              // are the draft the lists are ticked into (on the section page that asks them), with every
+              // material received, as a list's every value may call for its own (医疗 → 医疗费用票据).
+              const { id: userId } = await app.db.selectFrom('users').select('id').where('username', '=', user).executeTakeFirstOrThrow();
+              const all = form.properties?.materials && choiceValues(form.properties.materials);
+              const materials = all ? { materials: all } : {};
+              const seeded = await saveDraft(app.db, {
+                caseId: view.id, userId, eventType: e.event, data: { ...e.data, ...materials },
+                caseVersion: view.version, now: app.clock.now(),
+              });
+              t.ok(seeded.ok, `${where}: the step's answers kept as the draft`);
+            }
+            await checkAnswersPage(t, page, base, view.id, e.event, def, lists, sections, where);
             for (const [key] of lists) listsRead.add(`${id}.${formId}.${key}`);
           }
         }
@@ -132,8 +157,34 @@ t.test('every choice field of every step form shows Chinese labels, no codes', {
   t.same(axeProblems, [], 'no axe violation on any step form');
 });
 
-async function checkForm(t: Test, page: Page, def: WorkflowDefinition, formId: string, where: string) {
-  const shown = await shownChoices(page);
+/**
+ * A long form's choices: its step page is a task list of the sections, not the form; each section's
+ * page offers its own fields' choices (and has no axe violation); all of them together are the form's.
+ */
+async function sectionChoices(
+  t: Test, page: Page, stepUrl: string, form: JsonSchema, sections: FormSection[], where: string,
+  axeAt: (what: string) => Promise<void>,
+): Promise<ShownChoice[]> {
+  const links = await page.locator('.task-list-link').count();
+  t.equal(links, sections.length, `${where}: a task list of its ${sections.length} sections`);
+  t.equal(await page.locator('[data-step-form]').count(), 0, `${where}: no field of the form on the task list`);
+  const shown: ShownChoice[] = [];
+  for (const [i, section] of sections.entries()) {
+    const res = await page.goto(`${stepUrl}/section/${i + 1}`);
+    t.equal(res?.status(), 200, `${where}: section ${i + 1} opens`);
+    const here = await shownChoices(page);
+    const stray = here.filter((c) => c.field.startsWith('d.') && !section.fields.includes(c.field.split('.')[1]!));
+    t.same([...new Set(stray.map((c) => c.field))], [], `${where}: section ${i + 1} offers the choices of its own fields only`);
+    shown.push(...here);
+    await axeAt(` section ${i + 1}`);
+  }
+  const asked = new Set(sections.flatMap((s) => s.fields));
+  const unasked = [...new Set(choiceFields(form).map(([name]) => name.split('.')[1]!))].filter((k) => !asked.has(k));
+  t.same(unasked, [], `${where}: the sections together ask every choice field of the form`);
+  return shown;
+}
+
+function checkForm(t: Test, shown: ShownChoice[], def: WorkflowDefinition, formId: string, where: string) {
   const problems: string[] = [];
   for (const c of shown) {
     if (!HAN.test(c.label)) problems.push(`${c.field}=${c.value}: "${c.label}"`);
@@ -152,15 +203,40 @@ async function checkForm(t: Test, page: Page, def: WorkflowDefinition, formId: s
   t.same(problems, [], `${where}: every choice by its Chinese label`);
 }
 
-/** Ticks every value of the form's lists, saves the draft and reads the check page back. */
+/**
+ * Ticks every value of the form's lists and saves the draft (a long form: on the section page that
+ * asks each list, saved back to the task list), then reads the check page back.
+ */
 async function checkAnswersPage(
   t: Test, page: Page, base: string, caseId: string, event: string, def: WorkflowDefinition,
-  lists: [string, JsonSchema][], where: string,
+  lists: [string, JsonSchema][], sections: FormSection[] | undefined, where: string,
 ) {
-  for (const [key] of lists) for (const box of await page.locator(`input[type=checkbox][name="d.${key}"]`).all()) await box.check();
-  await page.getByRole('button', { name: '保存草稿' }).click();
-  await page.waitForURL(/\?saved=1/);
-  await page.goto(`${base}/cases/${caseId}/act/${event}/check`);
+  const stepUrl = `${base}/cases/${caseId}/act/${event}`;
+  const tick = async (keys: string[]) => {
+    for (const key of keys) {
+      const boxes = await page.locator(`input[type=checkbox][name="d.${key}"]`).all();
+      t.ok(boxes.length > 0, `${where}: ${key} offered to tick`);
+      for (const box of boxes) await box.check();
+    }
+  };
+  if (!sections) {
+    await tick(lists.map(([k]) => k));
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.waitForURL(/\?saved=1/);
+  } else {
+    for (const [i, section] of sections.entries()) {
+      const keys = lists.map(([k]) => k).filter((k) => section.fields.includes(k));
+      if (!keys.length) continue;
+      await page.goto(`${stepUrl}/section/${i + 1}`);
+      await tick(keys);
+      await page.getByRole('button', { name: '保存并返回任务列表' }).click();
+      await page.waitForURL(new RegExp(`/act/${event}$`));
+    }
+  }
+  await page.goto(`${stepUrl}/check`);
+  const opened = /\/check$/.test(page.url());
+  const why = opened ? '' : await page.locator('.error-summary').innerText().catch(() => '');
+  t.ok(opened, `${where}: the check page opens${why ? ` (${why.replace(/\s+/g, ' ')})` : ''}`);
   const text = await page.locator('main').innerText();
   for (const [key, field] of lists) {
     const labels = choiceValues(field)!.map((v) => choiceLabel(field, v, 'zh', def.materials)!);

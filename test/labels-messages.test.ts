@@ -160,12 +160,24 @@ t.test('through the service and its pages', async (t) => {
     for (const s of ['「家庭人口」不能超过 20', '「困难类型」至少选择 1 项', '「困难情况说明」至少填写 10 个字', '「手机号码」：手机号码应为以1开头的11位数字']) {
       t.match(summary, s, `summary: ${s}`);
     }
-    t.match(res.body, /id="f-householdSize-error"[^>]*>[\s\S]{0,80}「家庭人口」不能超过 20/, 'and beside the field');
     t.notMatch(res.body, /应当|不应少于/, 'no validator jargon');
+    // 困难救助's application is a long form: the whole form posted comes back as its task list, whose
+    // summary sends each mistake to the field on its section's page (困难情况, the second).
+    t.match(res.body, `href="/cases/${caseId}/act/SUBMIT/section/2#f-householdSize"`, 'the summary links to the field on its section');
+    const section = await villager.postMultipart(`/cases/${caseId}/act/SUBMIT/section/2`, {
+      _version: String(version), _draft: '1', _action: 'continue', 'd.statement': '太短', 'd.householdSize': '100', '_present.hardshipTypes': '1',
+    });
+    t.equal(section.statusCode, 422, 'the section saved with the same answers is shown again');
+    const own = errorSummary(section.body);
+    for (const s of ['「家庭人口」不能超过 20', '「困难类型」至少选择 1 项', '「困难情况说明」至少填写 10 个字']) t.match(own, s, `section summary: ${s}`);
+    t.notMatch(own, '手机号码', 'not another section\'s mistake');
+    t.match(section.body, /id="f-householdSize-error"[^>]*>[\s\S]{0,80}「家庭人口」不能超过 20/, 'and beside the field');
+    t.notMatch(section.body, /应当|不应少于/, 'no validator jargon on the section either');
   });
 
   await t.test('"files not attached" only when a chosen file was refused', async (t) => {
-    const draft = (n: number) => String(n);
+    // The whole form and its section above saved the draft twice.
+    const draft = (n: number) => String(n + 1);
     const noFile = await villager.postMultipart(`/cases/${caseId}/act/SUBMIT`, {
       _version: String(version), _draft: draft(1), _action: 'save', 'd.name': '钱国华', 'd.householdSize': '三', 'd.statement': TEXT,
     });
