@@ -18,6 +18,9 @@ import { cachedPaths, PathRunner, type Step } from './helpers/paths.ts';
  * (困难类型 …) are also read back, by label, on the check-your-answers page and in the case's recorded data.
  */
 
+// The walk opens 409 forms and their section pages: minutes, not the suite's default five.
+t.setTimeout(3_600_000);
+
 const HAN = /\p{Script=Han}/u;
 const ids = readdirSync(new URL('../workflows/', import.meta.url)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 
