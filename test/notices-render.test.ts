@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import type { WorkflowDefinition } from '../src/definitions/definition.types.ts';
 import { fontFor, unprintable } from '../src/notices/fonts.ts';
-import { noticeProblems } from '../src/notices/notice-checks.ts';
+import { lintDefinition } from '../src/definitions/linter.ts';
 import { parseMarkup } from '../src/notices/markup.ts';
 import { codeOf, printedNumber } from '../src/notices/notice-format.ts';
 import { buildNoticeModel } from '../src/notices/notice-model.ts';
@@ -50,10 +50,11 @@ function factsFor(def: WorkflowDefinition, p: ReturnType<typeof issuePoints>[num
 
 t.test('every template exists, every notice is issued by a step, every refusal step requires its reason and basis', async (t) => {
   t.same(templateNames().sort(), ['accepted', 'certificate-collection', 'certificate-handover', 'completion', 'correction', 'letter-assessment', 'letter-hukou', 'public-notice', 'receipt', 'refusal', 'registration-form']);
-  for (const def of definitions) t.same(noticeProblems(def), [], def.id);
+  const noticeFindings = (def: WorkflowDefinition) => lintDefinition(def.id, def, undefined, undefined, 'en').filter((f) => f.code.startsWith('LINT_NOTICE_'));
+  for (const def of definitions) t.same(noticeFindings(def), [], def.id);
   const broken = structuredClone(definitions.find((d) => d.id === 'discharge-reporting')!);
-  (broken.forms.refusal!.required as string[]).splice((broken.forms.refusal!.required as string[]).indexOf('legalBasis'), 1);
-  t.match(noticeProblems(broken), [/does not require legalBasis/], 'a refusal step without the basis is caught');
+  broken.notices.completion!.template = 'no-such-template';
+  t.match(noticeFindings(broken), [{ path: '$.notices.completion.template', message: /no template templates\/notices\/no-such-template.hbs/ }], 'a notice whose template does not exist is caught');
 });
 
 t.test('every GB 2312 hanzi and the rare name characters have a glyph', async (t) => {

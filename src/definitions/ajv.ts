@@ -150,6 +150,13 @@ function messageFor(error: ErrorObject, lang: Lang, root: JsonSchema | undefined
   return { path: error.instancePath, message: title ? message(lang, 'FORM_FIELD_PROBLEM', { title, problem: text }) : text };
 }
 
+/** Copies of ajv's errors with their messages in `lang` (ajv-i18n's Chinese). */
+export function inLanguage(errors: readonly ErrorObject[], lang: Lang): ErrorObject[] {
+  const copies = errors.map((e) => ({ ...e }));
+  if (lang === 'zh') localize.zh!(copies);
+  return copies;
+}
+
 /**
  * Field-level errors with JSON Pointers and messages in the client's language: a sentence naming the
  * field by its title ("「家庭人口数」不能超过 10"). `root`, the schema validated, names the list a
@@ -157,8 +164,7 @@ function messageFor(error: ErrorObject, lang: Lang, root: JsonSchema | undefined
  */
 export function fieldErrors(errors: ErrorObject[] | null | undefined, lang: Lang, root?: JsonSchema): FieldError[] {
   if (!errors?.length) return [];
-  const copies = errors.map((e) => ({ ...e }));
-  if (lang === 'zh') localize.zh!(copies);
+  const copies = inLanguage(errors, lang);
   // oneOf/anyOf summaries repeat what their branches said.
   const seen = new Set<string>();
   const out: FieldError[] = [];

@@ -40,3 +40,21 @@ export function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
   }
   return Object.entries(own);
 }
+
+/** Every field of a form, with its JSON path: properties, those a conditional adds, the fields of group items (the linter's walk). */
+export function everyField(schema: JsonSchema, path: string, name = ''): { path: string; name: string; field: JsonSchema }[] {
+  const out: { path: string; name: string; field: JsonSchema }[] = [];
+  const blocks: [JsonSchema, string][] = [[schema, path], ...(schema.allOf ?? []).map((b, i): [JsonSchema, string] => [b, `${path}.allOf[${i}]`])];
+  for (const [block, at] of blocks) {
+    const sources: [Record<string, JsonSchema> | undefined, string][] = [[block.properties, `${at}.properties`], [block.then?.properties, `${at}.then.properties`], [block.else?.properties, `${at}.else.properties`]];
+    for (const [props, base] of sources) {
+      for (const [key, field] of Object.entries(props ?? {})) {
+        const fieldName = name ? `${name}.${key}` : key;
+        out.push({ path: `${base}.${key}`, name: fieldName, field });
+        if (field.type === 'object') out.push(...everyField(field, `${base}.${key}`, fieldName));
+        if (field.items?.type === 'object') out.push(...everyField(field.items, `${base}.${key}.items`, fieldName));
+      }
+    }
+  }
+  return out;
+}

@@ -3,6 +3,8 @@ import { choiceLabel, choiceValues } from './choice-labels.ts';
 import { isSealedField } from '../crypto/sealed-data.ts';
 import type { JsonSchema, WorkflowDefinition } from './definition.types.ts';
 import { within, type Report } from './finding.ts';
+import { everyField } from './form-fields.ts';
+import { lintFieldUi } from './field-ui-lint.ts';
 import { lintFormRules } from './form-rules.ts';
 import { lintFormSections } from './form-sections.ts';
 import { isMoney } from './money-fields.ts';
@@ -25,33 +27,15 @@ function personalFields(schema: JsonSchema, path: string): [string, string, stri
 
 const CHINESE = /\p{Script=Han}/u;
 
-/** Every field of a form, with its JSON path: properties, those a conditional adds, the fields of group items. */
-function formFields(schema: JsonSchema, path: string, name = ''): { path: string; name: string; field: JsonSchema }[] {
-  const out: { path: string; name: string; field: JsonSchema }[] = [];
-  const blocks: [JsonSchema, string][] = [[schema, path], ...(schema.allOf ?? []).map((b, i): [JsonSchema, string] => [b, `${path}.allOf[${i}]`])];
-  for (const [block, at] of blocks) {
-    const sources: [Record<string, JsonSchema> | undefined, string][] = [[block.properties, `${at}.properties`], [block.then?.properties, `${at}.then.properties`], [block.else?.properties, `${at}.else.properties`]];
-    for (const [props, base] of sources) {
-      for (const [key, field] of Object.entries(props ?? {})) {
-        const fieldName = name ? `${name}.${key}` : key;
-        out.push({ path: `${base}.${key}`, name: fieldName, field });
-        if (field.type === 'object') out.push(...formFields(field, `${base}.${key}`, fieldName));
-        if (field.items?.type === 'object') out.push(...formFields(field.items, `${base}.${key}.items`, fieldName));
-      }
-    }
-  }
-  return out;
-}
-
 /** Every value of every choice field has a Chinese label (its own, or the title of the material it names). */
 function lintChoiceLabels(def: WorkflowDefinition, formId: string, form: JsonSchema, base: string, report: Report) {
-  for (const { path, name, field } of formFields(form, base)) {
+  for (const { path, name, field } of everyField(form, base)) {
     for (const value of choiceValues(field) ?? []) {
       const label = choiceLabel(field, value, 'zh', def.materials);
       if (label && CHINESE.test(label)) continue;
       const title = typeof field.title === 'string' ? field.title : name;
       const vars = { form: formId, field: name, title, value: String(value) };
-      report(`${path}.x-ui.labels`, 'LINT_LABEL_MISSING', vars, 'zh');
+      report(`${path}.x-ui.labels`, 'LINT_LABEL_MISSING', vars);
     }
   }
 }
@@ -64,7 +48,7 @@ const UNIT_IN_TITLE = /(?:^|[（(；;，,/\s])(分|元)(?=$|[）)；;，,/\s])/;
  * never negative, titled without a unit; a field named …Fen declares itself.
  */
 function lintMoney(form: JsonSchema, base: string, report: Report): void {
-  for (const { path, name, field: prop } of formFields(form, base)) {
+  for (const { path, name, field: prop } of everyField(form, base)) {
     if (!isMoney(prop)) {
       if (/Fen$/.test(name) && (prop.type === 'integer' || prop.type === 'number')) report(path, 'MONEY_LINT_UNDECLARED', { field: name });
       continue;
@@ -111,6 +95,7 @@ export function lintForms(def: WorkflowDefinition, report: Report): void {
     lintFormSections(form, within(base, report));
     lintMoney(form, base, report);
     lintChoiceLabels(def, id, form, base, report);
+    lintFieldUi(form, base, report);
     for (const [path, name, format] of personalFields(form, base)) if (!isSealedField(name)) report(path, 'LINT_PERSONAL_FIELD_NAME', { format });
   }
   if (def.eligibility) compiles('$.eligibility.schema', def.eligibility.schema);

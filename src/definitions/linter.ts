@@ -1,6 +1,7 @@
 import { message } from '../messages/catalogue.ts';
+import type { Lang } from '../messages/lang.ts';
 import type { ValidateFunction } from 'ajv';
-import { ajv } from './ajv.ts';
+import { ajv, inLanguage } from './ajv.ts';
 import definitionSchema from './definition.schema.json' with { type: 'json' };
 import type { ActionRef, WorkflowDefinition } from './definition.types.ts';
 import { RESERVED_EVENTS } from './definition.types.ts';
@@ -10,6 +11,7 @@ import { requiredFields } from './form-rules.ts';
 import { instrumentLabel, resolveInstrument } from './instruments.ts';
 import { lintLapses } from './lapse-rules.ts';
 import { lintLetters } from './letter-lint.ts';
+import { lintNotices } from './notice-lint.ts';
 import { lintRemedies } from './remedy-rules.ts';
 import { lintStations } from './station-rules.ts';
 import { isSystemEvent, REFUSING_OUTCOMES, transitionsOf } from './transitions.ts';
@@ -36,10 +38,11 @@ function lintLegalBasis(def: WorkflowDefinition, report: Report): void {
     const instrument = resolveInstrument(b.instrument);
     if (!instrument) report(`$.legalBasis[${i}].instrument`, 'LINT_INSTRUMENT_UNKNOWN', { instrument: b.instrument });
     else if (instrument.status !== 'in-force') {
-      report(`$.legalBasis[${i}].instrument`, 'LINT_INSTRUMENT_NOT_IN_FORCE', {
-        instrument: instrumentLabel(instrument), status: instrument.status, date: String(instrument.statusDate),
-        replacement: instrument.replacedBy ?? message('en', 'LINT_TEXT_IN_FORCE'),
-      });
+      const status = instrument.status === 'repealed' ? 'LINT_STATUS_REPEALED' : 'LINT_STATUS_SUPERSEDED';
+      report(`$.legalBasis[${i}].instrument`, 'LINT_INSTRUMENT_NOT_IN_FORCE', (lang) => ({
+        instrument: instrumentLabel(instrument), status: message(lang, status), date: String(instrument.statusDate),
+        replacement: instrument.replacedBy ?? message(lang, 'LINT_TEXT_IN_FORCE'),
+      }));
     }
   });
 }
@@ -143,19 +146,22 @@ export function abbreviationUsers(defs: Iterable<{ id: string; abbreviation?: st
  * Checks one definition beyond its JSON Schema: references, reachability, ways out, and the
  * forms each kind of step must carry. `knownWorkflows` lets `startCase` targets be checked,
  * `abbreviations` (abbreviationUsers of the other items) that no two items number their cases alike.
+ * Each finding is worded in `lang` as well as carrying both languages.
  */
 export function lintDefinition(
-  file: string, input: unknown, knownWorkflows?: Set<string>, abbreviations?: Map<string, Set<string>>,
+  file: string, input: unknown, knownWorkflows?: Set<string>, abbreviations?: Map<string, Set<string>>, lang: Lang = 'zh',
 ): Finding[] {
-  const { findings, report } = findingsOf(file);
+  const { findings, report } = findingsOf(file, lang, input);
   const validateDefinition = definitionValidator();
   if (!validateDefinition(input)) {
-    for (const e of validateDefinition.errors ?? []) {
-      if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
-      // ajv's own words, but for the one mistake a hand-edited definition makes most.
+    const errors = validateDefinition.errors ?? [];
+    const zh = inLanguage(errors, 'zh');
+    errors.forEach((e, i) => {
+      if (e.keyword === 'oneOf' || e.keyword === 'if') return;
+      // ajv's own words (ajv-i18n's in Chinese), but for the one mistake a hand-edited definition makes most.
       if (e.keyword === 'additionalProperties') report(jsonPath(e.instancePath), 'LINT_UNKNOWN_FIELD', { field: (e.params as { additionalProperty: string }).additionalProperty });
-      else findings.push({ file, path: jsonPath(e.instancePath), message: e.message ?? '' });
-    }
+      else report(jsonPath(e.instancePath), 'LINT_SCHEMA', (l) => ({ detail: (l === 'zh' ? zh[i]!.message : e.message) ?? '' }));
+    });
     return findings;
   }
   const def = input;
@@ -164,6 +170,7 @@ export function lintDefinition(
   lintLegalBasis(def, report);
   lintForms(def, report);
   lintLetters(def, report);
+  lintNotices(def, report);
   const formFields = new Set(Object.values(def.forms)
     .flatMap((f) => Object.keys(f.properties ?? {})));
   for (const field of Object.keys(def.prefill ?? {})) if (!formFields.has(field)) report(`$.prefill.${field}`, 'LINT_PREFILL_NO_FORM', { field });

@@ -35,10 +35,15 @@ export function noticesOf(def: WorkflowDefinition, fromState: string, t: Transit
   return [...(t.actions ?? []), ...(target?.entry ?? [])].flatMap((a) => (a.type === 'issueNotice' ? [a.params.notice] : []));
 }
 
-/** A decision against the person: it ends the case refused, or it issues a refusal or another adverse decision. */
+/**
+ * A decision against the person: it ends the case refused, records a refusing outcome on the way
+ * (`setOutcome`), or issues a refusal or another adverse decision.
+ */
 export function isAdverse(def: WorkflowDefinition, fromState: string, t: TransitionConfig): boolean {
   const target = def.machine.states[t.target ?? fromState];
   if (target?.type === 'final' && REFUSING_OUTCOMES.has(target.meta.outcome ?? '')) return true;
+  const actions = [...(t.actions ?? []), ...(target?.entry ?? [])];
+  if (actions.some((a) => a.type === 'setOutcome' && REFUSING_OUTCOMES.has(a.params.outcome))) return true;
   return noticesOf(def, fromState, t).some((key) => {
     const kind = def.notices[key]?.kind;
     return kind !== undefined && ADVERSE_NOTICE_KINDS.has(kind);

@@ -1,16 +1,19 @@
 /**
- * The linter's findings about a workflow definition. The linter reports in English (definitions are
- * written and reviewed by developers and stored with a draft as found); the Chinese stands ready for
- * the policy office's pages.
+ * The linter's findings about a workflow definition, and the words for where each one is. Every
+ * finding carries both languages (a draft stores them); policy pages, the API and
+ * `npm run lint:workflows` show Chinese unless English is asked for (ADR 0032).
  */
 export const lintMessages = {
   LINT_DEFINITIONS_BROKEN: { zh: '工作流定义有误', en: 'workflow definitions have problems' },
-  LINT_NOT_JSON: { zh: '不是有效的 JSON：{detail}', en: 'not valid JSON: {detail}' },
   LINT_FILE_NAME: { zh: '文件名须为 {id}.json', en: 'the file must be named {id}.json' },
   CASE_NO_LINT_DUPLICATE: {
     zh: '简称“{abbreviation}”已由事项 {others} 使用：各事项的简称是其案件编号的前缀，须互不相同',
     en: 'the abbreviation "{abbreviation}" is used by {others} too: it starts the item\'s case numbers, so each item needs its own',
   },
+  LINT_ID_MISMATCH: { zh: '定义的 id 须为「{id}」', en: 'the definition\'s id must be "{id}"' },
+  LINT_SCHEMA: { zh: '不符合定义格式：{detail}', en: 'does not fit the definition format: {detail}' },
+  LINT_STATUS_REPEALED: { zh: '已废止', en: 'repealed' },
+  LINT_STATUS_SUPERSEDED: { zh: '已被新版本取代', en: 'superseded' },
   LINT_UNKNOWN_FIELD: { zh: '未知字段："{field}"', en: 'unknown field: "{field}"' },
   LINT_INSTRUMENT_UNKNOWN: { zh: '"{instrument}" 不在法规目录中（docs/laws/instruments.json）', en: '"{instrument}" is not in the instrument register (docs/laws/instruments.json)' },
   LINT_INSTRUMENT_NOT_IN_FORCE: { zh: '{instrument} 自 {date} 起{status}：请引用{replacement}', en: '{instrument} is {status} since {date}: cite {replacement}' },
@@ -107,4 +110,51 @@ export const lintMessages = {
     zh: '表单「{form}」的字段「{title}」（{field}）：选项「{value}」没有中文标签，请在该字段的 x-ui.labels 中写明',
     en: 'form "{form}", field "{field}" ({title}): option "{value}" has no Chinese label; give one in the field\'s x-ui.labels',
   },
+  LINT_UI_UNKNOWN_WIDGET: {
+    zh: '字段「{title}」（{field}）：表单页面没有 "{widget}" 这种显示方式（可用：{known}）', en: 'field "{field}" ({title}): the form pages have no widget "{widget}" (known: {known})',
+  },
+  LINT_UI_UNKNOWN_OPTION: {
+    zh: '字段「{title}」（{field}）：x-ui 中的 "{option}" 表单页面不认识（可用：{known}）', en: 'field "{field}" ({title}): the form pages know no x-ui option "{option}" (known: {known})',
+  },
+  LINT_UI_BAD_VALUE: { zh: '字段「{title}」（{field}）：x-ui.{option} {detail}', en: 'field "{field}" ({title}): x-ui.{option} {detail}' },
+  LINT_UI_WIDGET_MISFIT: { zh: '字段「{title}」（{field}）：以 "{widget}" 显示的须是{shape}', en: 'field "{field}" ({title}): a "{widget}" widget draws {shape} only' },
+  LINT_UI_SHAPE_ONE_CHOICE: { zh: '单选字段（带 enum）', en: 'one choice (a field with an enum)' },
+  LINT_UI_SHAPE_ONE_CHOICE_OR_YES_NO: { zh: '单选字段（带 enum）或是否字段', en: 'one choice (a field with an enum) or a yes/no' },
+  LINT_UI_SHAPE_LIST_OF_CHOICES: { zh: '多选字段（type "array"，items 带 enum）', en: 'a list of choices (type "array" with an enum in its items)' },
+  LINT_UI_SHAPE_TEXT: { zh: '文本字段（type "string"，不带 enum）', en: 'text (type "string" without an enum)' },
+  LINT_UI_SHAPE_NUMBER: { zh: '数字字段（type "integer" 或 "number"）', en: 'a number (type "integer" or "number")' },
+  LINT_UI_UNIT_NOT_MONEY: { zh: '字段「{title}」（{field}）：只有金额（widget "money"）才写 unit', en: 'field "{field}" ({title}): only an amount (widget "money") has a unit' },
+  LINT_UI_LABELS_NO_CHOICES: { zh: '字段「{title}」（{field}）不是选择字段，x-ui.{option} 不会显示', en: 'field "{field}" ({title}) offers no choices: x-ui.{option} is shown nowhere' },
+  LINT_UI_LABEL_NO_VALUE: { zh: '字段「{title}」（{field}）：x-ui.{option} 中的「{value}」不是该字段的选项', en: 'field "{field}" ({title}): "{value}" in x-ui.{option} is not one of its choices' },
+  /* The JSON text of a definition, read by jsonc-parser: where it stops being JSON, and what it expected there. */
+  LINT_JSON_SYNTAX: { zh: 'JSON 语法错误（第 {line} 行第 {column} 列）：{problem}', en: 'JSON syntax error (line {line}, column {column}): {problem}' },
+  LINT_JSON_NOT_OBJECT: { zh: '定义须为一个 JSON 对象（{ … }）', en: 'a definition is one JSON object ({ … })' },
+  JSON_INVALID_SYMBOL: { zh: '此处有无法识别的字符（字符串须用英文双引号）', en: 'a symbol JSON does not have here (strings take straight double quotes)' },
+  JSON_INVALID_NUMBER: { zh: '数字格式不对', en: 'not a number as JSON writes one' },
+  JSON_PROPERTY_NAME_EXPECTED: { zh: '此处应为用双引号括起的字段名（是否多了一个逗号？）', en: 'a property name in double quotes was expected (one comma too many?)' },
+  JSON_VALUE_EXPECTED: { zh: '此处应为一个值', en: 'a value was expected' },
+  JSON_COLON_EXPECTED: { zh: '字段名后应为冒号“:”', en: 'a colon ":" was expected after the property name' },
+  JSON_COMMA_EXPECTED: { zh: '此处应为逗号“,”（是否少了一个逗号？）', en: 'a comma "," was expected (one missing?)' },
+  JSON_CLOSE_BRACE_EXPECTED: { zh: '此处应为右花括号“}”', en: 'a closing brace "}" was expected' },
+  JSON_CLOSE_BRACKET_EXPECTED: { zh: '此处应为右方括号“]”', en: 'a closing bracket "]" was expected' },
+  JSON_END_EXPECTED: { zh: '定义已经结束，后面不应再有内容', en: 'the definition has ended; nothing may follow' },
+  JSON_COMMENT: { zh: 'JSON 中不能写注释', en: 'JSON has no comments' },
+  JSON_UNTERMINATED_STRING: { zh: '字符串没有结束（少了右双引号）', en: 'a string does not end (its closing double quote is missing)' },
+  JSON_BAD_ESCAPE: { zh: '字符串中的转义（\\…）不对', en: 'an escape (\\…) in a string is wrong' },
+  JSON_BAD_CHARACTER: { zh: '字符串中不能直接换行或出现控制字符', en: 'a string cannot hold a line break or a control character as such' },
+  JSON_EMPTY: { zh: '内容为空', en: 'there is nothing here' },
+  JSON_OTHER: { zh: '不是有效的 JSON', en: 'not valid JSON' },
+  /* Where a finding is, in the words of the item. */
+  LINT_AT_ITEM: { zh: '事项本身', en: 'the item itself' },
+  LINT_AT_PART: { zh: '事项的 {part} 部分', en: 'the item\'s {part}' },
+  LINT_AT_STEP: { zh: '「{step}」环节', en: 'step "{step}"' },
+  LINT_AT_MOVE: { zh: '「{step}」环节的「{event}」操作', en: 'the "{event}" move of step "{step}"' },
+  LINT_AT_EVENT: { zh: '「{event}」操作', en: 'the move "{event}"' },
+  LINT_AT_FORM: { zh: '{move}的表单（{form}）', en: 'the form of {move} ({form})' },
+  LINT_AT_FORM_UNUSED: { zh: '表单「{form}」', en: 'form "{form}"' },
+  LINT_AT_FIELD: { zh: '{form}中的「{field}」字段', en: 'field "{field}" of {form}' },
+  LINT_AT_NOTICE: { zh: '文书「{notice}」', en: 'notice "{notice}"' },
+  LINT_AT_MATERIAL: { zh: '材料「{material}」', en: 'material "{material}"' },
+  LINT_AT_LEGAL_BASIS: { zh: '第 {n} 条法律依据（{instrument}）', en: 'legal basis {n} ({instrument})' },
+  LINT_AT_LINE: { zh: '第 {line} 行', en: 'line {line}' },
 } as const;

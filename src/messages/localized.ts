@@ -3,7 +3,7 @@ import type { Lang } from './lang.ts';
 
 type Vars = Record<string, string | number>;
 /** Values for a text, the same in both languages or each language its own (titles, lists joined in its way). */
-type VarsByLang = Vars | ((lang: Lang) => Vars);
+export type VarsByLang = Vars | ((lang: Lang) => Vars);
 
 const varsIn = (vars: VarsByLang, lang: Lang): Vars => (typeof vars === 'function' ? vars(lang) : vars);
 

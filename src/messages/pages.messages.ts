@@ -104,8 +104,6 @@ export const pagesMessages = {
 
   PAGE_POLICY_LIST_TITLE: { zh: '政策配置', en: 'Policy definitions' },
   PAGE_POLICY_EDITOR_TITLE: { zh: '政策配置 · {title}', en: 'Policy · {title}' },
-  PAGE_POLICY_NOT_AN_OBJECT: { zh: '须为一个JSON对象', en: 'must be one JSON object' },
-  PAGE_POLICY_INVALID_JSON: { zh: '流程定义不是有效的JSON：{reason}', en: 'The definition is not valid JSON: {reason}' },
   PAGE_POLICY_NOTE_MISSING: { zh: '请填写修改说明（至少2个字）', en: 'Write a change note (2 characters at least)' },
   PAGE_POLICY_DOCUMENT_INCOMPLETE: { zh: '政策文件须同时填写发文机关、文号和成文日期', en: 'A policy document needs its issuer, number and date' },
   PAGE_POLICY_EFFECTIVE_FORMAT: { zh: '生效日期格式应为 2026-01-31', en: 'The effective date looks like 2026-01-31' },

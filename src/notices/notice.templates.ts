@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { noticeTemplateNames } from '../definitions/template-names.ts';
 import { parseMarkup } from './markup.ts';
 import { inProject } from '../project-root.ts';
 
@@ -17,9 +18,9 @@ const hbs = Handlebars.create();
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 function load(): void {
-  for (const file of readdirSync(templatesFolder).filter((f) => f.endsWith('.hbs')).sort()) {
-    const source = readFileSync(templatesFolder + file, 'utf8');
-    compiled.set(file.slice(0, -4), hbs.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true }));
+  for (const name of noticeTemplateNames()) {
+    const source = readFileSync(`${templatesFolder}${name}.hbs`, 'utf8');
+    compiled.set(name, hbs.compile(source, { strict: true, noEscape: true, knownHelpersOnly: true }));
   }
 }
 load();

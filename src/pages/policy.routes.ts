@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chainItems } from '../chain/chain.service.ts';
+import { parseDefinitionText, placeInText } from '../definitions/definition-text.ts';
 import { MAX_VERSION, type WorkflowDefinition } from '../definitions/definition.types.ts';
+import { asFinding, findingIn, type Finding } from '../definitions/finding.ts';
 import { decimalInteger } from '../http/edge-numbers.ts';
 import { AppError, errorText } from '../http/errors.ts';
 import { can } from '../jurisdiction/authorize.ts';
@@ -10,6 +12,7 @@ import { diffDefinitions } from '../policy/definition-diff.ts';
 import { LEVEL_COLOURS, stateDiagram } from '../policy/diagram.ts';
 import { createDraft, getVersion, impactReport, listDrafts, listVersions, publish } from '../policy/policy.service.ts';
 import { renderForm } from './form-render.ts';
+import { findingGroups, jsonExcerpts } from './policy-findings.ts';
 import { label, LEVELS } from './labels.ts';
 import { loc, SafeString } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
@@ -30,6 +33,8 @@ interface EditorState {
   doc?: { issuer: string; number: string; date: string };
   effectiveFrom?: string;
   errors?: { href: string | null; text: string }[];
+  /** What is wrong with the unsaved text: why it is not JSON, at its line and column. */
+  textFindings?: Finding[];
   publishErrors?: { path: string; message: string }[];
   publishMessage?: string;
   status?: number;
@@ -50,6 +55,19 @@ function previewChoices(def: WorkflowDefinition, lang: Lang, picked: string | un
     }
   }
   return out;
+}
+
+/**
+ * The findings beside what they name, and in the JSON as the editor shows it (line numbers of
+ * `text`). Unsaved text that is not JSON is checked in its place: the version's findings would be
+ * about another text.
+ */
+function findingsModel(stored: Finding[], def: WorkflowDefinition, text: string, unsaved: Finding[] | undefined, lang: Lang) {
+  const views = placeInText(unsaved ?? stored.map((f) => asFinding(f, def)), text).map((f) => findingIn(lang, f, def));
+  return {
+    findings: views, findingGroups: findingGroups(views, def, lang), jsonExcerpts: jsonExcerpts(text, views),
+    findingsUnsaved: unsaved !== undefined,
+  };
 }
 
 /** Policy staff's editor of the 22 items: the definition as JSON, its check, picture, diff, impact and publishing. */
@@ -128,7 +146,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
         note: shown.note, authorName: shown.authorName ?? shown.author, createdAt: shown.createdAt,
         policyDocument: shown.policyDocument, effectiveFrom: shown.effectiveFrom,
       },
-      findings: shown.findings.map((f) => ({ path: f.path, message: f.message })),
+      ...findingsModel(shown.findings, def, text, st.textFindings, lang),
       versions: versions.map((v) => ({
         version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author,
         createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
@@ -163,14 +181,9 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     const effectiveFrom = (form.first('effectiveFrom') ?? '').trim();
     const baseVersion = decimalInteger(form.first('baseVersion'), 1, MAX_VERSION);
     const errors: { href: string | null; text: string }[] = [];
-    let definition: Record<string, unknown> | undefined;
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(message(lang, 'PAGE_POLICY_NOT_AN_OBJECT'));
-      definition = parsed as Record<string, unknown>;
-    } catch (err) {
-      errors.push({ href: '#definition', text: message(lang, 'PAGE_POLICY_INVALID_JSON', { reason: (err as Error).message }) });
-    }
+    const read = parseDefinitionText(id, text, lang);
+    const definition = read.body;
+    if (!definition) errors.push({ href: '#json-view', text: read.findings[0]!.message });
     if (note.length < 2) errors.push({ href: '#note', text: message(lang, 'PAGE_POLICY_NOTE_MISSING') });
     const anyDoc = doc.issuer || doc.number || doc.date;
     if (anyDoc && (doc.issuer.length < 2 || doc.number.length < 2 || !/^\d{4}-\d{2}-\d{2}$/.test(doc.date))) {
@@ -178,7 +191,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     }
     if (effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) errors.push({ href: '#effectiveFrom', text: message(lang, 'PAGE_POLICY_EFFECTIVE_FORMAT') });
     const again = (extra: { href: string | null; text: string }[]) => editor(req, reply, id, {
-      version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422,
+      version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422, ...(definition ? {} : { textFindings: read.findings }),
     });
     if (errors.length || !definition) return again(errors);
     try {

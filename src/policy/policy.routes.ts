@@ -8,6 +8,8 @@ import { languageOf } from '../messages/lang.ts';
 import { disposition } from '../http/download.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { diffDefinitions } from './definition-diff.ts';
+import { parseDefinitionText, placeInText } from '../definitions/definition-text.ts';
+import { findingIn, findingsOf } from '../definitions/finding.ts';
 import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
 import {
   createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration,
@@ -72,25 +74,45 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
         properties: { definition: { type: 'object' }, note: { type: 'string', title: '修改说明', 'x-title-en': 'Change note', minLength: 2, maxLength: 2000 }, policyDocument, effectiveFrom: { type: 'string', format: 'date' } },
       },
     },
-  }, async (req, reply) => reply.status(201).send(await createDraft(app.caseDeps, req.user!, req.params.id, req.body)));
+  }, async (req, reply) => {
+    const draft = await createDraft(app.caseDeps, req.user!, req.params.id, req.body);
+    const lang = languageOf(req.headers['accept-language']);
+    return reply.status(201).send({ ...draft, findings: draft.findings.map((f) => findingIn(lang, f, req.body.definition)) });
+  });
 
-  app.post<{ Params: { id: string }; Body: { definition: Record<string, unknown> } }>('/workflows/:id/lint', {
+  app.post<{ Params: { id: string }; Body: { definition?: Record<string, unknown>; text?: string } }>('/workflows/:id/lint', {
     bodyLimit: DEFINITION_BODY_LIMIT,
-    schema: { tags: ['policy'], response: { 200: Lint }, summary: 'Check a definition as it is typed (policy staff): the linter findings with their JSON paths; nothing is stored', params: idParams, body: { type: 'object', additionalProperties: false, required: ['definition'], properties: { definition: { type: 'object' } } } },
+    schema: {
+      tags: ['policy'], response: { 200: Lint }, params: idParams,
+      summary: 'Check a definition as it is typed (policy staff): the linter findings, where each is and what, in the reader\'s language; sent as text, a syntax error and each finding come with a line and column; nothing is stored',
+      body: {
+        type: 'object', additionalProperties: false, oneOf: [{ required: ['definition'] }, { required: ['text'] }],
+        properties: { definition: { type: 'object' }, text: { type: 'string', maxLength: DEFINITION_BODY_LIMIT, description: 'The definition as typed (JSON text)' } },
+      },
+    },
   }, async (req) => {
     // Only the editors' page calls it; it compiles every form of what it is sent.
     authorize(req.user!, 'policy.edit');
-    const inForce = await listVersionsInForce(app.db, app.clock.now());
-    const known = new Set(inForce.map((v) => v.workflowId).concat(req.params.id));
-    const abbreviations = abbreviationUsers(inForce.map((v) => v.definition));
-    const findings = lintDefinition(req.params.id, req.body.definition, known, abbreviations);
-    if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
-    return { workflowId: req.params.id, findings: findings.map((f) => ({ path: f.path, message: f.message })) };
+    const lang = languageOf(req.headers['accept-language']);
+    const id = req.params.id;
+    const read = req.body.text === undefined ? { body: req.body.definition, findings: [] } : parseDefinitionText(id, req.body.text, lang);
+    const definition = read.body;
+    let findings = read.findings;
+    if (definition) {
+      const inForce = await listVersionsInForce(app.db, app.clock.now());
+      const known = new Set(inForce.map((v) => v.workflowId).concat(id));
+      const wrongId = findingsOf(id, lang, definition);
+      if (definition.id !== id) wrongId.report('$.id', 'LINT_ID_MISMATCH', { id });
+      findings = wrongId.findings.concat(lintDefinition(id, definition, known, abbreviationUsers(inForce.map((v) => v.definition)), lang));
+      if (req.body.text !== undefined) findings = placeInText(findings, req.body.text);
+    }
+    return { workflowId: id, findings: findings.map((f) => findingIn(lang, f, definition)).map(({ path, code, message, at }) => ({ path, code, message, at })) };
   });
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version', { schema: { tags: ['policy'], response: { 200: Version }, summary: 'One version: definition, findings, policy document', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
-    return { ...summary(v), definition: v.definition, findings: v.findings };
+    const lang = languageOf(req.headers['accept-language']);
+    return { ...summary(v), definition: v.definition, findings: v.findings.map((f) => findingIn(lang, f, v.definition)) };
   });
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/export', { schema: { tags: ['policy'], response: { 200: DefinitionFile }, summary: 'The definition as a workflows/*.json file', params: versionParams } }, async (req, reply) => {
@@ -122,7 +144,8 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/paths', { schema: { tags: ['policy'], response: { 200: Paths }, summary: 'Every path from the start to each final state', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
-    if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' }, errors: v.findings.map((f) => ({ path: f.path, message: f.message })) });
+    const lang = languageOf(req.headers['accept-language']);
+    if (v.findings.length) throw new AppError('VALIDATION_FAILED', { detail: { zh: '定义未通过检查', en: 'The definition has lint findings' }, errors: v.findings.map((f) => ({ path: f.path, message: findingIn(lang, f, v.definition).message })) });
     return { paths: allPaths(v.definition) };
   });
 

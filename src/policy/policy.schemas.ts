@@ -7,8 +7,22 @@ import { DateTime, Day, Localized, Nullable, OpenObject } from '../http/response
  */
 
 const PolicyDocument = Type.Object({ issuer: Type.String(), number: Type.String(), date: Day() });
-const Finding = Type.Object({ path: Type.String({ description: 'JSON path into the definition, e.g. $.machine.states.review' }), message: Type.String() });
-const FileFinding = Type.Object({ file: Type.String(), path: Type.String(), message: Type.String() });
+const Place = Type.Object({
+  pointer: Type.String({ description: 'JSON Pointer of the value, e.g. /machine/states/review/on/RETURN' }),
+  kind: Type.String({ enum: ['item', 'step', 'move', 'event', 'form', 'field', 'notice', 'material', 'legalBasis', 'json'] }),
+  step: Type.Optional(Type.String()), event: Type.Optional(Type.String()), form: Type.Optional(Type.String()), field: Type.Optional(Type.String()),
+  notice: Type.Optional(Type.String()), material: Type.Optional(Type.String()),
+  label: Type.String({ description: 'The part in words, e.g. 「受理」环节的「退回」操作 (Accept-Language)' }),
+  line: Type.Optional(Type.Integer({ description: 'Line in the definition\'s text, when a text was sent' })), column: Type.Optional(Type.Integer()),
+}, { description: 'Where the finding is: the step, move (event), form field, notice or material it names' });
+const findingFields = {
+  path: Type.String({ description: 'JSON path into the definition, e.g. $.machine.states.review' }),
+  code: Type.Optional(Type.String({ description: 'The message key, e.g. LINT_STATE_UNKNOWN' })),
+  message: Type.String({ description: 'In Chinese, or English with Accept-Language: en' }),
+  at: Type.Optional(Place),
+};
+const Finding = Type.Object(findingFields);
+const FileFinding = Type.Object({ file: Type.String(), ...findingFields });
 
 const versionFields = {
   version: Type.Integer(), status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')]), note: Type.String(),
