@@ -172,7 +172,7 @@ t.test('the linter refuses an abbreviation two items share', async (t) => {
     writeFileSync(join(dir, `${id}.json`), JSON.stringify(d));
   }
   // Other findings of the two files alone (child items not among them) are not this test's business.
-  const findings = readWorkflowFiles(dir).findings.filter((f) => f.path === '$.abbreviation');
+  const findings = readWorkflowFiles(dir, undefined, 'en').findings.filter((f) => f.path === '$.abbreviation');
   t.same(findings.map((f) => [f.file, f.path, f.message]), [
     ['workflows/discharge-reporting.json', '$.abbreviation', 'the abbreviation "退报" is used by veteran-profile too: it starts the item\'s case numbers, so each item needs its own'],
     ['workflows/veteran-profile.json', '$.abbreviation', 'the abbreviation "退报" is used by discharge-reporting too: it starts the item\'s case numbers, so each item needs its own'],
@@ -182,6 +182,6 @@ t.test('the linter refuses an abbreviation two items share', async (t) => {
   const missing = JSON.parse(readFileSync(new URL('discharge-reporting.json', folder), 'utf8'));
   delete missing.abbreviation;
   writeFileSync(join(dir, 'veteran-profile.json'), JSON.stringify({ ...missing, id: 'veteran-profile' }));
-  const without = readWorkflowFiles(dir).findings.filter((f) => f.file === 'workflows/veteran-profile.json');
+  const without = readWorkflowFiles(dir, undefined, 'en').findings.filter((f) => f.file === 'workflows/veteran-profile.json');
   t.match(without, [{ message: /abbreviation/ }], 'an item without one is refused');
 });

@@ -1,7 +1,15 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDefinitionText, placeInText } from '../src/definitions/definition-text.ts';
+import fieldUiSchema from '../src/definitions/field-ui.schema.json' with { type: 'json' };
+import { findingIn } from '../src/definitions/finding.ts';
 import { lintDefinition } from '../src/definitions/linter.ts';
 import { readWorkflowFiles } from '../src/definitions/workflow-files.ts';
+import { renderForm } from '../src/pages/form-render.ts';
 
 const base = JSON.parse(readFileSync(new URL('../workflows/preferential-card.json', import.meta.url), 'utf8'));
 const known = new Set(['preferential-card', 'veteran-profile']);
@@ -14,7 +22,7 @@ function broken(edit: (d: any) => void): unknown {
 }
 
 function findings(def: unknown) {
-  return lintDefinition('workflows/preferential-card.json', def, known);
+  return lintDefinition('workflows/preferential-card.json', def, known, undefined, 'en');
 }
 
 t.test('every workflow in the repository passes', async (t) => {
@@ -118,10 +126,12 @@ t.test('every value of every choice field has a Chinese label, told in Chinese',
   t.same(lint(() => {}), [], 'the item as it is has a label for every value');
 
   const list = lint((d) => { delete d.forms.application.properties.hardshipTypes['x-ui'].labels.medical; });
-  t.same(list, [{
+  t.match(list, [{
     file, path: '$.forms.application.properties.hardshipTypes.x-ui.labels',
     message: '表单「application」的字段「困难类型」（hardshipTypes）：选项「medical」没有中文标签，请在该字段的 x-ui.labels 中写明',
   }], 'a list of choices without the label of one value: the form, the field and the value named in Chinese');
+  t.equal(list.length, 1, 'one finding');
+  t.match(list[0]!.at, { kind: 'field', form: 'application', field: 'hardshipTypes', label: { zh: /「困难类型」字段$/ } }, 'placed at the field');
 
   t.same(lint((d) => {
     const field = d.forms.application.properties.hardshipTypes;
@@ -138,4 +148,104 @@ t.test('every value of every choice field has a Chinese label, told in Chinese',
 
   const material = lint((d) => { d.materials.find((m: any) => m.id === 'id-card').title.zh = 'id card'; });
   t.ok(material.some((f) => f.path === '$.forms.application.properties.materials.x-ui.labels' && /选项「id-card」/.test(f.message)), 'a material list is labelled by the materials\' Chinese titles');
+});
+
+/** The base with one thing broken, linted in Chinese (the default). */
+const inChinese = (edit: (d: any) => void) => lintDefinition('workflows/preferential-card.json', broken(edit), known);
+
+t.test('findings are Chinese by default, English on request, each at the part of the item it names', async (t) => {
+  const edit = (d: any) => { d.machine.states.delivery.on.DELIVER.target = 'nowhere'; };
+  const zh = inChinese(edit).find((f) => f.path === '$.machine.states.delivery.on.DELIVER.target');
+  t.match(zh, {
+    code: 'LINT_STATE_UNKNOWN', message: '环节 "nowhere" 不存在', text: { zh: '环节 "nowhere" 不存在', en: 'state "nowhere" does not exist' },
+    at: { pointer: '/machine/states/delivery/on/DELIVER/target', kind: 'move', step: 'delivery', event: 'DELIVER', label: { zh: '「镇站发放」环节的「发放优待证」操作', en: 'the "Hand over the card" move of step "Hand-over by the town station"' } },
+  });
+  const en = findings(broken(edit)).find((f) => f.code === 'LINT_STATE_UNKNOWN');
+  t.equal(en?.message, 'state "nowhere" does not exist', 'an English run words it in English');
+  t.same(findingIn('en', zh!).at.label, 'the "Hand over the card" move of step "Hand-over by the town station"', 'a stored finding is read in the reader\'s language');
+  const schema = inChinese((d) => { d.machine.states.villagePrefill.meta.sla = { workingDays: 3661 }; });
+  t.match(schema, [{ path: '$.machine.states.villagePrefill.meta.sla.workingDays', message: /^不符合定义格式：.*3660/, at: { kind: 'step', step: 'villagePrefill' } }], 'the definition schema\'s own findings in Chinese too (ajv-i18n)');
+  const repealed = inChinese((d) => { d.legalBasis.push({ instrument: '退役士兵安置条例（2011）', article: '第五十三条' }); });
+  t.match(repealed, [{ message: /已废止：请引用退役军人安置条例（2024）/, at: { kind: 'legalBasis' } }], 'an instrument\'s status in Chinese');
+});
+
+t.test('a notice whose template does not exist is a finding of the linter', async (t) => {
+  const f = inChinese((d) => { d.notices.receipt.template = 'ghost'; });
+  t.match(f, [{ code: 'LINT_NOTICE_NO_TEMPLATE', path: '$.notices.receipt.template', message: '文书 receipt：没有模板 templates/notices/ghost.hbs', at: { kind: 'notice', notice: 'receipt', label: { zh: '文书「材料接收回执」' } } }]);
+  t.equal(f.length, 1, 'and nothing else');
+  t.match(inChinese((d) => { d.notices.spare = { ...d.notices.receipt }; }), [{ code: 'LINT_NOTICE_NOT_ISSUED', path: '$.notices.spare' }], 'a notice no step issues');
+});
+
+t.test('x-ui hints are held to what the form pages draw', async (t) => {
+  const field = '$.forms.delivery.properties.cardNumber';
+  const unknownWidget = inChinese((d) => { d.forms.delivery.properties.cardNumber['x-ui'] = { widget: 'slider' }; });
+  t.match(unknownWidget, [{ code: 'LINT_UI_UNKNOWN_WIDGET', path: `${field}.x-ui.widget`, message: /^字段「优待证编号」（cardNumber）：表单页面没有 "slider" 这种显示方式/, at: { kind: 'field', form: 'delivery', field: 'cardNumber' } }]);
+  t.equal(unknownWidget.length, 1);
+  t.match(inChinese((d) => { d.forms.delivery.properties.cardNumber['x-ui'] = { colour: 'red' }; }), [{ code: 'LINT_UI_UNKNOWN_OPTION', path: `${field}.x-ui.colour`, message: /「优待证编号」.*"colour"/ }], 'an unknown option, naming the field');
+  t.match(inChinese((d) => { d.forms.delivery.properties.cardNumber['x-ui'] = { widget: 'checkboxes' }; }), [{ code: 'LINT_UI_WIDGET_MISFIT', message: /以 "checkboxes" 显示的须是多选字段/ }], 'a widget on a field it cannot draw');
+  t.match(inChinese((d) => { d.forms.delivery.properties.cardNumber['x-ui'] = { carry: 'always' }; }), [{ code: 'LINT_UI_BAD_VALUE', path: `${field}.x-ui.carry` }], 'a known option with a value the pages do not know');
+  t.match(inChinese((d) => { d.forms.delivery.properties.cardNumber['x-ui'] = { labels: { a: '甲' } }; }), [{ code: 'LINT_UI_LABELS_NO_CHOICES' }], 'labels on a field without choices');
+  t.match(inChinese((d) => { d.forms.delivery['x-ui'] = { layout: 'two-columns' }; }), [{ code: 'LINT_UI_UNKNOWN_OPTION', path: '$.forms.delivery.x-ui.layout', at: { kind: 'form', form: 'delivery' } }], 'a form\'s own x-ui has its sections only');
+});
+
+t.test('every widget the x-ui schema allows is one the form renderer draws as such', async (t) => {
+  const controls: Record<string, [object, RegExp]> = {
+    select: [{ type: 'string', enum: ['a', 'b'] }, /<select/],
+    radio: [{ type: 'string', enum: ['a', 'b'] }, /type="radio"/],
+    checkboxes: [{ type: 'array', items: { enum: ['a', 'b'] } }, /type="checkbox"/],
+    textarea: [{ type: 'string' }, /<textarea/],
+    month: [{ type: 'string' }, /type="month"/],
+    money: [{ type: 'integer', minimum: 0 }, /data-yuan/],
+    'money-fen': [{ type: 'integer', minimum: 0 }, /data-yuan/],
+  };
+  t.same(Object.keys(controls).sort(), [...fieldUiSchema.properties.widget.enum].sort(), 'each widget of the schema is tried');
+  for (const [widget, [shape, control]] of Object.entries(controls)) {
+    const ui = widget === 'money' ? { widget, unit: 'fen' } : { widget };
+    const schema = { type: 'object', properties: { x: { title: '字段', ...shape, 'x-ui': ui } } };
+    t.match(renderForm(schema as any, {}, { lang: 'zh', errors: new Map(), choices: { materials: [] } }), control, `${widget} is drawn as such`);
+  }
+});
+
+t.test('every adverse move names its remedy, told in Chinese at the move', async (t) => {
+  const f = inChinese((d) => { delete d.machine.states.identityCheck.on.REFUSE.remedy; });
+  t.match(f, [{ code: 'LINT_MISSING_REMEDY', message: /^不利决定须写明救济途径/, at: { kind: 'move', step: 'identityCheck', event: 'REFUSE', label: { zh: /^「[^」]+」环节的「[^」]+」操作$/ } } }]);
+  const midway = inChinese((d) => {
+    d.machine.states.identityCheck.on.APPROVE.actions = [{ type: 'setOutcome', params: { outcome: 'refused' } }];
+  });
+  t.match(midway, [{ code: 'LINT_MISSING_REMEDY', path: '$.machine.states.identityCheck.on.APPROVE.remedy' }], 'a move that records a refusing outcome on its way is adverse too');
+});
+
+t.test('a definition that is not JSON: the syntax error in Chinese at its line and column', async (t) => {
+  const text = '{\n  "id": "preferential-card",\n  "title": { "zh": "优待证" "en": "Card" }\n}';
+  const { body, findings: f } = parseDefinitionText('x.json', text, 'zh');
+  t.equal(body, undefined);
+  t.match(f, [{ code: 'LINT_JSON_SYNTAX', message: 'JSON 语法错误（第 3 行第 26 列）：此处应为逗号“,”（是否少了一个逗号？）', at: { kind: 'json', line: 3, column: 26, label: { zh: '第 3 行' } } }]);
+  t.match(parseDefinitionText('x.json', text, 'en').findings, [{ message: 'JSON syntax error (line 3, column 26): a comma "," was expected (one missing?)' }], 'in English on request');
+  t.match(parseDefinitionText('x.json', '{"a": 1,}', 'zh').findings, [{ message: /第 1 行第 9 列.*字段名/ }], 'a trailing comma');
+  t.match(parseDefinitionText('x.json', '[1]', 'zh').findings, [{ code: 'LINT_JSON_NOT_OBJECT' }], 'a list is not a definition');
+  t.match(parseDefinitionText('x.json', '', 'zh').findings, [{ code: 'LINT_JSON_SYNTAX' }], 'nothing at all');
+  const pretty = JSON.stringify(broken((d) => { d.machine.states.delivery.on.DELIVER.target = 'nowhere'; }), null, 2);
+  const placed = placeInText(inChinese((d) => { d.machine.states.delivery.on.DELIVER.target = 'nowhere'; }), pretty).find((x) => x.code === 'LINT_STATE_UNKNOWN')!;
+  t.match(pretty.split('\n')[placed.at.line! - 1], /"target": "nowhere"/, 'a finding placed in a text is at the line of its value');
+});
+
+t.test('npm run lint:workflows: Chinese findings with file, line and place, exit 1; English with --lang en; exit 0 when clean', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lint-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/lint-workflows.ts', ...args], { cwd: new URL('..', import.meta.url), encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '' } });
+  const def = broken((d) => { d.notices.receipt.template = 'ghost'; });
+  writeFileSync(join(dir, 'preferential-card.json'), JSON.stringify(def, null, 2));
+  writeFileSync(join(dir, 'veteran-profile.json'), '{ "id": "veteran-profile", }');
+  const zh = cli(dir);
+  t.equal(zh.status, 1, 'exit code 1');
+  t.match(zh.stderr, /workflows\/preferential-card\.json:\d+:\d+: 文书「材料接收回执」: 文书 receipt：没有模板 templates\/notices\/ghost\.hbs/);
+  t.match(zh.stderr, /workflows\/veteran-profile\.json:1:29: JSON 语法错误（第 1 行第 29 列）/);
+  t.match(zh.stdout, /工作流定义 1 个，问题 \d+ 个/);
+  const en = cli('--lang', 'en', dir);
+  t.equal(en.status, 1);
+  t.match(en.stderr, /notice "Receipt for materials": notice receipt: no template templates\/notices\/ghost\.hbs/);
+  t.match(en.stdout, /1 workflow definitions, \d+ problems/);
+  const clean = cli();
+  t.equal(clean.status, 0, 'the 22 items: exit 0');
+  t.match(clean.stdout, '工作流定义 22 个，问题 0 个');
 });

@@ -72,7 +72,7 @@ t.test('the linter holds every amount to its declaration', async (t) => {
   const findings = (mutate: (d: WorkflowDefinition) => void) => {
     const d = structuredClone(base);
     mutate(d);
-    return lintDefinition('x.json', d).map((f) => f.message).filter((m) => /amount|fen/i.test(m));
+    return lintDefinition('x.json', d, undefined, undefined, 'en').map((f) => f.message).filter((m) => /amount|fen/i.test(m));
   };
   t.same(findings(() => {}), [], 'the definition as shipped is clean');
   const paid = (d: WorkflowDefinition) => d.forms.payment!.properties!.amountFen!;

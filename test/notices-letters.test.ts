@@ -143,7 +143,7 @@ t.test('the linter: a letter names an addressee that exists', async (t) => {
   const lint = (edit: (d: WorkflowDefinition) => void) => {
     const d = structuredClone(base);
     edit(d);
-    return lintDefinition('workflows/discharge-reporting.json', d);
+    return lintDefinition('workflows/discharge-reporting.json', d, undefined, undefined, 'en');
   };
   t.same(lint(() => {}), [], 'the item as it is passes');
   t.match(lint((d) => { delete d.notices.hukouLetter!.addressee; }), [{ path: '$.notices.hukouLetter', message: /a letter must name its addressee/ }]);

@@ -42,7 +42,7 @@ const base = JSON.parse(readFileSync(new URL('../workflows/discharge-reporting.j
 const lint = (edit: (d: any) => void) => {
   const d = structuredClone(base);
   edit(d);
-  return lintDefinition('workflows/discharge-reporting.json', d, new Set(definitions.map((x) => x.id)));
+  return lintDefinition('workflows/discharge-reporting.json', d, new Set(definitions.map((x) => x.id)), undefined, 'en');
 };
 /** intake's ten fields in three sections, reportBy (asked by placementType) beside placementType. */
 const good = () => [
