@@ -239,7 +239,7 @@ t.test('npm run lint:workflows: Chinese findings with file, line and place, exit
   const zh = cli(dir);
   t.equal(zh.status, 1, 'exit code 1');
   t.match(zh.stderr, /workflows\/preferential-card\.json:\d+:\d+: 文书「材料接收回执」: 文书 receipt：没有模板 templates\/notices\/ghost\.hbs/);
-  t.match(zh.stderr, /workflows\/veteran-profile\.json:1:29: JSON 语法错误（第 1 行第 29 列）/);
+  t.match(zh.stderr, /workflows\/veteran-profile\.json:1:28: JSON 语法错误（第 1 行第 28 列）：此处应为用双引号括起的字段名/);
   t.match(zh.stdout, /工作流定义 1 个，问题 \d+ 个/);
   const en = cli('--lang', 'en', dir);
   t.equal(en.status, 1);
