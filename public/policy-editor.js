@@ -1,6 +1,7 @@
 /*
- * The policy editor: checks the definition as it is typed (POST …/lint) and lists the findings with
- * their JSON paths.
+ * The policy editor: checks the definition as it is typed (POST …/lint with the text) and lists the
+ * findings in the page's language, each with the step, move or field it names, its line and JSON path;
+ * the service reads the text, so a syntax error is told the same way, at its line and column.
  */
 (function () {
   'use strict';
@@ -25,11 +26,14 @@
     ul.className = 'findings';
     items.forEach(function (f) {
       var li = document.createElement('li');
+      var where = document.createElement('strong');
+      where.textContent = f.at ? f.at.label + (f.at.line && f.at.kind !== 'json' ? t('（第' + f.at.line + '行）', ' (line ' + f.at.line + ')') : '') + t('：', ': ') : '';
+      li.appendChild(where);
+      li.appendChild(document.createTextNode(f.message + ' '));
       var code = document.createElement('code');
-      code.className = 'mono';
+      code.className = 'mono small';
       code.textContent = f.path;
       li.appendChild(code);
-      li.appendChild(document.createTextNode('：' + f.message));
       ul.appendChild(li);
     });
     out.appendChild(ul);
@@ -37,18 +41,10 @@
 
   function check() {
     var mine = ++seq;
-    var def;
-    try {
-      def = JSON.parse(area.value);
-    } catch (e) {
-      show(t('JSON 语法错误：', 'JSON syntax error: ') + e.message, [], false);
-      return;
-    }
-    if (!def || typeof def !== 'object' || Array.isArray(def)) { show(t('定义须为一个JSON对象', 'The definition must be one JSON object'), [], false); return; }
     fetch(url, {
       method: 'POST', credentials: 'same-origin',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': zh ? 'zh-CN' : 'en' },
-      body: JSON.stringify({ definition: def })
+      body: JSON.stringify({ text: area.value })
     }).then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
       .then(function (j) {
         if (mine !== seq) return;

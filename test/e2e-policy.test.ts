@@ -95,3 +95,49 @@ t.test('policy staff change an item in the browser: edit the JSON, check, save a
   t.match(await page.locator('#policy-items tbody tr', { hasText: '退役士兵报到接收' }).innerText(), '第2版', 'the list shows version 2 in force');
   t.same(problems, [], 'no console errors, nothing refused by the CSP');
 });
+
+t.test('a broken move is told in Chinese beside that move, and in the JSON at its line; fixed, nothing is found', { skip: chromiumMissing }, async (t) => {
+  const app = await build(t);
+  const base = await listen(app);
+  const browser = await launch(t);
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await logIn(page, base, 'policy');
+  await page.goto(`${base}/policy/workflows/discharge-reporting`);
+
+  const editor = page.getByLabel('流程定义（JSON）');
+  const def = JSON.parse(await editor.inputValue()) as { machine: { states: Record<string, { on?: Record<string, { target?: string }> }> } };
+  const broken = structuredClone(def);
+  broken.machine.states.reception!.on!.RETURN!.target = 'nowhere';
+  await editor.fill(JSON.stringify(broken, null, 2));
+  await page.getByLabel('修改说明').fill('退回改到一个不存在的环节');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForURL(/version=2/);
+
+  const group = page.locator('#findings .finding-group', { has: page.getByRole('heading', { name: '「窗口报到」环节', exact: true }) });
+  t.equal(await group.count(), 1, 'the findings of the step are grouped under its Chinese title');
+  const move = group.getByRole('heading', { name: '「窗口报到」环节的「一次性告知补正」操作', exact: true });
+  t.equal(await move.count(), 1, 'and the move under its own');
+  const beside = move.locator('xpath=following-sibling::ul[1]');
+  t.match(await beside.innerText(), /环节 "nowhere" 不存在 第\d+行/, 'the Chinese message beside the move, with its line');
+
+  await beside.getByRole('link', { name: /第\d+行/ }).first().click();
+  const line = page.locator('#json-view .json-line-bad:target');
+  t.match(await line.innerText(), /"target": "nowhere"[\s\S]*环节 "nowhere" 不存在/, 'the line of the JSON, numbered as in the editor, carries the message');
+  const number = Number((await line.getAttribute('value')) ?? 0);
+  t.match((await editor.inputValue()).split('\n')[number - 1], '"target": "nowhere"', 'the same line in the editor');
+  t.same(await axeViolations(page), [], 'findings: no accessibility violations');
+
+  await page.getByRole('button', { name: '发布第2版' }).click();
+  t.match(await page.locator('#publish-errors').innerText(), '草稿未通过检查', 'a broken draft is refused publishing');
+
+  // Fixed: the move goes where it went, and nothing is found.
+  await editor.fill(JSON.stringify(def, null, 2));
+  await page.getByLabel('修改说明').fill('退回改回补正环节');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForURL(/version=3/);
+  t.match(await page.locator('#findings').innerText(), '未发现问题', 'the fixed draft is clean');
+  t.equal(await page.locator('#json-view').count(), 0, 'and no line is marked');
+  t.same(problems, [], 'no console errors');
+});

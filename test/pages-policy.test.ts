@@ -100,7 +100,9 @@ t.test('policy editor pages: list, editor, read-only for others, CSRF, diagram, 
     await c.get('/policy/workflows/discharge-reporting');
     const bad = await c.post('/policy/workflows/discharge-reporting/drafts', { definition: '{"id": ', note: '' });
     t.equal(bad.statusCode, 422);
-    t.match(errorSummary(bad.body), '不是有效的JSON');
+    t.match(errorSummary(bad.body), /JSON 语法错误（第 \d+ 行第 \d+ 列）/);
+    t.notMatch(bad.body, '未发现问题', 'a text that does not parse is not said to be clean');
+    t.match(bad.body, /id="json-view"[\s\S]*class="json-line-bad"/, 'the line is shown, numbered');
     t.match(errorSummary(bad.body), '请填写修改说明');
     t.match(bad.body, '{&quot;id&quot;: </textarea>', 'the text is kept');
 
