@@ -41,8 +41,8 @@ t.test('policy staff change an item in the browser: edit the JSON, check, save a
   const broken = structuredClone(def);
   broken.machine.states.reception!.on!.RETURN!.target = 'nowhere';
   await editor.fill(JSON.stringify(broken, null, 2));
-  await live.getByText(/发现\d+个问题/).waitFor();
-  t.match(await live.innerText(), '$.machine.states.reception.on.RETURN.target', 'the finding names its JSON path');
+  await live.getByText('$.machine.states.reception.on.RETURN.target').waitFor();
+  t.match(await live.innerText(), /发现\d+个问题[\s\S]*「窗口报到」环节的「一次性告知补正」操作（第\d+行）：环节 "nowhere" 不存在/, 'the finding names its move, line and JSON path');
 
   // The change: the reception step takes two working days, and a new required material.
   def.machine.states.reception!.meta.sla!.workingDays = 2;
