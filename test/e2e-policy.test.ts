@@ -107,7 +107,8 @@ t.test('a broken move is told in Chinese beside that move, and in the JSON at it
   await page.goto(`${base}/policy/workflows/discharge-reporting`);
 
   const editor = page.getByLabel('流程定义（JSON）');
-  const def = JSON.parse(await editor.inputValue()) as { machine: { states: Record<string, { on?: Record<string, { target?: string }> }> } };
+  type Moves = { machine: { states: Record<string, { on?: Record<string, { target?: string }> }> } };
+  const def = JSON.parse(await editor.inputValue()) as Moves;
   const broken = structuredClone(def);
   broken.machine.states.reception!.on!.RETURN!.target = 'nowhere';
   await editor.fill(JSON.stringify(broken, null, 2));

@@ -55,7 +55,9 @@ function syntaxError(text: string, err: Error): { offset: number; problem: Messa
  * The definition in `text`, or the one finding that says why there is none: where the text stops
  * being JSON, or that it is not one object.
  */
-export function parseDefinitionText(file: string, text: string, lang: Lang): { body?: Record<string, unknown>; findings: Finding[] } {
+export function parseDefinitionText(
+  file: string, text: string, lang: Lang,
+): { body?: Record<string, unknown>; findings: Finding[] } {
   const { findings, report } = findingsOf(file, lang);
   let body: unknown;
   try {

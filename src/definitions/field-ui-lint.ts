@@ -60,7 +60,7 @@ function reportSchemaErrors(
   });
 }
 
-/** The form's own `x-ui` and every field's: known options, a known widget fit for the field, labels for values it offers. */
+/** The form's own `x-ui` and every field's: known options, a widget fit for the field, labels for values it offers. */
 export function lintFieldUi(form: JsonSchema, base: string, report: Report): void {
   const { field: validateField, items: validateItems, form: validateForm } = uiValidators();
   if (form['x-ui'] && !validateForm(form['x-ui'])) {

@@ -48,7 +48,8 @@ const text = (o: unknown, lang: Lang): string | undefined => {
   return typeof v === 'string' && v ? v : undefined;
 };
 
-const both = (key: MessageKey, vars: (lang: Lang) => Record<string, string | number>): Localized => localized(key, vars);
+type VarsIn = (lang: Lang) => Record<string, string | number>;
+const both = (key: MessageKey, vars: VarsIn): Localized => localized(key, vars);
 
 function stepTitle(def: unknown, step: string, lang: Lang): string {
   return text(child(child(child(child(child(def, 'machine'), 'states'), step), 'meta'), 'step'), lang) ?? step;

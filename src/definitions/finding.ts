@@ -66,5 +66,6 @@ export function asFinding(f: StoredFinding, definition?: unknown): Finding {
 /** A finding in `lang`. */
 export function findingIn(lang: Lang, stored: StoredFinding, definition?: unknown): FindingView {
   const f = asFinding(stored, definition);
-  return { file: f.file, path: f.path, ...(f.code ? { code: f.code } : {}), message: f.text[lang], at: { ...f.at, label: f.at.label[lang] } };
+  const at = { ...f.at, label: f.at.label[lang] };
+  return { file: f.file, path: f.path, ...(f.code ? { code: f.code } : {}), message: f.text[lang], at };
 }

@@ -41,7 +41,7 @@ export function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
   return Object.entries(own);
 }
 
-/** Every field of a form, with its JSON path: properties, those a conditional adds, the fields of group items (the linter's walk). */
+/** Every field of a form with its JSON path: properties, those a conditional adds, the fields of group items. */
 export function everyField(schema: JsonSchema, path: string, name = ''): { path: string; name: string; field: JsonSchema }[] {
   const out: { path: string; name: string; field: JsonSchema }[] = [];
   const blocks: [JsonSchema, string][] = [[schema, path], ...(schema.allOf ?? []).map((b, i): [JsonSchema, string] => [b, `${path}.allOf[${i}]`])];

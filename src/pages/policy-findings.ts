@@ -80,7 +80,8 @@ export function jsonExcerpts(text: string, findings: FindingView[]): JsonLine[][
   const lines = text.split('\n');
   const at = new Map<number, string[]>();
   for (const f of findings) if (f.at.line) at.set(f.at.line, [...(at.get(f.at.line) ?? []), f.message]);
-  const shown = [...new Set([...at.keys()].flatMap((n) => Array.from({ length: 2 * CONTEXT + 1 }, (_, i) => n - CONTEXT + i)))]
+  const around = (n: number) => Array.from({ length: 2 * CONTEXT + 1 }, (_, i) => n - CONTEXT + i);
+  const shown = [...new Set([...at.keys()].flatMap(around))]
     .filter((n) => n >= 1 && n <= lines.length).sort((a, b) => a - b);
   const excerpts: JsonLine[][] = [];
   let last = -1;

@@ -62,7 +62,9 @@ function previewChoices(def: WorkflowDefinition, lang: Lang, picked: string | un
  * `text`). Unsaved text that is not JSON is checked in its place: the version's findings would be
  * about another text.
  */
-function findingsModel(stored: Finding[], def: WorkflowDefinition, text: string, unsaved: Finding[] | undefined, lang: Lang) {
+function findingsModel(
+  stored: Finding[], def: WorkflowDefinition, text: string, unsaved: Finding[] | undefined, lang: Lang,
+) {
   const views = placeInText(unsaved ?? stored.map((f) => asFinding(f, def)), text).map((f) => findingIn(lang, f, def));
   return {
     findings: views, findingGroups: findingGroups(views, def, lang), jsonExcerpts: jsonExcerpts(text, views),
@@ -191,7 +193,8 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     }
     if (effectiveFrom && !/^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom)) errors.push({ href: '#effectiveFrom', text: message(lang, 'PAGE_POLICY_EFFECTIVE_FORMAT') });
     const again = (extra: { href: string | null; text: string }[]) => editor(req, reply, id, {
-      version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422, ...(definition ? {} : { textFindings: read.findings }),
+      version: baseVersion, text, note, doc, effectiveFrom, errors: extra, status: 422,
+      ...(definition ? {} : { textFindings: read.findings }),
     });
     if (errors.length || !definition) return again(errors);
     try {

@@ -77,7 +77,8 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   }, async (req, reply) => {
     const draft = await createDraft(app.caseDeps, req.user!, req.params.id, req.body);
     const lang = languageOf(req.headers['accept-language']);
-    return reply.status(201).send({ ...draft, findings: draft.findings.map((f) => findingIn(lang, f, req.body.definition)) });
+    const findings = draft.findings.map((f) => findingIn(lang, f, req.body.definition));
+    return reply.status(201).send({ ...draft, findings });
   });
 
   app.post<{ Params: { id: string }; Body: { definition?: Record<string, unknown>; text?: string } }>('/workflows/:id/lint', {
@@ -95,7 +96,9 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     authorize(req.user!, 'policy.edit');
     const lang = languageOf(req.headers['accept-language']);
     const id = req.params.id;
-    const read = req.body.text === undefined ? { body: req.body.definition, findings: [] } : parseDefinitionText(id, req.body.text, lang);
+    const read = req.body.text === undefined
+      ? { body: req.body.definition, findings: [] }
+      : parseDefinitionText(id, req.body.text, lang);
     const definition = read.body;
     let findings = read.findings;
     if (definition) {
@@ -103,16 +106,19 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
       const known = new Set(inForce.map((v) => v.workflowId).concat(id));
       const wrongId = findingsOf(id, lang, definition);
       if (definition.id !== id) wrongId.report('$.id', 'LINT_ID_MISMATCH', { id });
-      findings = wrongId.findings.concat(lintDefinition(id, definition, known, abbreviationUsers(inForce.map((v) => v.definition)), lang));
+      const abbreviations = abbreviationUsers(inForce.map((v) => v.definition));
+      findings = wrongId.findings.concat(lintDefinition(id, definition, known, abbreviations, lang));
       if (req.body.text !== undefined) findings = placeInText(findings, req.body.text);
     }
-    return { workflowId: id, findings: findings.map((f) => findingIn(lang, f, definition)).map(({ path, code, message, at }) => ({ path, code, message, at })) };
+    const views = findings.map((f) => findingIn(lang, f, definition));
+    return { workflowId: id, findings: views.map(({ path, code, message, at }) => ({ path, code, message, at })) };
   });
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version', { schema: { tags: ['policy'], response: { 200: Version }, summary: 'One version: definition, findings, policy document', params: versionParams } }, async (req) => {
     const v = await version(req.params.id, req.params.version);
     const lang = languageOf(req.headers['accept-language']);
-    return { ...summary(v), definition: v.definition, findings: v.findings.map((f) => findingIn(lang, f, v.definition)) };
+    const findings = v.findings.map((f) => findingIn(lang, f, v.definition));
+    return { ...summary(v), definition: v.definition, findings };
   });
 
   app.get<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/export', { schema: { tags: ['policy'], response: { 200: DefinitionFile }, summary: 'The definition as a workflows/*.json file', params: versionParams } }, async (req, reply) => {
