@@ -36,7 +36,7 @@ export function pathKeys(path: string): string[] {
 }
 
 /** RFC 6901: `/machine/states/review/on/APPROVE`. */
-export function pointerOf(keys: readonly (string | number)[]): string {
+function pointerOf(keys: readonly (string | number)[]): string {
   return keys.map((k) => `/${String(k).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 

@@ -24,7 +24,7 @@ interface FindingGroup {
 /** The order of the groups: what the item is, then its steps and moves, its forms, notices, materials. */
 const KIND_ORDER: PlaceKind[] = ['json', 'item', 'legalBasis', 'step', 'move', 'event', 'form', 'field', 'notice', 'material'];
 
-export const jsonLineId = (line: number): string => `json-L${line}`;
+const jsonLineId = (line: number): string => `json-L${line}`;
 
 function item(f: FindingView): FindingItem {
   const line = f.at.line;

@@ -10,7 +10,8 @@ const PolicyDocument = Type.Object({ issuer: Type.String(), number: Type.String(
 const Place = Type.Object({
   pointer: Type.String({ description: 'JSON Pointer of the value, e.g. /machine/states/review/on/RETURN' }),
   kind: Type.String({ enum: ['item', 'step', 'move', 'event', 'form', 'field', 'notice', 'material', 'legalBasis', 'json'] }),
-  step: Type.Optional(Type.String()), event: Type.Optional(Type.String()), form: Type.Optional(Type.String()), field: Type.Optional(Type.String()),
+  step: Type.Optional(Type.String()), event: Type.Optional(Type.String()),
+  form: Type.Optional(Type.String()), field: Type.Optional(Type.String()),
   notice: Type.Optional(Type.String()), material: Type.Optional(Type.String()),
   label: Type.String({ description: 'The part in words, e.g. 「受理」环节的「退回」操作 (Accept-Language)' }),
   line: Type.Optional(Type.Integer({ description: 'Line in the definition\'s text, when a text was sent' })), column: Type.Optional(Type.Integer()),
