@@ -5,6 +5,7 @@ import type { StateConfig, WorkflowDefinition } from '../src/definitions/definit
 import { compile, type CompiledWorkflow } from '../src/engine/compile.ts';
 import { actingLevel } from '../src/engine/engine.ts';
 import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
+import { shanghaiParts } from '../src/time/shanghai.ts';
 import { LOOP_STEPS, prefill, shortestPaths, type CreatePair, type PathStep, type StepCase } from './workload.ts';
 
 /**
@@ -242,6 +243,31 @@ const EVENT_COLUMNS: [string, string][] = [
   ['from_state', 'text'], ['to_state', 'text'], ['at', 'timestamptz'],
 ];
 
+/** Case numbers as src/cases/case-number.ts gives them, after the counters the database already has. */
+async function caseNumbering(pool: pg.Pool): Promise<{ next(prefix: string, at: number): string; store(): Promise<void> }> {
+  const last = new Map<string, number>();
+  for (const r of (await pool.query<{ prefix: string; year: number; last_serial: number }>('select prefix, year, last_serial from case_number_counters')).rows) {
+    last.set(`${r.prefix}-${r.year}`, r.last_serial);
+  }
+  return {
+    next(prefix, at) {
+      const key = `${prefix}-${shanghaiParts(new Date(at)).y}`;
+      const serial = (last.get(key) ?? 0) + 1;
+      last.set(key, serial);
+      return `${key}-${String(serial).padStart(5, '0')}`;
+    },
+    async store() {
+      const rows = [...last.entries()].map(([key, serial]) => {
+        const [prefix, year] = key.split('-') as [string, string];
+        return [prefix, Number(year), serial];
+      });
+      await pool.query(`insert into case_number_counters (prefix, year, last_serial) select * from unnest($1::text[], $2::int[], $3::int[])
+        on conflict (prefix, year) do update set last_serial = greatest(case_number_counters.last_serial, excluded.last_serial)`,
+      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])]);
+    },
+  };
+}
+
 export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult> {
   const t0 = performance.now();
   const rand = prng(0x5eed ^ opts.cases);
@@ -262,6 +288,9 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const hasMarks = caseCols.has('overdue_at') && caseCols.has('escalated_at') && caseCols.has('escalated_to');
   // Migration 0016's hash chain over each history, computed as the service does (src/cases/history-chain.ts).
   const hasChain = caseCols.has('history_hash');
+  // Migration 0018's case numbers: each case numbered per (abbreviation, Beijing year), the counters
+  // left at the last serial given so the service's next number follows on.
+  const numbers = caseCols.has('case_no') ? await caseNumbering(pool) : undefined;
   const eventColumns: [string, string][] = [...EVENT_COLUMNS, ...(hasChain ? [['hash', 'text']] as [string, string][] : [])];
   const caseColumns: [string, string][] = [
     ...CASE_COLUMNS,
@@ -269,6 +298,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
     ...(hasTimer ? [['timer_at', 'timestamptz']] as [string, string][] : []),
     ...(hasMarks ? [['overdue_at', 'timestamptz'], ['escalated_at', 'timestamptz'], ['escalated_to', 'text']] as [string, string][] : []),
     ...(hasChain ? [['history_hash', 'text']] as [string, string][] : []),
+    ...(numbers ? [['case_no', 'text']] as [string, string][] : []),
   ];
 
   function makePerson(kind: 'any' | 'fresh'): PersonRow {
@@ -421,6 +451,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         ...(hasTimer ? [timerAt === null ? null : new Date(timerAt).toISOString()] : []),
         ...(hasMarks ? marks(dueAt, actingLevel(stateCfg)) : []),
         ...(hasChain ? [head] : []),
+        ...(numbers ? [numbers.next(plan.def.abbreviation, createdAt)] : []),
       ]);
       events += version;
       cases++;
@@ -458,6 +489,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   }
   await flush(pBuf, [], [], []);
   await batcher.drain();
+  await numbers?.store();
   // Item-major order: consecutive creations are for different persons, so they do not queue on one person's lock.
   for (const [workflowId, ids] of [...freshByItem.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     for (const personId of ids) createPairs.push({ personId, workflowId });
