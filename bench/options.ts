@@ -1,4 +1,4 @@
-import type { StepKind } from './workload.ts';
+import type { StepApi, StepKind } from './workload.ts';
 
 export interface Options {
   quick: boolean;
@@ -11,6 +11,8 @@ export interface Options {
   samples: number;
   noticeSamples: number;
   stepKind: StepKind;
+  /** Which events route the step load posts to: v2 answers the compact StepAnswer, v1 the whole case view. */
+  stepApi: StepApi;
   cpuProf: boolean;
   census: boolean;
   keep: boolean;
@@ -19,6 +21,7 @@ export interface Options {
 
 const USAGE = `usage: npm run bench -- [--quick] [--cases N | --million] [--connections 16,64] [--pool N]
        [--duration S] [--create-duration S] [--warmup S] [--samples N] [--step machine|comment]
+       [--step-api v1|v2] [--sizes 10000,1000000]
        [--cpu-prof] [--census | --no-census] [--keep] [--no-write]
 Real PostgreSQL when DATABASE_URL is set (a database whose name starts with "bench" is dropped and
 recreated; any other must be empty), the embedded PGlite otherwise (a temporary data folder).`;
@@ -28,7 +31,7 @@ export function parseOptions(argv: string[]): Options {
   const o: Options = {
     quick, cases: quick ? 5_000 : 100_000, connections: [16, 64], pool: process.env.DATABASE_URL ? 8 : 1,
     stepS: quick ? 2 : 15, createS: quick ? 1.5 : 8, warmupS: quick ? 0.5 : 3,
-    samples: quick ? 50 : 500, noticeSamples: quick ? 15 : 60, stepKind: 'machine', cpuProf: false, census: !quick, keep: false, write: true,
+    samples: quick ? 50 : 500, noticeSamples: quick ? 15 : 60, stepKind: 'machine', stepApi: 'v2', cpuProf: false, census: !quick, keep: false, write: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -56,6 +59,12 @@ export function parseOptions(argv: string[]): Options {
         const k = next();
         if (k !== 'machine' && k !== 'comment') throw new Error('--step is machine or comment');
         o.stepKind = k;
+        break;
+      }
+      case '--step-api': {
+        const v = next();
+        if (v !== 'v1' && v !== 'v2') throw new Error('--step-api is v1 or v2');
+        o.stepApi = v;
         break;
       }
       case '--cpu-prof': o.cpuProf = true; break;

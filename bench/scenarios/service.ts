@@ -55,7 +55,7 @@ async function warmUp(b: Bench, s: Seeded, live: Live): Promise<void> {
   const { o } = b;
   const { svc, clerk } = live;
   log(`warming up the service for ${o.warmupS} s`);
-  const job = stepJob(o.stepKind, s.stepPool);
+  const job = stepJob(o.stepKind, o.stepApi, s.stepPool);
   const w = await httpLoad({
     baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: o.warmupS, job,
   });

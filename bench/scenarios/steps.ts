@@ -30,7 +30,7 @@ export async function runSteps(b: Bench, s: Seeded, live: Live): Promise<Pairing
     } else {
       baseline = s.embeddedBaseline.filter((r) => r.kind === 'steps')[i]!;
     }
-    const job = stepJob(o.stepKind, s.stepPool);
+    const job = stepJob(o.stepKind, o.stepApi, s.stepPool);
     const service = await serviceLoad(svc, clerk, c, o.stepS, job, live.monitor);
     await refreshVersions(svc.baseUrl, clerk, job.inFlight);
     pairings.push({ connections: c, service, baseline });
