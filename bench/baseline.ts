@@ -48,7 +48,10 @@ export interface BaselinePlan {
    * Embedded only: seed the data folder here first (PGlite is single-process, and each opening
    * of the folder costs seconds), run VACUUM ANALYZE and the SQL probes, then the baseline.
    */
-  seed?: { cases: number; createPersons: number; now: string; dataKeyHex?: string; samples: number };
+  seed?: {
+    cases: number; createPersons: number; now: string; dataKeyHex?: string; samples: number;
+    deepCases: number; deepEntries: number;
+  };
   /**
    * The service's data key, when the schema keeps case data sealed (real PostgreSQL; embedded runs
    * take the seed's).
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     const log = (m: string) => console.log(`[baseline] ${m}`);
     prepared = await seedAndProbe(pool, {
       cases: plan.seed.cases, createPersons: plan.seed.createPersons, now: new Date(plan.seed.now),
-      definitions: defs, streams: 1,
+      definitions: defs, streams: 1, deepCases: plan.seed.deepCases, deepEntries: plan.seed.deepEntries,
       dataKey: plan.seed.dataKeyHex ? Buffer.from(plan.seed.dataKeyHex, 'hex') : undefined, log,
     }, plan.seed.samples);
     plan.stepPool = prepared.seeded.stepPool;
@@ -228,8 +231,11 @@ async function stepTx(pool: pg.Pool, kind: StepKind, c: StepCase): Promise<void>
     }
     const now = new Date();
     const seq = row.version + 1;
-    // Free text (`note`, `text`) is sealed at rest (migration 0015): written as the service writes it, so it can read it back.
-    const data = sealing ? (sealing.snapshot(c.id, { context: { data: body.data } }) as { context: { data: Record<string, unknown> } }).context.data : body.data;
+    // Free text (`note`, `text`) is sealed at rest (migration 0015): written as the service writes it,
+    // so it can read it back.
+    type Sealed = { context: { data: Record<string, unknown> } };
+    const data = sealing
+      ? (sealing.snapshot(c.id, { context: { data: body.data } }) as Sealed).context.data : body.data;
     const entry = kind === 'machine' ? { data: body.data } : body.data;
     const payload = JSON.stringify(sealing ? sealing.payload(c.id, seq, entry) : entry);
     const hash = sha256((row.history_hash ?? '') + sha256(payload));

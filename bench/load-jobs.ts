@@ -6,7 +6,9 @@ import { backendCpu, processCpuMs } from './stats.ts';
 import { stepBody, stepPath, type CreatePair, type StepApi, type StepCase, type StepKind } from './workload.ts';
 
 /** Steps through the API; versions are kept on the StepCase objects, shared with the baseline. */
-export function stepJob(kind: StepKind, api: StepApi, cases: StepCase[]): LoadJob<StepCase> & { inFlight: Set<StepCase> } {
+export function stepJob(
+  kind: StepKind, api: StepApi, cases: StepCase[],
+): LoadJob<StepCase> & { inFlight: Set<StepCase> } {
   const q = new ItemQueue(cases);
   const inFlight = new Set<StepCase>();
   return {

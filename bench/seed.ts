@@ -21,6 +21,12 @@ export interface SeedOptions {
   createPersons: number;
   now: Date;
   definitions: Map<string, WorkflowDefinition>;
+  /**
+   * Cases in a looping state given a long history (`deepEntries` entries: the loop's event repeated),
+   * kept out of the step pool: the history-depth load steps them beside the step pool's short ones.
+   */
+  deepCases: number;
+  deepEntries: number;
   /** Parallel insert streams (PGlite serializes them anyway). */
   streams: number;
   /** The service's data key (32 bytes), when the schema keeps ID numbers and phones encrypted. */
@@ -40,6 +46,8 @@ export interface SeedResult {
   relations: number;
   workflowsUsed: number;
   stepPool: StepCase[];
+  /** Cases in a looping state with `deepEntries` history entries (not in stepPool). */
+  deepPool: StepCase[];
   createPairs: CreatePair[];
   chainPersons: string[];
   seedMs: number;
@@ -58,6 +66,9 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** ID numbers given in this process: a seed that grows the data (`--sizes`) must not repeat one. */
+const usedIds = new Set<string>();
 
 let idBytes = Buffer.alloc(0);
 let idOffset = 0;
@@ -244,7 +255,9 @@ const EVENT_COLUMNS: [string, string][] = [
 ];
 
 /** Case numbers as src/cases/case-number.ts gives them, after the counters the database already has. */
-async function caseNumbering(pool: pg.Pool): Promise<{ next(prefix: string, at: number): string; store(): Promise<void> }> {
+async function caseNumbering(
+  pool: pg.Pool,
+): Promise<{ next(prefix: string, at: number): string; store(): Promise<void> }> {
   const last = new Map<string, number>();
   for (const r of (await pool.query<{ prefix: string; year: number; last_serial: number }>('select prefix, year, last_serial from case_number_counters')).rows) {
     last.set(`${r.prefix}-${r.year}`, r.last_serial);
@@ -275,7 +288,6 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const now = opts.now.getTime();
   const { towns, villages } = await insertStations(pool, rand);
   const plans = planItems(opts.definitions);
-  const usedIds = new Set<string>();
   const secrets = await personSecrets(pool, opts.dataKey);
   const sealing = await caseSealing(pool, opts.dataKey);
   const personColumns: [string, string][] = [...PERSON_COLUMNS, ...secrets.columns];
@@ -372,6 +384,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
     return [overdueAt, new Date(dueAt + 4 * DAY).toISOString(), level === 'village' ? 'town' : 'district'];
   };
   const stepPool: StepCase[] = [];
+  const deepPool: StepCase[] = [];
   const chainPersons: string[] = [];
   let persons = 0; let cases = 0; let openCases = 0; let overdue = 0; let events = 0; let relationsCount = 0;
   const used = new Set<string>();
@@ -429,6 +442,18 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         { row: [id, 1, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, startEntry) : startEntry), createdBy, null, plan.def.machine.initial, new Date(createdAt).toISOString()], payload: startEntry },
         ...path.map((s, i) => ({ row: [id, i + 2, 'machine', s.event, '{"data":{}}', pick(CLERKS), s.from, s.to, new Date(createdAt + (i + 1) * stepGap).toISOString()], payload: { data: {} } })),
       ];
+      // Every other looping case goes to the deep pool until it is full: spread over items and the table.
+      const deep = state === plan.loopState && deepPool.length < opts.deepCases && rand() < 0.5;
+      if (deep) {
+        const loop = LOOP_STEPS.find((l) => l.workflowId === wfId)!;
+        const entry = { data: loop.data };
+        const from = createdAt + path.length * stepGap;
+        for (let seq = history.length + 1; seq <= opts.deepEntries; seq++) {
+          const at = new Date(Math.min(from + (seq - history.length) * 3_600_000, now - 60_000)).toISOString();
+          history.push({ row: [id, seq, 'machine', loop.event, JSON.stringify(sealing ? sealing.payload(id, seq, entry) : entry), pick(CLERKS), state, state, at], payload: entry });
+        }
+      }
+      const caseVersion = history.length;
       let head = genesisHash(id);
       for (const h of history) {
         if (hasChain) {
@@ -443,7 +468,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       }
       cBuf.push([
         id, wfId, plan.def.version, p.id, p.stationId, p.stationPath, state, final ? 'closed' : 'open', !plan.def.allowConcurrentCases,
-        snapshot.context.outcome, version, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
+        snapshot.context.outcome, caseVersion, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
         final ? null : actingLevel(stateCfg), dueAt === null ? null : new Date(dueAt).toISOString(), createdBy,
         new Date(createdAt).toISOString(), new Date(updatedAt).toISOString(),
         final ? new Date(updatedAt).toISOString() : null,
@@ -453,9 +478,10 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         ...(hasChain ? [head] : []),
         ...(numbers ? [numbers.next(plan.def.abbreviation, createdAt)] : []),
       ]);
-      events += version;
+      events += caseVersion;
       cases++;
-      if (state === plan.loopState) stepPool.push({ id, workflowId: wfId, version });
+      if (deep) deepPool.push({ id, workflowId: wfId, version: caseVersion });
+      else if (state === plan.loopState) stepPool.push({ id, workflowId: wfId, version });
     }
     if (cBuf.length >= 2000) {
       await flush(pBuf, cBuf, eBuf, rBuf);
@@ -502,7 +528,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   }
   return {
     stations: 1 + towns.length + villages.length, villages, towns, persons, cases, openCases, overdueCases: overdue,
-    events, relations: relationsCount, workflowsUsed: used.size, stepPool, createPairs, chainPersons,
+    events, relations: relationsCount, workflowsUsed: used.size, stepPool, deepPool, createPairs, chainPersons,
     seedMs: performance.now() - t0,
   };
 }

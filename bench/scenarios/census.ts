@@ -25,7 +25,10 @@ export async function runCensus(b: Bench, s: Seeded, live: Live, reads: Reads): 
   const result = await census({ ...b.common, databaseUrl }, [
     {
       name: `POST /api/${o.stepApi}/cases/:id/events (step)`, as: 'clerk',
-      send: (i) => ({ path: stepPath(o.stepApi, cases[i]!.id), body: JSON.stringify({ ...stepBody(o.stepKind, cases[i]!.workflowId), expectedVersion: cases[i]!.version++ }) }),
+      send: (i) => ({
+        path: stepPath(o.stepApi, cases[i]!.id),
+        body: JSON.stringify({ ...stepBody(o.stepKind, cases[i]!.workflowId), expectedVersion: cases[i]!.version++ }),
+      }),
     },
     { name: 'POST /api/v1/cases (create)', as: 'clerk', send: (i) => ({ path: '/api/v1/cases', body: JSON.stringify(pairs[i]) }) },
     { name: 'GET overdue list (village)', as: 'supervisor', send: () => ({ path: reads.overduePaths[0]! }) },

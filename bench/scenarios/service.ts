@@ -56,11 +56,14 @@ async function warmUp(b: Bench, s: Seeded, live: Live): Promise<void> {
   const { svc, clerk } = live;
   log(`warming up the service for ${o.warmupS} s`);
   const job = stepJob(o.stepKind, o.stepApi, s.stepPool);
-  const w = await httpLoad({
-    baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: o.warmupS, job,
-  });
-  await refreshVersions(svc.baseUrl, clerk, job.inFlight);
-  if (w.ok === 0) throw new Error(`the step load gets no 2xx from the service: ${w.firstError ?? 'no response'}`);
+  // On a saturated machine a first answer may take longer than the warm-up: go on until one has come.
+  let w: Awaited<ReturnType<typeof httpLoad>> | undefined;
+  for (let i = 0; i < 10 && !w?.ok && !w?.firstError; i++) {
+    const durationS = Math.max(o.warmupS, 1);
+    w = await httpLoad({ baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS, job });
+    await refreshVersions(svc.baseUrl, clerk, job.inFlight);
+  }
+  if (!w?.ok) throw new Error(`the step load gets no 2xx from the service: ${w?.firstError ?? 'no response'}`);
   const cw = await httpLoad({
     baseUrl: svc.baseUrl, cookie: clerk, connections: o.connections[0]!, durationS: 1, job: createJob(live.nextPairs()),
   });
