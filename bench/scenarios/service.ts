@@ -47,7 +47,12 @@ export async function startLive(b: Bench, s: Seeded): Promise<Live> {
   const clerk = await login(svc.baseUrl, 'district-clerk', 'demo1234');
   const supervisor = await login(svc.baseUrl, 'supervisor', 'demo1234');
   const live = { svc, startupMs: svc.startupMs, svcSpawnedAt, clerk, supervisor, monitor, nextPairs, pgBaseline };
-  await warmUp(b, s, live);
+  try {
+    await warmUp(b, s, live);
+  } catch (err) {
+    await stopLive(live);
+    throw err;
+  }
   return live;
 }
 
