@@ -61,7 +61,7 @@ function exited(child: ChildProcess): Promise<void> {
  * node's arguments in package.json's `start` script (the heap cap, the compiled entry point): the one place
  * they are written, so the benchmark measures the process `npm start` runs.
  */
-export function startArgs(repoRoot: string): string[] {
+function startArgs(repoRoot: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
   if (command !== 'node' || args.some((a) => /[$&|;<>'"`]/.test(a))) {

@@ -37,7 +37,7 @@ export async function firstStart(b: Bench): Promise<number> {
 function deepCases(b: Bench, last: boolean): number {
   return last ? (b.o.quick ? 100 : 512) : 0;
 }
-export const DEEP_ENTRIES = 50;
+const DEEP_ENTRIES = 50;
 
 /** Two seedings of one database (`--sizes`) as one: the totals, every step case, the newest fresh persons. */
 function grown(prev: SeedResult, next: SeedResult): SeedResult {
