@@ -443,7 +443,11 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         ...path.map((s, i) => ({ row: [id, i + 2, 'machine', s.event, '{"data":{}}', pick(CLERKS), s.from, s.to, new Date(createdAt + (i + 1) * stepGap).toISOString()], payload: { data: {} } })),
       ];
       // Every other looping case goes to the deep pool until it is full: spread over items and the table.
-      const deep = state === plan.loopState && deepPool.length < opts.deepCases && rand() < 0.5;
+      // A step escalated past the top (a district step overdue beyond the grace) waits for a supervisor: the
+      // clerk's step load would get 403, so such cases stay out of the load's pools.
+      const level = actingLevel(stateCfg);
+      const steppable = state === plan.loopState && !(hasMarks && marks(dueAt, level)[2] === level);
+      const deep = steppable && deepPool.length < opts.deepCases && rand() < 0.5;
       if (deep) {
         const loop = LOOP_STEPS.find((l) => l.workflowId === wfId)!;
         const entry = { data: loop.data };
@@ -481,7 +485,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       events += caseVersion;
       cases++;
       if (deep) deepPool.push({ id, workflowId: wfId, version: caseVersion });
-      else if (state === plan.loopState) stepPool.push({ id, workflowId: wfId, version });
+      else if (steppable) stepPool.push({ id, workflowId: wfId, version });
     }
     if (cBuf.length >= 2000) {
       await flush(pBuf, cBuf, eBuf, rBuf);
