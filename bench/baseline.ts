@@ -3,8 +3,8 @@
  * the same concurrency and pool size, the plain way, one round trip per statement:
  *
  *   step:   BEGIN; SELECT … FROM cases WHERE id = $1 FOR UPDATE; UPDATE cases …; INSERT INTO case_events …; COMMIT
- *   create: BEGIN; SELECT … FROM persons WHERE id = $1 FOR UPDATE; INSERT INTO cases …;
- *           INSERT INTO case_events …; COMMIT
+ *   create: BEGIN; SELECT … FROM persons WHERE id = $1 FOR UPDATE; the next case number (upsert of
+ *           its counter); INSERT INTO cases …; INSERT INTO case_events …; COMMIT
  *
  * Run as a child process by bench/run.ts: `node --import tsx bench/baseline.ts <plan.json> <out.json>`.
  * With the embedded database it opens the PGlite data folder itself, in-process behind the same
@@ -17,6 +17,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/db/embedded
 import type { StateConfig, WorkflowDefinition } from '../src/definitions/definition.types.ts';
 import { newId } from '../src/db/ids.ts';
 import { actingLevel } from '../src/engine/engine.ts';
+import { shanghaiParts } from '../src/time/shanghai.ts';
 import { ItemQueue } from './http-load.ts';
 import { backendCpu, summarize, type LatencySummary } from './stats.ts';
 import { seedAndProbe, type Prepared } from './prepare.ts';
@@ -47,7 +48,10 @@ export interface BaselinePlan {
    * Embedded only: seed the data folder here first (PGlite is single-process, and each opening
    * of the folder costs seconds), run VACUUM ANALYZE and the SQL probes, then the baseline.
    */
-  seed?: { cases: number; createPersons: number; now: string; dataKeyHex?: string; samples: number };
+  seed?: {
+    cases: number; createPersons: number; now: string; dataKeyHex?: string; samples: number;
+    deepCases: number; deepEntries: number;
+  };
   /**
    * The service's data key, when the schema keeps case data sealed (real PostgreSQL; embedded runs
    * take the seed's).
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
     const log = (m: string) => console.log(`[baseline] ${m}`);
     prepared = await seedAndProbe(pool, {
       cases: plan.seed.cases, createPersons: plan.seed.createPersons, now: new Date(plan.seed.now),
-      definitions: defs, streams: 1,
+      definitions: defs, streams: 1, deepCases: plan.seed.deepCases, deepEntries: plan.seed.deepEntries,
       dataKey: plan.seed.dataKeyHex ? Buffer.from(plan.seed.dataKeyHex, 'hex') : undefined, log,
     }, plan.seed.samples);
     plan.stepPool = prepared.seeded.stepPool;
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
   sealing = await caseSealing(pool, keyHex ? Buffer.from(keyHex, 'hex') : undefined);
   hasLastEventAt = (await pool.query(`select 1 from information_schema.columns where table_name = 'cases' and column_name = 'last_event_at'`)).rowCount! > 0;
   hasChain = (await pool.query(`select 1 from information_schema.columns where table_name = 'case_events' and column_name = 'hash'`)).rowCount! > 0;
+  hasCaseNo = (await pool.query(`select 1 from information_schema.columns where table_name = 'cases' and column_name = 'case_no'`)).rowCount! > 0;
   const results: BaselineRunResult[] = [];
   const steps = new ItemQueue(plan.stepPool);
   try {
@@ -199,6 +204,8 @@ let hasLastEventAt = false;
  * head kept on the case row (the plain way: no extra statement).
  */
 let hasChain = false;
+/** Migration 0018's case numbers: a creation takes the next serial of its item and year (one more statement). */
+let hasCaseNo = false;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 /**
  * Set when case data is sealed (migration 0010): a created case is then written as the service
@@ -223,13 +230,20 @@ async function stepTx(pool: pg.Pool, kind: StepKind, c: StepCase): Promise<void>
       throw new Error('stale version');
     }
     const now = new Date();
-    const payload = JSON.stringify(kind === 'machine' ? { data: body.data } : body.data);
+    const seq = row.version + 1;
+    // Free text (`note`, `text`) is sealed at rest (migration 0015): written as the service writes it,
+    // so it can read it back.
+    type Sealed = { context: { data: Record<string, unknown> } };
+    const data = sealing
+      ? (sealing.snapshot(c.id, { context: { data: body.data } }) as Sealed).context.data : body.data;
+    const entry = kind === 'machine' ? { data: body.data } : body.data;
+    const payload = JSON.stringify(sealing ? sealing.payload(c.id, seq, entry) : entry);
     const hash = sha256((row.history_hash ?? '') + sha256(payload));
     // The columns the service writes for a step that stays in its state: version, times, snapshot.
     const extra = (hasLastEventAt ? ', last_event_at = $3' : '') + (hasChain ? `, history_hash = '${hash}'` : '');
     if (kind === 'machine') {
       const snapshot = row.snapshot;
-      snapshot.context.data = { ...snapshot.context.data, ...body.data };
+      snapshot.context.data = { ...snapshot.context.data, ...data };
       await client.query(
         `UPDATE cases SET version = $2, updated_at = $3${extra}, snapshot = $4, state = $5, outcome = NULL, status = 'open', closed_at = NULL WHERE id = $1 AND version = $6`,
         [c.id, row.version + 1, now, JSON.stringify(snapshot), row.state, row.version],
@@ -239,7 +253,7 @@ async function stepTx(pool: pg.Pool, kind: StepKind, c: StepCase): Promise<void>
     }
     await client.query(
       `INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at${hasChain ? ', hash' : ''}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9${hasChain ? ', $10' : ''})`,
-      [c.id, row.version + 1, kind === 'machine' ? 'machine' : 'admin', body.type, payload, ACTOR, row.state, row.state, now, ...(hasChain ? [hash] : [])],
+      [c.id, seq, kind === 'machine' ? 'machine' : 'admin', body.type, payload, ACTOR, row.state, row.state, now, ...(hasChain ? [hash] : [])],
     );
   });
   c.version++;
@@ -277,13 +291,24 @@ async function createTx(pool: pg.Pool, def: WorkflowDefinition, p: CreatePair): 
       sealing ? sealing.payload(id, 1, { data, parentCaseId: null }) : { data, parentCaseId: null },
     );
     const hash = sha256(sha256(`case_events chain v1:${id}`) + sha256(payload));
+    let caseNo: string | undefined;
+    if (hasCaseNo) {
+      const year = shanghaiParts(now).y;
+      const n = await client.query<{ last_serial: number }>(
+        `INSERT INTO case_number_counters (prefix, year, last_serial) VALUES ($1, $2, 1)
+         ON CONFLICT (prefix, year) DO UPDATE SET last_serial = case_number_counters.last_serial + 1 RETURNING last_serial`,
+        [def.abbreviation, year],
+      );
+      caseNo = `${def.abbreviation}-${year}-${String(n.rows[0]!.last_serial).padStart(5, '0')}`;
+    }
+    const optional: [string, unknown][] = [...(hasChain ? [['history_hash', hash]] as [string, unknown][] : []), ...(caseNo ? [['case_no', caseNo]] as [string, unknown][] : [])];
     await client.query(
       `INSERT INTO cases (id, workflow_id, workflow_version, person_id, station_id, station_path, state, status, exclusive, version, snapshot,
-         step_level, due_at, created_by, created_at, updated_at${hasChain ? ', history_hash' : ''}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $10, $11, $12, $13, $13${hasChain ? ', $14' : ''})`,
+         step_level, due_at, created_by, created_at, updated_at${optional.map(([c]) => `, ${c}`).join('')}) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, 1, $9, $10, $11, $12, $13, $13${optional.map((_, i) => `, $${14 + i}`).join('')})`,
       [id, def.id, def.version, person.id, person.station_id, person.station_path, initial, !def.allowConcurrentCases,
         JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
         actingLevel(state), state.meta.sla || state.meta.timer ? new Date(now.getTime() + 14 * DAY) : null,
-        ACTOR, now, ...(hasChain ? [hash] : [])],
+        ACTOR, now, ...optional.map(([, v]) => v)],
     );
     await client.query(
       `INSERT INTO case_events (case_id, seq, kind, type, payload, actor_id, from_state, to_state, at${hasChain ? ', hash' : ''}) VALUES ($1, 1, $2, $3, $4, $5, NULL, $6, $7${hasChain ? ', $8' : ''})`,

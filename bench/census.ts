@@ -6,7 +6,7 @@ import { login, startService, type ServiceOptions } from './service.ts';
  * connection through a counting TCP proxy, and a few requests of each kind are sent one at a
  * time. Counts the statements (Parse or simple Query messages) and bytes per request: the round
  * trips that, more than anything in the process, decide how a step compares to the five
- * statements of the baseline.
+ * statements of the baseline, and the bytes a page view reads from the database.
  */
 export interface CensusLine {
   request: string;
@@ -14,6 +14,8 @@ export interface CensusLine {
   kbToDb: number;
   kbFromDb: number;
   responseKb: number;
+  /** The status of the first request that failed, if any did (its figures are then not the page's). */
+  failed?: string;
   top: { perRequest: number; sql: string }[];
 }
 
@@ -67,15 +69,16 @@ function countingProxy(target: { host: string; port: number }, c: Counters): Pro
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export interface CensusRequests {
-  step: (i: number) => { path: string; body: string };
-  create: (i: number) => { path: string; body: string };
-  overdueList: string;
-  personChain: ((i: number) => string) | null;
+/** One kind of request the census counts, sent by the district clerk or the supervisor. */
+export interface CensusRequest {
+  name: string;
+  as: 'clerk' | 'supervisor';
+  /** The i-th request (0 warms up, 1…n are counted). */
+  send: (i: number) => { path: string; body?: string };
 }
 
 export async function census(
-  svcOpts: ServiceOptions & { databaseUrl: string }, requests: CensusRequests, n = 10,
+  svcOpts: ServiceOptions & { databaseUrl: string }, requests: CensusRequest[], n = 10,
 ): Promise<{ startupStatements: number; lines: CensusLine[] }> {
   const c: Counters = { statements: 0, bytesOut: 0, bytesIn: 0, texts: new Map() };
   const u = new URL(svcOpts.databaseUrl);
@@ -95,28 +98,32 @@ export async function census(
   try {
     const clerk = await login(svc.baseUrl, 'district-clerk', 'demo1234');
     const supervisor = await login(svc.baseUrl, 'supervisor', 'demo1234');
-    const measure = async (name: string, send: (i: number) => Promise<Response>) => {
+    const cookies = { clerk, supervisor };
+    for (const r of requests) {
+      const send = (i: number) => {
+        const { path, body } = r.send(i);
+        const headers: Record<string, string> = { cookie: cookies[r.as] };
+        if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'x-requested-with': 'bench' });
+        return fetch(`${svc.baseUrl}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body });
+      };
       await (await send(0)).arrayBuffer();
       c.texts.clear();
       const s0 = c.statements; const o0 = c.bytesOut; const i0 = c.bytesIn;
       let bytes = 0;
-      for (let i = 1; i <= n; i++) bytes += (await (await send(i)).arrayBuffer()).byteLength;
+      let failed: string | undefined;
+      for (let i = 1; i <= n; i++) {
+        const res = await send(i);
+        bytes += (await res.arrayBuffer()).byteLength;
+        if (res.status >= 400) failed ??= `${res.status}`;
+      }
       const top = [...c.texts.entries()]
         .sort((a, b) => b[1] - a[1])
         .map(([sql, k]) => ({ perRequest: Math.round((k / n) * 10) / 10, sql }));
       lines.push({
-        request: name, statements: Math.round(((c.statements - s0) / n) * 10) / 10,
+        request: r.name, statements: Math.round(((c.statements - s0) / n) * 10) / 10,
         kbToDb: Math.round((c.bytesOut - o0) / n / 102.4) / 10, kbFromDb: Math.round((c.bytesIn - i0) / n / 102.4) / 10,
-        responseKb: Math.round(bytes / n / 102.4) / 10, top,
+        responseKb: Math.round(bytes / n / 102.4) / 10, top, ...(failed ? { failed } : {}),
       });
-    };
-    const post = (r: { path: string; body: string }) => fetch(`${svc.baseUrl}${r.path}`, { method: 'POST', headers: { cookie: clerk, 'content-type': 'application/json', 'x-requested-with': 'bench' }, body: r.body });
-    await measure('POST /api/v1/cases/:id/events (step)', (i) => post(requests.step(i)));
-    await measure('POST /api/v1/cases (create)', (i) => post(requests.create(i)));
-    await measure('GET overdue list', () => fetch(`${svc.baseUrl}${requests.overdueList}`, { headers: { cookie: supervisor } }));
-    if (requests.personChain) {
-      const chain = requests.personChain;
-      await measure('GET /api/v1/persons/:id/chain', (i) => fetch(`${svc.baseUrl}${chain(i)}`, { headers: { cookie: supervisor } }));
     }
   } finally {
     await svc.stop();

@@ -3,10 +3,12 @@ import type { BaselineRunResult } from './baseline.ts';
 import { httpLoad, ItemQueue, type LoadJob, type LoadResult } from './http-load.ts';
 import type { RunningService } from './service.ts';
 import { backendCpu, processCpuMs } from './stats.ts';
-import { stepBody, type CreatePair, type StepCase, type StepKind } from './workload.ts';
+import { stepBody, stepPath, type CreatePair, type StepApi, type StepCase, type StepKind } from './workload.ts';
 
 /** Steps through the API; versions are kept on the StepCase objects, shared with the baseline. */
-export function stepJob(kind: StepKind, cases: StepCase[]): LoadJob<StepCase> & { inFlight: Set<StepCase> } {
+export function stepJob(
+  kind: StepKind, api: StepApi, cases: StepCase[],
+): LoadJob<StepCase> & { inFlight: Set<StepCase> } {
   const q = new ItemQueue(cases);
   const inFlight = new Set<StepCase>();
   return {
@@ -17,7 +19,7 @@ export function stepJob(kind: StepKind, cases: StepCase[]): LoadJob<StepCase> & 
       return c;
     },
     request(c) {
-      return { method: 'POST', path: `/api/v1/cases/${c.id}/events`, body: JSON.stringify({ ...stepBody(kind, c.workflowId), expectedVersion: c.version }) };
+      return { method: 'POST', path: stepPath(api, c.id), body: JSON.stringify({ ...stepBody(kind, c.workflowId), expectedVersion: c.version }) };
     },
     done(c, status, body) {
       inFlight.delete(c);

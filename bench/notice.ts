@@ -121,8 +121,8 @@ export async function benchNotice(repoRoot: string, samples: number): Promise<No
     const warm = Math.max(3, Math.floor(samples / 5));
     const svc = await timeRenders(() => renderer.renderPdf!(doc), warm, samples);
     // The same font files: parsed once per process (as the renderer does), and once per document
-    // (pdfkit's plain way, a path).
-    const shared = { song: fonts.fontFor('song'), songBold: fonts.fontFor('songBold') };
+    // (pdfkit's plain way, a path). Headings: the renderer's 黑体 (there is no bold 宋体 face).
+    const shared = { song: fonts.fontFor('song'), songBold: fonts.fontFor('hei') };
     const lines = plainLines(blocks);
     const base = await timeRenders(() => bareRender(shared, doc, lines), warm, samples);
     const req = createRequire(fileURLToPath(import.meta.url));

@@ -1,8 +1,13 @@
-import type { StepKind } from './workload.ts';
+import type { StepApi, StepKind } from './workload.ts';
 
 export interface Options {
   quick: boolean;
   cases: number;
+  /**
+   * --sizes: the database grows through these sizes in one run (the last is `cases`); at each earlier
+   * one the service and the baseline step @16 before more is seeded.
+   */
+  sizes: number[];
   connections: number[];
   pool: number;
   stepS: number;
@@ -11,6 +16,8 @@ export interface Options {
   samples: number;
   noticeSamples: number;
   stepKind: StepKind;
+  /** Which events route the step load posts to: v2 answers the compact StepAnswer, v1 the whole case view. */
+  stepApi: StepApi;
   cpuProf: boolean;
   census: boolean;
   keep: boolean;
@@ -19,6 +26,7 @@ export interface Options {
 
 const USAGE = `usage: npm run bench -- [--quick] [--cases N | --million] [--connections 16,64] [--pool N]
        [--duration S] [--create-duration S] [--warmup S] [--samples N] [--step machine|comment]
+       [--step-api v1|v2] [--sizes 10000,1000000]
        [--cpu-prof] [--census | --no-census] [--keep] [--no-write]
 Real PostgreSQL when DATABASE_URL is set (a database whose name starts with "bench" is dropped and
 recreated; any other must be empty), the embedded PGlite otherwise (a temporary data folder).`;
@@ -26,9 +34,9 @@ recreated; any other must be empty), the embedded PGlite otherwise (a temporary 
 export function parseOptions(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const o: Options = {
-    quick, cases: quick ? 5_000 : 100_000, connections: [16, 64], pool: process.env.DATABASE_URL ? 8 : 1,
+    quick, cases: quick ? 5_000 : 100_000, sizes: [], connections: [16, 64], pool: process.env.DATABASE_URL ? 8 : 1,
     stepS: quick ? 2 : 15, createS: quick ? 1.5 : 8, warmupS: quick ? 0.5 : 3,
-    samples: quick ? 50 : 500, noticeSamples: quick ? 15 : 60, stepKind: 'machine', cpuProf: false, census: !quick, keep: false, write: true,
+    samples: quick ? 50 : 500, noticeSamples: quick ? 15 : 60, stepKind: 'machine', stepApi: 'v2', cpuProf: false, census: !quick, keep: false, write: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -46,6 +54,7 @@ export function parseOptions(argv: string[]): Options {
       case '--quick': break;
       case '--million': o.cases = 1_000_000; break;
       case '--cases': o.cases = Math.floor(num()); break;
+      case '--sizes': o.sizes = next().split(',').map((x) => Math.floor(Number(x.replaceAll('_', '')))); break;
       case '--connections': o.connections = next().split(',').map(Number).filter((n) => n > 0); break;
       case '--pool': o.pool = Math.floor(num()); break;
       case '--duration': o.stepS = num(); break;
@@ -58,6 +67,12 @@ export function parseOptions(argv: string[]): Options {
         o.stepKind = k;
         break;
       }
+      case '--step-api': {
+        const v = next();
+        if (v !== 'v1' && v !== 'v2') throw new Error('--step-api is v1 or v2');
+        o.stepApi = v;
+        break;
+      }
       case '--cpu-prof': o.cpuProf = true; break;
       case '--census': o.census = true; break;
       case '--no-census': o.census = false; break;
@@ -68,5 +83,10 @@ export function parseOptions(argv: string[]): Options {
     }
   }
   if (o.connections.length === 0) throw new Error('--connections needs at least one number');
+  if (o.sizes.length) {
+    if (o.sizes.some((n, i) => !(n > 0) || (i > 0 && n <= o.sizes[i - 1]!))) throw new Error('--sizes needs increasing positive numbers, e.g. 10000,1000000');
+    if (!process.env.DATABASE_URL) throw new Error('--sizes grows one PostgreSQL database: set DATABASE_URL');
+    o.cases = o.sizes.at(-1)!;
+  }
   return o;
 }

@@ -39,8 +39,9 @@ export async function sampleReads(o: {
 }
 
 /**
- * The overdue list: what GET /api/v1/cases?due=overdue&stationId=… runs
- * (src/supervision/dashboard.repository.ts), on the partial index cases_open_due_idx.
+ * The overdue list: what GET /api/v1/cases?due=overdue[&stationId=…] runs (src/cases/case-list.repository.ts
+ * dashboardCases): a station on the partial index cases_open_due_idx, a wide area (a town, the district)
+ * on cases_open_due_order_idx in due-date order (migration 20261204T0020).
  */
 const OVERDUE_SQL = `select * from cases
   where (station_path = $1 or station_path like $2) and status = 'open' and due_at < now()
@@ -58,21 +59,33 @@ function literal(sqlText: string, params: unknown[]): string {
 
 export interface SqlProbeResult {
   overdue: LatencySummary;
+  /** The same query for one town (rotating) and the whole district. */
+  overdueTown: LatencySummary;
+  overdueDistrict: LatencySummary;
   overdueNoIndex: LatencySummary;
+  /** The indexes each scope's plan reads (from EXPLAIN), e.g. { district: ['cases_open_due_order_idx'] }. */
+  overdueIndexes: Record<'village' | 'town' | 'district', string[]>;
   explain: string;
 }
 
+/** The indexes a plan reads. */
+function indexesIn(plan: string): string[] {
+  return [...new Set([...plan.matchAll(/Index (?:Only )?Scan(?: Backward)? (?:using|on) (\S+)/g)].map((m) => m[1]!))];
+}
+
 /**
- * Times the overdue query straight on the database, with and without the partial index (the
- * index is dropped inside a transaction that is rolled back), and keeps EXPLAIN (ANALYZE,
- * BUFFERS) of it and of the list query the API runs.
+ * Times the overdue query straight on the database for a village, a town and the district, and for a
+ * village without the partial indexes (dropped inside a transaction that is rolled back), and keeps
+ * EXPLAIN (ANALYZE, BUFFERS) of it and of the list query the API runs.
  */
 export async function sqlProbes(pool: pg.Pool, villagePaths: string[], samples: number): Promise<SqlProbeResult> {
   const params = (path: string) => [path, `${path}.%`];
-  const time = async (client: pg.Pool | pg.PoolClient, n: number) => {
+  const townOf = (village: string) => village.split('.').slice(0, 2).join('.');
+  const townPaths = [...new Set(villagePaths.map(townOf))];
+  const time = async (client: pg.Pool | pg.PoolClient, n: number, paths = villagePaths) => {
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
-      const path = villagePaths[i % villagePaths.length]!;
+      const path = paths[i % paths.length]!;
       const t = performance.now();
       await client.query(OVERDUE_SQL, params(path));
       out.push(performance.now() - t);
@@ -81,13 +94,18 @@ export async function sqlProbes(pool: pg.Pool, villagePaths: string[], samples: 
   };
   await time(pool, 20);
   const overdue = summarize(await time(pool, samples));
+  const overdueTown = summarize(await time(pool, Math.ceil(samples / 5), townPaths));
+  const overdueDistrict = summarize(await time(pool, Math.ceil(samples / 5), ['xinhe']));
   const explainOf = async (client: pg.Pool | pg.PoolClient, text: string, p: unknown[]) =>
     (await client.query(`explain (analyze, buffers) ${literal(text, p)}`)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
   const village = villagePaths[0]!;
-  const town = village.split('.').slice(0, 2).join('.');
+  const town = townOf(village);
   let explain = '';
-  for (const [label, p] of [['one village station', village], ['one town station', town], ['whole district', 'xinhe']] as const) {
-    explain += `-- overdue list (GET /api/v1/cases?due=overdue), ${label}\n${await explainOf(pool, OVERDUE_SQL, params(p))}\n\n`;
+  const overdueIndexes = { village: [] as string[], town: [] as string[], district: [] as string[] };
+  for (const [scope, label, p] of [['village', 'one village station', village], ['town', 'one town station', town], ['district', 'whole district', 'xinhe']] as const) {
+    const plan = await explainOf(pool, OVERDUE_SQL, params(p));
+    overdueIndexes[scope] = indexesIn(plan);
+    explain += `-- overdue list (GET /api/v1/cases?due=overdue), ${label}\n${plan}\n\n`;
   }
   for (const [label, p] of [['one village station', village], ['one town station', town], ['whole district', 'xinhe']] as const) {
     explain += `-- open-case list (GET /api/v1/cases?status=open), ${label}\n${await explainOf(pool, LIST_SQL, [...params(p), 'open', 50])}\n\n`;
@@ -106,5 +124,5 @@ export async function sqlProbes(pool: pg.Pool, villagePaths: string[], samples: 
     await client.query('rollback');
     client.release();
   }
-  return { overdue, overdueNoIndex, explain };
+  return { overdue, overdueTown, overdueDistrict, overdueNoIndex, overdueIndexes, explain };
 }

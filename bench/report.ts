@@ -54,12 +54,26 @@ function fmt(v: number | null | undefined, digits = 1): string {
 }
 
 export function printTable(r: {
-  machine: { cores: number }; database: string; databaseVersion: string; cases: number; poolSize: number;
+  machine: { cores: number; loadAverage: (number | null)[] }; database: string; wallS: number | null;
+  sizes: {
+    runs: {
+      cases: number; service: number | null; baseline: number | null; ratio: number | null; p99Ms: number | null;
+    }[];
+    throughputRatio: number | null;
+  } | null;
+  historyDepth: {
+    shallowEntries: number; deepEntries: number; shallow: number; deep: number;
+    ratio: number | null; deepP99Ms: number | null;
+  } | null;
+  census: { pageViews: Record<'home' | 'supervision', { request: string; statements: number; kbFromDb: number } | null> | null } | null; databaseVersion: string; cases: number; poolSize: number;
   steps: ReturnType<typeof headline>; create: ReturnType<typeof headline>;
   overdueList: {
     route: string; openListVillage: { p50Ms: number | null; p99Ms: number | null };
     p50Ms: number | null; p99Ms: number | null;
     sqlP50Ms: number | null; sqlP99Ms: number | null; sqlNoIndexP50Ms: number | null;
+    sqlTown: { p50Ms: number | null; p99Ms: number | null };
+    sqlDistrict: { p50Ms: number | null; p99Ms: number | null };
+    indexesUsed: Record<'village' | 'town' | 'district', string[]>;
     town: { p50Ms: number | null; p99Ms: number | null }; district: { p50Ms: number | null; p99Ms: number | null };
   };
   personFile: { p50Ms: number | null; p99Ms: number | null } | null;
@@ -73,12 +87,24 @@ export function printTable(r: {
       rows.push([`${name} @${run.connections}`, fmt(run.service), fmt(run.baseline), fmt(run.ratio, 2), fmt(run.p50Ms, 2), fmt(run.p99Ms, 2), `${fmt(run.baselineP50Ms, 2)} / ${fmt(run.baselineP99Ms, 2)}`]);
     }
   }
+  for (const run of r.sizes?.runs ?? []) {
+    rows.push([`steps/s @16, ${run.cases.toLocaleString('en')} cases`, fmt(run.service), fmt(run.baseline), fmt(run.ratio, 2), '', fmt(run.p99Ms, 2), '']);
+  }
+  if (r.sizes) rows.push(['steps/s, largest vs smallest size', '', '', fmt(r.sizes.throughputRatio, 2), '', '', '']);
+  const d = r.historyDepth;
+  if (d) rows.push([`steps/s @16, ${d.deepEntries} vs ${d.shallowEntries} entries`, fmt(d.deep), fmt(d.shallow), fmt(d.ratio, 2), '', fmt(d.deepP99Ms, 2), '']);
   const listName = r.overdueList.route.includes('due=overdue') ? 'overdue list' : 'open-case list';
   rows.push([`${listName}, village (API)`, '', '', '', fmt(r.overdueList.p50Ms, 2), fmt(r.overdueList.p99Ms, 2), '']);
   rows.push([`${listName}, town (API)`, '', '', '', fmt(r.overdueList.town.p50Ms, 2), fmt(r.overdueList.town.p99Ms, 2), '']);
   rows.push([`${listName}, district (API)`, '', '', '', fmt(r.overdueList.district.p50Ms, 2), fmt(r.overdueList.district.p99Ms, 2), '']);
   if (listName === 'overdue list') rows.push(['open-case list, village (API)', '', '', '', fmt(r.overdueList.openListVillage.p50Ms, 2), fmt(r.overdueList.openListVillage.p99Ms, 2), '']);
-  rows.push(['overdue query, village (SQL)', '', '', '', fmt(r.overdueList.sqlP50Ms, 2), fmt(r.overdueList.sqlP99Ms, 2), `no index: ${fmt(r.overdueList.sqlNoIndexP50Ms, 2)}`]);
+  const used = r.overdueList.indexesUsed;
+  rows.push([`overdue query, village (SQL, ${used.village.join('+') || 'no index'})`, '', '', '', fmt(r.overdueList.sqlP50Ms, 2), fmt(r.overdueList.sqlP99Ms, 2), `no index: ${fmt(r.overdueList.sqlNoIndexP50Ms, 2)}`]);
+  rows.push([`overdue query, town (SQL, ${used.town.join('+') || 'no index'})`, '', '', '', fmt(r.overdueList.sqlTown.p50Ms, 2), fmt(r.overdueList.sqlTown.p99Ms, 2), '']);
+  rows.push([`overdue query, district (SQL, ${used.district.join('+') || 'no index'})`, '', '', '', fmt(r.overdueList.sqlDistrict.p50Ms, 2), fmt(r.overdueList.sqlDistrict.p99Ms, 2), '']);
+  for (const v of Object.values(r.census?.pageViews ?? {})) {
+    if (v) rows.push([`${v.request}: KB from the database`, fmt(v.kbFromDb), '', '', '', '', `${fmt(v.statements)} statements`]);
+  }
   if (r.personFile) rows.push(['person file (API)', '', '', '', fmt(r.personFile.p50Ms, 2), fmt(r.personFile.p99Ms, 2), '']);
   if (r.personChain) rows.push(['person chain (API)', '', '', '', fmt(r.personChain.p50Ms, 2), fmt(r.personChain.p99Ms, 2), '']);
   const n = r.notice;
@@ -88,7 +114,7 @@ export function printTable(r: {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => [...row[i]!].length)));
   const line = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log();
-  console.log(`${r.cases.toLocaleString('en')} cases · ${r.database} (${r.databaseVersion}) · pool ${r.poolSize} · ${r.machine.cores} cores`);
+  console.log(`${r.cases.toLocaleString('en')} cases · ${r.database} (${r.databaseVersion}) · pool ${r.poolSize} · ${r.machine.cores} cores · load average ${r.machine.loadAverage.map((x) => fmt(x)).join(' → ')} · ${fmt(r.wallS, 0)} s`);
   console.log(line(rows[0]!));
   console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   for (const row of rows.slice(1)) console.log(line(row));

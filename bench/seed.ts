@@ -5,6 +5,7 @@ import type { StateConfig, WorkflowDefinition } from '../src/definitions/definit
 import { compile, type CompiledWorkflow } from '../src/engine/compile.ts';
 import { actingLevel } from '../src/engine/engine.ts';
 import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
+import { shanghaiParts } from '../src/time/shanghai.ts';
 import { LOOP_STEPS, prefill, shortestPaths, type CreatePair, type PathStep, type StepCase } from './workload.ts';
 
 /**
@@ -20,6 +21,12 @@ export interface SeedOptions {
   createPersons: number;
   now: Date;
   definitions: Map<string, WorkflowDefinition>;
+  /**
+   * Cases in a looping state given a long history (`deepEntries` entries: the loop's event repeated),
+   * kept out of the step pool: the history-depth load steps them beside the step pool's short ones.
+   */
+  deepCases: number;
+  deepEntries: number;
   /** Parallel insert streams (PGlite serializes them anyway). */
   streams: number;
   /** The service's data key (32 bytes), when the schema keeps ID numbers and phones encrypted. */
@@ -39,6 +46,8 @@ export interface SeedResult {
   relations: number;
   workflowsUsed: number;
   stepPool: StepCase[];
+  /** Cases in a looping state with `deepEntries` history entries (not in stepPool). */
+  deepPool: StepCase[];
   createPairs: CreatePair[];
   chainPersons: string[];
   seedMs: number;
@@ -57,6 +66,9 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** ID numbers given in this process: a seed that grows the data (`--sizes`) must not repeat one. */
+const usedIds = new Set<string>();
 
 let idBytes = Buffer.alloc(0);
 let idOffset = 0;
@@ -242,6 +254,33 @@ const EVENT_COLUMNS: [string, string][] = [
   ['from_state', 'text'], ['to_state', 'text'], ['at', 'timestamptz'],
 ];
 
+/** Case numbers as src/cases/case-number.ts gives them, after the counters the database already has. */
+async function caseNumbering(
+  pool: pg.Pool,
+): Promise<{ next(prefix: string, at: number): string; store(): Promise<void> }> {
+  const last = new Map<string, number>();
+  for (const r of (await pool.query<{ prefix: string; year: number; last_serial: number }>('select prefix, year, last_serial from case_number_counters')).rows) {
+    last.set(`${r.prefix}-${r.year}`, r.last_serial);
+  }
+  return {
+    next(prefix, at) {
+      const key = `${prefix}-${shanghaiParts(new Date(at)).y}`;
+      const serial = (last.get(key) ?? 0) + 1;
+      last.set(key, serial);
+      return `${key}-${String(serial).padStart(5, '0')}`;
+    },
+    async store() {
+      const rows = [...last.entries()].map(([key, serial]) => {
+        const [prefix, year] = key.split('-') as [string, string];
+        return [prefix, Number(year), serial];
+      });
+      await pool.query(`insert into case_number_counters (prefix, year, last_serial) select * from unnest($1::text[], $2::int[], $3::int[])
+        on conflict (prefix, year) do update set last_serial = greatest(case_number_counters.last_serial, excluded.last_serial)`,
+      [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])]);
+    },
+  };
+}
+
 export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult> {
   const t0 = performance.now();
   const rand = prng(0x5eed ^ opts.cases);
@@ -249,7 +288,6 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const now = opts.now.getTime();
   const { towns, villages } = await insertStations(pool, rand);
   const plans = planItems(opts.definitions);
-  const usedIds = new Set<string>();
   const secrets = await personSecrets(pool, opts.dataKey);
   const sealing = await caseSealing(pool, opts.dataKey);
   const personColumns: [string, string][] = [...PERSON_COLUMNS, ...secrets.columns];
@@ -262,6 +300,9 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   const hasMarks = caseCols.has('overdue_at') && caseCols.has('escalated_at') && caseCols.has('escalated_to');
   // Migration 0016's hash chain over each history, computed as the service does (src/cases/history-chain.ts).
   const hasChain = caseCols.has('history_hash');
+  // Migration 0018's case numbers: each case numbered per (abbreviation, Beijing year), the counters
+  // left at the last serial given so the service's next number follows on.
+  const numbers = caseCols.has('case_no') ? await caseNumbering(pool) : undefined;
   const eventColumns: [string, string][] = [...EVENT_COLUMNS, ...(hasChain ? [['hash', 'text']] as [string, string][] : [])];
   const caseColumns: [string, string][] = [
     ...CASE_COLUMNS,
@@ -269,6 +310,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
     ...(hasTimer ? [['timer_at', 'timestamptz']] as [string, string][] : []),
     ...(hasMarks ? [['overdue_at', 'timestamptz'], ['escalated_at', 'timestamptz'], ['escalated_to', 'text']] as [string, string][] : []),
     ...(hasChain ? [['history_hash', 'text']] as [string, string][] : []),
+    ...(numbers ? [['case_no', 'text']] as [string, string][] : []),
   ];
 
   function makePerson(kind: 'any' | 'fresh'): PersonRow {
@@ -342,6 +384,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
     return [overdueAt, new Date(dueAt + 4 * DAY).toISOString(), level === 'village' ? 'town' : 'district'];
   };
   const stepPool: StepCase[] = [];
+  const deepPool: StepCase[] = [];
   const chainPersons: string[] = [];
   let persons = 0; let cases = 0; let openCases = 0; let overdue = 0; let events = 0; let relationsCount = 0;
   const used = new Set<string>();
@@ -399,6 +442,22 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         { row: [id, 1, 'machine', 'START', JSON.stringify(sealing ? sealing.payload(id, 1, startEntry) : startEntry), createdBy, null, plan.def.machine.initial, new Date(createdAt).toISOString()], payload: startEntry },
         ...path.map((s, i) => ({ row: [id, i + 2, 'machine', s.event, '{"data":{}}', pick(CLERKS), s.from, s.to, new Date(createdAt + (i + 1) * stepGap).toISOString()], payload: { data: {} } })),
       ];
+      // Every other looping case goes to the deep pool until it is full: spread over items and the table.
+      // A step escalated past the top (a district step overdue beyond the grace) waits for a supervisor: the
+      // clerk's step load would get 403, so such cases stay out of the load's pools.
+      const level = actingLevel(stateCfg);
+      const steppable = state === plan.loopState && !(hasMarks && marks(dueAt, level)[2] === level);
+      const deep = steppable && deepPool.length < opts.deepCases && rand() < 0.5;
+      if (deep) {
+        const loop = LOOP_STEPS.find((l) => l.workflowId === wfId)!;
+        const entry = { data: loop.data };
+        const from = createdAt + path.length * stepGap;
+        for (let seq = history.length + 1; seq <= opts.deepEntries; seq++) {
+          const at = new Date(Math.min(from + (seq - history.length) * 3_600_000, now - 60_000)).toISOString();
+          history.push({ row: [id, seq, 'machine', loop.event, JSON.stringify(sealing ? sealing.payload(id, seq, entry) : entry), pick(CLERKS), state, state, at], payload: entry });
+        }
+      }
+      const caseVersion = history.length;
       let head = genesisHash(id);
       for (const h of history) {
         if (hasChain) {
@@ -413,7 +472,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
       }
       cBuf.push([
         id, wfId, plan.def.version, p.id, p.stationId, p.stationPath, state, final ? 'closed' : 'open', !plan.def.allowConcurrentCases,
-        snapshot.context.outcome, version, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
+        snapshot.context.outcome, caseVersion, JSON.stringify(sealing ? sealing.snapshot(id, snapshot) : snapshot),
         final ? null : actingLevel(stateCfg), dueAt === null ? null : new Date(dueAt).toISOString(), createdBy,
         new Date(createdAt).toISOString(), new Date(updatedAt).toISOString(),
         final ? new Date(updatedAt).toISOString() : null,
@@ -421,10 +480,12 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
         ...(hasTimer ? [timerAt === null ? null : new Date(timerAt).toISOString()] : []),
         ...(hasMarks ? marks(dueAt, actingLevel(stateCfg)) : []),
         ...(hasChain ? [head] : []),
+        ...(numbers ? [numbers.next(plan.def.abbreviation, createdAt)] : []),
       ]);
-      events += version;
+      events += caseVersion;
       cases++;
-      if (state === plan.loopState) stepPool.push({ id, workflowId: wfId, version });
+      if (deep) deepPool.push({ id, workflowId: wfId, version: caseVersion });
+      else if (steppable) stepPool.push({ id, workflowId: wfId, version });
     }
     if (cBuf.length >= 2000) {
       await flush(pBuf, cBuf, eBuf, rBuf);
@@ -458,6 +519,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   }
   await flush(pBuf, [], [], []);
   await batcher.drain();
+  await numbers?.store();
   // Item-major order: consecutive creations are for different persons, so they do not queue on one person's lock.
   for (const [workflowId, ids] of [...freshByItem.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     for (const personId of ids) createPairs.push({ personId, workflowId });
@@ -470,7 +532,7 @@ export async function seed(pool: pg.Pool, opts: SeedOptions): Promise<SeedResult
   }
   return {
     stations: 1 + towns.length + villages.length, villages, towns, persons, cases, openCases, overdueCases: overdue,
-    events, relations: relationsCount, workflowsUsed: used.size, stepPool, createPairs, chainPersons,
+    events, relations: relationsCount, workflowsUsed: used.size, stepPool, deepPool, createPairs, chainPersons,
     seedMs: performance.now() - t0,
   };
 }

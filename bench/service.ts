@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { processMemoryMb } from './stats.ts';
 
 const require = createRequire(import.meta.url);
@@ -57,7 +58,20 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts the real service (`node dist/src/server.js`, as `npm start` does) as a child
+ * node's arguments in package.json's `start` script (the heap cap, the compiled entry point): the one place
+ * they are written, so the benchmark measures the process `npm start` runs.
+ */
+function startArgs(repoRoot: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node' || args.some((a) => /[$&|;<>'"`]/.test(a))) {
+    throw new Error(`package.json's start script is not a plain "node …" command the benchmark can run: ${pkg.scripts.start}`);
+  }
+  return args;
+}
+
+/**
+ * Starts the real service (package.json's `start` script, as `npm start` runs it) as a child
  * process and times it from spawn to the first 200 on /ready (polled every 20 ms).
  */
 export async function startService(o: ServiceOptions): Promise<RunningService> {
@@ -80,9 +94,8 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   if (o.dataDir) env.DATA_DIR = o.dataDir;
   // As `npm start` does: its prestart builds the compiled copy (or finds it up to date), then it runs that.
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: o.repoRoot });
-  const args: string[] = [];
-  if (o.cpuProfDir) args.push('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
-  args.push('dist/src/server.js');
+  const args = startArgs(o.repoRoot);
+  if (o.cpuProfDir) args.unshift('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
   const log = createWriteStream(o.logFile, { flags: 'a' });
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: o.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -27,6 +27,13 @@ const COMMENT_STEP = { event: 'COMMENT', data: { text: '已电话联系本人，
 
 export type StepKind = 'machine' | 'comment';
 
+/** `POST /api/v2/cases/:id/events` answers compactly (what the pages use); v1 answers the whole case view. */
+export type StepApi = 'v1' | 'v2';
+
+export function stepPath(api: StepApi, caseId: string): string {
+  return `/api/${api}/cases/${caseId}/events`;
+}
+
 export function stepBody(kind: StepKind, workflowId: string): { type: string; data: Record<string, unknown> } {
   if (kind === 'comment') return { type: COMMENT_STEP.event, data: COMMENT_STEP.data };
   const loop = LOOP_STEPS.find((l) => l.workflowId === workflowId)!;

@@ -14,7 +14,7 @@ export async function runNotice(b: Bench): Promise<NoticeResult> {
 
 /** 4b. Roster import (issue #9): a recruiting office's list checked and committed, on a database of its own. */
 export async function runRoster(b: Bench): Promise<RosterResult> {
-  const rosterRows = b.o.quick ? 2_000 : 10_000;
+  const rosterRows = b.o.quick ? 500 : 10_000;
   log(`roster import: ${rosterRows.toLocaleString('en')} rows`);
   const roster = await benchRosterImport(rosterRows, b.databaseUrl, b.dataKeyHex);
   log(`  ${roster.rowsPerSecond} rows/s (check ${roster.previewRowsPerSecond}/s, commit ${roster.commitRowsPerSecond}/s); the same file again ${roster.reimportMs} ms, nothing created`);
