@@ -5,17 +5,18 @@ import { Kysely, sql } from 'kysely';
 // docs/adr/0028-prepared-statements-and-session-cache.md). Whatever changes what a session resolves to
 // (its row, its user, any station) tells every instance on commit, however it was changed: the service,
 // `npm run user:add`, or an administrator's SQL (a role or station is only ever changed that way).
-// Payloads on channel `sessions`: `s:<token hash>`, `u:<user id>`, or `*` (forget everything).
+// Notices on the service's one PostgreSQL channel (src/db/notifications.ts), for its channel `sessions`:
+// `sessions:s:<token hash>`, `sessions:u:<user id>`, or `sessions:*` (forget everything).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create function sessions_changed() returns trigger language plpgsql as $$
     begin
       if tg_level = 'STATEMENT' then
-        perform pg_notify('sessions', '*');
+        perform pg_notify('veterans_notices', 'sessions:*');
       elsif tg_table_name = 'sessions' then
-        perform pg_notify('sessions', 's:' || old.token_hash);
+        perform pg_notify('veterans_notices', 'sessions:s:' || old.token_hash);
       else
-        perform pg_notify('sessions', 'u:' || old.id);
+        perform pg_notify('veterans_notices', 'sessions:u:' || old.id);
       end if;
       return null;
     end $$`.execute(db);

@@ -22,9 +22,20 @@ export interface NotificationBus {
   readonly listening: boolean;
 }
 
+/**
+ * The one PostgreSQL channel every notice travels on, as `<channel>:<payload>`: a connection
+ * LISTENs once, when it opens, whatever channels are listened to later.
+ */
+const BUS = 'veterans_notices';
+
 /** A notice sent with the caller's transaction: delivered (to every instance, this one included) only if it commits. */
 export async function notifyOnCommit(trx: Executor, channel: string, payload: string): Promise<void> {
-  await sql`select pg_notify(${channel}, ${payload})`.execute(trx);
+  await sql`select pg_notify(${BUS}, ${`${channel}:${payload}`})`.execute(trx);
+}
+
+/** Run on every new connection of the pool before its first use (src/db/db.plugin.ts). */
+export async function listenOnConnect(client: pg.ClientBase): Promise<void> {
+  await client.query(`listen ${BUS}`);
 }
 
 type Handler = (payload: string) => void;
@@ -33,16 +44,16 @@ type Handler = (payload: string) => void;
 class Dispatch {
   readonly channels = new Map<string, Handler[]>();
   readonly resets: (() => void)[] = [];
-  add(channel: string, handler: Handler): boolean {
-    const known = this.channels.get(channel);
-    if (known) known.push(handler);
-    else this.channels.set(channel, [handler]);
-    return !known;
+  add(channel: string, handler: Handler): void {
+    this.channels.set(channel, [...this.channels.get(channel) ?? [], handler]);
   }
   deliver(msg: pg.Notification, onError: (err: unknown) => void): void {
-    for (const h of this.channels.get(msg.channel) ?? []) {
+    const text = msg.payload ?? '';
+    const colon = text.indexOf(':');
+    if (msg.channel !== BUS || colon < 0) return;
+    for (const h of this.channels.get(text.slice(0, colon)) ?? []) {
       try {
-        h(msg.payload ?? '');
+        h(text.slice(colon + 1));
       } catch (err) {
         onError(err);
       }
@@ -59,15 +70,15 @@ class Dispatch {
   }
 }
 
-const listenSql = (channel: string) => `listen ${pg.escapeIdentifier(channel)}`;
 const RETRY_MS = { first: 250, max: 5000 };
 
 /**
  * PostgreSQL: one connection of its own, outside the pool (a pooled client is handed to requests
- * and idles out), that LISTENs to every channel and comes back after a loss with backoff.
+ * and idles out), that LISTENs and comes back after a loss with backoff. It passes on the notices
+ * of other connections than this instance's pool's: those reached their handlers already.
  */
 function listenerConnection(
-  connectionString: string | undefined, dispatch: Dispatch,
+  connectionString: string | undefined, dispatch: Dispatch, ownBackends: Set<number>,
   log: { warn(o: object, m: string): void; error(o: object, m: string): void },
 ) {
   let client: pg.Client | undefined;
@@ -96,10 +107,12 @@ function listenerConnection(
       lost(c);
     });
     c.on('end', () => lost(c));
-    c.on('notification', (msg) => dispatch.deliver(msg, onError));
+    c.on('notification', (msg) => {
+      if (!ownBackends.has(msg.processId)) dispatch.deliver(msg, onError);
+    });
     try {
       await c.connect();
-      for (const channel of dispatch.channels.keys()) await c.query(listenSql(channel));
+      await listenOnConnect(c);
     } catch (err) {
       log.warn({ err }, 'notification connection failed; retrying');
       lost(c);
@@ -115,15 +128,6 @@ function listenerConnection(
   return {
     connect,
     get listening() { return listening; },
-    /** A channel added after the connection is up is listened to at once. */
-    follow(channel: string) {
-      if (!listening) return;
-      const c = client!;
-      c.query(listenSql(channel)).catch((err: unknown) => {
-        log.warn({ err }, 'LISTEN failed');
-        lost(c);
-      });
-    },
     async close() {
       closed = true;
       clearTimeout(timer);
@@ -136,45 +140,46 @@ function listenerConnection(
 }
 
 /**
- * Every client of the pool LISTENs too (queued on it when it is handed out, before the caller's
- * queries). PostgreSQL hands a listening session its own transaction's notices before COMMIT
+ * Every client of the pool LISTENs too (listenOnConnect, before its first use), and passes on the
+ * notices of its own transactions: PostgreSQL hands a listening session those before COMMIT
  * returns, so whoever changes something through this instance's pool finds it forgotten here by
- * the time its transaction is done: no caller forgets anything by hand. On the embedded database
- * this is the whole delivery: it is one PostgreSQL session shared by every socket connection
- * (pglite-socket multiplexes them) in one process (the data-dir lock), so every notice is one
- * this instance committed.
+ * the time its transaction is done, and no caller forgets anything by hand. On the embedded
+ * database this is the whole delivery: it is one PostgreSQL session shared by every socket
+ * connection (pglite-socket multiplexes them) in one process (the data-dir lock).
  */
-function poolListener(pool: pg.Pool, dispatch: Dispatch, log: { error(o: object, m: string): void }) {
-  const following = new WeakMap<pg.PoolClient, Set<string>>();
+function poolListener(pool: pg.Pool, dispatch: Dispatch, log: { error(o: object, m: string): void }): Set<number> {
+  const ownBackends = new Set<number>();
+  const watched = new WeakSet<pg.PoolClient>();
   const onError = (err: unknown) => log.error({ err }, 'notification handler failed');
+  // On acquire, not on connect: a client opened before this plugin was registered is watched too.
   pool.on('acquire', (client) => {
-    let channels = following.get(client);
-    if (!channels) {
-      channels = new Set();
-      following.set(client, channels);
-      client.on('notification', (msg) => dispatch.deliver(msg, onError));
-    }
-    for (const channel of dispatch.channels.keys()) {
-      if (channels.has(channel)) continue;
-      channels.add(channel);
-      client.query(listenSql(channel)).catch((err: unknown) => log.error({ err }, 'LISTEN failed'));
-    }
+    if (watched.has(client)) return;
+    watched.add(client);
+    const backend = (client as pg.PoolClient & { processID: number }).processID;
+    ownBackends.add(backend);
+    client.on('end', () => ownBackends.delete(backend));
+    client.on('notification', (msg) => {
+      if (msg.processId === backend) dispatch.deliver(msg, onError);
+    });
   });
+  return ownBackends;
 }
 
 export default fp(async (app) => {
   const dispatch = new Dispatch();
   const pool: pg.Pool = app.pg.pool;
-  poolListener(pool, dispatch, app.log);
-  // Another instance's notices come only on a connection that is never busy with a request.
-  const connection = app.databaseKind === 'postgresql' ? listenerConnection(pool.options.connectionString, dispatch, app.log) : undefined;
+  const ownBackends = poolListener(pool, dispatch, app.log);
+  // Another instance's notices come on a connection that is never busy with a request.
+  const connection = app.databaseKind === 'postgresql'
+    ? listenerConnection(pool.options.connectionString, dispatch, ownBackends, app.log)
+    : undefined;
   if (connection) {
     await connection.connect();
     app.addHook('onClose', () => connection.close());
   }
   app.decorate('notifications', {
     listen(channel, handler) {
-      if (dispatch.add(channel, handler)) connection?.follow(channel);
+      dispatch.add(channel, handler);
     },
     onReset(handler) {
       dispatch.resets.push(handler);
