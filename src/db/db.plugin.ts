@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { ClientBase, Pool } from 'pg';
 import type { Database, Db } from './database.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.ts';
+import { namingPool } from './named-statements.ts';
 import { listenOnConnect } from './notifications.ts';
 import { prepareDatabase, takeRole } from './runtime-role.ts';
 
@@ -65,7 +66,9 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   pool.on('error', (err) => app.log.warn({ err }, 'idle database client error'));
   pool.on('connect', (client) => client.on('error', (err) => app.log.warn({ err }, 'database connection lost')));
   // kysely only wraps the pool; @fastify/postgres ends it, so kysely.destroy() is never called.
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The embedded database names nothing: its one PostgreSQL session is shared by every socket
+  // connection, so a name prepared by one pg client collides (42P05) with the next client's.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: embedded ? pool : namingPool(pool) }) });
   app.decorate('db', db);
   app.decorate('databaseKind', embedded ? 'embedded' : 'postgresql');
 }, { name: 'db' });
