@@ -47,7 +47,9 @@ const CACHE_MAX = 10_000;
 
 /** Resolves the session cookie or bearer token to a user; every route not marked public requires one. */
 export default fp<{ secret: string; cacheSeconds: number }>(async (app, opts) => {
-  const cache = new SessionCache({ ttlMs: opts.cacheSeconds * 1000, max: CACHE_MAX, isLive: () => app.notifications.listening });
+  const cache = new SessionCache({
+    ttlMs: opts.cacheSeconds * 1000, max: CACHE_MAX, isLive: () => app.notifications.listening,
+  });
   app.notifications.listen(SESSIONS_CHANNEL, (payload) => cache.forget(payload));
   app.notifications.onReset(() => cache.clear());
   app.decorateRequest('user', null);

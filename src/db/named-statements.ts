@@ -17,7 +17,7 @@ export interface NamingOptions {
   perConnection: number;
 }
 
-export const DEFAULT_NAMING: NamingOptions = { threshold: 2, perConnection: 256 };
+const DEFAULT_NAMING: NamingOptions = { threshold: 2, perConnection: 256 };
 
 /** "cached plan must not change result type": a table's columns changed under a prepared statement. */
 const STALE_PLAN = '0A000';

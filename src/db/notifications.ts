@@ -10,7 +10,7 @@ declare module 'fastify' {
   }
 }
 
-export interface NotificationBus {
+interface NotificationBus {
   /** Calls the handler with each notice's payload on the channel, from any instance, once its transaction committed. */
   listen(channel: string, handler: (payload: string) => void): void;
   /**
