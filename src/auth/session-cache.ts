@@ -44,7 +44,10 @@ export class SessionCache {
     if (hit && hit.session.expiresAt > now) return hit;
     const started = this.generation;
     const found = await load();
-    if (found && live && started === this.generation && this.opts.isLive()) this.entries.set(hash, found);
+    // Frozen: one entry is every later request's req.user.
+    if (found && live && started === this.generation && this.opts.isLive()) {
+      this.entries.set(hash, Object.freeze({ user: Object.freeze(found.user), session: Object.freeze(found.session) }));
+    }
     return found;
   }
 
