@@ -18,6 +18,7 @@ import { clockFrom, systemClock, type Clock } from './clock.ts';
 import clockPlugin from './clock.plugin.ts';
 import type { Config } from './config.ts';
 import dbPlugin from './db/db.plugin.ts';
+import notificationsPlugin from './db/notifications.ts';
 import { embeddedSessionSecret } from './db/embedded.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { createAjv } from './definitions/ajv.ts';
@@ -117,6 +118,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     databaseUrl: config.databaseUrl, migrationUrl: config.migrationDatabaseUrl, dataDir: config.dataDir,
     poolSize: config.dbPoolSize, dataKey,
   });
+  await app.register(notificationsPlugin);
   await checkDataKey(app.db, dataKeys, clock.now()).catch(async (err) => {
     await app.close();
     throw err;
@@ -134,7 +136,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const loaded = await loadWorkflowFiles(app.db, clock.now());
   if (loaded.inserted.length) app.log.info({ inserted: loaded.inserted }, 'workflow versions stored');
   if (config.demo) await seedDemo(app.db, clock.now());
-  await app.register(authPlugin, { secret });
+  await app.register(authPlugin, { secret, cacheSeconds: config.sessionCacheSeconds ?? 5 });
   app.decorate('logins', new LoginService(app.db, clock, { secret, ttlMinutes: config.sessionTtlMinutes, maxHours: config.sessionMaxHours, policy: config.login }));
   await app.register(noticesPlugin, { settings: config.notices });
   await app.register(jobsPlugin, { pollSeconds: config.sweepIntervalSeconds > 0 ? 5 : 0 });

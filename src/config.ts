@@ -28,6 +28,7 @@ export const configSchema = Type.Object({
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, default: 15 }),
   SESSION_TTL_MINUTES: Type.Integer({ minimum: 5, default: 480 }),
   SESSION_MAX_HOURS: Type.Integer({ minimum: 1, default: 12 }),
+  SESSION_CACHE_SECONDS: Type.Integer({ minimum: 0, maximum: 60, default: 5 }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
   SWEEP_INTERVAL_SECONDS: Type.Integer({ minimum: 0, default: 60 }),
   ESCALATION_GRACE_WORKING_DAYS: Type.Integer({ minimum: 0, default: 2 }),
@@ -76,6 +77,11 @@ export interface Config {
   sessionTtlMinutes: number;
   /** Absolute lifetime of a browser session from its login; no extension goes past it. */
   sessionMaxHours: number;
+  /**
+   * How long a resolved session answers from memory (src/auth/session-cache.ts): the bound on a change
+   * no notice reports; 0 turns the cache off; unset = 5.
+   */
+  sessionCacheSeconds?: number;
   dbPoolSize: number;
   clockStart?: string;
   /** How often the deadline sweeper runs; 0 turns it off (tests drive it by hand). */
@@ -129,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: raw.SESSION_SECRET,
     sessionTtlMinutes: raw.SESSION_TTL_MINUTES,
     sessionMaxHours: raw.SESSION_MAX_HOURS,
+    sessionCacheSeconds: raw.SESSION_CACHE_SECONDS,
     dbPoolSize: raw.DB_POOL_SIZE,
     clockStart: raw.CLOCK,
     sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,

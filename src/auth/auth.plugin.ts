@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import { AppError } from '../http/errors.ts';
 import { findUserBySession, type User } from '../users/user.repository.ts';
+import { SESSIONS_CHANNEL, SessionCache } from './session-cache.ts';
 import { tokenHash } from './session.repository.ts';
 
 declare module 'fastify' {
@@ -41,8 +42,16 @@ function unauthenticated(req: FastifyRequest, reply: FastifyReply) {
   throw new AppError('UNAUTHENTICATED');
 }
 
+// Far more than the people and clients one instance serves at once.
+const CACHE_MAX = 10_000;
+
 /** Resolves the session cookie or bearer token to a user; every route not marked public requires one. */
-export default fp<{ secret: string }>(async (app, opts) => {
+export default fp<{ secret: string; cacheSeconds: number }>(async (app, opts) => {
+  const cache = new SessionCache({
+    ttlMs: opts.cacheSeconds * 1000, max: CACHE_MAX, isLive: () => app.notifications.listening,
+  });
+  app.notifications.listen(SESSIONS_CHANNEL, (payload) => cache.forget(payload));
+  app.notifications.onReset(() => cache.clear());
   app.decorateRequest('user', null);
   app.decorateRequest('authSession', null);
   app.addHook('onRequest', async (req, reply) => {
@@ -50,9 +59,10 @@ export default fp<{ secret: string }>(async (app, opts) => {
     const token = tokenOf(req);
     if (!token) return unauthenticated(req, reply);
     const hash = tokenHash(opts.secret, token);
-    const found = await findUserBySession(app.db, hash, app.clock.now());
+    const now = app.clock.now();
+    const found = await cache.resolve(hash, now, () => findUserBySession(app.db, hash, now));
     if (!found) return unauthenticated(req, reply);
     req.user = found.user;
     req.authSession = { hash, ...found.session };
   });
-}, { name: 'auth', dependencies: ['db', 'clock'] });
+}, { name: 'auth', dependencies: ['db', 'clock', 'notifications'] });

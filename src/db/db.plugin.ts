@@ -1,10 +1,12 @@
 import fp from 'fastify-plugin';
 import fastifyPostgres from '@fastify/postgres';
 import { Kysely, PostgresDialect } from 'kysely';
-import type { Pool } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import type { Database, Db } from './database.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.ts';
-import { assumeRole, prepareDatabase } from './runtime-role.ts';
+import { namingPool } from './named-statements.ts';
+import { listenOnConnect } from './notifications.ts';
+import { prepareDatabase, takeRole } from './runtime-role.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,8 +50,13 @@ export default fp<DbPluginOptions>(async (app, opts) => {
     await app.register(fastifyPostgres, {
       connectionString: access.connectionString, max: poolSize,
       connectionTimeoutMillis: opts.databaseUrl ? 5000 : 30_000,
+      // Before a new connection is handed out: one that cannot take the runtime role is closed, so
+      // nothing runs as the owner; and it listens for the notices (src/db/notifications.ts).
+      onConnect: async (client: ClientBase) => {
+        if (access.role) await takeRole(client, access.role);
+        await listenOnConnect(client);
+      },
     });
-    if (access.role) assumeRole(app.pg.pool, access.role, (err) => app.log.error({ err }, 'database connection could not take the runtime role'));
   } catch (err) {
     await embedded?.close();
     throw err;
@@ -59,7 +66,9 @@ export default fp<DbPluginOptions>(async (app, opts) => {
   pool.on('error', (err) => app.log.warn({ err }, 'idle database client error'));
   pool.on('connect', (client) => client.on('error', (err) => app.log.warn({ err }, 'database connection lost')));
   // kysely only wraps the pool; @fastify/postgres ends it, so kysely.destroy() is never called.
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The embedded database names nothing: its one PostgreSQL session is shared by every socket
+  // connection, so a name prepared by one pg client collides (42P05) with the next client's.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: embedded ? pool : namingPool(pool) }) });
   app.decorate('db', db);
   app.decorate('databaseKind', embedded ? 'embedded' : 'postgresql');
 }, { name: 'db' });

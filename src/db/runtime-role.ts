@@ -143,9 +143,13 @@ export async function prepareDatabase(o: AccessOptions): Promise<ServingAccess> 
  */
 export function assumeRole(pool: pg.Pool, role: string, onError: (err: Error) => void): void {
   pool.on('connect', (client) => {
-    client.query(`set role ${pg.escapeIdentifier(role)}`).catch((err: Error) => {
+    takeRole(client, role).catch((err: Error) => {
       onError(err);
       client.end().catch(() => {});
     });
   });
+}
+
+export async function takeRole(client: pg.ClientBase, role: string): Promise<void> {
+  await client.query(`set role ${pg.escapeIdentifier(role)}`);
 }
