@@ -4,7 +4,8 @@ import { login, startService, type ServiceOptions } from './service.ts';
 /**
  * Statement census (real PostgreSQL only): the service runs once more with its database
  * connection through a counting TCP proxy, and a few requests of each kind are sent one at a
- * time. Counts the statements (Parse or simple Query messages) and bytes per request: the round
+ * time. Counts the statements (Bind or simple Query messages: a named statement is parsed once per
+ * connection, then only bound) and bytes per request: the round
  * trips that, more than anything in the process, decide how a step compares to the five
  * statements of the baseline, and the bytes a page view reads from the database.
  */
@@ -26,6 +27,8 @@ function countingProxy(target: { host: string; port: number }, c: Counters): Pro
     const upstream = net.connect(target);
     let buf = Buffer.alloc(0);
     let started = false;
+    // Statement texts by name ('' is the unnamed one), as this connection prepared them.
+    const parsed = new Map<string, string>();
     client.on('data', (d) => {
       c.bytesOut += d.length;
       upstream.write(d);
@@ -42,10 +45,13 @@ function countingProxy(target: { host: string; port: number }, c: Counters): Pro
         const len = buf.readInt32BE(1);
         if (buf.length < 1 + len) break;
         let text: string | undefined;
+        const body = buf.subarray(5, 1 + len);
         if (type === 'P') {
-          const body = buf.subarray(5, 1 + len);
           const nameEnd = body.indexOf(0);
-          text = body.subarray(nameEnd + 1, body.indexOf(0, nameEnd + 1)).toString('utf8');
+          parsed.set(body.subarray(0, nameEnd).toString('utf8'), body.subarray(nameEnd + 1, body.indexOf(0, nameEnd + 1)).toString('utf8'));
+        } else if (type === 'B') {
+          const portalEnd = body.indexOf(0);
+          text = parsed.get(body.subarray(portalEnd + 1, body.indexOf(0, portalEnd + 1)).toString('utf8')) ?? '?';
         } else if (type === 'Q') {
           text = buf.subarray(5, len).toString('utf8');
         }
