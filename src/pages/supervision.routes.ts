@@ -124,7 +124,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     const users = await usersWithin(app.db, user.stationPath);
     const holders = await caseHolders(app.caseDeps, user);
     const takers = await stepTakers(app.db, { area: user.stationPath });
-    const items = await chainItems(app.db, now);
+    const items = await chainItems(app.registry, app.db, now);
     // Every station by name: a case of the area may wait at a station above it (a town's case at the district).
     const stationNames = new Map((await listStations(app.db)).map((s) => [s.id, stationName(s, lang)]));
     const userName = new Map([...users, ...holders].map((u) => [u.id, u.name]));
@@ -216,7 +216,7 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     }
     // Each case by its number, the person and the item (a case outside the area stays unnamed).
     const named = new Map((await casesNamed(app.caseDeps, user, results.map((r) => r.caseId))).map((c) => [c.id, c]));
-    const items = new Map((await chainItems(app.db, app.clock.now())).map((i) => [i.workflowId, loc(lang, i.title)]));
+    const items = new Map((await chainItems(app.registry, app.db, app.clock.now())).map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, [...named.values()].map((c) => c.personId));
     const nameOf = (caseId: string) => {
       const c = named.get(caseId);

@@ -10,7 +10,7 @@ import { authorize } from '../jurisdiction/authorize.ts';
 import { diffDefinitions } from './definition-diff.ts';
 import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
 import {
-  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration,
+  createDraft, getVersion, impactReport, listVersions, planMigration, publish, runMigration,
   type VersionRecord,
 } from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
@@ -80,9 +80,9 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   }, async (req) => {
     // Only the editors' page calls it; it compiles every form of what it is sent.
     authorize(req.user!, 'policy.edit');
-    const inForce = await listVersionsInForce(app.db, app.clock.now());
-    const known = new Set(inForce.map((v) => v.workflowId).concat(req.params.id));
-    const abbreviations = abbreviationUsers(inForce.map((v) => v.definition));
+    const inForce = await app.registry.definitionsInForce(app.db, app.clock.now());
+    const known = new Set(inForce.map((d) => d.id).concat(req.params.id));
+    const abbreviations = abbreviationUsers(inForce);
     const findings = lintDefinition(req.params.id, req.body.definition, known, abbreviations);
     if (req.body.definition.id !== req.params.id) findings.unshift({ file: req.params.id, path: '$.id', message: `定义的 id 须为「${req.params.id}」 / the definition's id must be "${req.params.id}"` });
     return { workflowId: req.params.id, findings: findings.map((f) => ({ path: f.path, message: f.message })) };
