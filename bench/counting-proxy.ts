@@ -42,7 +42,7 @@ export function countingProxy(target: { host: string; port: number }, c: Counter
         }
         if (text !== undefined) {
           c.statements++;
-          const key = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+          const key = text.replace(/\s+/g, ' ').trim().slice(0, 400);
           c.texts.set(key, (c.texts.get(key) ?? 0) + 1);
         }
         buf = buf.subarray(1 + len);

@@ -15,8 +15,10 @@ t.setTimeout(600_000);
 /** What one view of a page cost the database, counted at the wire. */
 interface Cost { statements: number; kbFromDb: number }
 
-/** A database of its own (PostgreSQL with DATABASE_URL, else a fresh embedded one), reached through a counting proxy. */
-async function proxiedDatabase(t: Test, c: ReturnType<typeof newCounters>): Promise<{ url: string; embedded: boolean }> {
+/** A database of its own (PostgreSQL with DATABASE_URL, else a fresh embedded one) behind a counting proxy. */
+async function proxiedDatabase(
+  t: Test, c: ReturnType<typeof newCounters>,
+): Promise<{ url: string; embedded: boolean }> {
   let url = await freshDatabase(t);
   const embedded = url === undefined;
   if (!url) {
@@ -34,7 +36,8 @@ t.test('the home page, /supervision, the case list and a case page read little f
   const c = newCounters();
   const db = await proxiedDatabase(t, c);
   // The embedded database takes one connection (src/db/db.plugin.ts); reached by URL it must be told.
-  const app: FastifyInstance = await buildApp(testConfig({ databaseUrl: db.url, dbPoolSize: db.embedded ? 1 : 4 }), { logger: false });
+  const config = testConfig({ databaseUrl: db.url, dbPoolSize: db.embedded ? 1 : 4 });
+  const app: FastifyInstance = await buildApp(config, { logger: false });
   t.teardown(() => app.close());
   const base = await listen(app);
 

@@ -19,7 +19,9 @@ export interface ChainItem {
 /** The items in force along the soldier's chain: enlistment → service → discharge, then catalogue order. */
 export async function chainItems(registry: WorkflowRegistry, db: Executor, now: Date): Promise<ChainItem[]> {
   return (await registry.definitionsInForce(db, now))
-    .map((d) => ({ workflowId: d.id, version: d.version, stage: d.stage, order: d.order, title: d.title, initiation: d.initiation }))
+    .map((d) => ({
+      workflowId: d.id, version: d.version, stage: d.stage, order: d.order, title: d.title, initiation: d.initiation,
+    }))
     .sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order);
 }
 

@@ -7,7 +7,7 @@ export interface VersionKey {
   version: number;
 }
 
-/** A published version's place in time: what choosing the one in force needs, without its definition. */
+/** A published version's place in time: what the choice of the one in force needs, not its definition. */
 export interface PublishedVersion extends VersionKey {
   effectiveFrom: Date | null;
 }
@@ -26,7 +26,9 @@ export async function findDefinitions(
   const rows = await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'definition'])
     .where((eb) => eb(eb.refTuple('workflow_id', 'version'), 'in', keys.map((k) => eb.tuple(k.workflowId, k.version))))
     .execute();
-  return rows.map((r) => ({ workflowId: r.workflow_id, version: r.version, definition: r.definition as WorkflowDefinition }));
+  return rows.map((r) => ({
+    workflowId: r.workflow_id, version: r.version, definition: r.definition as WorkflowDefinition,
+  }));
 }
 
 /** Every stored version as `id@version`. */
