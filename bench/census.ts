@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { countingProxy, newCounters, throughProxy } from './counting-proxy.ts';
 import { login, startService, type ServiceOptions } from './service.ts';
 
 /**
@@ -20,61 +20,6 @@ export interface CensusLine {
   top: { perRequest: number; sql: string }[];
 }
 
-interface Counters { statements: number; bytesOut: number; bytesIn: number; texts: Map<string, number> }
-
-function countingProxy(target: { host: string; port: number }, c: Counters): Promise<net.Server> {
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target);
-    let buf = Buffer.alloc(0);
-    let started = false;
-    // Statement texts by name ('' is the unnamed one), as this connection prepared them.
-    const parsed = new Map<string, string>();
-    client.on('data', (d) => {
-      c.bytesOut += d.length;
-      upstream.write(d);
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        if (!started) {
-          if (buf.length < 4 || buf.length < buf.readInt32BE(0)) break;
-          buf = buf.subarray(buf.readInt32BE(0));
-          started = true;
-          continue;
-        }
-        if (buf.length < 5) break;
-        const type = String.fromCharCode(buf[0]!);
-        const len = buf.readInt32BE(1);
-        if (buf.length < 1 + len) break;
-        let text: string | undefined;
-        const body = buf.subarray(5, 1 + len);
-        if (type === 'P') {
-          const nameEnd = body.indexOf(0);
-          parsed.set(body.subarray(0, nameEnd).toString('utf8'), body.subarray(nameEnd + 1, body.indexOf(0, nameEnd + 1)).toString('utf8'));
-        } else if (type === 'B') {
-          const portalEnd = body.indexOf(0);
-          text = parsed.get(body.subarray(portalEnd + 1, body.indexOf(0, portalEnd + 1)).toString('utf8')) ?? '?';
-        } else if (type === 'Q') {
-          text = buf.subarray(5, len).toString('utf8');
-        }
-        if (text !== undefined) {
-          c.statements++;
-          const key = text.replace(/\s+/g, ' ').trim().slice(0, 120);
-          c.texts.set(key, (c.texts.get(key) ?? 0) + 1);
-        }
-        buf = buf.subarray(1 + len);
-      }
-    });
-    upstream.on('data', (d) => {
-      c.bytesIn += d.length;
-      client.write(d);
-    });
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.on('error', () => {});
-    upstream.on('error', () => {});
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 /** One kind of request the census counts, sent by the district clerk or the supervisor. */
 export interface CensusRequest {
   name: string;
@@ -86,14 +31,11 @@ export interface CensusRequest {
 export async function census(
   svcOpts: ServiceOptions & { databaseUrl: string }, requests: CensusRequest[], n = 10,
 ): Promise<{ startupStatements: number; lines: CensusLine[] }> {
-  const c: Counters = { statements: 0, bytesOut: 0, bytesIn: 0, texts: new Map() };
+  const c = newCounters();
   const u = new URL(svcOpts.databaseUrl);
   const proxy = await countingProxy({ host: u.hostname, port: Number(u.port || 5432) }, c);
-  const proxied = new URL(svcOpts.databaseUrl);
-  proxied.hostname = '127.0.0.1';
-  proxied.port = String((proxy.address() as net.AddressInfo).port);
   // Background work (deadline sweeper, notice rendering) off, so only the requests' own statements are counted.
-  const svc = await startService({ ...svcOpts, databaseUrl: proxied.toString(), extraEnv: { SWEEP_INTERVAL_SECONDS: '0', NOTICE_SWEEP_SECONDS: '86400' } });
+  const svc = await startService({ ...svcOpts, databaseUrl: throughProxy(svcOpts.databaseUrl, proxy), extraEnv: { SWEEP_INTERVAL_SECONDS: '0', NOTICE_SWEEP_SECONDS: '86400' } });
   const startupStatements = c.statements;
   // Wait until nothing more is sent (start-up work that runs after /ready).
   for (let last = -1, i = 0; i < 100 && last !== c.statements; i++) {

@@ -124,6 +124,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     throw err;
   });
   app.decorate('registry', new WorkflowRegistry());
+  // Another instance's publishing must reach app.registry.forgetInForce() here, by the notification
+  // bus (docs/adr/0030).
   app.decorate('calendar', new CalendarService());
   await app.calendar.refresh(app.db);
   app.decorate('caseDeps', {

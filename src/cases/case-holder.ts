@@ -4,7 +4,7 @@ import { actingLevel, type StoredSnapshot } from '../engine/engine.ts';
 import { holderOf, type HeldCase, type Holder, type HoldingLevel } from '../engine/holding.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { findStationByPath } from '../stations/station.repository.ts';
+import { stationsByPaths } from '../stations/station.repository.ts';
 import { displayNames } from '../users/user.repository.ts';
 
 /** Who holds the case's open step as its row stands (ADR 0019); null when closed or nobody acts on the step. */
@@ -20,17 +20,24 @@ export type HolderView =
 
 /** The holder with the names a person reads: the user's, or the station's. */
 export async function describeHolder(db: Executor, holder: Holder | null): Promise<HolderView | null> {
-  if (!holder) return null;
-  if (holder.kind === 'person') {
-    const names = await displayNames(db, [holder.userId]);
-    return { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId };
-  }
-  const station = await findStationByPath(db, holder.stationPath);
-  const id = holder.stationPath.split('.').at(-1)!;
-  return {
-    kind: 'queue', stationId: station?.id ?? id, stationName: station ? { zh: station.name_zh, en: station.name_en } : { zh: id, en: id },
-    level: holder.level, supervisors: holder.supervisors,
-  };
+  return holder && (await describeHolders(db, [holder]))[0]!;
+}
+
+/** Several holders named at once: one read of the users' names and one of the stations', whatever their number. */
+export async function describeHolders(db: Executor, holders: Holder[]): Promise<HolderView[]> {
+  const userIds = holders.flatMap((h) => (h.kind === 'person' ? [h.userId] : []));
+  const paths = holders.flatMap((h) => (h.kind === 'queue' ? [h.stationPath] : []));
+  const names = userIds.length ? await displayNames(db, userIds) : new Map<string, string>();
+  const stations = new Map((await stationsByPaths(db, paths)).map((s) => [s.path, s]));
+  return holders.map((holder): HolderView => {
+    if (holder.kind === 'person') return { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId };
+    const station = stations.get(holder.stationPath);
+    const id = holder.stationPath.split('.').at(-1)!;
+    return {
+      kind: 'queue', stationId: station?.id ?? id, stationName: station ? { zh: station.name_zh, en: station.name_en } : { zh: id, en: id },
+      level: holder.level, supervisors: holder.supervisors,
+    };
+  });
 }
 
 /**

@@ -2,6 +2,26 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, Executor } from '../db/database.ts';
 import { withinArea, type Area } from '../jurisdiction/within-area.ts';
 import type { CaseRow } from './case.repository.ts';
+import type { ListedCase } from './case-list.ts';
+
+/** The columns of a listed case (src/cases/case-list.ts): a list never reads the sealed snapshot or agent. */
+export const LISTED_COLUMNS = [
+  'id', 'case_no', 'workflow_id', 'workflow_version', 'parent_case_id', 'person_id', 'station_path', 'state', 'status',
+  'outcome', 'version', 'step_level', 'due_at', 'due_uncertain', 'escalated_to', 'assignee_id', 'step_entered_at',
+  'last_event_at', 'created_at', 'updated_at',
+] as const;
+
+export type ListedRow = Pick<CaseRow, typeof LISTED_COLUMNS[number]>;
+
+export function toListed(r: ListedRow): ListedCase {
+  return {
+    id: r.id, caseNo: r.case_no, workflowId: r.workflow_id, workflowVersion: r.workflow_version,
+    parentCaseId: r.parent_case_id, personId: r.person_id, stationPath: r.station_path, state: r.state,
+    status: r.status, outcome: r.outcome, version: r.version, stepLevel: r.step_level, dueAt: r.due_at,
+    dueUncertain: r.due_uncertain, escalatedTo: r.escalated_to, assigneeId: r.assignee_id,
+    stepEnteredAt: r.step_entered_at, lastEventAt: r.last_event_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
 
 export type DueFilter = 'overdue' | 'soon' | 'idle';
 
@@ -74,8 +94,12 @@ function selected(db: Executor, f: Omit<DashboardFilter, 'cursor' | 'limit'>) {
  * The supervisor's lists: overdue and soon-due cases by due date, idle ones by last event,
  * others newest first; keyset-paginated on (sort key, id). Served by partial indexes on open cases.
  */
-export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<CaseRow[]> {
-  let q = selected(db, f).selectAll();
+export async function dashboardCases(db: Executor, f: DashboardFilter): Promise<ListedCase[]> {
+  return (await dashboardRows(db, f)).map(toListed);
+}
+
+function dashboardRows(db: Executor, f: DashboardFilter): Promise<ListedRow[]> {
+  let q = selected(db, f).select(LISTED_COLUMNS);
   if (f.sort === 'due' && !f.due) {
     // Nearest due date first, cases without one after them, so the keyset runs through both.
     const c = f.cursor;
@@ -109,9 +133,11 @@ export async function openCaseAssignees(db: Executor, scopePath: string): Promis
 }
 
 /** The cases of these ids that lie in an area (a batch result names each one). */
-export async function casesByIds(db: Executor, ids: string[], scopePath: string): Promise<CaseRow[]> {
+export async function casesByIds(db: Executor, ids: string[], scopePath: string): Promise<ListedCase[]> {
   if (!ids.length) return [];
-  return db.selectFrom('cases').selectAll().where('id', 'in', ids).where(withinArea('station_path', scopePath)).execute();
+  const rows = await db.selectFrom('cases').select(LISTED_COLUMNS)
+    .where('id', 'in', ids).where(withinArea('station_path', scopePath)).execute();
+  return rows.map(toListed);
 }
 
 /** The id of the case with this number, if it is in the area. */

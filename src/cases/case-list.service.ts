@@ -6,7 +6,6 @@ import { caseIdByNumber, casesByIds, countDashboardCases, dashboardCases, openCa
 import { normalizeCaseNo } from './case-number.ts';
 import type { User } from '../users/user.types.ts';
 import { caseSummary, type CaseSummary } from './case-list.ts';
-import { toCase } from './case.repository.ts';
 import type { CaseDeps } from './case.service.ts';
 
 export type { DueFilter, HeldBy };
@@ -113,7 +112,7 @@ export async function listCases(
   const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
   if (f.cursor && !cursor) throw new AppError('BAD_REQUEST', { errors: [{ path: '/querystring/cursor', message: '分页游标无效 / invalid cursor' }] });
   const filter = await dashboardFilter(deps, user, f);
-  const cases = (await dashboardCases(deps.db, { ...filter, cursor, limit: f.limit })).map(toCase);
+  const cases = await dashboardCases(deps.db, { ...filter, cursor, limit: f.limit });
   const now = filter.now;
   const items = cases.map((c) => caseSummary(c, now));
   const last = cases[cases.length - 1];
@@ -131,5 +130,5 @@ export async function caseHolders(deps: CaseDeps, user: User): Promise<{ id: str
 /** The cases of these ids in the user's area, as lists show them; ids outside it are left out. */
 export async function casesNamed(deps: CaseDeps, user: User, ids: string[]): Promise<CaseSummary[]> {
   const now = deps.clock.now();
-  return (await casesByIds(deps.db, ids, user.stationPath)).map((r) => caseSummary(toCase(r), now));
+  return (await casesByIds(deps.db, ids, user.stationPath)).map((c) => caseSummary(c, now));
 }

@@ -3,14 +3,20 @@ import { listPersonCases } from './case.repository.ts';
 import type { Case } from './case.types.ts';
 import { holderOf, isHoldingLevel } from '../engine/holding.ts';
 
+/** What a list shows of a case: not the form data nor the agent, sealed and read when the case is opened. */
+export type ListedCase = Pick<Case,
+  'id' | 'caseNo' | 'workflowId' | 'workflowVersion' | 'parentCaseId' | 'personId' | 'stationPath' | 'state' | 'status'
+  | 'outcome' | 'version' | 'stepLevel' | 'dueAt' | 'dueUncertain' | 'escalatedTo' | 'assigneeId' | 'stepEnteredAt'
+  | 'lastEventAt' | 'createdAt' | 'updatedAt'>;
+
 /** The station whose queue a step waits in (escalated: the level it went to), handed to a person or not. */
-function holderStation(c: Case): string | null {
+function holderStation(c: ListedCase): string | null {
   const h = holderOf({ ...c, assigneeId: null }, isHoldingLevel(c.stepLevel) ? c.stepLevel : null);
   return h?.kind === 'queue' ? h.stationPath.split('.').at(-1)! : null;
 }
 
 /** The short form of a case used in lists and the person file: where it is, since when, who holds it. */
-export function caseSummary(c: Case, now = new Date()) {
+export function caseSummary(c: ListedCase, now = new Date()) {
   return {
     id: c.id, caseNo: c.caseNo, workflowId: c.workflowId, workflowVersion: c.workflowVersion,
     parentCaseId: c.parentCaseId,

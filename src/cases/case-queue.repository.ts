@@ -3,17 +3,19 @@ import type { Executor } from '../db/database.ts';
 import type { User } from '../users/user.types.ts';
 import { openPayload } from '../crypto/sealed-payload.ts';
 import { withinArea } from '../jurisdiction/within-area.ts';
-import { toCase } from './case.repository.ts';
-import type { Case } from './case.types.ts';
+import { LISTED_COLUMNS, toListed } from './case-list.repository.ts';
+import type { ListedCase } from './case-list.ts';
 
 /**
  * The clerk's own queue: open cases in their area whose step their level holds (holding.ts: the
  * step's level, or the level it was escalated to; escalated at the top, that level's supervisors)
  * and not handed to someone else, or handed to them; the nearest due date first, those without one last.
  */
-export async function myQueue(db: Executor, user: User, limit: number): Promise<(Case & { personName: string })[]> {
+export async function myQueue(
+  db: Executor, user: User, limit: number,
+): Promise<(ListedCase & { personName: string })[]> {
   const rows = await db.selectFrom('cases').innerJoin('persons', 'persons.id', 'cases.person_id')
-    .selectAll('cases').select('persons.name as person_name')
+    .select(LISTED_COLUMNS.map((c) => `cases.${c}` as const)).select('persons.name as person_name')
     .where('cases.status', '=', 'open')
     .where(withinArea('cases.station_path', user.stationPath))
     .where((eb) => {
@@ -28,7 +30,7 @@ export async function myQueue(db: Executor, user: User, limit: number): Promise<
       return eb.or([eb('cases.assignee_id', '=', user.id), eb.and([eb('cases.assignee_id', 'is', null), queues])]);
     })
     .orderBy(sql`cases.due_at asc nulls last`).orderBy('cases.id').limit(limit).execute();
-  return rows.map((r) => ({ ...toCase(r), personName: r.person_name }));
+  return rows.map((r) => ({ ...toListed(r), personName: r.person_name }));
 }
 
 /** Cases copied (抄送) to this user for information, newest first. */

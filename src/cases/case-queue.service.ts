@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { findPerson, type Person } from '../persons/person.repository.ts';
+import { personsByIds, type Person } from '../persons/person.repository.ts';
 import type { User } from '../users/user.types.ts';
 import { recentPersonIds } from './case-queue.repository.ts';
 
@@ -8,10 +8,7 @@ export { copiedToMe, myQueue } from './case-queue.repository.ts';
 
 /** Persons this user registered or worked on lately, most recent first, those now outside the area left out. */
 export async function recentPersons(db: Db, user: User): Promise<Person[]> {
-  const persons = [];
-  for (const id of await recentPersonIds(db, user)) {
-    const p = await findPerson(db, id, user.stationPath);
-    if (p) persons.push(p);
-  }
-  return persons;
+  const ids = await recentPersonIds(db, user);
+  const byId = new Map((await personsByIds(db, ids, user.stationPath)).map((p) => [p.id, p]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }

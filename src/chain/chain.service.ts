@@ -1,13 +1,34 @@
 import { eligibilitySubject } from '../cases/case-inputs.ts';
 import { listPersonCases } from '../cases/case.repository.ts';
-import type { Db } from '../db/database.ts';
-import { chainItems, type ChainItem } from '../definitions/chain-items.ts';
-import type { Localized } from '../definitions/definition.types.ts';
+import type { Db, Executor } from '../db/database.ts';
+import type { Localized, Stage } from '../definitions/definition.types.ts';
 import type { WorkflowRegistry } from '../cases/workflow.registry.ts';
 import type { Person } from '../persons/person.repository.ts';
 
-// The list of items is the definitions' own (the workflows route serves it too); the chain adds where a person stands.
-export { chainItems, type ChainItem };
+const STAGES: Stage[] = ['enlistment', 'service', 'discharge'];
+
+export interface ChainItem {
+  workflowId: string;
+  version: number;
+  stage: Stage;
+  order: number;
+  title: Localized;
+  initiation: string;
+}
+
+/** The items in force along the soldier's chain: enlistment → service → discharge, then catalogue order. */
+export async function chainItems(registry: WorkflowRegistry, db: Executor, now: Date): Promise<ChainItem[]> {
+  return (await registry.definitionsInForce(db, now))
+    .map((d) => ({
+      workflowId: d.id, version: d.version, stage: d.stage, order: d.order, title: d.title, initiation: d.initiation,
+    }))
+    .sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.order - b.order);
+}
+
+/** Titles of the items in force, by id. */
+export async function itemTitles(registry: WorkflowRegistry, db: Executor, now: Date): Promise<Map<string, Localized>> {
+  return new Map((await registry.definitionsInForce(db, now)).map((d) => [d.id, d.title]));
+}
 
 export type ChainStatus =
   | { status: 'not-applicable'; reason: Localized }
@@ -19,7 +40,7 @@ export type ChainStatus =
 export async function personChain(
   db: Db, registry: WorkflowRegistry, person: Person, now: Date,
 ): Promise<(ChainItem & ChainStatus)[]> {
-  const items = await chainItems(db, now);
+  const items = await chainItems(registry, db, now);
   const cases = await listPersonCases(db, person.id);
   const subject = await eligibilitySubject(db, person, now);
   const out: (ChainItem & ChainStatus)[] = [];

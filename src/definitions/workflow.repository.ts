@@ -1,47 +1,34 @@
 import type { Executor } from '../db/database.ts';
 import type { WorkflowDefinition } from './definition.types.ts';
 
-export interface WorkflowVersionRow {
+/** One stored version, by item and number. */
+export interface VersionKey {
   workflowId: string;
   version: number;
-  status: 'draft' | 'published' | 'retired';
-  definition: WorkflowDefinition;
+}
+
+/** A published version's place in time: what the choice of the one in force needs, not its definition. */
+export interface PublishedVersion extends VersionKey {
   effectiveFrom: Date | null;
 }
 
-function toRow(r: { workflow_id: string; version: number; status: WorkflowVersionRow['status']; definition: unknown; effective_from: Date | null }): WorkflowVersionRow {
-  return {
-    workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition,
-    effectiveFrom: r.effective_from,
-  };
+/** Every published version (retired and draft ones are never in force), small columns only. */
+export async function listPublished(db: Executor): Promise<PublishedVersion[]> {
+  const rows = await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'effective_from'])
+    .where('status', '=', 'published').execute();
+  return rows.map((r) => ({ workflowId: r.workflow_id, version: r.version, effectiveFrom: r.effective_from }));
 }
 
-export async function findVersion(
-  db: Executor, workflowId: string, version: number,
-): Promise<WorkflowVersionRow | undefined> {
-  const r = await db.selectFrom('workflow_versions').selectAll().where('workflow_id', '=', workflowId).where('version', '=', version).executeTakeFirst();
-  return r && toRow(r);
-}
-
-/**
- * The number of the latest published version whose effective date
- * has come; the definition itself comes from the registry's cache.
- */
-export async function versionInForce(db: Executor, workflowId: string, now: Date): Promise<number | undefined> {
-  const r = await db.selectFrom('workflow_versions').select('version')
-    .where('workflow_id', '=', workflowId).where('status', '=', 'published')
-    .where((eb) => eb.or([eb('effective_from', 'is', null), eb('effective_from', '<=', now)]))
-    .orderBy('version', 'desc').limit(1).executeTakeFirst();
-  return r?.version;
-}
-
-export async function listVersionsInForce(db: Executor, now: Date): Promise<WorkflowVersionRow[]> {
-  const rows = await db.selectFrom('workflow_versions').selectAll()
-    .where('status', '=', 'published')
-    .where((eb) => eb.or([eb('effective_from', 'is', null), eb('effective_from', '<=', now)]))
-    .orderBy('workflow_id').orderBy('version', 'desc').execute();
-  const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.workflow_id) && seen.add(r.workflow_id)).map(toRow);
+/** The definitions of these versions (any status), in one statement. */
+export async function findDefinitions(
+  db: Executor, keys: VersionKey[],
+): Promise<(VersionKey & { definition: WorkflowDefinition })[]> {
+  const rows = await db.selectFrom('workflow_versions').select(['workflow_id', 'version', 'definition'])
+    .where((eb) => eb(eb.refTuple('workflow_id', 'version'), 'in', keys.map((k) => eb.tuple(k.workflowId, k.version))))
+    .execute();
+  return rows.map((r) => ({
+    workflowId: r.workflow_id, version: r.version, definition: r.definition as WorkflowDefinition,
+  }));
 }
 
 /** Every stored version as `id@version`. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { findPerson, type Person } from '../persons/person.service.ts';
+import { personsByIds, type Person } from '../persons/person.service.ts';
 import type { User } from '../users/user.service.ts';
 import {
   deleteDraft, findDraft, listMyDrafts, lockDraftVersion, writeDraft, type Draft, type DraftKey, type DraftListItem,
@@ -31,10 +31,11 @@ export async function saveDraft(
 
 /** Cases in the user's area they have drafts on, newest first (the home page), with whom and what each is for. */
 export async function myDrafts(db: Db, user: User, limit: number): Promise<(DraftListItem & { person: Person })[]> {
-  const out = [];
-  for (const d of await listMyDrafts(db, user.id, user.stationPath, limit)) {
-    const person = await findPerson(db, d.personId, user.stationPath);
-    if (person) out.push({ ...d, person });
-  }
-  return out;
+  const drafts = await listMyDrafts(db, user.id, user.stationPath, limit);
+  const found = await personsByIds(db, drafts.map((d) => d.personId), user.stationPath);
+  const persons = new Map(found.map((p) => [p.id, p]));
+  return drafts.flatMap((d) => {
+    const person = persons.get(d.personId);
+    return person ? [{ ...d, person }] : [];
+  });
 }

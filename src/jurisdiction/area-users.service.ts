@@ -9,8 +9,3 @@ const choice = ({ stationPath: _path, ...u }: UserChoice & { stationPath: string
 export async function usersAbove(db: Db, stationPath: string): Promise<UserChoice[]> {
   return (await listChoices(db)).filter((u) => inSubtree(stationPath, u.stationPath)).map(choice);
 }
-
-/** Users whose station lies inside an area (a supervisor's assignee filter and reassign targets). */
-export async function usersWithin(db: Db, areaPath: string): Promise<UserChoice[]> {
-  return (await listChoices(db)).filter((u) => inSubtree(u.stationPath, areaPath)).map(choice);
-}

@@ -56,7 +56,7 @@ export default async function caseListPages(app: FastifyInstance): Promise<void>
       },
     };
     const list = await listCases(app.caseDeps, user, query);
-    const items = await chainItems(app.db, now);
+    const items = await chainItems(app.registry, app.db, now);
     const title = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, list.items.map((c) => c.personId));
     const cases = [];

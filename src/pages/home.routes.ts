@@ -5,7 +5,7 @@ import type { Lang } from '../messages/lang.ts';
 import { maskIdNumber, maskText } from '../http/mask.ts';
 import { copiedToMe, myQueue, recentPersons } from '../cases/case-queue.service.ts';
 import { urgesFor } from '../supervision/audit.service.ts';
-import { itemTitles } from '../chain/item-titles.ts';
+import { itemTitles } from '../chain/chain.service.ts';
 import { searchPersons, type Person } from '../persons/person.service.ts';
 import { findStation } from '../stations/station.service.ts';
 import { label, LEVELS, SEX, stationName } from './labels.ts';
@@ -27,7 +27,7 @@ export default async function homePages(app: FastifyInstance): Promise<void> {
     const lang = pageLang(req);
     const user = req.user!;
     const now = app.clock.now();
-    const titles = await itemTitles(app.db, now);
+    const titles = await itemTitles(app.registry, app.db, now);
     const title = (id: string) => loc(lang, titles.get(id)) || id;
     const queue = await myQueue(app.db, user, 50);
     const cases = [];

@@ -77,7 +77,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
   app.get('/policy', async (req, reply) => {
     const lang = pageLang(req);
     const now = app.clock.now();
-    const items = await chainItems(app.db, now);
+    const items = await chainItems(app.registry, app.db, now);
     const drafts = await listDrafts(app.db);
     const rows = items.map((i, n) => ({
       n: n + 1, id: i.workflowId, title: loc(lang, i.title), version: i.version, href: `/policy/workflows/${i.workflowId}`,

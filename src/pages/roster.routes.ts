@@ -7,14 +7,14 @@ import { batchNoticesPdf, batchView, createBatch, runBatch, SYNC_BATCH_CASES } f
 import { commitRoster, findRoster, listRosters, PERIOD_PATTERN, rosterView, SYNC_COMMIT_ROWS, uploadRoster } from '../rosters/roster.service.ts';
 import { rosterDecisions } from '../rosters/roster-decisions.service.ts';
 import { ROSTER_PERSON_DEFAULTS } from '../rosters/roster.validate.ts';
-import { itemTitles } from '../chain/item-titles.ts';
+import { itemTitles } from '../chain/chain.service.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
 import { loc } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 
 /** Items whose cases are opened from a list (the item's initiation, or a roster known to the import). */
 async function rosterItems(app: FastifyInstance, lang: 'zh' | 'en') {
-  const titles = await itemTitles(app.db, app.clock.now());
+  const titles = await itemTitles(app.registry, app.db, app.clock.now());
   const ids = [...titles.keys()].filter((id) => id in ROSTER_PERSON_DEFAULTS);
   return ids.map((id) => ({ id, title: loc(lang, titles.get(id)) || id }));
 }
@@ -78,7 +78,7 @@ export default async function rosterPages(app: FastifyInstance): Promise<void> {
     const user = req.user!;
     const v = await rosterView(app.db, user, req.params.id);
     if (!v) throw new AppError('NOT_FOUND');
-    const items = await itemTitles(app.db, app.clock.now());
+    const items = await itemTitles(app.registry, app.db, app.clock.now());
     const rows = v.rows.map((r) => ({
       ...r, statusText: message(lang, STATUS[r.status]!),
       bad: r.status === 'error', messages: (r.errors as { message: string }[]).map((e) => e.message),

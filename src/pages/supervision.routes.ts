@@ -12,8 +12,7 @@ import { shanghaiDays } from '../time/shanghai.ts';
 import { stepTitle } from './case-model.ts';
 import { label, LEVELS, stationName } from './labels.ts';
 import { personNames } from '../persons/person.service.ts';
-import { findStation, listStations, stationsWithin } from '../stations/station.service.ts';
-import { usersWithin } from '../jurisdiction/area-users.service.ts';
+import { findStation, listStations, stationsIn } from '../stations/station.service.ts';
 import { stepTakers } from '../cases/step-takers.service.ts';
 import { loc } from './view.ts';
 import { pageLang, posted, sendPage } from './web.ts';
@@ -120,14 +119,15 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
       assigneeId: f.assigneeId, soonDays: f.soonDays, idleDays: f.idleDays, minAgeDays: f.minAgeDays,
       cursor, limit: PAGE,
     });
-    const stations = await stationsWithin(app.db, user.stationPath);
-    const users = await usersWithin(app.db, user.stationPath);
+    // Every station by name: a case of the area may wait at a station above it (a town's case at the district).
+    const allStations = await listStations(app.db);
+    const stations = stationsIn(allStations, user.stationPath);
+    const stationNames = new Map(allStations.map((s) => [s.id, stationName(s, lang)]));
+    // The list's cases are open cases of the area, so their assignees are among these.
     const holders = await caseHolders(app.caseDeps, user);
     const takers = await stepTakers(app.db, { area: user.stationPath });
-    const items = await chainItems(app.db, now);
-    // Every station by name: a case of the area may wait at a station above it (a town's case at the district).
-    const stationNames = new Map((await listStations(app.db)).map((s) => [s.id, stationName(s, lang)]));
-    const userName = new Map([...users, ...holders].map((u) => [u.id, u.name]));
+    const items = await chainItems(app.registry, app.db, now);
+    const userName = new Map(holders.map((u) => [u.id, u.name]));
     const itemTitle = new Map(items.map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, list.items.map((r) => r.personId));
     const cases = [];
@@ -216,7 +216,8 @@ export default async function supervisionPages(app: FastifyInstance): Promise<vo
     }
     // Each case by its number, the person and the item (a case outside the area stays unnamed).
     const named = new Map((await casesNamed(app.caseDeps, user, results.map((r) => r.caseId))).map((c) => [c.id, c]));
-    const items = new Map((await chainItems(app.db, app.clock.now())).map((i) => [i.workflowId, loc(lang, i.title)]));
+    const inForce = await chainItems(app.registry, app.db, app.clock.now());
+    const items = new Map(inForce.map((i) => [i.workflowId, loc(lang, i.title)]));
     const persons = await personNames(app.db, [...named.values()].map((c) => c.personId));
     const nameOf = (caseId: string) => {
       const c = named.get(caseId);

@@ -12,7 +12,7 @@ import { parseDefinitionText, placeInText } from '../definitions/definition-text
 import { findingIn, findingsOf } from '../definitions/finding.ts';
 import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
 import {
-  createDraft, getVersion, impactReport, listVersions, listVersionsInForce, planMigration, publish, runMigration,
+  createDraft, getVersion, impactReport, listVersions, planMigration, publish, runMigration,
   type VersionRecord,
 } from './policy.service.ts';
 import { allPaths, simulate } from './simulation.ts';
@@ -102,11 +102,11 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     const definition = read.body;
     let findings = read.findings;
     if (definition) {
-      const inForce = await listVersionsInForce(app.db, app.clock.now());
-      const known = new Set(inForce.map((v) => v.workflowId).concat(id));
+      const inForce = await app.registry.definitionsInForce(app.db, app.clock.now());
+      const known = new Set(inForce.map((d) => d.id).concat(id));
       const wrongId = findingsOf(id, lang, definition);
       if (definition.id !== id) wrongId.report('$.id', 'LINT_ID_MISMATCH', { id });
-      const abbreviations = abbreviationUsers(inForce.map((v) => v.definition));
+      const abbreviations = abbreviationUsers(inForce);
       findings = wrongId.findings.concat(lintDefinition(id, definition, known, abbreviations, lang));
       if (req.body.text !== undefined) findings = placeInText(findings, req.body.text);
     }

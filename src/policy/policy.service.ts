@@ -1,7 +1,6 @@
 import { createAjv, fieldErrors } from '../definitions/ajv.ts';
 import type { JsonSchema, WorkflowDefinition } from '../definitions/definition.types.ts';
 import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
-import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { listOpenCases, lockCase, moveToVersion } from '../cases/case.repository.ts';
 import { EVERYWHERE } from '../jurisdiction/within-area.ts';
@@ -16,7 +15,6 @@ import type { User } from '../users/user.repository.ts';
 import { getVersion, insertDraft, markPublished, nextVersion, retireBefore } from './policy.repository.ts';
 
 // Reads the routes make as they are.
-export { listVersionsInForce } from '../definitions/workflow.repository.ts';
 export { getVersion, listDrafts, listVersions, type VersionRecord } from './policy.repository.ts';
 
 /** Stores a draft whatever the linter says, with its findings; only a clean draft can be published. */
@@ -29,12 +27,13 @@ export async function createDraft(
     throw new AppError('VALIDATION_FAILED', { errors: [{ path: '/definition/id', message: `定义的 id 须为「${workflowId}」 / the definition's id must be "${workflowId}"` }] });
   }
   const now = deps.clock.now();
+  // Read before the transaction: the embedded database's one connection is the transaction's.
+  const inForce = await deps.registry.definitionsInForce(deps.db, now);
   return deps.db.transaction().execute(async (trx) => {
     const version = await nextVersion(trx, workflowId);
     const definition = { ...input.definition, version } as unknown as WorkflowDefinition;
-    const inForce = await listVersionsInForce(trx, now);
-    const known = new Set(inForce.map((v) => v.workflowId).concat(workflowId));
-    const findings = lintDefinition(`${workflowId}@${version}`, definition, known, abbreviationUsers(inForce.map((v) => v.definition)));
+    const known = new Set(inForce.map((d) => d.id).concat(workflowId));
+    const findings = lintDefinition(`${workflowId}@${version}`, definition, known, abbreviationUsers(inForce));
     await insertDraft(trx, {
       definition, note: input.note, author: user.id, findings, policyDocument: input.policyDocument ?? null,
       effectiveFrom: input.effectiveFrom ? new Date(input.effectiveFrom) : null, now,
@@ -102,6 +101,8 @@ export async function publish(deps: CaseDeps, user: User, workflowId: string, ve
     await markPublished(trx, workflowId, version, from, now);
     if (from <= now) await retireBefore(trx, workflowId, version, now);
   });
+  // After the commit, or a read in between could keep the old list.
+  deps.registry.forgetInForce();
   return { workflowId, version, status: 'published' as const, effectiveFrom: from.toISOString(), impact: await impactReport(deps, workflowId, version) };
 }
 

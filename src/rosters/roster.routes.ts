@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
-import { itemTitles } from '../chain/item-titles.ts';
+import { itemTitles } from '../chain/chain.service.ts';
 import { disposition } from '../http/download.ts';
 import { message } from '../messages/catalogue.ts';
 import { languageOf } from '../messages/lang.ts';
@@ -121,7 +121,7 @@ export default async function rosterRoutes(app: FastifyInstance): Promise<void> 
     if (!r) throw new AppError('NOT_FOUND');
     const { pdf } = await rosterNoticesPdf(app.db, req.user!, r.id, app.clock.now(), req.query.noticeKey, req.query.duplex === '1');
     const lang = languageOf(req.headers['accept-language']);
-    const item = (await itemTitles(app.db, app.clock.now())).get(r.workflow_id)?.[lang] ?? r.workflow_id;
+    const item = (await itemTitles(app.registry, app.db, app.clock.now())).get(r.workflow_id)?.[lang] ?? r.workflow_id;
     const name = message(lang, 'DOWNLOAD_ROSTER_NOTICES', { item, period: r.period });
     return sendPdf(reply, pdf, name, `roster-${r.id}-notices`);
   });

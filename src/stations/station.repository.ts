@@ -7,8 +7,9 @@ export async function findStation(db: Executor, id: string): Promise<Station | u
   return db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findStationByPath(db: Executor, path: string): Promise<Station | undefined> {
-  return db.selectFrom('stations').selectAll().where('path', '=', path).executeTakeFirst();
+export async function stationsByPaths(db: Executor, paths: string[]): Promise<Station[]> {
+  if (!paths.length) return [];
+  return db.selectFrom('stations').selectAll().where('path', 'in', [...new Set(paths)]).execute();
 }
 
 export async function listStations(db: Executor): Promise<Station[]> {

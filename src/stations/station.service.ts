@@ -11,7 +11,12 @@ const CHILD_LEVEL = { district: 'town', town: 'village' } as const;
 
 /** Stations inside an area, in tree order. */
 export async function stationsWithin(db: Db, areaPath: string): Promise<Station[]> {
-  return (await listStations(db)).filter((s) => inSubtree(s.path, areaPath));
+  return stationsIn(await listStations(db), areaPath);
+}
+
+/** Those of these stations that lie inside an area. */
+export function stationsIn(stations: Station[], areaPath: string): Station[] {
+  return stations.filter((s) => inSubtree(s.path, areaPath));
 }
 
 /** A station inside the user's area; one outside it is not found, the same as one that does not exist. */

@@ -1,7 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { countCases, listCases, type CaseListFilters } from '../cases/case-list.service.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
-import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import { AppError } from '../http/errors.ts';
 import { maskIdNumber, maskPhone } from '../http/mask.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
@@ -46,7 +45,7 @@ export async function caseExport(
     const vars = { n, max: maxRows };
     throw new AppError('EXPORT_TOO_MANY', { detail: { zh: message('zh', 'EXPORT_TOO_MANY_DETAIL', vars), en: message('en', 'EXPORT_TOO_MANY_DETAIL', vars) } });
   }
-  const defs = new Map((await listVersionsInForce(deps.db, at)).map((d) => [d.workflowId, d.definition]));
+  const defs = new Map((await deps.registry.definitionsInForce(deps.db, at)).map((d) => [d.id, d]));
   const stations = new Map((await listStations(deps.db)).map((s) => [s.id, lang === 'zh' ? s.name_zh : s.name_en]));
   const word = (key: MessageKey) => message(lang, key);
   const time = (iso: string | null, pattern: string) => (iso ? formatShanghai(new Date(iso), pattern) : '');

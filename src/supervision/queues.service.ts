@@ -1,5 +1,5 @@
 import { openByHolder } from '../cases/case-queue.repository.ts';
-import { describeHolder, type HolderView } from '../cases/case-holder.ts';
+import { describeHolders, type HolderView } from '../cases/case-holder.ts';
 import { activeHolders } from '../cases/queue-holders.ts';
 import type { CaseDeps } from '../cases/case.service.ts';
 import { holderOf, type Holder, type HoldingLevel } from '../engine/holding.ts';
@@ -42,10 +42,9 @@ export async function holderQueues(deps: CaseDeps, user: User): Promise<QueueSum
   }
   const queues = [...byKey.values()];
   const active = await activeHolders(deps.db, queues.map((q) => q.holder));
-  const summaries: QueueSummary[] = [];
-  for (const { holder, open, overdue, caseIds } of queues) {
-    const named = (await describeHolder(deps.db, holder))!;
-    summaries.push({ holder: named, open, overdue, active: active(holder), caseIds: caseIds.slice(0, ROUTE_AT_ONCE) });
-  }
+  const named = await describeHolders(deps.db, queues.map((q) => q.holder));
+  const summaries = queues.map(({ holder, open, overdue, caseIds }, i): QueueSummary => ({
+    holder: named[i]!, open, overdue, active: active(holder), caseIds: caseIds.slice(0, ROUTE_AT_ONCE),
+  }));
   return summaries.sort((a, b) => Number(a.active) - Number(b.active) || b.overdue - a.overdue || b.open - a.open);
 }

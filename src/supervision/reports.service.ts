@@ -3,7 +3,6 @@ import type { CaseDeps } from '../cases/case.service.ts';
 import type { Localized } from '../definitions/definition.types.ts';
 import { listStations } from '../stations/station.repository.ts';
 import { stationInArea } from '../stations/station.service.ts';
-import { listVersionsInForce } from '../definitions/workflow.repository.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
@@ -71,15 +70,15 @@ export async function bottleneckReport(
 ): Promise<BottleneckRow[]> {
   const scopePath = await scopeOf(deps, user, f.stationId);
   const now = deps.clock.now();
-  const defs = await listVersionsInForce(deps.db, now);
-  const refusing = defs.flatMap((d) => Object.entries(d.definition.machine.states)
-    .filter(([, s]) => s.type === 'final' && REFUSING.has(s.meta.outcome ?? '')).map(([state]) => ({ workflowId: d.workflowId, state })));
+  const defs = new Map((await deps.registry.definitionsInForce(deps.db, now)).map((d) => [d.id, d]));
+  const refusing = [...defs.values()].flatMap((d) => Object.entries(d.machine.states)
+    .filter(([, s]) => s.type === 'final' && REFUSING.has(s.meta.outcome ?? '')).map(([state]) => ({ workflowId: d.id, state })));
   const stats = await stepStats(deps.db, scopePath, f.from, f.to, refusing);
   const ages = await openStepAges(deps.db, scopePath, now);
   const rows = new Map<string, BottleneckRow>();
   const row = (workflowId: string, state: string): BottleneckRow | undefined => {
     const key = `${workflowId}|${state}`;
-    const def = defs.find((d) => d.workflowId === workflowId)?.definition;
+    const def = defs.get(workflowId);
     const s = def?.machine.states[state];
     if (s?.type === 'final') return undefined;
     if (!rows.has(key)) {
