@@ -124,8 +124,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     throw err;
   });
   app.decorate('registry', new WorkflowRegistry());
-  // Another instance's publishing must reach app.registry.forgetInForce() here, by the notification
-  // bus (docs/adr/0030).
+  // Any change of workflow_versions, on any instance, is told by its trigger (migration 0024); a lost
+  // listening connection may have missed one.
+  app.notifications.listen('definitions', () => app.registry.forgetInForce());
+  app.notifications.onReset(() => app.registry.forgetInForce());
   app.decorate('calendar', new CalendarService());
   await app.calendar.refresh(app.db);
   app.decorate('caseDeps', {
