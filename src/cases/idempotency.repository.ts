@@ -35,12 +35,12 @@ export async function saveKey(
   }).execute();
 }
 
-/** Whether the case's step `seq` was sent under an idempotency key starting `<case>:<prefix>` (a batch's keys). */
+/** Whether the case's step `seq` was sent on one of `routes` under an idempotency key starting `<case>:<prefix>` (a batch's keys). */
 export async function sentUnderKeyPrefix(
-  db: Executor, route: string, caseId: string, prefixes: readonly string[], seq: number,
+  db: Executor, routes: readonly string[], caseId: string, prefixes: readonly string[], seq: number,
 ): Promise<boolean> {
   const r = await db.selectFrom('idempotency_keys').select('key')
-    .where('route', '=', route)
+    .where('route', 'in', routes)
     .where((eb) => eb.or(prefixes.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
     .where(sql<boolean>`(response->>'version')::int = ${seq}`).executeTakeFirst();
   return r !== undefined;
