@@ -82,6 +82,28 @@ export async function lockCase(db: Executor, id: string, area: Area): Promise<Ca
   return r && (area === EVERYWHERE || inSubtree(r.station_path, area)) ? toCase(r) : undefined;
 }
 
+/** What a request under an idempotency key answered before (only answers that wrote are kept). */
+export interface KeptAnswer {
+  requestHash: string;
+  response: unknown;
+}
+
+/**
+ * lockCase for a request sent under an idempotency key: the same statement reads what the key
+ * answered before, if anything. The caller holds the key's lock (`lockKey`), taken in an earlier
+ * statement, so this one sees the answer of a request with the same key that has finished.
+ */
+export async function lockCaseForKey(
+  db: Executor, id: string, area: Area, key: { userId: string; route: string; key: string },
+): Promise<{ c: Case | undefined; kept: KeptAnswer | undefined }> {
+  const r = await db.selectFrom('cases').selectAll('cases')
+    .select((eb) => eb.selectFrom('idempotency_keys').select(sql<KeptAnswer>`json_build_object('requestHash', request_hash, 'response', response)`.as('k'))
+      .where('user_id', '=', key.userId).where('route', '=', key.route).where('key', '=', key.key).as('kept'))
+    .where('id', '=', id).forUpdate().executeTakeFirst();
+  const kept = (r?.kept ?? undefined) as KeptAnswer | undefined;
+  return { c: r && (area === EVERYWHERE || inSubtree(r.station_path, area)) ? toCase(r) : undefined, kept };
+}
+
 /** Moves the (prefix, year) counter on by `count`, answers the last serial taken; the row stays locked until commit. */
 export async function takeCaseSerials(trx: Executor, prefix: string, year: number, count: number): Promise<number> {
   const r = await sql<{ last_serial: number }>`

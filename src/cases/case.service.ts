@@ -18,12 +18,12 @@ import { claimChange, claimedRefusal } from './claim.ts';
 import { requireActiveHolder } from './queue-holders.ts';
 import { appendEvent, listEvents } from './case-event.repository.ts';
 import { takeCaseNumbers } from './case-number.ts';
-import { findCase, insertCase, lockCase, openCaseNo, writeEntry } from './case.repository.ts';
+import { findCase, insertCase, lockCase, lockCaseForKey, openCaseNo, writeEntry } from './case.repository.ts';
 import { EVERYWHERE, inSubtree } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 
 export type { CaseDeps, Written } from './case.types.ts';
-import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
+import { lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
@@ -194,15 +194,13 @@ async function stepCase<T>(
   const scope = idempotencyKey ? { userId: user.id, route, key: `${caseId}:${idempotencyKey}` } : undefined;
   const hash = requestHash(input);
   return deps.db.transaction().execute(async (trx) => {
-    if (scope) {
-      await lockKey(trx, scope);
-      const prior = await findKey(trx, scope);
-      if (prior) {
-        if (prior.requestHash !== hash) throw new AppError('IDEMPOTENCY_MISMATCH');
-        return prior.response as T;
-      }
+    if (scope) await lockKey(trx, scope);
+    const { c, kept } = scope ? await lockCaseForKey(trx, caseId, user.stationPath, scope)
+      : { c: await lockCase(trx, caseId, user.stationPath), kept: undefined };
+    if (kept) {
+      if (kept.requestHash !== hash) throw new AppError('IDEMPOTENCY_MISMATCH');
+      return kept.response as T;
     }
-    const c = await lockCase(trx, caseId, user.stationPath);
     if (!c) throw new AppError('NOT_FOUND');
     if (c.version !== input.expectedVersion) throw await staleVersion(trx, deps, c, input.expectedVersion);
     const byBatch = idempotencyKey !== undefined && isBatchKey(idempotencyKey);

@@ -18,14 +18,6 @@ export async function lockKey(db: Executor, s: IdempotencyScope): Promise<void> 
   await sql`select pg_advisory_xact_lock(${digest.toString()}::bigint)`.execute(db);
 }
 
-export async function findKey(
-  db: Executor, s: IdempotencyScope,
-): Promise<{ requestHash: string; statusCode: number; response: unknown } | undefined> {
-  const r = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response'])
-    .where('user_id', '=', s.userId).where('route', '=', s.route).where('key', '=', s.key).executeTakeFirst();
-  return r && { requestHash: r.request_hash, statusCode: r.status_code, response: r.response };
-}
-
 export async function saveKey(
   db: Executor, s: IdempotencyScope, hash: string, statusCode: number, response: unknown, now: Date,
 ): Promise<void> {
