@@ -156,10 +156,12 @@ export interface CaseUpdate {
   claimedAt?: Date | null;
 }
 
+/** The START (seq 1, by the case's creator) is kept as nulls, as a new case's row has it. */
 function lastStepColumns(s: LastStep) {
+  const start = s.seq === 1;
   return {
-    last_step_seq: s.seq, last_step_type: s.type, last_step_actor_id: s.actorId, last_step_by_batch: s.byBatch,
-    last_step_noticed: s.noticed,
+    last_step_seq: start ? null : s.seq, last_step_type: start ? null : s.type, last_step_actor_id: start ? null : s.actorId,
+    last_step_by_batch: s.byBatch, last_step_noticed: s.noticed,
   };
 }
 
