@@ -6,7 +6,7 @@ import { verifyHistories } from '../src/cli/verify-history.ts';
 import { down, up } from '../migrations/20261204T0019_step_on_case_row.ts';
 import { freshDatabase, login, testConfig } from './helpers/build.ts';
 import { dischargeIntake, openCase } from './helpers/fixtures.ts';
-import { loadSamples, PathRunner } from './helpers/paths.ts';
+import { formSample, loadSamples, PathRunner } from './helpers/paths.ts';
 
 t.setTimeout(900_000);
 
@@ -31,10 +31,11 @@ t.test('migration 0019 fills the step columns of existing cases as the service k
 
   const [village, district, li] = await Promise.all(['village-clerk', 'district-clerk', 'town-clerk'].map((u) => login(app, u)));
   const glory = loadSamples('glory-plaque');
-  const form = (Array.isArray(glory.forms.householdCheck) ? glory.forms.householdCheck[0] : glory.forms.householdCheck) as Record<string, unknown>;
+  const form = formSample(glory, 'householdCheck');
   const runner = new PathRunner(app);
-  const send = (h: Record<string, string>, id: string, type: string, data: unknown, expectedVersion: number, key?: string) => app.inject({
-    method: 'POST', url: `/api/v1/cases/${id}/events`, headers: { ...h, ...(key ? { 'idempotency-key': key } : {}) }, payload: { type, data, expectedVersion },
+  type Headers = Record<string, string>;
+  const send = (h: Headers, id: string, type: string, data: unknown, version: number, key?: string) => app.inject({
+    method: 'POST', url: `/api/v1/cases/${id}/events`, headers: { ...h, ...(key ? { 'idempotency-key': key } : {}) }, payload: { type, data, expectedVersion: version },
   });
   const gloryCase = async () => (await app.inject({ method: 'POST', url: '/api/v1/cases', headers: village, payload: { workflowId: 'glory-plaque', personId: await runner.newPerson(glory) } })).json().id as string;
 

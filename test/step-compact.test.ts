@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyHistories } from '../src/cli/verify-history.ts';
 import { build, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase } from './helpers/fixtures.ts';
-import { loadSamples, PathRunner } from './helpers/paths.ts';
+import { formSample, loadSamples, PathRunner } from './helpers/paths.ts';
 
 /**
  * POST /api/v2/cases/:id/events (docs/adr/0027-compact-step.md): the same body, headers and errors
@@ -13,7 +13,7 @@ import { loadSamples, PathRunner } from './helpers/paths.ts';
  */
 
 const glory = loadSamples('glory-plaque');
-const householdCheck = (Array.isArray(glory.forms.householdCheck) ? glory.forms.householdCheck[0] : glory.forms.householdCheck) as Record<string, unknown>;
+const householdCheck = formSample(glory, 'householdCheck');
 
 // Every statement either database is sent goes through a pg client (the embedded one behind its socket too).
 let statements = 0;
@@ -30,7 +30,11 @@ async function counting<T>(work: () => Promise<T>): Promise<{ result: T; stateme
   return { result, statements: statements - before };
 }
 
-function step(app: FastifyInstance, headers: Record<string, string>, id: string, type: string, data: unknown, expectedVersion: number, extra: Record<string, string> = {}) {
+function step(
+  app: FastifyInstance, headers: Record<string, string>, id: string, type: string, data: unknown,
+  expectedVersion: number,
+  extra: Record<string, string> = {},
+) {
   return app.inject({ method: 'POST', url: `/api/v2/cases/${id}/events`, headers: { ...headers, ...extra }, payload: { type, data, expectedVersion } });
 }
 
@@ -84,7 +88,7 @@ t.test('the v2 answer: next step, forms, idempotent replay, stale version, juris
   const samples = loadSamples('job-placement');
   const personId = await runner.newPerson(samples);
   const opened = (await app.inject({ method: 'POST', url: '/api/v1/cases', headers: district, payload: { workflowId: 'job-placement', personId } })).json();
-  const reception = (Array.isArray(samples.forms.reception) ? samples.forms.reception[0] : samples.forms.reception) as Record<string, unknown>;
+  const reception = formSample(samples, 'reception');
 
   const outside = await step(app, other, opened.id, 'REGISTER', reception, 1);
   t.equal(outside.statusCode, 404, 'outside the jurisdiction the case does not exist');
@@ -136,7 +140,9 @@ t.test('the v2 answer names the notices a step issued and the cases it started, 
   t.same(named, view.notices.map((n: { id: string }) => n.id).sort(), 'every notice of the case was named by the step that issued it');
   t.ok(archived.notices.some((n: { kind: string }) => n.kind === 'completion'));
   const person = (await app.inject({ url: '/api/v1/persons/p-zhang-wei', headers: clerk })).json();
-  const children = person.cases.filter((x: { parentCaseId: string }) => x.parentCaseId === c.id).map((x: { id: string; caseNo: string; workflowId: string }) => ({ id: x.id, caseNo: x.caseNo, workflowId: x.workflowId }));
+  type Listed = { id: string; caseNo: string; workflowId: string; parentCaseId: string };
+  const children = (person.cases as Listed[]).filter((x) => x.parentCaseId === c.id)
+    .map((x) => ({ id: x.id, caseNo: x.caseNo, workflowId: x.workflowId }));
   t.ok(children.length > 0);
   t.same([...s.children, ...archived.children], children, 'the cases started are named by the step that started them');
 

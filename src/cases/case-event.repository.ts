@@ -26,7 +26,7 @@ export interface NewEntry {
   priorTiming?: StepTiming | null;
 }
 
-/** An entry's columns as stored: payload sealed, the prior clock as JSON, and the digest its chain link is made from. */
+/** An entry's columns as stored: payload sealed, the prior clock as JSON, the digest its chain link is made from. */
 export function storedEntry(
   caseId: string, e: WrittenEvent, priorTiming?: StepTiming | null,
 ): { payload: string; priorTiming: string | null; digest: string } {

@@ -47,7 +47,10 @@ export function toCase(r: CaseRow): Case {
     overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to, createdBy: r.created_by,
     lastStep: r.last_step_seq === null
       ? { seq: 1, type: 'START', actorId: r.created_by, byBatch: false, noticed: false }
-      : { seq: r.last_step_seq, type: r.last_step_type!, actorId: r.last_step_actor_id, byBatch: r.last_step_by_batch, noticed: r.last_step_noticed },
+      : {
+          seq: r.last_step_seq, type: r.last_step_type!, actorId: r.last_step_actor_id, byBatch: r.last_step_by_batch,
+          noticed: r.last_step_noticed,
+        },
     othersSinceStep: r.others_since_step, claimedAt: r.claimed_at,
   } as Case;
   // Lists (dashboards, the person file) never read the form data: it is decrypted when first read, not for every row.
@@ -160,7 +163,8 @@ export interface CaseUpdate {
 function lastStepColumns(s: LastStep) {
   const start = s.seq === 1;
   return {
-    last_step_seq: start ? null : s.seq, last_step_type: start ? null : s.type, last_step_actor_id: start ? null : s.actorId,
+    last_step_seq: start ? null : s.seq, last_step_type: start ? null : s.type,
+    last_step_actor_id: start ? null : s.actorId,
     last_step_by_batch: s.byBatch, last_step_noticed: s.noticed,
   };
 }
@@ -285,7 +289,8 @@ export async function listOpenCases(db: Executor, workflowId: string): Promise<C
  * caller holds the row lock and writes the MIGRATE entry.
  */
 export async function moveToVersion(
-  db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date, actorId: string | null,
+  db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date,
+  actorId: string | null,
 ): Promise<void> {
   await db.updateTable('cases').set({
     workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value,

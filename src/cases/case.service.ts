@@ -330,7 +330,8 @@ async function persistStep(
   // A new step goes to its level's queue: the person it was handed to held only the step they were given.
   const row = await writeEntry(trx, c, {
     snapshot: result.snapshot, timing, progressed: true, ...(timing ? { assigneeId: null } : {}),
-    lastStep: { seq, type: e.type, actorId: e.actorId, byBatch: e.byBatch, noticed: notices }, othersSinceStep: false, claimedAt: null,
+    lastStep: { seq, type: e.type, actorId: e.actorId, byBatch: e.byBatch, noticed: notices },
+    othersSinceStep: false, claimedAt: null,
   }, entry, currentTiming(c), now);
   if (result.effects.length > 0) {
     const person = (await findPerson(trx, c.personId, c.stationPath))!;
@@ -351,13 +352,15 @@ async function advance(
   const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, ...on });
   if (!result.ok) {
     if (result.code === 'FORBIDDEN') {
-      throw (await claimedRefusal(c, user, async (id) => (await findUserById(trx, id))?.displayName ?? null)) ?? rejection(result);
+      const nameOf = async (id: string) => (await findUserById(trx, id))?.displayName ?? null;
+      throw (await claimedRefusal(c, user, nameOf)) ?? rejection(result);
     }
     const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
       ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, on) } : {};
     throw rejection(result, extras);
   }
-  return persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id, byBatch }, now);
+  const e = { type: input.type, data: input.data ?? {}, actorId: user.id, byBatch };
+  return persistStep(trx, deps, c, wf, result, e, now);
 }
 
 export async function getCase(

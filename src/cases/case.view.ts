@@ -114,7 +114,8 @@ function claimView(wf: CompiledWorkflow, c: Case, user: User, holder: HolderView
   if (c.status !== 'open') return null;
   const { claimedBy, mayClaim, mayRelease } = claimOffer(wf, c, user);
   const name = holder?.kind === 'person' && holder.userId === claimedBy?.userId ? holder.name : null;
-  return { claimedBy: claimedBy && { userId: claimedBy.userId, name, at: claimedBy.at.toISOString() }, mayClaim, mayRelease };
+  const by = claimedBy && { userId: claimedBy.userId, name, at: claimedBy.at.toISOString() };
+  return { claimedBy: by, mayClaim, mayRelease };
 }
 
 /** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */

@@ -27,7 +27,7 @@ export async function saveKey(
   }).execute();
 }
 
-/** Whether the case's step `seq` was sent on one of `routes` under an idempotency key starting `<case>:<prefix>` (a batch's keys). */
+/** Whether the step `seq` of the case was sent on one of `routes` under a key `<case>:<prefix>…` (a batch's). */
 export async function sentUnderKeyPrefix(
   db: Executor, routes: readonly string[], caseId: string, prefixes: readonly string[], seq: number,
 ): Promise<boolean> {

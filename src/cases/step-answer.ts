@@ -32,7 +32,9 @@ export interface StepAnswer {
 }
 
 /** The answer to a step just written; notices and child cases are read only when the step made some. */
-export async function stepAnswer(db: Executor, registry: WorkflowRegistry, w: Written, user: User): Promise<StepAnswer> {
+export async function stepAnswer(
+  db: Executor, registry: WorkflowRegistry, w: Written, user: User,
+): Promise<StepAnswer> {
   const c = w.row;
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
   const state = c.status === 'open' ? wf.definition.machine.states[c.state]! : undefined;
@@ -41,11 +43,15 @@ export async function stepAnswer(db: Executor, registry: WorkflowRegistry, w: Wr
   for (const e of events) if (e.formId) forms[e.formId] = wf.definition.forms[e.formId]!;
   return {
     id: c.id, caseNo: c.caseNo, version: c.version, state: c.state, status: c.status, outcome: c.outcome,
-    currentStep: state ? { name: c.state, title: state.meta.step, level: state.meta.level ?? null, allowedEvents: events } : null,
+    currentStep: state
+      ? { name: c.state, title: state.meta.step, level: state.meta.level ?? null, allowedEvents: events }
+      : null,
     forms,
     recall: recallOffer(wf, c, user.id),
     notices: w.effects?.notices
-      ? (await stepNotices(db, c.id, w.entry.seq)).map((n) => ({ id: n.id, key: n.noticeKey, kind: n.kind, title: n.title }))
+      ? (await stepNotices(db, c.id, w.entry.seq)).map((n) => ({
+          id: n.id, key: n.noticeKey, kind: n.kind, title: n.title,
+        }))
       : [],
     children: w.effects?.children ? await childrenStartedAt(db, c.id, w.entry.at) : [],
   };

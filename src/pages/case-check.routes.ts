@@ -68,7 +68,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     });
   });
 
-  /** The step is sent: the same service call as POST /api/v2/cases/:id/events (the page redirects, so the compact answer). */
+  /** The step is sent: the service call of POST /api/v2/cases/:id/events (the page redirects: the compact answer). */
   app.post<{ Params: ActParams }>('/cases/:id/act/:type/check', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
