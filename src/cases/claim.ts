@@ -13,7 +13,7 @@ import { caseHolder } from './case-holder.ts';
 import type { Case } from './case.types.ts';
 
 /** Who claimed the open step (认领) and when, if the person holding it now holds it by their own claim. */
-export interface Claim {
+interface Claim {
   userId: string;
   at: Date;
 }
@@ -22,7 +22,7 @@ export interface Claim {
  * The claim behind the case's assignee, as the row keeps it: a CLAIM sets `claimedAt`; a 转办, a
  * RELEASE or any machine entry clears it (ADR 0026, docs/adr/0027-compact-step.md).
  */
-export function claimOf(c: Pick<Case, 'assigneeId' | 'claimedAt'>): Claim | null {
+function claimOf(c: Pick<Case, 'assigneeId' | 'claimedAt'>): Claim | null {
   return c.assigneeId && c.claimedAt ? { userId: c.assigneeId, at: c.claimedAt } : null;
 }
 

@@ -25,7 +25,7 @@ import { timingFromJson, timingOnEntry } from './step-timing.ts';
  * a life of its own, and a batch (payments, yearly confirmation) keeps its own record of the step.
  */
 
-export interface RecallTarget {
+interface RecallTarget {
   seq: number;
   type: string;
   /**
@@ -45,7 +45,7 @@ const NOTICE_ISSUED: Localized = { zh: '该步骤已出具文书（文书编号�
 const CASE_STARTED: Localized = { zh: '该步骤已启动关联事项，无法撤回', en: 'That step started another case, so it cannot be taken back' };
 
 /** The step `userId` may take back now, or why not. Pure: it reads the history and the steps that issued notices. */
-export function recallTarget(
+function recallTarget(
   history: Entry[], userId: string, noticeSeqs: ReadonlySet<number>,
 ): { ok: true; target: RecallTarget } | { ok: false; reason: Localized } {
   const steps = stepsInEffect(history);
