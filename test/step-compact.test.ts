@@ -90,6 +90,9 @@ t.test('the v2 answer: next step, forms, idempotent replay, stale version, juris
   const opened = (await app.inject({ method: 'POST', url: '/api/v1/cases', headers: district, payload: { workflowId: 'job-placement', personId } })).json();
   const reception = formSample(samples, 'reception');
 
+  const foreign = await step(app, { ...district, origin: 'http://evil.example' }, opened.id, 'REGISTER', reception, 1);
+  t.equal(foreign.statusCode, 403, 'CSRF: a cookie write from another origin is refused, as on v1');
+  t.equal(foreign.json().code, 'CSRF_REFUSED');
   const outside = await step(app, other, opened.id, 'REGISTER', reception, 1);
   t.equal(outside.statusCode, 404, 'outside the jurisdiction the case does not exist');
   const stale = await step(app, district, opened.id, 'REGISTER', reception, 7);
