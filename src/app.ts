@@ -11,7 +11,7 @@ import { LoginService } from './auth/login.service.ts';
 import sessionRoutes from './auth/session.routes.ts';
 import calendarRoutes from './calendar/calendar.routes.ts';
 import { CalendarService } from './calendar/working-calendar.ts';
-import caseRoutes from './cases/case.routes.ts';
+import caseRoutes, { caseStepRoutes } from './cases/case.routes.ts';
 import type { CaseDeps } from './cases/case.service.ts';
 import chainRoutes from './chain/chain.routes.ts';
 import { clockFrom, systemClock, type Clock } from './clock.ts';
@@ -171,5 +171,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await api.register(rosterRoutes);
     await api.register(paymentRoutes);
   }, { prefix: '/api/v1' });
+  // A route's second version where its answer changed (the compact step, docs/adr/0027-compact-step.md).
+  await app.register(async (api) => {
+    await api.register(apiCsrf, { publicBaseUrl });
+    await api.register(caseStepRoutes);
+  }, { prefix: '/api/v2' });
   return app;
 }

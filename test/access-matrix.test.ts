@@ -102,6 +102,11 @@ const MATRIX: Record<string, Outcome[]> = {
   // Administrative acts: comments from all staff, urging from supervisors, handing over not by policy staff.
   'POST /api/v1/cases/:id/events COMMENT @Q':         [401,      200,      200,      200,      200,      200,      200,      200,      404],
   'POST /api/v1/cases/:id/events COMMENT @S':         [401,      404,      404,      200,      404,      200,      200,      200,      200],
+  // The compact step (ADR 0027): the same rules as v1.
+  'POST /api/v2/cases/:id/events SUBMIT @Q':          [401,      403,      403,      200,      403,      403,      403,      403,      404],
+  'POST /api/v2/cases/:id/events SUBMIT @S':          [401,      404,      404,      200,      404,      403,      403,      403,      403],
+  'POST /api/v2/cases/:id/events COMMENT @Q':         [401,      200,      200,      200,      200,      200,      200,      200,      404],
+  'POST /api/v2/cases/:id/events COMMENT @S':         [401,      404,      404,      200,      404,      200,      200,      200,      200],
   'POST /api/v1/cases/:id/events URGE @Q':            [401,      403,      403,      403,      200,      200,      403,      200,      404],
   'POST /api/v1/cases/:id/events URGE @S':            [401,      404,      404,      403,      404,      200,      403,      200,      403],
   'POST /api/v1/cases/:id/events REASSIGN @Q':        [401,      200,      200,      200,      200,      200,      403,      200,      404],
@@ -269,10 +274,10 @@ async function versionOf(c: Ctx, caseId: string): Promise<number> {
 }
 
 const event = (
-  type: string, data: (c: Ctx) => Record<string, unknown>, fresh = false,
+  type: string, data: (c: Ctx) => Record<string, unknown>, fresh = false, api: 'v1' | 'v2' = 'v1',
 ): Cell => async (c, h, _role, target) => {
   const caseId = fresh ? await freshCase(c, target) : c.caseOf[target];
-  return status(await c.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/events`, headers: h, payload: { type, data: data(c), expectedVersion: await versionOf(c, caseId) } }));
+  return status(await c.app.inject({ method: 'POST', url: `/api/${api}/cases/${caseId}/events`, headers: h, payload: { type, data: data(c), expectedVersion: await versionOf(c, caseId) } }));
 };
 
 async function draft(c: Ctx): Promise<number> {
@@ -391,6 +396,8 @@ const CELLS: Record<string, Cell> = {
   'GET /api/v1/notices/:code.pdf': async (c, h, _role, target) => status(await c.app.inject({ url: `/api/v1/notices/${c.noticeOf[target]}.pdf`, headers: h })),
   'POST /api/v1/cases/:id/events SUBMIT': event('SUBMIT', () => dischargeIntake, true),
   'POST /api/v1/cases/:id/events COMMENT': event('COMMENT', () => ({ text: '矩阵测试意见' })),
+  'POST /api/v2/cases/:id/events SUBMIT': event('SUBMIT', () => dischargeIntake, true, 'v2'),
+  'POST /api/v2/cases/:id/events COMMENT': event('COMMENT', () => ({ text: '矩阵测试意见' }), false, 'v2'),
   'POST /api/v1/cases/:id/events URGE': event('URGE', () => ({ text: '请尽快办理' })),
   'POST /api/v1/cases/:id/events REASSIGN': event('REASSIGN', () => ({ userId: 'u-district-clerk-2', reason: '矩阵测试' })),
   'POST /api/v1/cases/:id/events CLAIM': event('CLAIM', () => ({}), true),

@@ -26,8 +26,21 @@ export interface NewEntry {
   priorTiming?: StepTiming | null;
 }
 
+/** An entry's columns as stored: payload sealed, the prior clock as JSON, the digest its chain link is made from. */
+export function storedEntry(
+  caseId: string, e: WrittenEvent, priorTiming?: StepTiming | null,
+): { payload: string; priorTiming: string | null; digest: string } {
+  const timing = priorTiming ? JSON.parse(JSON.stringify(priorTiming)) as unknown : null;
+  return {
+    payload: JSON.stringify(sealPayload(caseId, e.seq, e.payload)),
+    priorTiming: timing === null ? null : JSON.stringify(timing),
+    digest: entryDigest(caseId, { ...e, priorTiming: timing }),
+  };
+}
+
 /**
- * Every history entry is written here, with its link in the case's hash chain
+ * Every history entry is written here or, with the case's own update, by `writeEntry`
+ * (case.repository.ts), with its link in the case's hash chain
  * (src/cases/history-chain.ts): the previous entry's hash is read where it is stored, in the same
  * statement, which also moves the case's head (`cases.history_hash`). One entry per case at a
  * time; the caller holds the case (its row lock, or a case it has just created).
@@ -36,10 +49,9 @@ export async function appendEvents(db: Executor, entries: NewEntry[]): Promise<v
   if (entries.length === 0) return;
   if (new Set(entries.map((x) => x.caseId)).size !== entries.length) throw new Error('appendEvents: one entry per case at a time');
   const values = sql.join(entries.map(({ caseId, event: e, priorTiming }) => {
-    const timing = priorTiming ? JSON.parse(JSON.stringify(priorTiming)) as unknown : null;
-    const digest = entryDigest(caseId, { ...e, priorTiming: timing });
-    return sql`(${caseId}, ${e.seq}::int, ${e.kind}, ${e.type}, ${JSON.stringify(sealPayload(caseId, e.seq, e.payload))}::jsonb, ${e.actorId}::text,
-      ${e.fromState}::text, ${e.toState}::text, ${e.at}::timestamptz, ${timing === null ? null : JSON.stringify(timing)}::jsonb, ${digest}::text,
+    const stored = storedEntry(caseId, e, priorTiming);
+    return sql`(${caseId}, ${e.seq}::int, ${e.kind}, ${e.type}, ${stored.payload}::jsonb, ${e.actorId}::text,
+      ${e.fromState}::text, ${e.toState}::text, ${e.at}::timestamptz, ${stored.priorTiming}::jsonb, ${stored.digest}::text,
       ${e.seq === 1 ? genesisHash(caseId) : null}::text)`;
   }));
   const written = await sql<{ id: string }>`

@@ -2,10 +2,12 @@ import { sql, type Selectable } from 'kysely';
 import { openJson, sealJson } from '../crypto/sealed-data.ts';
 import type { Executor } from '../db/database.ts';
 import type { CaseTable } from './case.table.ts';
-import type { Case } from './case.types.ts';
+import type { Case, LastStep } from './case.types.ts';
 import type { StoredSnapshot } from '../engine/engine.ts';
 import type { StepTiming } from './step-timing.ts';
-import { withinArea, type Area } from '../jurisdiction/within-area.ts';
+import { EVERYWHERE, inSubtree, withinArea, type Area } from '../jurisdiction/within-area.ts';
+import { storedEntry, type WrittenEvent } from './case-event.repository.ts';
+import { linkHashSql } from './history-chain.ts';
 
 /** A row of `cases` as kysely reads it; the service works with `Case` (case.types.ts). */
 export type CaseRow = Selectable<CaseTable>;
@@ -42,7 +44,14 @@ export function toCase(r: CaseRow): Case {
     updatedAt: r.updated_at, closedAt: r.closed_at, timerAt: r.timer_at, stepEnteredAt: r.step_entered_at,
     lastEventAt: r.last_event_at, dueUncertain: r.due_uncertain,
     pausedState: r.paused_state, pausedWorkingDays: r.paused_working_days,
-    overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to,
+    overdueAt: r.overdue_at, escalatedAt: r.escalated_at, escalatedTo: r.escalated_to, createdBy: r.created_by,
+    lastStep: r.last_step_seq === null
+      ? { seq: 1, type: 'START', actorId: r.created_by, byBatch: false, noticed: false }
+      : {
+          seq: r.last_step_seq, type: r.last_step_type!, actorId: r.last_step_actor_id, byBatch: r.last_step_by_batch,
+          noticed: r.last_step_noticed,
+        },
+    othersSinceStep: r.others_since_step, claimedAt: r.claimed_at,
   } as Case;
   // Lists (dashboards, the person file) never read the form data: it is decrypted when first read, not for every row.
   let snapshot: StoredSnapshot | undefined;
@@ -66,10 +75,36 @@ export async function findCase(db: Executor, id: string, area: Area): Promise<Ca
   return r && toCase(r);
 }
 
-/** Locks the case row for the rest of the transaction; named so every writer takes the same lock. */
+/**
+ * Locks the case row for the rest of the transaction; named so every writer takes the same lock.
+ * The row is read by id alone and its jurisdiction checked here, in code: one plan for every
+ * user, and a case outside the area does not exist for the caller (undefined, a 404).
+ */
 export async function lockCase(db: Executor, id: string, area: Area): Promise<Case | undefined> {
-  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(withinArea('station_path', area)).forUpdate().executeTakeFirst();
-  return r && toCase(r);
+  const r = await db.selectFrom('cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return r && (area === EVERYWHERE || inSubtree(r.station_path, area)) ? toCase(r) : undefined;
+}
+
+/** What a request under an idempotency key answered before (only answers that wrote are kept). */
+export interface KeptAnswer {
+  requestHash: string;
+  response: unknown;
+}
+
+/**
+ * lockCase for a request sent under an idempotency key: the same statement reads what the key
+ * answered before, if anything. The caller holds the key's lock (`lockKey`), taken in an earlier
+ * statement, so this one sees the answer of a request with the same key that has finished.
+ */
+export async function lockCaseForKey(
+  db: Executor, id: string, area: Area, key: { userId: string; route: string; key: string },
+): Promise<{ c: Case | undefined; kept: KeptAnswer | undefined }> {
+  const r = await db.selectFrom('cases').selectAll('cases')
+    .select((eb) => eb.selectFrom('idempotency_keys').select(sql<KeptAnswer>`json_build_object('requestHash', request_hash, 'response', response)`.as('k'))
+      .where('user_id', '=', key.userId).where('route', '=', key.route).where('key', '=', key.key).as('kept'))
+    .where('id', '=', id).forUpdate().executeTakeFirst();
+  const kept = (r?.kept ?? undefined) as KeptAnswer | undefined;
+  return { c: r && (area === EVERYWHERE || inSubtree(r.station_path, area)) ? toCase(r) : undefined, kept };
 }
 
 /** Moves the (prefix, year) counter on by `count`, answers the last serial taken; the row stays locked until commit. */
@@ -118,13 +153,54 @@ export interface CaseUpdate {
   assigneeId?: string | null;
   /** A machine event moves the idle clock; administrative acts do not. */
   progressed?: boolean;
+  /** A machine entry: the step in effect after it (a RECALL: the one it leaves in effect). */
+  lastStep?: LastStep;
+  othersSinceStep?: boolean;
+  claimedAt?: Date | null;
 }
 
-/** Moves the case to version + 1 and returns it as written (no second read); the caller holds the row lock. */
-export async function updateCase(db: Executor, c: Case, u: CaseUpdate, now: Date): Promise<Case> {
+/** The START (seq 1, by the case's creator) is kept as nulls, as a new case's row has it. */
+function lastStepColumns(s: LastStep) {
+  const start = s.seq === 1;
+  return {
+    last_step_seq: start ? null : s.seq, last_step_type: start ? null : s.type,
+    last_step_actor_id: start ? null : s.actorId,
+    last_step_by_batch: s.byBatch, last_step_noticed: s.noticed,
+  };
+}
+
+/** The case as `writeEntry` leaves it, from the row in hand: nothing is read back. */
+function afterUpdate(c: Case, u: CaseUpdate, now: Date): Case {
   const snap = u.snapshot;
   const done = snap?.status === 'done';
-  const r = await db.updateTable('cases').set({
+  return {
+    ...c, version: c.version + 1, updatedAt: now,
+    ...(snap ? { snapshot: snap, state: snap.value, outcome: snap.context.outcome, status: done ? 'closed' : 'open', closedAt: done ? now : null } : {}),
+    ...(u.timing ?? {}),
+    ...(u.progressed ? { lastEventAt: now } : {}),
+    ...(u.assigneeId !== undefined ? { assigneeId: u.assigneeId } : {}),
+    ...(u.lastStep ? { lastStep: u.lastStep } : {}),
+    ...(u.othersSinceStep !== undefined ? { othersSinceStep: u.othersSinceStep } : {}),
+    ...(u.claimedAt !== undefined ? { claimedAt: u.claimedAt } : {}),
+  };
+}
+
+/**
+ * Moves the case to version + 1 and appends its history entry (seq = the new version) in one
+ * statement: the update checks the version and links the entry into the case's hash chain
+ * (src/cases/history-chain.ts) from the previous entry's hash, read where it is stored, moving the
+ * head (`cases.history_hash`); the insert takes that hash. The caller holds the row lock. Answers
+ * the case as written, built from the row in hand.
+ */
+export async function writeEntry(
+  db: Executor, c: Case, u: CaseUpdate, e: WrittenEvent, priorTiming: StepTiming | null, now: Date,
+): Promise<Case> {
+  if (e.seq !== c.version + 1) throw new Error(`writeEntry: entry ${e.seq} on version ${c.version}`);
+  const snap = u.snapshot;
+  const done = snap?.status === 'done';
+  const stored = storedEntry(c.id, e, priorTiming);
+  const previous = sql`(select p.hash from case_events p where p.case_id = cases.id and p.seq = cases.version)`;
+  const r = await db.with('u', (qb) => qb.updateTable('cases').set({
     version: c.version + 1,
     updated_at: now,
     ...(snap ? {
@@ -134,8 +210,23 @@ export async function updateCase(db: Executor, c: Case, u: CaseUpdate, now: Date
     ...(u.timing ? timingColumns(u.timing) : {}),
     ...(u.progressed ? { last_event_at: now } : {}),
     ...(u.assigneeId !== undefined ? { assignee_id: u.assigneeId } : {}),
-  }).where('id', '=', c.id).where('version', '=', c.version).returningAll().executeTakeFirstOrThrow();
-  return toCase(r);
+    ...(u.lastStep ? lastStepColumns(u.lastStep) : {}),
+    ...(u.othersSinceStep !== undefined ? { others_since_step: u.othersSinceStep } : {}),
+    ...(u.claimedAt !== undefined ? { claimed_at: u.claimedAt } : {}),
+    history_hash: linkHashSql(previous, sql`${stored.digest}::text`),
+  }).where('id', '=', c.id).where('version', '=', c.version).returning(['id', 'history_hash']))
+    .with('e', (qb) => qb.insertInto('case_events')
+      .columns(['case_id', 'seq', 'kind', 'type', 'payload', 'actor_id', 'from_state', 'to_state', 'at', 'prior_timing', 'hash'])
+      .expression((eb) => eb.selectFrom('u').select([
+        'u.id', sql<number>`${e.seq}::int`.as('seq'), sql<string>`${e.kind}::text`.as('kind'), sql<string>`${e.type}::text`.as('type'),
+        sql`${stored.payload}::jsonb`.as('payload'), sql`${e.actorId}::text`.as('actor_id'), sql`${e.fromState}::text`.as('from_state'),
+        sql`${e.toState}::text`.as('to_state'), sql`${e.at}::timestamptz`.as('at'), sql`${stored.priorTiming}::jsonb`.as('prior_timing'),
+        'u.history_hash',
+      ]))
+      .returning('seq'))
+    .selectFrom('e').select('seq').executeTakeFirst();
+  if (!r) throw new Error(`writeEntry: case ${c.id} is not at version ${c.version}`);
+  return afterUpdate(c, u, now);
 }
 
 export async function listPersonCases(db: Executor, personId: string): Promise<Case[]> {
@@ -171,6 +262,15 @@ export async function hasChildSince(db: Executor, caseId: string, since: Date): 
   return child !== undefined;
 }
 
+/** The child cases a step of the case started (they are created at the step's own time). */
+export async function childrenStartedAt(
+  db: Executor, caseId: string, at: Date,
+): Promise<{ id: string; caseNo: string; workflowId: string }[]> {
+  const rows = await db.selectFrom('cases').select(['id', 'case_no', 'workflow_id'])
+    .where('parent_case_id', '=', caseId).where('created_at', '=', at).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, caseNo: r.case_no, workflowId: r.workflow_id }));
+}
+
 /**
  * Marks an escalation on the case row; the history entry is the caller's. The level escalated to
  * holds the step now, so a person it had been handed to no longer does.
@@ -190,10 +290,14 @@ export async function listOpenCases(db: Executor, workflowId: string): Promise<C
  */
 export async function moveToVersion(
   db: Executor, c: Case, toVersion: number, next: StoredSnapshot, timing: StepTiming | null, now: Date,
+  actorId: string | null,
 ): Promise<void> {
   await db.updateTable('cases').set({
     workflow_version: toVersion, snapshot: JSON.stringify(sealSnapshot(c.id, next, c.snapshot)), state: next.value,
     version: c.version + 1, updated_at: now,
+    // The MIGRATE entry is a machine entry: the step in effect now, and a claim ends with it.
+    ...lastStepColumns({ seq: c.version + 1, type: 'MIGRATE', actorId, byBatch: false, noticed: false }),
+    others_since_step: false, claimed_at: null,
     ...(timing ? {
       step_level: timing.stepLevel, due_at: timing.dueAt, due_uncertain: timing.dueUncertain, timer_at: timing.timerAt,
       step_entered_at: timing.stepEnteredAt,

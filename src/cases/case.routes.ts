@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { languageOf } from '../messages/lang.ts';
 import { listCases, type DueFilter } from './case-list.service.ts';
-import { getCase, openCase, sendEvent, type EventInput, type OpenCaseInput } from './case.service.ts';
-import { CaseList, caseListFilters, CaseView } from './case.schemas.ts';
+import { getCase, openCase, sendEvent, sendStep, type EventInput, type OpenCaseInput } from './case.service.ts';
+import { CaseList, caseListFilters, CaseView, StepAnswer } from './case.schemas.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
@@ -33,6 +33,13 @@ const eventBody = {
   },
 } as const;
 
+const eventSchema = {
+  tags: ['cases'], params: idParam, body: eventBody,
+  headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
+} as const;
+
+interface EventRequest { Params: { id: string }; Body: EventInput; Headers: { 'idempotency-key'?: string } }
+
 const listQuery = {
   type: 'object', additionalProperties: false,
   properties: {
@@ -62,10 +69,10 @@ export default async function caseRoutes(app: FastifyInstance): Promise<void> {
     return getCase(deps(), req.user!, req.params.id, reveal, languageOf(req.headers['accept-language']));
   });
 
-  app.post<{ Params: { id: string }; Body: EventInput; Headers: { 'idempotency-key'?: string } }>('/cases/:id/events', {
+  app.post<EventRequest>('/cases/:id/events', {
     schema: {
-      tags: ['cases'], response: { 200: CaseView }, summary: 'Send an event (a step, or an administrative act) to a case', params: idParam, body: eventBody,
-      headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 128 } } },
+      ...eventSchema, response: { 200: CaseView },
+      summary: 'Send an event (a step, or an administrative act) to a case; answers the whole case, its history read (POST /api/v2/cases/:id/events answers compactly)',
     },
   }, async (req) => sendEvent(deps(), req.user!, req.params.id, req.body, req.headers['idempotency-key'], languageOf(req.headers['accept-language'])));
 
@@ -75,4 +82,18 @@ export default async function caseRoutes(app: FastifyInstance): Promise<void> {
       summary: 'Cases in your jurisdiction: all (newest first), or overdue / due soon (by due date) / idle (by last event); keyset pagination',
     },
   }, async (req) => listCases(deps(), req.user!, req.query));
+}
+
+/**
+ * The compact step (under /api/v2): the same body, headers, idempotency and errors as
+ * POST /api/v1/cases/:id/events, answered with where the case stands and what may follow
+ * (src/cases/step-answer.ts), no history read.
+ */
+export async function caseStepRoutes(app: FastifyInstance): Promise<void> {
+  app.post<EventRequest>('/cases/:id/events', {
+    schema: {
+      ...eventSchema, response: { 200: StepAnswer },
+      summary: 'Send an event to a case; answers the step the case is at now, what this user may send, the 撤回 offer, the notices and cases the step made; no history',
+    },
+  }, async (req) => sendStep(app.caseDeps, req.user!, req.params.id, req.body, req.headers['idempotency-key'], languageOf(req.headers['accept-language'])));
 }

@@ -34,6 +34,8 @@ const Holder = Nullable(Type.Union([
   }),
 ], { description: 'Who holds the open step and may act on it (ADR 0019); null when closed or the step waits for the service' }));
 
+const Recall = Nullable(Type.Object({ seq: Type.Integer(), type: Type.String(), label: Localized }, { description: 'The step this user may take back now (撤回, event RECALL)' }));
+
 export const CaseView = Type.Object({
   id: Type.String(), caseNo: Type.String({ description: 'The short case number people read (退报-2026-00123); `id` stays the key' }), workflowId: Type.String(), workflowVersion: Type.Integer(), title: Localized,
   parentCaseId: Nullable(Type.String()), personId: Type.String(), applicantId: Nullable(Type.String()),
@@ -48,13 +50,30 @@ export const CaseView = Type.Object({
   notices: Type.Array(Type.Object({
     id: Type.String(), key: Type.String(), kind: Type.String(), title: Type.String(), issuedAt: DateTime(),
   })),
-  recall: Nullable(Type.Object({ seq: Type.Integer(), type: Type.String(), label: Localized }, { description: 'The step this user may take back now (撤回, event RECALL)' })),
+  recall: Recall,
   claim: Nullable(Type.Object({
     claimedBy: Nullable(Type.Object({ userId: Type.String(), name: Nullable(Type.String()), at: DateTime() }, { description: 'Who claimed the open step (CLAIM) and when; null when nobody holds it by a claim' })),
     mayClaim: Type.Boolean({ description: 'This user may claim the step now (event CLAIM)' }),
     mayRelease: Type.Boolean({ description: 'This user may release the step to its queue now (event RELEASE)' }),
   }, { description: '认领 / 退回队列; null when the case is closed' })),
 }, { title: 'Case' });
+
+/** The compact answer of POST /api/v2/cases/:id/events (src/cases/step-answer.ts). */
+export const StepAnswer = Type.Object({
+  id: Type.String(), caseNo: Type.String(), version: Type.Integer(), state: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]), outcome: Nullable(Type.String()),
+  currentStep: Nullable(Type.Object({
+    name: Type.String(), title: Localized, level: Nullable(Type.String()),
+    allowedEvents: Type.Array(Type.Object({
+      type: Type.String(), label: Localized,
+      formId: Type.Optional(Type.String({ description: 'The form the event takes: a key of `forms`' })),
+    })),
+  }, { description: 'The step the case is at now; null once closed' })),
+  forms: Type.Record(Type.String(), OpenObject('JSON Schema of a form, with x- annotations'), { description: 'The forms the allowed events take, by id' }),
+  recall: Recall,
+  notices: Type.Array(Type.Object({ id: Type.String(), key: Type.String(), kind: Type.String(), title: Type.String() }), { description: 'The notices this step issued' }),
+  children: Type.Array(Type.Object({ id: Type.String(), caseNo: Type.String(), workflowId: Type.String() }), { description: 'The cases this step started' }),
+}, { title: 'StepAnswer' });
 
 export const CaseSummary = Type.Object({
   id: Type.String(), caseNo: Type.String({ description: 'The short case number people read (退报-2026-00123); `id` stays the key' }), workflowId: Type.String(), workflowVersion: Type.Integer(), parentCaseId: Nullable(Type.String()),

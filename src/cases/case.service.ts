@@ -16,20 +16,20 @@ import { findUserById, type User } from '../users/user.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { claimChange, claimedRefusal } from './claim.ts';
 import { requireActiveHolder } from './queue-holders.ts';
-import { appendEvent, listEvents, type CaseEventRow } from './case-event.repository.ts';
-import { stepsInEffect } from './history-replay.ts';
+import { appendEvent, listEvents } from './case-event.repository.ts';
 import { takeCaseNumbers } from './case-number.ts';
-import { findCase, insertCase, lockCase, openCaseNo, updateCase } from './case.repository.ts';
+import { findCase, insertCase, lockCase, lockCaseForKey, openCaseNo, writeEntry } from './case.repository.ts';
 import { EVERYWHERE, inSubtree } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 
 export type { CaseDeps, Written } from './case.types.ts';
-import { findKey, lockKey, requestHash, saveKey } from './idempotency.repository.ts';
+import { lockKey, requestHash, saveKey } from './idempotency.repository.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { currentTiming, timingOnEntry } from './step-timing.ts';
-import { isBatchKey, recallStep } from './recall.ts';
+import { isBatchKey, recallStep, STEP_ROUTES } from './recall.ts';
+import { stepAnswer, type StepAnswer } from './step-answer.ts';
 import { lastChange, stepNow } from './last-change.ts';
 import { RECALL, type Localized, type WorkflowDefinition } from '../definitions/definition.types.ts';
 import { listNumbered } from '../notices/notice.repository.ts';
@@ -176,45 +176,59 @@ function rejection(r: Pick<ErrorExtras, 'errors' | 'detail' | 'missingMaterials'
   return new AppError(r.code, { errors: r.errors, detail: r.detail, missingMaterials: r.missingMaterials, ...extras });
 }
 
+/** Builds a step's answer inside its transaction, once the step is written. */
+type Answer<T> = (trx: Executor, written: Written) => Promise<T>;
+
 /**
  * Sends an event to a case: one transaction locks the case, checks the version, runs the pure
  * step, writes the case and its history entry, and carries out the effects; or writes nothing.
  * `deps.afterStep` runs in the same transaction (`paymentLine`: the batch line this RECORD_PAYMENT
- * pays), so a payment is kept once per case and period with the step or not at all.
+ * pays), so a payment is kept once per case and period with the step or not at all. Only a 撤回
+ * reads the history; `answer` builds what the route sends (and a retry under the same key gets again).
  */
+async function stepCase<T>(
+  deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang,
+  route: string, answer: Answer<T>, paymentLine?: string,
+): Promise<T> {
+  const now = deps.clock.now();
+  const scope = idempotencyKey ? { userId: user.id, route, key: `${caseId}:${idempotencyKey}` } : undefined;
+  const hash = requestHash(input);
+  return deps.db.transaction().execute(async (trx) => {
+    if (scope) await lockKey(trx, scope);
+    const { c, kept } = scope ? await lockCaseForKey(trx, caseId, user.stationPath, scope)
+      : { c: await lockCase(trx, caseId, user.stationPath), kept: undefined };
+    if (kept) {
+      if (kept.requestHash !== hash) throw new AppError('IDEMPOTENCY_MISMATCH');
+      return kept.response as T;
+    }
+    if (!c) throw new AppError('NOT_FOUND');
+    if (c.version !== input.expectedVersion) throw await staleVersion(trx, deps, c, input.expectedVersion);
+    const byBatch = idempotencyKey !== undefined && isBatchKey(idempotencyKey);
+    const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, input, now, lang)
+      : input.type === RECALL ? await recallStep(trx, deps, c, user, await listEvents(trx, c.id), input.data, now, lang)
+        : await advance(trx, deps, c, user, input, now, lang, byBatch);
+    await deps.afterStep(trx, c, written.entry, paymentLine);
+    const out = await answer(trx, written);
+    if (scope) await saveKey(trx, scope, hash, 200, out, now);
+    return out;
+  });
+}
+
+/** A step answered with the whole case (POST /api/v1/cases/:id/events): the view reads the history after the write. */
 export async function sendEvent(
   deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang,
   paymentLine?: string,
 ): Promise<CaseView> {
-  const now = deps.clock.now();
-  const scope = idempotencyKey ? { userId: user.id, route: 'POST /api/v1/cases/:id/events', key: `${caseId}:${idempotencyKey}` } : undefined;
-  const hash = requestHash(input);
-  return deps.db.transaction().execute(async (trx) => {
-    if (scope) {
-      await lockKey(trx, scope);
-      const prior = await findKey(trx, scope);
-      if (prior) {
-        if (prior.requestHash !== hash) throw new AppError('IDEMPOTENCY_MISMATCH');
-        return prior.response as CaseView;
-      }
-    }
-    const c = await lockCase(trx, caseId, user.stationPath);
-    if (!c) throw new AppError('NOT_FOUND');
-    if (c.version !== input.expectedVersion) throw await staleVersion(trx, deps, c, input.expectedVersion);
-    // Read once: the step checks the previous actor against it, and the answer shows it with the new entry.
-    const history = await listEvents(trx, c.id);
-    const written = isAdminAct(input.type) ? await recordAdminAct(trx, deps, c, user, history, input, now, lang)
-      : input.type === RECALL ? await recallStep(trx, deps, c, user, history, input.data, now, lang)
-        : await advance(trx, deps, c, user, history, input, now, lang);
-    await deps.afterStep(trx, c, written.entry, paymentLine);
-    const justWritten = { seq: written.entry.seq, byBatch: idempotencyKey !== undefined && isBatchKey(idempotencyKey) };
-    const view = await buildCaseView(
-      trx, deps.registry, written.row, user, { reveal: false, lang, justWritten },
-      [...history, { ...written.entry, actorName: user.displayName }],
-    );
-    if (scope) await saveKey(trx, scope, hash, 200, view, now);
-    return view;
-  });
+  return stepCase(deps, user, caseId, input, idempotencyKey, lang, STEP_ROUTES[0],
+    (trx, w) => buildCaseView(trx, deps.registry, w.row, user, { reveal: false, lang }), paymentLine);
+}
+
+/** A step answered compactly (POST /api/v2/cases/:id/events, src/cases/step-answer.ts): no history read. */
+export async function sendStep(
+  deps: CaseDeps, user: User, caseId: string, input: EventInput, idempotencyKey: string | undefined, lang: Lang,
+): Promise<StepAnswer> {
+  return stepCase(deps, user, caseId, input, idempotencyKey, lang, STEP_ROUTES[1],
+    (trx, w) => stepAnswer(trx, deps.registry, w, user));
 }
 
 /** The refusal of a step sent from an older version, with what happened since (who did what, when) and the step now. */
@@ -232,7 +246,7 @@ async function staleVersion(trx: Executor, deps: CaseDeps, c: Case, expectedVers
 }
 
 async function recordAdminAct(
-  trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang,
+  trx: Executor, deps: CaseDeps, c: Case, user: User, input: EventInput, now: Date, lang: Lang,
 ): Promise<Written> {
   const payload = checkAdminAct(input.type as AdminActType, user, input.data, lang);
   // 转办 hands the step to the person (ADR 0019): only someone who may take it.
@@ -254,7 +268,7 @@ async function recordAdminAct(
     if (input.type === 'URGE') await requireActiveHolder(trx, wf, c);
     else {
       const holderName = c.assigneeId ? (await findUserById(trx, c.assigneeId))?.displayName ?? null : null;
-      assigneeId = claimChange(input.type, wf, c, user, history, holderName);
+      assigneeId = claimChange(input.type, wf, c, user, holderName);
     }
   }
   return appendAdminEntry(trx, c, { type: input.type, payload, actorId: user.id, assigneeId }, now);
@@ -284,31 +298,41 @@ export async function applySystemEvent(
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
   const result = step(wf, c.snapshot, { type }, SYSTEM_ACTOR, { lang: 'zh', now, holder: null });
   if (!result.ok) return false;
-  await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null }, now);
+  await persistStep(trx, deps, c, wf, result, { type, data: {}, actorId: null, byBatch: false }, now);
   return true;
 }
+
+/** The administrative acts that change who holds the step personally, and so end a claim (or make one). */
+const HOLDING_ACTS = new Set(['CLAIM', 'RELEASE', 'REASSIGN']);
 
 /** Appends a history entry that does not move the machine (the sweeper's escalations, supervisors' acts). */
 export async function appendAdminEntry(
   trx: Executor, c: Case,
   e: { type: string; payload: Record<string, unknown>; actorId: string | null; assigneeId?: string | null }, now: Date,
 ): Promise<Written> {
-  const row = await updateCase(trx, c, { assigneeId: e.assigneeId }, now);
-  const entry = await appendEvent(trx, c.id, { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now });
+  const entry = { seq: c.version + 1, kind: 'admin', type: e.type, payload: e.payload, actorId: e.actorId, fromState: c.state, toState: c.state, at: now } as const;
+  const row = await writeEntry(trx, c, {
+    assigneeId: e.assigneeId,
+    othersSinceStep: c.othersSinceStep || e.actorId !== c.lastStep.actorId,
+    ...(HOLDING_ACTS.has(e.type) ? { claimedAt: e.type === 'CLAIM' ? now : null } : {}),
+  }, entry, null, now);
   return { row, entry };
 }
 
 async function persistStep(
   trx: Executor, deps: CaseDeps, c: Case, wf: CompiledWorkflow, result: { snapshot: StoredSnapshot; effects: Effect[] },
-  e: { type: string; data: Record<string, unknown>; actorId: string | null }, now: Date,
+  e: { type: string; data: Record<string, unknown>; actorId: string | null; byBatch: boolean }, now: Date,
 ): Promise<Written> {
   const seq = c.version + 1;
   const timing = timingOnEntry(wf, c, result.snapshot, now, deps.calendar.current);
+  const notices = result.effects.some((x) => x.type === 'issueNotice');
+  const entry = { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now } as const;
   // A new step goes to its level's queue: the person it was handed to held only the step they were given.
-  const row = await updateCase(trx, c, {
+  const row = await writeEntry(trx, c, {
     snapshot: result.snapshot, timing, progressed: true, ...(timing ? { assigneeId: null } : {}),
-  }, now);
-  const entry = await appendEvent(trx, c.id, { seq, kind: 'machine', type: e.type, payload: { data: e.data }, actorId: e.actorId, fromState: c.state, toState: result.snapshot.value, at: now }, currentTiming(c));
+    lastStep: { seq, type: e.type, actorId: e.actorId, byBatch: e.byBatch, noticed: notices },
+    othersSinceStep: false, claimedAt: null,
+  }, entry, currentTiming(c), now);
   if (result.effects.length > 0) {
     const person = (await findPerson(trx, c.personId, c.stationPath))!;
     await applyEffects(
@@ -316,24 +340,27 @@ async function persistStep(
       result.effects,
     );
   }
-  return { row, entry };
+  return { row, entry, effects: { notices, children: result.effects.some((x) => x.type === 'startCase') } };
 }
 
 async function advance(
-  trx: Executor, deps: CaseDeps, c: Case, user: User, history: CaseEventRow[], input: EventInput, now: Date, lang: Lang,
+  trx: Executor, deps: CaseDeps, c: Case, user: User, input: EventInput, now: Date, lang: Lang, byBatch: boolean,
 ): Promise<Written> {
   const wf = (await deps.registry.get(trx, c.workflowId, c.workflowVersion))!;
-  const previousActorId = stepsInEffect(history).at(-1)?.actorId ?? null;
   const actor = actorOf(user);
-  const on = { holder: caseHolder(wf, c), previousActorId };
+  const on = { holder: caseHolder(wf, c), previousActorId: c.lastStep.actorId };
   const result = step(wf, c.snapshot, { type: input.type, data: input.data }, actor, { lang, now, ...on });
   if (!result.ok) {
-    if (result.code === 'FORBIDDEN') throw claimedRefusal(c, user, history) ?? rejection(result);
+    if (result.code === 'FORBIDDEN') {
+      const nameOf = async (id: string) => (await findUserById(trx, id))?.displayName ?? null;
+      throw (await claimedRefusal(c, user, nameOf)) ?? rejection(result);
+    }
     const extras = result.code === 'EVENT_NOT_ALLOWED' || result.code === 'CASE_CLOSED'
       ? { allowedEvents: allowedEvents(wf, c.snapshot, actor, on) } : {};
     throw rejection(result, extras);
   }
-  return persistStep(trx, deps, c, wf, result, { type: input.type, data: input.data ?? {}, actorId: user.id }, now);
+  const e = { type: input.type, data: input.data ?? {}, actorId: user.id, byBatch };
+  return persistStep(trx, deps, c, wf, result, e, now);
 }
 
 export async function getCase(
@@ -380,10 +407,9 @@ export async function previewStep(
 ): Promise<StepPreview> {
   const wf = (await deps.registry.get(deps.db, at.row.workflowId, at.row.workflowVersion))!;
   const now = deps.clock.now();
-  const previousActorId = stepsInEffect(at.view.history).at(-1)?.actor ?? null;
   const result = step(
     wf, at.row.snapshot, { type: input.type, data: input.data }, actorOf(user),
-    { lang, now, previousActorId, holder: caseHolder(wf, at.row) },
+    { lang, now, previousActorId: at.row.lastStep.actorId, holder: caseHolder(wf, at.row) },
   );
   if (!result.ok) return { ok: false, error: rejection(result) };
   const children: Localized[] = [];

@@ -41,6 +41,16 @@ export interface CaseTable {
   /** The period and roster a case was started for by a roster import (migration 0007). */
   period: ColumnType<string | null, string | null | undefined, string | null>;
   roster_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The last machine entry in effect (migration 0019); null: the START, by `created_by`. */
+  last_step_seq: ColumnType<number | null, number | null | undefined, number | null>;
+  last_step_type: ColumnType<string | null, string | null | undefined, string | null>;
+  last_step_actor_id: ColumnType<string | null, string | null | undefined, string | null>;
+  last_step_by_batch: Generated<boolean>;
+  last_step_noticed: Generated<boolean>;
+  /** Someone other than the last step's actor has written to the case since it. */
+  others_since_step: Generated<boolean>;
+  /** When `assignee_id` claimed the step (认领), while that claim is what holds it. */
+  claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** The last serial of each (item abbreviation, Beijing year); the row is locked while a case is being opened. */

@@ -39,6 +39,24 @@ export interface Case {
   overdueAt: Date | null;
   escalatedAt: Date | null;
   escalatedTo: string | null;
+  createdBy: string | null;
+  /** The last machine entry still in effect: what four eyes and 撤回 look at (read from the row, not the history). */
+  lastStep: LastStep;
+  /** Someone other than `lastStep.actorId` (or the service) has written to the case since that step. */
+  othersSinceStep: boolean;
+  /** When the assignee claimed the step (认领), while that claim is what holds it. */
+  claimedAt: Date | null;
+}
+
+/** The last machine entry in effect on a case (RECALL cancels the latest one), as the case row keeps it. */
+export interface LastStep {
+  seq: number;
+  type: string;
+  actorId: string | null;
+  /** Sent by a batch (payments, yearly confirmation, batch actions): taken back in the batch, not the case. */
+  byBatch: boolean;
+  /** The step issued a notice, whose number is never withdrawn. */
+  noticed: boolean;
 }
 
 /**
@@ -62,8 +80,9 @@ export interface CaseDeps {
   afterStep: AfterStep;
 }
 
-/** What a step wrote: the case row and the history entry. */
+/** What a step wrote: the case row and the history entry, and what the step's effects made (notices, child cases). */
 export interface Written {
   row: Case;
   entry: WrittenEvent;
+  effects?: { notices: boolean; children: boolean };
 }

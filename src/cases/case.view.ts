@@ -1,7 +1,7 @@
 import type { Executor } from '../db/database.ts';
 import type { WorkflowRegistry } from './workflow.registry.ts';
 import type { JsonSchema, Localized } from '../definitions/definition.types.ts';
-import { allowedEvents, type AllowedEvent } from '../engine/engine.ts';
+import { allowedEvents } from '../engine/engine.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import type { Lang } from '../messages/lang.ts';
 import { maskData } from '../http/mask.ts';
@@ -9,9 +9,8 @@ import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
 import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
 import { claimOffer } from './claim.ts';
-import { listEvents, type CaseEventRow } from './case-event.repository.ts';
-import { stepsInEffect } from './history-replay.ts';
-import { recallTarget, sentByBatch } from './recall.ts';
+import { listEvents } from './case-event.repository.ts';
+import { recallOffer } from './recall.ts';
 import type { Case } from './case.types.ts';
 import { listCaseNotices } from './notice.repository.ts';
 
@@ -50,7 +49,7 @@ export interface CaseView {
     external: boolean;
     role: string[];
     form: JsonSchema | null;
-    allowedEvents: (Omit<AllowedEvent, 'form'> & { form?: JsonSchema; formId?: string })[];
+    allowedEvents: (StepEvent & { form?: JsonSchema })[];
     materials: { id: string; title: Localized; required: boolean; received: boolean }[];
   } | null;
   history: {
@@ -75,13 +74,24 @@ function sensitiveFields(wf: CompiledWorkflow): Set<string> {
   return out;
 }
 
-function currentStep(wf: CompiledWorkflow, c: Case, user: User, previousActorId: string | null): CaseView['currentStep'] {
+/** The events this user may send at the case's open step, each with the id of the form it takes. */
+export function stepEvents(wf: CompiledWorkflow, c: Case, user: User): StepEvent[] {
+  const on = { holder: caseHolder(wf, c), previousActorId: c.lastStep.actorId };
+  return allowedEvents(wf, c.snapshot, actorOf(user), on).map((e) => ({
+    type: e.type, label: e.label, ...(e.form ? { formId: e.form } : {}),
+  }));
+}
+
+export interface StepEvent {
+  type: string;
+  label: Localized;
+  formId?: string;
+}
+
+function currentStep(wf: CompiledWorkflow, c: Case, user: User): CaseView['currentStep'] {
   if (c.snapshot.status === 'done') return null;
   const state = wf.definition.machine.states[c.snapshot.value]!;
-  const on = { holder: caseHolder(wf, c), previousActorId };
-  const events = allowedEvents(wf, c.snapshot, actorOf(user), on).map((e) => ({
-    type: e.type, label: e.label, ...(e.form ? { formId: e.form, form: wf.definition.forms[e.form] } : {}),
-  }));
+  const events = stepEvents(wf, c, user).map((e) => (e.formId ? { ...e, form: wf.definition.forms[e.formId] } : e));
   const mainForm = Object.values(state.meta.events ?? {}).find((e) => e.form)?.form;
   const received = new Set(c.snapshot.context.materials);
   return {
@@ -99,33 +109,28 @@ function currentStep(wf: CompiledWorkflow, c: Case, user: User, previousActorId:
   };
 }
 
-function claimView(wf: CompiledWorkflow, c: Case, user: User, events: CaseEventRow[]): CaseView['claim'] {
+/** `holder`: the claimant is the person holding the step, so the holder's name is theirs. */
+function claimView(wf: CompiledWorkflow, c: Case, user: User, holder: HolderView | null): CaseView['claim'] {
   if (c.status !== 'open') return null;
-  const { claimedBy, mayClaim, mayRelease } = claimOffer(wf, c, user, events);
-  return { claimedBy: claimedBy && { ...claimedBy, at: claimedBy.at.toISOString() }, mayClaim, mayRelease };
+  const { claimedBy, mayClaim, mayRelease } = claimOffer(wf, c, user);
+  const name = holder?.kind === 'person' && holder.userId === claimedBy?.userId ? holder.name : null;
+  const by = claimedBy && { userId: claimedBy.userId, name, at: claimedBy.at.toISOString() };
+  return { claimedBy: by, mayClaim, mayRelease };
 }
 
 /** The case as a client sees it; personal data masked unless revealed. `actingLevel` decides the queue. */
 export interface ViewOptions {
   reveal: boolean;
   lang: Lang;
-  /** How the step just written was sent, when the caller knows (it spares a query for the 撤回 offer). */
-  justWritten?: { seq: number; byBatch: boolean };
 }
 
-/** `history`: the case's history when the caller has it already (a step that just appended to it). */
+/** The whole case: its history and notices read; the 撤回 offer, four eyes and 认领 from the row. */
 export async function buildCaseView(
-  db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions, history?: CaseEventRow[],
+  db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions,
 ): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
-  const [events, notices] = [history ?? await listEvents(db, c.id), await listCaseNotices(db, c.id)];
-  const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
-  let recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
-  if (recall?.ok) {
-    const seq = recall.target.seq;
-    const byBatch = opts.justWritten?.seq === seq ? opts.justWritten.byBatch : await sentByBatch(db, c.id, seq);
-    if (byBatch) recall = null;
-  }
+  const [events, notices] = [await listEvents(db, c.id), await listCaseNotices(db, c.id)];
+  const holder = await describeHolder(db, caseHolder(wf, c));
   const sensitive = sensitiveFields(wf);
   const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
   return {
@@ -136,9 +141,9 @@ export async function buildCaseView(
     materialsReceived: c.snapshot.context.materials, dueAt: c.dueAt?.toISOString() ?? null,
     dueUncertain: c.dueUncertain, timerAt: c.timerAt?.toISOString() ?? null,
     stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null, overdue: c.overdueAt !== null, escalatedTo: c.escalatedTo,
-    assigneeId: c.assigneeId, holder: await describeHolder(db, caseHolder(wf, c)),
+    assigneeId: c.assigneeId, holder,
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
-    currentStep: currentStep(wf, c, user, previousActorId),
+    currentStep: currentStep(wf, c, user),
     history: events.map((e) => ({
       seq: e.seq, kind: e.kind, type: e.type, actor: e.actorId, actorName: e.actorName, from: e.fromState,
       to: e.toState, at: e.at.toISOString(), payload: mask(e.payload),
@@ -146,10 +151,7 @@ export async function buildCaseView(
     notices: notices.map((n) => ({
       id: n.id, key: n.noticeKey, kind: n.kind, title: n.title, issuedAt: n.issuedAt.toISOString(),
     })),
-    claim: claimView(wf, c, user, events),
-    recall: recall?.ok ? {
-      seq: recall.target.seq, type: recall.target.type,
-      label: wf.definition.events[recall.target.type]?.label ?? { zh: recall.target.type, en: recall.target.type },
-    } : null,
+    claim: claimView(wf, c, user, holder),
+    recall: recallOffer(wf, c, user.id),
   };
 }

@@ -12,35 +12,18 @@ import type { User } from '../users/user.repository.ts';
 import { caseHolder } from './case-holder.ts';
 import type { Case } from './case.types.ts';
 
-/** The part of a history entry that says who holds a step personally. */
-interface HoldingEntry {
-  kind: string;
-  type: string;
-  actorId: string | null;
-  actorName?: string | null;
-  at: Date;
-}
-
-/** Who claimed the open step (认领), when, if the person holding it now holds it by their own claim. */
+/** Who claimed the open step (认领) and when, if the person holding it now holds it by their own claim. */
 interface Claim {
   userId: string;
-  name: string | null;
   at: Date;
 }
 
 /**
- * The claim behind the case's assignee: the last entry that changed who holds the step personally is
- * a CLAIM by that assignee. A 转办 after it, a RELEASE or a step that moved the case (which clears the
- * assignee) ends it (ADR 0026).
+ * The claim behind the case's assignee, as the row keeps it: a CLAIM sets `claimedAt`; a 转办, a
+ * RELEASE or any machine entry clears it (ADR 0026, docs/adr/0027-compact-step.md).
  */
-function claimOf(history: HoldingEntry[], assigneeId: string | null): Claim | null {
-  if (!assigneeId) return null;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const e = history[i]!;
-    if (e.kind !== 'machine' && !['CLAIM', 'RELEASE', 'REASSIGN'].includes(e.type)) continue;
-    return e.type === 'CLAIM' && e.actorId === assigneeId ? { userId: assigneeId, name: e.actorName ?? null, at: e.at } : null;
-  }
-  return null;
+function claimOf(c: Pick<Case, 'assigneeId' | 'claimedAt'>): Claim | null {
+  return c.assigneeId && c.claimedAt ? { userId: c.assigneeId, at: c.claimedAt } : null;
 }
 
 /** "12月4日 10:32", Beijing time. */
@@ -73,9 +56,9 @@ export interface ClaimOffer {
   mayRelease: boolean;
 }
 
-export function claimOffer(wf: CompiledWorkflow, c: Case, user: User, history: HoldingEntry[]): ClaimOffer {
+export function claimOffer(wf: CompiledWorkflow, c: Case, user: User): ClaimOffer {
   const holder = caseHolder(wf, c);
-  const claimedBy = claimOf(history, c.assigneeId);
+  const claimedBy = claimOf(c);
   if (!holder) return { claimedBy, mayClaim: false, mayRelease: false };
   return {
     claimedBy,
@@ -90,12 +73,12 @@ export function claimOffer(wf: CompiledWorkflow, c: Case, user: User, history: H
  * them or a supervisor over the case. `holderName` names whoever holds it now for the refusal.
  */
 export function claimChange(
-  type: 'CLAIM' | 'RELEASE', wf: CompiledWorkflow, c: Case, user: User, history: HoldingEntry[], holderName: string | null,
+  type: 'CLAIM' | 'RELEASE', wf: CompiledWorkflow, c: Case, user: User, holderName: string | null,
 ): string | null {
   if (c.status !== 'open') throw new AppError('CASE_CLOSED');
   const holder = caseHolder(wf, c);
   if (!holder) throw new AppError('EVENT_NOT_ALLOWED');
-  const offer = claimOffer(wf, c, user, history);
+  const offer = claimOffer(wf, c, user);
   if (type === 'RELEASE') {
     if (holder.kind !== 'person') throw new AppError('QUEUE_NOT_CLAIMED');
     if (!offer.mayRelease) throw new AppError('FORBIDDEN', { detail: accessMessages.QUEUE_RELEASE_NOT_YOURS });
@@ -109,17 +92,20 @@ export function claimChange(
 /** Who holds the step and since when, as a refusal says it in both languages. */
 function takenDetail(claim: Claim | null, name: string): { zh: string; en: string } {
   const say = (lang: Lang) => (claim
-    ? message(lang, 'QUEUE_CLAIMED_REFUSAL', { name: claim.name ?? name, at: claimedAt(claim.at, lang) })
+    ? message(lang, 'QUEUE_CLAIMED_REFUSAL', { name, at: claimedAt(claim.at, lang) })
     : message(lang, 'QUEUE_HELD_BY', { name }));
   return { zh: say('zh'), en: say('en') };
 }
 
 /**
  * The refusal a member of the queue meets when someone claimed the step: who and since when,
- * instead of the plain "you may not". Null when the step is not claimed by someone else.
+ * instead of the plain "you may not". Null when the step is not claimed by someone else; `nameOf`
+ * is asked only then.
  */
-export function claimedRefusal(c: Case, user: User, history: HoldingEntry[]): AppError | null {
-  const claim = claimOf(history, c.assigneeId);
+export async function claimedRefusal(
+  c: Case, user: User, nameOf: (userId: string) => Promise<string | null>,
+): Promise<AppError | null> {
+  const claim = claimOf(c);
   if (!claim || claim.userId === user.id) return null;
-  return new AppError('FORBIDDEN', { detail: takenDetail(claim, claim.name ?? claim.userId) });
+  return new AppError('FORBIDDEN', { detail: takenDetail(claim, (await nameOf(claim.userId)) ?? claim.userId) });
 }

@@ -18,14 +18,6 @@ export async function lockKey(db: Executor, s: IdempotencyScope): Promise<void> 
   await sql`select pg_advisory_xact_lock(${digest.toString()}::bigint)`.execute(db);
 }
 
-export async function findKey(
-  db: Executor, s: IdempotencyScope,
-): Promise<{ requestHash: string; statusCode: number; response: unknown } | undefined> {
-  const r = await db.selectFrom('idempotency_keys').select(['request_hash', 'status_code', 'response'])
-    .where('user_id', '=', s.userId).where('route', '=', s.route).where('key', '=', s.key).executeTakeFirst();
-  return r && { requestHash: r.request_hash, statusCode: r.status_code, response: r.response };
-}
-
 export async function saveKey(
   db: Executor, s: IdempotencyScope, hash: string, statusCode: number, response: unknown, now: Date,
 ): Promise<void> {
@@ -35,12 +27,12 @@ export async function saveKey(
   }).execute();
 }
 
-/** Whether the case's step `seq` was sent under an idempotency key starting `<case>:<prefix>` (a batch's keys). */
+/** Whether the step `seq` of the case was sent on one of `routes` under a key `<case>:<prefix>…` (a batch's). */
 export async function sentUnderKeyPrefix(
-  db: Executor, route: string, caseId: string, prefixes: readonly string[], seq: number,
+  db: Executor, routes: readonly string[], caseId: string, prefixes: readonly string[], seq: number,
 ): Promise<boolean> {
   const r = await db.selectFrom('idempotency_keys').select('key')
-    .where('route', '=', route)
+    .where('route', 'in', routes)
     .where((eb) => eb.or(prefixes.map((p) => eb('key', 'like', `${caseId}:${p}%`))))
     .where(sql<boolean>`(response->>'version')::int = ${seq}`).executeTakeFirst();
   return r !== undefined;

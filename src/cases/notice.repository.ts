@@ -17,3 +17,10 @@ export async function listCaseNotices(db: Executor, caseId: string): Promise<Not
     id: r.id, noticeKey: r.notice_key, kind: r.kind, title: r.title, eventSeq: r.event_seq, issuedAt: r.issued_at,
   }));
 }
+
+/** The notices one step issued (its history entry `seq`), for the step's answer. */
+export async function stepNotices(db: Executor, caseId: string, seq: number): Promise<Pick<NoticeRow, 'id' | 'noticeKey' | 'kind' | 'title'>[]> {
+  const rows = await db.selectFrom('notices').select(['id', 'notice_key', 'kind', 'title'])
+    .where('case_id', '=', caseId).where('event_seq', '=', seq).orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, noticeKey: r.notice_key, kind: r.kind, title: r.title }));
+}

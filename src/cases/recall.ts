@@ -2,14 +2,15 @@ import type { Executor } from '../db/database.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';
 import { withPlainText } from '../definitions/plain-text.ts';
 import { RECALL, type Localized } from '../definitions/definition.types.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
 import { replay } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
 import type { Lang } from '../messages/lang.ts';
 import type { User } from '../users/user.repository.ts';
-import { appendEvent, priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
-import { hasChildSince, updateCase } from './case.repository.ts';
+import { priorTimingOf, type CaseEventRow } from './case-event.repository.ts';
+import { hasChildSince, writeEntry } from './case.repository.ts';
 import { sentUnderKeyPrefix } from './idempotency.repository.ts';
-import type { Case, CaseDeps, Written } from './case.types.ts';
+import type { Case, CaseDeps, LastStep, Written } from './case.types.ts';
 import { heldThrough, historyEvent, historyVersions, stepsInEffect } from './history-replay.ts';
 import { listCaseNotices } from './notice.repository.ts';
 import { timingFromJson, timingOnEntry } from './step-timing.ts';
@@ -24,7 +25,7 @@ import { timingFromJson, timingOnEntry } from './step-timing.ts';
  * a life of its own, and a batch (payments, yearly confirmation) keeps its own record of the step.
  */
 
-export interface RecallTarget {
+interface RecallTarget {
   seq: number;
   type: string;
   /**
@@ -44,7 +45,7 @@ const NOTICE_ISSUED: Localized = { zh: '该步骤已出具文书（文书编号�
 const CASE_STARTED: Localized = { zh: '该步骤已启动关联事项，无法撤回', en: 'That step started another case, so it cannot be taken back' };
 
 /** The step `userId` may take back now, or why not. Pure: it reads the history and the steps that issued notices. */
-export function recallTarget(
+function recallTarget(
   history: Entry[], userId: string, noticeSeqs: ReadonlySet<number>,
 ): { ok: true; target: RecallTarget } | { ok: false; reason: Localized } {
   const steps = stepsInEffect(history);
@@ -60,6 +61,24 @@ export function recallTarget(
   return { ok: true, target: { seq: last.seq, type: last.type, stepEnteredAt: steps[i]!.at } };
 }
 
+/** What a case view offers to take back: the step, its type and the event's label. */
+export interface RecallOffer {
+  seq: number;
+  type: string;
+  label: Localized;
+}
+
+/**
+ * The step `userId` may take back now, as the case row keeps it (docs/adr/0027-compact-step.md): the
+ * same rules as `recallTarget` without reading the history. Taking it back checks the history.
+ */
+export function recallOffer(wf: CompiledWorkflow, c: Case, userId: string): RecallOffer | null {
+  const s = c.lastStep;
+  if (c.status !== 'open' || s.type === 'START' || s.type === 'MIGRATE' || s.actorId !== userId) return null;
+  if (c.othersSinceStep || s.noticed || s.byBatch) return null;
+  return { seq: s.seq, type: s.type, label: wf.definition.events[s.type]?.label ?? { zh: s.type, en: s.type } };
+}
+
 /**
  * The idempotency keys batches send their steps with (src/payments/payment.service.ts, confirmation.service.ts,
  * src/rosters/batch.service.ts). The key is written in the step's own transaction, so it is there the moment
@@ -71,9 +90,13 @@ export function isBatchKey(idempotencyKey: string): boolean {
   return BATCH_KEY_PREFIXES.some((p) => idempotencyKey.startsWith(p));
 }
 
-export async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
-  return sentUnderKeyPrefix(trx, 'POST /api/v1/cases/:id/events', caseId, BATCH_KEY_PREFIXES, seq);
+/** Whether a batch sent the case's step `seq`, from the keys (the case row keeps it for the last step in effect). */
+async function sentByBatch(trx: Executor, caseId: string, seq: number): Promise<boolean> {
+  return sentUnderKeyPrefix(trx, STEP_ROUTES, caseId, BATCH_KEY_PREFIXES, seq);
 }
+
+/** The routes whose idempotency keys a step is sent under: the full answer (v1) and the compact one (v2). */
+export const STEP_ROUTES = ['POST /api/v1/cases/:id/events', 'POST /api/v2/cases/:id/events'] as const;
 
 const recallData = withPlainText(ajv.compile({
   type: 'object', additionalProperties: false,
@@ -93,7 +116,7 @@ export async function recallStep(
   const { target } = found;
   const recalled = history.find((e) => e.seq === target.seq)!;
   if (await hasChildSince(trx, c.id, recalled.at)) throw new AppError('RECALL_REFUSED', { detail: CASE_STARTED });
-  if (await sentByBatch(trx, c.id, target.seq)) throw new AppError('RECALL_REFUSED', { detail: SENT_BY_BATCH });
+  if (c.lastStep.byBatch) throw new AppError('RECALL_REFUSED', { detail: SENT_BY_BATCH });
 
   const versions = await historyVersions(trx, deps.registry, c.workflowId, c.workflowVersion, history);
   if ('missing' in versions) throw new Error(`definition ${versions.missing} is missing`);
@@ -107,13 +130,29 @@ export async function recallStep(
     : before.value === c.state ? null : timingOnEntry(wf, null, before, target.stepEnteredAt, deps.calendar.current);
   // The person who held the step before it goes back to holding it (ADR 0019), as replay derives.
   const heldBefore = heldThrough(history)[history.findIndex((e) => e.seq === target.seq)]!;
-  const row = await updateCase(
-    trx, c, { snapshot: before, timing, progressed: true, assigneeId: heldBefore.assigneeId }, now,
-  );
   const reason = typeof data?.reason === 'string' && data.reason.trim() ? { reason: data.reason.trim() } : {};
-  const entry = await appendEvent(trx, c.id, {
+  const entry = {
     seq: c.version + 1, kind: 'machine', type: RECALL, payload: { recalledSeq: target.seq, recalledType: target.type, ...reason },
     actorId: user.id, fromState: c.state, toState: before.value, at: now,
-  });
+  } as const;
+  const row = await writeEntry(trx, c, {
+    snapshot: before, timing, progressed: true, assigneeId: heldBefore.assigneeId,
+    ...await stepLeftInEffect(trx, c.id, [...history, entry], new Set(notices.map((n) => n.eventSeq))), claimedAt: null,
+  }, entry, null, now);
   return { row, entry };
+}
+
+/**
+ * What the case row keeps about the step a RECALL leaves in effect (`history` ends with the RECALL):
+ * the step, and whether anyone else has written since it.
+ */
+async function stepLeftInEffect(
+  trx: Executor, caseId: string, history: Entry[], noticeSeqs: ReadonlySet<number>,
+): Promise<{ lastStep: LastStep; othersSinceStep: boolean }> {
+  const last = stepsInEffect(history).at(-1)!;
+  const byBatch = last.seq > 1 && await sentByBatch(trx, caseId, last.seq);
+  return {
+    lastStep: { seq: last.seq, type: last.type, actorId: last.actorId, byBatch, noticed: noticeSeqs.has(last.seq) },
+    othersSinceStep: history.some((e) => e.seq > last.seq && e.actorId !== last.actorId),
+  };
 }

@@ -3,7 +3,7 @@ import type { Db, Executor } from '../db/database.ts';
 import type { WorkflowRegistry } from '../cases/workflow.registry.ts';
 import { actingLevel, eventRoles, replay, type HistoryEvent, type StoredSnapshot } from '../engine/engine.ts';
 import { holderOf, holds, type Holder } from '../engine/holding.ts';
-import { heldThrough, historyEvent, historyVersions, type HeldBy } from '../cases/history-replay.ts';
+import { heldThrough, historyEvent, historyVersions, stepsInEffect, type HeldBy } from '../cases/history-replay.ts';
 import type { CompiledWorkflow } from '../engine/compile.ts';
 import { bilingual } from '../messages/localized.ts';
 import { RECALL } from '../definitions/definition.types.ts';
@@ -27,6 +27,8 @@ interface CaseRow {
   id: string; workflow_id: string; workflow_version: number; station_path: string; state: string; status: string;
   outcome: string | null;
   version: number; snapshot: unknown; agent: unknown; history_hash: string | null;
+  created_by: string | null; assignee_id: string | null; last_step_seq: number | null; last_step_type: string | null;
+  last_step_actor_id: string | null; others_since_step: boolean; claimed_at: Date | null;
 }
 
 interface EventRow {
@@ -80,6 +82,25 @@ function notHolder(
   const actor = staff.get(e.actor_id);
   if (holder && actor && holds(holder, { id: e.actor_id, ...actor }, eventRoles(state, e.type))) return null;
   return bilingual('HOLD_VERIFY_NOT_HOLDER', { seq: e.seq, type: e.type, actor: actor?.name ?? e.actor_id, holder: holderText(holder, staff) });
+}
+
+/**
+ * What the case row keeps so that a step reads no history (migration 0019), as the history says it:
+ * the last machine entry in effect, whether anyone else wrote since, and the claim holding the step.
+ */
+function stepColumns(c: CaseRow, events: EventRow[]): string[] {
+  const last = stepsInEffect(events).at(-1)!;
+  const stored = c.last_step_seq === null ? { seq: 1, type: 'START', actor: c.created_by } : { seq: c.last_step_seq, type: c.last_step_type, actor: c.last_step_actor_id };
+  const holding = events.findLast((e) => e.kind === 'machine' || ['CLAIM', 'RELEASE', 'REASSIGN'].includes(e.type));
+  const claimed = holding?.type === 'CLAIM' && holding.actor_id === c.assignee_id ? holding.at.toISOString() : null;
+  const claimedStored = c.assignee_id && c.claimed_at ? c.claimed_at.toISOString() : null;
+  const expected: [string, unknown, unknown][] = [
+    ['last_step_seq', stored.seq, last.seq], ['last_step_type', stored.type, last.type], ['last_step_actor_id', stored.actor, last.actor_id],
+    ['others_since_step', c.others_since_step, events.some((e) => e.seq > last.seq && e.actor_id !== last.actor_id)],
+    ['claimed_at', claimedStored, claimed],
+  ];
+  return expected.filter(([, a, b]) => a !== b)
+    .map(([column, a, b]) => message('en', 'CLI_VERIFY_COLUMN', { column, stored: String(a), replayed: String(b) }));
 }
 
 /** JSON as stored (jsonb drops undefined, key order is irrelevant): compare what a reader would get back. */
@@ -146,6 +167,7 @@ async function checkCase(
   const status = replayed.status === 'done' ? 'closed' : 'open';
   if (c.status !== status) problems.push(message('en', 'CLI_VERIFY_COLUMN', { column: 'status', stored: c.status, replayed: status }));
   if ((c.outcome ?? null) !== (replayed.context.outcome ?? null)) problems.push(message('en', 'CLI_VERIFY_COLUMN', { column: 'outcome', stored: String(c.outcome), replayed: String(replayed.context.outcome) }));
+  problems.push(...stepColumns(c, events));
   return problems;
 }
 
@@ -165,7 +187,8 @@ async function verifyIn(db: Executor, registry: WorkflowRegistry, batch: number)
   let after = '';
   for (;;) {
     const cases = await db.selectFrom('cases')
-      .select(['id', 'workflow_id', 'workflow_version', 'station_path', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent', ...CHAIN_CASE_COLUMNS])
+      .select(['id', 'workflow_id', 'workflow_version', 'station_path', 'state', 'status', 'outcome', 'version', 'snapshot', 'agent', ...CHAIN_CASE_COLUMNS,
+        'created_by', 'assignee_id', 'last_step_seq', 'last_step_type', 'last_step_actor_id', 'others_since_step', 'claimed_at'])
       .where('id', '>', after).orderBy('id').limit(batch).execute() as unknown as CaseRow[];
     if (cases.length === 0) break;
     const events = await db.selectFrom('case_events').select(['case_id', 'seq', 'kind', 'type', 'payload', 'from_state', 'to_state', ...CHAIN_EVENT_COLUMNS])

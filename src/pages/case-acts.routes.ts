@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendEvent } from '../cases/case.service.ts';
+import { sendStep } from '../cases/case.service.ts';
 import { RECALL } from '../definitions/definition.types.ts';
 import { AppError, errorStatus, errorText } from '../http/errors.ts';
 import { message, type MessageKey } from '../messages/catalogue.ts';
@@ -39,7 +39,7 @@ export default async function caseActPages(p: CasePages): Promise<void> {
     const lang = pageLang(req);
     try {
       const event = { type: RECALL, data: reason ? { reason } : {}, expectedVersion };
-      await sendEvent(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
+      await sendStep(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
       return see(reply, `/cases/${req.params.id}?acted=${RECALL}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
@@ -54,7 +54,7 @@ export default async function caseActPages(p: CasePages): Promise<void> {
     const lang = pageLang(req);
     try {
       const event = { type: act, data: act === 'RELEASE' && reason ? { reason } : {}, expectedVersion };
-      await sendEvent(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
+      await sendStep(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
       return see(reply, `/cases/${req.params.id}?acted=${act}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;
@@ -77,7 +77,7 @@ export default async function caseActPages(p: CasePages): Promise<void> {
     if ('data' in input) {
       try {
         const event = { type: act, data: input.data, expectedVersion };
-        await sendEvent(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
+        await sendStep(app.caseDeps, req.user!, req.params.id, event, undefined, lang);
         return see(reply, `/cases/${req.params.id}?acted=${act}#history`);
       } catch (err) {
         if (!(err instanceof AppError) || err.code === 'NOT_FOUND') throw err;

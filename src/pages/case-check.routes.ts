@@ -1,4 +1,4 @@
-import { previewStep, sendEvent, type StepPreview } from '../cases/case.service.ts';
+import { previewStep, sendStep, type StepPreview } from '../cases/case.service.ts';
 import { deleteDraft, findDraft } from '../drafts/draft.service.ts';
 import { AppError } from '../http/errors.ts';
 import { message } from '../messages/catalogue.ts';
@@ -68,7 +68,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     });
   });
 
-  /** The step is sent: the same service call as POST /api/v1/cases/:id/events. */
+  /** The step is sent: the service call of POST /api/v2/cases/:id/events (the page redirects: the compact answer). */
   app.post<{ Params: ActParams }>('/cases/:id/act/:type/check', async (req, reply) => {
     const lang = pageLang(req);
     const user = req.user!;
@@ -96,7 +96,7 @@ export default async function caseCheckPages({ app }: CasePages): Promise<void> 
     }
     const data = info.formId ? cleanData(draft!.data) : undefined;
     try {
-      const view = await sendEvent(app.caseDeps, user, lc.row.id, { type: info.event.type, data, expectedVersion }, `page:${info.event.type}:${expectedVersion}`, lang);
+      const view = await sendStep(app.caseDeps, user, lc.row.id, { type: info.event.type, data, expectedVersion }, `page:${info.event.type}:${expectedVersion}`, lang);
       if (draft) await deleteDraft(app.db, lc.row.id, user.id, info.event.type);
       return see(reply, `/cases/${lc.row.id}?done=${view.version}`);
     } catch (err) {

@@ -156,7 +156,7 @@ export async function runMigration(
       const now = deps.clock.now();
       const next = migrateSnapshot(to, c.snapshot, fate.toState!);
       const timing = timingOnEntry(to, c, next, now, deps.calendar.current);
-      await moveToVersion(trx, c, toVersion, next, timing, now);
+      await moveToVersion(trx, c, toVersion, next, timing, now, actorId);
       await appendEvent(trx, c.id, {
         seq: c.version + 1, kind: 'machine', type: 'MIGRATE', actorId,
         payload: { fromVersion: c.workflowVersion, toVersion, fromState: c.state, toState: next.value },

@@ -40,6 +40,12 @@ function loadDefinition(id: string): WorkflowDefinition {
   return JSON.parse(readFileSync(new URL(`../../workflows/${id}.json`, import.meta.url), 'utf8'));
 }
 
+/** The sample data of a form (the first, where the samples give several). */
+export function formSample(samples: Samples, formId: string): Record<string, unknown> {
+  const s = samples.forms[formId]!;
+  return (Array.isArray(s) ? s[0] : s) as Record<string, unknown>;
+}
+
 export function loadSamples(id: string): Samples {
   const url = new URL(`../../workflows/samples/${id}.json`, import.meta.url);
   if (!existsSync(url)) throw new Error(`no sample data at workflows/samples/${id}.json`);
