@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import type { CompiledWorkflow } from '../engine/compile.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import { personFacts, prefillValues } from '../definitions/prefill.ts';
 import type { Person } from '../persons/person.repository.ts';
@@ -14,6 +15,11 @@ export async function eligibilitySubject(db: Executor, person: Person, now: Date
     person: { ...person.attributes, sex: person.sex, birthDate: person.birthDate, age: ageOn(person.birthDate, now) },
     completedItems: done,
   };
+}
+
+/** Whether the person may have a case of the item; an item without an eligibility schema is open to all. */
+export async function isEligible(db: Executor, wf: CompiledWorkflow, person: Person, now: Date): Promise<boolean> {
+  return !wf.eligibility || (wf.eligibility(await eligibilitySubject(db, person, now)) as boolean);
 }
 
 /**
