@@ -5,11 +5,12 @@ import { start, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { AppError } from '../http/errors.ts';
 import { issueNotice } from '../notices/notice.service.ts';
 import type { Person } from '../persons/person.repository.ts';
-import { isEligible, prefillData } from './case-inputs.ts';
-import { takeCaseNumbers } from './case-number.ts';
-import { insertCase, openCaseNo } from './case.repository.ts';
-import type { CaseDeps } from './case.types.ts';
-import { appendEvent } from './case-event.repository.ts';
+import { isEligible, openingAsks, prefillOf } from './case-inputs.ts';
+import { caseNumberCounter } from './case-number.ts';
+import { lockOpeningFacts, type OpeningFacts } from './case-open.repository.ts';
+import { insertStartedCase } from './case-start.repository.ts';
+import type { Case, CaseDeps } from './case.types.ts';
+import type { WrittenEvent } from './case-event.repository.ts';
 import { timingOnEntry } from './step-timing.ts';
 
 /**
@@ -30,7 +31,8 @@ const MAX_CHILD_DEPTH = 3;
 
 interface StartArgs {
   wf: CompiledWorkflow;
-  person: Person;
+  /** The person, locked, with what the item's prefill reads (case-open.repository.ts). */
+  facts: OpeningFacts;
   input: CaseParties;
   parentCaseId: string | null;
   actorId: string | null;
@@ -38,35 +40,46 @@ interface StartArgs {
   depth: number;
 }
 
-/** Creates a case and its first history entry, then carries out what entering the first state asks. */
-export async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<string> {
-  const data = await prefillData(trx, a.wf.definition, a.person);
+/** A case just started: its row and first history entry as written, and whether entering its first state issued notices. */
+export interface StartedCase {
+  row: Case;
+  entry: WrittenEvent;
+  issuedNotices: boolean;
+}
+
+/**
+ * Creates a case and its first history entry, then carries out what entering the first state asks;
+ * the number of the person's open case of the item instead, when the item allows one at a time.
+ */
+export async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<StartedCase | { openCaseNo: string }> {
+  const { person } = a.facts;
+  const data = prefillOf(a.wf.definition, person, a.facts.caseData);
   const started = start(a.wf, data);
   const id = newId(a.now.getTime());
-  const [caseNo] = await takeCaseNumbers(trx, a.wf.definition, a.now);
+  const entry: WrittenEvent = {
+    seq: 1, kind: 'machine', type: 'START', payload: { data, parentCaseId: a.parentCaseId }, actorId: a.actorId,
+    fromState: null, toState: started.snapshot.value, at: a.now,
+  };
+  let written;
   try {
-    await insertCase(trx, {
-      id, caseNo: caseNo!, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version,
-      parentCaseId: a.parentCaseId,
-      personId: a.person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
-      agent: a.input.agent ?? null, stationId: a.person.stationId, stationPath: a.person.stationPath,
-      exclusive: !a.wf.definition.allowConcurrentCases, snapshot: started.snapshot,
-      timing: timingOnEntry(a.wf, null, started.snapshot, a.now, deps.calendar.current)!,
+    written = await insertStartedCase(trx, {
+      id, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version, parentCaseId: a.parentCaseId,
+      personId: person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
+      agent: a.input.agent ?? null, stationId: person.stationId, stationPath: person.stationPath,
+      exclusive: !a.wf.definition.allowConcurrentCases, counter: caseNumberCounter(a.wf.definition, a.now),
+      snapshot: started.snapshot, timing: timingOnEntry(a.wf, null, started.snapshot, a.now, deps.calendar.current)!,
       createdBy: a.actorId, now: a.now,
-    });
+    }, entry);
   } catch (err) {
+    // Another opening's case went in between: the one-open-case index holds the line.
     if ((err as { code?: string }).code === '23505') throw new AppError('CASE_ALREADY_OPEN');
     throw err;
   }
-  await appendEvent(trx, id, {
-    seq: 1, kind: 'machine', type: 'START', payload: { data, parentCaseId: a.parentCaseId }, actorId: a.actorId,
-    fromState: null, toState: started.snapshot.value, at: a.now,
-  });
+  if ('openCaseNo' in written) return written;
   await applyEffects(trx, deps, {
-    caseId: id, wf: a.wf, person: a.person, snapshot: started.snapshot,
-    seq: 1, actorId: a.actorId, now: a.now, depth: a.depth,
+    caseId: id, wf: a.wf, person, snapshot: started.snapshot, seq: 1, actorId: a.actorId, now: a.now, depth: a.depth,
   }, started.effects);
-  return id;
+  return { row: written.row, entry, issuedNotices: started.effects.some((e) => e.type === 'issueNotice') };
 }
 
 export interface EffectContext {
@@ -98,9 +111,10 @@ export async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectConte
 /** A child item the person is not eligible for, or already has open, is skipped rather than failing the parent. */
 async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
   const wf = await deps.registry.inForce(trx, workflowId, c.now);
-  if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
-  if (!wf.definition.allowConcurrentCases && (await openCaseNo(trx, workflowId, c.person.id))) return;
+  if (!wf) return;
+  const facts = (await lockOpeningFacts(trx, c.person.id, openingAsks(wf, [])))!;
+  if (!isEligible(wf, facts.person, facts.completedItems, c.now)) return;
   await startCase(trx, deps, {
-    wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1,
+    wf, facts, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1,
   });
 }

@@ -4,7 +4,7 @@ import { actingLevel, type StoredSnapshot } from '../engine/engine.ts';
 import { holderOf, type HeldCase, type Holder, type HoldingLevel } from '../engine/holding.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { findStationByPath } from '../stations/station.repository.ts';
+import { findStationByPath, type Station } from '../stations/station.repository.ts';
 import { displayNames } from '../users/user.repository.ts';
 
 /** Who holds the case's open step as its row stands (ADR 0019); null when closed or nobody acts on the step. */
@@ -18,14 +18,17 @@ export type HolderView =
   | { kind: 'person'; userId: string; name: string }
   | { kind: 'queue'; stationId: string; stationName: { zh: string; en: string }; level: HoldingLevel; supervisors: boolean };
 
-/** The holder with the names a person reads: the user's, or the station's. */
-export async function describeHolder(db: Executor, holder: Holder | null): Promise<HolderView | null> {
+/**
+ * The holder with the names a person reads: the user's, or the station's (found among `stations`
+ * when the caller has read them already).
+ */
+export async function describeHolder(db: Executor, holder: Holder | null, stations?: Station[]): Promise<HolderView | null> {
   if (!holder) return null;
   if (holder.kind === 'person') {
     const names = await displayNames(db, [holder.userId]);
     return { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId };
   }
-  const station = await findStationByPath(db, holder.stationPath);
+  const station = stations ? stations.find((s) => s.path === holder.stationPath) : await findStationByPath(db, holder.stationPath);
   const id = holder.stationPath.split('.').at(-1)!;
   return {
     kind: 'queue', stationId: station?.id ?? id, stationName: station ? { zh: station.name_zh, en: station.name_en } : { zh: id, en: id },

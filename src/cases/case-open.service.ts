@@ -4,13 +4,12 @@ import { AppError } from '../http/errors.ts';
 import { authorize } from '../jurisdiction/authorize.ts';
 import { localized } from '../messages/localized.ts';
 import type { Lang } from '../messages/lang.ts';
-import type { Executor } from '../db/database.ts';
-import { findPerson, lockPerson } from '../persons/person.repository.ts';
+import { inSubtree } from '../jurisdiction/within-area.ts';
 import type { User } from '../users/user.repository.ts';
 import { caseHolder } from './case-holder.ts';
 import { startCase, type CaseParties } from './case-effects.ts';
-import { isEligible } from './case-inputs.ts';
-import { findCase, openCaseNo } from './case.repository.ts';
+import { isEligible, openingAsks } from './case-inputs.ts';
+import { lockOpeningFacts, type OpeningFacts } from './case-open.repository.ts';
 import type { CaseDeps } from './case.types.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 
@@ -19,8 +18,12 @@ export interface OpenCaseInput extends CaseParties {
   personId: string;
 }
 
-async function personInScope(db: Executor, id: string | undefined, user: User, path: string): Promise<void> {
-  if (id && !(await findPerson(db, id, user.stationPath))) throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
+/** An applicant or payee must be a person of the user's jurisdiction, like the subject. */
+function partyInScope(facts: OpeningFacts, id: string | undefined, user: User, path: string): void {
+  const at = id === undefined ? undefined : facts.partyPaths.get(id);
+  if (id !== undefined && (at === undefined || !inSubtree(at, user.stationPath))) {
+    throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
+  }
 }
 
 /**
@@ -35,24 +38,31 @@ export async function firstHolder(
   return caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot: start(wf).snapshot });
 }
 
-/** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
+/**
+ * Opens a case of an item for a person (the subject) in the user's jurisdiction, and answers with
+ * it as GET then reads it, built from what the opening read and wrote: BEGIN, the person locked
+ * with what eligibility, prefill and the answer need, the case written with its number and first
+ * entry, COMMIT (docs/adr/0029-case-creation-in-few-round-trips.md).
+ */
 export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
   authorize(user, 'case.open');
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
-    const person = await findPerson(trx, input.personId, user.stationPath);
-    if (!person) throw new AppError('NOT_FOUND');
-    await personInScope(trx, input.applicantId, user, '/applicantId');
-    await personInScope(trx, input.payeeId, user, '/payeeId');
     const wf = await deps.registry.inForce(trx, input.workflowId, now);
+    const parties = [input.applicantId, input.payeeId].filter((id) => id !== undefined);
+    // Two clerks opening the same item for one person at once: the second waits here, then sees the first's case.
+    const facts = await lockOpeningFacts(trx, input.personId, openingAsks(wf, parties));
+    if (!facts || !inSubtree(facts.person.stationPath, user.stationPath)) throw new AppError('NOT_FOUND');
+    partyInScope(facts, input.applicantId, user, '/applicantId');
+    partyInScope(facts, input.payeeId, user, '/payeeId');
     if (!wf) throw new AppError('NO_PUBLISHED_VERSION');
-    // Two clerks opening the same item for one person at once: the second waits, then sees the first.
-    await lockPerson(trx, person.id);
-    if (!(await isEligible(trx, wf, person, now))) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
-    const open = wf.definition.allowConcurrentCases ? undefined : await openCaseNo(trx, wf.definition.id, person.id);
-    if (open) throw new AppError('CASE_ALREADY_OPEN', { detail: localized('CASE_NO_ALREADY_OPEN', { caseNo: open }) });
-    const id = await startCase(trx, deps, { wf, person, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
-    const opened = (await findCase(trx, id, user.stationPath))!;
-    return buildCaseView(trx, deps.registry, opened, user, { reveal: false, lang });
+    if (!isEligible(wf, facts.person, facts.completedItems, now)) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
+    const started = await startCase(trx, deps, { wf, facts, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
+    if ('openCaseNo' in started) throw new AppError('CASE_ALREADY_OPEN', { detail: localized('CASE_NO_ALREADY_OPEN', { caseNo: started.openCaseNo }) });
+    return buildCaseView(
+      trx, deps.registry, started.row, user,
+      { reveal: false, lang, inHand: { notices: started.issuedNotices ? undefined : [], stations: facts.stations } },
+      [{ ...started.entry, actorName: user.displayName }],
+    );
   });
 }

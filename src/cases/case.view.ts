@@ -13,7 +13,8 @@ import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { stepsInEffect } from './history-replay.ts';
 import { recallTarget, sentByBatch } from './recall.ts';
 import type { Case } from './case.types.ts';
-import { listCaseNotices } from './notice.repository.ts';
+import { listCaseNotices, type NoticeRow } from './notice.repository.ts';
+import type { Station } from '../stations/station.repository.ts';
 
 export interface CaseView {
   id: string;
@@ -111,6 +112,8 @@ export interface ViewOptions {
   lang: Lang;
   /** How the step just written was sent, when the caller knows (it spares a query for the 撤回 offer). */
   justWritten?: { seq: number; byBatch: boolean };
+  /** What the caller has read or written already (a case just opened: no notices, the stations above its own). */
+  inHand?: { notices?: NoticeRow[]; stations?: Station[] };
 }
 
 /** `history`: the case's history when the caller has it already (a step that just appended to it). */
@@ -118,7 +121,7 @@ export async function buildCaseView(
   db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions, history?: CaseEventRow[],
 ): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
-  const [events, notices] = [history ?? await listEvents(db, c.id), await listCaseNotices(db, c.id)];
+  const [events, notices] = [history ?? await listEvents(db, c.id), opts.inHand?.notices ?? await listCaseNotices(db, c.id)];
   const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
   let recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
   if (recall?.ok) {
@@ -136,7 +139,7 @@ export async function buildCaseView(
     materialsReceived: c.snapshot.context.materials, dueAt: c.dueAt?.toISOString() ?? null,
     dueUncertain: c.dueUncertain, timerAt: c.timerAt?.toISOString() ?? null,
     stepEnteredAt: c.stepEnteredAt?.toISOString() ?? null, overdue: c.overdueAt !== null, escalatedTo: c.escalatedTo,
-    assigneeId: c.assigneeId, holder: await describeHolder(db, caseHolder(wf, c)),
+    assigneeId: c.assigneeId, holder: await describeHolder(db, caseHolder(wf, c), opts.inHand?.stations),
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
     currentStep: currentStep(wf, c, user, previousActorId),
     history: events.map((e) => ({
