@@ -40,7 +40,7 @@ interface StartArgs {
   depth: number;
 }
 
-/** A case just started: its row and first history entry as written, and whether entering its first state issued notices. */
+/** A case just started: its row and first entry as written; whether entering its first state issued notices. */
 export interface StartedCase {
   row: Case;
   entry: WrittenEvent;
@@ -51,7 +51,9 @@ export interface StartedCase {
  * Creates a case and its first history entry, then carries out what entering the first state asks;
  * the number of the person's open case of the item instead, when the item allows one at a time.
  */
-export async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<StartedCase | { openCaseNo: string }> {
+export async function startCase(
+  trx: Executor, deps: CaseDeps, a: StartArgs,
+): Promise<StartedCase | { openCaseNo: string }> {
   const { person } = a.facts;
   const data = prefillOf(a.wf.definition, person, a.facts.caseData);
   const started = start(a.wf, data);

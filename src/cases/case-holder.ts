@@ -22,13 +22,16 @@ export type HolderView =
  * The holder with the names a person reads: the user's, or the station's (found among `stations`
  * when the caller has read them already).
  */
-export async function describeHolder(db: Executor, holder: Holder | null, stations?: Station[]): Promise<HolderView | null> {
+export async function describeHolder(
+  db: Executor, holder: Holder | null, stations?: Station[],
+): Promise<HolderView | null> {
   if (!holder) return null;
   if (holder.kind === 'person') {
     const names = await displayNames(db, [holder.userId]);
     return { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId };
   }
-  const station = stations ? stations.find((s) => s.path === holder.stationPath) : await findStationByPath(db, holder.stationPath);
+  const station = stations
+    ? stations.find((s) => s.path === holder.stationPath) : await findStationByPath(db, holder.stationPath);
   const id = holder.stationPath.split('.').at(-1)!;
   return {
     kind: 'queue', stationId: station?.id ?? id, stationName: station ? { zh: station.name_zh, en: station.name_en } : { zh: id, en: id },

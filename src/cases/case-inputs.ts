@@ -23,9 +23,11 @@ export async function eligibilitySubject(db: Executor, person: Person, now: Date
   return eligibilitySubjectOf(person, await completedWorkflows(db, person.id, DONE_OUTCOMES), now);
 }
 
-/** What opening a case of the item reads with its person: the items completed and earlier answers only if it asks about them. */
+/** What opening a case of the item reads with its person: the items completed, earlier answers, if it asks for them. */
 export function openingAsks(wf: CompiledWorkflow | undefined, parties: string[]): OpeningAsks {
-  return { parties, completedOutcomes: wf?.eligibility ? DONE_OUTCOMES : null, caseData: wf?.definition.prefill !== undefined };
+  return {
+    parties, completedOutcomes: wf?.eligibility ? DONE_OUTCOMES : null, caseData: wf?.definition.prefill !== undefined,
+  };
 }
 
 /** Whether the person may have a case of the item; an item without an eligibility schema is open to all. */
@@ -37,7 +39,9 @@ export function isEligible(wf: CompiledWorkflow, person: Person, completedItems:
  * Answers given once are reused: form fields the person file or the person's earlier cases
  * already hold (`caseData`, oldest first) are filled in when a case starts, for the clerk to confirm.
  */
-export function prefillOf(def: WorkflowDefinition, person: Person, caseData: Record<string, unknown>[]): Record<string, unknown> {
+export function prefillOf(
+  def: WorkflowDefinition, person: Person, caseData: Record<string, unknown>[],
+): Record<string, unknown> {
   if (!def.prefill) return {};
   const known: Record<string, unknown> = {};
   for (const data of caseData) Object.assign(known, data);

@@ -42,6 +42,8 @@ export function caseNumberCounter(definition: WorkflowDefinition, now: Date): { 
 }
 
 /** caseNumber in SQL, for the statement that takes the serial and writes the case at once. */
-export function caseNumberSql(counter: { prefix: string; year: number }, serial: RawBuilder<number>): RawBuilder<string> {
+export function caseNumberSql(
+  counter: { prefix: string; year: number }, serial: RawBuilder<number>,
+): RawBuilder<string> {
   return sql<string>`${`${counter.prefix}-${counter.year}-`}::text || lpad(${serial}::text, greatest(5, length(${serial}::text)), '0')`;
 }

@@ -32,7 +32,9 @@ export interface OpeningAsks {
  * they race for (an open case of the item) is checked by the statement that writes the case,
  * which starts after the lock is held and so sees what the first one committed.
  */
-export async function lockOpeningFacts(trx: Executor, personId: string, ask: OpeningAsks): Promise<OpeningFacts | undefined> {
+export async function lockOpeningFacts(
+  trx: Executor, personId: string, ask: OpeningAsks,
+): Promise<OpeningFacts | undefined> {
   const r = await trx.selectFrom('persons as p').selectAll('p')
     .select((eb) => jsonArrayFrom(
       eb.selectFrom('stations as s').selectAll('s').where(sql<boolean>`s.path = p.station_path or starts_with(p.station_path, s.path || '.')`),

@@ -57,7 +57,9 @@ export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput,
     partyInScope(facts, input.payeeId, user, '/payeeId');
     if (!wf) throw new AppError('NO_PUBLISHED_VERSION');
     if (!isEligible(wf, facts.person, facts.completedItems, now)) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
-    const started = await startCase(trx, deps, { wf, facts, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
+    const started = await startCase(trx, deps, {
+      wf, facts, input, parentCaseId: null, actorId: user.id, now, depth: 0,
+    });
     if ('openCaseNo' in started) throw new AppError('CASE_ALREADY_OPEN', { detail: localized('CASE_NO_ALREADY_OPEN', { caseNo: started.openCaseNo }) });
     return buildCaseView(
       trx, deps.registry, started.row, user,

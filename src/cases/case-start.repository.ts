@@ -48,8 +48,9 @@ export async function insertStartedCase(
   const hash = linkHash(genesisHash(c.id), entryDigest(c.id, { ...first, priorTiming: null }));
   const row = newCaseRow(c, hash);
   const entry = {
-    case_id: c.id, seq: first.seq, kind: first.kind, type: first.type, payload: sealPayload(c.id, first.seq, first.payload),
-    actor_id: first.actorId, from_state: first.fromState, to_state: first.toState, at: first.at, prior_timing: null, hash,
+    case_id: c.id, seq: first.seq, kind: first.kind, type: first.type,
+    payload: sealPayload(c.id, first.seq, first.payload), actor_id: first.actorId,
+    from_state: first.fromState, to_state: first.toState, at: first.at, prior_timing: null, hash,
   };
   const columns = (o: object) => sql.join(Object.keys(o).map((k) => sql.ref(k)));
   const fields = (o: object) => sql.join(Object.keys(o).map((k) => sql.ref(`r.${k}`)));

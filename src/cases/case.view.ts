@@ -121,7 +121,8 @@ export async function buildCaseView(
   db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions, history?: CaseEventRow[],
 ): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
-  const [events, notices] = [history ?? await listEvents(db, c.id), opts.inHand?.notices ?? await listCaseNotices(db, c.id)];
+  const events = history ?? await listEvents(db, c.id);
+  const notices = opts.inHand?.notices ?? await listCaseNotices(db, c.id);
   const previousActorId = stepsInEffect(events).at(-1)?.actorId ?? null;
   let recall = c.status === 'open' ? recallTarget(events, user.id, new Set(notices.map((n) => n.eventSeq))) : null;
   if (recall?.ok) {
