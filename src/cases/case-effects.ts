@@ -7,7 +7,7 @@ import { issueNotice } from '../notices/notice.service.ts';
 import type { Person } from '../persons/person.repository.ts';
 import { isEligible, openingAsks, prefillOf } from './case-inputs.ts';
 import { caseNumberCounter } from './case-number.ts';
-import { lockOpeningFacts, type OpeningFacts } from './case-open.repository.ts';
+import { openingFacts, type OpeningFacts } from './case-open.repository.ts';
 import { insertStartedCase } from './case-start.repository.ts';
 import type { Case, CaseDeps } from './case.types.ts';
 import type { WrittenEvent } from './case-event.repository.ts';
@@ -114,7 +114,7 @@ export async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectConte
 async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
   const wf = await deps.registry.inForce(trx, workflowId, c.now);
   if (!wf) return;
-  const facts = (await lockOpeningFacts(trx, c.person.id, openingAsks(wf, [])))!;
+  const facts = (await openingFacts(trx, c.person.id, openingAsks(wf, false, [])))!;
   if (!isEligible(wf, facts.person, facts.completedItems, c.now)) return;
   await startCase(trx, deps, {
     wf, facts, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1,

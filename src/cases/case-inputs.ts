@@ -24,10 +24,9 @@ export async function eligibilitySubject(db: Executor, person: Person, now: Date
 }
 
 /** What opening a case of the item reads with its person: the items completed, earlier answers, if it asks for them. */
-export function openingAsks(wf: CompiledWorkflow | undefined, parties: string[]): OpeningAsks {
-  return {
-    parties, completedOutcomes: wf?.eligibility ? DONE_OUTCOMES : null, caseData: wf?.definition.prefill !== undefined,
-  };
+export function openingAsks(wf: CompiledWorkflow | undefined, lock: boolean, parties: string[]): OpeningAsks {
+  const completedOutcomes = wf?.eligibility ? DONE_OUTCOMES : null;
+  return { lock, parties, completedOutcomes, caseData: wf?.definition.prefill !== undefined };
 }
 
 /** Whether the person may have a case of the item; an item without an eligibility schema is open to all. */

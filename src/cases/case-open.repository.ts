@@ -19,6 +19,8 @@ export interface OpeningFacts {
 }
 
 export interface OpeningAsks {
+  /** Whether the person is locked: a clerk's opening is; a child case, started inside its parent's step, is not. */
+  lock: boolean;
   parties: string[];
   /** Null: eligibility is not checked, so the completed items are not read. */
   completedOutcomes: readonly string[] | null;
@@ -26,13 +28,13 @@ export interface OpeningAsks {
 }
 
 /**
- * Locks the person, found by id alone (the caller checks the jurisdiction on the row), and reads
- * with it what opening a case needs: the other parties' stations, the items completed, the earlier
+ * The person, found by id alone (the caller checks the jurisdiction on the row), locked if asked,
+ * with what opening a case needs: the other parties' stations, the items completed, the earlier
  * cases' form data, the stations above the person's. Two openings for one person queue here. What
  * they race for (an open case of the item) is checked by the statement that writes the case,
  * which starts after the lock is held and so sees what the first one committed.
  */
-export async function lockOpeningFacts(
+export async function openingFacts(
   trx: Executor, personId: string, ask: OpeningAsks,
 ): Promise<OpeningFacts | undefined> {
   const r = await trx.selectFrom('persons as p').selectAll('p')
@@ -50,7 +52,7 @@ export async function lockOpeningFacts(
       eb.selectFrom('cases as earlier').select(['earlier.id', sql<unknown>`earlier.snapshot -> 'context' -> 'data'`.as('data')])
         .whereRef('earlier.person_id', '=', 'p.id').orderBy('earlier.id'),
     ).as('caseData')))
-    .where('p.id', '=', personId).forUpdate('p').executeTakeFirst();
+    .where('p.id', '=', personId).$if(ask.lock, (q) => q.forUpdate('p')).executeTakeFirst();
   if (!r) return undefined;
   const { stations, parties, completed, caseData, ...row } = r;
   return {

@@ -9,7 +9,7 @@ import type { User } from '../users/user.repository.ts';
 import { caseHolder } from './case-holder.ts';
 import { startCase, type CaseParties } from './case-effects.ts';
 import { isEligible, openingAsks } from './case-inputs.ts';
-import { lockOpeningFacts, type OpeningFacts } from './case-open.repository.ts';
+import { openingFacts, type OpeningFacts } from './case-open.repository.ts';
 import type { CaseDeps } from './case.types.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
 
@@ -51,7 +51,7 @@ export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput,
     const wf = await deps.registry.inForce(trx, input.workflowId, now);
     const parties = [input.applicantId, input.payeeId].filter((id) => id !== undefined);
     // Two clerks opening the same item for one person at once: the second waits here, then sees the first's case.
-    const facts = await lockOpeningFacts(trx, input.personId, openingAsks(wf, parties));
+    const facts = await openingFacts(trx, input.personId, openingAsks(wf, true, parties));
     if (!facts || !inSubtree(facts.person.stationPath, user.stationPath)) throw new AppError('NOT_FOUND');
     partyInScope(facts, input.applicantId, user, '/applicantId');
     partyInScope(facts, input.payeeId, user, '/payeeId');

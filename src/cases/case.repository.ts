@@ -144,13 +144,6 @@ export async function personCaseData(db: Executor, personId: string): Promise<Re
   return rows.map((r) => openSnapshot(r.id, r.snapshot).context.data);
 }
 
-/** The number of the person's open case of the item, if there is one. */
-export async function openCaseNo(db: Executor, workflowId: string, personId: string): Promise<string | undefined> {
-  const open = await db.selectFrom('cases').select('case_no').where('workflow_id', '=', workflowId).where('person_id', '=', personId)
-    .where('status', '=', 'open').executeTakeFirst();
-  return open?.case_no;
-}
-
 /** Whether the case started a child case at or after `since`. */
 export async function hasChildSince(db: Executor, caseId: string, since: Date): Promise<boolean> {
   const child = await db.selectFrom('cases').select('id').where('parent_case_id', '=', caseId).where('created_at', '>=', since).executeTakeFirst();
