@@ -8,10 +8,10 @@ import { completedWorkflows, personCaseData } from './case.repository.ts';
 import type { OpeningAsks } from './case-open.repository.ts';
 
 /** The outcomes that count an item as done for eligibility (`completedItems`). */
-export const DONE_OUTCOMES = ['completed', 'granted', 'transferred'] as const;
+const DONE_OUTCOMES = ['completed', 'granted', 'transferred'] as const;
 
 /** What an eligibility schema is checked against: the person file and the items already completed. */
-export function eligibilitySubjectOf(person: Person, completedItems: string[], now: Date): Record<string, unknown> {
+function eligibilitySubjectOf(person: Person, completedItems: string[], now: Date): Record<string, unknown> {
   return {
     person: { ...person.attributes, sex: person.sex, birthDate: person.birthDate, age: ageOn(person.birthDate, now) },
     completedItems,
