@@ -31,7 +31,7 @@ const MAX_CHILD_DEPTH = 3;
 
 interface StartArgs {
   wf: CompiledWorkflow;
-  /** The person, locked, with what the item's prefill reads (case-open.repository.ts). */
+  /** The person (locked when a clerk opens the case) with what the item's prefill reads (case-open.repository.ts). */
   facts: OpeningFacts;
   input: CaseParties;
   parentCaseId: string | null;
