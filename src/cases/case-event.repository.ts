@@ -39,8 +39,9 @@ export function storedEntry(
 }
 
 /**
- * Every history entry is written here or, with the case's own update, by `writeEntry`
- * (case.repository.ts), with its link in the case's hash chain
+ * Every history entry is written here but a new case's first, which goes in with the case
+ * (case-start.repository.ts), and a step's, which goes in with the case's own update (`writeEntry`,
+ * case.repository.ts); each with its link in the case's hash chain
  * (src/cases/history-chain.ts): the previous entry's hash is read where it is stored, in the same
  * statement, which also moves the case's head (`cases.history_hash`). One entry per case at a
  * time; the caller holds the case (its row lock, or a case it has just created).

@@ -13,6 +13,9 @@ export interface CaseEventTable {
   at: Timestamp;
   /** The case's clock before the step (src/cases/step-timing.ts), for 撤回 to restore. */
   prior_timing: ColumnType<unknown, string | null | undefined, never> | null;
-  /** This entry's link in the case's hash chain (src/cases/history-chain.ts); written by appendEvents only. */
+  /**
+   * This entry's link in the case's hash chain (src/cases/history-chain.ts); written by appendEvents,
+   * and with a new case (case-start.repository.ts).
+   */
   hash: string;
 }

@@ -4,7 +4,7 @@ import { actingLevel, type StoredSnapshot } from '../engine/engine.ts';
 import { holderOf, type HeldCase, type Holder, type HoldingLevel } from '../engine/holding.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { stationsByPaths } from '../stations/station.repository.ts';
+import { stationsByPaths, type Station } from '../stations/station.repository.ts';
 import { displayNames } from '../users/user.repository.ts';
 
 /** Who holds the case's open step as its row stands (ADR 0019); null when closed or nobody acts on the step. */
@@ -18,17 +18,22 @@ export type HolderView =
   | { kind: 'person'; userId: string; name: string }
   | { kind: 'queue'; stationId: string; stationName: { zh: string; en: string }; level: HoldingLevel; supervisors: boolean };
 
-/** The holder with the names a person reads: the user's, or the station's. */
-export async function describeHolder(db: Executor, holder: Holder | null): Promise<HolderView | null> {
-  return holder && (await describeHolders(db, [holder]))[0]!;
+/**
+ * The holder with the names a person reads: the user's, or the station's (found among `stations`
+ * when the caller has read them already).
+ */
+export async function describeHolder(
+  db: Executor, holder: Holder | null, stations?: Station[],
+): Promise<HolderView | null> {
+  return holder && (await describeHolders(db, [holder], stations))[0]!;
 }
 
 /** Several holders named at once: one read of the users' names and one of the stations', whatever their number. */
-export async function describeHolders(db: Executor, holders: Holder[]): Promise<HolderView[]> {
+export async function describeHolders(db: Executor, holders: Holder[], known?: Station[]): Promise<HolderView[]> {
   const userIds = holders.flatMap((h) => (h.kind === 'person' ? [h.userId] : []));
   const paths = holders.flatMap((h) => (h.kind === 'queue' ? [h.stationPath] : []));
   const names = userIds.length ? await displayNames(db, userIds) : new Map<string, string>();
-  const stations = new Map((await stationsByPaths(db, paths)).map((s) => [s.path, s]));
+  const stations = new Map((known ?? await stationsByPaths(db, paths)).map((s) => [s.path, s]));
   return holders.map((holder): HolderView => {
     if (holder.kind === 'person') return { kind: 'person', userId: holder.userId, name: names.get(holder.userId) ?? holder.userId };
     const station = stations.get(holder.stationPath);

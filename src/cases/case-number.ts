@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import { shanghaiParts } from '../time/shanghai.ts';
@@ -30,7 +31,19 @@ export async function takeCaseNumbers(
   trx: Executor, definition: WorkflowDefinition, now: Date, count = 1,
 ): Promise<string[]> {
   if (count === 0) return [];
-  const year = shanghaiParts(now).y;
-  const last = await takeCaseSerials(trx, definition.abbreviation, year, count);
-  return Array.from({ length: count }, (_, i) => caseNumber(definition.abbreviation, year, last - count + 1 + i));
+  const { prefix, year } = caseNumberCounter(definition, now);
+  const last = await takeCaseSerials(trx, prefix, year, count);
+  return Array.from({ length: count }, (_, i) => caseNumber(prefix, year, last - count + 1 + i));
+}
+
+/** Where the numbers of an item's cases opened at `now` are counted: the abbreviation and the Beijing year. */
+export function caseNumberCounter(definition: WorkflowDefinition, now: Date): { prefix: string; year: number } {
+  return { prefix: definition.abbreviation, year: shanghaiParts(now).y };
+}
+
+/** caseNumber in SQL, for the statement that takes the serial and writes the case at once. */
+export function caseNumberSql(
+  counter: { prefix: string; year: number }, serial: RawBuilder<number>,
+): RawBuilder<string> {
+  return sql<string>`${`${counter.prefix}-${counter.year}-`}::text || lpad(${serial}::text, greatest(5, length(${serial}::text)), '0')`;
 }

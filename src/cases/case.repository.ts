@@ -25,7 +25,15 @@ export function openSnapshot(caseId: string, stored: unknown): StoredSnapshot {
   return openJson(stored as StoredSnapshot, `cases.snapshot:${caseId}:`);
 }
 
-function sealAgent(caseId: string, agent: Record<string, unknown> | null): Record<string, unknown> | null {
+/**
+ * A snapshot's form data read on its own (`snapshot -> 'context' -> 'data'`), opened: each value is
+ * sealed for its place in the whole snapshot, which this scope names.
+ */
+export function openSnapshotData(caseId: string, stored: unknown): Record<string, unknown> {
+  return openJson(stored as Record<string, unknown>, `cases.snapshot:${caseId}:/context/data`);
+}
+
+export function sealAgent(caseId: string, agent: Record<string, unknown> | null): Record<string, unknown> | null {
   return agent && sealJson(agent, `cases.agent:${caseId}:`);
 }
 
@@ -116,34 +124,12 @@ export async function takeCaseSerials(trx: Executor, prefix: string, year: numbe
   return r.rows[0]!.last_serial;
 }
 
-export interface CaseInsert {
-  id: string; caseNo: string; workflowId: string; workflowVersion: number; parentCaseId: string | null;
-  personId: string;
-  applicantId: string | null; payeeId: string | null; agent: Record<string, unknown> | null;
-  stationId: string; stationPath: string; exclusive: boolean;
-  snapshot: StoredSnapshot; timing: StepTiming; createdBy: string | null; now: Date;
-}
-
-function timingColumns(t: StepTiming) {
+export function timingColumns(t: StepTiming) {
   return {
     step_level: t.stepLevel, due_at: t.dueAt, due_uncertain: t.dueUncertain, timer_at: t.timerAt,
     step_entered_at: t.stepEnteredAt, paused_state: t.pausedState, paused_working_days: t.pausedWorkingDays,
     overdue_at: t.overdueAt, escalated_at: t.escalatedAt, escalated_to: t.escalatedTo,
   };
-}
-
-export async function insertCase(db: Executor, c: CaseInsert): Promise<void> {
-  const done = c.snapshot.status === 'done';
-  await db.insertInto('cases').values({
-    id: c.id, case_no: c.caseNo, workflow_id: c.workflowId, workflow_version: c.workflowVersion,
-    parent_case_id: c.parentCaseId,
-    person_id: c.personId, applicant_id: c.applicantId, payee_id: c.payeeId,
-    agent: c.agent ? JSON.stringify(sealAgent(c.id, c.agent)) : null, station_id: c.stationId,
-    station_path: c.stationPath, state: c.snapshot.value, status: done ? 'closed' : 'open', exclusive: c.exclusive,
-    outcome: c.snapshot.context.outcome, version: 1, snapshot: JSON.stringify(sealSnapshot(c.id, c.snapshot)),
-    ...timingColumns(c.timing), assignee_id: null, created_by: c.createdBy, created_at: c.now, updated_at: c.now,
-    closed_at: done ? c.now : null, last_event_at: c.now,
-  }).execute();
 }
 
 export interface CaseUpdate {
@@ -247,13 +233,6 @@ export async function completedWorkflows(
 export async function personCaseData(db: Executor, personId: string): Promise<Record<string, unknown>[]> {
   const rows = await db.selectFrom('cases').select(['id', 'snapshot']).where('person_id', '=', personId).orderBy('id').execute();
   return rows.map((r) => openSnapshot(r.id, r.snapshot).context.data);
-}
-
-/** The number of the person's open case of the item, if there is one. */
-export async function openCaseNo(db: Executor, workflowId: string, personId: string): Promise<string | undefined> {
-  const open = await db.selectFrom('cases').select('case_no').where('workflow_id', '=', workflowId).where('person_id', '=', personId)
-    .where('status', '=', 'open').executeTakeFirst();
-  return open?.case_no;
 }
 
 /** Whether the case started a child case at or after `since`. */

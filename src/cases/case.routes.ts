@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { languageOf } from '../messages/lang.ts';
 import { listCases, type DueFilter } from './case-list.service.ts';
-import { getCase, openCase, sendEvent, sendStep, type EventInput, type OpenCaseInput } from './case.service.ts';
+import { getCase, sendEvent, sendStep, type EventInput } from './case.service.ts';
+import { openCase, type OpenCaseInput } from './case-open.service.ts';
 import { CaseList, caseListFilters, CaseView, StepAnswer } from './case.schemas.ts';
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;

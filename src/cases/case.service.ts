@@ -1,32 +1,26 @@
 import type { Executor } from '../db/database.ts';
-import { newId } from '../db/ids.ts';
 import { guardSubject, missingMaterials, type CompiledWorkflow } from '../engine/compile.ts';
-import { isAdminAct, start, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
+import { isAdminAct, step, allowedEvents, type Effect, type StoredSnapshot } from '../engine/engine.ts';
 import { actorOf } from './actor.ts';
 import { caseHolder } from './case-holder.ts';
-import type { Holder } from '../engine/holding.ts';
 import { checkTaker } from './step-takers.service.ts';
 import { AppError, type ErrorExtras } from '../http/errors.ts';
-import { authorize } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
-import { localized } from '../messages/localized.ts';
 import type { Lang } from '../messages/lang.ts';
-import { findPerson, lockPerson, type Person } from '../persons/person.repository.ts';
+import { findPerson, type Person } from '../persons/person.repository.ts';
 import { findUserById, type User } from '../users/user.repository.ts';
 import { checkAdminAct, type AdminActType } from './admin-acts.ts';
 import { claimChange, claimedRefusal } from './claim.ts';
 import { requireActiveHolder } from './queue-holders.ts';
-import { appendEvent, listEvents } from './case-event.repository.ts';
-import { takeCaseNumbers } from './case-number.ts';
-import { findCase, insertCase, lockCase, lockCaseForKey, openCaseNo, writeEntry } from './case.repository.ts';
+import { listEvents } from './case-event.repository.ts';
+import { applyEffects } from './case-effects.ts';
+import { findCase, lockCase, lockCaseForKey, writeEntry } from './case.repository.ts';
 import { EVERYWHERE, inSubtree } from '../jurisdiction/within-area.ts';
 import type { Case, CaseDeps, Written } from './case.types.ts';
 
 export type { CaseDeps, Written } from './case.types.ts';
 import { lockKey, requestHash, saveKey } from './idempotency.repository.ts';
-import { issueNotice } from '../notices/notice.service.ts';
 import { buildCaseView, type CaseView } from './case.view.ts';
-import { eligibilitySubject, prefillData } from './case-inputs.ts';
 import { currentTiming, timingOnEntry } from './step-timing.ts';
 import { isBatchKey, recallStep, STEP_ROUTES } from './recall.ts';
 import { stepAnswer, type StepAnswer } from './step-answer.ts';
@@ -36,140 +30,10 @@ import { listNumbered } from '../notices/notice.repository.ts';
 import { listCaseNotices } from './notice.repository.ts';
 import { recordReveal } from '../auth/reveal-log.repository.ts';
 
-export interface OpenCaseInput {
-  workflowId: string;
-  personId: string;
-  applicantId?: string;
-  payeeId?: string;
-  agent?: Record<string, unknown>;
-}
-
 export interface EventInput {
   type: string;
   data?: Record<string, unknown>;
   expectedVersion: number;
-}
-
-/** Child cases may start further children; a bound keeps a bad definition from looping. */
-const MAX_CHILD_DEPTH = 3;
-
-interface StartArgs {
-  wf: CompiledWorkflow;
-  person: Person;
-  input: Omit<OpenCaseInput, 'workflowId' | 'personId'>;
-  parentCaseId: string | null;
-  actorId: string | null;
-  now: Date;
-  depth: number;
-}
-
-/** Creates a case and its first history entry, then carries out what entering the first state asks. */
-async function startCase(trx: Executor, deps: CaseDeps, a: StartArgs): Promise<string> {
-  const data = await prefillData(trx, a.wf.definition, a.person);
-  const started = start(a.wf, data);
-  const id = newId(a.now.getTime());
-  const [caseNo] = await takeCaseNumbers(trx, a.wf.definition, a.now);
-  try {
-    await insertCase(trx, {
-      id, caseNo: caseNo!, workflowId: a.wf.definition.id, workflowVersion: a.wf.definition.version,
-      parentCaseId: a.parentCaseId,
-      personId: a.person.id, applicantId: a.input.applicantId ?? null, payeeId: a.input.payeeId ?? null,
-      agent: a.input.agent ?? null, stationId: a.person.stationId, stationPath: a.person.stationPath,
-      exclusive: !a.wf.definition.allowConcurrentCases, snapshot: started.snapshot,
-      timing: timingOnEntry(a.wf, null, started.snapshot, a.now, deps.calendar.current)!,
-      createdBy: a.actorId, now: a.now,
-    });
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AppError('CASE_ALREADY_OPEN');
-    throw err;
-  }
-  await appendEvent(trx, id, {
-    seq: 1, kind: 'machine', type: 'START', payload: { data, parentCaseId: a.parentCaseId }, actorId: a.actorId,
-    fromState: null, toState: started.snapshot.value, at: a.now,
-  });
-  await applyEffects(trx, deps, {
-    caseId: id, wf: a.wf, person: a.person, snapshot: started.snapshot,
-    seq: 1, actorId: a.actorId, now: a.now, depth: a.depth,
-  }, started.effects);
-  return id;
-}
-
-interface EffectContext {
-  caseId: string;
-  wf: CompiledWorkflow;
-  person: Person;
-  snapshot: StoredSnapshot;
-  seq: number;
-  actorId: string | null;
-  now: Date;
-  depth: number;
-}
-
-/** Issues notices and starts child cases, inside the step's transaction. */
-async function applyEffects(trx: Executor, deps: CaseDeps, c: EffectContext, effects: Effect[]): Promise<void> {
-  for (const effect of effects) {
-    if (effect.type === 'issueNotice') {
-      // Numbered and its text rendered here; the PDF is made after commit (src/notices/).
-      await issueNotice(trx, deps.db, {
-        caseId: c.caseId, eventSeq: c.seq, noticeKey: effect.notice, wf: c.wf, person: c.person, snapshot: c.snapshot,
-        actorId: c.actorId, now: c.now,
-      });
-    } else if (c.depth < MAX_CHILD_DEPTH) {
-      await startChild(trx, deps, c, effect.workflowId);
-    }
-  }
-}
-
-/** A child item the person is not eligible for, or already has open, is skipped rather than failing the parent. */
-async function startChild(trx: Executor, deps: CaseDeps, c: EffectContext, workflowId: string): Promise<void> {
-  const wf = await deps.registry.inForce(trx, workflowId, c.now);
-  if (!wf || !(await isEligible(trx, wf, c.person, c.now))) return;
-  if (!wf.definition.allowConcurrentCases && (await openCaseNo(trx, workflowId, c.person.id))) return;
-  await startCase(trx, deps, {
-    wf, person: c.person, input: {}, parentCaseId: c.caseId, actorId: c.actorId, now: c.now, depth: c.depth + 1,
-  });
-}
-
-async function isEligible(db: Executor, wf: CompiledWorkflow, person: Person, now: Date): Promise<boolean> {
-  return !wf.eligibility || (wf.eligibility(await eligibilitySubject(db, person, now)) as boolean);
-}
-
-async function personInScope(db: Executor, id: string | undefined, user: User, path: string): Promise<void> {
-  if (id && !(await findPerson(db, id, user.stationPath))) throw new AppError('VALIDATION_FAILED', { errors: [{ path, message: '人员不存在或不在本辖区 / no such person in your jurisdiction' }] });
-}
-
-/**
- * Who would hold the first step of a new case of the item for a person of `stationPath`, so the
- * start control can say where the case goes when it is not the starter's own queue.
- */
-export async function firstHolder(
-  deps: Pick<CaseDeps, 'db' | 'registry'>, workflowId: string, stationPath: string, now: Date,
-): Promise<Holder | null> {
-  const wf = await deps.registry.inForce(deps.db, workflowId, now);
-  if (!wf) return null;
-  return caseHolder(wf, { stationPath, assigneeId: null, escalatedTo: null, snapshot: start(wf).snapshot });
-}
-
-/** Opens a case of an item for a person (the subject) in the user's jurisdiction. */
-export async function openCase(deps: CaseDeps, user: User, input: OpenCaseInput, lang: Lang): Promise<CaseView> {
-  authorize(user, 'case.open');
-  const now = deps.clock.now();
-  return deps.db.transaction().execute(async (trx) => {
-    const person = await findPerson(trx, input.personId, user.stationPath);
-    if (!person) throw new AppError('NOT_FOUND');
-    await personInScope(trx, input.applicantId, user, '/applicantId');
-    await personInScope(trx, input.payeeId, user, '/payeeId');
-    const wf = await deps.registry.inForce(trx, input.workflowId, now);
-    if (!wf) throw new AppError('NO_PUBLISHED_VERSION');
-    // Two clerks opening the same item for one person at once: the second waits, then sees the first.
-    await lockPerson(trx, person.id);
-    if (!(await isEligible(trx, wf, person, now))) throw new AppError('NOT_ELIGIBLE', { detail: wf.definition.eligibility!.message });
-    const open = wf.definition.allowConcurrentCases ? undefined : await openCaseNo(trx, wf.definition.id, person.id);
-    if (open) throw new AppError('CASE_ALREADY_OPEN', { detail: localized('CASE_NO_ALREADY_OPEN', { caseNo: open }) });
-    const id = await startCase(trx, deps, { wf, person, input, parentCaseId: null, actorId: user.id, now, depth: 0 });
-    const opened = (await findCase(trx, id, user.stationPath))!;
-    return buildCaseView(trx, deps.registry, opened, user, { reveal: false, lang });
-  });
 }
 
 function rejection(r: Pick<ErrorExtras, 'errors' | 'detail' | 'missingMaterials'> & { code: AppError['code'] }, extras: { allowedEvents?: unknown[]; currentVersion?: number } = {}): AppError {

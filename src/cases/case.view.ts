@@ -9,10 +9,11 @@ import type { User } from '../users/user.repository.ts';
 import { actorOf } from './actor.ts';
 import { caseHolder, describeHolder, type HolderView } from './case-holder.ts';
 import { claimOffer } from './claim.ts';
-import { listEvents } from './case-event.repository.ts';
+import { listEvents, type CaseEventRow } from './case-event.repository.ts';
 import { recallOffer } from './recall.ts';
 import type { Case } from './case.types.ts';
-import { listCaseNotices } from './notice.repository.ts';
+import { listCaseNotices, type NoticeRow } from './notice.repository.ts';
+import type { Station } from '../stations/station.repository.ts';
 
 export interface CaseView {
   id: string;
@@ -122,6 +123,8 @@ function claimView(wf: CompiledWorkflow, c: Case, user: User, holder: HolderView
 export interface ViewOptions {
   reveal: boolean;
   lang: Lang;
+  /** What the caller has in hand already (a case just opened: its START entry, no notices, the stations above it). */
+  inHand?: { history?: CaseEventRow[]; notices?: NoticeRow[]; stations?: Station[] };
 }
 
 /** The whole case: its history and notices read; the 撤回 offer, four eyes and 认领 from the row. */
@@ -129,8 +132,9 @@ export async function buildCaseView(
   db: Executor, registry: WorkflowRegistry, c: Case, user: User, opts: ViewOptions,
 ): Promise<CaseView> {
   const wf = (await registry.get(db, c.workflowId, c.workflowVersion))!;
-  const [events, notices] = [await listEvents(db, c.id), await listCaseNotices(db, c.id)];
-  const holder = await describeHolder(db, caseHolder(wf, c));
+  const events = opts.inHand?.history ?? await listEvents(db, c.id);
+  const notices = opts.inHand?.notices ?? await listCaseNotices(db, c.id);
+  const holder = await describeHolder(db, caseHolder(wf, c), opts.inHand?.stations);
   const sensitive = sensitiveFields(wf);
   const mask = <T>(v: T): T => (opts.reveal ? v : maskData(v, sensitive));
   return {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseSummary } from '../cases/case-list.ts';
 import { listPersonCases } from '../cases/case-list.service.ts';
-import { firstHolder, openCase } from '../cases/case.service.ts';
+import { firstHolder, openCase } from '../cases/case-open.service.ts';
 import { personChain } from '../chain/chain.service.ts';
 import { describeHolder, heldByUser, holderName } from '../cases/case-holder.ts';
 import { ajv, fieldErrors } from '../definitions/ajv.ts';

@@ -21,7 +21,8 @@ export interface Person {
 
 export type PersonRow = Selectable<PersonTable>;
 
-function toPerson(r: PersonRow): Person {
+/** A person as the service works with it, from its row: ID number and phone opened. */
+export function toPerson(r: PersonRow): Person {
   const birthDate = isoDay(r.birth_date);
   const keys = dataKeys();
   return {
