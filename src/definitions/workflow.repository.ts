@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from './definition.types.ts';
 export interface WorkflowVersionRow {
   workflowId: string;
   version: number;
-  status: 'draft' | 'published' | 'retired';
+  status: 'draft' | 'published' | 'retired' | 'discarded';
   definition: WorkflowDefinition;
   effectiveFrom: Date | null;
 }
