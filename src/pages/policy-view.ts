@@ -46,6 +46,7 @@ export function impactView(impact: Awaited<ReturnType<typeof impactReport>>, lan
       problems: [
         ...(c.stateExists ? [] : [{ kind: 'bad', text: zh ? '新版本没有此环节：迁移时须指定对应环节' : 'The step is gone: a migration must name where it goes' }]),
         ...c.newRequired.map((r) => ({ kind: 'warn', text: zh ? `须补填新增必填项「${loc(lang, r.title)}」` : `New required field to fill in: "${loc(lang, r.title)}"` })),
+        ...c.newMaterials.map((m) => ({ kind: 'warn', text: zh ? `须补交新增必交材料「${loc(lang, m.title)}」` : `New required material to hand in: "${loc(lang, m.title)}"` })),
         ...c.dataErrors.flatMap((d) => d.errors.map((e) => ({ kind: 'warn', text: zh ? `已填内容不符合新表单：${e.message}` : `An answer the new form refuses: ${e.message}` }))),
       ],
     })),

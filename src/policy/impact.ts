@@ -23,6 +23,8 @@ export interface CaseImpact {
   stateExists: boolean;
   /** Fields the step's forms now require that its old forms did not, and the case has not answered. */
   newRequired: { form: string; field: string; title: Localized }[];
+  /** Materials the step now requires that it did not (its guard will wait for them). */
+  newMaterials: { id: string; title: Localized }[];
   /** Answers the case has given that the step's new forms refuse and its old forms accepted. */
   dataErrors: { form: string; errors: { path: string; message: string }[] }[];
   flagged: boolean;
@@ -50,12 +52,20 @@ function required(def: WorkflowDefinition, formId: string | undefined): string[]
   return (formId ? def.forms[formId]?.required as string[] | undefined : undefined) ?? [];
 }
 
+/** The required materials checked at a step. */
+function materialsAt(def: WorkflowDefinition, state: string) {
+  const checked = new Set(def.machine.states[state]?.meta?.materials ?? []);
+  return def.materials.filter((m) => m.required && checked.has(m.id));
+}
+
 function judge(to: CompiledWorkflow, from: CompiledWorkflow | undefined, state: string, data: Record<string, unknown>) {
+  const before = new Set(from ? materialsAt(from.definition, state).map((m) => m.id) : []);
+  const newMaterials = materialsAt(to.definition, state).filter((m) => !before.has(m.id)).map((m) => ({ id: m.id, title: m.title }));
   const newRequired: CaseImpact['newRequired'] = [];
   const dataErrors: CaseImpact['dataErrors'] = [];
-  const before = from ? formsAt(from.definition, state) : new Map<string, string>();
+  const formsBefore = from ? formsAt(from.definition, state) : new Map<string, string>();
   for (const [event, formId] of formsAt(to.definition, state)) {
-    const oldForm = before.get(event);
+    const oldForm = formsBefore.get(event);
     const wasRequired = new Set(from ? required(from.definition, oldForm) : []);
     const props = (to.definition.forms[formId]!.properties as Props | undefined) ?? {};
     for (const field of required(to.definition, formId)) {
@@ -67,7 +77,7 @@ function judge(to: CompiledWorkflow, from: CompiledWorkflow | undefined, state: 
     const errors = answerErrors(to, formId, data).filter((e) => !refusedBefore.has(e.instancePath));
     if (errors.length) dataErrors.push({ form: formId, errors: fieldErrors(errors, 'zh', to.definition.forms[formId]) });
   }
-  return { newRequired, dataErrors };
+  return { newRequired, newMaterials, dataErrors };
 }
 
 /** Every open case of the item checked against a version, with the real problems flagged. */
@@ -85,11 +95,11 @@ export async function impactReport(
     if (!own.has(c.workflowVersion)) own.set(c.workflowVersion, await deps.registry.get(deps.db, workflowId, c.workflowVersion));
     const from = own.get(c.workflowVersion);
     const stateExists = c.state in to.definition.machine.states;
-    const found = stateExists && c.workflowVersion !== version ? judge(to, from, c.state, c.snapshot.context.data) : { newRequired: [], dataErrors: [] };
+    const found = stateExists && c.workflowVersion !== version ? judge(to, from, c.state, c.snapshot.context.data) : { newRequired: [], newMaterials: [], dataErrors: [] };
     cases.push({
       caseId: c.id, caseNo: c.caseNo, fromVersion: c.workflowVersion, state: c.state,
       step: from?.definition.machine.states[c.state]?.meta?.step ?? null, stateExists, ...found,
-      flagged: !stateExists || found.newRequired.length > 0 || found.dataErrors.length > 0,
+      flagged: !stateExists || found.newRequired.length + found.newMaterials.length + found.dataErrors.length > 0,
     });
   }
   return {
@@ -97,7 +107,7 @@ export async function impactReport(
     summary: {
       open: cases.length, stateMissing: cases.filter((c) => !c.stateExists).length,
       dataInvalid: cases.filter((c) => c.dataErrors.length > 0).length,
-      newRequired: cases.filter((c) => c.newRequired.length > 0).length, flagged: cases.filter((c) => c.flagged).length,
+      newRequired: cases.filter((c) => c.newRequired.length + c.newMaterials.length > 0).length, flagged: cases.filter((c) => c.flagged).length,
     },
   };
 }

@@ -60,11 +60,15 @@ export const Impact = Type.Object({
     caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(), state: Type.String(), step: Nullable(Localized),
     stateExists: Type.Boolean({ description: 'False: the step is gone; a migration needs a mapping for it' }),
     newRequired: Type.Array(Type.Object({ form: Type.String(), field: Type.String(), title: Localized }), { description: 'Fields the forms of the case\'s step now require, which they did not, and the case has not answered' }),
+    newMaterials: Type.Array(Type.Object({ id: Type.String(), title: Localized }), { description: 'Materials its step now requires, which it did not' }),
     /** Answers the case gave that the forms of its step now refuse (and used to accept). */
     dataErrors: DataErrors,
-    flagged: Type.Boolean({ description: 'Any of the three problems above' }),
+    flagged: Type.Boolean({ description: 'Any of the problems above' }),
   })),
-  summary: Type.Object({ open: Type.Integer(), stateMissing: Type.Integer(), dataInvalid: Type.Integer(), newRequired: Type.Integer(), flagged: Type.Integer() }),
+  summary: Type.Object({
+    open: Type.Integer(), stateMissing: Type.Integer(), dataInvalid: Type.Integer(),
+    newRequired: Type.Integer({ description: 'Cases with a new required field or material at their step' }), flagged: Type.Integer(),
+  }),
 });
 
 export const Paths = Type.Object({
