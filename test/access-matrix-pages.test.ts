@@ -448,7 +448,8 @@ const CELLS: Record<string, Cell> = {
   'GET /policy/workflows/:id/versions/:version/publish/withdraw': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/versions/1/publish/withdraw'), '/policy/workflows/discharge-reporting?version=1'),
   'GET /policy/workflows/:id/versions/:version/discard': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/versions/1/discard'), '/policy/workflows/discharge-reporting?version=1'),
   'GET /policy/workflows/:id/migrations': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/migrations'), '/policy/workflows/discharge-reporting'),
-  // Editors act on a draft of their own (requested by the other editor where they approve); for the rest any version will do, they are stopped first.
+  // Editors act on a draft of their own (requested by the other editor where they approve); for the rest any
+  // version will do, they are stopped first.
   'POST /policy/workflows/:id/versions/:version/publish': async (c, p, role) => {
     const v = editor(role) ? await draft(c) : 1;
     return to(await p.post(`/policy/workflows/discharge-reporting/versions/${v}/publish`, { confirm: 'yes' }), `/policy/workflows/discharge-reporting?version=${v}&done=requested#publication`);

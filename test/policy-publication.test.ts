@@ -118,6 +118,7 @@ t.test('the impact flags only what a case meets at its step, by case number', as
   const window = impact.cases.find((c: { caseId: string }) => c.caseId === atWindow.id);
   t.match(window, { caseNo: /^退报-\d{4}-\d{5}$/, flagged: true, step: { zh: '窗口报到' }, newRequired: [{ form: 'intake', field: 'mobile', title: { zh: '手机号码' } }] },
     'the case at the window will be asked the new required field');
-  t.match(impact.cases.find((c: { caseId: string }) => c.caseId === atArchive.id), { flagged: false, newRequired: [], dataErrors: [] },
+  const archive = impact.cases.find((c: { caseId: string }) => c.caseId === atArchive.id);
+  t.match(archive, { flagged: false, newRequired: [], dataErrors: [] },
     'the case past the window is not: its answers to the intake form are history, and the form it meets next is unchanged');
 });

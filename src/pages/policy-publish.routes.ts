@@ -7,7 +7,8 @@ import { message } from '../messages/catalogue.ts';
 import { queueMigration } from '../policy/migration-queue.ts';
 import { impactReport, planMigration } from '../policy/policy.service.ts';
 import {
-  assertApprovable, assertDiscardable, assertPublishable, assertRequestable, discardDraft, publish, requestPublication, versionWithPublication, withdrawRequest, type VersionWithPublication,
+  assertApprovable, assertDiscardable, assertPublishable, assertRequestable, discardDraft, publish, requestPublication,
+  versionWithPublication, withdrawRequest, type VersionWithPublication,
 } from '../policy/publication.service.ts';
 import { changesView, impactView } from './policy-view.ts';
 import { loc } from './view.ts';
@@ -49,7 +50,10 @@ export default async function policyPublishPages(app: FastifyInstance): Promise<
     return v;
   };
 
-  const confirmPage = (req: FastifyRequest, reply: FastifyReply, t: Target, v: VersionWithPublication, ctx: Record<string, unknown>, status = 200) => {
+  const confirmPage = (
+    req: FastifyRequest, reply: FastifyReply, t: Target, v: VersionWithPublication,
+    ctx: Record<string, unknown>, status = 200,
+  ) => {
     const lang = pageLang(req);
     const title = loc(lang, v.definition.title) || t.id;
     return sendPage(req, reply, 'policy-confirm', message(lang, 'PAGE_POLICY_EDITOR_TITLE', { title }), {
@@ -63,7 +67,8 @@ export default async function policyPublishPages(app: FastifyInstance): Promise<
   const refused = async (req: FastifyRequest, reply: FastifyReply, t: Target, err: unknown) => {
     if (!(err instanceof AppError) || !SHOWN.has(err.code)) throw err;
     const v = await load(t);
-    return confirmPage(req, reply, t, v, { refusal: { message: errorText(pageLang(req), err), errors: err.extras.errors ?? [] } }, errorStatus[err.code]);
+    const refusal = { message: errorText(pageLang(req), err), errors: err.extras.errors ?? [] };
+    return confirmPage(req, reply, t, v, { refusal }, errorStatus[err.code]);
   };
 
   /** The diff against the version in force and the impact on open cases, as both people see them. */

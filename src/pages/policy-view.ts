@@ -23,7 +23,9 @@ const ACT: Record<VersionAct['act'], { zh: string; en: string }> = {
 /** The changes from one definition to another, in words; null when either is too broken to compare. */
 export function changesView(from: WorkflowDefinition, to: WorkflowDefinition, lang: Lang) {
   try {
-    return diffDefinitions(from, to).map((c) => ({ area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text) }));
+    return diffDefinitions(from, to).map((c) => ({
+      area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text),
+    }));
   } catch {
     return null;
   }

@@ -16,7 +16,6 @@ import { label, LEVELS } from './labels.ts';
 import { loc, SafeString } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
 
-
 const ID = /^[a-z0-9-]{1,100}$/;
 
 interface EditorState {
@@ -125,7 +124,10 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
       findings: shown.findings.map((f) => ({ path: f.path, message: f.message })),
       publication: {
         canRequest: editable && shown.status === 'draft' && shown.findings.length === 0 && !pending,
-        pending: pending && { byName: pending.requestedByName ?? pending.requestedBy, at: pending.requestedAt, effectiveFrom: pending.effectiveFrom, mine: pending.requestedBy === req.user!.id },
+        pending: pending && {
+          byName: pending.requestedByName ?? pending.requestedBy, at: pending.requestedAt,
+          effectiveFrom: pending.effectiveFrom, mine: pending.requestedBy === req.user!.id,
+        },
         done: ['requested', 'withdrawn', 'published', 'discarded'].includes(q.done ?? '') ? q.done : null,
         history: historyView(shown.history, lang),
         migrate: editable && shown.status === 'published' && shown.version === inForceVersion && toMove > 0 ? { count: toMove } : null,
@@ -134,7 +136,8 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
       versions: versions.map((v) => ({
         version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author,
         createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
-        requestedBy: v.request && (v.request.requestedByName ?? v.request.requestedBy), requestedAt: v.request?.requestedAt,
+        requestedBy: v.request && (v.request.requestedByName ?? v.request.requestedBy),
+        requestedAt: v.request?.requestedAt,
         approvedBy: v.request?.status === 'approved' ? v.request.closedByName ?? v.request.closedBy : null, approvedAt: v.request?.closedAt,
         findings: v.findings.length, current: v.version === shown.version, inForce: v.version === inForceVersion, href: `/policy/workflows/${id}?version=${v.version}`,
       })),

@@ -35,7 +35,9 @@ type Props = Record<string, JsonSchema & { title?: string; 'x-title-en'?: string
 /** The forms asked at a step, by the event that asks each. */
 function formsAt(def: WorkflowDefinition, state: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [event, meta] of Object.entries(def.machine.states[state]?.meta?.events ?? {})) if (meta?.form) out.set(event, meta.form);
+  for (const [event, meta] of Object.entries(def.machine.states[state]?.meta?.events ?? {})) {
+    if (meta?.form) out.set(event, meta.form);
+  }
   return out;
 }
 
@@ -60,7 +62,8 @@ function materialsAt(def: WorkflowDefinition, state: string) {
 
 function judge(to: CompiledWorkflow, from: CompiledWorkflow | undefined, state: string, data: Record<string, unknown>) {
   const before = new Set(from ? materialsAt(from.definition, state).map((m) => m.id) : []);
-  const newMaterials = materialsAt(to.definition, state).filter((m) => !before.has(m.id)).map((m) => ({ id: m.id, title: m.title }));
+  const newMaterials = materialsAt(to.definition, state).filter((m) => !before.has(m.id))
+    .map((m) => ({ id: m.id, title: m.title }));
   const newRequired: CaseImpact['newRequired'] = [];
   const dataErrors: CaseImpact['dataErrors'] = [];
   const formsBefore = from ? formsAt(from.definition, state) : new Map<string, string>();
@@ -80,10 +83,14 @@ function judge(to: CompiledWorkflow, from: CompiledWorkflow | undefined, state: 
   return { newRequired, newMaterials, dataErrors };
 }
 
+interface ImpactSummary {
+  open: number; stateMissing: number; dataInvalid: number; newRequired: number; flagged: number;
+}
+
 /** Every open case of the item checked against a version, with the real problems flagged. */
 export async function impactReport(
   deps: CaseDeps, workflowId: string, version: number,
-): Promise<{ cases: CaseImpact[]; summary: { open: number; stateMissing: number; dataInvalid: number; newRequired: number; flagged: number } }> {
+): Promise<{ cases: CaseImpact[]; summary: ImpactSummary }> {
   const target = await getVersion(deps.db, workflowId, version);
   if (!target) throw new AppError('NOT_FOUND');
   // Usually a draft, not in the registry: its validators go with the report.
@@ -92,10 +99,13 @@ export async function impactReport(
   const own = new Map<number, CompiledWorkflow | undefined>();
   const cases: CaseImpact[] = [];
   for (const c of rows) {
-    if (!own.has(c.workflowVersion)) own.set(c.workflowVersion, await deps.registry.get(deps.db, workflowId, c.workflowVersion));
+    if (!own.has(c.workflowVersion)) {
+      own.set(c.workflowVersion, await deps.registry.get(deps.db, workflowId, c.workflowVersion));
+    }
     const from = own.get(c.workflowVersion);
     const stateExists = c.state in to.definition.machine.states;
-    const found = stateExists && c.workflowVersion !== version ? judge(to, from, c.state, c.snapshot.context.data) : { newRequired: [], newMaterials: [], dataErrors: [] };
+    const found = stateExists && c.workflowVersion !== version
+      ? judge(to, from, c.state, c.snapshot.context.data) : { newRequired: [], newMaterials: [], dataErrors: [] };
     cases.push({
       caseId: c.id, caseNo: c.caseNo, fromVersion: c.workflowVersion, state: c.state,
       step: from?.definition.machine.states[c.state]?.meta?.step ?? null, stateExists, ...found,
@@ -107,7 +117,8 @@ export async function impactReport(
     summary: {
       open: cases.length, stateMissing: cases.filter((c) => !c.stateExists).length,
       dataInvalid: cases.filter((c) => c.dataErrors.length > 0).length,
-      newRequired: cases.filter((c) => c.newRequired.length + c.newMaterials.length > 0).length, flagged: cases.filter((c) => c.flagged).length,
+      newRequired: cases.filter((c) => c.newRequired.length + c.newMaterials.length > 0).length,
+      flagged: cases.filter((c) => c.flagged).length,
     },
   };
 }

@@ -56,7 +56,9 @@ export async function getVersion(
 }
 
 /** The version's row, locked against a concurrent request, approval or discard. */
-export async function lockVersion(db: Executor, workflowId: string, version: number): Promise<VersionRecord | undefined> {
+export async function lockVersion(
+  db: Executor, workflowId: string, version: number,
+): Promise<VersionRecord | undefined> {
   const r = await base(db).where('v.workflow_id', '=', workflowId).where('v.version', '=', version).forUpdate('v').executeTakeFirst();
   return r && toRecord(r);
 }
@@ -86,7 +88,9 @@ export async function markPublished(
 }
 
 /** A draft set aside: kept, with who and when, never published. */
-export async function markDiscarded(db: Executor, workflowId: string, version: number, by: string, now: Date): Promise<void> {
+export async function markDiscarded(
+  db: Executor, workflowId: string, version: number, by: string, now: Date,
+): Promise<void> {
   await db.updateTable('workflow_versions').set({ status: 'discarded', discarded_by: by, discarded_at: now })
     .where('workflow_id', '=', workflowId).where('version', '=', version).where('status', '=', 'draft').execute();
 }

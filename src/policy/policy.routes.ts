@@ -17,8 +17,8 @@ import {
 import { MIGRATION_JOB, queueMigration } from './migration-queue.ts';
 import { allPaths, simulate } from './simulation.ts';
 import {
-  Diff, DefinitionFile, Discarded, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published, PublicationRequest, Requested,
-  Simulation, Version, Versions,
+  Diff, DefinitionFile, Discarded, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published,
+  PublicationRequest, Requested, Simulation, Version, Versions,
 } from './policy.schemas.ts';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
@@ -148,7 +148,9 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   // Publishing by two people (ADR 0033): a request, then a different policy user's publish.
   app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publication-request', {
     schema: { tags: ['policy'], response: { 201: Requested }, summary: 'Request the publication of a clean draft (422 with findings), effective now or on a date; answers with the impact on running cases. A different policy user then publishes it', params: versionParams, body: { type: 'object', additionalProperties: false, properties: { effectiveFrom: { type: 'string', format: 'date' } } } },
-  }, async (req, reply) => reply.status(201).send(await requestPublication(app.caseDeps, req.user!, req.params.id, req.params.version, req.body?.effectiveFrom)));
+  }, async (req, reply) => reply.status(201).send(
+    await requestPublication(app.caseDeps, req.user!, req.params.id, req.params.version, req.body?.effectiveFrom),
+  ));
 
   app.post<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/publication-request/withdraw', {
     schema: { tags: ['policy'], response: { 200: PublicationRequest }, summary: 'Withdraw (or, as the second person, decline) the pending publication request of a draft', params: versionParams },
@@ -169,7 +171,10 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     },
   }, async (req, reply) => {
     authorize(req.user!, 'policy.edit');
-    if (req.body.dryRun) return { dryRun: true, ...await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping) };
+    if (req.body.dryRun) {
+      const plan = await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping);
+      return { dryRun: true, ...plan };
+    }
     const jobId = await queueMigration(app, req.user!, req.params.id, req.body.toVersion, req.body.mapping);
     return reply.status(202).send({ jobId, statusUrl: `/api/v1/jobs/${jobId}` });
   });

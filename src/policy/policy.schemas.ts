@@ -15,7 +15,8 @@ const requestFields = {
   status: Type.String({ enum: ['pending', 'withdrawn', 'stale', 'approved'] }),
   draftSha256: Type.String({ description: 'sha256 of the draft as requested: the approver sends it back with POST …/publish' }),
   baseVersion: Nullable(Type.Integer({ description: 'The version in force when requested (the diff and impact were against it)' })),
-  effectiveFrom: Nullable(DateTime()), requestedBy: Type.String(), requestedByName: Nullable(Type.String()), requestedAt: DateTime(),
+  effectiveFrom: Nullable(DateTime()),
+  requestedBy: Type.String(), requestedByName: Nullable(Type.String()), requestedAt: DateTime(),
   closedBy: Nullable(Type.String({ description: 'Who approved, withdrew or found it stale' })), closedByName: Nullable(Type.String()), closedAt: Nullable(DateTime()),
 };
 /** A request to publish a draft, waiting for a second policy user or ended (approved, withdrawn, stale). */
@@ -57,7 +58,8 @@ const DataErrors = Type.Array(Type.Object({ form: Type.String(), errors: Type.Ar
 
 export const Impact = Type.Object({
   cases: Type.Array(Type.Object({
-    caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(), state: Type.String(), step: Nullable(Localized),
+    caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(), state: Type.String(),
+    step: Nullable(Localized),
     stateExists: Type.Boolean({ description: 'False: the step is gone; a migration needs a mapping for it' }),
     newRequired: Type.Array(Type.Object({ form: Type.String(), field: Type.String(), title: Localized }), { description: 'Fields the forms of the case\'s step now require, which they did not, and the case has not answered' }),
     newMaterials: Type.Array(Type.Object({ id: Type.String(), title: Localized }), { description: 'Materials its step now requires, which it did not' }),
@@ -99,7 +101,8 @@ export const Published = Type.Object({
 export const MigrationPlan = Type.Object({
   dryRun: Type.Boolean(), blocked: Type.Integer(),
   fates: Type.Array(Type.Object({
-    caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(), fromState: Type.String(), toState: Nullable(Type.String()),
+    caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(),
+    fromState: Type.String(), toState: Nullable(Type.String()),
     fate: Type.String({ enum: ['migrate', 'already', 'blocked'] }), reason: Type.Optional(Type.String()), dataErrors: DataErrors,
   })),
 });

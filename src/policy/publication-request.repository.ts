@@ -30,7 +30,8 @@ type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']
 function toRequest(r: Row): PublicationRequest {
   return {
     id: r.id, workflowId: r.workflow_id, version: r.version, draftSha256: r.draft_sha256, baseVersion: r.base_version,
-    effectiveFrom: r.effective_from, status: r.status, requestedBy: r.requested_by, requestedByName: r.requested_by_name,
+    effectiveFrom: r.effective_from, status: r.status,
+    requestedBy: r.requested_by, requestedByName: r.requested_by_name,
     requestedAt: r.requested_at, closedBy: r.closed_by, closedByName: r.closed_by_name, closedAt: r.closed_at,
   };
 }
@@ -48,7 +49,9 @@ export async function listRequests(db: Executor, workflowId: string, version?: n
 }
 
 /** The draft's request still waiting for a second person, locked when `forUpdate`. */
-export async function findPending(db: Executor, workflowId: string, version: number, forUpdate = false): Promise<PublicationRequest | undefined> {
+export async function findPending(
+  db: Executor, workflowId: string, version: number, forUpdate = false,
+): Promise<PublicationRequest | undefined> {
   let q = base(db).where('r.workflow_id', '=', workflowId).where('r.version', '=', version).where('r.status', '=', 'pending');
   if (forUpdate) q = q.forUpdate('r');
   const r = await q.executeTakeFirst();

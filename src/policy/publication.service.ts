@@ -24,7 +24,7 @@ function assertDraft(v: VersionRecord | undefined): VersionRecord {
   return v;
 }
 
-/** A version that may be asked for and approved: a draft with no lint findings (the pages check it before confirming). */
+/** A version that may be asked for and approved: a draft without lint findings (the pages check before confirming). */
 export function assertPublishable(v: VersionRecord | undefined): VersionRecord {
   const draft = assertDraft(v);
   if (draft.findings.length === 0) return draft;
@@ -32,7 +32,9 @@ export function assertPublishable(v: VersionRecord | undefined): VersionRecord {
 }
 
 /** A clean draft without a request waiting: it may be requested. */
-export function assertRequestable(v: VersionRecord | undefined, pending: PublicationRequest | null | undefined): VersionRecord {
+export function assertRequestable(
+  v: VersionRecord | undefined, pending: PublicationRequest | null | undefined,
+): VersionRecord {
   const draft = assertPublishable(v);
   if (pending) throw new AppError('EVENT_NOT_ALLOWED', { detail: { zh: '该草稿已有待审批的发布申请', en: 'This draft already has a publication request waiting for approval' } });
   return draft;
@@ -52,18 +54,23 @@ export function assertDiscardable(v: VersionRecord | undefined): VersionRecord {
 }
 
 /** The first person: asks for the draft to be published, effective now or on a date. */
-export async function requestPublication(deps: CaseDeps, user: User, workflowId: string, version: number, effectiveFrom?: string) {
+export async function requestPublication(
+  deps: CaseDeps, user: User, workflowId: string, version: number, effectiveFrom?: string,
+) {
   authorize(user, 'policy.edit');
   const now = deps.clock.now();
   const id = newId(now.getTime());
   await deps.db.transaction().execute(async (trx) => {
-    const draft = assertRequestable(await lockVersion(trx, workflowId, version), await findPending(trx, workflowId, version));
+    const v = await lockVersion(trx, workflowId, version);
+    const draft = assertRequestable(v, await findPending(trx, workflowId, version));
+    const baseVersion = (await versionInForce(trx, workflowId, now)) ?? null;
     await insertRequest(trx, {
-      id, workflowId, version, draftSha256: draft.draftSha256, baseVersion: (await versionInForce(trx, workflowId, now)) ?? null,
+      id, workflowId, version, draftSha256: draft.draftSha256, baseVersion,
       effectiveFrom: effectiveFrom ? new Date(effectiveFrom) : draft.effectiveFrom, requestedBy: user.id, now,
     });
   });
-  return { ...requestView((await findPending(deps.db, workflowId, version))!), impact: await impactReport(deps, workflowId, version) };
+  const request = requestView((await findPending(deps.db, workflowId, version))!);
+  return { ...request, impact: await impactReport(deps, workflowId, version) };
 }
 
 async function pendingOf(trx: Executor, workflowId: string, version: number): Promise<PublicationRequest> {
@@ -110,7 +117,8 @@ export async function publish(deps: CaseDeps, user: User, workflowId: string, ve
   });
   if (outcome === 'stale') throw new AppError('PUBLICATION_STALE');
   if (outcome === 'unseen') throw new AppError('PUBLICATION_STALE', { detail: { zh: '您看到的不是申请发布的草稿，请刷新后重新核对', en: 'What you saw is not the draft requested; reload and check it again' } });
-  // The in-force cache: deps.registry.forgetInForce() here (pages' branch), notifyOnCommit in the transaction above (integration).
+  // The in-force cache (pages' branch, wired at integration; other instances: notifyOnCommit in the transaction):
+  // deps.registry.forgetInForce();
   return { workflowId, version, status: 'published' as const, effectiveFrom: outcome.toISOString(), impact: await impactReport(deps, workflowId, version) };
 }
 
@@ -129,9 +137,11 @@ export async function discardDraft(deps: CaseDeps, user: User, workflowId: strin
 
 export function requestView(r: PublicationRequest) {
   return {
-    workflowId: r.workflowId, version: r.version, status: r.status, draftSha256: r.draftSha256, baseVersion: r.baseVersion,
-    effectiveFrom: r.effectiveFrom?.toISOString() ?? null, requestedBy: r.requestedBy, requestedByName: r.requestedByName,
-    requestedAt: r.requestedAt.toISOString(), closedBy: r.closedBy, closedByName: r.closedByName, closedAt: r.closedAt?.toISOString() ?? null,
+    workflowId: r.workflowId, version: r.version, status: r.status,
+    draftSha256: r.draftSha256, baseVersion: r.baseVersion,
+    effectiveFrom: r.effectiveFrom?.toISOString() ?? null,
+    requestedBy: r.requestedBy, requestedByName: r.requestedByName, requestedAt: r.requestedAt.toISOString(),
+    closedBy: r.closedBy, closedByName: r.closedByName, closedAt: r.closedAt?.toISOString() ?? null,
   };
 }
 
