@@ -7,7 +7,7 @@ import { can } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
 import { LEVEL_COLOURS, stateDiagram } from '../policy/diagram.ts';
-import { findJob } from '../jobs/job.repository.ts';
+import { migrationJob } from '../policy/migration-queue.ts';
 import { createDraft, impactReport, listDrafts } from '../policy/policy.service.ts';
 import { listVersions } from '../policy/publication.service.ts';
 import { changesView, historyView, impactView, STATUS } from './policy-view.ts';
@@ -91,7 +91,8 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
       } catch { impact = null; }
     }
     const pending = shown.request?.status === 'pending' ? shown.request : null;
-    const job = editable && typeof q.job === 'string' && /^[0-9a-f-]{1,40}$/.test(q.job) ? await findJob(app.db, q.job) : undefined;
+    const job = editable && typeof q.job === 'string' && /^[0-9a-f-]{1,40}$/.test(q.job)
+      ? await migrationJob(app.db, req.user!, q.job) : undefined;
 
     // The form of one step's event, as the clerk would see it.
     const picked = typeof q.preview === 'string' ? q.preview : undefined;
@@ -131,7 +132,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
         done: ['requested', 'withdrawn', 'published', 'discarded'].includes(q.done ?? '') ? q.done : null,
         history: historyView(shown.history, lang),
         migrate: editable && shown.status === 'published' && shown.version === inForceVersion && toMove > 0 ? { count: toMove } : null,
-        job: job && job.createdBy === req.user!.id && job.kind === 'migrate-cases' ? { status: job.status, progress: job.progress, error: job.error } : null,
+        job: job ?? null,
       },
       versions: versions.map((v) => ({
         version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author,

@@ -16,7 +16,7 @@ import { getVersion, insertDraft, nextVersion } from './policy.repository.ts';
 
 // Reads the routes make as they are.
 export { listVersionsInForce } from '../definitions/workflow.repository.ts';
-export { getVersion, listDrafts, type VersionRecord } from './policy.repository.ts';
+export { listDrafts } from './policy.repository.ts';
 export { impactReport } from './impact.ts';
 
 /** Stores a draft whatever the linter says, with its findings; only a clean draft can be published. */
