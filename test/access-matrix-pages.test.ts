@@ -140,8 +140,18 @@ const MATRIX: Record<string, Outcome[]> = {
   'GET /policy/workflows/:id':                        ['login',  200,      200,      200,      200,      200,      200,      200,      200],
   'GET /policy/workflows/:id/drafts':                 ['login',  303,      303,      303,      303,      303,      303,      303,      303],
   'GET /policy/workflows/:id/versions/:version/publish': ['login', 303,    303,      303,      303,      303,      303,      303,      303],
+  'GET /policy/workflows/:id/versions/:version/publish/approve': ['login', 303, 303,  303,      303,      303,      303,      303,      303],
+  'GET /policy/workflows/:id/versions/:version/publish/withdraw': ['login', 303, 303, 303,      303,      303,      303,      303,      303],
+  'GET /policy/workflows/:id/versions/:version/discard': ['login', 303,    303,      303,      303,      303,      303,      303,      303],
+  'GET /policy/workflows/:id/migrations':             ['login',  303,      303,      303,      303,      303,      303,      303,      303],
   'POST /policy/workflows/:id/drafts':                ['login',  403,      403,      403,      403,      403,      303,      303,      403],
+  // Publishing takes two editors (ADR 0033): one requests, another approves what was requested.
   'POST /policy/workflows/:id/versions/:version/publish': ['login', 403,   403,      403,      403,      403,      303,      303,      403],
+  'POST /policy/workflows/:id/versions/:version/publish/approve': ['login', 403, 403, 403,      403,      403,      303,      303,      403],
+  'POST /policy/workflows/:id/versions/:version/publish/withdraw': ['login', 403, 403, 403,     403,      403,      303,      303,      403],
+  'POST /policy/workflows/:id/versions/:version/discard': ['login', 403,   403,      403,      403,      403,      303,      303,      403],
+  // The dry run of moving running cases lists every open case of the item: editors only.
+  'POST /policy/workflows/:id/migrations':            ['login',  403,      403,      403,      403,      403,      200,      200,      403],
   // Rosters: the import page and uploading and committing for clerks; a roster is seen within the uploader's
   // station subtree (@Q by the qiaotou clerk, @S by the xishan clerk); a decision on its cases by whoever may
   // run batch actions (not the administrator); a batch's notices by whoever ran it and supervisors above.
@@ -182,7 +192,11 @@ const RULE_OF: Record<string, RuleOfRow> = {
       'POST /supervision/act escalate',
       'POST /supervision/act comment',
     ],
-    'policy.edit': ['POST /policy/workflows/:id/drafts', 'POST /policy/workflows/:id/versions/:version/publish'],
+    'policy.edit': [
+      'POST /policy/workflows/:id/drafts', 'POST /policy/workflows/:id/versions/:version/publish',
+      'POST /policy/workflows/:id/versions/:version/publish/approve', 'POST /policy/workflows/:id/versions/:version/publish/withdraw',
+      'POST /policy/workflows/:id/versions/:version/discard', 'POST /policy/workflows/:id/migrations',
+    ],
     'roster.import': ['GET /rosters', 'POST /rosters'],
     'admin.manage': [
       'GET /admin',
@@ -299,6 +313,16 @@ async function draft(c: Ctx): Promise<number> {
   const r = await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: c.headers.policy, payload: { definition: JSON.parse(c.definition), note: '矩阵测试草稿' } });
   if (r.statusCode !== 201) throw new Error(`setup draft: ${r.body}`);
   return r.json().version;
+}
+
+const editor = (role: Role) => role === 'policy' || role === 'admin';
+
+/** A draft whose publication `by` has requested through the API. */
+async function requested(c: Ctx, by: 'policy' | 'admin'): Promise<number> {
+  const v = await draft(c);
+  const r = await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publication-request`, headers: c.headers[by], payload: {} });
+  if (r.statusCode !== 201) throw new Error(`setup request: ${r.body}`);
+  return v;
 }
 
 const CELLS: Record<string, Cell> = {
@@ -420,11 +444,30 @@ const CELLS: Record<string, Cell> = {
   'GET /policy/workflows/:id/drafts': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/drafts'), '/policy/workflows/discharge-reporting'),
   'GET /policy/workflows/:id/versions/:version/publish': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/versions/1/publish'), '/policy/workflows/discharge-reporting?version=1'),
   'POST /policy/workflows/:id/drafts': async (c, p) => to(await p.post('/policy/workflows/discharge-reporting/drafts', { definition: c.definition, note: '矩阵测试草稿' }), /^\/policy\/workflows\/discharge-reporting\?version=\d+#findings-title$/),
+  'GET /policy/workflows/:id/versions/:version/publish/approve': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/versions/1/publish/approve'), '/policy/workflows/discharge-reporting?version=1'),
+  'GET /policy/workflows/:id/versions/:version/publish/withdraw': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/versions/1/publish/withdraw'), '/policy/workflows/discharge-reporting?version=1'),
+  'GET /policy/workflows/:id/versions/:version/discard': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/versions/1/discard'), '/policy/workflows/discharge-reporting?version=1'),
+  'GET /policy/workflows/:id/migrations': async (_c, p) => to(await p.get('/policy/workflows/discharge-reporting/migrations'), '/policy/workflows/discharge-reporting'),
+  // Editors act on a draft of their own (requested by the other editor where they approve); for the rest any
+  // version will do, they are stopped first.
   'POST /policy/workflows/:id/versions/:version/publish': async (c, p, role) => {
-    // Editors publish a draft of their own; for the rest any version will do, they are stopped first.
-    const v = role === 'policy' || role === 'admin' ? await draft(c) : 1;
-    return to(await p.post(`/policy/workflows/discharge-reporting/versions/${v}/publish`, {}), `/policy/workflows/discharge-reporting?version=${v}&published=1#published`);
+    const v = editor(role) ? await draft(c) : 1;
+    return to(await p.post(`/policy/workflows/discharge-reporting/versions/${v}/publish`, { confirm: 'yes' }), `/policy/workflows/discharge-reporting?version=${v}&done=requested#publication`);
   },
+  'POST /policy/workflows/:id/versions/:version/publish/approve': async (c, p, role) => {
+    const v = editor(role) ? await requested(c, role === 'policy' ? 'admin' : 'policy') : 1;
+    const sha = editor(role) ? (await c.app.inject({ url: `/api/v1/workflows/discharge-reporting/versions/${v}`, headers: c.headers.policy })).json().draftSha256 : '';
+    return to(await p.post(`/policy/workflows/discharge-reporting/versions/${v}/publish/approve`, { confirm: 'yes', draftSha256: sha }), `/policy/workflows/discharge-reporting?version=${v}&done=published#publication`);
+  },
+  'POST /policy/workflows/:id/versions/:version/publish/withdraw': async (c, p, role) => {
+    const v = editor(role) ? await requested(c, role) : 1;
+    return to(await p.post(`/policy/workflows/discharge-reporting/versions/${v}/publish/withdraw`, {}), `/policy/workflows/discharge-reporting?version=${v}&done=withdrawn#publication`);
+  },
+  'POST /policy/workflows/:id/versions/:version/discard': async (c, p, role) => {
+    const v = editor(role) ? await draft(c) : 1;
+    return to(await p.post(`/policy/workflows/discharge-reporting/versions/${v}/discard`, { confirm: 'yes' }), `/policy/workflows/discharge-reporting?version=${v}&done=discarded#publication`);
+  },
+  'POST /policy/workflows/:id/migrations': async (_c, p) => page(await p.post('/policy/workflows/discharge-reporting/migrations', { toVersion: '1' })),
   'GET /rosters': async (_c, p) => page(await p.get('/rosters')),
   'POST /rosters': async (c, p) => {
     const rows = conscriptRows({ rows: 1, villages: ['桥头村'], seed: 40_000 + c.seq() * 3 });

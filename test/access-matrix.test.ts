@@ -50,7 +50,11 @@ const MATRIX: Record<string, Outcome[]> = {
   'POST /api/v1/workflows/:id/lint':                  [401,      403,      403,      403,      403,      403,      200,      200,      403],
   // Changing definitions and standards is for policy staff (and the administrator).
   'POST /api/v1/workflows/:id/versions':              [401,      403,      403,      403,      403,      403,      201,      201,      403],
+  // Publishing takes two editors (ADR 0033): one requests, another approves what was requested (…/publish).
+  'POST /api/v1/workflows/:id/versions/:version/publication-request': [401, 403, 403,   403,      403,      403,      201,      201,      403],
+  'POST /api/v1/workflows/:id/versions/:version/publication-request/withdraw': [401, 403, 403, 403, 403,    403,      200,      200,      403],
   'POST /api/v1/workflows/:id/versions/:version/publish': [401,  403,      403,      403,      403,      403,      200,      200,      403],
+  'POST /api/v1/workflows/:id/versions/:version/discard': [401,  403,      403,      403,      403,      403,      200,      200,      403],
   // Impact and migration list every open case of the item in the district: policy staff only.
   'GET /api/v1/workflows/:id/versions/:version/impact': [401,    403,      403,      403,      403,      403,      200,      200,      403],
   'POST /api/v1/workflows/:id/migrations':            [401,      403,      403,      403,      403,      403,      200,      200,      403],
@@ -190,7 +194,10 @@ const RULE_OF: Record<string, RuleOfRow> = {
     'policy.edit': [
       'POST /api/v1/workflows/:id/lint',
       'POST /api/v1/workflows/:id/versions',
+      'POST /api/v1/workflows/:id/versions/:version/publication-request',
+      'POST /api/v1/workflows/:id/versions/:version/publication-request/withdraw',
       'POST /api/v1/workflows/:id/versions/:version/publish',
+      'POST /api/v1/workflows/:id/versions/:version/discard',
       'GET /api/v1/workflows/:id/versions/:version/impact',
       'POST /api/v1/workflows/:id/migrations',
       'POST /api/v1/standards',
@@ -280,6 +287,16 @@ const event = (
   return status(await c.app.inject({ method: 'POST', url: `/api/${api}/cases/${caseId}/events`, headers: h, payload: { type, data: data(c), expectedVersion: await versionOf(c, caseId) } }));
 };
 
+const editor = (role: Role) => role === 'policy' || role === 'admin';
+
+/** A draft whose publication `by` has requested. */
+async function requested(c: Ctx, by: 'policy' | 'admin'): Promise<number> {
+  const v = await draft(c);
+  const r = await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publication-request`, headers: c.headers[by], payload: {} });
+  if (r.statusCode !== 201) throw new Error(`setup request: ${r.body}`);
+  return v;
+}
+
 async function draft(c: Ctx): Promise<number> {
   const def = (await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: c.admin })).json();
   const r = await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: c.headers.policy, payload: { definition: def, note: '矩阵测试草稿' } });
@@ -351,9 +368,23 @@ const CELLS: Record<string, Cell> = {
     const def = (await c.app.inject({ url: '/api/v1/workflows/discharge-reporting', headers: c.admin })).json();
     return status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: h, payload: { definition: def, note: '矩阵测试' } }));
   },
+  'POST /api/v1/workflows/:id/versions/:version/publication-request': async (c, h, role) => {
+    const v = editor(role) ? await draft(c) : 1;
+    return status(await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publication-request`, headers: h, payload: {} }));
+  },
+  'POST /api/v1/workflows/:id/versions/:version/publication-request/withdraw': async (c, h, role) => {
+    const v = editor(role) ? await requested(c, role as 'policy' | 'admin') : 1;
+    return status(await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publication-request/withdraw`, headers: h }));
+  },
   'POST /api/v1/workflows/:id/versions/:version/publish': async (c, h, role) => {
-    const v = role === 'policy' || role === 'admin' ? await draft(c) : 1;
-    return status(await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: h, payload: {} }));
+    // An editor approves what the other editor requested.
+    const v = editor(role) ? await requested(c, role === 'policy' ? 'admin' : 'policy') : 1;
+    const { draftSha256 } = (await c.app.inject({ url: `/api/v1/workflows/discharge-reporting/versions/${v}`, headers: c.admin })).json();
+    return status(await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: h, payload: { draftSha256 } }));
+  },
+  'POST /api/v1/workflows/:id/versions/:version/discard': async (c, h, role) => {
+    const v = editor(role) ? await draft(c) : 1;
+    return status(await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/discard`, headers: h }));
   },
   'GET /api/v1/workflows/:id/versions/:version/impact': async (c, h) => status(await c.app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1/impact', headers: h })),
   'POST /api/v1/workflows/:id/migrations': async (c, h) => status(await c.app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/migrations', headers: h, payload: { toVersion: 1, dryRun: true } })),

@@ -5,7 +5,7 @@ import { openCase } from './helpers/fixtures.ts';
 
 t.setTimeout(180_000);
 
-t.test('policy staff change an item in the browser: edit the JSON, check, save a draft, see diagram and diff, publish; new cases run on it', { skip: chromiumMissing }, async (t) => {
+t.test('policy staff change an item in the browser: edit the JSON, check, save a draft, see diagram and diff, publish with a second user; new cases run on it', { skip: chromiumMissing }, async (t) => {
   const app = await build(t);
   const base = await listen(app);
   const browser = await launch(t);
@@ -80,9 +80,18 @@ t.test('policy staff change an item in the browser: edit the JSON, check, save a
   await page.locator('#editor-title').scrollIntoViewIfNeeded();
   await screenshot(page, 'policy-editor', { key: true, fullPage: false });
 
-  await page.getByRole('button', { name: '发布第2版' }).click();
-  await page.waitForURL(/published=1/);
-  t.match(await page.locator('#published').innerText(), '已发布第2版');
+  // Publishing takes two: this user requests it after a confirmation, a second policy user approves.
+  await page.getByRole('button', { name: '申请发布第2版…' }).click();
+  await page.getByRole('button', { name: '确认申请发布' }).click();
+  await page.waitForURL(/done=requested/);
+  const second = await (await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'zh-CN' })).newPage();
+  await logIn(second, base, 'policy-2');
+  await second.goto(`${base}/policy/workflows/discharge-reporting?version=2`);
+  await second.getByRole('button', { name: '核对并审批…' }).click();
+  await second.getByRole('button', { name: '批准并发布第2版' }).click();
+  await second.waitForURL(/done=published/);
+  t.match(await second.locator('#publication-done').innerText(), '已发布第2版');
+  await page.reload();
   t.equal((await page.locator('#in-force').innerText()).trim(), '第2版', 'the page shows version 2 in force');
 
   // A district clerk opens a new case: it runs on version 2.

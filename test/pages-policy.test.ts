@@ -126,13 +126,75 @@ t.test('policy editor pages: list, editor, read-only for others, CSRF, diagram, 
     t.match(draft.body, /id="diff"[\s\S]*时限由1个工作日改为2个工作日/, 'the diff against the version in force');
     t.match(draft.body, 'id="impact-summary"');
     t.match(draft.body, '新退役〔2026〕9号');
-    const done = await c.post('/policy/workflows/discharge-reporting/versions/3/publish', {});
+    // Publishing: a confirmation page with the diff and impact, the request, then a second person's approval.
+    const confirm = await c.post('/policy/workflows/discharge-reporting/versions/3/publish', { effectiveFrom: '' });
+    t.equal(confirm.statusCode, 200);
+    t.match(confirm.body, /id="diff"[\s\S]*时限由1个工作日改为2个工作日/, 'the confirmation page shows the diff');
+    t.match(confirm.body, 'id="impact-summary"', 'and the impact');
+    t.match(confirm.body, /<form method="post" action="\/policy\/workflows\/discharge-reporting\/versions\/3\/publish"[\s\S]*name="_csrf"[\s\S]*name="confirm" value="yes"/, 'a second POST, with CSRF, confirms');
+    t.equal((await c.post('/policy/workflows/discharge-reporting/versions/3/publish', { confirm: 'yes' }, { csrf: null })).statusCode, 403, 'not without the token');
+    const asked = await c.post('/policy/workflows/discharge-reporting/versions/3/publish', { confirm: 'yes', effectiveFrom: '' });
+    t.equal(asked.statusCode, 303);
+    const waiting = await c.follow(asked);
+    t.match(waiting.body, '已申请发布第3版');
+    t.match(waiting.body, /id="pending-request"[^>]*>[^<]*孙磊/, 'the request names its requester');
+    t.notMatch(waiting.body, 'id="approve-form"', 'the requester is not offered the approval');
+    t.match(waiting.body, /id="in-force">第1版/, 'nothing is published yet');
+    const own = await c.post('/policy/workflows/discharge-reporting/versions/3/publish/approve', {});
+    t.equal(own.statusCode, 403, 'the requester cannot approve their own request');
+    t.match(own.body, '不能审批自己的申请');
+
+    const b = new PageClient(app);
+    await b.login('policy-2');
+    const theirs = await b.get('/policy/workflows/discharge-reporting?version=3');
+    t.match(theirs.body, 'id="approve-form"', 'a second policy user is offered the approval');
+    const check = await b.post('/policy/workflows/discharge-reporting/versions/3/publish/approve', {});
+    t.equal(check.statusCode, 200);
+    t.match(check.body, /id="requested-by">区局 孙磊/, 'the approver sees who asked');
+    t.match(check.body, /id="diff"[\s\S]*时限由1个工作日改为2个工作日/, 'and what they approve');
+    const sha = /name="draftSha256" value="([0-9a-f]{64})"/.exec(check.body)?.[1];
+    t.ok(sha, 'the page carries the sha256 of the draft shown');
+    const done = await b.post('/policy/workflows/discharge-reporting/versions/3/publish/approve', { confirm: 'yes', draftSha256: sha });
     t.equal(done.statusCode, 303);
-    const after = await c.follow(done);
+    const after = await b.follow(done);
     t.match(after.body, /id="in-force">第3版/, 'version 3 is in force');
     t.match(after.body, '已发布第3版');
+    t.match(after.body, /id="versions"[\s\S]*孙磊（政策） · [\d-]+ [\d:]+<\/td><td>区局 钱芳（政策） · /, 'the version list names the requester and the approver, with their times');
+    t.match(after.body, /id="version-history"[\s\S]*申请发布[\s\S]*审批并发布/, 'and so does the version\'s history');
     const list = await c.get('/policy');
     t.match(list.body, /草稿第2版/, 'the broken draft is still listed');
+  });
+
+  await t.test('a draft is discarded after a confirmation; running cases are moved after their dry run', async (t) => {
+    const c = new PageClient(app);
+    await c.login('policy');
+    const def = (await app.inject({ url: '/api/v1/workflows/discharge-reporting/versions/1', headers: await login(app, 'policy') })).json().definition;
+    const saved = await c.post('/policy/workflows/discharge-reporting/drafts', { definition: JSON.stringify(def), note: '将要废弃的草稿' });
+    const v = Number(/version=(\d+)/.exec(String(saved.headers.location))?.[1]);
+    const ask = await c.post(`/policy/workflows/discharge-reporting/versions/${v}/discard`, {});
+    t.equal(ask.statusCode, 200);
+    t.match(ask.body, '废弃后此草稿不能再发布');
+    const gone = await c.follow(await c.post(`/policy/workflows/discharge-reporting/versions/${v}/discard`, { confirm: 'yes' }));
+    t.match(gone.body, `第${v}版草稿已废弃`);
+    t.match(gone.body, /id="versions"[\s\S]*已废弃/, 'listed as discarded');
+    t.notMatch((await c.get('/policy')).body, `草稿第${v}版`, 'and no longer among the drafts');
+
+    // A case on version 1, moved to version 3 (in force) from the page.
+    const clerk = await login(app, 'district-clerk');
+    const opened = await app.inject({ method: 'POST', url: '/api/v1/cases', headers: clerk, payload: { workflowId: 'discharge-reporting', personId: 'p-li-jun' } });
+    await app.db.updateTable('cases').set({ workflow_version: 1 }).where('id', '=', opened.json().id).execute();
+    const editor = await c.get('/policy/workflows/discharge-reporting');
+    t.match(editor.body, 'id="migrate-form"', 'the version in force offers to move the cases on older versions');
+    const dry = await c.post('/policy/workflows/discharge-reporting/migrations', { toVersion: '3' });
+    t.equal(dry.statusCode, 200);
+    t.match(dry.body, /id="plan"[\s\S]*退报-\d{4}-\d{5}[\s\S]*将迁移/, 'the dry run names the case by its number and its fate');
+    t.equal((await app.inject({ url: `/api/v1/cases/${opened.json().id}`, headers: clerk })).json().workflowVersion, 1, 'a dry run moves nothing');
+    const run = await c.post('/policy/workflows/discharge-reporting/migrations', { toVersion: '3', confirm: 'yes' });
+    t.equal(run.statusCode, 303);
+    await app.jobs.drain();
+    const result = await c.follow(run);
+    t.match(result.body, /id="migration"[^>]*>迁移已完成：已迁移1件/);
+    t.equal((await app.inject({ url: `/api/v1/cases/${opened.json().id}`, headers: clerk })).json().workflowVersion, 3, 'the case is on version 3');
   });
 
   await t.test('English', async (t) => {
@@ -155,5 +217,7 @@ t.test('odd addresses answer 404, not 500', async (t) => {
   await c.get('/policy/workflows/discharge-reporting');
   t.equal((await c.post('/policy/workflows/discharge-reporting/versions/99999999999/publish', {})).statusCode, 404);
   t.equal((await c.post('/policy/workflows/discharge-reporting/versions/7/publish', {})).statusCode, 404);
-  t.equal((await c.post('/policy/workflows/discharge-reporting/versions/1/publish', {})).statusCode, 422, 'a published version cannot be published again');
+  t.equal((await c.post('/policy/workflows/discharge-reporting/versions/1/publish', {})).statusCode, 409, 'a published version cannot be published again');
+  t.equal((await c.post('/policy/workflows/discharge-reporting/versions/1/discard', {})).statusCode, 409, 'nor discarded');
+  t.equal((await c.post('/policy/workflows/discharge-reporting/migrations', { toVersion: 'x' })).statusCode, 404);
 });

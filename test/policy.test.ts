@@ -2,6 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { build, login } from './helpers/build.ts';
 import { archiveForm, dischargeIntake, openCase, send } from './helpers/fixtures.ts';
+import { publishByTwo } from './helpers/publish.ts';
 
 const file = JSON.parse(readFileSync(new URL('../workflows/discharge-reporting.json', import.meta.url), 'utf8'));
 const { $schema: _, ...published } = file;
@@ -32,8 +33,8 @@ t.test('drafts, lint, diff, publish, and new cases on the new version only', asy
   t.equal(draft1.statusCode, 201, 'a broken draft is still stored');
   t.equal(draft1.json().version, 2);
   t.ok(draft1.json().findings.some((f: { path: string }) => f.path === '$.machine.states.reception.on.RETURN.target'), 'with the finding and its JSON path');
-  const refused = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions/2/publish', headers: policy, payload: {} });
-  t.equal(refused.statusCode, 422, 'and cannot be published');
+  const refused = await publishByTwo(app, 'discharge-reporting', 2);
+  t.equal(refused.statusCode, 422, 'and cannot be published (not even requested)');
   t.ok(refused.json().errors.length > 0);
 
   const clerkDraft = await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: clerk, payload: { definition: revised(), note: '越权修改' } });
@@ -72,13 +73,16 @@ t.test('drafts, lint, diff, publish, and new cases on the new version only', asy
   t.ok(paths.length >= 4 && paths.every((p: { final: string }) => ['completed', 'notAccepted', 'withdrawn'].includes(p.final)), 'every path ends in a final state');
   t.equal(await app.db.selectFrom('cases').select('id').where('workflow_id', '=', 'discharge-reporting').execute().then((r) => r.length), 1, 'nothing touched real cases');
 
-  const pub = await app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: policy, payload: {} });
+  const pub = await publishByTwo(app, 'discharge-reporting', v);
   t.equal(pub.statusCode, 200, pub.body.slice(0, 200));
   t.match(pub.json().impact.summary, { open: 1, stateMissing: 0 });
-  t.equal((await app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: policy, payload: {} })).statusCode, 409, 'publishing twice is refused');
+  t.equal((await publishByTwo(app, 'discharge-reporting', v)).statusCode, 409, 'publishing twice is refused');
 
   const versions = (await app.inject({ url: '/api/v1/workflows/discharge-reporting/versions', headers: clerk })).json().versions;
-  t.match(versions[0], { version: v, status: 'published', note: '窗口报到时限缩短为2个工作日，增加照片', authorName: /孙磊/, policyDocument: doc });
+  t.match(versions[0], {
+    version: v, status: 'published', note: '窗口报到时限缩短为2个工作日，增加照片', authorName: /孙磊/, policyDocument: doc,
+    publication: { status: 'approved', requestedByName: /孙磊/, closedByName: /钱芳/ },
+  }, 'published by two people, both named');
   t.equal(versions.find((x: { version: number }) => x.version === 1).status, 'retired');
   t.equal(versions.find((x: { version: number }) => x.version === 2).status, 'draft');
 
@@ -112,7 +116,7 @@ t.test('moving running cases: a dry run that matches the real run; a removed sta
     for (const t of Object.values(state.on ?? {}).flat()) if (t.target === 'archiveCheck') t.target = 'fileCheck';
   }
   const v = (await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/versions', headers: policy, payload: { definition: renamed, note: '档案环节更名' } })).json().version;
-  t.equal((await app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publish`, headers: policy, payload: {} })).statusCode, 200);
+  t.equal((await publishByTwo(app, 'discharge-reporting', v)).statusCode, 200);
 
   const blocked = (await app.inject({ method: 'POST', url: '/api/v1/workflows/discharge-reporting/migrations', headers: policy, payload: { toVersion: v, dryRun: true } })).json();
   t.equal(blocked.blocked, 1, 'the case in a removed state blocks the migration');

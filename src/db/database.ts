@@ -16,6 +16,7 @@ import type { PaymentRecordTable } from '../payments/payment-record.table.ts';
 import type { PaymentTables } from '../payments/payment.table.ts';
 import type { PersonCorrectionTable, PersonRelationTable, PersonTable, PersonTransferTable } from '../persons/person.table.ts';
 import type { LocalStandardTable } from '../policy/local-standard.table.ts';
+import type { PublicationRequestTable } from '../policy/publication-request.table.ts';
 import type { RosterTables } from '../rosters/roster.table.ts';
 import type { StationTable } from '../stations/station.table.ts';
 import type { UserTable } from '../users/user.table.ts';
@@ -44,6 +45,7 @@ export interface Database extends RosterTables, PaymentTables {
   calendar_years: CalendarYearTable;
   jobs: JobTable;
   local_standards: LocalStandardTable;
+  publication_requests: PublicationRequestTable;
   payment_records: PaymentRecordTable;
   attachments: AttachmentTable;
   page_drafts: DraftTable;

@@ -19,6 +19,18 @@ export async function listPublished(db: Executor): Promise<PublishedVersion[]> {
   return rows.map((r) => ({ workflowId: r.workflow_id, version: r.version, effectiveFrom: r.effective_from }));
 }
 
+/**
+ * The number of the version in force at `now`, read from the database (not the registry's memory):
+ * publishing compares it, under its locks, with the one its request was made against.
+ */
+export async function versionInForce(db: Executor, workflowId: string, now: Date): Promise<number | undefined> {
+  const r = await db.selectFrom('workflow_versions').select('version')
+    .where('workflow_id', '=', workflowId).where('status', '=', 'published')
+    .where((eb) => eb.or([eb('effective_from', 'is', null), eb('effective_from', '<=', now)]))
+    .orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return r?.version;
+}
+
 /** The definitions of these versions (any status), in one statement. */
 export async function findDefinitions(
   db: Executor, keys: VersionKey[],

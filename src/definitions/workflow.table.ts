@@ -5,7 +5,7 @@ import type { PolicyDocument } from './policy-document.ts';
 export interface WorkflowVersionTable {
   workflow_id: string;
   version: number;
-  status: 'draft' | 'published' | 'retired';
+  status: 'draft' | 'published' | 'retired' | 'discarded';
   definition: Json<unknown>;
   note: string;
   author: string;
@@ -15,4 +15,6 @@ export interface WorkflowVersionTable {
   findings: ColumnType<unknown[], string | undefined, string>;
   policy_document: Json<PolicyDocument | null> | null;
   retired_at: Timestamp | null;
+  discarded_by: string | null;
+  discarded_at: Timestamp | null;
 }

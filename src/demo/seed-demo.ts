@@ -25,6 +25,8 @@ const users = [
   { id: 'u-town-supervisor', username: 'town-supervisor', display_name: '东城镇 吴刚（督办）', role: 'supervisor', station_id: 'dongcheng' },
   { id: 'u-supervisor', username: 'supervisor', display_name: '区局 赵敏（督办）', role: 'supervisor', station_id: 'xinhe' },
   { id: 'u-policy', username: 'policy', display_name: '区局 孙磊（政策）', role: 'policy', station_id: 'xinhe' },
+  // A second policy user: publishing takes two (one requests, the other approves).
+  { id: 'u-policy-2', username: 'policy-2', display_name: '区局 钱芳（政策）', role: 'policy', station_id: 'xinhe' },
   { id: 'u-admin', username: 'admin', display_name: '系统管理员', role: 'admin', station_id: 'xinhe' },
   { id: 'u-xishan-clerk', username: 'xishan-clerk', display_name: '山下村 周丽', role: 'clerk', station_id: 'shanxia' },
 ] as const;

@@ -29,6 +29,8 @@ export const errorMessages = {
   NOT_ELIGIBLE: { zh: '不符合申请条件', en: 'The person is not eligible for this item' },
   IDEMPOTENCY_MISMATCH: { zh: '同一幂等键对应的请求内容不同', en: 'This idempotency key was used with a different request' },
   FOUR_EYES: { zh: '该环节须由另一名工作人员办理', en: 'This step must be done by a different person than the previous one' },
+  PUBLICATION_NOT_REQUESTED: { zh: '该草稿没有待审批的发布申请：须先由一名政策人员申请发布，再由另一名审批', en: 'This draft has no publication request waiting: one policy user requests it, a different one approves' },
+  PUBLICATION_STALE: { zh: '申请发布后草稿或现行版本已有变化，申请已失效，请重新申请发布', en: 'The draft or the version in force changed after the request, so the request has lapsed; request publication again' },
   NO_PUBLISHED_VERSION: { zh: '该事项暂无生效版本', en: 'This item has no version in force' },
   TOO_MANY_REQUESTS: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   TOO_MANY_LOGINS: { zh: '登录尝试过于频繁，请一分钟后再试', en: 'Too many login attempts; try again in a minute' },

@@ -16,6 +16,7 @@ import casePages from './case.routes.ts';
 import caseListPages from './case-list.routes.ts';
 import supervisionPages from './supervision.routes.ts';
 import policyPages from './policy.routes.ts';
+import policyPublishPages from './policy-publish.routes.ts';
 import rosterPages from './roster.routes.ts';
 import adminPages from './admin.routes.ts';
 import { inProject } from '../project-root.ts';
@@ -97,6 +98,7 @@ export default async function pagesPlugin(app: FastifyInstance, opts: PageOption
   await app.register(caseListPages);
   await app.register(supervisionPages);
   await app.register(policyPages);
+  await app.register(policyPublishPages);
   await app.register(rosterPages);
   await app.register(adminPages);
 }

@@ -8,21 +8,16 @@ import { AppError, errorText } from '../http/errors.ts';
 import { can } from '../jurisdiction/authorize.ts';
 import { message } from '../messages/catalogue.ts';
 import type { Lang } from '../messages/lang.ts';
-import { diffDefinitions } from '../policy/definition-diff.ts';
 import { LEVEL_COLOURS, stateDiagram } from '../policy/diagram.ts';
-import { createDraft, getVersion, impactReport, listDrafts, listVersions, publish } from '../policy/policy.service.ts';
+import { migrationJob } from '../policy/migration-queue.ts';
+import { createDraft, impactReport, listDrafts } from '../policy/policy.service.ts';
+import { listVersions } from '../policy/publication.service.ts';
+import { changesView, historyView, impactView, STATUS } from './policy-view.ts';
 import { renderForm } from './form-render.ts';
 import { findingGroups, jsonExcerpts } from './policy-findings.ts';
 import { label, LEVELS } from './labels.ts';
 import { loc, SafeString } from './view.ts';
 import { pageLang, posted, see, sendPage } from './web.ts';
-
-const STATUS: Record<string, { zh: string; en: string }> = {
-  draft: { zh: '草稿', en: 'draft' }, published: { zh: '已发布', en: 'published' }, retired: { zh: '已停用', en: 'retired' },
-};
-const CHANGE: Record<string, { zh: string; en: string }> = {
-  added: { zh: '新增', en: 'added' }, removed: { zh: '删除', en: 'removed' }, changed: { zh: '修改', en: 'changed' },
-};
 
 const ID = /^[a-z0-9-]{1,100}$/;
 
@@ -35,8 +30,6 @@ interface EditorState {
   errors?: { href: string | null; text: string }[];
   /** What is wrong with the unsaved text: why it is not JSON, at its line and column. */
   textFindings?: Finding[];
-  publishErrors?: { path: string; message: string }[];
-  publishMessage?: string;
   status?: number;
 }
 
@@ -92,7 +85,7 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     const lang = pageLang(req);
     if (!ID.test(id)) throw new AppError('NOT_FOUND');
     const now = app.clock.now();
-    const versions = await listVersions(app.db, id);
+    const versions = await listVersions(app, id);
     if (versions.length === 0) throw new AppError('NOT_FOUND');
     const inForce = await app.registry.inForce(app.db, id, now);
     const inForceVersion = inForce?.definition.version ?? null;
@@ -101,24 +94,25 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     if (!shown) throw new AppError('NOT_FOUND');
     const def = shown.definition;
     const editable = canEdit(req);
-    const q = req.query as { preview?: string; published?: string };
+    const q = req.query as { preview?: string; done?: string; job?: string };
 
     let diagram: string | null = null;
     try { diagram = stateDiagram(def, lang); } catch { diagram = null; }
 
-    let changes: { area: string; change: string; path: string; text: string }[] | null = null;
-    if (inForce && shown.version !== inForceVersion) {
-      try {
-        changes = diffDefinitions(inForce.definition, def).map((c) => ({
-          area: c.area, change: loc(lang, CHANGE[c.change]), path: c.path, text: loc(lang, c.text),
-        }));
-      } catch { changes = null; }
-    }
+    const changes = inForce && shown.version !== inForceVersion ? changesView(inForce.definition, def, lang) : null;
 
-    let impact: Awaited<ReturnType<typeof impactReport>> | null = null;
-    if (editable && shown.status !== 'retired' && shown.findings.length === 0 && shown.version !== inForceVersion) {
-      try { impact = await impactReport(app.caseDeps, id, shown.version); } catch { impact = null; }
+    let impact: ReturnType<typeof impactView> | null = null;
+    let toMove = 0;
+    if (editable && (shown.status === 'draft' || shown.status === 'published') && shown.findings.length === 0) {
+      try {
+        const report = await impactReport(app.caseDeps, id, shown.version);
+        if (shown.version !== inForceVersion) impact = impactView(report, lang);
+        toMove = report.cases.filter((c) => c.fromVersion !== shown.version).length;
+      } catch { impact = null; }
     }
+    const pending = shown.request?.status === 'pending' ? shown.request : null;
+    const job = editable && typeof q.job === 'string' && /^[0-9a-f-]{1,40}$/.test(q.job)
+      ? await migrationJob(app.db, req.user!, q.job) : undefined;
 
     // The form of one step's event, as the clerk would see it.
     const picked = typeof q.preview === 'string' ? q.preview : undefined;
@@ -149,16 +143,29 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
         policyDocument: shown.policyDocument, effectiveFrom: shown.effectiveFrom,
       },
       ...findingsModel(shown.findings, def, text, st.textFindings, lang),
+      publication: {
+        canRequest: editable && shown.status === 'draft' && shown.findings.length === 0 && !pending,
+        pending: pending && {
+          byName: pending.requestedByName ?? pending.requestedBy, at: pending.requestedAt,
+          effectiveFrom: pending.effectiveFrom, mine: pending.requestedBy === req.user!.id,
+        },
+        done: ['requested', 'withdrawn', 'published', 'discarded'].includes(q.done ?? '') ? q.done : null,
+        history: historyView(shown.history, lang),
+        migrate: editable && shown.status === 'published' && shown.version === inForceVersion && toMove > 0 ? { count: toMove } : null,
+        job: job ?? null,
+      },
       versions: versions.map((v) => ({
         version: v.version, statusText: loc(lang, STATUS[v.status]), note: v.note, authorName: v.authorName ?? v.author,
         createdAt: v.createdAt, effectiveFrom: v.effectiveFrom,
+        requestedBy: v.request && (v.request.requestedByName ?? v.request.requestedBy),
+        requestedAt: v.request?.requestedAt,
+        approvedBy: v.request?.status === 'approved' ? v.request.closedByName ?? v.request.closedBy : null, approvedAt: v.request?.closedAt,
         findings: v.findings.length, current: v.version === shown.version, inForce: v.version === inForceVersion, href: `/policy/workflows/${id}?version=${v.version}`,
       })),
       text, note: st.note ?? '', doc: st.doc ?? { issuer: '', number: '', date: '' }, effectiveFrom: st.effectiveFrom ?? '',
       diagram: diagram && new SafeString(diagram), levels,
       changes, impact, choices, preview,
-      errors: st.errors, publishErrors: st.publishErrors, publishMessage: st.publishMessage,
-      published: q.published === '1' && shown.status !== 'draft',
+      errors: st.errors,
       lintUrl: `/api/v1/workflows/${id}/lint`,
     }, st.status ?? 200);
   };
@@ -169,7 +176,6 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
 
   // A language switch after a POST reloads the editor.
   app.get<{ Params: { id: string } }>('/policy/workflows/:id/drafts', async (req, reply) => see(reply, `/policy/workflows/${encodeURIComponent(req.params.id)}`));
-  app.get<{ Params: { id: string; version: string } }>('/policy/workflows/:id/versions/:version/publish', async (req, reply) => see(reply, `/policy/workflows/${encodeURIComponent(req.params.id)}?version=${Number(req.params.version) || ''}`));
 
   app.post<{ Params: { id: string } }>('/policy/workflows/:id/drafts', async (req, reply) => {
     const lang = pageLang(req);
@@ -205,25 +211,6 @@ export default async function policyPages(app: FastifyInstance): Promise<void> {
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
       return again((err.extras.errors ?? []).map((e) => ({ href: '#definition', text: e.message })).concat(err.extras.errors?.length ? [] : [{ href: '#definition', text: errorText(lang, err) }]));
-    }
-  });
-
-  app.post<{ Params: { id: string; version: string } }>('/policy/workflows/:id/versions/:version/publish', async (req, reply) => {
-    const lang = pageLang(req);
-    const id = req.params.id;
-    const version = decimalInteger(req.params.version, 1, MAX_VERSION);
-    if (!ID.test(id) || version === undefined) throw new AppError('NOT_FOUND');
-    if (!canEdit(req)) throw new AppError('FORBIDDEN');
-    const effectiveFrom = (posted(req).first('effectiveFrom') ?? '').trim();
-    try {
-      await publish(app.caseDeps, req.user!, id, version, /^\d{4}-\d{2}-\d{2}$/.test(effectiveFrom) ? effectiveFrom : undefined);
-      return see(reply, `/policy/workflows/${id}?version=${version}&published=1#published`);
-    } catch (err) {
-      if (!(err instanceof AppError) || (err.code !== 'VALIDATION_FAILED' && err.code !== 'EVENT_NOT_ALLOWED')) throw err;
-      if (!(await getVersion(app.db, id, version))) throw new AppError('NOT_FOUND');
-      return editor(req, reply, id, {
-        version, publishMessage: errorText(lang, err), publishErrors: err.extras.errors ?? [], status: 422,
-      });
     }
   });
 }

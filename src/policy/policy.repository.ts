@@ -2,12 +2,15 @@ import type { Executor } from '../db/database.ts';
 import type { PolicyDocument } from '../definitions/policy-document.ts';
 import type { WorkflowDefinition } from '../definitions/definition.types.ts';
 import type { Finding } from '../definitions/linter.ts';
+import { draftSha256Of } from './publication-request.repository.ts';
 
 export interface VersionRecord {
   workflowId: string;
   version: number;
-  status: 'draft' | 'published' | 'retired';
+  status: 'draft' | 'published' | 'retired' | 'discarded';
   definition: WorkflowDefinition;
+  /** The sha256 of the stored text: a publication request is tied to it. */
+  draftSha256: string;
   note: string;
   author: string;
   authorName: string | null;
@@ -17,12 +20,16 @@ export interface VersionRecord {
   retiredAt: Date | null;
   findings: Finding[];
   policyDocument: PolicyDocument | null;
+  discardedBy: string | null;
+  discardedByName: string | null;
+  discardedAt: Date | null;
 }
 
 function base(db: Executor) {
-  return db.selectFrom('workflow_versions as v').leftJoin('users as u', 'u.id', 'v.author')
+  return db.selectFrom('workflow_versions as v').leftJoin('users as u', 'u.id', 'v.author').leftJoin('users as d', 'd.id', 'v.discarded_by')
     .select(['v.workflow_id', 'v.version', 'v.status', 'v.definition', 'v.note', 'v.author', 'u.display_name', 'v.created_at', 'v.published_at',
-      'v.effective_from', 'v.retired_at', 'v.findings', 'v.policy_document']);
+      'v.effective_from', 'v.retired_at', 'v.findings', 'v.policy_document', 'v.discarded_by', 'd.display_name as discarded_by_name', 'v.discarded_at'])
+    .select(draftSha256Of('v.definition').as('sha256'));
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof base>['executeTakeFirstOrThrow']>>;
@@ -32,7 +39,8 @@ function toRecord(r: Row): VersionRecord {
     workflowId: r.workflow_id, version: r.version, status: r.status, definition: r.definition as WorkflowDefinition,
     note: r.note, author: r.author, authorName: r.display_name, createdAt: r.created_at, publishedAt: r.published_at,
     effectiveFrom: r.effective_from, retiredAt: r.retired_at, findings: r.findings as Finding[],
-    policyDocument: r.policy_document as unknown as PolicyDocument | null,
+    policyDocument: r.policy_document as unknown as PolicyDocument | null, draftSha256: r.sha256,
+    discardedBy: r.discarded_by, discardedByName: r.discarded_by_name, discardedAt: r.discarded_at,
   };
 }
 
@@ -44,6 +52,14 @@ export async function getVersion(
   db: Executor, workflowId: string, version: number,
 ): Promise<VersionRecord | undefined> {
   const r = await base(db).where('v.workflow_id', '=', workflowId).where('v.version', '=', version).executeTakeFirst();
+  return r && toRecord(r);
+}
+
+/** The version's row, locked against a concurrent request, approval or discard. */
+export async function lockVersion(
+  db: Executor, workflowId: string, version: number,
+): Promise<VersionRecord | undefined> {
+  const r = await base(db).where('v.workflow_id', '=', workflowId).where('v.version', '=', version).forUpdate('v').executeTakeFirst();
   return r && toRecord(r);
 }
 
@@ -69,6 +85,14 @@ export async function markPublished(
 ): Promise<void> {
   await db.updateTable('workflow_versions').set({ status: 'published', published_at: now, effective_from: effectiveFrom })
     .where('workflow_id', '=', workflowId).where('version', '=', version).execute();
+}
+
+/** A draft set aside: kept, with who and when, never published. */
+export async function markDiscarded(
+  db: Executor, workflowId: string, version: number, by: string, now: Date,
+): Promise<void> {
+  await db.updateTable('workflow_versions').set({ status: 'discarded', discarded_by: by, discarded_at: now })
+    .where('workflow_id', '=', workflowId).where('version', '=', version).where('status', '=', 'draft').execute();
 }
 
 /** Published versions replaced by one now in force are retired (they stay readable and pinned by their cases). */

@@ -11,12 +11,17 @@ import { diffDefinitions } from './definition-diff.ts';
 import { parseDefinitionText, placeInText } from '../definitions/definition-text.ts';
 import { findingIn, findingsOf } from '../definitions/finding.ts';
 import { abbreviationUsers, lintDefinition } from '../definitions/linter.ts';
+import { createDraft, impactReport, planMigration, runMigration } from './policy.service.ts';
 import {
-  createDraft, getVersion, impactReport, listVersions, planMigration, publish, runMigration,
-  type VersionRecord,
-} from './policy.service.ts';
+  discardDraft, listVersions, publish, requestPublication, requestView, versionWithPublication, withdrawRequest,
+  type VersionWithPublication,
+} from './publication.service.ts';
+import { MIGRATION_JOB, queueMigration } from './migration-queue.ts';
 import { allPaths, simulate } from './simulation.ts';
-import { Diff, DefinitionFile, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published, Simulation, Version, Versions } from './policy.schemas.ts';
+import {
+  Diff, DefinitionFile, Discarded, Draft, Impact, Lint, MigrationPlan, MigrationQueued, Paths, Published,
+  PublicationRequest, Requested, Simulation, Version, Versions,
+} from './policy.schemas.ts';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 100 } } } as const;
 const versionParams = { type: 'object', required: ['id', 'version'], properties: { id: { type: 'string', maxLength: 100 }, version: { type: 'integer', minimum: 1, maximum: MAX_VERSION } } } as const;
@@ -29,16 +34,16 @@ const policyDocument = {
   },
 } as const;
 
-function summary(v: VersionRecord) {
+function summary(v: VersionWithPublication) {
   return {
     version: v.version, status: v.status, note: v.note, author: v.author, authorName: v.authorName,
     createdAt: v.createdAt.toISOString(), publishedAt: v.publishedAt?.toISOString() ?? null,
     effectiveFrom: v.effectiveFrom?.toISOString() ?? null, retiredAt: v.retiredAt?.toISOString() ?? null,
-    policyDocument: v.policyDocument, findings: v.findings.length,
+    policyDocument: v.policyDocument, findings: v.findings.length, draftSha256: v.draftSha256,
+    publication: v.request && requestView(v.request),
+    history: v.history.map((h) => ({ ...h, at: h.at.toISOString() })),
   };
 }
-
-const MIGRATION_JOB = 'migrate-cases';
 
 /**
  * Bodies that carry a definition (or events for one): the largest of the 22 is about 70 KB, and
@@ -49,7 +54,7 @@ const DEFINITION_BODY_LIMIT = 512 * 1024;
 /** Policy staff: versions, drafts, lint, diff, impact, simulation, publishing and case migration. */
 export default async function policyRoutes(app: FastifyInstance): Promise<void> {
   const version = async (id: string, v: number) => {
-    const r = await getVersion(app.db, id, v);
+    const r = await versionWithPublication(app, id, v);
     if (!r) throw new AppError('NOT_FOUND');
     return r;
   };
@@ -60,7 +65,7 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
   ));
 
   app.get<{ Params: { id: string } }>('/workflows/:id/versions', { schema: { tags: ['policy'], response: { 200: Versions }, summary: 'Every version with who changed it, when and why', params: idParams } }, async (req) => {
-    const rows = await listVersions(app.db, req.params.id);
+    const rows = await listVersions(app, req.params.id);
     if (rows.length === 0) throw new AppError('NOT_FOUND');
     return { workflowId: req.params.id, versions: rows.map(summary) };
   });
@@ -169,9 +174,24 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     return { steps: simulate(compile(v.definition, createAjv()), req.body.events, startAt, app.calendar.current) };
   });
 
-  app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publish', {
-    schema: { tags: ['policy'], response: { 200: Published }, summary: 'Publish a clean draft (422 with findings otherwise); answers with the impact on running cases', params: versionParams, body: { type: 'object', additionalProperties: false, properties: { effectiveFrom: { type: 'string', format: 'date' } } } },
-  }, async (req) => publish(app.caseDeps, req.user!, req.params.id, req.params.version, req.body?.effectiveFrom));
+  // Publishing by two people (ADR 0033): a request, then a different policy user's publish.
+  app.post<{ Params: { id: string; version: number }; Body: { effectiveFrom?: string } }>('/workflows/:id/versions/:version/publication-request', {
+    schema: { tags: ['policy'], response: { 201: Requested }, summary: 'Request the publication of a clean draft (422 with findings), effective now or on a date; answers with the impact on running cases. A different policy user then publishes it', params: versionParams, body: { type: 'object', additionalProperties: false, properties: { effectiveFrom: { type: 'string', format: 'date' } } } },
+  }, async (req, reply) => reply.status(201).send(
+    await requestPublication(app.caseDeps, req.user!, req.params.id, req.params.version, req.body?.effectiveFrom),
+  ));
+
+  app.post<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/publication-request/withdraw', {
+    schema: { tags: ['policy'], response: { 200: PublicationRequest }, summary: 'Withdraw (or, as the second person, decline) the pending publication request of a draft', params: versionParams },
+  }, async (req) => withdrawRequest(app.caseDeps, req.user!, req.params.id, req.params.version));
+
+  app.post<{ Params: { id: string; version: number }; Body: { draftSha256: string } }>('/workflows/:id/versions/:version/publish', {
+    schema: { tags: ['policy'], response: { 200: Published }, summary: 'Approve a pending publication request and publish the draft: a policy user other than the requester (403 FOUR_EYES), sending the draftSha256 they checked (409 PUBLICATION_STALE when the draft or the version in force changed, 409 PUBLICATION_NOT_REQUESTED without a request); answers with the impact on running cases', params: versionParams, body: { type: 'object', additionalProperties: false, required: ['draftSha256'], properties: { draftSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } },
+  }, async (req) => publish(app.caseDeps, req.user!, req.params.id, req.params.version, req.body.draftSha256));
+
+  app.post<{ Params: { id: string; version: number } }>('/workflows/:id/versions/:version/discard', {
+    schema: { tags: ['policy'], response: { 200: Discarded }, summary: 'Discard a draft (kept, marked with who and when); a published version never (409)', params: versionParams },
+  }, async (req) => discardDraft(app.caseDeps, req.user!, req.params.id, req.params.version));
 
   app.post<{ Params: { id: string }; Body: { toVersion: number; mapping: Record<string, string>; dryRun: boolean } }>('/workflows/:id/migrations', {
     schema: {
@@ -180,14 +200,11 @@ export default async function policyRoutes(app: FastifyInstance): Promise<void> 
     },
   }, async (req, reply) => {
     authorize(req.user!, 'policy.edit');
-    const plan = await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping);
-    if (req.body.dryRun) return { dryRun: true, ...plan };
-    if (plan.blocked > 0) throw new AppError('VALIDATION_FAILED', { detail: { zh: `${plan.blocked}件案件无法迁移，请补充环节对应关系`, en: `${plan.blocked} cases cannot be moved; complete the state mapping` } });
-    const jobId = await app.jobs.enqueue(
-      MIGRATION_JOB,
-      { workflowId: req.params.id, toVersion: req.body.toVersion, mapping: req.body.mapping, userId: req.user!.id },
-      req.user!.id,
-    );
+    if (req.body.dryRun) {
+      const plan = await planMigration(app.caseDeps, req.params.id, req.body.toVersion, req.body.mapping);
+      return { dryRun: true, ...plan };
+    }
+    const jobId = await queueMigration(app, req.user!, req.params.id, req.body.toVersion, req.body.mapping);
     return reply.status(202).send({ jobId, statusUrl: `/api/v1/jobs/${jobId}` });
   });
 }

@@ -25,10 +25,29 @@ const findingFields = {
 const Finding = Type.Object(findingFields);
 const FileFinding = Type.Object({ file: Type.String(), ...findingFields });
 
+const requestFields = {
+  workflowId: Type.String(), version: Type.Integer(),
+  status: Type.String({ enum: ['pending', 'withdrawn', 'stale', 'approved'] }),
+  draftSha256: Type.String({ description: 'sha256 of the draft as requested: the approver sends it back with POST …/publish' }),
+  baseVersion: Nullable(Type.Integer({ description: 'The version in force when requested (the diff and impact were against it)' })),
+  effectiveFrom: Nullable(DateTime()),
+  requestedBy: Type.String(), requestedByName: Nullable(Type.String()), requestedAt: DateTime(),
+  closedBy: Nullable(Type.String({ description: 'Who approved, withdrew or found it stale' })), closedByName: Nullable(Type.String()), closedAt: Nullable(DateTime()),
+};
+/** A request to publish a draft, waiting for a second policy user or ended (approved, withdrawn, stale). */
+export const PublicationRequest = Type.Object(requestFields);
+
 const versionFields = {
-  version: Type.Integer(), status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired')]), note: Type.String(),
+  version: Type.Integer(), status: Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('retired'), Type.Literal('discarded')]), note: Type.String(),
   author: Type.String(), authorName: Nullable(Type.String()), createdAt: DateTime(), publishedAt: Nullable(DateTime()),
   effectiveFrom: Nullable(DateTime()), retiredAt: Nullable(DateTime()), policyDocument: Nullable(PolicyDocument),
+  draftSha256: Type.String({ description: 'sha256 of the stored definition' }),
+  /** The request waiting for approval, or the approved one (who asked, who approved, when). */
+  publication: Nullable(PublicationRequest),
+  history: Type.Array(Type.Object({
+    act: Type.String({ enum: ['created', 'requested', 'withdrawn', 'stale', 'approved', 'discarded'] }),
+    by: Nullable(Type.String()), byName: Nullable(Type.String()), at: DateTime(),
+  })),
 };
 
 export const Versions = Type.Object({ workflowId: Type.String(), versions: Type.Array(Type.Object({ ...versionFields, findings: Type.Integer({ description: 'How many lint findings' }) })) });
@@ -55,10 +74,18 @@ const DataErrors = Type.Array(Type.Object({ form: Type.String(), errors: Type.Ar
 export const Impact = Type.Object({
   cases: Type.Array(Type.Object({
     caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(), state: Type.String(),
-    stateExists: Type.Boolean(),
+    step: Nullable(Localized),
+    stateExists: Type.Boolean({ description: 'False: the step is gone; a migration needs a mapping for it' }),
+    newRequired: Type.Array(Type.Object({ form: Type.String(), field: Type.String(), title: Localized }), { description: 'Fields the forms of the case\'s step now require, which they did not, and the case has not answered' }),
+    newMaterials: Type.Array(Type.Object({ id: Type.String(), title: Localized }), { description: 'Materials its step now requires, which it did not' }),
+    /** Answers the case gave that the forms of its step now refuse (and used to accept). */
     dataErrors: DataErrors,
+    flagged: Type.Boolean({ description: 'Any of the problems above' }),
   })),
-  summary: Type.Object({ open: Type.Integer(), stateMissing: Type.Integer(), dataInvalid: Type.Integer() }),
+  summary: Type.Object({
+    open: Type.Integer(), stateMissing: Type.Integer(), dataInvalid: Type.Integer(),
+    newRequired: Type.Integer({ description: 'Cases with a new required field or material at their step' }), flagged: Type.Integer(),
+  }),
 });
 
 export const Paths = Type.Object({
@@ -79,6 +106,9 @@ export const Simulation = Type.Object({
   })),
 });
 
+export const Requested = Type.Object({ ...requestFields, impact: Impact });
+export const Discarded = Type.Object({ workflowId: Type.String(), version: Type.Integer(), status: Type.Literal('discarded') });
+
 export const Published = Type.Object({
   workflowId: Type.String(), version: Type.Integer(), status: Type.Literal('published'), effectiveFrom: DateTime(), impact: Impact,
 });
@@ -86,7 +116,8 @@ export const Published = Type.Object({
 export const MigrationPlan = Type.Object({
   dryRun: Type.Boolean(), blocked: Type.Integer(),
   fates: Type.Array(Type.Object({
-    caseId: Type.String(), fromVersion: Type.Integer(), fromState: Type.String(), toState: Nullable(Type.String()),
+    caseId: Type.String(), caseNo: Type.String(), fromVersion: Type.Integer(),
+    fromState: Type.String(), toState: Nullable(Type.String()),
     fate: Type.String({ enum: ['migrate', 'already', 'blocked'] }), reason: Type.Optional(Type.String()), dataErrors: DataErrors,
   })),
 });
