@@ -14,7 +14,7 @@ import { impactReport, type CaseImpact } from './impact.ts';
 import { getVersion, insertDraft, nextVersion } from './policy.repository.ts';
 
 // Reads the routes make as they are.
-export { getVersion, listDrafts, type VersionRecord } from './policy.repository.ts';
+export { listDrafts } from './policy.repository.ts';
 export { impactReport } from './impact.ts';
 
 /** Stores a draft whatever the linter says, with its findings; only a clean draft can be published. */
