@@ -8,6 +8,7 @@ import { findPerson, insertRelation, listRelations } from '../src/persons/person
 import { batchOfTarget, routesDoing, rowsOf, rulesWithoutRow, usersOf, type RuleOfRow } from './helpers/access-rules.ts';
 import { freshRoster, freshVeteran, ROLES, uploaderOf, USERNAME, villageOf, type Maker, type Role, type Target } from './helpers/access.ts';
 import { build, OWN_ORIGIN } from './helpers/build.ts';
+import { requestPublication } from './helpers/publish.ts';
 import { PageClient } from './helpers/pages.ts';
 import { loadSamples } from './helpers/paths.ts';
 import { conscriptRows, csvBytes, ROSTER_HEADERS } from './helpers/rosters.ts';
@@ -320,8 +321,7 @@ const editor = (role: Role) => role === 'policy' || role === 'admin';
 /** A draft whose publication `by` has requested through the API. */
 async function requested(c: Ctx, by: 'policy' | 'admin'): Promise<number> {
   const v = await draft(c);
-  const r = await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publication-request`, headers: c.headers[by], payload: {} });
-  if (r.statusCode !== 201) throw new Error(`setup request: ${r.body}`);
+  await requestPublication(c.app, 'discharge-reporting', v, c.headers[by]);
   return v;
 }
 

@@ -4,6 +4,7 @@ import { newId } from '../src/db/ids.ts';
 import { makeIdNumber } from '../src/personal-numbers/id-number.ts';
 import { findPerson } from '../src/persons/person.repository.ts';
 import { build, login } from './helpers/build.ts';
+import { requestPublication } from './helpers/publish.ts';
 import { dischargeIntake } from './helpers/fixtures.ts';
 import { freshRoster, freshVeteran, ROLES, uploaderOf, uploadOne, USERNAME, villageOf, type Role } from './helpers/access.ts';
 import { batchOfTarget, routesDoing, rowsOf, rulesWithoutRow, usersOf, type RuleOfRow } from './helpers/access-rules.ts';
@@ -292,8 +293,7 @@ const editor = (role: Role) => role === 'policy' || role === 'admin';
 /** A draft whose publication `by` has requested. */
 async function requested(c: Ctx, by: 'policy' | 'admin'): Promise<number> {
   const v = await draft(c);
-  const r = await c.app.inject({ method: 'POST', url: `/api/v1/workflows/discharge-reporting/versions/${v}/publication-request`, headers: c.headers[by], payload: {} });
-  if (r.statusCode !== 201) throw new Error(`setup request: ${r.body}`);
+  await requestPublication(c.app, 'discharge-reporting', v, c.headers[by]);
   return v;
 }
 

@@ -139,8 +139,8 @@ t.test('a broken move is told in Chinese beside that move, and in the JSON at it
   t.match((await editor.inputValue()).split('\n')[number - 1], '"target": "nowhere"', 'the same line in the editor');
   t.same(await axeViolations(page), [], 'findings: no accessibility violations');
 
-  await page.getByRole('button', { name: '发布第2版' }).click();
-  t.match(await page.locator('#publish-errors').innerText(), '草稿未通过检查', 'a broken draft is refused publishing');
+  t.equal(await page.getByRole('button', { name: /申请发布第2版/ }).count(), 0, 'a broken draft cannot be put up for publication');
+  t.match(await page.locator('#publish-blocked').innerText(), '草稿未通过检查', 'and the page says why');
 
   // Fixed: the move goes where it went, and nothing is found.
   await editor.fill(JSON.stringify(def, null, 2));

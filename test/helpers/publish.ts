@@ -20,3 +20,11 @@ export async function publishByTwo(
   const seen = (await app.inject({ url: base, headers: approver })).json() as { draftSha256: string };
   return app.inject({ method: 'POST', url: `${base}/publish`, headers: approver, payload: { draftSha256: seen.draftSha256 } });
 }
+
+/** Set-up: `headers`' user asks for the draft's publication; anything but a 201 stops the test. */
+export async function requestPublication(
+  app: FastifyInstance, workflowId: string, version: number, headers: Record<string, string>,
+): Promise<void> {
+  const r = await app.inject({ method: 'POST', url: `/api/v1/workflows/${workflowId}/versions/${version}/publication-request`, headers, payload: {} });
+  if (r.statusCode !== 201) throw new Error(`setup request: ${r.body}`);
+}
