@@ -74,12 +74,15 @@ export interface HolderGroup {
   caseIds: string[];
 }
 
-export async function openByHolder(db: Executor, scopePath: string, now: Date): Promise<HolderGroup[]> {
+/** `idsPerGroup`: the first so many ids of each group are all a caller lists, so only those leave the database. */
+export async function openByHolder(
+  db: Executor, scopePath: string, now: Date, idsPerGroup: number,
+): Promise<HolderGroup[]> {
   const rows = await db.selectFrom('cases')
     .select(['station_path', 'step_level', 'escalated_to', 'assignee_id'])
     .select(sql<string>`count(*)`.as('open'))
     .select(sql<string>`count(*) filter (where due_at < ${now})`.as('overdue'))
-    .select(sql<string[]>`array_agg(id order by id)`.as('ids'))
+    .select(sql<string[]>`(array_agg(id order by id))[1:${idsPerGroup}]`.as('ids'))
     .where('status', '=', 'open').where('step_level', 'is not', null).where(withinArea('station_path', scopePath))
     .groupBy(['station_path', 'step_level', 'escalated_to', 'assignee_id']).execute();
   return rows.map((r) => ({

@@ -30,7 +30,7 @@ const keyOf = (h: Holder) => (h.kind === 'person' ? `person:${h.userId}` : `queu
  */
 export async function holderQueues(deps: CaseDeps, user: User): Promise<QueueSummary[]> {
   authorize(user, 'supervision.oversee');
-  const groups = await openByHolder(deps.db, user.stationPath, deps.clock.now());
+  const groups = await openByHolder(deps.db, user.stationPath, deps.clock.now(), ROUTE_AT_ONCE);
   const byKey = new Map<string, { holder: Holder; open: number; overdue: number; caseIds: string[] }>();
   for (const g of groups) {
     const holder = holderOf(g, g.stepLevel as HoldingLevel)!;
