@@ -74,7 +74,10 @@ export interface HolderGroup {
   caseIds: string[];
 }
 
-/** `idsPerGroup`: the first so many ids of each group are all a caller lists, so only those leave the database. */
+/**
+ * `idsPerGroup`: the first so many ids of each group are all a caller lists, so only those leave the
+ * database; 0 reads none (a page that links to the queue instead of listing its cases).
+ */
 export async function openByHolder(
   db: Executor, scopePath: string, now: Date, idsPerGroup: number,
 ): Promise<HolderGroup[]> {
@@ -82,7 +85,7 @@ export async function openByHolder(
     .select(['station_path', 'step_level', 'escalated_to', 'assignee_id'])
     .select(sql<string>`count(*)`.as('open'))
     .select(sql<string>`count(*) filter (where due_at < ${now})`.as('overdue'))
-    .select(sql<string[]>`(array_agg(id order by id))[1:${idsPerGroup}]`.as('ids'))
+    .select(idsPerGroup > 0 ? sql<string[]>`(array_agg(id order by id))[1:${idsPerGroup}]`.as('ids') : sql<string[]>`'{}'::text[]`.as('ids'))
     .where('status', '=', 'open').where('step_level', 'is not', null).where(withinArea('station_path', scopePath))
     .groupBy(['station_path', 'step_level', 'escalated_to', 'assignee_id']).execute();
   return rows.map((r) => ({

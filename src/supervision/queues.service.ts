@@ -28,9 +28,11 @@ const keyOf = (h: Holder) => (h.kind === 'person' ? `person:${h.userId}` : `queu
  * Every holder of open cases in the supervisor's area with its open and overdue counts and whether
  * anyone active holds it; those nobody reads first, then by overdue cases.
  */
-export async function holderQueues(deps: CaseDeps, user: User): Promise<QueueSummary[]> {
+export async function holderQueues(
+  deps: CaseDeps, user: User, opts: { caseIds: boolean } = { caseIds: true },
+): Promise<QueueSummary[]> {
   authorize(user, 'supervision.oversee');
-  const groups = await openByHolder(deps.db, user.stationPath, deps.clock.now(), ROUTE_AT_ONCE);
+  const groups = await openByHolder(deps.db, user.stationPath, deps.clock.now(), opts.caseIds ? ROUTE_AT_ONCE : 0);
   const byKey = new Map<string, { holder: Holder; open: number; overdue: number; caseIds: string[] }>();
   for (const g of groups) {
     const holder = holderOf(g, g.stepLevel as HoldingLevel)!;
